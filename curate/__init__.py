@@ -1,0 +1,14 @@
+"""curate: a data-first workbench for fine-tuning datasets (DuckDB + DuckLake)."""
+
+__version__ = "0.1.0"
+
+
+def __getattr__(name):  # lazy: keep `import curate` cheap for stage worker processes
+    if name == "Workspace":
+        from curate.workspace import Workspace
+
+        return Workspace
+    raise AttributeError(name)
+
+
+__all__ = ["Workspace", "__version__"]

@@ -1,0 +1,2 @@
+"""Core commands."""
+commands: list = []

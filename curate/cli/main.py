@@ -1,0 +1,84 @@
+"""The ``curate`` command line.
+
+Capability packages add their commands without touching this file: any
+``curate.<package>.cli`` (and ``train.cli``, ``eval.cli``) module exposing a
+``commands`` list of click commands/groups is picked up here.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import pkgutil
+import sys
+
+import click
+
+from curate import __version__
+from curate.errors import CurateError
+
+# Nothing in curate may reach the network at run time.
+for _var, _val in {"HF_HUB_OFFLINE": "1", "HF_DATASETS_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1",
+                   "HF_HUB_DISABLE_TELEMETRY": "1", "TOKENIZERS_PARALLELISM": "false"}.items():
+    os.environ.setdefault(_var, _val)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="curate")
+def cli() -> None:
+    """curate: build fine-tuning datasets for Indian enterprise data.
+
+    Workspace mode: init, ingest, run RECIPE, snapshot …, audit, label, train, eval.
+    File mode: dedup|langid|pii IN --output OUT keeps every column and row order.
+    """
+
+
+def _plugin_modules() -> list[str]:
+    import curate
+
+    names = [f"curate.{m.name}.cli" for m in pkgutil.iter_modules(curate.__path__) if m.ispkg and m.name != "cli"]
+    return names + ["train.cli", "eval.cli"]
+
+
+def _load_plugins() -> None:
+    for modname in _plugin_modules():
+        try:
+            mod = importlib.import_module(modname)
+        except ModuleNotFoundError as exc:
+            if exc.name == modname or modname.startswith(f"{exc.name}."):
+                continue
+            raise
+        for command in getattr(mod, "commands", []):
+            cli.add_command(command)
+
+
+from curate.cli import core_commands  # noqa: E402  (registers init/ingest/run/snapshot/…)
+
+for _c in core_commands.commands:
+    cli.add_command(_c)
+_load_plugins()
+
+
+def main() -> None:
+    try:
+        cli.main(standalone_mode=False)
+    except CurateError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(exc.exit_code)
+    except click.exceptions.Abort:
+        click.echo("aborted", err=True)
+        sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        click.echo("interrupted", err=True)
+        sys.exit(130)
+    except BrokenPipeError:
+        sys.exit(0)
+
+
+if __name__ == "__main__":
+    main()

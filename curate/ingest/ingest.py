@@ -1,0 +1,268 @@
+"""Ingestion: sources → documents + quarantine, one SQL pass per chunk.
+
+Every record read ends in exactly one of three buckets, and the summary says how
+many: ``ingested`` (new document), ``duplicates`` (its doc_id is already in the
+workspace, e.g. the same file ingested again) or ``quarantined`` (with a reason
+and the raw content).  ``rows_read = ingested + duplicates + quarantined``.
+
+A source is ingested inside one DuckLake transaction: a crash or kill mid-file
+leaves the workspace exactly as it was, and re-running picks up the whole file.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable
+
+import pyarrow as pa
+import xxhash
+
+from curate.errors import CurateError
+from curate.ingest.readers import detect_format, read_source
+from curate.workspace import DOCUMENT_COLUMNS, Workspace, now
+
+DEFAULT_MAX_RECORD_BYTES = 1_000_000
+_SFT_FIELDS = ("instruction", "input", "output")
+
+
+@dataclass
+class IngestOptions:
+    fmt: str | None = None
+    text_field: str | None = None  # None: "text", else SFT or chat shapes are recognised
+    id_field: str | None = None
+    source_name: str | None = None
+    max_record_bytes: int = DEFAULT_MAX_RECORD_BYTES
+
+
+@dataclass
+class IngestResult:
+    source: str
+    source_uri: str
+    format: str
+    ingest_id: str
+    rows_read: int = 0
+    ingested: int = 0
+    duplicates: int = 0
+    quarantined: int = 0
+    reasons: dict[str, int] = field(default_factory=dict)
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def _path_literal(field_name: str) -> str:
+    return "'$.\"" + field_name.replace("'", "''").replace('"', '\\"') + "\"'"
+
+
+def _sql_str(s: str) -> str:
+    return "'" + s.replace("'", "''") + "'"
+
+
+def build_prepare_sql(opts: IngestOptions, source: str, ingest_id: str) -> str:
+    """The one SQL statement that validates, maps and normalises a chunk (registered as ``_chunk``)."""
+    tf = opts.text_field or "text"
+    tp = _path_literal(tf)
+    explicit = opts.text_field is not None
+    drop_text = _sql_str(json.dumps({tf: None}))
+    drop_sft = _sql_str(json.dumps({k: None for k in _SFT_FIELDS}))
+    drop_chat = _sql_str(json.dumps({"messages": None}))
+    id_expr = f"json_extract_string(j, {_path_literal(opts.id_field)})" if opts.id_field else "NULL"
+    shape_sft = "NULL" if explicit else (
+        "CASE WHEN instr_t IS NOT NULL OR out_t IS NOT NULL THEN 'sft' "
+        "WHEN msg_t IS NOT NULL THEN 'chat' END")
+    maxb = int(opts.max_record_bytes)
+    return f"""
+WITH base AS (
+  SELECT source_row, raw, error, strlen(raw) AS nbytes,
+         CASE WHEN error IS NULL AND strlen(raw) <= {maxb} AND json_valid(raw) THEN raw::JSON END AS j
+  FROM _chunk
+), fields AS (
+  SELECT *, json_type(j) AS jt,
+         json_type(j, {tp}) AS text_t, json_extract_string(j, {tp}) AS text_v,
+         json_type(j, '$.instruction') AS instr_t, json_extract_string(j, '$.instruction') AS instr_v,
+         json_type(j, '$.input') AS in_t, json_extract_string(j, '$.input') AS in_v,
+         json_type(j, '$.output') AS out_t, json_extract_string(j, '$.output') AS out_v,
+         json_type(j, '$.messages') AS msg_t,
+         {id_expr} AS rec_id
+  FROM base
+), shaped AS (
+  SELECT *, CASE WHEN jt = 'OBJECT' AND text_t IS NOT NULL AND text_t <> 'NULL' THEN 'text'
+                 WHEN jt = 'OBJECT' THEN {shape_sft} END AS shape
+  FROM fields
+), mapped AS (
+  SELECT *,
+    CASE shape
+      WHEN 'text' THEN text_v
+      WHEN 'sft' THEN concat_ws(chr(10) || chr(10), instr_v, nullif(in_v, ''), out_v)
+      WHEN 'chat' THEN array_to_string(json_extract_string(j, '$.messages[*].content'), chr(10))
+    END AS text0,
+    CASE WHEN shape = 'chat' THEN json_extract(j, '$.messages')::VARCHAR END AS messages0
+  FROM shaped
+), checked AS (
+  SELECT *, curate_norm(text0) AS text1,
+    CASE
+      WHEN error IS NOT NULL THEN error
+      WHEN nbytes > {maxb} THEN 'oversize record: ' || nbytes || ' bytes > limit {maxb}'
+      WHEN j IS NULL THEN 'malformed JSON'
+      WHEN jt <> 'OBJECT' THEN 'schema violation: record is a JSON ' || lower(jt) || ', not an object'
+      WHEN shape IS NULL AND text_t = 'NULL' THEN 'missing text: field ''{tf}'' is null'
+      WHEN shape IS NULL THEN 'missing text field ''{tf}''{'' if explicit else ' (and no instruction/output or messages)'}'
+      WHEN shape = 'text' AND text_t <> 'VARCHAR'
+        THEN 'schema violation: field ''{tf}'' is ' || CASE WHEN text_t IN ('UBIGINT', 'BIGINT', 'DOUBLE') THEN 'a number' ELSE lower(text_t) END || ', expected a string'
+      WHEN shape = 'sft' AND (coalesce(instr_t, 'VARCHAR') <> 'VARCHAR' OR coalesce(out_t, 'NULL') <> 'VARCHAR'
+                              OR coalesce(in_t, 'VARCHAR') NOT IN ('VARCHAR', 'NULL'))
+        THEN 'schema violation: SFT record needs string instruction and output (input optional)'
+      WHEN shape = 'chat' AND (msg_t <> 'ARRAY' OR json_array_length(j, '$.messages') = 0
+             OR len(list_filter(json_extract_string(j, '$.messages[*].content'), x -> x IS NOT NULL))
+                <> json_array_length(j, '$.messages')
+             OR len(list_filter(json_extract_string(j, '$.messages[*].role'),
+                    x -> x IN ('system', 'user', 'assistant', 'tool'))) <> json_array_length(j, '$.messages'))
+        THEN 'schema violation: messages must be a non-empty array of {{role, content}} with role system/user/assistant/tool'
+    END AS reason0
+  FROM mapped
+), final AS (
+  SELECT *, coalesce(reason0, CASE WHEN text1 IS NULL OR length(trim(text1)) = 0 THEN 'empty text' END) AS reason,
+         md5(concat_ws(chr(31), text1, coalesce(messages0, ''))) AS content_hash
+  FROM checked
+)
+SELECT
+  reason, source_row, raw,
+  substr(md5({_sql_str(source)} || chr(31) ||
+      CASE WHEN rec_id IS NOT NULL THEN 'id:' || rec_id ELSE source_row::VARCHAR || chr(31) || content_hash END), 1, 20)
+    AS doc_id,
+  text1 AS text,
+  CASE WHEN shape = 'sft' THEN curate_norm(instr_v) END AS instruction,
+  CASE WHEN shape = 'sft' THEN curate_norm(in_v) END AS input,
+  CASE WHEN shape = 'sft' THEN curate_norm(out_v) END AS output,
+  CASE WHEN shape = 'chat' THEN nfc_normalize(messages0) END AS messages,
+  CASE shape WHEN 'text' THEN json_merge_patch(j, {drop_text})
+             WHEN 'sft' THEN json_merge_patch(j, {drop_sft})
+             WHEN 'chat' THEN json_merge_patch(j, {drop_chat}) END::VARCHAR AS meta,
+  content_hash
+FROM final
+"""
+
+
+# HTML → text only where markup is present: most rows skip the regex work entirely.
+_NORM_MACRO = r"""
+CREATE OR REPLACE MACRO curate_norm(s) AS
+  CASE WHEN s IS NULL THEN NULL
+       WHEN regexp_matches(s, '<[A-Za-z!/][^>]*>|&(amp|lt|gt|quot|apos|nbsp|#[0-9]+);') THEN
+         trim(regexp_replace(regexp_replace(
+           replace(replace(replace(replace(replace(replace(
+             regexp_replace(regexp_replace(regexp_replace(nfc_normalize(s),
+               '<(script|style)[^>]*>[^<]*</(script|style)>', ' ', 'gi'),
+               '<br\s*/?>|</p>|</div>|</li>|</tr>|</h[1-6]>', chr(10), 'gi'),
+               '<[^>]+>', '', 'g'),
+             '&nbsp;', ' '), '&lt;', '<'), '&gt;', '>'), '&quot;', '"'), '&#39;', ''''), '&amp;', '&'),
+           '[ \t]+', ' ', 'g'), ' ?\n ?', chr(10), 'g'))
+       ELSE nfc_normalize(s) END
+"""
+
+
+def _file_hash(path: Path) -> str:
+    h = xxhash.xxh3_128()
+    if path.is_dir():
+        for f in sorted(p for p in path.rglob("*") if p.is_file()):
+            h.update(str(f.relative_to(path)).encode())
+            h.update(f.read_bytes())
+        return h.hexdigest()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 22), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _source_size(path: Path) -> int:
+    if path.is_dir():
+        return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+    return path.stat().st_size
+
+
+def ingest_file(ws: Workspace, path: Path, opts: IngestOptions,
+                progress: Callable[[int], None] | None = None) -> IngestResult:
+    if not path.exists():
+        raise CurateError(f"{path}: no such file or folder")
+    fmt = detect_format(path, opts.fmt)
+    source = opts.source_name or path.name
+    ingest_id = uuid.uuid4().hex[:16]
+    result = IngestResult(source=source, source_uri=str(path.resolve()), format=fmt, ingest_id=ingest_id)
+    started = now()
+    con = ws.con
+    con.execute(_NORM_MACRO)
+    prepare_sql = build_prepare_sql(opts, source, ingest_id)
+    file_hash = _file_hash(path)
+    con.execute("BEGIN TRANSACTION")
+    try:
+        for chunk in read_source(path, fmt, opts.max_record_bytes):
+            result.rows_read += chunk.num_rows
+            con.register("_chunk", chunk)
+            prepared = con.execute(prepare_sql).fetch_arrow_table()
+            con.unregister("_chunk")
+            con.register("_prepared", prepared)
+            ts = now()
+            inserted = _insert_documents(con, source, result.source_uri, ingest_id, ts)
+            bad = con.execute("""
+                INSERT INTO lake.quarantine
+                SELECT ?, ?, ?, source_row, reason, raw, ? FROM _prepared p WHERE reason IS NOT NULL
+                  AND NOT EXISTS (SELECT 1 FROM lake.quarantine q WHERE q.source = ? AND q.source_row = p.source_row
+                                  AND q.raw = p.raw)
+            """, [ingest_id, source, result.source_uri, ts, source]).fetchone()[0]
+            # Rows already quarantined by an earlier ingest still count as quarantined, not lost.
+            bad = con.execute("SELECT count(*) FROM _prepared WHERE reason IS NOT NULL").fetchone()[0]
+            for reason, n in con.execute(
+                    "SELECT regexp_replace(reason, '[0-9]+ bytes', 'N bytes'), count(*) FROM _prepared "
+                    "WHERE reason IS NOT NULL GROUP BY 1").fetchall():
+                result.reasons[reason] = result.reasons.get(reason, 0) + n
+            con.unregister("_prepared")
+            result.ingested += inserted
+            result.quarantined += bad
+            result.duplicates += chunk.num_rows - inserted - bad
+            if progress:
+                progress(_approx_bytes(chunk))
+        con.execute("INSERT INTO lake.ingests VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [ingest_id, source, result.source_uri, fmt, file_hash, result.rows_read, result.ingested,
+                     result.duplicates, result.quarantined, started, now()])
+        con.execute("INSERT INTO lake.lineage VALUES ('ingest', ?, ?, ?, ?)",
+                    [f"ingest:{ingest_id}", result.source_uri, json.dumps(result.as_dict()), now()])
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    return result
+
+
+def _insert_documents(con, source: str, source_uri: str, ingest_id: str, ts) -> int:
+    return con.execute("""
+        INSERT INTO lake.documents (doc_id, text, instruction, input, output, messages, meta, source, source_uri,
+                                    source_row, content_hash, ingest_id, ingested_at)
+        SELECT doc_id, text, instruction, input, output, messages, meta, ?, ?, source_row, content_hash, ?, ?
+        FROM _prepared p
+        WHERE reason IS NULL AND doc_id NOT IN (SELECT doc_id FROM lake.documents)
+        QUALIFY row_number() OVER (PARTITION BY doc_id ORDER BY source_row) = 1
+    """, [source, source_uri, ingest_id, ts]).fetchone()[0]
+
+
+def _approx_bytes(chunk: pa.Table) -> int:
+    return chunk.column("raw").nbytes + chunk.num_rows
+
+
+def ingest_sources(ws: Workspace, sources: Iterable[str | Path], opts: IngestOptions | None = None,
+                   progress_factory=None, **kwargs) -> list[IngestResult]:
+    """Ingest several files or folders; each is its own transaction."""
+    ws._require_writable()
+    opts = opts or IngestOptions(**kwargs)
+    results = []
+    for src in sources:
+        path = Path(src)
+        if not path.exists():
+            raise CurateError(f"{path}: no such file or folder")
+        if progress_factory:
+            with progress_factory(f"ingest {path.name}", _source_size(path)) as advance:
+                results.append(ingest_file(ws, path, opts, progress=advance))
+        else:
+            results.append(ingest_file(ws, path, opts))
+    return results
