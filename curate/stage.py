@@ -48,6 +48,10 @@ class Stage:
     outputs: dict[str, pa.DataType]
     # Input columns may depend on the config (e.g. ``text_field``).
     inputs: Callable[[StageConfig], list[str]] = field(default=lambda cfg: [cfg.text_field])
+    # Columns the stage uses when present (e.g. ``lang`` from language ID); the runner
+    # passes those that exist. The record columns (text, instruction, input, output,
+    # messages, meta) are always passed.
+    optional_inputs: tuple[str, ...] = ()
     description: str = ""
     # Version of the stage's logic: bump it when outputs change for the same input,
     # so cached signals are recomputed.

@@ -271,12 +271,14 @@ class Workspace:
         self.con.execute(f"DROP TABLE IF EXISTS lake.{ident('signal_' + name)}")
         self.con.execute("DELETE FROM lake.signal_state WHERE stage = ?", [name])
 
-    def view_sql(self, at_version: int | None = None) -> str:
+    def view_sql(self, at_version: int | None = None, exclude_signal: str | None = None) -> str:
         """SQL for documents joined with every signal table: one row per document."""
         at = f" AT (VERSION => {int(at_version)})" if at_version is not None else ""
         sql = f"SELECT * FROM lake.documents{at} AS d"
         seen = set(self.columns("documents"))
         for sig in self.signals():
+            if sig == exclude_signal:
+                continue
             cols = [c for c in self.columns(f"signal_{sig}") if c != "doc_id"]
             clash = seen.intersection(cols)
             if clash:

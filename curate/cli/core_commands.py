@@ -1,2 +1,291 @@
-"""Core commands."""
-commands: list = []
+"""Workspace commands: init, ingest, run, stages, stage, snapshot …, quarantine, status."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+import yaml
+from rich.table import Table
+
+from curate.cli.output import console, emit, json_option, progress_bar
+from curate.errors import CurateError
+
+workspace_option = click.option(
+    "--workspace", "-w", "workspace", type=click.Path(file_okay=False), default=None,
+    help="Workspace folder (default: $CURATE_WORKSPACE or the current folder).")
+
+
+def _open(workspace, read_only: bool = False):
+    from curate.workspace import open_workspace
+
+    return open_workspace(workspace, read_only=read_only)
+
+
+def _bar(enabled: bool = True):
+    return lambda desc, total: progress_bar(desc, total, enabled=enabled)
+
+
+def _table(title: str, columns: list[str], rows: list[list]) -> None:
+    t = Table(title=title, show_lines=False)
+    for c in columns:
+        t.add_column(c)
+    for r in rows:
+        t.add_row(*[str(x) for x in r])
+    console.print(t)
+
+
+@click.command()
+@click.argument("path", type=click.Path(file_okay=False))
+@json_option
+def init(path, as_json):
+    """Create a workspace folder (DuckLake catalog + Parquet data, no server)."""
+    from curate.workspace import Workspace
+
+    ws = Workspace.init(path)
+    info = ws.summary()
+    ws.close()
+    emit(info, as_json, lambda d: console.print(f"[green]workspace ready[/] at {d['path']}"))
+
+
+@click.command()
+@click.argument("sources", nargs=-1, required=True, type=click.Path())
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "json", "csv", "tsv", "parquet", "text", "hf"]),
+              help="Input format (default: from the extension; folders are .txt files or a saved HF dataset).")
+@click.option("--text-field", help="Field holding the text (default: 'text', else SFT or chat shapes).")
+@click.option("--id-field", help="Field with a stable record id (default: line number + content).")
+@click.option("--source-name", help="Name recorded as the rows' source (default: the file name).")
+@click.option("--max-record-bytes", type=int, default=1_000_000, show_default=True,
+              help="Larger records are quarantined as oversize.")
+@workspace_option
+@json_option
+def ingest(sources, fmt, text_field, id_field, source_name, max_record_bytes, workspace, as_json):
+    """Ingest files or folders into the workspace; bad rows go to quarantine with a reason.
+
+    Idempotent: ingesting the same file again adds nothing. The summary counts
+    ingested + duplicates + quarantined = rows read.
+    """
+    from curate.ingest.ingest import IngestOptions, ingest_sources
+
+    ws = _open(workspace)
+    try:
+        opts = IngestOptions(fmt=fmt, text_field=text_field, id_field=id_field, source_name=source_name,
+                             max_record_bytes=max_record_bytes)
+        results = [r.as_dict() for r in ingest_sources(ws, sources, opts, progress_factory=_bar(not as_json))]
+    finally:
+        ws.close()
+
+    def render(rs):
+        _table("ingest", ["source", "format", "read", "ingested", "duplicates", "quarantined"],
+               [[r["source"], r["format"], r["rows_read"], r["ingested"], r["duplicates"], r["quarantined"]]
+                for r in rs])
+        for r in rs:
+            for reason, n in sorted(r["reasons"].items()):
+                console.print(f"  [yellow]quarantined[/] {n} × {reason}")
+
+    emit(results, as_json, render)
+
+
+@click.command("run")
+@click.argument("recipe", type=click.Path(dir_okay=False))
+@workspace_option
+@json_option
+def run_cmd(recipe, workspace, as_json):
+    """Run a recipe: sources → stages → snapshot (→ export)."""
+    from curate.recipe import load_recipe, run_recipe
+
+    load_recipe(recipe)  # validate before opening (and locking) the workspace
+    ws = _open(workspace)
+    try:
+        summary = run_recipe(ws, recipe, progress_factory=_bar(not as_json),
+                             log=(lambda s: None) if as_json else (lambda s: console.print(s)))
+    finally:
+        ws.close()
+    emit(summary, as_json, lambda d: console.print(
+        f"[green]done[/]: snapshot {d['snapshot']['name']}@{d['snapshot']['version']}" if d["snapshot"] else "[green]done[/]"))
+
+
+@click.command("stages")
+@json_option
+def stages_cmd(as_json):
+    """List the registered stages, their kind, outputs and parameters."""
+    from curate.stage import all_stages
+
+    data = {n: {"kind": s.kind, "description": s.description, "outputs": list(s.outputs),
+                "params": list(s.config_model.model_fields)} for n, s in all_stages().items()}
+    emit(data, as_json, lambda d: _table("stages", ["stage", "kind", "outputs", "description"],
+                                         [[n, v["kind"], ", ".join(v["outputs"]), v["description"]] for n, v in d.items()]))
+
+
+def _parse_params(items: tuple[str, ...]) -> dict:
+    params = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep:
+            raise CurateError(f"bad --param '{item}': expected KEY=VALUE")
+        params[key] = yaml.safe_load(value)
+    return params
+
+
+@click.command("stage")
+@click.argument("name")
+@click.option("--param", "-p", "params", multiple=True, help="KEY=VALUE (YAML value), repeatable.")
+@click.option("--workers", type=int, default=None, help="Processes for per-document stages (default: cores).")
+@workspace_option
+@json_option
+def stage_cmd(name, params, workers, workspace, as_json):
+    """Run one stage over the workspace (incremental and resumable)."""
+    from curate.runner import run_stage
+
+    ws = _open(workspace)
+    try:
+        res = run_stage(ws, name, _parse_params(params), workers=workers, progress_factory=_bar(not as_json))
+    finally:
+        ws.close()
+    emit(res.as_dict(), as_json, lambda d: console.print(
+        f"stage [bold]{d['stage']}[/]: {d['computed']} computed, {d['cached']} cached of {d['total']}"))
+
+
+@click.group()
+def snapshot():
+    """Create, list, show, diff and export versioned snapshots."""
+
+
+@snapshot.command("create")
+@click.argument("name")
+@click.option("--where", help="SQL filter over document and signal columns, e.g. \"dup_keep AND lang = 'hi'\".")
+@click.option("--text", "text", type=click.Choice(["anonymized", "clean", "raw"]), default="anonymized",
+              show_default=True, help="Which text variant the snapshot carries.")
+@click.option("--no-labels", is_flag=True, help="Do not apply Label Studio corrections/rejections.")
+@workspace_option
+@json_option
+def snapshot_create(name, where, text, no_labels, workspace, as_json):
+    """Materialise a new immutable, numbered version of snapshot NAME."""
+    ws = _open(workspace)
+    try:
+        m = ws.create_snapshot(name, where=where, text=text, apply_labels=not no_labels)
+    finally:
+        ws.close()
+    emit(m.model_dump(mode="json"), as_json, lambda d: console.print(
+        f"[green]snapshot {m.ref}[/]: {m.row_count} rows, text={m.text_variant}, held back {m.held_back}, "
+        f"PII policy {'passed' if m.pii_policy_passed else '[red]not passed[/]'}, hash {m.content_hash[:12]}"))
+
+
+@snapshot.command("list")
+@workspace_option
+@json_option
+def snapshot_list(workspace, as_json):
+    """List snapshots and versions."""
+    ws = _open(workspace, read_only=True)
+    try:
+        ms = [m.model_dump(mode="json") for m in ws.snapshots()]
+    finally:
+        ws.close()
+    emit(ms, as_json, lambda d: _table("snapshots", ["ref", "rows", "text", "PII ok", "created", "hash"],
+                                       [[f"{m['name']}@{m['version']}", m["row_count"], m["text_variant"],
+                                         m["pii_policy_passed"], m["created_at"][:19], m["content_hash"][:12]]
+                                        for m in d]))
+
+
+@snapshot.command("show")
+@click.argument("ref")
+@click.option("--rows", type=int, default=3, show_default=True, help="Sample rows to show.")
+@workspace_option
+@json_option
+def snapshot_show(ref, rows, workspace, as_json):
+    """Show a snapshot's manifest (NAME or NAME@VERSION) and a few rows."""
+    ws = _open(workspace, read_only=True)
+    try:
+        snap = ws.snapshot(ref)
+        sample = snap.relation().order("doc_id").limit(rows).fetch_arrow_table().to_pylist()
+    finally:
+        ws.close()
+    data = {"manifest": snap.manifest.model_dump(mode="json"), "sample": sample}
+
+    def render(d):
+        console.print_json(json.dumps(d["manifest"], default=str))
+        for r in d["sample"]:
+            console.print(f"[dim]{r['doc_id']}[/] {str(r['text'])[:160]!r}")
+
+    emit(data, as_json, render)
+
+
+@snapshot.command("diff")
+@click.argument("a")
+@click.argument("b")
+@workspace_option
+@json_option
+def snapshot_diff(a, b, workspace, as_json):
+    """Added / removed / changed doc_ids between two snapshots."""
+    ws = _open(workspace, read_only=True)
+    try:
+        d = ws.diff(a, b)
+    finally:
+        ws.close()
+    emit(d, as_json, lambda d: console.print(
+        f"{d['a']} → {d['b']}: +{d['added']} added, -{d['removed']} removed, ~{d['changed']} changed, "
+        f"{d['unchanged']} unchanged" + (" (identical content)" if d["same_content"] else "")))
+
+
+@snapshot.command("export")
+@click.argument("ref")
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "parquet", "hf"]), default="jsonl", show_default=True)
+@click.option("--split", "splits", default="train=0.9,validation=0.05,test=0.05", show_default=True)
+@click.option("--output", "-o", "output", required=True, type=click.Path(file_okay=False))
+@click.option("--allow-raw", is_flag=True, help="Override the PII guard for a snapshot with raw text (recorded).")
+@click.option("--contamination", type=click.Choice(["refuse", "report", "ignore"]), default="refuse",
+              show_default=True, help="Near-duplicates straddling splits.")
+@click.option("--group-by", type=click.Choice(["cluster", "doc_id"]), default="cluster", show_default=True,
+              help="Split unit: near-duplicate cluster (keeps clusters on one side) or single document.")
+@click.option("--overwrite", is_flag=True)
+@workspace_option
+@json_option
+def snapshot_export(ref, fmt, splits, output, allow_raw, contamination, group_by, overwrite, workspace, as_json):
+    """Export a snapshot with deterministic splits (HF: datasets.load_from_disk loads it)."""
+    ws = _open(workspace)
+    try:
+        res = ws.export(ref, fmt, output, splits=splits, allow_raw=allow_raw, contamination=contamination,
+                        group_by=group_by, overwrite=overwrite)
+    finally:
+        ws.close()
+    emit(res, as_json, lambda d: console.print(
+        f"[green]exported[/] {d['snapshot']} → {d['path']} " + ", ".join(f"{k}={v}" for k, v in d["counts"].items())))
+
+
+@click.command("quarantine")
+@click.option("--limit", type=int, default=20, show_default=True)
+@click.option("--source", help="Only rows from this source.")
+@workspace_option
+@json_option
+def quarantine_cmd(limit, source, workspace, as_json):
+    """Show quarantined rows with their reasons."""
+    ws = _open(workspace, read_only=True)
+    try:
+        where = "WHERE source = ?" if source else ""
+        params = [source] if source else []
+        counts = ws.con.execute(f"SELECT reason, count(*) FROM lake.quarantine {where} GROUP BY 1 ORDER BY 2 DESC",
+                                params).fetchall()
+        rows = ws.con.execute(f"SELECT source, source_row, reason, left(raw, 120) FROM lake.quarantine {where} "
+                              f"ORDER BY source, source_row LIMIT ?", params + [limit]).fetchall()
+    finally:
+        ws.close()
+    data = {"by_reason": dict(counts), "rows": [dict(zip(["source", "row", "reason", "raw"], r)) for r in rows]}
+    emit(data, as_json, lambda d: _table("quarantine", ["source", "row", "reason", "raw"],
+                                         [[r["source"], r["row"], r["reason"], r["raw"]] for r in d["rows"]]))
+
+
+@click.command("status")
+@workspace_option
+@json_option
+def status_cmd(workspace, as_json):
+    """Summarise the workspace: documents, quarantine, signals, snapshots."""
+    ws = _open(workspace, read_only=True)
+    try:
+        s = ws.summary()
+    finally:
+        ws.close()
+    emit(s, as_json, lambda d: console.print_json(json.dumps(d, default=str)))
+
+
+commands = [init, ingest, run_cmd, stages_cmd, stage_cmd, snapshot, quarantine_cmd, status_cmd]

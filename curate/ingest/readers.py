@@ -57,7 +57,7 @@ def detect_format(path: Path, fmt: str | None = None) -> str:
     return mapping[suffix]
 
 
-def detect_encoding(sample: bytes) -> str:
+def detect_encoding(sample: bytes, partial: bool | None = None) -> str:
     """Name the text encoding of a file from its first bytes.
 
     UTF-8 (with or without BOM) and UTF-16 with BOM are decided exactly; anything
@@ -72,12 +72,12 @@ def detect_encoding(sample: bytes) -> str:
         sample.decode("utf-8")
         return "utf-8"
     except UnicodeDecodeError as exc:
-        if exc.start >= len(sample) - 3 and exc.reason == "unexpected end of data":
+        partial = len(sample) >= (1 << 16) if partial is None else partial
+        if partial and exc.start >= len(sample) - 3 and exc.reason == "unexpected end of data":
             return "utf-8"
         # A few bad lines in an otherwise UTF-8 file are bad rows, not another encoding.
-        bad = sample.count(b"\n")
-        good_lines = sum(1 for line in sample.split(b"\n") if _is_utf8(line))
-        if bad and good_lines / max(1, bad + 1) > 0.9:
+        lines = sample.split(b"\n")
+        if len(lines) >= 10 and sum(map(_is_utf8, lines)) / len(lines) > 0.9:
             return "utf-8"
     from charset_normalizer import from_bytes
 

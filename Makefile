@@ -1,0 +1,43 @@
+# curate: two commands on a fresh machine.
+#   make demo   set up, then run the end-to-end demo on bundled sample data
+#   make test   set up, then run the whole test suite
+PYTHON ?= python3
+VENV   := .venv
+LSVENV := .venv-ls
+BIN    := $(VENV)/bin
+PIP    := $(BIN)/pip --disable-pip-version-check -q
+DEMO_DIR ?= demo-workspace
+
+.PHONY: setup setup-labelstudio demo test bench schemas clean
+
+setup: $(VENV)/.installed
+$(VENV)/.installed: requirements.lock pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(PIP) install --upgrade pip
+	# torch first, pinned: a bare "torch" would pull a multi-GB CUDA build.
+	$(PIP) install torch==2.13.0
+	$(PIP) install -r requirements.lock
+	$(PIP) install --no-deps -e .
+	touch $@
+
+# Label Studio lives in its own venv: it pins an older pyarrow than curate needs.
+setup-labelstudio: $(LSVENV)/.installed
+$(LSVENV)/.installed: requirements-labelstudio.lock
+	test -x $(LSVENV)/bin/python || $(PYTHON) -m venv $(LSVENV)
+	$(LSVENV)/bin/pip --disable-pip-version-check -q install -r requirements-labelstudio.lock
+	touch $@
+
+demo: setup
+	$(BIN)/curate demo --output $(DEMO_DIR)
+
+test: setup setup-labelstudio
+	$(BIN)/python -m pytest -q
+
+bench: setup
+	$(BIN)/python benchmarks/ingest.py
+
+schemas: setup
+	$(BIN)/python -m curate.schemas
+
+clean:
+	rm -rf $(DEMO_DIR) .pytest_cache

@@ -1,0 +1,108 @@
+"""Layer (b): audit snapshots of a workspace through the public ``curate.Workspace`` API."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from curate.audit.audit import AuditResult, audit_table
+from curate.audit.compare import compare_metrics, render_compare_html, render_compare_markdown
+from curate.audit.gates import evaluate_gates, failed
+from curate.audit.output import write_report
+from curate.audit.policy import AuditPolicy
+from curate.audit.render import render_html, render_markdown
+
+
+def _manifest_dict(snap: Any) -> dict[str, Any]:
+    m = snap.manifest
+    d = m.model_dump(mode="json") if hasattr(m, "model_dump") else dict(m)
+    d["ref"] = getattr(snap, "ref", None) or f"{d.get('name')}@{d.get('version')}"
+    return d
+
+
+def removed_rows(ws: Any, snapshot_ids: pa.Array) -> dict[str, int]:
+    """Workspace documents left out of the snapshot, by the first reason that applies."""
+    cols = set(ws.view_columns())
+    reasons = [("duplicate", "dup_keep = false"), ("quality", "quality_ok = false"), ("pii_not_covered", "pii_covered = false")]
+    present = [(name, cond) for name, cond in reasons if cond.split()[0] in cols]
+    view = ws.view(["doc_id"] + [cond.split()[0] for _, cond in present]).fetch_arrow_table()
+    con = duckdb.connect()
+    try:
+        con.register("v", view)
+        con.register("s", pa.table({"doc_id": snapshot_ids}))
+        case = " ".join(f"WHEN {cond} THEN '{name}'" for name, cond in present)
+        expr = f"CASE {case} ELSE 'other (selection)' END" if present else "'other (selection)'"
+        rows = con.execute(f"SELECT {expr} AS r, count(*) FROM v ANTI JOIN s USING (doc_id) GROUP BY 1 ORDER BY 2 DESC").fetchall()
+    finally:
+        con.close()
+    return {r: int(n) for r, n in rows}
+
+
+def _audit_one(ws: Any, ref: str, policy: AuditPolicy) -> tuple[AuditResult, dict[str, Any]]:
+    snap = ws.snapshot(ref)
+    manifest = _manifest_dict(snap)
+    table = snap.table()
+    try:
+        lineage = ws.lineage(manifest["ref"])
+    except Exception:  # lineage is descriptive only; an older workspace without it still gets an audit
+        lineage = []
+    removed = removed_rows(ws, table.column("doc_id").cast(pa.string()))
+    return audit_table(table, policy, manifest=manifest, lineage=lineage, removed=removed), manifest
+
+
+def default_output(ref: str, cwd: Path | None = None) -> Path:
+    return (cwd or Path.cwd()) / f"audit-{ref.replace('@', '-v')}"
+
+
+def _record(ws: Any, subject: str, parent: str, passed: bool, failed_gates: list[str], policy: AuditPolicy,
+            paths: dict[str, str]) -> bool:
+    """Keep the audit as a compliance record in the workspace (table 'audits' + lineage)."""
+    if getattr(ws, "read_only", False):
+        return False
+    row = pa.table({"subject": [subject], "snapshot": [parent], "passed": [passed], "failed_gates": [json.dumps(failed_gates)],
+                    "policy": [policy.name], "report": [paths.get("html")],
+                    "created_at": [datetime.now(timezone.utc).isoformat()]})
+    ws.put_table("audits", row, mode="append")
+    ws.record_lineage("audit", subject, parent, {"passed": passed, "failed_gates": failed_gates,
+                                                 "policy": policy.name, "report": paths.get("html")})
+    return True
+
+
+def audit_snapshot(ws: Any, ref: str, policy: AuditPolicy | None = None, out_dir: str | Path | None = None,
+                   record: bool = True) -> AuditResult:
+    """Audit snapshot ``ref`` ("name" or "name@3"), write report.html/json + summary.md into ``out_dir``.
+
+    Returns the result (``.passed``, ``.failed_gates``, ``.metrics``, ``.paths``); it does not raise on failed
+    gates — the CLI turns those into a :class:`curate.errors.PolicyError`.
+    """
+    policy = policy or AuditPolicy()
+    result, manifest = _audit_one(ws, ref, policy)
+    out = Path(out_dir) if out_dir else default_output(manifest["ref"])
+    paths = write_report(out, result.metrics, render_html(result.metrics), render_markdown(result.metrics), result.flagged)
+    result.metrics["outputs"] = paths
+    if record:
+        result.metrics["recorded"] = _record(ws, f"audit:{manifest['ref']}", manifest["ref"], result.passed,
+                                             result.failed_gates, policy, paths)
+    return result
+
+
+def compare_snapshots(ws: Any, a: str, b: str, policy: AuditPolicy | None = None,
+                      out_dir: str | Path | None = None) -> dict[str, Any]:
+    """Audit both snapshots and write the drift report; gates (incl. ``max_language_drift``) apply to B."""
+    policy = policy or AuditPolicy()
+    ra, ma = _audit_one(ws, a, policy)
+    rb, mb = _audit_one(ws, b, policy)
+    drift = compare_metrics(ra.metrics, rb.metrics)
+    gates = evaluate_gates({**rb.metrics, "drift": drift}, policy)
+    drift["gates_b"] = gates
+    drift["failed_gates"] = failed(gates)
+    drift["passed"] = not drift["failed_gates"]
+    drift["audits"] = {"a": ra.metrics, "b": rb.metrics}
+    out = Path(out_dir) if out_dir else (Path.cwd() / f"drift-{ma['ref'].replace('@', '-v')}-to-{mb['ref'].replace('@', '-v')}")
+    drift["outputs"] = write_report(out, drift, render_compare_html(drift, gates), render_compare_markdown(drift, gates))
+    return drift

@@ -1,0 +1,141 @@
+"""Drift between two audits (e.g. new production data against the training snapshot): the difference of every
+metric, with total-variation distance (TVD) for each distribution so one number says how far it moved."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from curate.audit import charts
+from curate.audit.metrics.representation import tvd
+from curate.audit import render as R
+
+
+def _dist(entries: list[dict[str, Any]]) -> dict[str, float]:
+    return {e["value"]: e["share"] for e in entries}
+
+
+def _shift(a: dict[str, float], b: dict[str, float]) -> list[dict[str, Any]]:
+    keys = sorted(set(a) | set(b), key=lambda k: -max(a.get(k, 0.0), b.get(k, 0.0)))
+    return [{"value": k, "a": a.get(k, 0.0), "b": b.get(k, 0.0), "delta": b.get(k, 0.0) - a.get(k, 0.0)} for k in keys]
+
+
+def _delta(a: Any, b: Any) -> dict[str, Any]:
+    d = (b - a) if isinstance(a, (int, float)) and isinstance(b, (int, float)) else None
+    return {"a": a, "b": b, "delta": d}
+
+
+def compare_metrics(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
+    ca, cb = a.get("composition", {}), b.get("composition", {})
+    out: dict[str, Any] = {"a": a.get("datacard", {}).get("snapshot"), "b": b.get("datacard", {}).get("snapshot")}
+    out["composition"] = {k: _delta(ca.get(k), cb.get(k)) for k in ("rows", "tokens", "characters")}
+    out["composition"]["median_words"] = _delta(ca.get("length_words", {}).get("p50"), cb.get("length_words", {}).get("p50"))
+    out["composition"]["duplicate_rate"] = _delta(ca.get("duplicates", {}).get("rate"), cb.get("duplicates", {}).get("rate"))
+    out["composition"]["quality_flag_rate"] = _delta(ca.get("quality", {}).get("rate"), cb.get("quality", {}).get("rate"))
+    sa, sb = _dist(ca.get("sources", [])), _dist(cb.get("sources", []))
+    out["sources"] = {"shift": _shift(sa, sb), "tvd": tvd(sa, sb)}
+    la, lb = ca.get("language", {}), cb.get("language", {})
+    for key in ("lang", "script"):
+        da, db = _dist(la.get(key, [])), _dist(lb.get(key, []))
+        out[f"{key}_shift"] = _shift(da, db)
+        out[f"{key}_tvd"] = tvd(da, db) if (da or db) else None
+    out["language_tvd"] = out.pop("lang_tvd")
+    for key in ("romanized", "codemixed"):
+        out[key] = _delta((la.get(key) or {}).get("share"), (lb.get(key) or {}).get("share"))
+    axes: dict[str, Any] = {}
+    ra, rb = a.get("representation", {}).get("axes", {}), b.get("representation", {}).get("axes", {})
+    for axis in sorted(set(ra) | set(rb)):
+        ga = {g: v["share"] for g, v in ra.get(axis, {}).get("groups", {}).items()}
+        gb = {g: v["share"] for g, v in rb.get(axis, {}).get("groups", {}).items()}
+        if not ga and not gb:
+            continue
+        axes[axis] = {"shift": _shift(ga, gb), "tvd": tvd(ga, gb) if ga and gb else 1.0,
+                      "coverage": _delta(ra.get(axis, {}).get("coverage"), rb.get(axis, {}).get("coverage"))}
+    out["representation"] = axes
+    pa_, pb = a.get("pii", {}), b.get("pii", {})
+    types = sorted(set(pa_.get("anonymized_by_type", {})) | set(pb.get("anonymized_by_type", {})))
+    out["pii"] = {"residual": _delta(pa_.get("residual"), pb.get("residual")),
+                  "anonymized_by_type": {t: _delta(pa_.get("anonymized_by_type", {}).get(t, 0), pb.get("anonymized_by_type", {}).get(t, 0)) for t in types}}
+    ta, tb = a.get("toxicity", {}), b.get("toxicity", {})
+    langs = sorted(set(ta.get("by_document_language", {})) | set(tb.get("by_document_language", {})))
+    out["toxicity"] = {"rate": _delta(ta.get("rate"), tb.get("rate")),
+                       "by_document_language": {l: _delta(ta.get("by_document_language", {}).get(l, {}).get("rate"),
+                                                          tb.get("by_document_language", {}).get(l, {}).get("rate")) for l in langs}}
+    fa, fb = a.get("fairness", {}), b.get("fairness", {})
+    fair_axes = sorted(set(fa.get("axes", {})) | set(fb.get("axes", {})))
+    out["fairness"] = {ax: {"parity_difference": _delta(fa.get("axes", {}).get(ax, {}).get("parity_difference"),
+                                                        fb.get("axes", {}).get(ax, {}).get("parity_difference")),
+                            "disparate_impact": _delta(fa.get("axes", {}).get(ax, {}).get("disparate_impact"),
+                                                       fb.get("axes", {}).get(ax, {}).get("disparate_impact"))}
+                       for ax in fair_axes}
+    # Association drift: pairs whose NPMI moved most (present in either audit's class table).
+    ka = {(c["axis"], c["group"], c["category"], c["class"]): c["npmi"] for c in a.get("association", {}).get("classes", [])}
+    kb = {(c["axis"], c["group"], c["category"], c["class"]): c["npmi"] for c in b.get("association", {}).get("classes", [])}
+    moved = [{"pair": f"{k[0]}:{k[1]} ~ {k[2]}:{k[3]}", "a": ka.get(k), "b": kb.get(k),
+              "delta": (kb[k] - ka[k]) if k in ka and k in kb else None} for k in set(ka) | set(kb)]
+    moved.sort(key=lambda e: -(abs(e["delta"]) if e["delta"] is not None else 2.0))
+    out["association"] = moved[:20]
+    return out
+
+
+def _fmt_delta(d: dict[str, Any], as_pct: bool = False) -> tuple[str, str, str]:
+    f = R.pct if as_pct else R.num
+    sign = "" if d.get("delta") is None or d["delta"] <= 0 else "+"
+    return f(d.get("a")), f(d.get("b")), (sign + f(d["delta"])) if d.get("delta") is not None else "–"
+
+
+def render_compare_html(drift: dict[str, Any], gates: list[dict[str, Any]] | None = None) -> str:
+    a, b = drift.get("a") or "A", drift.get("b") or "B"
+    comp = drift["composition"]
+    summary = R.kpis([("language mix TVD", R.pct(drift.get("language_tvd"))), ("source mix TVD", R.pct(drift["sources"]["tvd"])),
+                      ("rows", f'{R.num(comp["rows"]["a"])} → {R.num(comp["rows"]["b"])}'),
+                      ("residual PII", f'{R.num(drift["pii"]["residual"]["a"])} → {R.num(drift["pii"]["residual"]["b"])}'),
+                      ("toxic rate", f'{R.pct(drift["toxicity"]["rate"]["a"])} → {R.pct(drift["toxicity"]["rate"]["b"])}')])
+    summary += ('<p class="note">TVD = total-variation distance between two share distributions: 0 = identical mix, '
+                "100% = nothing in common.</p>")
+    summary += R.table(["axis", "TVD A→B"], [(R.esc(k), R.pct(v["tvd"])) for k, v in drift["representation"].items()], {1})
+    if gates:
+        summary += "<h3>Policy gates on B</h3>" + R.gates_html({"gates": gates, "policy": {}})
+    sections = [("drift-summary", "Drift summary", summary)]
+    rows = [(R.esc(k), *_fmt_delta(v, as_pct=k.endswith("rate"))) for k, v in comp.items()]
+    sections.append(("drift-composition", "Composition", R.table(["measure", a, b, "change"], rows, {1, 2, 3})))
+    lang_body = ""
+    if drift.get("lang_shift"):
+        sh = drift["lang_shift"]
+        lang_body += R.img(charts.grouped([s["value"] for s in sh], {a: [s["a"] for s in sh], b: [s["b"] for s in sh]},
+                                          "Language mix"), "language mix")
+        lang_body += R.table(["lang", a, b, "change"], [(R.esc(s["value"]), R.pct(s["a"]), R.pct(s["b"]), R.pct(s["delta"])) for s in sh], {1, 2, 3})
+    for key in ("romanized", "codemixed"):
+        if drift.get(key, {}).get("a") is not None or drift.get(key, {}).get("b") is not None:
+            lang_body += f"<p>{key}: " + " → ".join(_fmt_delta(drift[key], True)[:2]) + "</p>"
+    sections.append(("drift-language", "Language", lang_body or '<p class="note">no language signal in either snapshot</p>'))
+    rep = '<div class="grid">'
+    for axis, v in drift["representation"].items():
+        sh = v["shift"]
+        rep += R.img(charts.grouped([s["value"] for s in sh], {a: [s["a"] for s in sh], b: [s["b"] for s in sh]},
+                                    f"{axis} (TVD {100 * v['tvd']:.1f}%)"), axis)
+    sections.append(("drift-representation", "Representation", rep + "</div>"))
+    pii = drift["pii"]
+    sections.append(("drift-pii", "PII", R.table(["measure", a, b, "change"], [("residual", *_fmt_delta(pii["residual"]))] +
+                                                  [(f"anonymized {R.esc(t)}", *_fmt_delta(d)) for t, d in pii["anonymized_by_type"].items()], {1, 2, 3})))
+    tox = drift["toxicity"]
+    sections.append(("drift-toxicity", "Toxicity", R.table(["language", a, b, "change"], [("all", *_fmt_delta(tox["rate"], True))] +
+                                                            [(R.esc(l), *_fmt_delta(d, True)) for l, d in tox["by_document_language"].items()], {1, 2, 3})))
+    fair_rows = [(R.esc(ax), *_fmt_delta(v["parity_difference"]), *_fmt_delta(v["disparate_impact"])[:2]) for ax, v in drift["fairness"].items()]
+    sections.append(("drift-fairness", "Label fairness", R.table(["axis", f"parity diff {a}", f"parity diff {b}", "change",
+                                                                  f"disparate impact {a}", f"disparate impact {b}"], fair_rows, {1, 2, 3, 4, 5})))
+    sections.append(("drift-association", "Association", R.table(["pair", a, b, "change"], [
+        (R.esc(e["pair"]), R.num(e["a"]), R.num(e["b"]), R.num(e["delta"])) for e in drift["association"]], {1, 2, 3})))
+    return R.page(f"Drift: {a} → {b}", "differences of every audit metric", sections)
+
+
+def render_compare_markdown(drift: dict[str, Any], gates: list[dict[str, Any]] | None = None) -> str:
+    a, b = drift.get("a") or "A", drift.get("b") or "B"
+    lines = [f"# Drift: {a} → {b}", "", f"- language mix TVD: {R.pct(drift.get('language_tvd'))}",
+             f"- rows: {drift['composition']['rows']['a']} → {drift['composition']['rows']['b']}",
+             f"- residual PII: {drift['pii']['residual']['a']} → {drift['pii']['residual']['b']}",
+             f"- toxic rate: {R.pct(drift['toxicity']['rate']['a'])} → {R.pct(drift['toxicity']['rate']['b'])}"]
+    for axis, v in drift["representation"].items():
+        lines.append(f"- {axis} TVD: {R.pct(v['tvd'])}")
+    if gates:
+        lines += ["", "| gate on B | status | value |", "|---|---|---|"] + [f"| {g['gate']} | {g['status']} | {g['value']} |" for g in gates]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,24 @@
+"""Text cleaning as a per-document stage: adds ``clean_text`` beside the raw text."""
+
+from __future__ import annotations
+
+import pyarrow as pa
+
+from curate.clean.normalize import clean_text
+from curate.stage import Stage, StageConfig, register_stage
+
+
+class CleanConfig(StageConfig):
+    """Cleaning has no knobs yet beyond the field it reads; every rule is safe for training text."""
+
+
+def clean_batch(batch: pa.Table, cfg: CleanConfig) -> pa.Table:
+    texts = batch.column(cfg.text_field).to_pylist()
+    return pa.table({"clean_text": pa.array([clean_text(t) for t in texts], pa.string())})
+
+
+STAGE = register_stage(Stage(
+    name="clean", kind="per_document", config_model=CleanConfig, fn=clean_batch,
+    outputs={"clean_text": pa.string()},
+    description="Indic-aware cleaning: HTML remnants, NFC (nukta forms), invisible characters, ZWJ/ZWNJ, dandas, whitespace.",
+))

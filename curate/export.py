@@ -1,0 +1,162 @@
+"""Export a snapshot to JSONL / Parquet / a Hugging Face DatasetDict, with deterministic splits.
+
+Split assignment hashes a *group key*: the near-duplicate cluster when the snapshot
+has ``dup_cluster`` (so a cluster never straddles train and test), else the doc_id.
+The hash is xxh64 of the key, so a document keeps its split across exports and
+machines, and adding documents never moves existing ones.
+
+Guards (both refuse by default, both overridable and the override is recorded):
+* PII: a snapshot that did not pass the PII policy (raw text) is not exported.
+* Contamination: near-duplicates that straddle splits are refused (``report`` lists them).
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import xxhash
+
+from curate.errors import CurateError, PolicyError
+from curate.snapshots import get_snapshot
+from curate.workspace import Workspace
+
+FORMATS = ("jsonl", "parquet", "hf")
+DEFAULT_SPLITS = {"train": 0.9, "validation": 0.05, "test": 0.05}
+
+
+def parse_splits(spec: str | dict | None) -> dict[str, float]:
+    if spec is None:
+        return dict(DEFAULT_SPLITS)
+    if isinstance(spec, dict):
+        splits = {k: float(v) for k, v in spec.items()}
+    else:
+        splits = {}
+        for part in spec.split(","):
+            name, sep, frac = part.partition("=")
+            try:
+                splits[name.strip()] = float(frac)
+            except ValueError:
+                raise CurateError(f"bad --split '{spec}': expected e.g. train=0.9,validation=0.05,test=0.05") from None
+            if not sep or not name.strip():
+                raise CurateError(f"bad --split '{spec}': expected e.g. train=0.9,validation=0.05,test=0.05")
+    total = sum(splits.values())
+    if any(v < 0 for v in splits.values()) or abs(total - 1.0) > 1e-6:
+        raise CurateError(f"split fractions must be non-negative and add up to 1 (got {total:g})")
+    return splits
+
+
+def assign_splits(keys: list[str], splits: dict[str, float], seed: int = 0) -> list[str]:
+    """Deterministic split per key: a key's hash falls in one cumulative fraction bucket."""
+    bounds = []
+    acc = 0.0
+    for name, frac in splits.items():
+        acc += frac
+        bounds.append((acc, name))
+    last = bounds[-1][1]
+    out = []
+    for key in keys:
+        u = xxhash.xxh64_intdigest(str(key).encode(), seed=seed) / 2**64
+        out.append(next((name for b, name in bounds if u < b), last))
+    return out
+
+
+def find_straddling(table: pa.Table, split_col: str = "split", cluster_col: str = "dup_cluster") -> list[dict]:
+    """Clusters whose members fall in more than one split."""
+    if cluster_col not in table.column_names:
+        return []
+    seen: dict[str, set[str]] = {}
+    for cluster, split in zip(table.column(cluster_col).to_pylist(), table.column(split_col).to_pylist()):
+        if cluster is not None:
+            seen.setdefault(cluster, set()).add(split)
+    return [{"cluster": c, "splits": sorted(s)} for c, s in sorted(seen.items()) if len(s) > 1]
+
+
+def _near_duplicate_clusters(table: pa.Table) -> pa.Array | None:
+    """Clusters for a snapshot without dedup signals, computed on the fly if dedup is installed."""
+    try:
+        from curate.dedup import dedup_table  # type: ignore
+    except ImportError:
+        return None
+    out = dedup_table(table.select(["text"]), None)
+    return out.column("dup_cluster")
+
+
+def export_snapshot(ws: Workspace, ref: str, fmt: str, out_dir: str | Path, splits: str | dict | None = None,
+                    allow_raw: bool = False, contamination: str = "refuse", group_by: str = "cluster",
+                    seed: int = 0, overwrite: bool = False) -> dict:
+    if fmt not in FORMATS:
+        raise CurateError(f"unknown export format '{fmt}' (use {', '.join(FORMATS)})")
+    if contamination not in ("refuse", "report", "ignore"):
+        raise CurateError("contamination must be refuse, report or ignore")
+    split_fracs = parse_splits(splits)
+    snap = get_snapshot(ws, ref)
+    m = snap.manifest
+    if not m.pii_policy_passed and not allow_raw:
+        raise PolicyError(f"snapshot {m.ref} has '{m.text_variant}' text and has not passed the PII policy; "
+                          "export refused (create it with --text anonymized, or pass --allow-raw to override)")
+    out = Path(out_dir)
+    if out.exists() and any(out.iterdir()):
+        if not overwrite:
+            raise CurateError(f"{out} exists and is not empty (pass --overwrite to replace it)")
+    table = snap.table()
+    clusters = table.column("dup_cluster") if "dup_cluster" in table.column_names else None
+    if clusters is None and table.num_rows:
+        clusters = _near_duplicate_clusters(table)
+        if clusters is not None:
+            table = table.append_column("dup_cluster", clusters)
+    if group_by == "cluster" and clusters is not None:
+        keys = [c if c is not None else d for c, d in zip(table.column("dup_cluster").to_pylist(),
+                                                          table.column("doc_id").to_pylist())]
+    elif group_by in ("cluster", "doc_id"):
+        keys = table.column("doc_id").to_pylist()
+    else:
+        raise CurateError("group_by must be cluster or doc_id")
+    table = table.append_column("split", pa.array(assign_splits(keys, split_fracs, seed), pa.string()))
+    straddling = find_straddling(table)
+    if straddling and contamination == "refuse":
+        raise PolicyError(f"{len(straddling)} near-duplicate cluster(s) straddle splits (e.g. {straddling[0]}); "
+                          "export refused (split by cluster, or pass --contamination report)")
+    counts = {}
+    tmp = Path(tempfile.mkdtemp(prefix=".export-", dir=out.parent if out.parent.exists() else None))
+    try:
+        parts = {}
+        for name in split_fracs:
+            part = table.filter(pc.equal(table.column("split"), name)).drop_columns(["split"])
+            counts[name] = part.num_rows
+            parts[name] = part
+        if fmt == "hf":
+            import datasets
+
+            datasets.disable_progress_bars()
+            # datasets cannot load back a zero-row split, so empty splits are left out (and counted as 0).
+            dd = datasets.DatasetDict({k: datasets.Dataset(v) for k, v in parts.items() if v.num_rows})
+            dd.save_to_disk(str(tmp / "dataset"))
+        else:
+            from curate.filemode import write_table
+
+            for name, part in parts.items():
+                write_table(part, tmp / f"{name}.{fmt}")
+        info = {"snapshot": m.model_dump(mode="json"), "format": fmt, "splits": split_fracs, "counts": counts,
+                "group_by": group_by if clusters is not None else "doc_id", "seed": seed,
+                "contamination": {"straddling_clusters": len(straddling), "examples": straddling[:20],
+                                  "policy": contamination},
+                "pii_override": bool(allow_raw and not m.pii_policy_passed)}
+        (tmp / "export.json").write_text(json.dumps(info, indent=2, default=str, ensure_ascii=False))
+        if out.exists():
+            shutil.rmtree(out)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        tmp.rename(out)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    if not ws.read_only:
+        ws.record_lineage("export", str(out.resolve()), m.ref, {k: info[k] for k in ("format", "counts", "pii_override")}
+                          | {"straddling_clusters": len(straddling)})
+    path = out / "dataset" if fmt == "hf" else out
+    return {"snapshot": m.ref, "path": str(path), "format": fmt, "counts": counts,
+            "straddling_clusters": len(straddling), "pii_override": info["pii_override"]}

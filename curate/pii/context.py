@@ -1,0 +1,81 @@
+"""Context words (English, Hindi in Devanagari, Hinglish, some Marathi/Bengali/Tamil) and their effect on scores.
+
+Presidio's own context enhancer works on spaCy lemmas of English text, so it cannot
+see "आधार" or "khata". curate scores context itself: a positive word for the entity
+in a window around the match lifts the score; a look-alike word right before a number
+("order", "txn", "₹", "बिल") drops a number that has no positive context.
+"""
+
+from __future__ import annotations
+
+import regex as re
+
+CONTEXT: dict[str, list[str]] = {
+    "IN_AADHAAR": ["aadhaar", "aadhar", "adhaar", "adhar", "aadhaar card", "uid", "uidai", "आधार", "आधार कार्ड",
+                   "आधार नंबर", "আধার", "ஆதார்", "આધાર"],
+    "IN_VID": ["vid", "virtual id", "virtual id number", "वीआईडी", "वर्चुअल आईडी"],
+    "IN_PAN": ["pan", "pan card", "pan number", "permanent account", "पैन", "पैन कार्ड", "प्यान", "প্যান", "பான்"],
+    "IN_GSTIN": ["gst", "gstin", "gst no", "gst number", "जीएसटी", "goods and services tax"],
+    "IN_IFSC": ["ifsc", "ifsc code", "branch code", "आईएफएससी"],
+    "IN_UPI": ["upi", "vpa", "upi id", "gpay", "google pay", "phonepe", "paytm", "bhim", "यूपीआई"],
+    "IN_PHONE": ["phone", "mobile", "mob", "mob no", "cell", "contact", "call", "whatsapp", "tel", "number",
+                 "फोन", "फ़ोन", "मोबाइल", "नंबर", "नम्बर", "संपर्क", "कॉल", "ফোন", "মোবাইল", "தொலைபேசி", "கைபேசி",
+                 "मोबाईल", "फोन नंबर"],
+    "IN_VOTER": ["voter", "voter id", "epic", "election card", "electoral", "मतदाता", "वोटर", "वोटर आईडी",
+                 "निर्वाचन", "ভোটার", "வாக்காளர்"],
+    "IN_PASSPORT": ["passport", "passport no", "पासपोर्ट", "পাসপোর্ট", "கடவுச்சீட்டு", "பாஸ்போர்ட்"],
+    "IN_DRIVING_LICENCE": ["driving licence", "driving license", "dl", "dl no", "licence", "license",
+                           "ड्राइविंग लाइसेंस", "लाइसेंस", "डीएल"],
+    "IN_VEHICLE_REGISTRATION": ["vehicle", "registration", "reg no", "car", "bike", "scooter", "number plate",
+                                "rc", "गाड़ी", "गाडी", "वाहन", "नंबर प्लेट"],
+    "IN_PIN_CODE": ["pin", "pincode", "pin code", "postal", "postal code", "zip", "पिन", "पिनकोड", "पिन कोड",
+                    "पत्ता", "address", "পিন", "அஞ்சல்"],
+    "IN_BANK_ACCOUNT": ["account", "a/c", "acct", "ac no", "a/c no", "account number", "bank", "khata",
+                        "khaata", "खाता", "खाता संख्या", "अकाउंट", "बैंक", "खाते", "অ্যাকাউন্ট", "கணக்கு"],
+    "IN_ABHA": ["abha", "health id", "health account", "ayushman", "आभा", "हेल्थ आईडी", "आयुष्मान"],
+    "CREDIT_CARD": ["card", "credit card", "debit card", "visa", "mastercard", "rupay", "कार्ड", "क्रेडिट", "डेबिट"],
+    "EMAIL_ADDRESS": ["email", "e-mail", "mail", "ईमेल", "मेल"],
+    "IP_ADDRESS": ["ip", "ip address", "server", "host"],
+    "URL": ["url", "link", "website", "लिंक"],
+}
+
+# Words that, right before a number, say it is not a personal identifier.
+NEGATIVE_CONTEXT = [
+    "order", "order id", "order no", "ord", "txn", "transaction", "utr", "ref", "reference", "invoice", "inv",
+    "bill", "ticket", "pnr", "awb", "tracking", "docket", "consignment", "complaint", "case", "sr no", "serial",
+    "sku", "model", "item", "product", "batch", "otp", "amount", "amt", "rs", "inr", "₹", "price", "balance",
+    "total", "emi", "qty", "quantity", "version", "token", "ऑर्डर", "आर्डर", "ऑर्डर नंबर", "बिल", "रसीद", "राशि",
+    "रुपये", "रुपए", "रु", "टिकट", "शिकायत", "ट्रांजैक्शन", "लेनदेन", "অর্ডার", "টাকা", "ஆர்டர்", "ரூபாய்",
+]
+
+# Only numeric recognizers are subject to negative context; a PAN is never an order number.
+NEGATABLE = {"IN_AADHAAR", "IN_VID", "IN_PHONE", "IN_BANK_ACCOUNT", "IN_PIN_CODE", "CREDIT_CARD", "IN_ABHA",
+             "IN_VOTER", "IN_PASSPORT"}
+
+BEFORE, AFTER = 48, 24
+NEG_BEFORE = 24
+BOOST = 0.35
+
+
+def _alternation(words: list[str]) -> "re.Pattern":
+    # Latin words need letter boundaries ("pan" must not fire inside "company"); Indic words are matched as
+    # substrings because case endings attach to them (आधारकार्ड, खाते).
+    parts = sorted({w.lower() for w in words}, key=len, reverse=True)
+    alts = [rf"(?<![a-z]){re.escape(w)}(?![a-z])" if w.isascii() else re.escape(w) for w in parts]
+    return re.compile("|".join(alts))
+
+
+_POS = {entity: _alternation(words) for entity, words in CONTEXT.items()}
+_NEG = _alternation(NEGATIVE_CONTEXT)
+
+
+def has_context(entity: str, text_lower: str, start: int, end: int) -> bool:
+    pat = _POS.get(entity)
+    if pat is None:
+        return False
+    window = text_lower[max(0, start - BEFORE):start] + " \x00 " + text_lower[end:end + AFTER]
+    return pat.search(window) is not None
+
+
+def has_negative_context(text_lower: str, start: int) -> bool:
+    return _NEG.search(text_lower[max(0, start - NEG_BEFORE):start]) is not None

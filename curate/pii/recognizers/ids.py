@@ -1,0 +1,164 @@
+"""Recognizers for Indian government and financial identifiers."""
+
+from __future__ import annotations
+
+from presidio_analyzer import Pattern
+
+from curate.pii import checksums
+from curate.pii.recognizers.base import NUM_L, NUM_R, SEP, IndiaRecognizer, L, R
+
+# Two-letter state/UT codes used on vehicle plates and driving licences (old and new).
+STATE_CODES = set(
+    "AN AP AR AS BR CG CH DD DL DN GA GJ HP HR JH JK KA KL LA LD MH ML MN MP MZ NL OD OR PB PY RJ SK TN TR TS "
+    "UK UA UP WB".split()
+)
+
+
+def _digits(s: str) -> str:
+    return "".join(c for c in s if c.isdigit())
+
+
+class AadhaarRecognizer(IndiaRecognizer):
+    """Aadhaar: 12 digits, first 2-9, Verhoeff check digit; written plain or in 4-4-4 groups."""
+
+    ENTITY = "IN_AADHAAR"
+    PATTERNS = [Pattern("aadhaar", NUM_L + r"[2-9][0-9]{3}([ \u00a0\-]?)[0-9]{4}\1[0-9]{4}" + NUM_R, 0.5)]
+    priority = 90
+
+    def validate_result(self, pattern_text: str) -> bool:
+        return checksums.aadhaar_valid(pattern_text)
+
+
+class VidRecognizer(IndiaRecognizer):
+    """Aadhaar Virtual ID: 16 digits (4 groups of 4) with a Verhoeff check digit."""
+
+    ENTITY = "IN_VID"
+    PATTERNS = [Pattern("vid", NUM_L + r"[0-9]{4}([ \u00a0\-]?)[0-9]{4}\1[0-9]{4}\1[0-9]{4}" + NUM_R, 0.5)]
+    priority = 70
+
+    def validate_result(self, pattern_text: str) -> bool | None:
+        # Verhoeff-valid is necessary but one random 16-digit number in ten passes it: keep the pattern
+        # score (below threshold) so that a VID needs its context word, unless it cannot be a card.
+        if not checksums.vid_valid(pattern_text):
+            return False
+        return None if checksums.luhn_valid(pattern_text) else True
+
+
+class PanRecognizer(IndiaRecognizer):
+    """PAN: AAA + holder-type letter (P, C, H, F, A, T, B, L, J, G) + letter + 4 digits + letter."""
+
+    ENTITY = "IN_PAN"
+    PATTERNS = [
+        Pattern("pan", L + r"[A-Z]{3}[PCHFATBLJG][A-Z][0-9]{4}[A-Z]" + R, 0.85),
+        # Lowercase PANs occur in chats ("mera pan abcpd1234k hai"): needs a context word.
+        Pattern("pan lowercase", L + r"[a-z]{3}[pchfatbljg][a-z][0-9]{4}[a-z]" + R, 0.3),
+    ]
+    priority = 80
+
+    def invalidate_result(self, pattern_text: str) -> bool:
+        return pattern_text[5:9] == "0000"
+
+
+class GstinRecognizer(IndiaRecognizer):
+    """GSTIN: state code 01-38 + PAN + entity number + Z + mod-36 check character."""
+
+    ENTITY = "IN_GSTIN"
+    PATTERNS = [Pattern("gstin", L + r"[0-9]{2}[A-Z]{3}[PCHFATBLJG][A-Z][0-9]{4}[A-Z][1-9A-Z]Z[0-9A-Z]" + R, 0.5)]
+    needs = "upper"
+    priority = 95
+
+    def validate_result(self, pattern_text: str) -> bool:
+        return checksums.gstin_valid(pattern_text)
+
+
+class IfscRecognizer(IndiaRecognizer):
+    """IFSC: 4-letter bank code + 0 + 6-character branch code."""
+
+    ENTITY = "IN_IFSC"
+    PATTERNS = [Pattern("ifsc", L + r"[A-Z]{4}0[A-Z0-9]{6}" + R, 0.6)]
+    priority = 60
+
+    def invalidate_result(self, pattern_text: str) -> bool:
+        # A branch code of letters only is legal but rare; letters-only look-alikes are words in capitals.
+        return pattern_text[5:].isalpha() and not any(c.isdigit() for c in pattern_text)
+
+
+class VoterIdRecognizer(IndiaRecognizer):
+    """EPIC (voter ID): 3 letters + 7 digits. No public checksum, so it needs a context word."""
+
+    ENTITY = "IN_VOTER"
+    PATTERNS = [Pattern("epic", L + r"[A-Z]{3}[0-9]{7}" + R, 0.4)]
+    priority = 40
+
+
+class PassportRecognizer(IndiaRecognizer):
+    """Indian passport: a series letter + 7 digits (first and last not 0). Needs a context word."""
+
+    ENTITY = "IN_PASSPORT"
+    PATTERNS = [Pattern("passport", L + r"[A-PR-WY][1-9][0-9]{5}[1-9]" + R, 0.3)]
+    priority = 40
+
+
+class DrivingLicenceRecognizer(IndiaRecognizer):
+    """Driving licence: state code + 2-digit RTO + year of issue + 7-digit number."""
+
+    ENTITY = "IN_DRIVING_LICENCE"
+    PATTERNS = [Pattern("dl", L + r"[A-Z]{2}[ \-]?[0-9]{2}[ \-]?(?:19[5-9][0-9]|20[0-4][0-9])[ \-]?[0-9]{7}" + R, 0.7)]
+    priority = 65
+
+    def validate_result(self, pattern_text: str) -> bool | None:
+        return None if pattern_text[:2] in STATE_CODES else False
+
+
+class VehicleRegistrationRecognizer(IndiaRecognizer):
+    """Vehicle registration: state code + RTO number + series letters + 4 digits, or the BH series."""
+
+    ENTITY = "IN_VEHICLE_REGISTRATION"
+    PATTERNS = [
+        Pattern("vehicle", L + r"[A-Z]{2}[ \-]?[0-9]{1,2}[ \-]?[A-Z]{1,3}[ \-]?[0-9]{4}" + R, 0.6),
+        Pattern("vehicle bh", L + r"[0-9]{2}[ \-]?BH[ \-]?[0-9]{4}[ \-]?[A-Z]{1,2}" + R, 0.6),
+    ]
+    priority = 55
+
+    def validate_result(self, pattern_text: str) -> bool | None:
+        if pattern_text[:2].isdigit():
+            return None
+        return None if pattern_text[:2] in STATE_CODES else False
+
+
+class PinCodeRecognizer(IndiaRecognizer):
+    """PIN code: 6 digits, first 1-9. Any 6-digit number fits, so only with a context word."""
+
+    ENTITY = "IN_PIN_CODE"
+    PATTERNS = [Pattern("pin", NUM_L + r"[1-9][0-9]{2} ?[0-9]{3}" + NUM_R, 0.2)]
+    priority = 20
+
+
+class BankAccountRecognizer(IndiaRecognizer):
+    """Bank account number: 9-18 digits. Only with a context word (account, a/c, खाता, khata …)."""
+
+    ENTITY = "IN_BANK_ACCOUNT"
+    PATTERNS = [Pattern("account", NUM_L + r"[0-9]{9,18}" + NUM_R, 0.2),
+                Pattern("account grouped", NUM_L + r"[0-9]{4}(?:[ \-][0-9]{4}){2,3}(?:[ \-][0-9]{1,4})?" + NUM_R, 0.15)]
+    priority = 30
+
+    def invalidate_result(self, pattern_text: str) -> bool:
+        return len(set(_digits(pattern_text))) == 1
+
+
+class AbhaRecognizer(IndiaRecognizer):
+    """ABHA (Ayushman Bharat Health Account) number: 14 digits as XX-XXXX-XXXX-XXXX; plain needs context."""
+
+    ENTITY = "IN_ABHA"
+    PATTERNS = [Pattern("abha", NUM_L + r"[0-9]{2}-[0-9]{4}-[0-9]{4}-[0-9]{4}" + NUM_R, 0.75),
+                Pattern("abha plain", NUM_L + r"[0-9]{2} ?[0-9]{4} ?[0-9]{4} ?[0-9]{4}" + NUM_R, 0.2)]
+    priority = 60
+
+
+class AbhaAddressRecognizer(IndiaRecognizer):
+    """ABHA address: user@abdm (or @sbx in the sandbox)."""
+
+    ENTITY = "IN_ABHA"
+    PATTERNS = [Pattern("abha address", L + r"[A-Za-z0-9][A-Za-z0-9._]{2,31}@(?:abdm|sbx)" + R, 0.85)]
+    needs = "at"
+    priority = 60

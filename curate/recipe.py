@@ -1,0 +1,135 @@
+"""Recipes: sources → stages → selection → snapshot, as one YAML file.
+
+The pydantic models below are the source of truth; ``schemas/recipe.schema.json`` is
+generated from them (``python -m curate.schemas``) and a test keeps the two in sync.
+Paths in a recipe are relative to the recipe file.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Callable, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from curate.errors import CurateError
+from curate.stage import get_stage
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class SourceSpec(_Strict):
+    path: str = Field(description="File or folder, relative to the recipe")
+    format: Literal["jsonl", "json", "csv", "tsv", "parquet", "text", "hf"] | None = None
+    text_field: str | None = None
+    id_field: str | None = None
+    source_name: str | None = None
+    max_record_bytes: int = Field(1_000_000, gt=0)
+
+
+class StageSpec(_Strict):
+    stage: str = Field(description="Registered stage name (curate stages lists them)")
+    params: dict[str, Any] = Field(default_factory=dict)
+
+
+class SnapshotSpec(_Strict):
+    name: str
+    where: str | None = Field(None, description="SQL over document and signal columns")
+    text: Literal["anonymized", "clean", "raw"] = "anonymized"
+    allow_raw: bool = False
+
+
+class ExportSpec(_Strict):
+    format: Literal["jsonl", "parquet", "hf"] = "hf"
+    path: str
+    splits: dict[str, float] = Field(default_factory=lambda: {"train": 0.9, "validation": 0.05, "test": 0.05})
+    contamination: Literal["refuse", "report", "ignore"] = "refuse"
+
+
+class Recipe(_Strict):
+    name: str
+    description: str | None = None
+    sources: list[SourceSpec] = Field(default_factory=list)
+    stages: list[StageSpec] = Field(default_factory=list)
+    snapshot: SnapshotSpec | None = None
+    export: ExportSpec | None = None
+
+
+def _loc(loc: tuple) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "(top level)"
+
+
+def load_recipe(path: str | Path) -> tuple[Recipe, Path]:
+    path = Path(path)
+    if not path.exists():
+        raise CurateError(f"{path}: no such recipe file")
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" line {mark.line + 1}" if mark else ""
+        raise CurateError(f"{path}:{where} not valid YAML ({getattr(exc, 'problem', exc)})") from None
+    if not isinstance(data, dict):
+        raise CurateError(f"{path}: a recipe is a YAML mapping with name, sources, stages, snapshot")
+    try:
+        recipe = Recipe.model_validate(data)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        msg = err["msg"]
+        if err["type"] == "extra_forbidden":
+            msg = "unknown key"
+        raise CurateError(f"{path}: {_loc(err['loc'])}: {msg}") from None
+    for i, st in enumerate(recipe.stages):
+        try:
+            get_stage(st.stage).make_config(st.params)
+        except CurateError as exc:
+            raise CurateError(f"{path}: stages[{i}]: {exc}") from None
+    return recipe, path.resolve().parent
+
+
+def run_recipe(ws, path: str | Path, progress_factory=None, log: Callable[[str], None] | None = None) -> dict:
+    from curate.ingest.ingest import IngestOptions, ingest_file
+    from curate.runner import run_stage
+
+    log = log or (lambda s: None)
+    recipe, base = load_recipe(path)
+    summary: dict[str, Any] = {"recipe": recipe.name, "ingests": [], "stages": [], "snapshot": None, "export": None}
+    for src in recipe.sources:
+        p = (base / src.path) if not Path(src.path).is_absolute() else Path(src.path)
+        opts = IngestOptions(fmt=src.format, text_field=src.text_field, id_field=src.id_field,
+                             source_name=src.source_name, max_record_bytes=src.max_record_bytes)
+        if progress_factory:
+            from curate.ingest.ingest import _source_size
+
+            with progress_factory(f"ingest {p.name}", _source_size(p) if p.exists() else 0) as adv:
+                res = ingest_file(ws, p, opts, progress=adv)
+        else:
+            res = ingest_file(ws, p, opts)
+        log(f"ingested {p.name}: {res.ingested} new, {res.duplicates} duplicates, {res.quarantined} quarantined")
+        summary["ingests"].append(res.as_dict())
+    for st in recipe.stages:
+        res = run_stage(ws, st.stage, st.params, progress_factory=progress_factory)
+        log(f"stage {st.stage}: {res.computed} computed, {res.cached} cached")
+        summary["stages"].append(res.as_dict())
+    if recipe.snapshot:
+        from curate.snapshots import create_snapshot
+
+        m = create_snapshot(ws, recipe.snapshot.name, where=recipe.snapshot.where, text=recipe.snapshot.text,
+                            allow_raw=recipe.snapshot.allow_raw, recipe=recipe.model_dump(mode="json"))
+        log(f"snapshot {m.ref}: {m.row_count} rows, content hash {m.content_hash[:12]}")
+        summary["snapshot"] = m.model_dump(mode="json")
+        if recipe.export:
+            from curate.export import export_snapshot
+
+            out = (base / recipe.export.path) if not Path(recipe.export.path).is_absolute() else Path(recipe.export.path)
+            summary["export"] = export_snapshot(ws, m.ref, recipe.export.format, out, splits=recipe.export.splits,
+                                                allow_raw=recipe.snapshot.allow_raw,
+                                                contamination=recipe.export.contamination, overwrite=True)
+            log(f"exported {m.ref} to {summary['export']['path']}")
+    return summary

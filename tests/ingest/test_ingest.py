@@ -1,0 +1,143 @@
+"""Ingestion as a user runs it: every format, idempotency, quarantine with reasons, counts that add up."""
+
+from __future__ import annotations
+
+import json
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from curate.errors import CurateError
+from curate.ingest.ingest import IngestOptions, ingest_file
+from tests.conftest import write_jsonl
+
+
+def _docs(ws):
+    return ws.con.execute("SELECT text, instruction, input, output, messages, meta, source_row FROM lake.documents "
+                          "ORDER BY source, source_row").fetchall()
+
+
+def test_jsonl_rows_become_documents_with_provenance(ws, tickets):
+    res = ingest_file(ws, tickets, IngestOptions())
+    assert (res.rows_read, res.ingested, res.duplicates, res.quarantined) == (6, 6, 0, 0)
+    row = ws.con.execute("SELECT source, source_uri, source_row, content_hash, ingest_id, ingested_at, meta "
+                         "FROM lake.documents WHERE source_row = 2").fetchone()
+    assert row[0] == "tickets.jsonl" and row[1].endswith("tickets.jsonl") and row[2] == 2
+    assert len(row[3]) == 32 and row[4] == res.ingest_id and row[5] is not None
+    assert json.loads(row[6]) == {"id": "T1", "channel": "chat"}
+
+
+def test_reingest_same_file_adds_nothing(ws, tickets):
+    first = ingest_file(ws, tickets, IngestOptions())
+    again = ingest_file(ws, tickets, IngestOptions())
+    assert again.ingested == 0 and again.duplicates == first.ingested
+    assert ws.count("documents") == first.ingested
+    ids_before = {r[0] for r in ws.con.execute("SELECT doc_id FROM lake.documents").fetchall()}
+    # Appending rows keeps the old doc_ids stable and adds only the new rows.
+    with open(tickets, "a") as fh:
+        fh.write(json.dumps({"text": "new ticket about KYC"}) + "\n")
+    third = ingest_file(ws, tickets, IngestOptions())
+    assert (third.ingested, third.duplicates) == (1, 6)
+    ids_after = {r[0] for r in ws.con.execute("SELECT doc_id FROM lake.documents").fetchall()}
+    assert ids_before < ids_after
+
+
+def test_every_kind_of_bad_row_is_quarantined_with_its_reason(ws, tmp_path):
+    path = write_jsonl(tmp_path / "bad.jsonl", [{"text": "good one"}], extra_lines=[
+        "{not json\n",
+        json.dumps({"other": "no text"}) + "\n",
+        json.dumps({"text": "   "}) + "\n",
+        json.dumps({"text": ["a", "list"]}) + "\n",
+        b'{"text": "bad \xff\xfe bytes"}\n',
+        json.dumps({"text": "x" * 5000}) + "\n",
+        json.dumps({"messages": [{"role": "narrator", "content": "hi"}]}) + "\n",
+        "\n",  # blank lines are not records
+        json.dumps({"text": "good two"}) + "\n",
+    ])
+    res = ingest_file(ws, path, IngestOptions(max_record_bytes=2000))
+    assert res.rows_read == 9
+    assert res.ingested == 2
+    assert res.ingested + res.duplicates + res.quarantined == res.rows_read
+    reasons = dict(ws.con.execute("SELECT source_row, reason FROM lake.quarantine").fetchall())
+    assert reasons[2] == "malformed JSON"
+    assert reasons[3].startswith("missing text field")
+    assert reasons[4] == "empty text"
+    assert reasons[5].startswith("schema violation: field 'text'")
+    assert reasons[6].startswith("undecodable bytes")
+    assert reasons[7].startswith("oversize record")
+    assert reasons[8].startswith("schema violation: messages")
+    raw = ws.con.execute("SELECT raw FROM lake.quarantine WHERE source_row = 2").fetchone()[0]
+    assert raw == "{not json"
+    # Re-ingesting counts the bad rows again as quarantined but does not duplicate them.
+    again = ingest_file(ws, path, IngestOptions(max_record_bytes=2000))
+    assert again.quarantined == 7 and ws.count("quarantine") == 7
+
+
+def test_sft_and_chat_shapes_are_mapped(ws, tmp_path):
+    path = write_jsonl(tmp_path / "sft.jsonl", [
+        {"instruction": "Translate to Hindi", "input": "card blocked", "output": "कार्ड ब्लॉक", "lang": "hi"},
+        {"messages": [{"role": "user", "content": "UPI failed"}, {"role": "assistant", "content": "Sorry!"}]},
+    ])
+    ingest_file(ws, path, IngestOptions())
+    rows = _docs(ws)
+    assert rows[0][0] == "Translate to Hindi\n\ncard blocked\n\nकार्ड ब्लॉक"
+    assert rows[0][1:4] == ("Translate to Hindi", "card blocked", "कार्ड ब्लॉक")
+    assert json.loads(rows[0][5]) == {"lang": "hi"}
+    assert rows[1][0] == "UPI failed\nSorry!"
+    assert json.loads(rows[1][4])[1] == {"role": "assistant", "content": "Sorry!"}
+
+
+def test_html_and_unicode_are_normalised(ws, tmp_path):
+    decomposed = "क\u093c"  # क + nukta: NFC keeps it decomposed (composition exclusion)
+    precomposed = "\u0958"
+    path = write_jsonl(tmp_path / "h.jsonl", [{"text": "<p>Hello&nbsp;<b>there</b></p><br>Bye &amp; thanks"},
+                                              {"text": "cafe\u0301 " + precomposed}])
+    ingest_file(ws, path, IngestOptions())
+    texts = [r[0] for r in _docs(ws)]
+    assert texts[0] == "Hello there\n\nBye & thanks"
+    assert texts[1] == "café " + decomposed
+
+
+def test_csv_tsv_parquet_json_text_and_hf_formats(ws, tmp_path):
+    import datasets
+
+    (tmp_path / "a.csv").write_text('text,city\n"hello, world",Pune\nbye,Delhi\n"broken,row,extra",x,y\n')
+    (tmp_path / "b.tsv").write_text("body\tcity\nनमस्ते\tPatna\n")
+    pq.write_table(pa.table({"text": ["from parquet"], "n": [3]}), tmp_path / "c.parquet")
+    (tmp_path / "d.json").write_text(json.dumps([{"text": "from json array"}, {"text": "second"}]))
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    (folder / "one.txt").write_text("first note")
+    (folder / "two.txt").write_bytes("second note caf\xe9".encode("cp1252"))
+    datasets.Dataset.from_dict({"text": ["hf row one", "hf row two"]}).save_to_disk(str(tmp_path / "hfds"))
+
+    res = {p: ingest_file(ws, tmp_path / p, IngestOptions()) for p in ["a.csv", "d.json", "c.parquet", "notes", "hfds"]}
+    res["b.tsv"] = ingest_file(ws, tmp_path / "b.tsv", IngestOptions(text_field="body"))
+    assert {k: (v.format, v.ingested, v.quarantined) for k, v in res.items()} == {
+        "a.csv": ("csv", 2, 1), "b.tsv": ("tsv", 1, 0), "c.parquet": ("parquet", 1, 0),
+        "d.json": ("json", 2, 0), "notes": ("text", 2, 0), "hfds": ("hf", 2, 0)}
+    texts = {r[0] for r in ws.con.execute("SELECT text FROM lake.documents").fetchall()}
+    assert {"hello, world", "नमस्ते", "from parquet", "second note café", "hf row two"} <= texts
+    reason = ws.con.execute("SELECT reason FROM lake.quarantine").fetchone()[0]
+    assert reason.startswith("malformed CSV row")
+
+
+def test_legacy_encoding_is_detected(ws, tmp_path):
+    path = tmp_path / "latin.csv"
+    path.write_bytes("text,city\nRésumé submitted for café loan,Goa\nNaïve question about façade,Pune\n".encode("cp1252"))
+    res = ingest_file(ws, path, IngestOptions())
+    assert res.ingested == 2
+    texts = sorted(r[0] for r in ws.con.execute("SELECT text FROM lake.documents").fetchall())
+    assert texts[1] == "Résumé submitted for café loan"
+
+
+def test_id_field_gives_stable_ids_across_sources(ws, tmp_path):
+    a = write_jsonl(tmp_path / "a.jsonl", [{"id": "X1", "text": "one"}, {"id": "X1", "text": "one again"}])
+    res = ingest_file(ws, a, IngestOptions(id_field="id", source_name="crm"))
+    assert (res.ingested, res.duplicates) == (1, 1)
+
+
+def test_missing_source_is_a_clear_error(ws, tmp_path):
+    with pytest.raises(CurateError, match="no such file"):
+        ingest_file(ws, tmp_path / "nope.jsonl", IngestOptions())

@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+import pytest
+
+from curate.errors import CurateError
+from curate.recipe import load_recipe, run_recipe
+
+
+def _write(tmp_path, text):
+    p = tmp_path / "recipe.yaml"
+    p.write_text(text)
+    return p
+
+
+def test_unknown_key_points_at_it(tmp_path):
+    p = _write(tmp_path, "name: r\nsources:\n  - path: a.jsonl\n    txt_field: body\n")
+    with pytest.raises(CurateError, match=r"sources\[0\]\.txt_field: unknown key"):
+        load_recipe(p)
+
+
+def test_unknown_stage_and_bad_param(tmp_path):
+    with pytest.raises(CurateError, match=r"stages\[0\].*unknown stage 'dedupe'"):
+        load_recipe(_write(tmp_path, "name: r\nstages:\n  - stage: dedupe\n"))
+    with pytest.raises(CurateError, match=r"stages\[0\].*bad parameter 'bogus'"):
+        load_recipe(_write(tmp_path, "name: r\nstages:\n  - stage: clean\n    params: {bogus: 1}\n"))
+
+
+def test_bad_yaml_and_wrong_type(tmp_path):
+    with pytest.raises(CurateError, match="not valid YAML"):
+        load_recipe(_write(tmp_path, "name: [unclosed\n"))
+    with pytest.raises(CurateError, match=r"snapshot\.text"):
+        load_recipe(_write(tmp_path, "name: r\nsnapshot: {name: s, text: redacted}\n"))
+
+
+def test_same_recipe_same_inputs_same_hash(tmp_path, tickets):
+    from curate import Workspace
+
+    recipe = _write(tmp_path, f"""
+name: support
+sources: [{{path: {tickets}}}]
+stages: [{{stage: clean}}]
+snapshot: {{name: support, text: clean}}
+""")
+    hashes = []
+    for n in range(2):
+        ws = Workspace.init(tmp_path / f"ws{n}")
+        hashes.append(run_recipe(ws, recipe)["snapshot"]["content_hash"])
+        ws.close()
+    assert hashes[0] == hashes[1]
