@@ -8,7 +8,7 @@ BIN    := $(VENV)/bin
 PIP    := $(BIN)/pip --disable-pip-version-check -q
 DEMO_DIR ?= demo-workspace
 
-.PHONY: setup setup-labelstudio demo test bench schemas clean
+.PHONY: setup setup-labelstudio setup-chromium demo test bench schemas clean
 
 setup: $(VENV)/.installed
 $(VENV)/.installed: requirements.lock pyproject.toml
@@ -30,7 +30,11 @@ $(LSVENV)/.installed: requirements-labelstudio.lock
 demo: setup
 	$(BIN)/curate demo --output $(DEMO_DIR)
 
-test: setup setup-labelstudio
+# Headless Chromium renders the audit report in a test; Debian's package, best effort (needs root).
+setup-chromium:
+	@command -v chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-lohit-deva >/dev/null) || echo "chromium not installed: the report rendering test will skip"; }
+
+test: setup setup-labelstudio setup-chromium
 	$(BIN)/python -m pytest -q
 
 bench: setup

@@ -8,13 +8,14 @@ vectorised Arrow kernels (one C++ pass each) instead of a Python loop:
    into base + nukta, so both spellings converge).
 2. Lower case (Latin, and romanized Indic / Hinglish).
 3. Drop zero-width characters (ZWSP, ZWJ, ZWNJ, BOM, soft hyphen): rendering hints, not content.
-4. Drop the nukta (़ and its Bengali/Gurmukhi/Gujarati/Oriya siblings) and fold chandrabindu
-   into anusvara: writers use ज़/ज and ँ/ं interchangeably, so for near-duplicate purposes
-   they are the same word.
-5. Punctuation and symbols (including dandas ।॥) become spaces; whitespace runs collapse.
+4. Drop the nukta (़ and its Bengali/Gurmukhi/Gujarati/Oriya siblings) and the nasal signs
+   chandrabindu and anusvara: writers use ज़/ज and ँ/ं interchangeably (and often drop them),
+   so for near-duplicate purposes they are the same word.  One regex pass does 3 and 4.
+5. Punctuation, symbols (including dandas ।॥) and Unicode spaces become an ASCII space.
 
-The result is a list of words per document (``utf8_split_whitespace``) and the words joined by
-single spaces (whose hash is the exact-duplicate key).
+The result is one string per document whose words are separated by ASCII whitespace bytes:
+:mod:`curate.dedup.shingle` cuts words straight out of the Arrow buffer, and the hash of the
+word sequence is the exact-duplicate key (so whitespace differences never matter).
 """
 
 from __future__ import annotations
@@ -22,11 +23,12 @@ from __future__ import annotations
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
-import xxhash
 
-_INVISIBLE_AND_NUKTA = r"[\x{200B}-\x{200D}\x{2060}\x{FEFF}\x{00AD}\x{093C}\x{09BC}\x{0A3C}\x{0ABC}\x{0B3C}]"
-_CHANDRABINDU = {"\u0901": "\u0902", "\u0981": "\u0982", "\u0a01": "\u0a02", "\u0a81": "\u0a82", "\u0b01": "\u0b02"}
-_PUNCT_SYMBOL = r"[\pP\pS]+"
+# Zero-width characters; nukta of Devanagari/Bengali/Gurmukhi/Gujarati/Oriya; candrabindu + anusvara
+# of the same scripts (U+0901-0902, 0981-0982, 0A01-0A02, 0A81-0A82, 0B01-0B02).
+_DROP = (r"[\x{200B}-\x{200D}\x{2060}\x{FEFF}\x{00AD}\x{093C}\x{09BC}\x{0A3C}\x{0ABC}\x{0B3C}"
+         r"\x{0901}\x{0902}\x{0981}\x{0982}\x{0A01}\x{0A02}\x{0A70}\x{0A81}\x{0A82}\x{0B01}\x{0B02}]+")
+_SEPARATORS = r"[\pP\pS\pZ]+"
 
 
 def _as_string_array(texts: pa.Array | pa.ChunkedArray | list) -> pa.Array:
@@ -45,21 +47,13 @@ def normalize_texts(texts) -> pa.Array:
     x = _as_string_array(texts)
     x = pc.utf8_normalize(x, form="NFC")
     x = pc.utf8_lower(x)
-    x = pc.replace_substring_regex(x, _INVISIBLE_AND_NUKTA, "")
-    for src, dst in _CHANDRABINDU.items():
-        x = pc.replace_substring(x, src, dst)
-    return pc.replace_substring_regex(x, _PUNCT_SYMBOL, " ")
+    x = pc.replace_substring_regex(x, _DROP, "")
+    return pc.replace_substring_regex(x, _SEPARATORS, " ")
 
 
-def words(texts) -> pa.ListArray:
-    """Normalised words per document (list<string>)."""
-    return pc.utf8_split_whitespace(normalize_texts(texts))
-
-
-def text_hashes(word_lists: pa.ListArray) -> list[str]:
-    """Exact-duplicate key: xxh64 (hex) of the normalised words joined by single spaces."""
-    joined = pc.binary_join(word_lists, " ").to_pylist()
-    return [xxhash.xxh64_hexdigest(t.encode("utf-8")) for t in joined]
+def words(texts) -> list[list[str]]:
+    """Normalised words per document (for inspection and tests; the hot path never splits in Python)."""
+    return [t.split() for t in normalize_texts(texts).to_pylist()]
 
 
 def lengths(texts) -> np.ndarray:

@@ -12,15 +12,18 @@ leaves the workspace exactly as it was, and re-running picks up the whole file.
 from __future__ import annotations
 
 import json
+import queue
+import threading
 import uuid
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Iterator
 
 import pyarrow as pa
 import xxhash
 
 from curate.errors import CurateError
+from curate.ingest.nfc import needs_nfc_pattern
 from curate.ingest.readers import detect_format, read_source
 from curate.workspace import DOCUMENT_COLUMNS, Workspace, now
 
@@ -77,17 +80,23 @@ def build_prepare_sql(opts: IngestOptions, source: str, ingest_id: str) -> str:
     return f"""
 WITH base AS (
   SELECT source_row, raw, error, strlen(raw) AS nbytes,
-         CASE WHEN error IS NULL AND strlen(raw) <= {maxb} AND json_valid(raw) THEN raw::JSON END AS j
+         CASE WHEN error IS NULL AND strlen(raw) <= {maxb} THEN try_cast(raw AS JSON) END AS j
   FROM _chunk
-), fields AS (
-  SELECT *, json_type(j) AS jt,
-         json_type(j, {tp}) AS text_t, json_extract_string(j, {tp}) AS text_v,
-         json_type(j, '$.instruction') AS instr_t, json_extract_string(j, '$.instruction') AS instr_v,
-         json_type(j, '$.input') AS in_t, json_extract_string(j, '$.input') AS in_v,
-         json_type(j, '$.output') AS out_t, json_extract_string(j, '$.output') AS out_v,
-         json_type(j, '$.messages') AS msg_t,
-         {id_expr} AS rec_id
+), typed AS (
+  SELECT *, json_type(j) AS jt, json_type(j, {tp}) AS text_t, json_extract_string(j, {tp}) AS text_v
   FROM base
+), fields AS (
+  -- The SFT/chat fields are only looked up for records without a text field: most rows parse the JSON twice, not ten times.
+  SELECT *,
+         CASE WHEN text_t IS NULL THEN json_type(j, '$.instruction') END AS instr_t,
+         CASE WHEN text_t IS NULL THEN json_extract_string(j, '$.instruction') END AS instr_v,
+         CASE WHEN text_t IS NULL THEN json_type(j, '$.input') END AS in_t,
+         CASE WHEN text_t IS NULL THEN json_extract_string(j, '$.input') END AS in_v,
+         CASE WHEN text_t IS NULL THEN json_type(j, '$.output') END AS out_t,
+         CASE WHEN text_t IS NULL THEN json_extract_string(j, '$.output') END AS out_v,
+         CASE WHEN text_t IS NULL THEN json_type(j, '$.messages') END AS msg_t,
+         {id_expr} AS rec_id
+  FROM typed
 ), shaped AS (
   SELECT *, CASE WHEN jt = 'OBJECT' AND text_t IS NOT NULL AND text_t <> 'NULL' THEN 'text'
                  WHEN jt = 'OBJECT' THEN {shape_sft} END AS shape
@@ -124,7 +133,7 @@ WITH base AS (
     END AS reason0
   FROM mapped
 ), final AS (
-  SELECT *, coalesce(reason0, CASE WHEN text1 IS NULL OR length(trim(text1)) = 0 THEN 'empty text' END) AS reason,
+  SELECT *, coalesce(reason0, CASE WHEN text1 IS NULL OR length(trim(text1, ' ' || chr(9) || chr(10) || chr(11) || chr(12) || chr(13) || chr(160) || chr(8203) || chr(12288))) = 0 THEN 'empty text' END) AS reason,
          md5(concat_ws(chr(31), text1, coalesce(messages0, ''))) AS content_hash
   FROM checked
 )
@@ -137,7 +146,7 @@ SELECT
   CASE WHEN shape = 'sft' THEN curate_norm(instr_v) END AS instruction,
   CASE WHEN shape = 'sft' THEN curate_norm(in_v) END AS input,
   CASE WHEN shape = 'sft' THEN curate_norm(out_v) END AS output,
-  CASE WHEN shape = 'chat' THEN nfc_normalize(messages0) END AS messages,
+  CASE WHEN shape = 'chat' THEN curate_nfc(messages0) END AS messages,
   CASE shape WHEN 'text' THEN json_merge_patch(j, {drop_text})
              WHEN 'sft' THEN json_merge_patch(j, {drop_sft})
              WHEN 'chat' THEN json_merge_patch(j, {drop_chat}) END::VARCHAR AS meta,
@@ -146,14 +155,19 @@ FROM final
 """
 
 
-# HTML → text only where markup is present: most rows skip the regex work entirely.
+# HTML → text only where markup is present, and NFC only where it can change the
+# string (see curate.ingest.nfc): most rows skip both.
 _NORM_MACRO = r"""
+CREATE OR REPLACE MACRO curate_nfc(s) AS
+  CASE WHEN regexp_matches(s, '@NFC@') THEN nfc_normalize(s) ELSE s END;
 CREATE OR REPLACE MACRO curate_norm(s) AS
   CASE WHEN s IS NULL THEN NULL
+       -- One regex pass decides whether the row needs any work at all.
+       WHEN NOT regexp_matches(s, '<[A-Za-z!/]|&(amp|lt|gt|quot|apos|nbsp|#[0-9]+);|@NFC@') THEN s
        WHEN regexp_matches(s, '<[A-Za-z!/][^>]*>|&(amp|lt|gt|quot|apos|nbsp|#[0-9]+);') THEN
          trim(regexp_replace(regexp_replace(
            replace(replace(replace(replace(replace(replace(
-             regexp_replace(regexp_replace(regexp_replace(nfc_normalize(s),
+             regexp_replace(regexp_replace(regexp_replace(curate_nfc(s),
                '<(script|style)[^>]*>[^<]*</(script|style)>', ' ', 'gi'),
                '<br\s*/?>|</p>|</div>|</li>|</tr>|</h[1-6]>', chr(10), 'gi'),
                '<[^>]+>', '', 'g'),
@@ -192,12 +206,12 @@ def ingest_file(ws: Workspace, path: Path, opts: IngestOptions,
     result = IngestResult(source=source, source_uri=str(path.resolve()), format=fmt, ingest_id=ingest_id)
     started = now()
     con = ws.con
-    con.execute(_NORM_MACRO)
+    con.execute(_NORM_MACRO.replace("@NFC@", needs_nfc_pattern()))
     prepare_sql = build_prepare_sql(opts, source, ingest_id)
     file_hash = _file_hash(path)
     con.execute("BEGIN TRANSACTION")
     try:
-        for chunk in read_source(path, fmt, opts.max_record_bytes):
+        for chunk in prefetch(read_source(path, fmt, opts.max_record_bytes)):
             result.rows_read += chunk.num_rows
             con.register("_chunk", chunk)
             prepared = con.execute(prepare_sql).fetch_arrow_table()
@@ -233,6 +247,44 @@ def ingest_file(ws: Workspace, path: Path, opts: IngestOptions,
         con.execute("ROLLBACK")
         raise
     return result
+
+
+def prefetch(chunks: Iterable[pa.Table], depth: int = 2) -> Iterator[pa.Table]:
+    """Read the next chunks in a thread while DuckDB (which releases the GIL) processes this one.
+
+    Memory stays bounded: at most ``depth`` chunks wait in the queue.
+    """
+    q: queue.Queue = queue.Queue(maxsize=depth)
+    done = object()
+    stop = threading.Event()
+
+    def produce() -> None:
+        try:
+            for item in chunks:
+                if stop.is_set():
+                    return
+                q.put(item)
+            q.put(done)
+        except BaseException as exc:  # re-raised in the consumer
+            q.put(exc)
+
+    worker = threading.Thread(target=produce, daemon=True, name="curate-ingest-reader")
+    worker.start()
+    try:
+        while True:
+            item = q.get()
+            if item is done:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        while worker.is_alive():  # unblock a producer waiting on a full queue
+            try:
+                q.get_nowait()
+            except queue.Empty:
+                worker.join(0.05)
 
 
 def _insert_documents(con, source: str, source_uri: str, ingest_id: str, ts) -> int:

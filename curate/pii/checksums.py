@@ -316,3 +316,32 @@ def fake_card_number(rng: random.Random, prefix: str = "4") -> str:
     """A synthetic 16-digit payment card number with a valid Luhn check digit."""
     body = prefix + _digits(rng, 15 - len(prefix))
     return body + str(luhn_checksum(body))
+
+
+# --------------------------------------------------------------------------- generators used by curate.pii
+# (pseudonyms keep the holder type / state code / length of the original value)
+
+
+def make_aadhaar(rng: random.Random) -> str:
+    return fake_aadhaar(rng)
+
+
+def make_vid(rng: random.Random) -> str:
+    """Like :func:`fake_vid` but first digit 2-9, so a fake VID never reads as a 0/1-led number."""
+    body = rng.choice("23456789") + _digits(rng, 14)
+    return body + str(verhoeff_checksum(body))
+
+
+def make_pan(rng: random.Random, holder: str = "P") -> str:
+    return fake_pan(rng, holder if holder in PAN_HOLDER_TYPES else "P")
+
+
+def make_gstin(rng: random.Random, state: int | None = None, pan: str | None = None) -> str:
+    state_code = f"{state:02d}" if state is not None else rng.choice(sorted(GST_STATE_CODES))
+    body = state_code + (pan or fake_pan(rng, rng.choice("CFP"))) + rng.choice("123456789") + "Z"
+    return body + gstin_check_char(body)
+
+
+def make_card(rng: random.Random, prefix: str = "4", length: int = 16) -> str:
+    body = prefix + _digits(rng, length - len(prefix) - 1)
+    return body + str(luhn_checksum(body))

@@ -50,7 +50,7 @@ NEGATIVE_CONTEXT = [
 
 # Only numeric recognizers are subject to negative context; a PAN is never an order number.
 NEGATABLE = {"IN_AADHAAR", "IN_VID", "IN_PHONE", "IN_BANK_ACCOUNT", "IN_PIN_CODE", "CREDIT_CARD", "IN_ABHA",
-             "IN_VOTER", "IN_PASSPORT"}
+             "IN_VOTER", "IN_PASSPORT", "IP_ADDRESS"}
 
 BEFORE, AFTER = 48, 24
 NEG_BEFORE = 24
@@ -69,11 +69,11 @@ _POS = {entity: _alternation(words) for entity, words in CONTEXT.items()}
 _NEG = _alternation(NEGATIVE_CONTEXT)
 
 
-def has_context(entity: str, text_lower: str, start: int, end: int) -> bool:
+def has_context(entity: str, text_lower: str, start: int, end: int, before: int = BEFORE, after: int = AFTER) -> bool:
     pat = _POS.get(entity)
     if pat is None:
         return False
-    window = text_lower[max(0, start - BEFORE):start] + " \x00 " + text_lower[end:end + AFTER]
+    window = text_lower[max(0, start - before):start] + " \x00 " + text_lower[end:end + after]
     return pat.search(window) is not None
 
 

@@ -38,6 +38,8 @@ class IndiaRecognizer(PatternRecognizer):
     CONTEXT: ClassVar[list[str]] = []
     needs: ClassVar[str] = "digit"  # "digit" | "at" | "upper" | "url" | "any"
     priority: ClassVar[int] = 50
+    # Class names must not collide with Presidio's predefined ones ("PhoneRecognizer", "EmailRecognizer" …):
+    # Presidio's registry loader looks recognizer classes up by name among all subclasses in the process.
 
     def __init__(self, supported_language: str = "en"):
         from curate.pii.context import CONTEXT

@@ -33,15 +33,13 @@ class VidRecognizer(IndiaRecognizer):
     """Aadhaar Virtual ID: 16 digits (4 groups of 4) with a Verhoeff check digit."""
 
     ENTITY = "IN_VID"
-    PATTERNS = [Pattern("vid", NUM_L + r"[0-9]{4}([ \u00a0\-]?)[0-9]{4}\1[0-9]{4}\1[0-9]{4}" + NUM_R, 0.5)]
+    PATTERNS = [Pattern("vid", NUM_L + r"[0-9]{4}([ \u00a0\-]?)[0-9]{4}\1[0-9]{4}\1[0-9]{4}" + NUM_R, 0.3)]
     priority = 70
 
     def validate_result(self, pattern_text: str) -> bool | None:
-        # Verhoeff-valid is necessary but one random 16-digit number in ten passes it: keep the pattern
-        # score (below threshold) so that a VID needs its context word, unless it cannot be a card.
-        if not checksums.vid_valid(pattern_text):
-            return False
-        return None if checksums.luhn_valid(pattern_text) else True
+        # Verhoeff-valid is necessary but one random 16-digit number in ten passes it (cards included): keep
+        # the pattern score (below threshold) so that a VID needs its context word ("VID", "virtual id").
+        return None if checksums.vid_valid(pattern_text) else False
 
 
 class PanRecognizer(IndiaRecognizer):
@@ -49,9 +47,9 @@ class PanRecognizer(IndiaRecognizer):
 
     ENTITY = "IN_PAN"
     PATTERNS = [
-        Pattern("pan", L + r"[A-Z]{3}[PCHFATBLJG][A-Z][0-9]{4}[A-Z]" + R, 0.85),
+        Pattern("pan", L + r"[A-Z]{3}[PCHFATBLJGE][A-Z][0-9]{4}[A-Z]" + R, 0.85),
         # Lowercase PANs occur in chats ("mera pan abcpd1234k hai"): needs a context word.
-        Pattern("pan lowercase", L + r"[a-z]{3}[pchfatbljg][a-z][0-9]{4}[a-z]" + R, 0.3),
+        Pattern("pan lowercase", L + r"[a-z]{3}[pchfatbljge][a-z][0-9]{4}[a-z]" + R, 0.3),
     ]
     priority = 80
 
@@ -63,7 +61,7 @@ class GstinRecognizer(IndiaRecognizer):
     """GSTIN: state code 01-38 + PAN + entity number + Z + mod-36 check character."""
 
     ENTITY = "IN_GSTIN"
-    PATTERNS = [Pattern("gstin", L + r"[0-9]{2}[A-Z]{3}[PCHFATBLJG][A-Z][0-9]{4}[A-Z][1-9A-Z]Z[0-9A-Z]" + R, 0.5)]
+    PATTERNS = [Pattern("gstin", L + r"[0-9]{2}[A-Z]{3}[PCHFATBLJGE][A-Z][0-9]{4}[A-Z][1-9A-Z]Z[0-9A-Z]" + R, 0.5)]
     needs = "upper"
     priority = 95
 
@@ -76,11 +74,8 @@ class IfscRecognizer(IndiaRecognizer):
 
     ENTITY = "IN_IFSC"
     PATTERNS = [Pattern("ifsc", L + r"[A-Z]{4}0[A-Z0-9]{6}" + R, 0.6)]
+    needs = "upper"
     priority = 60
-
-    def invalidate_result(self, pattern_text: str) -> bool:
-        # A branch code of letters only is legal but rare; letters-only look-alikes are words in capitals.
-        return pattern_text[5:].isalpha() and not any(c.isdigit() for c in pattern_text)
 
 
 class VoterIdRecognizer(IndiaRecognizer):

@@ -1,0 +1,326 @@
+"""Near-duplicate detection benchmark: curate vs datasketch, same run, same corpus.
+
+    python benchmarks/dedup.py                       # labelled corpus, accuracy + speed
+    python benchmarks/dedup.py --sentences /work/shared/devdata/lid/lid_dev.tsv   # mix in real sentences
+    python benchmarks/dedup.py --scale 1000000       # end-to-end file mode, time + peak RSS
+
+Labelled corpus: originals of ~8 sentences (~100 words) in Devanagari Hindi, Tamil, Bengali,
+English and Hinglish (synthetic vocabularies with Zipfian word frequencies, optionally mixed
+with real sentences from a TSV), then for some originals:
+* exact copies;
+* variants with whitespace/punctuation noise, 2-8 % word edits (replace/delete/insert),
+  an added boilerplate line, a dropped or swapped sentence (random combinations);
+* hard negatives: new documents that reuse at most 35 % of an original's sentences.
+Ground truth: an original, its copies and variants form one group; every hard negative is
+its own group.  Pairwise precision/recall/F1 compare "same predicted cluster" with "same group".
+
+Baseline: datasketch MinHash + MinHashLSH with the same num_perm and threshold, one document
+at a time (query, then insert), word 3-gram shingles, candidates unioned - as a user writes it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import resource
+import string
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+SYLLABLES = {
+    "hi": [c + v for c in "कखगघचछजझटठडढतथदधनपफबभमयरलवशसह" for v in ["", "ा", "ि", "ी", "ु", "ू", "े", "ै", "ो", "ं"]]
+          + ["क्ष", "त्र", "ज्ञ", "श्र", "प्र", "स्त", "न्द"],
+    "ta": [c + v for c in "கஙசஞடணதநபமயரலவழளறன" for v in ["", "ா", "ி", "ீ", "ு", "ூ", "ெ", "ே", "ை", "ொ", "ோ", "்"]],
+    "bn": [c + v for c in "কখগঘচছজঝটঠডঢতথদধনপফবভমযরলশসহ" for v in ["", "া", "ি", "ী", "ু", "ূ", "ে", "ৈ", "ো", "ং"]],
+    "en": [c + v for c in "bcdfghjklmnprstvwyz" for v in ["a", "e", "i", "o", "u", "ar", "en", "on", "er", "in"]],
+    "hi-Latn": [c + v for c in ["k", "kh", "g", "ch", "j", "t", "d", "n", "p", "b", "m", "y", "r", "l", "v", "sh", "s", "h"]
+                for v in ["a", "aa", "i", "ee", "u", "e", "ai", "o", "an"]],
+}
+BOILERPLATE = ["Sent from my phone.", "Regards, Customer Support Team.", "धन्यवाद, ग्राहक सेवा टीम।",
+               "This message is confidential and intended only for the recipient.", "Please do not reply to this email.",
+               "नमस्ते, हम आपकी सहायता के लिए यहाँ हैं।", "Thanks and regards, Helpdesk.", "வணக்கம், வாடிக்கையாளர் சேவை."]
+LANGS = list(SYLLABLES)
+PUNCT = ".,;:!?"
+
+
+class Vocab:
+    """Synthetic words per language, drawn with Zipfian frequencies (like real text)."""
+
+    def __init__(self, rng: np.random.Generator, size: int = 20000):
+        self.words: dict[str, np.ndarray] = {}
+        for lang, syl in SYLLABLES.items():
+            n_syl = rng.integers(1, 4, size) + 1
+            words = {"".join(rng.choice(syl, k)) for k in n_syl}
+            self.words[lang] = np.array(sorted(words), dtype=object)
+        ranks = np.arange(1, max(len(w) for w in self.words.values()) + 1)
+        self.p = {lang: (1.0 / ranks[:len(w)] ** 1.05) / (1.0 / ranks[:len(w)] ** 1.05).sum()
+                  for lang, w in self.words.items()}
+
+    def sentence(self, rng: np.random.Generator, lang: str, n_words: int) -> str:
+        if lang == "hinglish":  # code-mixed: romanized Hindi with English words
+            a = rng.choice(self.words["hi-Latn"], n_words, p=self.p["hi-Latn"])
+            b = rng.choice(self.words["en"], n_words, p=self.p["en"])
+            words = np.where(rng.random(n_words) < 0.35, b, a)
+        else:
+            words = rng.choice(self.words[lang], n_words, p=self.p[lang])
+        end = "।" if lang in ("hi", "bn") else "."
+        return " ".join(words) + end
+
+
+class SentenceSource:
+    def __init__(self, rng: np.random.Generator, real: list[str] | None = None):
+        self.rng = rng
+        self.vocab = Vocab(rng)
+        self.real = real or []
+
+    def sentences(self, k: int) -> tuple[str, list[str]]:
+        lang = self.rng.choice(LANGS[:4] + ["hinglish"])
+        out = []
+        for _ in range(k):
+            if self.real and self.rng.random() < 0.3:
+                out.append(self.real[self.rng.integers(len(self.real))])
+            else:
+                out.append(self.vocab.sentence(self.rng, lang, int(self.rng.integers(8, 17))))
+        return lang, out
+
+
+def _noise(rng: random.Random, text: str) -> str:
+    """Whitespace and punctuation noise: doubled spaces, stray punctuation, case flips."""
+    out = []
+    for w in text.split(" "):
+        r = rng.random()
+        if r < 0.05:
+            w = w + rng.choice(PUNCT)
+        elif r < 0.08:
+            w = w + " "
+        elif r < 0.10:
+            w = w.upper()
+        out.append(w)
+    return " ".join(out).replace(" .", ".") + rng.choice(["", " ", "\n", "!!"])
+
+
+def _edit_words(rng: random.Random, sentences: list[str], frac: float, src: SentenceSource) -> list[str]:
+    words = [s.split(" ") for s in sentences]
+    total = sum(len(w) for w in words)
+    n_edits = max(1, round(total * frac))
+    filler = src.vocab.words["en"]
+    for _ in range(n_edits):
+        si = rng.randrange(len(words))
+        if not words[si]:
+            continue
+        wi = rng.randrange(len(words[si]))
+        op = rng.random()
+        new = filler[rng.randrange(len(filler))]
+        if op < 0.5:
+            words[si][wi] = new
+        elif op < 0.75 and len(words[si]) > 1:
+            del words[si][wi]
+        else:
+            words[si].insert(wi, new)
+    return [" ".join(w) for w in words]
+
+
+def make_variant(rng: random.Random, sentences: list[str], src: SentenceSource) -> str:
+    s = list(sentences)
+    s = _edit_words(rng, s, rng.uniform(0.02, 0.08), src)
+    if rng.random() < 0.5:
+        if rng.random() < 0.5 and len(s) > 3:
+            del s[rng.randrange(len(s))]
+        else:
+            i = rng.randrange(len(s) - 1)
+            s[i], s[i + 1] = s[i + 1], s[i]
+    text = " ".join(s)
+    if rng.random() < 0.5:
+        text = text + "\n" + rng.choice(BOILERPLATE) if rng.random() < 0.7 else rng.choice(BOILERPLATE) + "\n" + text
+    return _noise(rng, text)
+
+
+def build_corpus(n_originals: int, seed: int = 0, real: list[str] | None = None) -> tuple[list[str], list[int], Counter]:
+    nrng = np.random.default_rng(seed)
+    rng = random.Random(seed)
+    src = SentenceSource(nrng, real)
+    texts: list[str] = []
+    groups: list[int] = []
+    kinds: Counter = Counter()
+    for g in range(n_originals):
+        lang, sents = src.sentences(int(nrng.integers(6, 11)))
+        texts.append(" ".join(sents))
+        groups.append(g)
+        kinds["original"] += 1
+        r = rng.random()
+        if r < 0.10:
+            texts.append(texts[-1])
+            groups.append(g)
+            kinds["exact"] += 1
+        if 0.05 < r < 0.55:
+            for _ in range(rng.choice([1, 1, 2, 3])):
+                texts.append(make_variant(rng, sents, src))
+                groups.append(g)
+                kinds["variant"] += 1
+        if rng.random() < 0.35:  # hard negative: reuse <= 35 % of the sentences
+            k = max(1, int(len(sents) * rng.uniform(0.15, 0.35)))
+            shared = rng.sample(sents, k)
+            _, fresh = src.sentences(len(sents) - k)
+            mixed = shared + fresh
+            rng.shuffle(mixed)
+            texts.append(" ".join(mixed))
+            groups.append(n_originals + len(texts))
+            kinds["hard_negative"] += 1
+    order = list(range(len(texts)))
+    rng.shuffle(order)
+    return [texts[i] for i in order], [groups[i] for i in order], kinds
+
+
+def pairwise_prf(pred: list, truth: list) -> dict:
+    def pairs(counts):
+        return sum(c * (c - 1) // 2 for c in counts)
+
+    tp = pairs(Counter(zip(pred, truth)).values())
+    pp = pairs(Counter(pred).values())
+    tt = pairs(Counter(truth).values())
+    p = tp / pp if pp else 1.0
+    r = tp / tt if tt else 1.0
+    f = 2 * p * r / (p + r) if p + r else 0.0
+    return {"precision": round(p, 4), "recall": round(r, 4), "f1": round(f, 4), "true_pairs": tt, "pred_pairs": pp}
+
+
+def run_curate(texts: list[str], threshold: float, num_perm: int, ngram: int) -> tuple[list, float, dict]:
+    from curate.dedup import dedup_table
+
+    table = pa.table({"text": pa.array(texts, pa.string())})
+    t0 = time.perf_counter()
+    out = dedup_table(table, {"threshold": threshold, "num_perm": num_perm, "ngram": ngram})
+    dt = time.perf_counter() - t0
+    clusters = out.column("dup_cluster").to_pylist()
+    pred = [c if c is not None else f"u{i}" for i, c in enumerate(clusters)]
+    return pred, dt, {"removed": int(len(texts) - sum(out.column("dup_keep").to_pylist()))}
+
+
+_TRANS = str.maketrans({c: " " for c in string.punctuation + "।॥"})
+
+
+def run_datasketch(texts: list[str], threshold: float, num_perm: int, ngram: int) -> tuple[list, float]:
+    from datasketch import MinHash, MinHashLSH
+
+    t0 = time.perf_counter()
+    lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
+    parent = list(range(len(texts)))
+
+    def find(x):
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for i, text in enumerate(texts):
+        toks = text.lower().translate(_TRANS).split()
+        shingles = {" ".join(toks[k:k + ngram]) for k in range(max(1, len(toks) - ngram + 1))}
+        m = MinHash(num_perm=num_perm)
+        m.update_batch([s.encode("utf-8") for s in shingles])
+        for j in lsh.query(m):
+            a, b = find(i), find(j)
+            if a != b:
+                parent[max(a, b)] = min(a, b)
+        lsh.insert(i, m)
+    dt = time.perf_counter() - t0
+    return [find(i) for i in range(len(texts))], dt
+
+
+def accuracy(args) -> dict:
+    real = None
+    if args.sentences:
+        import csv
+
+        with open(args.sentences, encoding="utf-8") as fh:
+            real = [r["text"] for r in csv.DictReader(fh, delimiter="\t") if r.get("text")]
+    texts, groups, kinds = build_corpus(args.originals, args.seed, real)
+    res = {"docs": len(texts), "kinds": dict(kinds), "threshold": args.threshold, "num_perm": args.num_perm,
+           "ngram": args.ngram, "avg_words": round(float(np.mean([len(t.split()) for t in texts])), 1)}
+    pred, dt, extra = run_curate(texts, args.threshold, args.num_perm, args.ngram)
+    res["curate"] = pairwise_prf(pred, groups) | {"seconds": round(dt, 3), "docs_per_s": round(len(texts) / dt)} | extra
+    if not args.no_baseline:
+        bpred, bdt = run_datasketch(texts, args.threshold, args.num_perm, args.ngram)
+        res["datasketch"] = pairwise_prf(bpred, groups) | {"seconds": round(bdt, 3), "docs_per_s": round(len(texts) / bdt)}
+        res["speedup"] = round(bdt / dt, 1)
+    return res
+
+
+def _scale_corpus(n: int, path: str, seed: int) -> None:
+    """n documents of ~100 words; 10 % are edited copies of earlier ones (so clustering has work)."""
+    nrng = np.random.default_rng(seed)
+    rng = random.Random(seed)
+    vocab = Vocab(nrng, size=50000)
+    texts: list[str] = []
+    langs = LANGS[:4]
+    words = {lang: vocab.words[lang] for lang in langs}
+    for start in range(0, n, 10000):
+        m = min(10000, n - start)
+        lang_of = nrng.integers(0, len(langs), m)
+        for k in range(m):
+            if texts and rng.random() < 0.10:
+                base = texts[rng.randrange(len(texts))].split(" ")
+                for _ in range(rng.randint(1, 5)):
+                    base[rng.randrange(len(base))] = "x" + str(rng.randrange(1000))
+                texts.append(" ".join(base))
+            else:
+                lang = langs[lang_of[k]]
+                w = words[lang]
+                idx = np.minimum(nrng.zipf(1.3, 100), len(w)) - 1
+                texts.append(" ".join(w[idx]))
+    import pyarrow.parquet as pq
+
+    pq.write_table(pa.table({"id": pa.array(np.arange(n)), "text": pa.array(texts, pa.string())}), path)
+
+
+def scale(args) -> dict:
+    tmp = Path(tempfile.mkdtemp(prefix="dedup-scale-"))
+    src, dst = tmp / "in.parquet", tmp / "out.parquet"
+    t0 = time.perf_counter()
+    _scale_corpus(args.scale, str(src), args.seed)
+    gen = time.perf_counter() - t0
+    cmd = [sys.executable, "-c", "from curate.cli.main import main; main()", "dedup", str(src), "--output", str(dst), "--json"]
+    t0 = time.perf_counter()
+    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=str(Path(__file__).resolve().parent.parent))
+    wall = time.perf_counter() - t0
+    peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    if proc.returncode:
+        raise SystemExit(proc.stderr)
+    summary = json.loads(proc.stdout)
+    for p in (src, dst):
+        p.unlink(missing_ok=True)
+    tmp.rmdir()
+    return {"docs": args.scale, "generate_s": round(gen, 1), "dedup_wall_s": round(wall, 1),
+            "docs_per_s": round(args.scale / wall), "peak_rss_gb": round(peak_kb / 1024**2, 2),
+            "summary": {k: summary.get(k) for k in ("rows", "clusters", "removed", "exact", "near")}}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--originals", type=int, default=4000)
+    ap.add_argument("--threshold", type=float, default=0.4)
+    ap.add_argument("--num-perm", type=int, default=128)
+    ap.add_argument("--ngram", type=int, default=3)
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--sentences", help="TSV with a 'text' column of real sentences to mix in")
+    ap.add_argument("--no-baseline", action="store_true")
+    ap.add_argument("--scale", type=int, help="end-to-end file-mode run on N generated docs (~100 words)")
+    args = ap.parse_args()
+    res = {"machine": f"{platform.machine()} {os.cpu_count()} cores", "python": platform.python_version()}
+    res |= scale(args) if args.scale else accuracy(args)
+    print(json.dumps(res, indent=2, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()

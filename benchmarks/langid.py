@@ -1,0 +1,196 @@
+"""Language-ID benchmark: curate vs plain seeded langdetect, same run, same documents.
+
+    python benchmarks/langid.py                                  # dev TSV (if present) + own held-out split
+    python benchmarks/langid.py --tsv PATH [--no-heldout] [--out results.md] [--repeat 3]
+
+Inputs
+* a labelled TSV with columns text, lang, script, romanized, codemixed (tab-separated, no quoting);
+  default ``../shared/devdata/lid/lid_dev.tsv`` when it exists. It is read, never copied.
+* the project's own held-out split: every fifth sentence of ``curate/langid/seed`` (never seen by
+  the model builder): native sentences, hand-written romanized sentences, native sentences
+  romanized by the project's transliterator, and synthetic code-mixed sentences
+  (romanized Indic + an English phrase, English + romanized Indic words).
+
+Metrics, for curate and for langdetect (DetectorFactory.seed = 0, ``detect``):
+accuracy by condition (native script / English / romanized / code-mixed: matrix language) and by
+language, romanized-flag accuracy, code-mix precision/recall/F1 (positive = codemixed), and docs/s.
+langdetect has no romanized or code-mix output: its code-mix F1 is not defined and its
+"romanized" is counted as correct only when it says a non-English language for Latin text.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from curate.langid.detect import Detector  # noqa: E402
+from curate.langid.seed import load_seeds  # noqa: E402
+from curate.langid.translit import romanize  # noqa: E402
+
+DEFAULT_TSV = Path(__file__).resolve().parent.parent.parent / "shared" / "devdata" / "lid" / "lid_dev.tsv"
+ROMANIZE_SCRIPT_LANGS = ("hi", "bn", "mr", "gu", "pa", "ta", "te", "kn", "ml")
+
+
+def read_tsv(path: Path) -> list[dict]:
+    with open(path, encoding="utf-8", newline="") as fh:
+        reader = csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_NONE)
+        rows = []
+        for r in reader:
+            rows.append({"text": r["text"], "lang": r["lang"], "script": r["script"],
+                         "romanized": r["romanized"] in ("1", "true", "True"),
+                         "codemixed": r["codemixed"] in ("1", "true", "True")})
+    return rows
+
+
+def heldout_rows() -> list[dict]:
+    seeds = load_seeds()
+    rows: list[dict] = []
+    for lang, sf in seeds["native"].items():
+        script = "Latn" if lang == "en" else None
+        for s in sf.heldout:
+            rows.append({"text": s, "lang": lang, "script": script, "romanized": False, "codemixed": False,
+                         "source": "heldout:native"})
+    for lang, sf in seeds["roman"].items():
+        for s in sf.heldout:
+            rows.append({"text": s, "lang": lang, "script": "Latn", "romanized": True, "codemixed": False,
+                         "source": "heldout:roman"})
+    for lang in ROMANIZE_SCRIPT_LANGS:
+        for s in seeds["native"][lang].heldout:
+            rows.append({"text": romanize(s, long_vowels=False), "lang": lang, "script": "Latn", "romanized": True,
+                         "codemixed": False, "source": "heldout:translit"})
+    en = seeds["native"]["en"].heldout
+    k = 0
+    for lang, sf in seeds["roman"].items():
+        for s in sf.heldout:
+            e = en[k % len(en)].rstrip(".?!").split()
+            k += 1
+            words = s.split()
+            # Indic matrix: an English phrase of ~1/3 the length inserted in the middle.
+            phrase = e[: max(2, len(words) // 3)]
+            mid = len(words) // 2
+            rows.append({"text": " ".join(words[:mid] + phrase + words[mid:]), "lang": lang, "script": "Latn",
+                         "romanized": True, "codemixed": True, "source": "heldout:cm-indic"})
+            # English matrix: an English sentence with a few romanized words appended.
+            rows.append({"text": " ".join(e + words[: max(2, len(e) // 3)]), "lang": "en", "script": "Latn",
+                         "romanized": True, "codemixed": True, "source": "heldout:cm-en"})
+    return rows
+
+
+def condition(r: dict) -> str:
+    if r["codemixed"]:
+        return "code-mixed"
+    if r["romanized"]:
+        return "romanized"
+    return "english" if r["lang"] == "en" else "native"
+
+
+def run_curate(rows: list[dict]) -> tuple[list[dict], float]:
+    det = Detector()
+    t0 = time.perf_counter()
+    res = det.detect_many(r["text"] for r in rows)
+    dt = time.perf_counter() - t0
+    return [{"lang": x.lang, "romanized": x.romanized, "codemixed": x.codemixed, "script": x.script} for x in res], dt
+
+
+def run_langdetect(rows: list[dict]) -> tuple[list[dict], float]:
+    from langdetect import DetectorFactory, detect
+    from langdetect.lang_detect_exception import LangDetectException
+
+    DetectorFactory.seed = 0
+    out = []
+    t0 = time.perf_counter()
+    for r in rows:
+        try:
+            lang = detect(r["text"]).split("-")[0]
+        except LangDetectException:
+            lang = "und"
+        out.append({"lang": lang, "romanized": None, "codemixed": None, "script": None})
+    return out, time.perf_counter() - t0
+
+
+def f1(gold: list[bool], pred: list[bool]) -> tuple[float, float, float]:
+    tp = sum(g and p for g, p in zip(gold, pred))
+    fp = sum((not g) and p for g, p in zip(gold, pred))
+    fn = sum(g and not p for g, p in zip(gold, pred))
+    prec = tp / (tp + fp) if tp + fp else 0.0
+    rec = tp / (tp + fn) if tp + fn else 0.0
+    return prec, rec, (2 * prec * rec / (prec + rec) if prec + rec else 0.0)
+
+
+def evaluate(name: str, rows: list[dict], repeat: int = 1) -> str:
+    cur, t_cur = run_curate(rows)
+    for _ in range(repeat - 1):
+        t_cur = min(t_cur, run_curate(rows)[1])
+    ld, t_ld = run_langdetect(rows)
+    n = len(rows)
+    lines = [f"### {name} ({n} documents)", ""]
+    # by condition
+    by_cond: dict[str, list[int]] = defaultdict(list)
+    for i, r in enumerate(rows):
+        by_cond[condition(r)].append(i)
+    lines += ["| condition | n | curate acc | langdetect acc |", "|---|---:|---:|---:|"]
+    for c in ("native", "english", "romanized", "code-mixed"):
+        idx = by_cond.get(c, [])
+        if not idx:
+            continue
+        a = sum(cur[i]["lang"] == rows[i]["lang"] for i in idx) / len(idx)
+        b = sum(ld[i]["lang"] == rows[i]["lang"] for i in idx) / len(idx)
+        lines.append(f"| {c} | {len(idx)} | {a:.3f} | {b:.3f} |")
+    acc_all = sum(c["lang"] == r["lang"] for c, r in zip(cur, rows)) / n
+    acc_ld = sum(c["lang"] == r["lang"] for c, r in zip(ld, rows)) / n
+    lines.append(f"| **all** | {n} | {acc_all:.3f} | {acc_ld:.3f} |")
+    lines.append("")
+    # flags
+    p, rc, f = f1([r["codemixed"] for r in rows], [c["codemixed"] for c in cur])
+    rom_acc = sum(c["romanized"] == r["romanized"] for c, r in zip(cur, rows)) / n
+    scripted = [(c, r) for c, r in zip(cur, rows) if r.get("script")]
+    script_acc = sum(c["script"] == r["script"] for c, r in scripted) / max(1, len(scripted))
+    lines += [f"- code-mix (curate): precision {p:.3f}, recall {rc:.3f}, **F1 {f:.3f}** "
+              f"(langdetect: no code-mix output)",
+              f"- romanized flag accuracy (curate): {rom_acc:.3f}; script accuracy: {script_acc:.3f}",
+              f"- throughput: curate **{n / t_cur:,.0f} docs/s**, langdetect {n / t_ld:,.0f} docs/s, "
+              f"ratio **{(n / t_cur) / (n / t_ld):.1f}x**", ""]
+    # per language x condition
+    cell: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for i, r in enumerate(rows):
+        cell[(r["lang"], condition(r))].append(i)
+    lines += ["| lang | condition | n | curate | langdetect | curate's top confusions |", "|---|---|---:|---:|---:|---|"]
+    for (lang, c), idx in sorted(cell.items()):
+        a = sum(cur[i]["lang"] == lang for i in idx) / len(idx)
+        b = sum(ld[i]["lang"] == lang for i in idx) / len(idx)
+        conf: dict[str, int] = defaultdict(int)
+        for i in idx:
+            if cur[i]["lang"] != lang:
+                conf[cur[i]["lang"]] += 1
+        top = ", ".join(f"{k}:{v}" for k, v in sorted(conf.items(), key=lambda kv: -kv[1])[:3])
+        lines.append(f"| {lang} | {c} | {len(idx)} | {a:.3f} | {b:.3f} | {top} |")
+    lines.append("")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--tsv", type=Path, default=DEFAULT_TSV if DEFAULT_TSV.exists() else None)
+    ap.add_argument("--no-heldout", action="store_true")
+    ap.add_argument("--repeat", type=int, default=1, help="time curate this many times and keep the best")
+    ap.add_argument("--out", type=Path, help="also write the report (markdown) here")
+    args = ap.parse_args()
+    parts = []
+    if args.tsv:
+        parts.append(evaluate(f"dev TSV {args.tsv.name}", read_tsv(args.tsv), args.repeat))
+    if not args.no_heldout:
+        parts.append(evaluate("own held-out split (curate/langid/seed, every 5th sentence)", heldout_rows(), args.repeat))
+    report = "\n".join(parts)
+    print(report)
+    if args.out:
+        args.out.write_text(report, encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

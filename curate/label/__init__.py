@@ -1,0 +1,15 @@
+"""The Label Studio loop: push snapshot rows with predictions, pull annotations back as a signal.
+
+Public API (the CLI is a thin layer over it)::
+
+    from curate.label import serve, stop, resolve, push, PushOptions, pull, project_status
+"""
+
+from curate.label.client import Connection, resolve
+from curate.label.pull import pull, rebuild_signal
+from curate.label.push import PushOptions, push
+from curate.label.server import serve, stop
+from curate.label.status import project_status
+
+__all__ = ["Connection", "resolve", "serve", "stop", "push", "PushOptions", "pull", "rebuild_signal",
+           "project_status"]

@@ -1,0 +1,195 @@
+"""Build the shipped language-ID model from the project's own seed text.
+
+    python -m curate.langid.build [--out curate/langid/model/langid.npz]
+
+Inputs (nothing is downloaded):
+* ``curate/langid/seed/`` — sentences and function-word lists written for this project (CC0);
+  romanized training text is made by :mod:`curate.langid.translit` from the native sentences,
+  plus hand-written romanized sentences.
+* the character n-gram profiles that ship inside the ``langdetect`` package (Apache-2.0;
+  hi, mr, ne, bn, ur, fa, ar, en), read from the installed package at build time.
+
+Model: for each script shared by several languages (Deva, Beng, Arab, Latn) a table of
+features (character 1–4-grams of `` word `` and whole words) × languages holding
+``log P(f | lang) − log P_bg(f)``, where ``P(f | lang)`` is smoothed towards the mean over
+the group's languages. A feature that no language has seen therefore scores 0 for all,
+and scores from profiles of very different sizes stay comparable. The held-out fifth of
+every seed file (see :mod:`curate.langid.seed`) is never used here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+
+from curate.langid.scripts import SCRIPT_ID, TABLE
+from curate.langid.seed import SeedFile, load_seeds
+from curate.langid.text import normalize, tokenize
+from curate.langid.translit import romanize
+
+MODEL_PATH = Path(__file__).parent / "model" / "langid.npz"
+FORMAT_VERSION = 1
+
+# Languages that share a script and so need a model; ``ld`` = langdetect ships a profile for it.
+GROUPS: dict[str, dict] = {
+    "Deva": {"langs": ["hi", "mr", "ne", "sa", "mai", "kok", "doi", "brx"], "ld": {"hi", "mr", "ne"}},
+    "Beng": {"langs": ["bn", "as", "mni"], "ld": {"bn"}},
+    "Arab": {"langs": ["ur", "sd", "ks", "fa", "ar"], "ld": {"ur", "fa", "ar"}},
+    "Latn": {"langs": ["en", "hi", "ur", "bn", "mr", "gu", "pa", "ta", "te", "kn", "ml"], "ld": {"en"}},
+}
+MAX_N = 4            # character n-gram orders 1..MAX_N from seed text (langdetect profiles stop at 3)
+CHAR_LAMBDA = 0.9    # weight of a language's own estimate against the group background
+WORD_LAMBDA = 0.8
+FW_WEIGHT = 3        # function words count this many times as an ordinary word occurrence
+LD_SHARE = 0.5       # for languages with a langdetect profile: share of the profile vs our seed
+WORD_WEIGHT = 2.0    # stored in the model: word-feature scores are multiplied by this at run time
+# Log priors within a group (added once per document). Romanized Urdu and Hindi are nearly the
+# same text (Hindustani) and romanized Hindi is by far the most common romanized Indic language
+# in Indian enterprise data, so close calls go to Hindi; Persian/Arabic are rare in this data.
+PRIORS = {"Latn": {"ur": -3.0, "bn": -1.0, "mr": -1.0, "gu": -1.0, "pa": -1.0, "ta": -1.0, "te": -1.0,
+                   "kn": -1.0, "ml": -1.0},
+          "Arab": {"fa": -2.0, "ar": -2.0}}
+
+
+def char_grams(token: str, max_n: int = MAX_N) -> list[str]:
+    s = f" {token} "
+    grams = []
+    for n in range(1, max_n + 1):
+        for i in range(len(s) - n + 1):
+            g = s[i:i + n]
+            if g != " ":
+                grams.append(g)
+    return grams
+
+
+def word_feature(token: str) -> str:
+    return "\x00" + token
+
+
+def _tokens(sentences: list[str], script: str) -> list[str]:
+    out: list[str] = []
+    for s in sentences:
+        out.extend(t for t, sc in tokenize(normalize(s)) if sc == script)
+    return out
+
+
+def _training_text(group: str, lang: str, seeds: dict[str, dict[str, SeedFile]]) -> tuple[list[str], list[str]]:
+    """(sentences, function words) used to train ``lang`` in ``group``."""
+    native, roman = seeds["native"], seeds["roman"]
+    if group != "Latn" or lang == "en":
+        sf = native[lang]
+        return sf.train, sf.function_words
+    sentences: list[str] = []
+    words: list[str] = []
+    if lang in roman:
+        sentences += roman[lang].train
+        words += roman[lang].function_words
+    if lang in native:
+        for long_vowels in (True, False):
+            sentences += [romanize(s, long_vowels) for s in native[lang].train]
+            words += [romanize(w, long_vowels) for w in native[lang].function_words]
+    return sentences, words
+
+
+def _ld_profile(lang: str, script: str) -> dict[str, float] | None:
+    """langdetect's n-gram probabilities for ``lang``, restricted to letters of ``script``."""
+    import langdetect
+
+    path = Path(langdetect.__file__).parent / "profiles" / lang
+    if not path.exists():
+        return None
+    data = json.loads(path.read_text(encoding="utf-8"))
+    totals = data["n_words"]
+    sid = SCRIPT_ID[script]
+    counts: Counter[str] = Counter()
+    for gram, freq in data["freq"].items():
+        g = normalize(gram)
+        if all(ch == " " or (ord(ch) < 0x10000 and TABLE[ord(ch)] == sid) for ch in g) and g.strip():
+            counts[g] += freq
+    return {g: c / totals[len(g) - 1] for g, c in counts.items()}
+
+
+def _probs(counter: Counter[str]) -> dict[str, float]:
+    """Relative frequencies per n-gram order (each order sums to 1)."""
+    totals: Counter[int] = Counter()
+    for g, c in counter.items():
+        totals[len(g)] += c
+    return {g: c / totals[len(g)] for g, c in counter.items()}
+
+
+def build_group(group: str, seeds: dict[str, dict[str, SeedFile]]) -> tuple[list[str], list[str], np.ndarray]:
+    spec = GROUPS[group]
+    langs: list[str] = spec["langs"]
+    char_p: list[dict[str, float]] = []
+    word_p: list[dict[str, float]] = []
+    for lang in langs:
+        sentences, fwords = _training_text(group, lang, seeds)
+        toks = _tokens(sentences, group)
+        ftoks = _tokens([" ".join(fwords)], group)
+        cc: Counter[str] = Counter()
+        for t in toks + ftoks:
+            cc.update(char_grams(t))
+        p = _probs(cc)
+        if lang in spec["ld"]:
+            ld = _ld_profile(lang, group)
+            if ld:
+                p = {g: (1 - LD_SHARE) * p.get(g, 0.0) + LD_SHARE * ld.get(g, 0.0) for g in set(p) | set(ld)}
+        char_p.append(p)
+        wc: Counter[str] = Counter(toks)
+        for t in ftoks:
+            wc[t] += FW_WEIGHT
+        total = sum(wc.values())
+        word_p.append({word_feature(w): c / total for w, c in wc.items()})
+
+    feats = sorted(set().union(*char_p) | set().union(*word_p))
+    index = {f: i for i, f in enumerate(feats)}
+    P = np.zeros((len(feats), len(langs)), dtype=np.float64)
+    for j, (cp, wp) in enumerate(zip(char_p, word_p)):
+        for f, v in cp.items():
+            P[index[f], j] = v
+        for f, v in wp.items():
+            P[index[f], j] = v
+    is_word = np.array([f.startswith("\x00") for f in feats])
+    bg = P.mean(axis=1, keepdims=True)
+    lam = np.where(is_word, WORD_LAMBDA, CHAR_LAMBDA)[:, None]
+    M = np.log(lam * P + (1 - lam) * bg) - np.log(bg)
+    M[is_word] *= WORD_WEIGHT
+    return langs, feats, M.astype(np.float32)
+
+
+def build(out: Path = MODEL_PATH) -> dict[str, int]:
+    seeds = load_seeds()
+    arrays: dict[str, np.ndarray] = {}
+    sizes: dict[str, int] = {}
+    for group in GROUPS:
+        langs, feats, M = build_group(group, seeds)
+        arrays[f"{group}__langs"] = np.frombuffer("\n".join(langs).encode(), dtype=np.uint8)
+        arrays[f"{group}__feats"] = np.frombuffer("\n".join(feats).encode(), dtype=np.uint8)
+        arrays[f"{group}__M"] = M
+        prior = np.array([PRIORS.get(group, {}).get(lang, 0.0) for lang in langs], dtype=np.float32)
+        arrays[f"{group}__prior"] = prior
+        sizes[group] = len(feats)
+    meta = {"format": FORMAT_VERSION, "groups": list(GROUPS), "max_n": MAX_N}
+    arrays["meta"] = np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(out.stem + ".tmp.npz")
+    np.savez_compressed(tmp, **arrays)
+    tmp.replace(out)
+    return sizes
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--out", type=Path, default=MODEL_PATH)
+    args = ap.parse_args()
+    sizes = build(args.out)
+    print(f"wrote {args.out} ({args.out.stat().st_size // 1024} KiB): " +
+          ", ".join(f"{g} {n} features" for g, n in sizes.items()))
+
+
+if __name__ == "__main__":
+    main()

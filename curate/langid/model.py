@@ -1,0 +1,183 @@
+"""Loading and applying the shipped n-gram model (built by :mod:`curate.langid.build`).
+
+Scoring a word is a sum of rows of a ``features × languages`` table of log-likelihood
+ratios. To be fast without a compiled extension, all the words of a batch are scored
+at once with numpy: the words are padded (`` word ``) and concatenated into one array of
+code points, every character 1–4-gram and every whole word gets a 64-bit polynomial hash
+from one prefix sum (``hash(a, b) = P^(b-1) · (S[b] − S[a])`` in wrapping uint64
+arithmetic), the hashes are matched against the model's sorted feature hashes with
+``searchsorted``, and the matched rows are summed per word. Word vectors are cached
+(bounded), because words repeat heavily across a corpus.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from curate.errors import CurateError
+from curate.langid.build import MODEL_PATH
+
+_CACHE_LIMIT = 300_000
+_P = 0x100000001B3                       # odd multiplier (FNV-64 prime), invertible mod 2^64
+_P_INV = pow(_P, -1, 2**64)
+_WORD_SALT = np.uint64(0x9E3779B97F4A7C15)  # whole-word features must not equal the 4-gram " ab "
+
+
+class _Powers:
+    """P^k and P^-k mod 2^64 for k < n, grown on demand."""
+
+    def __init__(self) -> None:
+        self.pos = np.ones(1, dtype=np.uint64)
+        self.neg = np.ones(1, dtype=np.uint64)
+
+    def get(self, n: int) -> tuple[np.ndarray, np.ndarray]:
+        if len(self.pos) < n:
+            m = max(n, 2 * len(self.pos))
+            one = np.ones(1, dtype=np.uint64)  # (a Python [1] would promote the result to float64)
+            self.pos = np.concatenate([one, np.cumprod(np.full(m - 1, _P, dtype=np.uint64))])
+            self.neg = np.concatenate([one, np.cumprod(np.full(m - 1, _P_INV, dtype=np.uint64))])
+        return self.pos[:n], self.neg[:n]
+
+
+_POWERS = _Powers()
+
+
+def _concat(strings: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Code points of the concatenation, and each string's start/end offsets."""
+    cps = np.frombuffer("".join(strings).encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.uint64)
+    lens = np.fromiter((len(s) for s in strings), dtype=np.int64, count=len(strings))
+    ends = np.cumsum(lens)
+    return cps, ends - lens, ends
+
+
+def _prefix(cps: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    pos, neg = _POWERS.get(len(cps) + 1)
+    S = np.zeros(len(cps) + 1, dtype=np.uint64)
+    np.cumsum(cps * neg[: len(cps)], out=S[1:])
+    return S, pos
+
+
+def _span_hash(S: np.ndarray, pos: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    return pos[b - 1] * (S[b] - S[a])
+
+
+def string_hashes(strings: list[str]) -> np.ndarray:
+    """Hash of each whole string (features at load time); "\\x00word" is a word feature."""
+    words = [s.startswith("\x00") for s in strings]
+    bodies = [f" {s[1:]} " if w else s for s, w in zip(strings, words)]
+    cps, starts, ends = _concat(bodies)
+    S, pos = _prefix(cps)
+    h = _span_hash(S, pos, starts, ends)
+    h[np.array(words, dtype=bool)] ^= _WORD_SALT
+    return h
+
+
+def token_feature_hashes(tokens: list[str], max_n: int) -> tuple[np.ndarray, np.ndarray]:
+    """(hashes, token index) of every char 1..max_n-gram of `` token `` and of every whole token."""
+    padded = [f" {t} " for t in tokens]
+    cps, starts, ends = _concat(padded)
+    S, pos = _prefix(cps)
+    lens = ends - starts
+    tid_of_pos = np.repeat(np.arange(len(tokens)), lens)
+    end_of_pos = np.repeat(ends, lens)
+    p = np.arange(len(cps))
+    hs, ts = [], []
+    for n in range(1, max_n + 1):
+        ok = p + n <= end_of_pos
+        if n == 1:
+            ok &= cps != 32  # the lone space is not a feature
+        a = p[ok]
+        hs.append(_span_hash(S, pos, a, a + n))
+        ts.append(tid_of_pos[ok])
+    hs.append(_span_hash(S, pos, starts, ends) ^ _WORD_SALT)
+    ts.append(np.arange(len(tokens)))
+    return np.concatenate(hs), np.concatenate(ts)
+
+
+class GroupModel:
+    """Languages sharing one script, and the features that tell them apart."""
+
+    def __init__(self, script: str, langs: list[str], feats: list[str], M: np.ndarray, prior: np.ndarray, max_n: int):
+        self.script = script
+        self.langs = langs
+        self.lang_index = {lang: i for i, lang in enumerate(langs)}
+        h = string_hashes(feats)
+        order = np.argsort(h)
+        self.keys = h[order]
+        if len(np.unique(self.keys)) != len(self.keys):
+            raise CurateError(f"language-ID model: feature hash collision in group {script}; rebuild the model")
+        self.M = M[order]
+        self.prior = prior
+        self.max_n = max_n
+        self._cache: dict[str, tuple[np.ndarray, int, np.ndarray | None]] = {}
+
+    def fill(self, tokens: list[str]) -> None:
+        """Score every token not yet cached, all at once."""
+        missing = [t for t in dict.fromkeys(tokens) if t not in self._cache]
+        if not missing:
+            return
+        if len(self._cache) + len(missing) > _CACHE_LIMIT:
+            self._cache.clear()
+        h, tid = token_feature_hashes(missing, self.max_n)
+        i = np.searchsorted(self.keys, h)
+        i[i == len(self.keys)] = 0
+        hit = self.keys[i] == h
+        V = np.zeros((len(missing), len(self.langs)), dtype=np.float32)
+        np.add.at(V, tid[hit], self.M[i[hit]])
+        nf = np.bincount(tid[hit], minlength=len(missing))
+        # The whole-word feature (the last len(missing) hashes) on its own: lexicon membership.
+        wi, wh = i[-len(missing):], hit[-len(missing):]
+        cache = self._cache
+        for k, t in enumerate(missing):
+            cache[t] = (V[k], int(nf[k]), self.M[wi[k]] if wh[k] else None)
+
+    def words(self, tokens: list[str]) -> tuple[np.ndarray, int]:
+        """Per-token score matrix ``[len(tokens), len(langs)]`` and the total feature count."""
+        hits = self.lookup(tokens)
+        return np.stack([h[0] for h in hits]), sum(h[1] for h in hits)
+
+    def lookup(self, tokens: list[str]) -> list[tuple[np.ndarray, int, np.ndarray | None]]:
+        """Cached (score vector, #features, whole-word feature row or None) per token."""
+        cache = self._cache
+        try:
+            return [cache[t] for t in tokens]
+        except KeyError:
+            self.fill(tokens)
+            return [cache[t] for t in tokens]
+
+
+class Model:
+    def __init__(self, groups: dict[str, GroupModel]):
+        self.groups = groups
+
+
+def posterior(scores: np.ndarray, n_features: int) -> np.ndarray:
+    """Softmax of summed log-likelihood ratios, tempered by sqrt(#features).
+
+    Naive Bayes sums correlated n-gram evidence and is wildly over-confident on long
+    texts; dividing by sqrt(n) keeps a score that grows with evidence but stays usable
+    as a confidence.
+    """
+    z = scores / max(1.0, float(np.sqrt(max(n_features, 1))))
+    z = z - z.max()
+    e = np.exp(z)
+    return e / e.sum()
+
+
+@lru_cache(maxsize=4)
+def load_model(path: str | None = None) -> Model:
+    p = Path(path) if path else MODEL_PATH
+    if not p.exists():
+        raise CurateError(f"language-ID model {p} is missing; rebuild it with: python -m curate.langid.build")
+    with np.load(p, allow_pickle=False) as z:
+        meta = json.loads(bytes(z["meta"]).decode())
+        groups = {}
+        for g in meta["groups"]:
+            langs = bytes(z[f"{g}__langs"]).decode().split("\n")
+            feats = bytes(z[f"{g}__feats"]).decode().split("\n")
+            groups[g] = GroupModel(g, langs, feats, z[f"{g}__M"], z[f"{g}__prior"], meta["max_n"])
+    return Model(groups)

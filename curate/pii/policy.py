@@ -1,0 +1,89 @@
+"""The anonymization policy: which operator each entity type gets (YAML file, JSON Schema in schemas/)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from curate.errors import CurateError
+
+Operator = Literal["placeholder", "mask", "hash", "pseudonym", "encrypt", "keep"]
+
+# Metadata keys whose whole value is PII of a known type (matched case-insensitively, "_"/"-"/" " ignored).
+DEFAULT_META_KEYS: dict[str, str] = {
+    "phone": "IN_PHONE", "mobile": "IN_PHONE", "phonenumber": "IN_PHONE", "mobilenumber": "IN_PHONE",
+    "contact": "IN_PHONE", "contactnumber": "IN_PHONE", "whatsapp": "IN_PHONE", "tel": "IN_PHONE",
+    "email": "EMAIL_ADDRESS", "emailid": "EMAIL_ADDRESS", "mail": "EMAIL_ADDRESS",
+    "aadhaar": "IN_AADHAAR", "aadhar": "IN_AADHAAR", "aadhaarnumber": "IN_AADHAAR", "uid": "IN_AADHAAR",
+    "vid": "IN_VID", "pan": "IN_PAN", "pannumber": "IN_PAN", "gstin": "IN_GSTIN", "gst": "IN_GSTIN",
+    "ifsc": "IN_IFSC", "upi": "IN_UPI", "upiid": "IN_UPI", "vpa": "IN_UPI",
+    "voterid": "IN_VOTER", "epic": "IN_VOTER", "passport": "IN_PASSPORT", "passportnumber": "IN_PASSPORT",
+    "dl": "IN_DRIVING_LICENCE", "drivinglicence": "IN_DRIVING_LICENCE", "drivinglicense": "IN_DRIVING_LICENCE",
+    "vehicle": "IN_VEHICLE_REGISTRATION", "vehiclenumber": "IN_VEHICLE_REGISTRATION",
+    "pincode": "IN_PIN_CODE", "pin": "IN_PIN_CODE", "postalcode": "IN_PIN_CODE", "zip": "IN_PIN_CODE",
+    "account": "IN_BANK_ACCOUNT", "accountnumber": "IN_BANK_ACCOUNT", "accountno": "IN_BANK_ACCOUNT",
+    "bankaccount": "IN_BANK_ACCOUNT", "abha": "IN_ABHA", "abhanumber": "IN_ABHA", "healthid": "IN_ABHA",
+    "card": "CREDIT_CARD", "cardnumber": "CREDIT_CARD", "ip": "IP_ADDRESS", "ipaddress": "IP_ADDRESS",
+    "name": "PERSON", "customername": "PERSON", "fullname": "PERSON", "firstname": "PERSON",
+    "lastname": "PERSON", "agentname": "PERSON", "username": "PERSON", "fathername": "PERSON",
+    "mothername": "PERSON", "nominee": "PERSON", "accountholder": "PERSON", "patientname": "PERSON",
+}
+
+
+class OperatorSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    operator: Operator = "placeholder"
+    keep_last: int = Field(4, ge=0, le=8, description="mask: characters left visible at the end")
+    mask_char: str = Field("X", min_length=1, max_length=1)
+    hash_chars: int = Field(12, ge=8, le=64, description="hash: hex characters of the HMAC kept in the token")
+
+
+def _default_operators() -> dict[str, OperatorSpec]:
+    # Names get consistent pseudonyms so training text still reads like a conversation; identifiers get
+    # typed placeholders ("<IN_AADHAAR>") which keep the grammar and tell the model what stood there.
+    return {"PERSON": OperatorSpec(operator="pseudonym")}
+
+
+class PiiPolicy(BaseModel):
+    """Operators per entity type; unknown keys are errors."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    version: Literal[1] = 1
+    default: OperatorSpec = Field(default_factory=OperatorSpec)
+    operators: dict[str, OperatorSpec] = Field(default_factory=_default_operators)
+    threshold: float = Field(0.5, ge=0, le=1, description="minimum recognizer score")
+    entities: list[str] | None = Field(None, description="entity types to detect (default: all)")
+    key_file: str | None = Field(None, description="file holding the HMAC key (mode 0600); env CURATE_PII_KEY wins")
+    meta_keys: dict[str, str] = Field(default_factory=lambda: dict(DEFAULT_META_KEYS),
+                                      description="metadata key (normalised) -> entity type of its whole value")
+
+    def spec(self, entity: str) -> OperatorSpec:
+        return self.operators.get(entity, self.default)
+
+    def needs_key(self) -> bool:
+        ops = {s.operator for s in self.operators.values()} | {self.default.operator}
+        return bool(ops & {"hash", "pseudonym"})
+
+
+def load_policy(path: str | Path | None = None, data: dict | None = None) -> PiiPolicy:
+    if path is None and data is None:
+        return PiiPolicy()
+    if path is not None:
+        p = Path(path)
+        if not p.exists():
+            raise CurateError(f"{p}: no such policy file")
+        try:
+            data = yaml.safe_load(p.read_text(encoding="utf-8")) or {}
+        except yaml.YAMLError as exc:
+            raise CurateError(f"{p}: not valid YAML ({str(exc).splitlines()[0]})") from None
+    try:
+        return PiiPolicy.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(x) for x in first["loc"]) or "(root)"
+        raise CurateError(f"PII policy: bad value at '{where}': {first['msg']}") from None

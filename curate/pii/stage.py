@@ -1,0 +1,90 @@
+"""The ``pii`` stage: detect and anonymize PII in every text-bearing field, fail closed.
+
+Reads ``text_field`` and, when the batch has them, ``instruction``, ``input``, ``output``,
+``messages`` (JSON list of {role, content}), ``meta`` (JSON object) and ``lang``/``script``.
+Writes the anonymized variant of each field, the entities (offsets into the original
+strings, no values), their count and ``pii_covered`` (False when a field holds a script no
+recognizer set covers, or the declared language/script is not covered: the row is held
+back from snapshots and exports).
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from typing import Literal
+
+import pyarrow as pa
+from pydantic import Field
+
+from curate.pii.engine import get_detector
+from curate.pii.fields import process_rows
+from curate.pii.operators import Anonymizer
+from curate.pii.policy import PiiPolicy, load_policy
+from curate.pii.scripts import COVERED_SCRIPTS
+from curate.stage import Stage, StageConfig, register_stage
+
+SFT_FIELDS = ["instruction", "input", "output", "messages", "meta"]
+# Columns read when present (not declared as required inputs: plain-text files have none of them).
+OPTIONAL_INPUTS = SFT_FIELDS + ["lang", "script"]
+
+
+class PiiConfig(StageConfig):
+    fields: list[str] = Field(default_factory=lambda: list(SFT_FIELDS),
+                              description="further fields to anonymize when present in the batch")
+    policy_file: str | None = Field(None, description="YAML policy (schemas/pii_policy.schema.json)")
+    policy: dict | None = Field(None, description="inline policy (same shape as the file)")
+    nlp: Literal["auto", "spacy", "none"] = Field("auto", description="spaCy for Latin-script names (auto: if installed)")
+    spacy_model: str = "en_core_web_sm"
+    covered_scripts: list[str] = Field(default_factory=lambda: list(COVERED_SCRIPTS),
+                                       description="ISO 15924 scripts with name recognizers; others fail closed")
+
+
+OUTPUTS = {
+    "pii_text": pa.string(), "pii_instruction": pa.string(), "pii_input": pa.string(), "pii_output": pa.string(),
+    "pii_messages": pa.string(), "pii_meta": pa.string(), "pii_entities": pa.string(), "pii_count": pa.int32(),
+    "pii_covered": pa.bool_(),
+}
+
+
+@lru_cache(maxsize=4)
+def _policy(policy_file: str | None, inline: str | None) -> PiiPolicy:
+    return load_policy(policy_file, json.loads(inline) if inline else None)
+
+
+@lru_cache(maxsize=4)
+def _anonymizer(policy_file: str | None, inline: str | None) -> Anonymizer:
+    return Anonymizer(_policy(policy_file, inline))
+
+
+def run_rows(rows: list[dict], cfg: PiiConfig, fields: list[str]):
+    inline = json.dumps(cfg.policy, sort_keys=True) if cfg.policy else None
+    policy = _policy(cfg.policy_file, inline)
+    detector = get_detector(cfg.nlp, cfg.spacy_model, policy.threshold,
+                            tuple(sorted(policy.entities)) if policy.entities else None)
+    return process_rows(rows, fields, detector, _anonymizer(cfg.policy_file, inline), policy, tuple(cfg.covered_scripts))
+
+
+def pii_batch(batch: pa.Table, cfg: PiiConfig) -> pa.Table:
+    present = [f for f in cfg.fields if f in batch.column_names and f != cfg.text_field]
+    cols = [cfg.text_field] + present + [c for c in ("lang", "script") if c in batch.column_names]
+    rows = batch.select(cols).to_pylist()
+    results = run_rows(rows, cfg, [cfg.text_field] + present)
+    out = {
+        "pii_text": [r.fields.get(cfg.text_field) for r in results],
+        **{f"pii_{f}": [r.fields.get(f) for r in results] if f in present else [None] * len(rows)
+           for f in ("instruction", "input", "output", "messages", "meta")},
+        "pii_entities": [json.dumps(r.entities, ensure_ascii=False) for r in results],
+        "pii_count": [len(r.entities) for r in results],
+        "pii_covered": [r.covered for r in results],
+    }
+    return pa.table({k: pa.array(v, OUTPUTS[k]) for k, v in out.items()})
+
+
+STAGE = register_stage(Stage(
+    name="pii", kind="per_document", config_model=PiiConfig, fn=pii_batch, outputs=OUTPUTS,
+    inputs=lambda cfg: [cfg.text_field],
+    description="Detect Indian PII (Aadhaar, PAN, GSTIN, UPI, phones, names in Indic scripts …) in every text field "
+                "and anonymize it by policy; rows in uncovered scripts get pii_covered=false (held back).",
+    version="1",
+))

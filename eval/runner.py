@@ -1,0 +1,94 @@
+"""``curate eval RUN``: evaluate a recorded run on a held-out split, record it, apply gates.
+
+By default the rows are the run's own exported split (``runs/NAME/data/test.parquet``),
+i.e. exactly the documents held out from training.  ``snapshot=REF`` evaluates on another
+snapshot instead (its export, with the run's split fractions, goes to
+``runs/NAME/eval_data/REF``; ``split="all"`` takes every row).  Results go to the workspace
+table ``evals`` and the lineage edge ``eval <- run``; failed gates raise ``PolicyError``
+after the report is written and recorded, so a failing run still leaves its evidence.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pyarrow as pa
+
+from curate.errors import CurateError, PolicyError
+
+from eval.evaluate import EvalConfig, evaluate
+from eval.gates import check_gates, parse_gate
+from eval.report import write_report
+from train.config import TrainConfig
+from train.runs import get_run, read_split
+
+EVALS_TABLE = "evals"
+EVALS_SCHEMA = pa.schema([
+    ("eval_id", pa.string()), ("run_id", pa.string()), ("snapshot_ref", pa.string()), ("split", pa.string()),
+    ("n_items", pa.int64()), ("overall", pa.string()), ("per_language", pa.string()), ("forgetting", pa.string()),
+    ("gates", pa.string()), ("passed", pa.bool_()), ("report_json", pa.string()), ("report_html", pa.string()),
+    ("created_at", pa.timestamp("us")),
+])
+
+
+def _rows_for(ws, run: dict, split: str, snapshot: str | None) -> tuple[pa.Table, str]:
+    if snapshot is None:
+        rows = read_split(run["data_dir"] if "data_dir" in run else Path(run["output_dir"]) / "data", split)
+        if rows is None:
+            raise CurateError(f"run '{run['run_id']}' has no '{split}' split (splits: "
+                              f"{', '.join(run['config']['data']['splits'])})")
+        return rows, run["snapshot_ref"]
+    snap = ws.snapshot(snapshot)
+    if split == "all":
+        return snap.table(), snap.ref
+    out = Path(run["output_dir"]) / "eval_data" / snap.ref.replace("@", "_v")
+    ws.export(snap.ref, "parquet", out, splits=run["config"]["data"]["splits"], contamination="report",
+              overwrite=True)
+    rows = read_split(out, split)
+    if rows is None:
+        raise CurateError(f"snapshot {snap.ref} has no '{split}' split")
+    return rows, snap.ref
+
+
+def eval_run(ws, run_id: str, split: str = "test", snapshot: str | None = None, reference: str | Path | None = None,
+             gates: list[str] | tuple[str, ...] = (), output: str | Path | None = None,
+             cfg: EvalConfig | None = None, progress=None) -> dict:
+    for g in gates:  # refuse a typo before spending minutes on generation
+        parse_gate(g)
+    cfg = (cfg or EvalConfig()).model_copy(update={"split": split})
+    run = get_run(ws, run_id)
+    if run["status"] != "completed":
+        raise CurateError(f"run '{run_id}' is {run['status']}; only completed runs can be evaluated")
+    train_cfg = TrainConfig.model_validate(run["config"])
+    rows, eval_ref = _rows_for(ws, run, split, snapshot)
+    reference_text = None
+    if reference is not None:
+        p = Path(reference)
+        if not p.is_file():
+            raise CurateError(f"reference text {p} not found")
+        reference_text = p.read_text(encoding="utf-8", errors="replace")
+    report = evaluate(run["base_model"], run["adapter_path"], rows, train_cfg, cfg, reference_text, progress)
+    report["run"] = {k: run[k] for k in ("run_id", "snapshot_ref", "base_model", "adapter_path", "adapter_sha256")}
+    report["eval_snapshot"] = eval_ref
+    report["gates"] = check_gates(list(gates), report)
+    passed = all(g["passed"] for g in report["gates"])
+    created = datetime.now(timezone.utc).replace(tzinfo=None)
+    eval_id = f"{run_id}:{split}:{created.strftime('%Y%m%dT%H%M%S%f')}"
+    out = Path(output) if output else Path(run["output_dir"]) / "eval" / (
+        split if snapshot is None else f"{eval_ref.replace('@', '_v')}-{split}")
+    paths = write_report(report, out)
+    report["paths"] = paths
+    ws.put_table(EVALS_TABLE, pa.Table.from_pylist([{
+        "eval_id": eval_id, "run_id": run_id, "snapshot_ref": eval_ref, "split": split, "n_items": report["n_items"],
+        "overall": json.dumps(report["metrics"]["overall"]),
+        "per_language": json.dumps({k: v for k, v in report["metrics"].items() if k != "overall"}),
+        "forgetting": json.dumps(report.get("forgetting")), "gates": json.dumps(report["gates"]), "passed": passed,
+        "report_json": paths["json"], "report_html": paths["html"], "created_at": created,
+    }], schema=EVALS_SCHEMA))
+    ws.record_lineage("eval", eval_id, run_id, {"snapshot": eval_ref, "split": split, "passed": passed})
+    if not passed:
+        failed = [f"{g['gate']} (value {g['value']})" for g in report["gates"] if not g["passed"]]
+        raise PolicyError(f"evaluation gate(s) failed: {'; '.join(failed)} — report: {paths['html']}")
+    return report

@@ -1,0 +1,60 @@
+"""The CLI as a user meets it: help everywhere, --json for scripts, one-line errors with exit codes."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+from click.testing import CliRunner
+
+from curate.cli.main import cli
+
+
+def curate(*args, cwd=None):
+    return subprocess.run([sys.executable, "-m", "curate.cli.main", *args], capture_output=True, text=True,
+                          cwd=cwd, timeout=300)
+
+
+def test_help_everywhere():
+    runner = CliRunner()
+    for args in (["--help"], ["ingest", "--help"], ["snapshot", "--help"], ["snapshot", "export", "--help"],
+                 ["run", "--help"], ["stages", "--help"]):
+        res = runner.invoke(cli, args)
+        assert res.exit_code == 0 and "Usage:" in res.output, args
+
+
+def test_user_errors_are_one_line_with_nonzero_exit(tmp_path):
+    res = curate("ingest", "nope.jsonl", "-w", str(tmp_path))
+    assert res.returncode == 2
+    assert res.stderr.strip().count("\n") == 0 and res.stderr.startswith("error: ")
+    assert "not a curate workspace" in res.stderr and "Traceback" not in res.stderr
+
+
+def test_end_to_end_cli_with_json(tmp_path, tickets):
+    ws = str(tmp_path / "ws")
+    assert curate("init", ws).returncode == 0
+    res = curate("ingest", str(tickets), "-w", ws, "--json")
+    assert res.returncode == 0, res.stderr
+    summary = json.loads(res.stdout)
+    assert summary[0]["ingested"] == 6
+    assert json.loads(curate("stage", "clean", "-w", ws, "--json").stdout)["computed"] == 6
+    made = json.loads(curate("snapshot", "create", "s", "--text", "clean", "-w", ws, "--json").stdout)
+    assert made["version"] == 1 and made["row_count"] == 6
+    refused = curate("snapshot", "export", "s", "-o", str(tmp_path / "out"), "-w", ws)
+    assert refused.returncode == 4 and "PII policy" in refused.stderr
+    listed = json.loads(curate("snapshot", "list", "-w", ws, "--json").stdout)
+    assert [m["version"] for m in listed] == [1]
+
+
+@pytest.mark.parametrize("args,needle", [
+    (["snapshot", "show", "missing"], "no snapshot 'missing'"),
+    (["stage", "nosuchstage"], "unknown stage"),
+    (["snapshot", "create", "bad name!"], "invalid snapshot name"),
+])
+def test_more_user_errors(tmp_path, args, needle):
+    ws = str(tmp_path / "ws")
+    curate("init", ws)
+    res = curate(*args, "-w", ws)
+    assert res.returncode != 0 and needle in res.stderr and "Traceback" not in res.stderr

@@ -1,0 +1,46 @@
+import pytest
+
+
+def names(detector, text):
+    return [text[s.start:s.end] for s in detector.detect(text) if s.type == "PERSON"]
+
+
+CASES = [
+    ("Mera naam Rahul Sharma hai", ["Rahul Sharma"]),                     # Hinglish trigger
+    ("mera naam ishaan khandelwal hai", ["ishaan khandelwal"]),           # lowercase, unknown names, closed by hai
+    ("Hi, I am Priya and I need help", ["Priya"]),
+    ("Please ask Shri Venkatraghavan Iyer to call", ["Venkatraghavan Iyer"]),   # honorific, unknown given name
+    ("Smt. Sunita Devi ka account", ["Sunita Devi"]),
+    ("Sharma ji ne complaint ki", ["Sharma"]),                             # "X ji"
+    ("Customer Ankit Verma called twice", ["Ankit Verma"]),               # lexicon pair
+    ("Rahul Khandelwal from Jaipur", ["Rahul Khandelwal"]),               # known given + unknown surname
+    ("मेरा नाम सुनीता देवी है", ["सुनीता देवी"]),                             # Devanagari trigger
+    ("श्री रमेश कुमार ने कहा", ["रमेश कुमार"]),                               # Devanagari honorific
+    ("राहुल शर्मा ने फोन किया", ["राहुल शर्मा"]),                             # Devanagari lexicon
+    ("माझे नाव अमोल पाटील आहे", ["अमोल पाटील"]),                             # Marathi trigger
+    ("আমার নাম অমিত দাস।", ["অমিত দাস"]),                                 # Bengali
+    ("என் பெயர் முருகன்.", ["முருகன்"]),                                   # Tamil
+    ("திரு செந்தில் குமார் வந்தார்", ["செந்தில் குமார்"]),                      # Tamil honorific
+    ("મારું નામ રાહુલ શર્મા છે", ["રાહુલ શર્મા"]),                               # Gujarati (derived lexicon)
+]
+
+
+@pytest.mark.parametrize("text,expected", CASES)
+def test_names_in_scripts(detector, text, expected):
+    assert names(detector, text) == expected
+
+
+NOT_NAMES = [
+    "Please call Support on Monday",
+    "I am going to Delhi tomorrow",
+    "आशा है आप ठीक हैं",                 # "Asha" = hope: a name that is also a word
+    "main ghar ja raha hu",
+    "Thank you Team, the Order is Confirmed",
+    "हाँ जी, मैं घर पर हूँ",
+    "The Sagar river flows past the town",
+]
+
+
+@pytest.mark.parametrize("text", NOT_NAMES)
+def test_capitalised_and_common_words_are_not_names(detector, text):
+    assert names(detector, text) == []

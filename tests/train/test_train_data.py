@@ -1,0 +1,98 @@
+"""SFT example building: chat template, response-only labels, truncation and packing."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from train.data import (IGNORE_INDEX, SFTCollator, build_sft_examples, pack_examples, prompt_and_reference,
+                        row_to_messages)
+
+
+@pytest.fixture(scope="module")
+def tok(tiny_base):
+    from transformers import AutoTokenizer
+
+    return AutoTokenizer.from_pretrained(tiny_base)
+
+
+def _labelled_text(tok, ex):
+    return tok.decode([t for t in ex["labels"] if t != IGNORE_INDEX])
+
+
+def test_instruction_rows_and_chats_become_conversations():
+    msgs = row_to_messages({"instruction": "Translate", "input": "hello", "output": "नमस्ते"})
+    assert msgs == [{"role": "user", "content": "Translate\n\nhello"}, {"role": "assistant", "content": "नमस्ते"}]
+    chat = [{"role": "user", "content": "hi"}, {"role": "assistant", "content": "hello"}]
+    assert row_to_messages({"messages": json.dumps(chat)}, system_prompt="Be brief")[0] == {
+        "role": "system", "content": "Be brief"}
+    assert row_to_messages({"text": "just text"}) is None  # no target: skipped, not guessed
+    assert row_to_messages({"messages": json.dumps([{"role": "user", "content": "q"}])}) is None
+    with pytest.raises(ValueError):
+        row_to_messages({"messages": json.dumps({"role": "user"})})
+    prompt, ref = prompt_and_reference({"messages": json.dumps(chat)})
+    assert prompt == chat[:1] and ref == "hello"
+
+
+def test_loss_only_on_response_tokens(tok):
+    rows = [{"instruction": "Classify the ticket.", "input": "card blocked today", "output": '{"intent": "kyc"}'}]
+    (ex,), rep = build_sft_examples(rows, tok, max_seq_len=128)
+    assert len(ex["input_ids"]) == len(ex["labels"])
+    labelled = _labelled_text(tok, ex)
+    # Exactly the answer plus the end-of-turn marker: the prompt is never trained on.
+    assert labelled.replace("<|end|>", "").strip() == '{"intent": "kyc"}'
+    assert "<|end|>" in labelled and "Classify" not in labelled
+    first = next(i for i, t in enumerate(ex["labels"]) if t != IGNORE_INDEX)
+    assert tok.decode(ex["input_ids"][:first]).endswith("<|assistant|>\n")
+    assert rep.examples == 1 and rep.response_tokens == sum(t != IGNORE_INDEX for t in ex["labels"])
+
+
+def test_every_assistant_turn_of_a_chat_is_trained(tok):
+    chat = [{"role": "user", "content": "card blocked"}, {"role": "assistant", "content": "refund please"},
+            {"role": "user", "content": "update kyc"}, {"role": "assistant", "content": "bank app"}]
+    (ex,), _ = build_sft_examples([{"messages": json.dumps(chat)}], tok, max_seq_len=256)
+    labelled = _labelled_text(tok, ex)
+    assert "refund please" in labelled and "bank app" in labelled
+    assert "card blocked" not in labelled and "update kyc" not in labelled
+
+
+def test_truncation_and_drops_are_reported(tok):
+    long_prompt = {"instruction": "Classify the ticket. " * 40, "input": "x", "output": "refund"}
+    long_answer = {"instruction": "Classify", "input": "x", "output": "refund please " * 40}
+    bad = {"messages": "not json"}
+    plain = {"text": "only text"}
+    exs, rep = build_sft_examples([long_prompt, long_answer, bad, plain], tok, max_seq_len=32)
+    assert rep.rows == 4 and rep.truncated == 2
+    assert rep.dropped_no_response_tokens == 1  # prompt alone filled the window
+    assert rep.skipped_bad_messages == 1 and rep.skipped_no_fields == 1
+    assert len(exs) == 1 and len(exs[0]["input_ids"]) == 32
+
+
+def test_packing_keeps_every_token_within_the_window(tok):
+    rows = [{"instruction": "Classify", "input": f"ticket {i}", "output": "refund"} for i in range(12)]
+    exs, rep = build_sft_examples(rows, tok, max_seq_len=64)
+    packed = pack_examples(exs, 64)
+    assert len(packed) < len(exs)
+    assert all(len(p["input_ids"]) <= 64 for p in packed)
+    assert sum(len(p["input_ids"]) for p in packed) == sum(len(e["input_ids"]) for e in exs)
+    _, rep2 = build_sft_examples(rows, tok, max_seq_len=64, packing=True)
+    assert rep2.packed_sequences == len(packed)
+
+
+def test_fallback_template_for_tokenizers_without_one(tiny_base):
+    from transformers import AutoTokenizer
+
+    tok = AutoTokenizer.from_pretrained(tiny_base)
+    tok.chat_template = None
+    (ex,), rep = build_sft_examples([{"instruction": "q", "output": "refund"}], tok, max_seq_len=64)
+    assert rep.fallback_template and "### Assistant:" in tok.decode(ex["input_ids"])
+    assert _labelled_text(tok, ex).replace("<|end|>", "").strip() == "refund"
+
+
+def test_collator_pads_labels_with_ignore_index():
+    batch = SFTCollator(pad_token_id=0)([{"input_ids": [5, 6, 7], "labels": [-100, 6, 7]},
+                                         {"input_ids": [8], "labels": [8]}])
+    assert batch["input_ids"].tolist() == [[5, 6, 7], [8, 0, 0]]
+    assert batch["labels"].tolist() == [[-100, 6, 7], [8, -100, -100]]
+    assert batch["attention_mask"].tolist() == [[1, 1, 1], [1, 0, 0]]

@@ -1,0 +1,225 @@
+"""Snapshot rows → supervised fine-tuning examples.
+
+A row is either an instruction record (``instruction``/``input``/``output``) or a chat
+(``messages``: JSON list of ``{role, content}``).  Each becomes a conversation rendered
+through the model's own chat template; labels are ``-100`` everywhere except on the
+assistant turns (content plus the template's end-of-turn marker, so the model learns to
+stop), i.e. the loss is on response tokens only.
+
+Assistant spans are found by rendering growing prefixes of the conversation and mapping
+character spans to tokens through the fast tokenizer's offsets: this works for any
+template that renders a prefix as a prefix, and falls back to locating the content text.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from typing import Any, Iterable
+
+import pyarrow as pa
+
+from curate.errors import CurateError
+
+IGNORE_INDEX = -100
+# Used when a tokenizer ships without a chat template (base models): plain, unambiguous markers.
+FALLBACK_TEMPLATE = (
+    "{% for message in messages %}"
+    "### {{ message['role'] | capitalize }}:\n{{ message['content'] }}{{ eos_token }}\n"
+    "{% endfor %}"
+    "{% if add_generation_prompt %}### Assistant:\n{% endif %}"
+)
+
+
+@dataclass
+class DataReport:
+    rows: int = 0
+    examples: int = 0
+    skipped_no_fields: int = 0
+    skipped_bad_messages: int = 0
+    truncated: int = 0
+    dropped_no_response_tokens: int = 0
+    packed_sequences: int | None = None
+    response_tokens: int = 0
+    total_tokens: int = 0
+    max_seq_len: int = 0
+    fallback_template: bool = False
+    notes: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def _as_rows(rows: pa.Table | Iterable[dict]) -> list[dict]:
+    return rows.to_pylist() if isinstance(rows, pa.Table) else list(rows)
+
+
+def row_to_messages(row: dict, system_prompt: str | None = None) -> list[dict] | None:
+    """The conversation of one snapshot row, or None when it carries no training target.
+
+    Raises ValueError for a ``messages`` value that is not a list of {role, content}.
+    """
+    msgs = None
+    raw = row.get("messages")
+    if raw:
+        parsed = json.loads(raw) if isinstance(raw, str) else raw
+        if not isinstance(parsed, list) or not all(isinstance(m, dict) and "role" in m and "content" in m
+                                                    for m in parsed):
+            raise ValueError("messages must be a JSON list of {role, content}")
+        msgs = [{"role": str(m["role"]), "content": str(m["content"] or "")} for m in parsed]
+        if not any(m["role"] == "assistant" for m in msgs):
+            return None
+    elif row.get("output") and (row.get("instruction") or row.get("input")):
+        user = "\n\n".join(p for p in (row.get("instruction"), row.get("input")) if p)
+        msgs = [{"role": "user", "content": user}, {"role": "assistant", "content": row["output"]}]
+    if msgs is None:
+        return None
+    if system_prompt and msgs[0]["role"] != "system":
+        msgs = [{"role": "system", "content": system_prompt}] + msgs
+    return msgs
+
+
+def prompt_and_reference(row: dict, system_prompt: str | None = None) -> tuple[list[dict], str] | None:
+    """For evaluation: the conversation up to the last assistant turn, and that turn's content."""
+    try:
+        msgs = row_to_messages(row, system_prompt)
+    except (ValueError, json.JSONDecodeError):
+        return None
+    if not msgs:
+        return None
+    last = max(i for i, m in enumerate(msgs) if m["role"] == "assistant")
+    return msgs[:last], msgs[last]["content"]
+
+
+def ensure_chat_template(tokenizer) -> bool:
+    """Give a template-less tokenizer the fallback template; True when it had to."""
+    if getattr(tokenizer, "chat_template", None):
+        return False
+    tokenizer.chat_template = FALLBACK_TEMPLATE
+    return True
+
+
+def _render(tokenizer, msgs: list[dict], gen: bool) -> str:
+    return tokenizer.apply_chat_template(msgs, tokenize=False, add_generation_prompt=gen)
+
+
+def assistant_spans(tokenizer, msgs: list[dict]) -> tuple[str, list[tuple[int, int]]]:
+    """Rendered conversation and the character spans the loss is computed on."""
+    full = _render(tokenizer, msgs, gen=False)
+    spans: list[tuple[int, int]] = []
+    cursor = 0
+    for i, m in enumerate(msgs):
+        if m["role"] != "assistant":
+            continue
+        before = _render(tokenizer, msgs[:i], gen=True) if i else ""
+        upto = _render(tokenizer, msgs[: i + 1], gen=False)
+        if full.startswith(upto) and upto.startswith(before) and len(upto) > len(before):
+            start, end = len(before), len(upto)
+            # Trailing whitespace after the end-of-turn marker is formatting, not response.
+            while end > start and upto[end - 1] in " \n":
+                end -= 1
+        else:  # template renders prefixes differently (e.g. injects a date): find the content itself
+            start = full.find(m["content"], cursor)
+            if start < 0:
+                continue
+            end = start + len(m["content"])
+        spans.append((start, end))
+        cursor = end
+    return full, spans
+
+
+def tokenize_example(tokenizer, msgs: list[dict], max_seq_len: int) -> tuple[dict, bool]:
+    """input_ids/labels for one conversation; second value says whether it was truncated."""
+    text, spans = assistant_spans(tokenizer, msgs)
+    enc = tokenizer(text, add_special_tokens=False, return_offsets_mapping=True)
+    ids = enc["input_ids"]
+    labels = []
+    for tok_id, (s, e) in zip(ids, enc["offset_mapping"]):
+        inside = any(s < b and e > a for a, b in spans) if e > s else False
+        labels.append(tok_id if inside else IGNORE_INDEX)
+    truncated = len(ids) > max_seq_len
+    return {"input_ids": ids[:max_seq_len], "labels": labels[:max_seq_len]}, truncated
+
+
+def pack_examples(examples: list[dict], max_seq_len: int) -> list[dict]:
+    """Greedy packing of whole examples into sequences of at most ``max_seq_len`` tokens.
+
+    Examples are never split; attention crosses example boundaries inside a pack (the
+    classic packing trade-off: far less padding, slight cross-talk between examples).
+    """
+    packs: list[dict] = []
+    cur = {"input_ids": [], "labels": []}
+    for ex in examples:
+        if cur["input_ids"] and len(cur["input_ids"]) + len(ex["input_ids"]) > max_seq_len:
+            packs.append(cur)
+            cur = {"input_ids": [], "labels": []}
+        cur["input_ids"] = cur["input_ids"] + ex["input_ids"]
+        cur["labels"] = cur["labels"] + ex["labels"]
+    if cur["input_ids"]:
+        packs.append(cur)
+    return packs
+
+
+def build_sft_examples(rows: pa.Table | Iterable[dict], tokenizer, max_seq_len: int = 1024, packing: bool = False,
+                       system_prompt: str | None = None, max_examples: int | None = None
+                       ) -> tuple[list[dict], DataReport]:
+    """Tokenized SFT examples (``input_ids``, ``labels``) and a report of what was done to the data."""
+    rep = DataReport(max_seq_len=max_seq_len)
+    rep.fallback_template = ensure_chat_template(tokenizer)
+    if rep.fallback_template:
+        rep.notes.append("tokenizer has no chat template: used curate's '### Role:' template")
+    examples: list[dict] = []
+    for row in _as_rows(rows):
+        rep.rows += 1
+        try:
+            msgs = row_to_messages(row, system_prompt)
+        except (ValueError, json.JSONDecodeError):
+            rep.skipped_bad_messages += 1
+            continue
+        if msgs is None:
+            rep.skipped_no_fields += 1
+            continue
+        ex, truncated = tokenize_example(tokenizer, msgs, max_seq_len)
+        rep.truncated += truncated
+        n_resp = sum(1 for x in ex["labels"] if x != IGNORE_INDEX)
+        if n_resp == 0:  # the prompt alone filled max_seq_len: nothing to learn from
+            rep.dropped_no_response_tokens += 1
+            continue
+        rep.response_tokens += n_resp
+        rep.total_tokens += len(ex["input_ids"])
+        examples.append(ex)
+        if max_examples and len(examples) >= max_examples:
+            break
+    rep.examples = len(examples)
+    if packing:
+        examples = pack_examples(examples, max_seq_len)
+        rep.packed_sequences = len(examples)
+    return examples, rep
+
+
+class SFTCollator:
+    """Right-pads a batch: input_ids with the pad token, labels with -100."""
+
+    def __init__(self, pad_token_id: int):
+        self.pad = pad_token_id
+
+    def __call__(self, batch: list[dict[str, Any]]) -> dict:
+        import torch
+
+        n = max(len(b["input_ids"]) for b in batch)
+        ids = torch.full((len(batch), n), self.pad, dtype=torch.long)
+        labels = torch.full((len(batch), n), IGNORE_INDEX, dtype=torch.long)
+        mask = torch.zeros((len(batch), n), dtype=torch.long)
+        for i, b in enumerate(batch):
+            k = len(b["input_ids"])
+            ids[i, :k] = torch.tensor(b["input_ids"])
+            labels[i, :k] = torch.tensor(b["labels"])
+            mask[i, :k] = 1
+        return {"input_ids": ids, "labels": labels, "attention_mask": mask}
+
+
+def require_examples(examples: list[dict], split: str, report: DataReport) -> None:
+    if not examples:
+        raise CurateError(f"the {split} split has no usable SFT examples ({report.rows} rows: "
+                          f"{report.skipped_no_fields} without instruction/output or messages, "
+                          f"{report.dropped_no_response_tokens} with no response left after truncation)")

@@ -1,0 +1,153 @@
+"""Loading a base model for qlora / lora / full fine-tuning, and wrapping it with LoRA.
+
+* ``qlora``: weights quantised to 4-bit NF4 with double quantisation by bitsandbytes,
+  compute in bf16 on CUDA (fp16 on GPUs without bf16) and fp32 on CPU (bitsandbytes 0.50
+  runs NF4 on CPU), ``prepare_model_for_kbit_training`` (norms in fp32, input grads for
+  gradient checkpointing), then LoRA adapters.
+* ``lora``: the base in 16-bit on CUDA (32-bit on CPU unless ``dtype`` says otherwise) + LoRA.
+* ``full``: every weight trainable, same dtype rules.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from curate.errors import CurateError
+
+from train.config import TrainConfig
+
+# Every attention and MLP projection: the QLoRA paper finds adapting all linear layers is what
+# closes the gap to full fine-tuning; attention-only LoRA is noticeably weaker.
+DEFAULT_TARGETS: dict[str, list[str]] = {
+    "llama": ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"],
+    "mistral": ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"],
+    "mixtral": ["q_proj", "k_proj", "v_proj", "o_proj"],
+    "qwen2": ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"],
+    "qwen3": ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"],
+    "gemma": ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"],
+    "gemma2": ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"],
+    "phi3": ["qkv_proj", "o_proj", "gate_up_proj", "down_proj"],
+    "phi": ["q_proj", "k_proj", "v_proj", "dense", "fc1", "fc2"],
+    "gpt2": ["c_attn", "c_proj", "c_fc"],
+    "gpt_neox": ["query_key_value", "dense", "dense_h_to_4h", "dense_4h_to_h"],
+    "falcon": ["query_key_value", "dense", "dense_h_to_4h", "dense_4h_to_h"],
+    "bloom": ["query_key_value", "dense", "dense_h_to_4h", "dense_4h_to_h"],
+}
+
+
+def resolve_device(requested: str) -> str:
+    import torch
+
+    if requested == "cuda" and not torch.cuda.is_available():
+        raise CurateError("device 'cuda' requested but no CUDA GPU is visible (use --device cpu or auto)")
+    if requested == "auto":
+        return "cuda" if torch.cuda.is_available() else "cpu"
+    return requested
+
+
+def resolve_dtype(name: str, device: str):
+    import torch
+
+    if name == "auto":
+        if device == "cuda":
+            return torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16
+        return torch.float32
+    return {"bf16": torch.bfloat16, "fp16": torch.float16, "fp32": torch.float32}[name]
+
+
+def check_bitsandbytes(device: str) -> None:
+    """Fail early, in one line, when 4-bit loading cannot work here."""
+    try:
+        import bitsandbytes as bnb  # noqa: F401
+    except Exception as exc:  # ImportError, or a CUDA setup error raised at import
+        raise CurateError(f"mode 'qlora' needs bitsandbytes, which cannot be loaded here ({exc.__class__.__name__}: "
+                          f"{str(exc).splitlines()[0] if str(exc) else ''}); use --mode lora") from None
+    if device == "cuda":
+        import torch
+
+        major, _ = torch.cuda.get_device_capability()
+        if major < 7:
+            raise CurateError("bitsandbytes 4-bit needs a GPU with compute capability >= 7.0; use --mode lora")
+
+
+def bnb_config(cfg: TrainConfig, device: str):
+    from transformers import BitsAndBytesConfig
+
+    return BitsAndBytesConfig(load_in_4bit=True, bnb_4bit_quant_type=cfg.quant.quant_type,
+                              bnb_4bit_use_double_quant=cfg.quant.double_quant,
+                              bnb_4bit_compute_dtype=resolve_dtype(cfg.quant.compute_dtype, device))
+
+
+def load_tokenizer(path: str | Path):
+    from transformers import AutoTokenizer
+
+    try:
+        tok = AutoTokenizer.from_pretrained(str(path))
+    except OSError as exc:
+        raise CurateError(f"cannot load a tokenizer from '{path}' (offline: give a local model folder): "
+                          f"{str(exc).splitlines()[0]}") from None
+    if tok.pad_token is None:  # many base models ship without one; padding positions are masked anyway
+        tok.pad_token = tok.eos_token
+    return tok
+
+
+def load_base_model(path: str | Path, mode: str, cfg: TrainConfig, device: str):
+    """The base model ready for training/eval in ``mode`` (quantised for qlora), on ``device``."""
+    from transformers import AutoModelForCausalLM
+
+    kwargs: dict = {"device_map": {"": 0 if device == "cuda" else "cpu"}}
+    if mode == "qlora":
+        check_bitsandbytes(device)
+        kwargs["quantization_config"] = bnb_config(cfg, device)
+        # Non-quantised parts (embeddings, norms, head) in the compute dtype.
+        kwargs["dtype"] = resolve_dtype(cfg.quant.compute_dtype, device)
+    else:
+        kwargs["dtype"] = resolve_dtype(cfg.dtype, device)
+    try:
+        return AutoModelForCausalLM.from_pretrained(str(path), **kwargs)
+    except OSError as exc:
+        raise CurateError(f"cannot load base model '{path}' (offline: give a local model folder): "
+                          f"{str(exc).splitlines()[0]}") from None
+    except ValueError as exc:
+        raise CurateError(f"cannot load base model '{path}' in mode {mode}: {str(exc).splitlines()[0]}") from None
+
+
+def lora_targets(model, cfg: TrainConfig) -> list[str] | str:
+    if cfg.lora.target_modules is not None:
+        return cfg.lora.target_modules
+    return DEFAULT_TARGETS.get(getattr(model.config, "model_type", ""), "all-linear")
+
+
+def prepare_for_training(model, cfg: TrainConfig):
+    """Gradient checkpointing, k-bit preparation and LoRA wrapping according to ``cfg.mode``."""
+    from peft import LoraConfig, get_peft_model, prepare_model_for_kbit_training
+
+    gc = cfg.training.gradient_checkpointing
+    if cfg.mode == "full":
+        if gc:
+            model.gradient_checkpointing_enable(gradient_checkpointing_kwargs={"use_reentrant": False})
+        model.config.use_cache = False
+        return model
+    if cfg.mode == "qlora":
+        model = prepare_model_for_kbit_training(model, use_gradient_checkpointing=gc,
+                                                gradient_checkpointing_kwargs={"use_reentrant": False})
+    elif gc:
+        model.gradient_checkpointing_enable(gradient_checkpointing_kwargs={"use_reentrant": False})
+        model.enable_input_require_grads()
+    model.config.use_cache = False
+    lcfg = LoraConfig(r=cfg.lora.r, lora_alpha=cfg.lora.alpha, lora_dropout=cfg.lora.dropout,
+                      target_modules=lora_targets(model, cfg), bias="none", task_type="CAUSAL_LM")
+    try:
+        return get_peft_model(model, lcfg)
+    except ValueError as exc:
+        raise CurateError(f"LoRA target modules do not match this model: {str(exc).splitlines()[0]}") from None
+
+
+def load_with_adapter(base_path: str | Path, adapter_path: str | Path, mode: str, cfg: TrainConfig, device: str):
+    """Base (quantised like the run) + a saved LoRA adapter, in eval mode."""
+    from peft import PeftModel
+
+    base = load_base_model(base_path, mode, cfg, device)
+    model = PeftModel.from_pretrained(base, str(adapter_path))
+    model.eval()
+    return model
