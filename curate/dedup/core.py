@@ -62,7 +62,8 @@ def cluster_signatures(sig: np.ndarray, text_hash, length: np.ndarray, cfg: Dedu
     """
     n, num_perm = sig.shape
     pos = np.arange(n, dtype=np.int64)
-    gid = pc.dictionary_encode(pa.array(text_hash)).indices.to_numpy(zero_copy_only=False).astype(np.int64) \
+    keys = text_hash if isinstance(text_hash, (pa.Array, pa.ChunkedArray)) else pa.array(text_hash)
+    gid = pc.dictionary_encode(keys).combine_chunks().indices.to_numpy(zero_copy_only=False).astype(np.int64) \
         if n else np.zeros(0, np.int64)
     # Representative of each exact group: its first document.
     first_of_group = np.full(gid.max() + 1 if n else 0, n, np.int64)
@@ -108,10 +109,12 @@ def cluster_signatures(sig: np.ndarray, text_hash, length: np.ndarray, cfg: Dedu
 def clusters_to_arrow(c: Clusters, doc_ids: list[str]) -> dict[str, pa.Array]:
     """The four signal columns; ``dup_cluster`` is the keeper's doc_id (null for unique documents)."""
     n = len(doc_ids)
+    if n == 0:
+        return {k: pa.array([], t) for k, t in OUTPUTS.items()}
     in_cluster = c.size > 1
     is_keeper = c.keeper == np.arange(n)
     ids = np.asarray(doc_ids, dtype=object)
-    cluster = np.where(in_cluster, ids[c.keeper] if n else ids, None)
+    cluster = np.where(in_cluster, ids[c.keeper], None)
     reason = np.where(is_keeper | ~in_cluster, None, np.where(c.exact, "exact", "near"))
     return {
         "dup_cluster": pa.array(cluster.tolist(), pa.string()),
@@ -128,7 +131,8 @@ def signatures_for(texts, cfg) -> tuple[np.ndarray, np.ndarray]:
     return MinHasher(cfg.num_perm, cfg.seed).signatures(keys, offsets), exact
 
 
-def dedup_table(table: pa.Table, cfg: DedupTableConfig | dict | None = None, batch_size: int = 4096) -> pa.Table:
+def dedup_table(table: pa.Table, cfg: DedupTableConfig | dict | None = None, batch_size: int = 4096,
+                progress=None) -> pa.Table:
     """Add dup_cluster, dup_keep, dup_reason, dup_similarity to a table (rows and columns kept).
 
     Cluster ids are 1-based row numbers of the keeper ("row:17"), so they read well in a file.
@@ -150,6 +154,8 @@ def dedup_table(table: pa.Table, cfg: DedupTableConfig | dict | None = None, bat
         s, h = signatures_for(col.slice(start, batch_size), cfg)
         sigs.append(s)
         hashes.append(h)
+        if progress:
+            progress(min(batch_size, n - start))
     sig = np.concatenate(sigs) if sigs else np.zeros((0, cfg.num_perm), np.uint32)
     hashes = np.concatenate(hashes) if hashes else np.zeros(0, np.uint64)
     c = cluster_signatures(sig, hashes, lengths(col), cfg)

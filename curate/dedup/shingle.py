@@ -62,29 +62,34 @@ def splitmix64(x: np.ndarray) -> np.ndarray:
     return x ^ (x >> np.uint64(31))
 
 
-_BYTE_BASE = np.uint64(0x100000001B3 * 0x9E37 | 1)  # odd multiplier for the polynomial byte hash
+_BYTE_BASE = 0x100000001B3 * 0x9E37 | 1           # odd, hence invertible modulo 2**64
+_BYTE_BASE_INV = pow(_BYTE_BASE, -1, 2**64)
 
 
-def _segment_hashes(data: np.ndarray, starts: np.ndarray, lens: np.ndarray) -> np.ndarray:
-    """Hash each byte segment ``data[starts[k]:starts[k]+lens[k]]`` (all lens > 0), vectorised.
+def _span_hashes(buf: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """Hash each byte span ``buf[starts[k]:ends[k]]`` with a handful of whole-buffer numpy passes.
 
-    A polynomial hash ``sum((byte + 1) * B**i) mod 2**64`` finished with SplitMix64 and the
-    length: deterministic across batches, machines and library versions, and one numpy pass
-    over the bytes instead of one Python call per word.
+    Polynomial hash ``P = sum((byte_i + 1) * B**i) mod 2**64`` over the span, read off prefix
+    sums of the whole buffer: ``(H[end] - H[start]) * B**-start`` (B is odd, so invertible),
+    then finished with SplitMix64 and the length.  Deterministic across batches, machines and
+    library versions, and no Python call per word.
     """
     if len(starts) == 0:
         return np.zeros(0, np.uint64)
-    total = int(lens.sum())
-    seg = np.repeat(np.arange(len(starts)), lens)
-    seg_first = np.zeros(len(starts), np.int64)
-    np.cumsum(lens[:-1], out=seg_first[1:])
-    within = np.arange(total, dtype=np.int64) - seg_first[seg]
-    byte_pos = starts[seg] + within
+    n = len(buf)
     with np.errstate(over="ignore"):
-        powers = np.concatenate([[np.uint64(1)], np.cumprod(np.full(int(lens.max()) - 1, _BYTE_BASE, np.uint64))])
-        terms = (data[byte_pos].astype(np.uint64) + np.uint64(1)) * powers[within]
-        h = np.add.reduceat(terms, seg_first)
-        return splitmix64(h ^ (lens.astype(np.uint64) * _GOLDEN))
+        powers = np.full(n, np.uint64(_BYTE_BASE), np.uint64)
+        np.cumprod(powers, out=powers)             # B**(i+1); the common factor B cancels below
+        terms = buf.astype(np.uint64)
+        terms += np.uint64(1)
+        terms *= powers
+        prefix = np.zeros(n + 1, np.uint64)
+        np.cumsum(terms, out=prefix[1:])
+        del terms
+        powers.fill(np.uint64(_BYTE_BASE_INV))
+        np.cumprod(powers, out=powers)             # B**-(i+1)
+        h = (prefix[ends] - prefix[starts]) * powers[starts]
+        return splitmix64(h ^ ((ends - starts).astype(np.uint64) * _GOLDEN))
 
 
 def _string_buffers(arr: pa.Array) -> tuple[np.ndarray, np.ndarray]:
@@ -115,7 +120,7 @@ def word_hashes(norm: pa.Array) -> tuple[np.ndarray, np.ndarray]:
     next_space = np.concatenate([is_space[1:], [True]])
     starts = np.flatnonzero(~is_space & (prev_space | edge_start[:-1]))
     ends = np.flatnonzero(~is_space & (next_space | edge_end[1:])) + 1
-    h = _segment_hashes(buf, starts, ends - starts)
+    h = _span_hashes(buf, starts, ends)
     doc_offsets = np.searchsorted(starts, offsets)
     return h, doc_offsets
 
@@ -140,7 +145,7 @@ def string_hashes(flat: pa.Array) -> np.ndarray:
     lens = np.diff(offsets)
     out = np.full(len(lens), splitmix64(np.zeros(1, np.uint64))[0], np.uint64)
     nz = np.flatnonzero(lens > 0)
-    out[nz] = _segment_hashes(data, offsets[:-1][nz], lens[nz])
+    out[nz] = _span_hashes(data, offsets[:-1][nz], offsets[1:][nz])
     return out
 
 

@@ -71,7 +71,9 @@ def _ensure_project(client, ws, server: str, title: str, task: str, snapshot: st
                     extra: dict[str, list[str]]) -> tuple[dict, bool]:
     """The project row (created on the server if needed) and whether it was created now."""
     now = store.utcnow()
-    rec = next((p for p in store.projects(ws, server) if p["title"] == title), None)
+    rec = store.find_project(ws, server, title)
+    if rec is not None and rec["title"] != title:
+        rec = None  # `title` matched another project's numeric id: titles only here
     project = None
     if rec is not None:
         if rec["task_type"] != task:

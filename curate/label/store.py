@@ -77,8 +77,8 @@ def save_project(ws, record: dict) -> None:
 
 
 def find_project(ws, server: str, ref: str) -> dict | None:
-    """A project of this workspace on ``server`` by id or title."""
-    for p in projects(ws, server):
+    """A project of this workspace on ``server`` by id or title (the newest when a title was reused)."""
+    for p in sorted(projects(ws, server), key=lambda p: p["created_at"], reverse=True):
         if str(p["project_id"]) == str(ref) or p["title"] == ref:
             return p
     return None

@@ -44,7 +44,8 @@ GROUPS: dict[str, dict] = {
 MAX_N = 4            # character n-gram orders 1..MAX_N from seed text (langdetect profiles stop at 3)
 CHAR_LAMBDA = 0.9    # weight of a language's own estimate against the group background
 WORD_LAMBDA = 0.8
-FW_WEIGHT = 3        # function words count this many times as an ordinary word occurrence
+FW_SHARE = 0.3       # share of each language's word distribution given to its function-word list
+                     # (a fixed share, so a small seed file does not inflate its function words)
 LD_SHARE = 0.5       # for languages with a langdetect profile: share of the profile vs our seed
 WORD_WEIGHT = 2.0    # stored in the model: word-feature scores are multiplied by this at run time
 # Log priors within a group (added once per document). Romanized Urdu and Hindi are nearly the
@@ -121,11 +122,12 @@ def _probs(counter: Counter[str]) -> dict[str, float]:
     return {g: c / totals[len(g)] for g, c in counter.items()}
 
 
-def build_group(group: str, seeds: dict[str, dict[str, SeedFile]]) -> tuple[list[str], list[str], np.ndarray]:
+def build_group(group: str, seeds: dict[str, dict[str, SeedFile]]) -> tuple[list[str], list[str], np.ndarray, dict]:
     spec = GROUPS[group]
     langs: list[str] = spec["langs"]
     char_p: list[dict[str, float]] = []
     word_p: list[dict[str, float]] = []
+    lexicons: dict[str, list[str]] = {}
     for lang in langs:
         sentences, fwords = _training_text(group, lang, seeds)
         toks = _tokens(sentences, group)
@@ -140,10 +142,13 @@ def build_group(group: str, seeds: dict[str, dict[str, SeedFile]]) -> tuple[list
                 p = {g: (1 - LD_SHARE) * p.get(g, 0.0) + LD_SHARE * ld.get(g, 0.0) for g in set(p) | set(ld)}
         char_p.append(p)
         wc: Counter[str] = Counter(toks)
-        for t in ftoks:
-            wc[t] += FW_WEIGHT
         total = sum(wc.values())
-        word_p.append({word_feature(w): c / total for w, c in wc.items()})
+        fw = set(ftoks)
+        lexicons[lang] = sorted(fw)
+        wp = {word_feature(w): (1 - FW_SHARE) * c / total for w, c in wc.items()}
+        for w in fw:
+            wp[word_feature(w)] = wp.get(word_feature(w), 0.0) + FW_SHARE / len(fw)
+        word_p.append(wp)
 
     feats = sorted(set().union(*char_p) | set().union(*word_p))
     index = {f: i for i, f in enumerate(feats)}
@@ -158,7 +163,7 @@ def build_group(group: str, seeds: dict[str, dict[str, SeedFile]]) -> tuple[list
     lam = np.where(is_word, WORD_LAMBDA, CHAR_LAMBDA)[:, None]
     M = np.log(lam * P + (1 - lam) * bg) - np.log(bg)
     M[is_word] *= WORD_WEIGHT
-    return langs, feats, M.astype(np.float32)
+    return langs, feats, M.astype(np.float32), lexicons
 
 
 def build(out: Path = MODEL_PATH) -> dict[str, int]:
@@ -166,7 +171,8 @@ def build(out: Path = MODEL_PATH) -> dict[str, int]:
     arrays: dict[str, np.ndarray] = {}
     sizes: dict[str, int] = {}
     for group in GROUPS:
-        langs, feats, M = build_group(group, seeds)
+        langs, feats, M, lexicons = build_group(group, seeds)
+        arrays[f"{group}__fw"] = np.frombuffer(json.dumps(lexicons, ensure_ascii=False).encode(), dtype=np.uint8)
         arrays[f"{group}__langs"] = np.frombuffer("\n".join(langs).encode(), dtype=np.uint8)
         arrays[f"{group}__feats"] = np.frombuffer("\n".join(feats).encode(), dtype=np.uint8)
         arrays[f"{group}__M"] = M

@@ -226,9 +226,10 @@ class Detector:
         best = int(np.argmax(indic_total))
         diff = V[:, en] - V[:, best]
         m = self.cfg.token_margin
+        fw_en = group.function_words.get("en", frozenset())
+        fw_best = group.function_words.get(group.langs[best], frozenset())
         for k, i in enumerate(idx):
-            w = hits[k][2]
-            if w is not None and w[en] > 0 and (w > 0).sum() > 1:
+            if words[k] in fw_en and words[k] in fw_best:
                 # In both lexicons ("me", "to", "is", "he"): Hindi "में/तो/इस/है" or English. Such glue
                 # words follow the matrix language, so they are left for it rather than voted.
                 continue

@@ -101,8 +101,11 @@ def token_feature_hashes(tokens: list[str], max_n: int) -> tuple[np.ndarray, np.
 class GroupModel:
     """Languages sharing one script, and the features that tell them apart."""
 
-    def __init__(self, script: str, langs: list[str], feats: list[str], M: np.ndarray, prior: np.ndarray, max_n: int):
+    def __init__(self, script: str, langs: list[str], feats: list[str], M: np.ndarray, prior: np.ndarray, max_n: int,
+                 function_words: dict[str, list[str]] | None = None):
         self.script = script
+        # Function-word lexicon per language (from the seed files): tells glue words apart.
+        self.function_words = {k: frozenset(v) for k, v in (function_words or {}).items()}
         self.langs = langs
         self.lang_index = {lang: i for i, lang in enumerate(langs)}
         h = string_hashes(feats)
@@ -179,5 +182,6 @@ def load_model(path: str | None = None) -> Model:
         for g in meta["groups"]:
             langs = bytes(z[f"{g}__langs"]).decode().split("\n")
             feats = bytes(z[f"{g}__feats"]).decode().split("\n")
-            groups[g] = GroupModel(g, langs, feats, z[f"{g}__M"], z[f"{g}__prior"], meta["max_n"])
+            fw = json.loads(bytes(z[f"{g}__fw"]).decode()) if f"{g}__fw" in z else {}
+            groups[g] = GroupModel(g, langs, feats, z[f"{g}__M"], z[f"{g}__prior"], meta["max_n"], fw)
     return Model(groups)

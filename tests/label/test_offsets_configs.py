@@ -63,3 +63,21 @@ def test_classify_needs_and_uses_the_user_label_set():
         build_config("classify", labels=["reject"])
     with pytest.raises(CurateError, match="classify only"):
         build_config("lang", labels=["a"])
+
+
+def test_redact_spans_replaces_resolved_spans_and_registers_in_duckdb():
+    import json as _json
+
+    import duckdb
+
+    from curate.label.apply import redact_spans, register
+
+    text = "Mera naam Ravi Kumar hai, aadhaar 2345 6789 0123"
+    spans = _json.dumps([{"start": 10, "end": 20, "type": "PERSON"}, {"start": 34, "end": 48, "type": "IN_AADHAAR"},
+                         {"start": 15, "end": 20, "type": "PERSON"}])  # overlap is absorbed
+    assert redact_spans(text, spans) == "Mera naam <PERSON> hai, aadhaar <IN_AADHAAR>"
+    assert redact_spans(text, None) == text
+    con = duckdb.connect()
+    register(con)
+    assert con.execute("SELECT label_redact(?, ?)", [text, spans]).fetchone()[0].endswith("<IN_AADHAAR>")
+    assert con.execute("SELECT label_redact(?, NULL)", [text]).fetchone()[0] == text

@@ -34,7 +34,7 @@ class VidRecognizer(IndiaRecognizer):
 
     ENTITY = "IN_VID"
     PATTERNS = [Pattern("vid", NUM_L + r"[0-9]{4}([ \u00a0\-]?)[0-9]{4}\1[0-9]{4}\1[0-9]{4}" + NUM_R, 0.3)]
-    priority = 70
+    priority = 80
 
     def validate_result(self, pattern_text: str) -> bool | None:
         # Verhoeff-valid is necessary but one random 16-digit number in ten passes it (cards included): keep
