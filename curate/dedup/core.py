@@ -51,6 +51,15 @@ class Clusters:
     rows: int = 0
 
 
+def _group_ids(keys) -> np.ndarray:
+    """Dense id per distinct key (Arrow arrays or anything numpy can hold)."""
+    if isinstance(keys, pa.ChunkedArray):
+        keys = keys.combine_chunks()
+    if isinstance(keys, pa.Array):
+        return pc.dictionary_encode(keys).indices.to_numpy(zero_copy_only=False).astype(np.int64)
+    return np.unique(np.asarray(keys), return_inverse=True)[1].astype(np.int64).ravel()
+
+
 def cluster_signatures(sig: np.ndarray, text_hash, length: np.ndarray, cfg: DedupConfig,
                        earliest: np.ndarray | None = None, quality: list[np.ndarray] | None = None,
                        con: duckdb.DuckDBPyConnection | None = None) -> Clusters:
@@ -62,9 +71,7 @@ def cluster_signatures(sig: np.ndarray, text_hash, length: np.ndarray, cfg: Dedu
     """
     n, num_perm = sig.shape
     pos = np.arange(n, dtype=np.int64)
-    keys = text_hash if isinstance(text_hash, (pa.Array, pa.ChunkedArray)) else pa.array(text_hash)
-    gid = pc.dictionary_encode(keys).combine_chunks().indices.to_numpy(zero_copy_only=False).astype(np.int64) \
-        if n else np.zeros(0, np.int64)
+    gid = _group_ids(text_hash) if n else np.zeros(0, np.int64)
     # Representative of each exact group: its first document.
     first_of_group = np.full(gid.max() + 1 if n else 0, n, np.int64)
     np.minimum.at(first_of_group, gid, pos)
