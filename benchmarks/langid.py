@@ -30,7 +30,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from curate.langid.detect import Detector  # noqa: E402
-from curate.langid.seed import load_seeds  # noqa: E402
+from curate.langid.seed import language_seeds, load_seeds  # noqa: E402
 from curate.langid.translit import romanize  # noqa: E402
 
 DEFAULT_TSV = Path(__file__).resolve().parent.parent.parent / "shared" / "devdata" / "lid" / "lid_dev.tsv"
@@ -56,7 +56,7 @@ def heldout_rows() -> list[dict]:
         for s in sf.heldout:
             rows.append({"text": s, "lang": lang, "script": script, "romanized": False, "codemixed": False,
                          "source": "heldout:native"})
-    for lang, sf in seeds["roman"].items():
+    for lang, sf in language_seeds(seeds, "roman").items():
         for s in sf.heldout:
             rows.append({"text": s, "lang": lang, "script": "Latn", "romanized": True, "codemixed": False,
                          "source": "heldout:roman"})
@@ -66,7 +66,7 @@ def heldout_rows() -> list[dict]:
                          "codemixed": False, "source": "heldout:translit"})
     en = seeds["native"]["en"].heldout
     k = 0
-    for lang, sf in seeds["roman"].items():
+    for lang, sf in language_seeds(seeds, "roman").items():
         for s in sf.heldout:
             e = en[k % len(en)].rstrip(".?!").split()
             k += 1

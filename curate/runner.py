@@ -104,6 +104,9 @@ def run_stage(ws: Workspace, name: str, params: dict | None = None, workers: int
     ws._require_writable()
     stage = get_stage(name)
     cfg = stage.make_config(params)
+    # Keyed operators (PII pseudonyms, hashes) keep their key with the workspace's secrets
+    # (0600, never in the lake) unless the user supplies one in the environment.
+    os.environ.setdefault("CURATE_PII_KEY_FILE", str(ws.secrets_dir / "pii.key"))
     chash = config_hash(stage, cfg)
     changed = _invalidate_if_config_changed(ws, stage, chash)
     if stage.kind == "global":

@@ -57,10 +57,12 @@ class Document(BaseModel):
 
 
 def _models() -> dict[str, type[BaseModel]]:
+    from curate.pii.policy import PiiPolicy
     from curate.recipe import Recipe
     from curate.snapshots import Manifest
 
-    return {"recipe": Recipe, "input_record": InputRecord, "document": Document, "manifest": Manifest}
+    return {"recipe": Recipe, "input_record": InputRecord, "document": Document, "manifest": Manifest,
+            "pii_policy": PiiPolicy}
 
 
 def generated() -> dict[Path, str]:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import sys
+
 import click
 
 from curate.cli.output import console, emit, json_option, progress_bar
@@ -35,7 +38,8 @@ def eval_command(run_id, split, snapshot, reference, gates, max_samples, max_new
 
     cfg = EvalConfig(max_samples=max_samples, max_new_tokens=max_new_tokens, batch_size=batch_size,
                      required_keys=list(required_keys) or None, device=device)
-    with open_ws(workspace) as ws, progress_bar("evaluating base, adapter", 2, not as_json) as advance:
+    with open_ws(workspace) as ws, progress_bar("evaluating base, adapter", 2, not as_json) as advance, \
+            contextlib.redirect_stdout(sys.stderr):
         report = eval_run(ws, run_id, split=split, snapshot=snapshot, reference=reference, gates=list(gates),
                           output=output, cfg=cfg, progress=advance)
     emit({k: report[k] for k in ("run", "eval_snapshot", "split", "n_items", "metrics", "gates", "paths")

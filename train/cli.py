@@ -8,8 +8,10 @@ subcommands: ``DefaultGroup`` routes any first argument that is not a subcommand
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import sys
 
 import click
 
@@ -87,7 +89,9 @@ def train_run(snapshot, base_model, output, config_path, mode, device, epochs, m
         console.print(f"[yellow]warning:[/] {plan.snapshot_ref} has not passed the PII policy; override recorded")
     console.print(f"training run [bold]{plan.run_id}[/] on {plan.snapshot_ref} ({cfg.mode}) → {plan.output_dir}")
     try:
-        result = execute_run(plan, progress=not no_progress)
+        # Trainer prints its logs on stdout; keep stdout for the result (--json stays parseable).
+        with contextlib.redirect_stdout(sys.stderr):
+            result = execute_run(plan, progress=not no_progress)
     except BaseException as exc:
         with open_ws(workspace) as ws:
             finish_run(ws, plan, error=f"{exc.__class__.__name__}: {str(exc).splitlines()[0] if str(exc) else ''}")

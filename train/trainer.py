@@ -136,6 +136,10 @@ def train_model(base_model: str | Path, train_rows: pa.Table | Iterable[dict], v
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
+    if not progress:  # also silence the weight-loading/saving bars
+        from transformers.utils import logging as hf_logging
+
+        hf_logging.disable_progress_bar()
     set_seed(cfg.seed)
     device = resolve_device(cfg.device)
     tokenizer = load_tokenizer(base_model)
@@ -191,6 +195,10 @@ def train_model(base_model: str | Path, train_rows: pa.Table | Iterable[dict], v
     trainer = Trainer(model=model, args=args, data_collator=SFTCollator(tokenizer.pad_token_id),
                       train_dataset=_ListDataset(train_ex), eval_dataset=_ListDataset(val_ex) if has_val else None,
                       processing_class=tokenizer, callbacks=callbacks)
+    if not progress:  # without a progress bar Trainer prints every log dict; log.json has them
+        from transformers.trainer_callback import PrinterCallback
+
+        trainer.remove_callback(PrinterCallback)
     started = time.time()
     try:
         result = trainer.train(resume_from_checkpoint=resume_from)

@@ -5,10 +5,19 @@ Layer (a), pure: :func:`audit_table` over Arrow rows, :func:`compare_metrics`.
 Layer (b), workspace: :func:`audit_snapshot`, :func:`compare_snapshots`; CLI ``curate audit``.
 """
 
-from curate.audit.audit import AuditResult, audit_table
-from curate.audit.binding import audit_snapshot, compare_snapshots
-from curate.audit.compare import compare_metrics
-from curate.audit.policy import AuditPolicy, load_policy, policy_from_dict
+from curate._lazy import lazy_exports
+
+# Resolved on first use so that importing the package stays cheap (see curate/_lazy.py).
+__getattr__ = lazy_exports(__name__, {
+    'AuditResult': 'audit',
+    'audit_table': 'audit',
+    'audit_snapshot': 'binding',
+    'compare_snapshots': 'binding',
+    'compare_metrics': 'compare',
+    'AuditPolicy': 'policy',
+    'load_policy': 'policy',
+    'policy_from_dict': 'policy',
+})
 
 __all__ = ["AuditPolicy", "AuditResult", "audit_snapshot", "audit_table", "compare_metrics", "compare_snapshots",
            "load_policy", "policy_from_dict"]

@@ -6,9 +6,17 @@ Public API:
 * :func:`split_keeping_clusters`, :func:`find_contamination` - split guard for exports.
 """
 
-from curate.dedup.config import DedupConfig, DedupTableConfig, MinHashConfig
-from curate.dedup.contamination import find_contamination, split_keeping_clusters
-from curate.dedup.core import dedup_table
+from curate._lazy import lazy_exports
+
+# Resolved on first use so that importing the package stays cheap (see curate/_lazy.py).
+__getattr__ = lazy_exports(__name__, {
+    'DedupConfig': 'config',
+    'DedupTableConfig': 'config',
+    'MinHashConfig': 'config',
+    'find_contamination': 'contamination',
+    'split_keeping_clusters': 'contamination',
+    'dedup_table': 'core',
+})
 
 __all__ = ["DedupConfig", "DedupTableConfig", "MinHashConfig", "dedup_table", "find_contamination",
            "split_keeping_clusters"]

@@ -148,7 +148,13 @@ def dedup_table(table: pa.Table, cfg: DedupTableConfig | dict | None = None, bat
     if cfg is None:
         cfg = DedupTableConfig()
     elif isinstance(cfg, dict):
-        cfg = DedupTableConfig(**cfg)
+        from pydantic import ValidationError
+
+        try:
+            cfg = DedupTableConfig(**cfg)
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            raise CurateError(f"dedup: bad parameter '{'.'.join(map(str, first['loc']))}': {first['msg']}") from None
     if cfg.text_field not in table.column_names:
         raise CurateError(f"dedup: no column '{cfg.text_field}' in the input (columns: {', '.join(table.column_names)})")
     col = table.column(cfg.text_field)

@@ -51,7 +51,7 @@ WORD_WEIGHT = 2.0    # stored in the model: word-feature scores are multiplied b
 # Log priors within a group (added once per document). Romanized Urdu and Hindi are nearly the
 # same text (Hindustani) and romanized Hindi is by far the most common romanized Indic language
 # in Indian enterprise data, so close calls go to Hindi; Persian/Arabic are rare in this data.
-PRIORS = {"Latn": {"ur": -3.0, "bn": -1.0, "mr": -1.0, "gu": -1.0, "pa": -1.0, "ta": -1.0, "te": -1.0,
+PRIORS = {"Latn": {"ur": -4.0, "bn": -1.0, "mr": -1.0, "gu": -1.0, "pa": -1.0, "ta": -1.0, "te": -1.0,
                    "kn": -1.0, "ml": -1.0},
           "Arab": {"fa": -2.0, "ar": -2.0}}
 
@@ -76,6 +76,15 @@ def _tokens(sentences: list[str], script: str) -> list[str]:
     for s in sentences:
         out.extend(t for t, sc in tokenize(normalize(s)) if sc == script)
     return out
+
+
+def _english_words(seeds: dict[str, dict[str, SeedFile]]) -> set[str]:
+    """English vocabulary of the seeds: the English file plus the list of loans in romanized text."""
+    words: set[str] = set()
+    for sf in (seeds["native"]["en"], seeds["roman"].get("_english_loans")):
+        if sf is not None:
+            words |= set(_tokens(sf.sentences + [" ".join(sf.function_words)], "Latn"))
+    return words
 
 
 def _training_text(group: str, lang: str, seeds: dict[str, dict[str, SeedFile]]) -> tuple[list[str], list[str]]:
@@ -128,10 +137,16 @@ def build_group(group: str, seeds: dict[str, dict[str, SeedFile]]) -> tuple[list
     char_p: list[dict[str, float]] = []
     word_p: list[dict[str, float]] = []
     lexicons: dict[str, list[str]] = {}
+    english = _english_words(seeds) if group == "Latn" else set()
     for lang in langs:
         sentences, fwords = _training_text(group, lang, seeds)
         toks = _tokens(sentences, group)
         ftoks = _tokens([" ".join(fwords)], group)
+        if group == "Latn" and lang != "en":
+            # English loans in romanized sentences stay English (unless they are also this
+            # language's function words, like "me" or "to" in Hindi).
+            keep = set(ftoks)
+            toks = [t for t in toks if t not in english or t in keep]
         cc: Counter[str] = Counter()
         for t in toks + ftoks:
             cc.update(char_grams(t))

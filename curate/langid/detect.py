@@ -48,6 +48,7 @@ class DetectConfig(BaseModel):
     cm_min_share: float = 0.15    # embedded tokens / language tokens needed to call a document code-mixed
     cm_min_tokens: int = 1
     length_norm_chars: int = 20   # lang_score is scaled by sqrt(min(1, letters / this))
+    function_word_bonus: float = 1.0  # extra weight of a function word when choosing the matrix language
 
 
 @dataclass
@@ -165,13 +166,29 @@ class Detector:
         if not tag_counts:
             # every token ambiguous: fall back to the document-level Latin decision
             if latin_alts:
-                matrix = latin_alts[0][0]
-                tag_counts = {matrix: n_ambiguous}
+                tag_counts = {latin_alts[0][0]: n_ambiguous}
+                n_ambiguous = 0
             else:
                 return _und(main_script, shares)
+        # Matrix language = the language of the grammatical frame (Myers-Scotton): function words
+        # weigh more than content words, so "kya mere work ke route me traffic he" is Hindi
+        # with English nouns, not English.
+        weight: dict[str, float] = {}
+        groups = self.model.groups
+        for (tok, sc), t in zip(tokens, tags):
+            if t is None or t == UND:
+                continue
+            g = groups.get(sc)
+            fw = g.function_words.get(t) if g is not None else None
+            weight[t] = weight.get(t, 0.0) + (1.0 + cfg.function_word_bonus if fw and tok in fw else 1.0)
+        if not weight:
+            weight = {k: float(v) for k, v in tag_counts.items()}
         # Ties go to the Indic language: "मेरा account block हो गया" is Hindi with English words.
-        ranked = sorted(tag_counts.items(), key=lambda kv: (-kv[1], kv[0] == "en", kv[0]))
-        matrix, n_matrix = ranked[0]
+        matrix = min(weight, key=lambda k: (-weight[k], k == "en", k))
+        n_matrix = tag_counts[matrix]
+        matrix_weight_share = weight[matrix] / sum(weight.values())
+        ranked = [(matrix, n_matrix)] + sorted(((k, v) for k, v in tag_counts.items() if k != matrix),
+                                               key=lambda kv: (-kv[1], kv[0]))
         n_lang = sum(tag_counts.values()) + n_ambiguous   # ambiguous tokens belong to the matrix language
         n_matrix += n_ambiguous
         embedded, n_embedded = (ranked[1] if len(ranked) > 1 else (None, 0))
@@ -197,7 +214,7 @@ class Detector:
             alts = script_result[matrix_script][1]
             within = alts[0][1]
         length_factor = min(1.0, total / cfg.length_norm_chars) ** 0.5
-        score = round(float(within * (n_matrix / n_lang) ** 0.5 * length_factor), 4)
+        score = round(float(within * matrix_weight_share ** 0.5 * length_factor), 4)
         script = matrix_script
         romanized = script == "Latn" and (matrix in INDIC_LANGS or (codemixed and embedded in INDIC_LANGS))
         if not codemixed:

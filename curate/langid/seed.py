@@ -51,3 +51,8 @@ def load_seeds(seed_dir: Path = SEED_DIR) -> dict[str, dict[str, SeedFile]]:
     """``{"native": {lang: SeedFile}, "roman": {lang: SeedFile}}``."""
     return {kind: {p.stem: read_seed(p, kind) for p in sorted((seed_dir / kind).glob("*.txt"))}
             for kind in ("native", "roman")}
+
+
+def language_seeds(seeds: dict[str, dict[str, SeedFile]], kind: str) -> dict[str, SeedFile]:
+    """Seed files of one kind that hold a language (``_english_loans`` and similar lists excluded)."""
+    return {k: v for k, v in seeds[kind].items() if not k.startswith("_")}

@@ -7,9 +7,22 @@
 The workspace stage is ``pii`` (curate/pii/stage.py); file mode is ``curate pii`` (curate/pii/cli.py).
 """
 
-from curate.pii.engine import ENTITY_TYPES, Detector, Span, build_analyzer, build_registry, get_detector
-from curate.pii.operators import Anonymizer, decrypt, mask
-from curate.pii.policy import PiiPolicy, load_policy
+from curate._lazy import lazy_exports
+
+# Resolved on first use so that importing the package stays cheap (see curate/_lazy.py).
+__getattr__ = lazy_exports(__name__, {
+    'ENTITY_TYPES': 'engine',
+    'Detector': 'engine',
+    'Span': 'engine',
+    'build_analyzer': 'engine',
+    'build_registry': 'engine',
+    'get_detector': 'engine',
+    'Anonymizer': 'operators',
+    'decrypt': 'operators',
+    'mask': 'operators',
+    'PiiPolicy': 'policy',
+    'load_policy': 'policy',
+})
 
 __all__ = ["ENTITY_TYPES", "Detector", "Span", "build_analyzer", "build_registry", "get_detector", "Anonymizer",
            "decrypt", "mask", "PiiPolicy", "load_policy"]

@@ -17,9 +17,6 @@ from typing import Literal
 import pyarrow as pa
 from pydantic import Field
 
-from curate.pii.engine import get_detector
-from curate.pii.fields import process_rows
-from curate.pii.operators import Anonymizer
 from curate.pii.policy import PiiPolicy, load_policy
 from curate.pii.scripts import COVERED_SCRIPTS
 from curate.stage import Stage, StageConfig, register_stage
@@ -53,11 +50,18 @@ def _policy(policy_file: str | None, inline: str | None) -> PiiPolicy:
 
 
 @lru_cache(maxsize=4)
-def _anonymizer(policy_file: str | None, inline: str | None) -> Anonymizer:
+def _anonymizer(policy_file: str | None, inline: str | None):
+    from curate.pii.operators import Anonymizer
+
     return Anonymizer(_policy(policy_file, inline))
 
 
 def run_rows(rows: list[dict], cfg: PiiConfig, fields: list[str]):
+    # Presidio (and through it spaCy/transformers) loads here, on first use, not when the
+    # stage registry is read: listing stages or starting the CLI stays fast.
+    from curate.pii.engine import get_detector
+    from curate.pii.fields import process_rows
+
     inline = json.dumps(cfg.policy, sort_keys=True) if cfg.policy else None
     policy = _policy(cfg.policy_file, inline)
     detector = get_detector(cfg.nlp, cfg.spacy_model, policy.threshold,
@@ -84,6 +88,7 @@ def pii_batch(batch: pa.Table, cfg: PiiConfig) -> pa.Table:
 STAGE = register_stage(Stage(
     name="pii", kind="per_document", config_model=PiiConfig, fn=pii_batch, outputs=OUTPUTS,
     inputs=lambda cfg: [cfg.text_field],
+    optional_inputs=tuple(OPTIONAL_INPUTS),
     description="Detect Indian PII (Aadhaar, PAN, GSTIN, UPI, phones, names in Indic scripts …) in every text field "
                 "and anonymize it by policy; rows in uncovered scripts get pii_covered=false (held back).",
     version="1",

@@ -23,23 +23,28 @@ def test_train_snapshot_then_runs_list_and_show(tmp_path, tiny_base):
     ws = str(tmp_path / "ws")
     res = _invoke("train", "sft@1", "--base-model", str(tiny_base), "--output", str(tmp_path / "runs" / "cli1"),
                   "--config", str(cfg), "--max-steps", "2", "--lr", "0.01", "--no-progress", "--workspace", ws, "--json")
-    out = json.loads(res.output)
+    out = json.loads(res.stdout)
     assert out["status"] == "completed" and out["snapshot_ref"] == "sft@1" and out["metrics"]["global_steps"] == 2
-    listed = json.loads(_invoke("runs", "list", "--json", env={"CURATE_WORKSPACE": ws}).output)
+    listed = json.loads(_invoke("runs", "list", "--json", env={"CURATE_WORKSPACE": ws}).stdout)
     assert [r["run_id"] for r in listed] == ["cli1"]
-    shown = json.loads(_invoke("runs", "show", "cli1", "--json", "--workspace", ws).output)
+    shown = json.loads(_invoke("runs", "show", "cli1", "--json", "--workspace", ws).stdout)
     assert shown["config"]["training"]["max_steps"] == 2 and shown["config"]["training"]["learning_rate"] == 0.01
     assert any(e["kind"] == "run" for e in shown["lineage"])
 
 
-def test_cli_errors_are_one_line_with_policy_exit_code(tmp_path, tiny_base):
-    import subprocess
+def test_cli_errors_are_one_line_with_policy_exit_code(tmp_path, tiny_base, monkeypatch, capsys):
     import sys
 
+    import pytest
+
+    from curate.cli.main import main
+
     build_workspace(tmp_path).close()
-    proc = subprocess.run([sys.executable, "-m", "curate.cli.main", "train", "sft_raw", "--base-model", str(tiny_base),
-                           "--output", str(tmp_path / "runs" / "x"), "--workspace", str(tmp_path / "ws")],
-                          capture_output=True, text=True, timeout=120)
-    assert proc.returncode == 4
-    lines = [line for line in proc.stderr.splitlines() if line.startswith("error:")]
-    assert len(lines) == 1 and "--allow-pii-unapproved" in lines[0] and "Traceback" not in proc.stderr
+    monkeypatch.setattr(sys, "argv", ["curate", "train", "sft_raw", "--base-model", str(tiny_base),
+                                      "--output", str(tmp_path / "runs" / "x"), "--workspace", str(tmp_path / "ws")])
+    with pytest.raises(SystemExit) as exc:
+        main()
+    assert exc.value.code == 4  # PolicyError
+    err = capsys.readouterr().err
+    lines = [line for line in err.splitlines() if line.startswith("error:")]
+    assert len(lines) == 1 and "--allow-pii-unapproved" in lines[0] and "Traceback" not in err

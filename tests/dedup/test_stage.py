@@ -1,0 +1,61 @@
+"""The workspace stages: incremental signatures, clusters across ingests, keeper policies."""
+
+import json
+
+from curate.runner import run_stage
+from curate.stage import get_stage
+from tests.conftest import write_jsonl
+from tests.dedup.corpus import corpus
+
+
+def test_incremental_ingest_checks_new_documents_against_old(ws, tmp_path):
+    rows = corpus(seed=3, per_script=2)
+    originals = [r for r in rows if r["kind"] in ("original", "hard_negative")]
+    copies = [r for r in rows if r["kind"] in ("exact", "near")]
+    ws.ingest([write_jsonl(tmp_path / "a.jsonl", [{"text": r["text"], "kind": r["kind"]} for r in originals])])
+    first = run_stage(ws, "minhash", {}, workers=1)
+    assert first.computed == len(originals)
+    run_stage(ws, "dedup", {})
+    sig = ws.read_signal("dedup")
+    assert sig.num_rows == len(originals) and sig.column("dup_cluster").null_count == len(originals)
+
+    ws.ingest([write_jsonl(tmp_path / "b.jsonl", [{"text": r["text"], "kind": r["kind"]} for r in copies])])
+    second = run_stage(ws, "minhash", {}, workers=1)
+    assert (second.computed, second.cached) == (len(copies), len(originals))   # old signatures reused
+    run_stage(ws, "dedup", {})
+    view = ws.view().fetch_arrow_table()
+    data = view.select(["meta", "source", "dup_cluster", "dup_keep", "dup_reason"]).to_pylist()
+    kinds = [json.loads(d["meta"] or "{}").get("kind") for d in data]
+    for d, kind in zip(data, kinds):
+        if kind == "hard_negative":
+            assert d["dup_cluster"] is None
+        elif kind == "original":
+            assert d["dup_keep"] is True and d["dup_cluster"] is not None   # earliest ingest wins
+        else:
+            assert d["dup_keep"] is False and d["dup_reason"] in ("exact", "near")
+
+
+def test_stage_outputs_identical_to_file_mode_and_batch_independent(ws, tmp_path):
+    import pyarrow as pa
+
+    rows = corpus(seed=4, per_script=1)
+    ws.ingest([write_jsonl(tmp_path / "c.jsonl", [{"text": r["text"]} for r in rows])])
+    run_stage(ws, "minhash", {}, workers=1, batch_size=3)
+    a = ws.read_signal("minhash").sort_by("doc_id")
+    ws.drop_signal("minhash")
+    run_stage(ws, "minhash", {}, workers=1, batch_size=1000)
+    b = ws.read_signal("minhash").sort_by("doc_id")
+    assert a.equals(b)
+    stage = get_stage("minhash")
+    direct = stage.fn(pa.table({"text": ws.documents().sort_by("doc_id").column("text")}), stage.make_config({}))
+    assert direct.column("dup_signature").to_pylist() == a.column("dup_signature").to_pylist()
+
+
+def test_keep_longest_policy_in_workspace(ws, tmp_path):
+    base = "alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu"
+    ws.ingest([write_jsonl(tmp_path / "d.jsonl", [{"text": base}, {"text": base + " nu"}, {"text": "unrelated words here"}])])
+    run_stage(ws, "minhash", {}, workers=1)
+    run_stage(ws, "dedup", {"keep": "longest"})
+    out = {r["text"]: r for r in ws.view().fetch_arrow_table().select(["text", "dup_keep", "dup_similarity"]).to_pylist()}
+    assert out[base + " nu"]["dup_keep"] and not out[base]["dup_keep"]
+    assert 0.4 < out[base]["dup_similarity"] < 1.0
