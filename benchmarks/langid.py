@@ -48,8 +48,17 @@ def read_tsv(path: Path) -> list[dict]:
     return rows
 
 
+def _loan_share(text: str, loans: set[str]) -> float:
+    toks = [t for t in text.lower().replace(",", " ").replace(".", " ").replace("?", " ").split() if t.isalpha()]
+    return sum(t in loans for t in toks) / max(1, len(toks))
+
+
 def heldout_rows() -> list[dict]:
     seeds = load_seeds()
+    # The hand-written romanized sentences contain English words, as real chat does; they are listed
+    # in seed/roman/_english_loans.txt. A row whose listed English words reach 15% of its tokens is
+    # labelled code-mixed (the labelling uses that human list, not the model).
+    loans = set(seeds["roman"]["_english_loans"].function_words)
     rows: list[dict] = []
     for lang, sf in seeds["native"].items():
         script = "Latn" if lang == "en" else None
@@ -58,8 +67,8 @@ def heldout_rows() -> list[dict]:
                          "source": "heldout:native"})
     for lang, sf in language_seeds(seeds, "roman").items():
         for s in sf.heldout:
-            rows.append({"text": s, "lang": lang, "script": "Latn", "romanized": True, "codemixed": False,
-                         "source": "heldout:roman"})
+            rows.append({"text": s, "lang": lang, "script": "Latn", "romanized": True,
+                         "codemixed": _loan_share(s, loans) >= 0.15, "source": "heldout:roman"})
     for lang in ROMANIZE_SCRIPT_LANGS:
         for s in seeds["native"][lang].heldout:
             rows.append({"text": romanize(s, long_vowels=False), "lang": lang, "script": "Latn", "romanized": True,
@@ -72,12 +81,12 @@ def heldout_rows() -> list[dict]:
             k += 1
             words = s.split()
             # Indic matrix: an English phrase of ~1/3 the length inserted in the middle.
-            phrase = e[: max(2, len(words) // 3)]
+            phrase = e[: max(3, len(words) // 3)]
             mid = len(words) // 2
             rows.append({"text": " ".join(words[:mid] + phrase + words[mid:]), "lang": lang, "script": "Latn",
                          "romanized": True, "codemixed": True, "source": "heldout:cm-indic"})
             # English matrix: an English sentence with a few romanized words appended.
-            rows.append({"text": " ".join(e + words[: max(2, len(e) // 3)]), "lang": "en", "script": "Latn",
+            rows.append({"text": " ".join(e + words[: max(3, len(e) // 3)]), "lang": "en", "script": "Latn",
                          "romanized": True, "codemixed": True, "source": "heldout:cm-en"})
     return rows
 

@@ -144,7 +144,22 @@ def _select_sql(ws: Workspace, text: str, where: str | None, apply_labels: bool)
     if apply_labels and "label_status" in cols:
         keep += " AND label_status IS DISTINCT FROM 'rejected'"
         if "label_response" in cols:
-            replace["output"] = f"coalesce(label_response, {replace.get('output', 'output')})"
+            out_expr = f"coalesce(label_response, {replace.get('output', 'output')})"
+            replace["output"] = out_expr
+            # An edited response changes the SFT rendering of the text too.
+            replace["text"] = (f"CASE WHEN label_response IS NOT NULL AND instruction IS NOT NULL THEN concat_ws("
+                               f"chr(10) || chr(10), {replace.get('instruction', 'instruction')}, "
+                               f"nullif({replace.get('input', 'input')}, ''), {out_expr}) "
+                               f"ELSE {replace.get('text', 'text')} END")
+        if "label_pii_spans" in cols and text == "anonymized":
+            # Annotator-corrected spans override the predicted ones: redact the raw text with them.
+            from curate.label.apply import register
+
+            register(ws.con)
+            replace["text"] = (f"CASE WHEN label_pii_spans IS NOT NULL THEN label_redact(text, label_pii_spans) "
+                               f"ELSE {replace['text']} END")
+        if "label_lang" in cols and "lang" in cols:
+            replace["lang"] = "coalesce(label_lang, lang)"
     # Raw-PII columns of other variants never travel into an anonymized snapshot.
     drop = {"clean_text"} if text != "raw" else set()
     if text != "raw":

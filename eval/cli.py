@@ -32,7 +32,7 @@ from curate.cli.output import console, emit, json_option, progress_bar
 def eval_command(run_id, split, snapshot, reference, gates, max_samples, max_new_tokens, batch_size, required_keys,
                  device, output, workspace, as_json) -> None:
     """Compare RUN's adapter with its base model, per language and overall."""
-    from eval.evaluate import EvalConfig
+    from eval.config import EvalConfig
     from eval.runner import eval_run
     from train.cli import open_ws
 

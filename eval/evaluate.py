@@ -15,30 +15,15 @@ from __future__ import annotations
 import math
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterable, Iterator, Literal
+from typing import Iterable, Iterator
 
 import pyarrow as pa
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel
 
+from eval.config import EvalConfig
 from eval.metrics import perplexity, score, structured_keys
 from train.config import TrainConfig
 from train.data import IGNORE_INDEX, ensure_chat_template, prompt_and_reference, tokenize_example
-
-
-class EvalConfig(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    split: str = "test"
-    max_samples: int | None = Field(200, ge=1, description="Evaluate at most this many rows (deterministic: first N).")
-    max_new_tokens: int = Field(128, ge=1)
-    batch_size: int = Field(8, ge=1)
-    structured: Literal["auto", "yes", "no"] = Field("auto", description="auto: JSON format adherence is scored "
-                                                     "when >= 80% of references are JSON objects.")
-    required_keys: list[str] | None = Field(None, description="Keys a structured answer must have "
-                                            "(default: keys common to every JSON reference).")
-    samples_per_language: int = Field(3, ge=0)
-    lang_column: str = "lang"
-    reference_max_chunks: int = Field(64, ge=1, description="Forgetting check: at most this many chunks.")
-    device: Literal["auto", "cpu", "cuda"] = "auto"
 
 
 class Item(BaseModel):

@@ -18,7 +18,8 @@ import pyarrow as pa
 
 from curate.errors import CurateError, PolicyError
 
-from eval.evaluate import EvalConfig, evaluate
+from eval.config import EvalConfig
+from eval.evaluate import evaluate
 from eval.gates import check_gates, parse_gate
 from eval.report import write_report
 from train.config import TrainConfig

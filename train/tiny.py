@@ -44,11 +44,14 @@ def train_tokenizer(texts: Iterable[str], vocab_size: int = 2048):
 
 def build_tiny_llama(out_dir: str | Path, texts: Iterable[str], vocab_size: int = 2048, hidden: int = 64,
                      layers: int = 2, heads: int = 4, kv_heads: int | None = None, intermediate: int | None = None,
-                     max_positions: int = 512, seed: int = 0, dtype: str = "float32") -> Path:
+                     max_positions: int = 512, seed: int = 0, dtype: str = "float32",
+                     model_vocab_size: int | None = None) -> Path:
     """Build a random-init ``LlamaForCausalLM`` + locally trained tokenizer and save both to ``out_dir``.
 
-    ``hidden``/``layers`` set the size: the defaults give a ~0.3M-parameter model for tests;
-    ``hidden=768, layers=12`` with a 32k vocabulary gives the ~100M model of the benchmark.
+    ``hidden``/``layers`` set the size: the defaults give a ~0.2M-parameter model for tests;
+    ``hidden=768, layers=12, model_vocab_size=16000`` gives the ~110M model of the benchmark.
+    ``model_vocab_size`` pads the embedding past the trained vocabulary (a realistic embedding
+    size when there is little text to train the tokenizer on).
     """
     import torch
     from transformers import LlamaConfig, LlamaForCausalLM
@@ -57,7 +60,7 @@ def build_tiny_llama(out_dir: str | Path, texts: Iterable[str], vocab_size: int 
     out.mkdir(parents=True, exist_ok=True)
     tokenizer = train_tokenizer(texts, vocab_size=vocab_size)
     config = LlamaConfig(
-        vocab_size=len(tokenizer), hidden_size=hidden, num_hidden_layers=layers, num_attention_heads=heads,
+        vocab_size=max(len(tokenizer), model_vocab_size or 0), hidden_size=hidden, num_hidden_layers=layers, num_attention_heads=heads,
         num_key_value_heads=kv_heads or heads, intermediate_size=intermediate or hidden * 4,
         max_position_embeddings=max_positions, bos_token_id=tokenizer.bos_token_id,
         eos_token_id=tokenizer.eos_token_id, pad_token_id=tokenizer.pad_token_id, tie_word_embeddings=False,

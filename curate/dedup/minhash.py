@@ -23,7 +23,6 @@ weighted false-positive and false-negative areas around the threshold.
 from __future__ import annotations
 
 import numpy as np
-from datasketch.lsh import _optimal_param
 
 from curate.dedup.shingle import _GOLDEN, splitmix64
 
@@ -74,6 +73,9 @@ class MinHasher:
 def lsh_params(threshold: float, num_perm: int, false_positive_weight: float = 0.5,
                false_negative_weight: float = 0.5) -> tuple[int, int]:
     """(bands, rows) minimising the weighted error around ``threshold`` (datasketch's maths)."""
+    # Imported here: datasketch pulls in scipy.integrate (~1 s), which signing workers never need.
+    from datasketch.lsh import _optimal_param
+
     return _optimal_param(threshold, num_perm, false_positive_weight, false_negative_weight)
 
 

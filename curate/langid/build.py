@@ -41,6 +41,9 @@ GROUPS: dict[str, dict] = {
     "Arab": {"langs": ["ur", "sd", "ks", "fa", "ar"], "ld": {"ur", "fa", "ar"}},
     "Latn": {"langs": ["en", "hi", "ur", "bn", "mr", "gu", "pa", "ta", "te", "kn", "ml"], "ld": {"en"}},
 }
+# Optional back-off of a small seed to a close relative in the same script: {group: {lang: (parent, share)}}.
+# Tried for romanized Urdu -> Hindi: it made Urdu a superset of Hindi and won too often, so it is off.
+PARENT: dict[str, dict[str, tuple[str, float]]] = {}
 MAX_N = 4            # character n-gram orders 1..MAX_N from seed text (langdetect profiles stop at 3)
 CHAR_LAMBDA = 0.9    # weight of a language's own estimate against the group background
 WORD_LAMBDA = 0.8
@@ -165,6 +168,11 @@ def build_group(group: str, seeds: dict[str, dict[str, SeedFile]]) -> tuple[list
             wp[word_feature(w)] = wp.get(word_feature(w), 0.0) + FW_SHARE / len(fw)
         word_p.append(wp)
 
+    for lang, (parent, share) in PARENT.get(group, {}).items():
+        j, k = langs.index(lang), langs.index(parent)
+        for dists in (char_p, word_p):
+            own, par = dists[j], dists[k]
+            dists[j] = {f: (1 - share) * own.get(f, 0.0) + share * par.get(f, 0.0) for f in set(own) | set(par)}
     feats = sorted(set().union(*char_p) | set().union(*word_p))
     index = {f: i for i, f in enumerate(feats)}
     P = np.zeros((len(feats), len(langs)), dtype=np.float64)

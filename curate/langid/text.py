@@ -39,17 +39,27 @@ def _char_class(script_id: int) -> str:
     return "[" + "".join(parts) + "]+"
 
 
-_TOKEN_RE = re.compile("|".join(f"({_char_class(i)})" for i in range(1, len(SCRIPTS))))
+# One alternative per script: ``m.lastindex`` is the script id (used to split mixed-script runs).
+_SPLIT_RE = re.compile("|".join(f"({_char_class(i)})" for i in range(1, len(SCRIPTS))))
+# Any letter of any script: the fast path.
+_LETTERS_RE = re.compile("[" + "".join(_char_class(i)[1:-2] for i in range(1, len(SCRIPTS))) + "]+")
+_SCRIPT_OF = TABLE.tobytes()  # code point -> script id, as bytes for fast indexing from Python
 
 
 def tokenize(norm_text: str) -> list[tuple[str, str]]:
-    """(token, script) pairs for a normalised text; digits, punctuation and emoji are not tokens."""
-    return [(m.group(), SCRIPTS[m.lastindex]) for m in _TOKEN_RE.finditer(norm_text)]
+    """(token, script) pairs for a normalised text; digits, punctuation and emoji are not tokens.
 
-
-_NUMBER_RE = re.compile(r"\d+")
-
-
-def count_numbers(norm_text: str) -> int:
-    """Number tokens (any script's digits): language-independent tokens for the code-mixing index."""
-    return len(_NUMBER_RE.findall(norm_text))
+    A token is a maximal run of letters of one script. Runs are found with one regex; the rare
+    run whose first and last letters differ in script is split by the per-script regex.
+    """
+    out: list[tuple[str, str]] = []
+    table = _SCRIPT_OF
+    for tok in _LETTERS_RE.findall(norm_text):
+        a = ord(tok[0])
+        b = ord(tok[-1])
+        sa = table[a] if a < 0x10000 else 0
+        if len(tok) == 1 or sa == (table[b] if b < 0x10000 else 0):
+            out.append((tok, SCRIPTS[sa]))
+        else:
+            out.extend((m.group(), SCRIPTS[m.lastindex]) for m in _SPLIT_RE.finditer(tok))
+    return out

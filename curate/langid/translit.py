@@ -130,6 +130,8 @@ def _romanize_word(word: str, long_vowels: bool) -> str:
                 res.append("a")
                 pending_a = False
             v = _VOWELS[off]
+            if off in (0x0F, 0x10) and res and res[-1] and res[-1][-1] in "aeiou":
+                v = "y" + v  # लिए -> liye, गए -> gaye: the glide people type
             res.append(v if long_vowels else _short(v))
             continue
         # digits, dandas, signs: keep as-is (digits are dropped by the tokenizer anyway)

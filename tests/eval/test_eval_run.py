@@ -7,7 +7,7 @@ import json
 import pytest
 
 from curate.errors import PolicyError
-from eval.evaluate import EvalConfig
+from eval.config import EvalConfig
 from eval.runner import eval_run
 
 FAST = EvalConfig(max_new_tokens=16, max_samples=16, samples_per_language=2)

@@ -100,7 +100,8 @@ def shared_trained_workspace(tmp_path_factory) -> dict:
         ws = build_workspace(root)
         try:
             base = tiny_model(root)
-            run = train_on_snapshot(ws, "sft", str(base), root / "runs" / "r1", fast_config("lora"), progress=False)
+            run = train_on_snapshot(ws, "sft", str(base), root / "runs" / "r1", fast_config("lora", epochs=8),
+                                    progress=False)
         finally:
             ws.close()
         _SHARED["info"] = {"root": root, "ws_path": root / "ws", "base": base, "run": run}
