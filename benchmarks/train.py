@@ -68,6 +68,13 @@ def _reset_hwm() -> bool:
         return False
 
 
+def weights_mb(model) -> float:
+    """Bytes held by parameters and buffers (4-bit weights count as their packed uint8 storage)."""
+    total = sum(p.numel() * p.element_size() for p in model.parameters())
+    total += sum(b.numel() * b.element_size() for b in model.buffers())
+    return total / 2**20
+
+
 def worker(args) -> dict:
     import torch
 
@@ -91,6 +98,7 @@ def worker(args) -> dict:
     load_peak = _hwm_mb()
     model = prepare_for_training(model, cfg)
     model.train()
+    rss_prepared = _rss_mb()
     trainable = [p for p in model.parameters() if p.requires_grad]
     if device == "cuda":
         import bitsandbytes as bnb
@@ -130,7 +138,7 @@ def worker(args) -> dict:
         "s_per_step": s_per_step, "tokens_per_s": args.batch * args.seq / s_per_step,
         "rss_before_model_mb": rss_before, "load_peak_rss_mb": load_peak,
         "train_peak_rss_mb": _hwm_mb() if reset_ok else None, "hwm_reset": reset_ok,
-        "losses": losses,
+        "losses": losses, "weights_mb": weights_mb(model), "resident_after_prepare_mb": rss_prepared - rss_before,
     }
     if out["train_peak_rss_mb"] is not None:
         out["train_peak_minus_runtime_mb"] = out["train_peak_rss_mb"] - rss_before
@@ -214,18 +222,19 @@ def summarise(args, results) -> str:
             f"--{k} {v}" for k, v in [("hidden", args.hidden), ("layers", args.layers), ("vocab", args.vocab),
                                       ("batch", args.batch), ("seq", args.seq), ("steps", args.steps)]) + "`", "",
         f"Model: random-init Llama, hidden {args.hidden}, {args.layers} layers, vocab {args.vocab} "
-        f"({ok[0]['params'] / 1e6:.0f}M parameters as loaded in the first config). " if ok else "",
+        f"({max(r['params'] for r in ok) / 1e6:.0f}M parameters). " if ok else "",
         f"Batch: {args.batch} x {args.seq} tokens, same ids in every config; gradient checkpointing on; "
         "LoRA r=16 on q/k/v/o/gate/up/down.", "",
-        "| config | trainable | s/step | tokens/s | train peak RSS MB | peak minus runtime MB | load peak RSS MB |"
-        + (" CUDA peak alloc MB |" if device == "cuda" else ""),
-        "|---|---|---|---|---|---|---|" + ("---|" if device == "cuda" else ""),
+        "| config | trainable | weights MB | s/step | tokens/s | train peak RSS MB | peak minus runtime MB "
+        "| load peak RSS MB |" + (" CUDA peak alloc MB |" if device == "cuda" else ""),
+        "|---|---|---|---|---|---|---|---|" + ("---|" if device == "cuda" else ""),
     ]
     for r in results:
         if "error" in r:
             lines.append(f"| {r['config']} | failed: {r['error'][0][:80]} |")
             continue
-        row = (f"| {r['config']} | {r['trainable'] / 1e6:.2f}M | {r['s_per_step']:.2f} | {r['tokens_per_s']:.0f} | "
+        row = (f"| {r['config']} | {r['trainable'] / 1e6:.2f}M | {r['weights_mb']:.0f} | {r['s_per_step']:.2f} | "
+               f"{r['tokens_per_s']:.0f} | "
                f"{r['train_peak_rss_mb']:.0f} | {r.get('train_peak_minus_runtime_mb', float('nan')):.0f} | "
                f"{r['load_peak_rss_mb']:.0f} |")
         if device == "cuda":
@@ -241,6 +250,10 @@ def summarise(args, results) -> str:
     ratio = _ratio(ok, "train_peak_rss_mb", "qlora_nf4", "lora_16bit")
     if ratio is not None:
         lines.append(f"- qlora_nf4 / lora_16bit whole-process peak RSS: {ratio:.2f}x")
+    for q in ("qlora_nf4", "qlora_nf4_bf16"):
+        ratio = _ratio(ok, "weights_mb", q, "lora_16bit")
+        if ratio is not None:
+            lines.append(f"- {q} / lora_16bit weights held in memory: {ratio:.2f}x")
     sp = _ratio(ok, "s_per_step", "qlora_nf4", "lora_16bit")
     if sp is not None:
         lines.append(f"- qlora_nf4 / lora_16bit seconds per step: {sp:.2f}x")

@@ -36,7 +36,7 @@ EVALS_SCHEMA = pa.schema([
 
 def _rows_for(ws, run: dict, split: str, snapshot: str | None) -> tuple[pa.Table, str]:
     if snapshot is None:
-        rows = read_split(run["data_dir"] if "data_dir" in run else Path(run["output_dir"]) / "data", split)
+        rows = read_split(Path(run["output_dir"]) / "data", split)
         if rows is None:
             raise CurateError(f"run '{run['run_id']}' has no '{split}' split (splits: "
                               f"{', '.join(run['config']['data']['splits'])})")

@@ -142,7 +142,7 @@ def train_tiny(out_dir, snapshot, vocab_size, hidden, layers, workspace, as_json
 
 def _summary(run: dict) -> dict:
     keys = ("run_id", "status", "snapshot_ref", "snapshot_content_hash", "base_model", "mode", "started_at",
-            "finished_at", "metrics", "adapter_path", "adapter_sha256", "pii_override", "code_version", "error")
+            "finished_at", "metrics", "data_report", "adapter_path", "adapter_sha256", "pii_override", "code_version", "error")
     return {k: run.get(k) for k in keys}
 
 
@@ -152,6 +152,12 @@ def _render_run(run: dict) -> None:
     if m:
         console.print(f"  loss {m.get('first_logged_loss')} → {m.get('last_logged_loss')} · "
                       f"eval_loss {m.get('eval_loss')} · steps {m.get('global_steps')} · {m.get('runtime_s')} s")
+    train_data = (run.get("data_report") or {}).get("train") or {}
+    if train_data:
+        packed = f", packed into {train_data['packed_sequences']}" if train_data.get("packed_sequences") else ""
+        console.print(f"  data: {train_data['examples']} examples ({train_data['truncated']} truncated at "
+                      f"{train_data['max_seq_len']} tokens, {train_data['skipped_no_fields']} rows without a "
+                      f"target skipped{packed})")
     if run.get("adapter_path"):
         console.print(f"  adapter {run['adapter_path']} (sha256 {str(run['adapter_sha256'])[:16]}…)")
     if run.get("error"):

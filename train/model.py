@@ -57,6 +57,11 @@ def resolve_dtype(name: str, device: str):
 
 def check_bitsandbytes(device: str) -> None:
     """Fail early, in one line, when 4-bit loading cannot work here."""
+    import logging
+
+    # bitsandbytes logs a warning at import when the optional `kernels` package (faster CPU
+    # 4-bit matmuls, fetched from the hub) is absent; it falls back to its own CPU code.
+    logging.getLogger("bitsandbytes.backends.cpu.ops").setLevel(logging.ERROR)
     try:
         import bitsandbytes as bnb  # noqa: F401
     except Exception as exc:  # ImportError, or a CUDA setup error raised at import

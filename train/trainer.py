@@ -116,7 +116,9 @@ def _report_to(cfg: TrainConfig) -> list[str]:
 def _is_oom(exc: BaseException) -> bool:
     import torch
 
-    return isinstance(exc, torch.cuda.OutOfMemoryError) or "out of memory" in str(exc).lower()
+    msg = str(exc).lower()
+    # CUDA says "out of memory"; the CPU allocator says "can't allocate memory".
+    return isinstance(exc, torch.cuda.OutOfMemoryError) or "out of memory" in msg or "can't allocate memory" in msg
 
 
 def find_last_checkpoint(ckpt_dir: Path) -> str | None:
@@ -171,7 +173,7 @@ def train_model(base_model: str | Path, train_rows: pa.Table | Iterable[dict], v
         output_dir=str(out / "checkpoints"),
         per_device_train_batch_size=t.batch_size, per_device_eval_batch_size=t.batch_size,
         gradient_accumulation_steps=t.grad_accum, num_train_epochs=t.epochs, max_steps=t.max_steps,
-        learning_rate=cfg.learning_rate(), lr_scheduler_type=t.lr_scheduler, warmup_steps=t.warmup_ratio,
+        learning_rate=cfg.learning_rate(), lr_scheduler_type=t.lr_scheduler,
         weight_decay=t.weight_decay, max_grad_norm=t.max_grad_norm, optim=_optim(cfg, device),
         logging_strategy="steps", logging_steps=t.logging_steps, logging_first_step=True,
         eval_strategy="steps" if has_val else "no", eval_steps=t.eval_steps,
@@ -179,11 +181,16 @@ def train_model(base_model: str | Path, train_rows: pa.Table | Iterable[dict], v
         load_best_model_at_end=has_val, metric_for_best_model="eval_loss", greater_is_better=False,
         seed=cfg.seed, data_seed=cfg.seed, use_cpu=device == "cpu",
         bf16=device == "cuda" and compute == torch.bfloat16, fp16=device == "cuda" and compute == torch.float16,
-        gradient_checkpointing=False,  # enabled (non-reentrant) in prepare_for_training
+        # gradient checkpointing is enabled (non-reentrant) in prepare_for_training, not here
         report_to=_report_to(cfg), disable_tqdm=not progress, remove_unused_columns=False,
         dataloader_num_workers=0,
     )
-    if "logging_dir" in inspect.signature(TrainingArguments.__init__).parameters:  # transformers 4.x
+    params = inspect.signature(TrainingArguments.__init__).parameters
+    if "warmup_ratio" in params:  # transformers 4.x
+        kwargs["warmup_ratio"] = t.warmup_ratio
+    else:  # transformers 5: a float below 1 is a ratio
+        kwargs["warmup_steps"] = t.warmup_ratio
+    if "logging_dir" in params:  # transformers 4.x
         kwargs["logging_dir"] = str(out / "tensorboard")
     else:  # transformers 5 reads the TensorBoard folder from the environment
         os.environ["TENSORBOARD_LOGGING_DIR"] = str(out / "tensorboard")
@@ -206,7 +213,8 @@ def train_model(base_model: str | Path, train_rows: pa.Table | Iterable[dict], v
         if _is_oom(exc):
             raise CurateError(f"out of memory on {device} while training ({cfg.mode}, batch {t.batch_size}, "
                               f"max_seq_len {d.max_seq_len}): lower training.batch_size (raise grad_accum), "
-                              "lower data.max_seq_len, keep gradient_checkpointing on, or use mode qlora") from None
+                              "lower data.max_seq_len, keep gradient_checkpointing on"
+                              + ("" if cfg.mode == "qlora" else ", or use mode qlora")) from None
         raise
     runtime = time.time() - started
 

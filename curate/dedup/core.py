@@ -18,6 +18,8 @@ the signatures, which do not depend on batch boundaries.
 
 from __future__ import annotations
 
+import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import duckdb
@@ -28,7 +30,7 @@ import pyarrow.compute as pc
 from curate.dedup.cluster import choose_keepers, components
 from curate.dedup.config import DedupConfig, DedupTableConfig
 from curate.dedup.lsh import candidate_pairs, verified_pairs
-from curate.dedup.minhash import MinHasher, band_keys, lsh_params
+from curate.dedup.minhash import MinHasher, lsh_params
 from curate.dedup.normalize import lengths
 from curate.dedup.shingle import shingle_batch
 from curate.errors import CurateError
@@ -85,9 +87,12 @@ def cluster_signatures(sig: np.ndarray, text_hash, length: np.ndarray, cfg: Dedu
     else:
         bands, rows = lsh_params(cfg.threshold, num_perm, cfg.false_positive_weight, cfg.false_negative_weight)
     own = con is None
-    con = con or duckdb.connect()
+    if own:
+        con = duckdb.connect()
+        # DuckDB draws a progress bar on stdout for long queries: it would corrupt --json output.
+        con.execute("SET enable_progress_bar = false")
     try:
-        ci, cj = candidate_pairs(con, reps, band_keys(sig[reps], bands, rows), cfg.bucket_window)
+        ci, cj = candidate_pairs(con, sig, reps, bands, rows, cfg.bucket_window)
     finally:
         if own:
             con.close()
@@ -138,8 +143,8 @@ def signatures_for(texts, cfg) -> tuple[np.ndarray, np.ndarray]:
     return MinHasher(cfg.num_perm, cfg.seed).signatures(keys, offsets), exact
 
 
-def dedup_table(table: pa.Table, cfg: DedupTableConfig | dict | None = None, batch_size: int = 4096,
-                progress=None) -> pa.Table:
+def dedup_table(table: pa.Table, cfg: DedupTableConfig | dict | None = None, batch_size: int = 1024,
+                progress=None, workers: int | None = None) -> pa.Table:
     """Add dup_cluster, dup_keep, dup_reason, dup_similarity to a table (rows and columns kept).
 
     Cluster ids are 1-based row numbers of the keeper ("row:17"), so they read well in a file.
@@ -162,13 +167,17 @@ def dedup_table(table: pa.Table, cfg: DedupTableConfig | dict | None = None, bat
         raise CurateError(f"dedup: column '{cfg.text_field}' holds {col.type}, not text")
     col = col.cast(pa.string())
     n = table.num_rows
+    # Batches keep the shingle buffers small (cache, memory); two threads overlap them because
+    # Arrow kernels and large numpy ufuncs release the GIL. Results are collected in order.
+    starts = range(0, n, batch_size)
     sigs, hashes = [], []
-    for start in range(0, n, batch_size):  # batches keep the shingle buffers small (cache, memory)
-        s, h = signatures_for(col.slice(start, batch_size), cfg)
-        sigs.append(s)
-        hashes.append(h)
-        if progress:
-            progress(min(batch_size, n - start))
+    workers = workers or min(2, os.cpu_count() or 1)
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        for start, (s, h) in zip(starts, pool.map(lambda st: signatures_for(col.slice(st, batch_size), cfg), starts)):
+            sigs.append(s)
+            hashes.append(h)
+            if progress:
+                progress(min(batch_size, n - start))
     sig = np.concatenate(sigs) if sigs else np.zeros((0, cfg.num_perm), np.uint32)
     hashes = np.concatenate(hashes) if hashes else np.zeros(0, np.uint64)
     c = cluster_signatures(sig, hashes, lengths(col), cfg)

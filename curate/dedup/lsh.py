@@ -1,11 +1,12 @@
 """LSH candidate pairs: band keys grouped in DuckDB, then verified on the signatures.
 
-Buckets are ``(band, key)``; documents sharing a bucket are candidates.  Pairs are made
-without a quadratic self-join: inside a bucket (members numbered by position) each member
-is paired with the first member and with the next ``window`` members, all by *equality*
-joins on position, so a bucket of 100,000 near-identical templates costs ~window x 100,000
-pairs instead of 5 * 10^9.  Near-duplicate clusters are still connected because the pairs
-form a chain through every bucket.
+Buckets are ``(band, key)``; documents sharing a bucket are candidates.  DuckDB groups the
+band keys (one hash aggregate, spilling to disk if it must) and returns the member list of
+every bucket with more than one member.  Pairs are then made without a quadratic blow-up:
+inside a bucket each member is paired with the first member and with the next ``window``
+members, so a bucket of 100,000 near-identical templates costs ~window x 100,000 pairs
+instead of 5 * 10^9.  Near-duplicate clusters stay connected because the pairs form a chain
+through every bucket.
 
 Candidates are then verified: the estimated Jaccard similarity (share of equal signature
 slots over all ``num_perm`` values, not just the matching band) must reach the threshold,
@@ -20,55 +21,80 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
-from curate.dedup.minhash import estimated_jaccard
+from curate.dedup.minhash import band_keys, estimated_jaccard
 
 _COUNTER = itertools.count()
 
-_PAIRS_SQL = """
-WITH multi AS (
-    SELECT band, key FROM {buckets} GROUP BY band, key HAVING count(*) > 1
-), members AS (
-    SELECT b.band, b.key, b.row,
-           row_number() OVER (PARTITION BY b.band, b.key ORDER BY b.row) AS pos
-    FROM {buckets} b JOIN multi m ON b.band = m.band AND b.key = m.key
-), offsets AS (
-    SELECT range AS off FROM range(1, {window} + 1)
-), pairs AS (
-    SELECT x.row AS i, y.row AS j
-    FROM members x CROSS JOIN offsets o
-    JOIN members y ON y.band = x.band AND y.key = x.key AND y.pos = x.pos + o.off
-    UNION ALL
-    SELECT f.row AS i, y.row AS j
-    FROM members f JOIN members y ON y.band = f.band AND y.key = f.key AND f.pos = 1 AND y.pos > 1
-)
-SELECT DISTINCT i, j FROM pairs
-"""
+# One hash aggregate: the members of every bucket that has more than one.
+_BUCKETS_SQL = "SELECT list(row ORDER BY row) AS members FROM {buckets} GROUP BY band, key HAVING count(*) > 1"
 
 
-def candidate_pairs(con: duckdb.DuckDBPyConnection, rows: np.ndarray, keys: np.ndarray,
+def _pairs_from_buckets(values: np.ndarray, offsets: np.ndarray, window: int) -> tuple[np.ndarray, np.ndarray]:
+    """Pairs (first member, each other) and (member, each of the next ``window`` members), vectorised."""
+    lens = np.diff(offsets)
+    bucket = np.repeat(np.arange(len(lens)), lens)
+    pos = np.arange(len(values)) - offsets[:-1][bucket]
+    left, right = [], []
+    rest = pos > 0
+    left.append(values[offsets[:-1][bucket[rest]]])     # star: first member -> everyone
+    right.append(values[rest])
+    for d in range(1, window + 1):                      # chain: member -> next d-th member
+        ok = pos + d < lens[bucket]
+        if not ok.any():
+            break
+        idx = np.flatnonzero(ok)
+        left.append(values[idx])
+        right.append(values[idx + d])
+    i = np.concatenate(left)
+    j = np.concatenate(right)
+    lo, hi = np.minimum(i, j), np.maximum(i, j)
+    keep = lo != hi
+    return lo[keep], hi[keep]
+
+
+_ROWS_PER_QUERY = 2_000_000   # band keys grouped per query: bounds DuckDB's hash table
+
+
+def candidate_pairs(con: duckdb.DuckDBPyConnection, sig: np.ndarray, rows: np.ndarray, bands: int, rows_per_band: int,
                     window: int = 32) -> tuple[np.ndarray, np.ndarray]:
-    """Distinct pairs (i < j) of ``rows`` that share a band key. ``keys`` is (len(rows) x bands)."""
-    n, bands = keys.shape
+    """Distinct pairs (i < j) of ``rows`` whose signatures (``sig[rows]``) share a band.
+
+    Bands are grouped a few at a time so that neither the band keys nor DuckDB's hash table
+    ever hold more than ~2 M entries, whatever the corpus size.
+    """
+    rows = np.asarray(rows, np.int64)
+    n = len(rows)
     if n < 2:
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
-    table = pa.table({
-        "band": pa.array(np.repeat(np.arange(bands, dtype=np.int16)[None, :], n, axis=0).ravel()),
-        "key": pa.array(keys.ravel()),
-        "row": pa.array(np.repeat(np.asarray(rows, np.int64), bands)),
-    })
-    name = f"_lsh_buckets_{next(_COUNTER)}"
-    con.register(name, table)
-    try:
-        res = con.execute(_PAIRS_SQL.format(buckets=name, window=int(window))).fetch_arrow_table()
-    finally:
-        con.unregister(name)
-    i = res.column("i").to_numpy()
-    j = res.column("j").to_numpy()
-    if len(i):
-        # DISTINCT gives no order: sort for deterministic downstream processing.
-        order = np.lexsort((j, i))
-        i, j = i[order], j[order]
-    return i, j
+    per_query = max(1, min(bands, _ROWS_PER_QUERY // n))
+    codes = []
+    for first in range(0, bands, per_query):
+        group = range(first, min(bands, first + per_query))
+        keys = band_keys(sig, rows, group, rows_per_band)
+        table = pa.table({
+            "band": pa.array(np.tile(np.arange(len(group), dtype=np.int16), n)),
+            "key": pa.array(keys.ravel()),
+            "row": pa.array(np.repeat(rows, len(group))),
+        })
+        del keys
+        name = f"_lsh_buckets_{next(_COUNTER)}"
+        con.register(name, table)
+        try:
+            members = con.execute(_BUCKETS_SQL.format(buckets=name)).fetch_arrow_table().column("members")
+        finally:
+            con.unregister(name)
+        del table
+        members = members.combine_chunks() if members.num_chunks else pa.array([], pa.list_(pa.int64()))
+        if len(members) == 0:
+            continue
+        offsets = np.asarray(members.offsets, np.int64)
+        i, j = _pairs_from_buckets(np.asarray(members.values, np.int64), offsets - offsets[0], window)
+        # Distinct pairs as one int64 code each (i < j < len(sig)), merged across band groups.
+        codes.append(np.unique(i * len(sig) + j))
+    if not codes:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    code = np.unique(np.concatenate(codes))   # sorted: everything downstream is deterministic
+    return code // len(sig), code % len(sig)
 
 
 def verified_pairs(sig: np.ndarray, i: np.ndarray, j: np.ndarray, threshold: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -22,6 +22,8 @@ weighted false-positive and false-negative areas around the threshold.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 
 from curate.dedup.shingle import _GOLDEN, splitmix64
@@ -70,6 +72,7 @@ class MinHasher:
         return out.T
 
 
+@lru_cache(maxsize=64)
 def lsh_params(threshold: float, num_perm: int, false_positive_weight: float = 0.5,
                false_negative_weight: float = 0.5) -> tuple[int, int]:
     """(bands, rows) minimising the weighted error around ``threshold`` (datasketch's maths)."""
@@ -79,16 +82,17 @@ def lsh_params(threshold: float, num_perm: int, false_positive_weight: float = 0
     return _optimal_param(threshold, num_perm, false_positive_weight, false_negative_weight)
 
 
-def band_keys(sig: np.ndarray, bands: int, rows: int) -> np.ndarray:
-    """(docs x bands) uint64 hash of each band's rows; equal bands give equal keys."""
-    n = sig.shape[0]
-    out = np.empty((n, bands), np.uint64)
+def band_keys(sig: np.ndarray, rows: np.ndarray, bands, rows_per_band: int) -> np.ndarray:
+    """(len(rows) x len(bands)) uint64 hash of each band's slots; equal bands give equal keys."""
+    bands = list(bands)
+    out = np.empty((len(rows), len(bands)), np.uint64)
     with np.errstate(over="ignore"):
-        for j in range(bands):
-            h = np.full(n, np.uint64(j + 1) * _GOLDEN, np.uint64)
-            for k in range(j * rows, (j + 1) * rows):
-                h = splitmix64(h * _GOLDEN ^ sig[:, k].astype(np.uint64))
-            out[:, j] = h
+        for col, j in enumerate(bands):
+            block = sig[rows, j * rows_per_band:(j + 1) * rows_per_band]
+            h = np.full(len(rows), np.uint64(j + 1) * _GOLDEN, np.uint64)
+            for k in range(rows_per_band):
+                h = splitmix64(h * _GOLDEN ^ block[:, k].astype(np.uint64))
+            out[:, col] = h
     return out
 
 

@@ -66,6 +66,26 @@ _BYTE_BASE = 0x100000001B3 * 0x9E37 | 1           # odd, hence invertible modulo
 _BYTE_BASE_INV = pow(_BYTE_BASE, -1, 2**64)
 
 
+_POWERS: tuple[np.ndarray, np.ndarray] = (np.zeros(0, np.uint64), np.zeros(0, np.uint64))
+_POWERS_CACHE_MAX = 1 << 23   # 8 Mi positions = 2 x 64 MiB; longer buffers compute their own
+
+
+def _powers(n: int) -> tuple[np.ndarray, np.ndarray]:
+    """(B**(i+1), B**-(i+1)) for i < n, cached across batches (read-only once built)."""
+    global _POWERS
+    if len(_POWERS[0]) >= n:
+        return _POWERS
+    size = max(n, min(2 * len(_POWERS[0]), _POWERS_CACHE_MAX), 1 << 16)
+    with np.errstate(over="ignore"):
+        fwd = np.cumprod(np.full(size, np.uint64(_BYTE_BASE), np.uint64))
+        inv = np.cumprod(np.full(size, np.uint64(_BYTE_BASE_INV), np.uint64))
+    fwd.flags.writeable = False
+    inv.flags.writeable = False
+    if size <= _POWERS_CACHE_MAX:
+        _POWERS = (fwd, inv)     # one tuple assignment: threads see the old or the new pair
+    return fwd, inv
+
+
 def _span_hashes(buf: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
     """Hash each byte span ``buf[starts[k]:ends[k]]`` with a handful of whole-buffer numpy passes.
 
@@ -77,18 +97,15 @@ def _span_hashes(buf: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.nd
     if len(starts) == 0:
         return np.zeros(0, np.uint64)
     n = len(buf)
+    powers, inverse = _powers(n)
     with np.errstate(over="ignore"):
-        powers = np.full(n, np.uint64(_BYTE_BASE), np.uint64)
-        np.cumprod(powers, out=powers)             # B**(i+1); the common factor B cancels below
         terms = buf.astype(np.uint64)
         terms += np.uint64(1)
-        terms *= powers
+        terms *= powers[:n]
         prefix = np.zeros(n + 1, np.uint64)
         np.cumsum(terms, out=prefix[1:])
         del terms
-        powers.fill(np.uint64(_BYTE_BASE_INV))
-        np.cumprod(powers, out=powers)             # B**-(i+1)
-        h = (prefix[ends] - prefix[starts]) * powers[starts]
+        h = (prefix[ends] - prefix[starts]) * inverse[starts]
         return splitmix64(h ^ ((ends - starts).astype(np.uint64) * _GOLDEN))
 
 

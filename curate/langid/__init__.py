@@ -1,0 +1,33 @@
+"""Indic language identification: 22 scheduled languages + English, native and romanized, code-mixing.
+
+    from curate.langid import identify
+    identify("kal subah 6 baje ka alarm laga do").lang   # 'hi' (romanized, Latn)
+
+See ``curate/langid/README.md`` for the method, the shipped model and how to rebuild it.
+"""
+
+from __future__ import annotations
+
+from curate.langid.detect import DetectConfig, Detector, LangResult
+
+_DEFAULT: Detector | None = None
+
+
+def identify(text: str | None) -> LangResult:
+    """Detect one text with the default configuration (the detector is created once per process)."""
+    return _default().detect(text)
+
+
+def identify_many(texts, config: DetectConfig | None = None) -> list[LangResult]:
+    """Detect a batch; all new words are scored at once, so batches are much faster than loops."""
+    return Detector(config).detect_many(texts) if config else _default().detect_many(texts)
+
+
+def _default() -> Detector:
+    global _DEFAULT
+    if _DEFAULT is None:
+        _DEFAULT = Detector()
+    return _DEFAULT
+
+
+__all__ = ["DetectConfig", "Detector", "LangResult", "identify", "identify_many"]

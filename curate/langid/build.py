@@ -26,12 +26,12 @@ from pathlib import Path
 
 import numpy as np
 
+from curate.langid.features import MAX_N, MODEL_PATH, char_grams, word_feature
 from curate.langid.scripts import SCRIPT_ID, TABLE
 from curate.langid.seed import SeedFile, load_seeds
 from curate.langid.text import normalize, tokenize
 from curate.langid.translit import romanize
 
-MODEL_PATH = Path(__file__).parent / "model" / "langid.npz"
 FORMAT_VERSION = 1
 
 # Languages that share a script and so need a model; ``ld`` = langdetect ships a profile for it.
@@ -44,9 +44,14 @@ GROUPS: dict[str, dict] = {
 # Optional back-off of a small seed to a close relative in the same script: {group: {lang: (parent, share)}}.
 # Tried for romanized Urdu -> Hindi: it made Urdu a superset of Hindi and won too often, so it is off.
 PARENT: dict[str, dict[str, tuple[str, float]]] = {}
-MAX_N = 4            # character n-gram orders 1..MAX_N from seed text (langdetect profiles stop at 3)
 CHAR_LAMBDA = 0.9    # weight of a language's own estimate against the group background
 WORD_LAMBDA = 0.8
+# Groups whose languages get a size-dependent weight instead (Dirichlet smoothing,
+# lambda = N / (N + K), N = training n-grams or words): a small seed such as romanized Urdu's
+# would otherwise give its few frequent words a higher probability than a large, varied seed.
+DIRICHLET: dict[str, tuple[float, float]] = {"Latn": (3000.0, 300.0)}
+LAMBDA_FLOOR = 0.7   # ...but never so vague that unseen n-grams cost a small language nothing
+LD_EFFECTIVE_SIZE = 20000.0  # n-grams a langdetect profile counts as, for the weight above
 FW_SHARE = 0.3       # share of each language's word distribution given to its function-word list
                      # (a fixed share, so a small seed file does not inflate its function words)
 LD_SHARE = 0.5       # for languages with a langdetect profile: share of the profile vs our seed
@@ -54,24 +59,9 @@ WORD_WEIGHT = 2.0    # stored in the model: word-feature scores are multiplied b
 # Log priors within a group (added once per document). Romanized Urdu and Hindi are nearly the
 # same text (Hindustani) and romanized Hindi is by far the most common romanized Indic language
 # in Indian enterprise data, so close calls go to Hindi; Persian/Arabic are rare in this data.
-PRIORS = {"Latn": {"ur": -4.0, "bn": -1.0, "mr": -1.0, "gu": -1.0, "pa": -1.0, "ta": -1.0, "te": -1.0,
+PRIORS = {"Latn": {"ur": -3.0, "bn": -1.0, "mr": -1.0, "gu": -1.0, "pa": -1.0, "ta": -1.0, "te": -1.0,
                    "kn": -1.0, "ml": -1.0},
           "Arab": {"fa": -2.0, "ar": -2.0}}
-
-
-def char_grams(token: str, max_n: int = MAX_N) -> list[str]:
-    s = f" {token} "
-    grams = []
-    for n in range(1, max_n + 1):
-        for i in range(len(s) - n + 1):
-            g = s[i:i + n]
-            if g != " ":
-                grams.append(g)
-    return grams
-
-
-def word_feature(token: str) -> str:
-    return "\x00" + token
 
 
 def _tokens(sentences: list[str], script: str) -> list[str]:
@@ -140,6 +130,7 @@ def build_group(group: str, seeds: dict[str, dict[str, SeedFile]]) -> tuple[list
     char_p: list[dict[str, float]] = []
     word_p: list[dict[str, float]] = []
     lexicons: dict[str, list[str]] = {}
+    sizes: list[tuple[float, float]] = []  # (char n-grams per order, words) seen per language
     english = _english_words(seeds) if group == "Latn" else set()
     for lang in langs:
         sentences, fwords = _training_text(group, lang, seeds)
@@ -154,7 +145,9 @@ def build_group(group: str, seeds: dict[str, dict[str, SeedFile]]) -> tuple[list
         for t in toks + ftoks:
             cc.update(char_grams(t))
         p = _probs(cc)
+        n_char = sum(cc.values()) / MAX_N
         if lang in spec["ld"]:
+            n_char += LD_EFFECTIVE_SIZE
             ld = _ld_profile(lang, group)
             if ld:
                 p = {g: (1 - LD_SHARE) * p.get(g, 0.0) + LD_SHARE * ld.get(g, 0.0) for g in set(p) | set(ld)}
@@ -167,6 +160,7 @@ def build_group(group: str, seeds: dict[str, dict[str, SeedFile]]) -> tuple[list
         for w in fw:
             wp[word_feature(w)] = wp.get(word_feature(w), 0.0) + FW_SHARE / len(fw)
         word_p.append(wp)
+        sizes.append((n_char, float(total + len(fw))))
 
     for lang, (parent, share) in PARENT.get(group, {}).items():
         j, k = langs.index(lang), langs.index(parent)
@@ -183,7 +177,13 @@ def build_group(group: str, seeds: dict[str, dict[str, SeedFile]]) -> tuple[list
             P[index[f], j] = v
     is_word = np.array([f.startswith("\x00") for f in feats])
     bg = P.mean(axis=1, keepdims=True)
-    lam = np.where(is_word, WORD_LAMBDA, CHAR_LAMBDA)[:, None]
+    if group in DIRICHLET:
+        k_char, k_word = DIRICHLET[group]
+        lam_char = np.array([max(LAMBDA_FLOOR, n / (n + k_char)) for n, _ in sizes])[None, :]
+        lam_word = np.array([max(LAMBDA_FLOOR, n / (n + k_word)) for _, n in sizes])[None, :]
+        lam = np.where(is_word[:, None], lam_word, lam_char)
+    else:
+        lam = np.where(is_word, WORD_LAMBDA, CHAR_LAMBDA)[:, None]
     M = np.log(lam * P + (1 - lam) * bg) - np.log(bg)
     M[is_word] *= WORD_WEIGHT
     return langs, feats, M.astype(np.float32), lexicons

@@ -38,6 +38,17 @@ INDIC_LANGS = frozenset({"as", "bn", "brx", "doi", "gu", "hi", "kn", "ks", "kok"
 UND = "und"
 HINDUSTANI = ("hi", "ur")
 
+# Orthographic facts that n-gram counts from small seeds may not weigh enough: a letter that one
+# language always uses and others never do. (letters, languages the presence of any of them rules out)
+ORTHOGRAPHY_RULES: dict[str, list[tuple[frozenset[str], frozenset[str]]]] = {
+    # Assamese writes r as ৰ (U+09F0), Bengali and Meitei-in-Bengali-script as র (U+09B0).
+    "Beng": [(frozenset("ৰ"), frozenset({"bn", "mni"})), (frozenset("র"), frozenset({"as"}))],
+    # Kashmiri vowel letters/marks (ٲ ٕ ۄ ؠ ٚ ۆ ێ) and Sindhi implosives/retroflexes (ڪ ٻ ڄ ڃ ڊ ڏ ڍ ڌ ڳ ڱ ڻ ۾ ٿ ٺ ٽ ڦ)
+    # do not occur in Urdu, Persian or Arabic orthography.
+    "Arab": [(frozenset("ٲٕۄؠٚۆێ"), frozenset({"ur", "sd", "fa", "ar"})),
+             (frozenset("ڪٻڄڃڊڏڍڌڳڱڻ۾ٿٺٽڦ"), frozenset({"ur", "ks", "fa", "ar"}))],
+}
+
 
 class DetectConfig(BaseModel):
     """Thresholds of the detector (shared by the stage config and the Python API)."""
@@ -154,7 +165,7 @@ class Detector:
             group = groups.get(script)
             if group is not None:
                 V, nf = group.words(words)
-                p = posterior(V.sum(axis=0) + group.prior, nf)
+                p = posterior(V.sum(axis=0) + group.prior + self._orthography(script, group, words), nf)
                 top = np.argsort(-p)[:3]
                 alts = [(group.langs[j], round(float(p[j]), 4)) for j in top]
             elif script in UNIQUE_SCRIPT_LANG:
@@ -165,6 +176,17 @@ class Detector:
             script_result[script] = (lang, alts)
             for i in idx:
                 tags[i] = lang
+
+        if len(by_script) == 1 and script_result:
+            # One script, one language (most native-script text): nothing is mixed.
+            (script, (lang, alts)), = script_result.items()
+            if lang == UND:
+                return _und(script, shares, alts)
+            length_factor = min(1.0, total / cfg.length_norm_chars) ** 0.5
+            score = round(float(alts[0][1] * length_factor), 4)
+            token_tags = [(tok, lang) for tok, _ in tokens] if keep_tokens else None
+            return LangResult(lang if score >= cfg.min_score else UND, script, False, False, score, None, 0.0,
+                              alts, shares, token_tags)
 
         # Token counts (for CMI and the code-mix flag) and frame weights (for the matrix language):
         # function words weigh 1 + bonus, so "kya mere work ke route me traffic he" is Hindi with
@@ -225,6 +247,21 @@ class Detector:
         return LangResult(matrix if score >= cfg.min_score else UND, script, romanized, codemixed, score,
                           embedded if codemixed else None, round(cmi, 2), alts, shares, token_tags)
 
+    @staticmethod
+    def _orthography(script: str, group, words: list[str]) -> np.ndarray | float:
+        """Large penalties for languages ruled out by letters they never use (see ORTHOGRAPHY_RULES)."""
+        rules = ORTHOGRAPHY_RULES.get(script)
+        if not rules:
+            return 0.0
+        letters = set("".join(words))
+        excluded: set[str] = set()
+        for marks, langs in rules:
+            if letters & marks:
+                excluded |= langs
+        if not excluded or all(lang in excluded for lang in group.langs):
+            return 0.0  # nothing ruled out, or contradictory letters (mixed text, typos): let n-grams decide
+        return np.array([-50.0 if lang in excluded else 0.0 for lang in group.langs], dtype=np.float32)
+
     def _tag_latin(self, words: list[str], idx: list[int], tags: list[str | None],
                    prefer: list[str]) -> tuple[list[tuple[str, float]], float]:
         """Tag Latin tokens en / best romanized Indic language I*; return (alternatives, P(I* | Indic))."""
@@ -240,6 +277,14 @@ class Detector:
             indic_total = indic_total + mask
         best = int(np.argmax(indic_total))
         best_lang = group.langs[best]
+        if best_lang == "ur" and "hi" in group.lang_index:
+            # Romanized Urdu and Hindi are the same spoken language in the same letters; n-grams
+            # cannot separate them reliably, so Urdu needs an Urdu-only function word
+            # (kyunke, bohat, shukriya …: Urdu's lexicon minus Hindi's), else it is Hindi.
+            fws = group.function_words
+            markers = fws.get("ur", frozenset()) - fws.get("hi", frozenset())
+            if not any(w in markers for w in words):
+                best, best_lang = group.lang_index["hi"], "hi"
         diff = V[:, en] - V[:, best]
         m = self.cfg.token_margin
         fw_en = group.function_words.get("en", frozenset())

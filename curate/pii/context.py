@@ -13,7 +13,7 @@ import regex as re
 CONTEXT: dict[str, list[str]] = {
     "IN_AADHAAR": ["aadhaar", "aadhar", "adhaar", "adhar", "aadhaar card", "uid", "uidai", "आधार", "आधार कार्ड",
                    "आधार नंबर", "আধার", "ஆதார்", "આધાર"],
-    "IN_VID": ["vid", "virtual id", "virtual id number", "वीआईडी", "वर्चुअल आईडी"],
+    "IN_VID": ["vid", "virtual id", "virtual id number", "वीआईडी", "वर्चुअल आईडी", "व्हीआयडी", "ভিআইডি", "ভার্চুয়াল আইডি", "விஐடி", "மெய்நிகர் ஐடி"],
     "IN_PAN": ["pan", "pan card", "pan number", "permanent account", "पैन", "पैन कार्ड", "प्यान", "প্যান", "பான்"],
     "IN_GSTIN": ["gst", "gstin", "gst no", "gst number", "जीएसटी", "goods and services tax"],
     "IN_IFSC": ["ifsc", "ifsc code", "branch code", "आईएफएससी"],
@@ -61,7 +61,10 @@ def _alternation(words: list[str]) -> "re.Pattern":
     # Latin words need letter boundaries ("pan" must not fire inside "company"); Indic words are matched as
     # substrings because case endings attach to them (आधारकार्ड, खाते).
     parts = sorted({w.lower() for w in words}, key=len, reverse=True)
-    alts = [rf"(?<![a-z]){re.escape(w)}(?![a-z])" if w.isascii() else re.escape(w) for w in parts]
+    # Very short Indic words ("रु") would match inside names (मुरुगन), so they need Indic-letter boundaries too.
+    indic = r"\u0900-\u0dff"
+    alts = [rf"(?<![a-z]){re.escape(w)}(?![a-z])" if w.isascii()
+            else rf"(?<![{indic}]){re.escape(w)}(?![{indic}])" if len(w) <= 2 else re.escape(w) for w in parts]
     return re.compile("|".join(alts))
 
 

@@ -38,5 +38,5 @@ def test_lsh_params_and_band_keys():
     assert b * r <= 128 and r >= 2
     sig = np.arange(2 * 128, dtype=np.uint32).reshape(2, 128)
     sig[1, :r] = sig[0, :r]  # first band equal only
-    keys = band_keys(sig, b, r)
+    keys = band_keys(sig, np.arange(2), range(b), r)
     assert keys[0, 0] == keys[1, 0] and (keys[0, 1:] != keys[1, 1:]).all()

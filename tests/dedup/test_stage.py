@@ -59,3 +59,17 @@ def test_keep_longest_policy_in_workspace(ws, tmp_path):
     out = {r["text"]: r for r in ws.view().fetch_arrow_table().select(["text", "dup_keep", "dup_similarity"]).to_pylist()}
     assert out[base + " nu"]["dup_keep"] and not out[base]["dup_keep"]
     assert 0.4 < out[base]["dup_similarity"] < 1.0
+
+
+def test_best_quality_policy_prefers_unflagged_member(ws, tmp_path):
+    base = "mera UPI payment fail ho gaya aur paise account se kat gaye please refund jaldi karo yaar"
+    noisy = base + " $$$$ #### @@@@ !!!! %%%% ^^^^ &&&& **** $$$$ #### @@@@"   # longer, but symbol-heavy
+    ws.ingest([write_jsonl(tmp_path / "q.jsonl", [{"text": noisy}, {"text": base}])])
+    run_stage(ws, "quality", {}, workers=1)
+    run_stage(ws, "minhash", {}, workers=1)
+    run_stage(ws, "dedup", {"keep": "longest"})
+    rows = {r["text"]: r for r in ws.view().fetch_arrow_table().select(["text", "dup_keep", "quality_ok"]).to_pylist()}
+    assert rows[noisy]["dup_keep"] and not rows[noisy]["quality_ok"]
+    run_stage(ws, "dedup", {"keep": "best_quality"})
+    rows = {r["text"]: r for r in ws.view().fetch_arrow_table().select(["text", "dup_keep"]).to_pylist()}
+    assert rows[base]["dup_keep"] and not rows[noisy]["dup_keep"]

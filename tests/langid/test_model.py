@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from curate.langid.build import MODEL_PATH, build, char_grams
+from curate.langid.build import build
+from curate.langid.features import MODEL_PATH, char_grams
 from curate.langid.model import string_hashes, token_feature_hashes
 from curate.langid.scripts import script_shares
 from curate.langid.translit import romanize

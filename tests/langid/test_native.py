@@ -88,3 +88,11 @@ def test_manipuri_in_bengali_script(det):
 def test_assamese_letters_outweigh_shared_words(det):
     # ৰ and ৱ are Assamese-only letters; the sentence is otherwise close to Bengali.
     assert det.detect("আমাৰ ঘৰৰ পৰা বজাৰ বহুত দূৰত নহয়।").lang == "as"
+
+
+def test_orthography_rules_rule_out_languages(det):
+    # Short texts where n-grams alone are weak: the letters decide.
+    assert det.detect("ڪالهه ملنداسين").lang == "sd"        # ڪ never occurs in Urdu
+    assert det.detect("تۄہۍ کتہِ چھِو").lang == "ks"          # ۄ and ٕ/ِ marks are Kashmiri
+    assert det.detect("মোৰ নাম ৰাম").lang == "as"             # ৰ is Assamese-only
+    assert det.detect("আমার নাম রাম").lang == "bn"            # র rules out Assamese

@@ -56,6 +56,12 @@ def test_snapshot_without_pii_approval_is_refused_then_override_is_recorded(tmp_
         with pytest.raises(CurateError, match="already exists"):
             train_on_snapshot(ws, "sft", str(tiny_base), tmp_path / "runs" / "raw", fast_config(max_steps=1),
                               progress=False)
+        with pytest.raises(CurateError, match="cannot resume"):  # a resumed run must see the same data
+            train_on_snapshot(ws, "sft", str(tiny_base), tmp_path / "runs" / "raw", fast_config(max_steps=2),
+                              resume=True, progress=False)
+        resumed = train_on_snapshot(ws, "sft_raw", str(tiny_base), tmp_path / "runs" / "raw", fast_config(max_steps=2),
+                                    allow_unapproved=True, resume=True, progress=False)
+        assert resumed["metrics"]["resumed_from"].endswith("checkpoint-1") and resumed["metrics"]["global_steps"] == 2
     finally:
         ws.close()
 
