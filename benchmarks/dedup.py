@@ -322,7 +322,10 @@ def main() -> None:
     ap.add_argument("--scale", type=int, help="end-to-end file-mode run on N generated docs (~100 words)")
     args = ap.parse_args()
     res = {"machine": f"{platform.machine()} {os.cpu_count()} cores", "python": platform.python_version()}
+    load_before = os.getloadavg()[0]
     res |= scale(args) if args.scale else accuracy(args)
+    # Other work on the machine skews absolute docs/s (the ratio is measured in the same run).
+    res["load_avg_1min"] = {"before": round(load_before, 2), "after": round(os.getloadavg()[0], 2)}
     print(json.dumps(res, indent=2, ensure_ascii=False))
 
 

@@ -3,22 +3,17 @@
 Public API (the CLI is a thin layer over it)::
 
     from curate.label import serve, stop, resolve, push, PushOptions, pull, project_status
+
+(Imported eagerly: ``push``, ``pull`` and ``resolve`` are also submodule names, which a lazy
+``__getattr__`` would lose to the submodule once it is imported. These modules load the
+Label Studio SDK only inside their functions.)
 """
 
-from curate._lazy import lazy_exports
-
-# Resolved on first use so that importing the package stays cheap (see curate/_lazy.py).
-__getattr__ = lazy_exports(__name__, {
-    'Connection': 'client',
-    'resolve': 'client',
-    'pull': 'pull',
-    'rebuild_signal': 'pull',
-    'PushOptions': 'push',
-    'push': 'push',
-    'serve': 'server',
-    'stop': 'server',
-    'project_status': 'status',
-})
+from curate.label.client import Connection, resolve
+from curate.label.pull import pull, rebuild_signal
+from curate.label.push import PushOptions, push
+from curate.label.server import serve, stop
+from curate.label.status import project_status
 
 __all__ = ["Connection", "resolve", "serve", "stop", "push", "PushOptions", "pull", "rebuild_signal",
            "project_status"]

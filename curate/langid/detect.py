@@ -118,7 +118,7 @@ class Detector:
         groups = self.model.groups
         for p in prepped:
             if not isinstance(p, LangResult):
-                for tok, sc in p[1]:
+                for tok, sc in p[0]:
                     if sc in groups:
                         pending.setdefault(sc, []).append(tok)
         for sc, toks in pending.items():
@@ -140,10 +140,10 @@ class Detector:
         shares = {sc: round(n / total, 4) for sc, n in ranked}
         if total < self.cfg.min_chars:
             return _und(ranked[0][0], shares)
-        return norm, tokens, shares, ranked[0][0], total
+        return tokens, shares, ranked[0][0], total
 
-    def _decide(self, norm: str, tokens: list[tuple[str, str]], shares: dict[str, float], main_script: str,
-                total: int, keep_tokens: bool = False) -> LangResult:
+    def _decide(self, tokens: list[tuple[str, str]], shares: dict[str, float], main_script: str, total: int,
+                keep_tokens: bool = False) -> LangResult:
         cfg = self.cfg
         groups = self.model.groups
         by_script: dict[str, list[int]] = {}
