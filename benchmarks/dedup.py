@@ -25,7 +25,6 @@ import json
 import os
 import platform
 import random
-import resource
 import string
 import subprocess
 import sys
@@ -288,25 +287,41 @@ def _scale_corpus(n: int, path: str, seed: int) -> None:
     pq.write_table(pa.table({"id": pa.array(np.arange(n)), "text": pa.array(texts, pa.string())}), path)
 
 
+# The child reports its own peak RSS: VmHWM of its post-exec address space.  (RUSAGE_CHILDREN
+# would count the forked copy of this generator process before exec.)
+_CHILD = ("import atexit, sys\n"
+          "def _hwm():\n"
+          "    for line in open('/proc/self/status'):\n"
+          "        if line.startswith('VmHWM'): sys.stderr.write('PEAK_KB ' + line.split()[1] + '\\n')\n"
+          "atexit.register(_hwm)\n"
+          "from curate.cli.main import main; main()")
+
+
 def scale(args) -> dict:
     tmp = Path(tempfile.mkdtemp(prefix="dedup-scale-"))
-    src, dst = tmp / "in.parquet", tmp / "out.parquet"
-    t0 = time.perf_counter()
-    _scale_corpus(args.scale, str(src), args.seed)
-    gen = time.perf_counter() - t0
-    cmd = [sys.executable, "-c", "from curate.cli.main import main; main()", "dedup", str(src), "--output", str(dst), "--json"]
+    src = Path(args.corpus) if args.corpus else tmp / "in.parquet"
+    dst = tmp / "out.parquet"
+    gen = None
+    if not src.exists():
+        t0 = time.perf_counter()
+        _scale_corpus(args.scale, str(src), args.seed)
+        gen = round(time.perf_counter() - t0, 1)
+    cmd = [sys.executable, "-c", _CHILD, "dedup", str(src), "--output", str(dst), "--json"]
     t0 = time.perf_counter()
     proc = subprocess.run(cmd, capture_output=True, text=True, cwd=str(Path(__file__).resolve().parent.parent))
     wall = time.perf_counter() - t0
-    peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     if proc.returncode:
         raise SystemExit(proc.stderr)
+    peak_kb = int(proc.stderr.rsplit("PEAK_KB ", 1)[1].split()[0])
     summary = json.loads(proc.stdout[proc.stdout.index("{"):])
-    for p in (src, dst):
-        p.unlink(missing_ok=True)
+    input_mb = round(src.stat().st_size / 2**20, 1)
+    dst.unlink(missing_ok=True)
+    if not args.corpus:
+        src.unlink(missing_ok=True)
     tmp.rmdir()
-    return {"docs": args.scale, "generate_s": round(gen, 1), "dedup_wall_s": round(wall, 1),
-            "docs_per_s": round(args.scale / wall), "peak_rss_gb": round(peak_kb / 1024**2, 2),
+    return {"docs": summary["rows"], "generate_s": gen, "dedup_wall_s": round(wall, 1),
+            "docs_per_s": round(summary["rows"] / wall), "peak_rss_gb": round(peak_kb / 1024**2, 2),
+            "input_mb": input_mb,
             "summary": {k: summary.get(k) for k in ("rows", "clusters", "removed", "exact", "near")}}
 
 
@@ -320,6 +335,7 @@ def main() -> None:
     ap.add_argument("--sentences", help="TSV with a 'text' column of real sentences to mix in")
     ap.add_argument("--no-baseline", action="store_true")
     ap.add_argument("--scale", type=int, help="end-to-end file-mode run on N generated docs (~100 words)")
+    ap.add_argument("--corpus", help="with --scale: Parquet corpus path, generated there if missing and kept")
     args = ap.parse_args()
     res = {"machine": f"{platform.machine()} {os.cpu_count()} cores", "python": platform.python_version()}
     load_before = os.getloadavg()[0]

@@ -33,7 +33,7 @@ def eval_command(run_id, split, snapshot, reference, gates, max_samples, max_new
                  device, output, workspace, as_json) -> None:
     """Compare RUN's adapter with its base model, per language and overall."""
     from eval.config import EvalConfig
-    from eval.runner import eval_run
+    from eval.runner import eval_run, raise_failed_gates
     from train.cli import open_ws
 
     cfg = EvalConfig(max_samples=max_samples, max_new_tokens=max_new_tokens, batch_size=batch_size,
@@ -41,9 +41,10 @@ def eval_command(run_id, split, snapshot, reference, gates, max_samples, max_new
     with open_ws(workspace) as ws, progress_bar("evaluating base, adapter", 2, not as_json) as advance, \
             contextlib.redirect_stdout(sys.stderr):
         report = eval_run(ws, run_id, split=split, snapshot=snapshot, reference=reference, gates=list(gates),
-                          output=output, cfg=cfg, progress=advance)
+                          output=output, cfg=cfg, progress=advance, raise_on_gate=False)
     emit({k: report[k] for k in ("run", "eval_snapshot", "split", "n_items", "metrics", "gates", "paths")
           if k in report} | ({"forgetting": report["forgetting"]} if "forgetting" in report else {}), as_json, _render)
+    raise_failed_gates(report)  # after printing: a failed gate still shows its numbers, then exits 4
 
 
 def _render(rep: dict) -> None:

@@ -5,7 +5,8 @@ i.e. exactly the documents held out from training.  ``snapshot=REF`` evaluates o
 snapshot instead (its export, with the run's split fractions, goes to
 ``runs/NAME/eval_data/REF``; ``split="all"`` takes every row).  Results go to the workspace
 table ``evals`` and the lineage edge ``eval <- run``; failed gates raise ``PolicyError``
-after the report is written and recorded, so a failing run still leaves its evidence.
+after the report is written and recorded, so a failing run still leaves its evidence
+(``raise_on_gate=False`` returns instead; ``raise_failed_gates(report)`` raises later).
 """
 
 from __future__ import annotations
@@ -55,7 +56,7 @@ def _rows_for(ws, run: dict, split: str, snapshot: str | None) -> tuple[pa.Table
 
 def eval_run(ws, run_id: str, split: str = "test", snapshot: str | None = None, reference: str | Path | None = None,
              gates: list[str] | tuple[str, ...] = (), output: str | Path | None = None,
-             cfg: EvalConfig | None = None, progress=None) -> dict:
+             cfg: EvalConfig | None = None, progress=None, raise_on_gate: bool = True) -> dict:
     for g in gates:  # refuse a typo before spending minutes on generation
         parse_gate(g)
     cfg = (cfg or EvalConfig()).model_copy(update={"split": split})
@@ -89,7 +90,12 @@ def eval_run(ws, run_id: str, split: str = "test", snapshot: str | None = None, 
         "report_json": paths["json"], "report_html": paths["html"], "created_at": created,
     }], schema=EVALS_SCHEMA))
     ws.record_lineage("eval", eval_id, run_id, {"snapshot": eval_ref, "split": split, "passed": passed})
-    if not passed:
-        failed = [f"{g['gate']} (value {g['value']})" for g in report["gates"] if not g["passed"]]
-        raise PolicyError(f"evaluation gate(s) failed: {'; '.join(failed)} — report: {paths['html']}")
+    if raise_on_gate:
+        raise_failed_gates(report)
     return report
+
+
+def raise_failed_gates(report: dict) -> None:
+    failed = [f"{g['gate']} (value {g['value']})" for g in report["gates"] if not g["passed"]]
+    if failed:
+        raise PolicyError(f"evaluation gate(s) failed: {'; '.join(failed)} — report: {report['paths']['html']}")

@@ -10,11 +10,16 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from curate.errors import CurateError
 
 from train.config import TrainConfig
+
+# bitsandbytes (imported by peft too) warns at import when the optional `kernels` package (faster
+# CPU 4-bit matmuls, fetched from the hub) is absent; it then uses its own CPU code, which is fine.
+logging.getLogger("bitsandbytes.backends.cpu.ops").setLevel(logging.ERROR)
 
 # Every attention and MLP projection: the QLoRA paper finds adapting all linear layers is what
 # closes the gap to full fine-tuning; attention-only LoRA is noticeably weaker.
@@ -57,11 +62,6 @@ def resolve_dtype(name: str, device: str):
 
 def check_bitsandbytes(device: str) -> None:
     """Fail early, in one line, when 4-bit loading cannot work here."""
-    import logging
-
-    # bitsandbytes logs a warning at import when the optional `kernels` package (faster CPU
-    # 4-bit matmuls, fetched from the hub) is absent; it falls back to its own CPU code.
-    logging.getLogger("bitsandbytes.backends.cpu.ops").setLevel(logging.ERROR)
     try:
         import bitsandbytes as bnb  # noqa: F401
     except Exception as exc:  # ImportError, or a CUDA setup error raised at import

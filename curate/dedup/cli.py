@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from pathlib import Path
 
 import click
 
@@ -50,8 +51,8 @@ def dedup_run(src, dst, text_field, threshold, keep, shingle, ngram, num_perm, a
     from pydantic import ValidationError
 
     from curate.dedup.config import DedupTableConfig
-    from curate.dedup.core import dedup_table
-    from curate.filemode import read_table, write_table
+    from curate.dedup.core import dedup_parquet, dedup_table
+    from curate.filemode import format_of, read_table, write_table
 
     params = {"text_field": text_field, "keep": keep, "shingle": shingle, "threshold": threshold, "ngram": ngram,
               "num_perm": num_perm}
@@ -60,10 +61,19 @@ def dedup_run(src, dst, text_field, threshold, keep, shingle, ngram, num_perm, a
     except ValidationError as exc:
         first = exc.errors()[0]
         raise CurateError(f"dedup: bad option {'.'.join(map(str, first['loc'])) or ''}: {first['msg']}") from None
-    table = read_table(src)
-    with progress_bar("dedup", table.num_rows, enabled=not as_json) as advance:
-        out = dedup_table(table, cfg, progress=advance)
-    write_table(out, dst)
+    if format_of(src) == "parquet" and format_of(dst) == "parquet":
+        # Streaming path: memory holds signatures, not texts (1M docs in well under 4 GB).
+        import pyarrow.parquet as pq
+
+        if not Path(src).exists():
+            raise CurateError(f"{src}: no such file")
+        with progress_bar("dedup", pq.ParquetFile(src).metadata.num_rows, enabled=not as_json) as advance:
+            out = dedup_parquet(src, dst, cfg, progress=advance)
+    else:
+        table = read_table(src)
+        with progress_bar("dedup", table.num_rows, enabled=not as_json) as advance:
+            out = dedup_table(table, cfg, progress=advance)
+        write_table(out, dst)
     summary = summarize(out)
     summary |= {"input": src, "output": dst, "threshold": cfg.threshold, "keep": cfg.keep}
     emit(summary, as_json, lambda d: console.print(
@@ -72,11 +82,14 @@ def dedup_run(src, dst, text_field, threshold, keep, shingle, ngram, num_perm, a
 
 
 def summarize(table) -> dict:
-    reasons = Counter(table.column("dup_reason").to_pylist())
-    clusters = Counter(c for c in table.column("dup_cluster").to_pylist() if c is not None)
-    return {"rows": table.num_rows, "clusters": len(clusters), "in_clusters": sum(clusters.values()),
-            "removed": reasons["exact"] + reasons["near"], "exact": reasons["exact"], "near": reasons["near"],
-            "largest_cluster": max(clusters.values(), default=0)}
+    """Counts with Arrow kernels (no per-row Python objects: file mode handles millions of rows)."""
+    import pyarrow.compute as pc
+
+    reasons = {r["values"]: r["counts"] for r in pc.value_counts(table.column("dup_reason")).to_pylist()}
+    sizes = pc.value_counts(pc.drop_null(table.column("dup_cluster"))).field("counts")
+    return {"rows": table.num_rows, "clusters": len(sizes), "in_clusters": int(pc.sum(sizes).as_py() or 0),
+            "removed": reasons.get("exact", 0) + reasons.get("near", 0), "exact": reasons.get("exact", 0),
+            "near": reasons.get("near", 0), "largest_cluster": int(pc.max(sizes).as_py() or 0)}
 
 
 def _snippet(text, width: int = 80) -> str:
@@ -119,9 +132,17 @@ def build_report(table, text_field: str = "text", top: int = 10, samples: int = 
 @json_option
 def dedup_report(src, text_field, top, samples, as_json):
     """Cluster sizes and samples from a file written by 'curate dedup'."""
-    from curate.filemode import read_table
+    from curate.filemode import format_of, read_table
 
-    report = build_report(read_table(src), text_field, top, samples)
+    if format_of(src) == "parquet" and Path(src).exists():
+        import pyarrow.parquet as pq
+
+        # Only the columns the report shows: a big file's other columns never load.
+        wanted = [text_field, "dup_cluster", "dup_keep", "dup_reason", "dup_similarity"]
+        table = pq.read_table(src, columns=[c for c in wanted if c in pq.ParquetFile(src).schema_arrow.names])
+    else:
+        table = read_table(src)
+    report = build_report(table, text_field, top, samples)
 
     def render(d):
         from rich.table import Table

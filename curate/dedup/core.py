@@ -118,29 +118,78 @@ def cluster_signatures(sig: np.ndarray, text_hash, length: np.ndarray, cfg: Dedu
     return Clusters(keeper, size, exact, similarity, len(ci), len(vi), bands, rows)
 
 
-def clusters_to_arrow(c: Clusters, doc_ids: list[str]) -> dict[str, pa.Array]:
-    """The four signal columns; ``dup_cluster`` is the keeper's doc_id (null for unique documents)."""
-    n = len(doc_ids)
+def clusters_to_arrow(c: Clusters, doc_ids) -> dict[str, pa.Array]:
+    """The four signal columns; ``dup_cluster`` is the keeper's doc_id (null for unique documents).
+
+    Built with Arrow kernels (take / if_else), not Python objects: a million rows stay cheap.
+    """
+    ids = doc_ids if isinstance(doc_ids, pa.Array) else pa.array(doc_ids, pa.string())
+    n = len(ids)
     if n == 0:
         return {k: pa.array([], t) for k, t in OUTPUTS.items()}
     in_cluster = c.size > 1
     is_keeper = c.keeper == np.arange(n)
-    ids = np.asarray(doc_ids, dtype=object)
-    cluster = np.where(in_cluster, ids[c.keeper], None)
-    reason = np.where(is_keeper | ~in_cluster, None, np.where(c.exact, "exact", "near"))
+    removed = in_cluster & ~is_keeper
+    null_str = pa.nulls(n, pa.string())
+    cluster = pc.if_else(pa.array(in_cluster), ids.take(pa.array(c.keeper)), null_str)
+    reason = pc.if_else(pa.array(removed), pc.if_else(pa.array(c.exact), "exact", "near"), null_str)
     return {
-        "dup_cluster": pa.array(cluster.tolist(), pa.string()),
+        "dup_cluster": cluster,
         "dup_keep": pa.array(is_keeper),
-        "dup_reason": pa.array(reason.tolist(), pa.string()),
-        "dup_similarity": pa.array(np.where(in_cluster, np.round(c.similarity, 4), np.nan), pa.float64(),
-                                   mask=~in_cluster),
+        "dup_reason": reason,
+        "dup_similarity": pa.array(np.round(c.similarity, 4), pa.float64(), mask=~in_cluster),
     }
+
+
+def row_ids(n: int) -> pa.Array:
+    """File-mode ids: 1-based row numbers, "row:1" ... (vectorised)."""
+    return pc.binary_join_element_wise("row:", pa.array(np.arange(1, n + 1)).cast(pa.string()), "")
 
 
 def signatures_for(texts, cfg) -> tuple[np.ndarray, np.ndarray]:
     """MinHash signatures and exact-duplicate keys for raw texts (one vectorised batch)."""
     keys, offsets, exact = shingle_batch(texts, cfg.shingle, cfg.ngram)
     return MinHasher(cfg.num_perm, cfg.seed).signatures(keys, offsets), exact
+
+
+def sign_into(col, sig: np.ndarray, hashes: np.ndarray, offset: int, cfg, batch_size: int = 1024,
+              workers: int | None = None, progress=None) -> None:
+    """Sign ``col`` into ``sig[offset:]`` / ``hashes[offset:]`` (preallocated: no concatenation copies).
+
+    Batches keep the shingle buffers small (cache, memory); two threads overlap them because
+    Arrow kernels and large numpy ufuncs release the GIL.
+    """
+    def sign(start: int) -> int:
+        s, h = signatures_for(col.slice(start, batch_size), cfg)
+        sig[offset + start:offset + start + len(h)] = s
+        hashes[offset + start:offset + start + len(h)] = h
+        return len(h)
+
+    workers = workers or min(2, os.cpu_count() or 1)
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        for done in pool.map(sign, range(0, len(col), batch_size)):
+            if progress:
+                progress(done)
+
+
+def _text_column(col, field: str):
+    if not (pa.types.is_string(col.type) or pa.types.is_large_string(col.type) or pa.types.is_null(col.type)):
+        raise CurateError(f"dedup: column '{field}' holds {col.type}, not text")
+    return col.cast(pa.string())
+
+
+def _config(cfg) -> DedupTableConfig:
+    if cfg is None:
+        return DedupTableConfig()
+    if isinstance(cfg, dict):
+        from pydantic import ValidationError
+
+        try:
+            return DedupTableConfig(**cfg)
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            raise CurateError(f"dedup: bad parameter '{'.'.join(map(str, first['loc']))}': {first['msg']}") from None
+    return cfg
 
 
 def dedup_table(table: pa.Table, cfg: DedupTableConfig | dict | None = None, batch_size: int = 1024,
@@ -150,41 +199,76 @@ def dedup_table(table: pa.Table, cfg: DedupTableConfig | dict | None = None, bat
     Cluster ids are 1-based row numbers of the keeper ("row:17"), so they read well in a file.
     The earliest policy keeps the first row.
     """
-    if cfg is None:
-        cfg = DedupTableConfig()
-    elif isinstance(cfg, dict):
-        from pydantic import ValidationError
-
-        try:
-            cfg = DedupTableConfig(**cfg)
-        except ValidationError as exc:
-            first = exc.errors()[0]
-            raise CurateError(f"dedup: bad parameter '{'.'.join(map(str, first['loc']))}': {first['msg']}") from None
+    cfg = _config(cfg)
     if cfg.text_field not in table.column_names:
         raise CurateError(f"dedup: no column '{cfg.text_field}' in the input (columns: {', '.join(table.column_names)})")
-    col = table.column(cfg.text_field)
-    if not (pa.types.is_string(col.type) or pa.types.is_large_string(col.type) or pa.types.is_null(col.type)):
-        raise CurateError(f"dedup: column '{cfg.text_field}' holds {col.type}, not text")
-    col = col.cast(pa.string())
+    col = _text_column(table.column(cfg.text_field), cfg.text_field)
     n = table.num_rows
-    # Batches keep the shingle buffers small (cache, memory); two threads overlap them because
-    # Arrow kernels and large numpy ufuncs release the GIL. Results are collected in order.
-    starts = range(0, n, batch_size)
-    sigs, hashes = [], []
-    workers = workers or min(2, os.cpu_count() or 1)
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        for start, (s, h) in zip(starts, pool.map(lambda st: signatures_for(col.slice(st, batch_size), cfg), starts)):
-            sigs.append(s)
-            hashes.append(h)
-            if progress:
-                progress(min(batch_size, n - start))
-    sig = np.concatenate(sigs) if sigs else np.zeros((0, cfg.num_perm), np.uint32)
-    hashes = np.concatenate(hashes) if hashes else np.zeros(0, np.uint64)
+    sig = np.empty((n, cfg.num_perm), np.uint32)
+    hashes = np.empty(n, np.uint64)
+    sign_into(col, sig, hashes, 0, cfg, batch_size, workers, progress)
     c = cluster_signatures(sig, hashes, lengths(col), cfg)
     out = table
-    for name, arr in clusters_to_arrow(c, [f"row:{i + 1}" for i in range(n)]).items():
+    for name, arr in clusters_to_arrow(c, row_ids(n)).items():
         if name in out.column_names:
             out = out.set_column(out.column_names.index(name), name, arr)
         else:
             out = out.append_column(name, arr)
     return out
+
+
+def dedup_parquet(src, dst, cfg=None, progress=None, read_batch: int = 16_384) -> pa.Table:
+    """File mode for Parquet -> Parquet in bounded memory: two streaming passes over ``src``.
+
+    Pass 1 reads only the text column, batch by batch, and keeps just the signatures
+    (num_perm x 4 bytes per row), exact hashes and lengths.  After clustering, pass 2 streams
+    every column of ``src`` again and writes it with the dup_* columns to a temp file that is
+    renamed over ``dst`` (atomic, like :func:`curate.filemode.write_table`).  Returns the four
+    dup_* columns as a table (for summaries).
+    """
+    import pyarrow.parquet as pq
+    from pathlib import Path
+
+    cfg = _config(cfg)
+    # A buffered stream decodes page by page instead of loading whole column chunks: a file
+    # written as one huge row group would otherwise bring all its text into memory at once.
+    pf = pq.ParquetFile(src, buffer_size=1 << 20, pre_buffer=False)
+    names = pf.schema_arrow.names
+    if cfg.text_field not in names:
+        raise CurateError(f"dedup: no column '{cfg.text_field}' in the input (columns: {', '.join(names)})")
+    n = pf.metadata.num_rows
+    sig = np.empty((n, cfg.num_perm), np.uint32)
+    hashes = np.empty(n, np.uint64)
+    length = np.empty(n, np.int64)
+    pos = 0
+    for batch in pf.iter_batches(batch_size=read_batch, columns=[cfg.text_field]):
+        col = _text_column(batch.column(0), cfg.text_field)
+        sign_into(col, sig, hashes, pos, cfg, progress=progress)
+        length[pos:pos + len(col)] = lengths(col)
+        pos += len(col)
+    c = cluster_signatures(sig, hashes, length, cfg)
+    del sig
+    dup = pa.table(clusters_to_arrow(c, row_ids(n)))
+    schema = pf.schema_arrow
+    for name in OUTPUTS:
+        if name in schema.names:
+            schema = schema.remove(schema.get_field_index(name))
+    schema = pa.schema(list(schema) + list(dup.schema))
+    dst = Path(dst)
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    tmp = dst.with_name(f".{dst.name}.tmp")
+    pos = 0
+    try:
+        with pq.ParquetWriter(tmp, schema) as writer:
+            for batch in pf.iter_batches(batch_size=read_batch):
+                part = pa.Table.from_batches([batch])
+                part = part.drop_columns([c for c in OUTPUTS if c in part.column_names])
+                for name in OUTPUTS:
+                    part = part.append_column(name, dup.column(name).slice(pos, part.num_rows))
+                writer.write_table(part.cast(schema))
+                pos += part.num_rows
+        tmp.replace(dst)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return dup

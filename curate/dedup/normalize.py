@@ -108,4 +108,8 @@ def words(texts) -> list[list[str]]:
 
 def lengths(texts) -> np.ndarray:
     """Length in characters of the raw text (0 for missing), for the 'longest' keeper policy."""
-    return pc.fill_null(pc.utf8_length(_as_string_array(texts)), 0).to_numpy(zero_copy_only=False).astype(np.int64)
+    if isinstance(texts, list):
+        texts = pa.array(texts, pa.string())
+    # utf8_length works chunk by chunk: no copy of the (possibly huge) text column.
+    out = pc.fill_null(pc.utf8_length(texts), 0)
+    return out.to_numpy() if isinstance(out, pa.ChunkedArray) else out.to_numpy(zero_copy_only=False)

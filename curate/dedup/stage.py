@@ -62,8 +62,8 @@ def dedup_relation(con: duckdb.DuckDBPyConnection, relation: str, cfg: DedupConf
     c = cluster_signatures(sig, rel.column("dup_text_hash").combine_chunks(), rel.column("_len").to_numpy(), cfg,
                            earliest=rel.column("_earliest").to_numpy(),
                            quality=[rel.column(f"_q{i}").to_numpy() for i in range(len(quality))], con=con)
-    doc_ids = rel.column("doc_id").to_pylist()
-    return pa.table({"doc_id": pa.array(doc_ids, pa.string()), **clusters_to_arrow(c, doc_ids)})
+    doc_ids = rel.column("doc_id").combine_chunks().cast(pa.string())
+    return pa.table({"doc_id": doc_ids, **clusters_to_arrow(c, doc_ids)})
 
 
 MINHASH = register_stage(Stage(

@@ -114,6 +114,7 @@ def run_demo(out: Path, n: int = 3000, train: bool = True, log: Callable[[str], 
 
 
 def _train_and_eval(ws, ref: str, out: Path, log) -> dict:
+    from eval.config import EvalConfig
     from eval.runner import eval_run
     from train.config import TrainConfig
     from train.runs import train_on_snapshot
@@ -123,12 +124,11 @@ def _train_and_eval(ws, ref: str, out: Path, log) -> dict:
     base = build_tiny_llama(out / "models" / "tiny-llama", texts, vocab_size=1024, hidden=64, layers=2)
     cfg = TrainConfig.model_validate({
         "mode": "qlora", "device": "cpu",
-        "training": {"max_steps": 30, "per_device_batch_size": 8, "eval_steps": 10, "learning_rate": 3e-3},
+        "training": {"max_steps": 30, "batch_size": 8, "grad_accum": 1, "eval_steps": 10, "learning_rate": 3e-3},
         "data": {"max_seq_len": 192},
     })
     run = train_on_snapshot(ws, ref, str(base), out / "runs" / "demo-qlora", cfg, progress=False)
     log(f"    run {run['run_id']}: train loss {run.get('metrics', {}).get('train_loss')}")
-    report = eval_run(ws, run["run_id"], split="test", out_dir=out / "reports" / "eval", max_samples=40)
+    report = eval_run(ws, run["run_id"], split="test", output=out / "reports" / "eval", cfg=EvalConfig(max_samples=40))
     return {"run_id": run["run_id"], "adapter": run.get("adapter_path"), "metrics": run.get("metrics"),
-            "eval_report": str(out / "reports" / "eval" / "report.html"),
-            "eval_overall": report.get("overall") if isinstance(report, dict) else None}
+            "eval_report": report["paths"]["html"], "eval_overall": report["metrics"]["overall"]}

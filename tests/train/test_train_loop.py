@@ -97,3 +97,24 @@ def test_cuda_requested_without_gpu_is_a_clear_error(tiny_base, tmp_path):
     cfg = fast_config("qlora").model_copy(update={"device": "cuda"})
     with pytest.raises(CurateError, match="no CUDA GPU"):
         train_model(tiny_base, ROWS[:8], None, tmp_path, cfg, progress=False)
+
+
+def test_qlora_without_usable_bitsandbytes_is_a_clear_error(tiny_base, monkeypatch):
+    import sys
+
+    from train.model import load_base_model
+
+    monkeypatch.setitem(sys.modules, "bitsandbytes", None)  # import now raises ImportError
+    with pytest.raises(CurateError, match="bitsandbytes.*--mode lora|use --mode lora"):
+        load_base_model(tiny_base, "qlora", fast_config("qlora"), "cpu")
+
+
+def test_lora_targets_default_per_architecture_and_bad_targets_fail_clearly(tiny_base):
+    from train.model import load_base_model, lora_targets, prepare_for_training
+
+    cfg = fast_config("lora")
+    model = load_base_model(tiny_base, "lora", cfg, "cpu")
+    assert lora_targets(model, cfg) == ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"]
+    bad = cfg.model_copy(update={"lora": cfg.lora.model_copy(update={"target_modules": ["c_attn"]})})
+    with pytest.raises(CurateError, match="target modules"):
+        prepare_for_training(model, bad)
