@@ -17,7 +17,13 @@ from curate.cli.output import console, emit, json_option, progress_bar
 @json_option
 def demo_cmd(output, n, no_train, as_json):
     """Run the end-to-end demo on bundled synthetic data (offline, no servers)."""
+    import warnings
+
     from curate.demo.run import run_demo
+
+    # Library deprecation chatter (transformers, peft) is noise in a demo's output.
+    warnings.filterwarnings("ignore", category=FutureWarning)
+    warnings.filterwarnings("ignore", category=UserWarning)
 
     log = (lambda s: None) if as_json else (lambda s: console.print(s))
     summary = run_demo(Path(output), n=n, train=not no_train, log=log,
@@ -53,6 +59,10 @@ def _render(s: dict) -> None:
         t = s["train"]
         console.print(f"QLoRA run     {t['adapter']}   (run id {t['run_id']})")
         console.print(f"eval report   {t['eval_report']}")
+        o = t.get("eval_overall") or {}
+        if o.get("base") and o.get("adapter"):
+            console.print(f"eval ({o.get('n')} held-out pairs): loss base {o['base']['loss']:.2f} → adapter "
+                          f"{o['adapter']['loss']:.2f}, chrF {o['base']['chrf']:.3f} → {o['adapter']['chrf']:.3f}")
     console.print(f"summary       {s['output']}/demo.json")
 
 
