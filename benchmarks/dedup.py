@@ -250,11 +250,15 @@ def accuracy(args) -> dict:
             real = [r["text"] for r in csv.DictReader(fh, delimiter="\t") if r.get("text")]
     texts, groups, kinds = build_corpus(args.originals, args.seed, real)
     res = {"docs": len(texts), "kinds": dict(kinds), "threshold": args.threshold, "num_perm": args.num_perm,
-           "ngram": args.ngram, "avg_words": round(float(np.mean([len(t.split()) for t in texts])), 1)}
-    pred, dt, extra = run_curate(texts, args.threshold, args.num_perm, args.ngram)
+           "ngram": args.ngram, "repeat": args.repeat, "avg_words": round(float(np.mean([len(t.split()) for t in texts])), 1)}
+    # Each tool runs --repeat times on the same corpus; the fastest run counts (same rule for both).
+    runs = [run_curate(texts, args.threshold, args.num_perm, args.ngram) for _ in range(args.repeat)]
+    pred, dt, extra = runs[0][0], min(r[1] for r in runs), runs[0][2]
+    assert all(r[0] == pred for r in runs), "curate output differs between runs"
     res["curate"] = pairwise_prf(pred, groups) | {"seconds": round(dt, 3), "docs_per_s": round(len(texts) / dt)} | extra
     if not args.no_baseline:
-        bpred, bdt = run_datasketch(texts, args.threshold, args.num_perm, args.ngram)
+        bruns = [run_datasketch(texts, args.threshold, args.num_perm, args.ngram) for _ in range(args.repeat)]
+        bpred, bdt = bruns[0][0], min(r[1] for r in bruns)
         res["datasketch"] = pairwise_prf(bpred, groups) | {"seconds": round(bdt, 3), "docs_per_s": round(len(texts) / bdt)}
         res["speedup"] = round(bdt / dt, 1)
     return res
@@ -334,6 +338,7 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--sentences", help="TSV with a 'text' column of real sentences to mix in")
     ap.add_argument("--no-baseline", action="store_true")
+    ap.add_argument("--repeat", type=int, default=2, help="runs per tool; the fastest counts")
     ap.add_argument("--scale", type=int, help="end-to-end file-mode run on N generated docs (~100 words)")
     ap.add_argument("--corpus", help="with --scale: Parquet corpus path, generated there if missing and kept")
     args = ap.parse_args()

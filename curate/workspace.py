@@ -104,6 +104,8 @@ def connect_lake(root: Path, read_only: bool = False) -> duckdb.DuckDBPyConnecti
                                  "autoinstall_known_extensions": False, "autoload_known_extensions": False})
     con.execute("LOAD json")
     con.execute("LOAD ducklake")
+    # DuckDB draws its progress bar on stdout for long queries, which would corrupt --json output.
+    con.execute("SET enable_progress_bar = false")
     catalog = root / "lake" / "catalog.ducklake"
     data = root / "lake" / "data"
     opts = f"DATA_PATH '{data}/'"
