@@ -10,11 +10,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Callable, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from curate.errors import CurateError
 from curate.stage import get_stage
+from curate.yamlfile import read_yaml
 
 
 class _Strict(BaseModel):
@@ -67,14 +67,7 @@ def _loc(loc: tuple) -> str:
 
 def load_recipe(path: str | Path) -> tuple[Recipe, Path]:
     path = Path(path)
-    if not path.exists():
-        raise CurateError(f"{path}: no such recipe file")
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" line {mark.line + 1}" if mark else ""
-        raise CurateError(f"{path}:{where} not valid YAML ({getattr(exc, 'problem', exc)})") from None
+    data = read_yaml(path, "recipe file")
     if not isinstance(data, dict):
         raise CurateError(f"{path}: a recipe is a YAML mapping with name, sources, stages, snapshot")
     try:

@@ -103,16 +103,9 @@ def load_policy(path: str | Path | None) -> AuditPolicy:
     """Read a YAML (or JSON) policy; ``None`` gives the default policy (only the PII gate is set)."""
     if path is None:
         return AuditPolicy()
-    import yaml
+    from curate.yamlfile import read_yaml
 
-    p = Path(path)
-    if not p.exists():
-        raise CurateError(f"{p}: no such policy file")
-    try:
-        data = yaml.safe_load(p.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as exc:
-        raise CurateError(f"{p}: not valid YAML ({str(exc).splitlines()[0]})") from None
-    return policy_from_dict(data, where=str(p))
+    return policy_from_dict(read_yaml(path, "policy file") or {}, where=str(path))
 
 
 def policy_from_dict(data: dict[str, Any], where: str = "policy") -> AuditPolicy:

@@ -97,6 +97,30 @@ def _escaped(b: bytes) -> str:
     return b.decode("utf-8", errors="backslashreplace")
 
 
+class _ChunkBuilder:
+    """Collects (row, raw, error) records from a Python-level reader into bounded chunks."""
+
+    def __init__(self, size: int = CHUNK_RECORDS):
+        self.size = size
+        self.rows: list[int] = []
+        self.raws: list[str] = []
+        self.errs: list[str | None] = []
+
+    def add(self, row: int, raw: str, err: str | None) -> pa.Table | None:
+        self.rows.append(row)
+        self.raws.append(raw)
+        self.errs.append(err)
+        return self.flush() if len(self.rows) >= self.size else None
+
+    def flush(self) -> pa.Table | None:
+        if not self.rows:
+            return None
+        chunk = pa.Table.from_arrays([pa.array(self.rows, pa.int64()), pa.array(self.raws, pa.string()),
+                                      pa.array(self.errs, pa.string())], schema=CHUNK_SCHEMA)
+        self.rows, self.raws, self.errs = [], [], []
+        return chunk
+
+
 def _lines_to_chunk(lines: list[bytes], first_row: int) -> pa.Table:
     """Turn raw lines into a chunk; lines that are not valid UTF-8 get an error instead."""
     rows = pa.array(range(first_row, first_row + len(lines)), pa.int64())
@@ -153,7 +177,7 @@ def _nonblank_chunk(lines: list[bytes], first_row: int) -> Iterator[pa.Table]:
 
 
 def _read_jsonl_text(path: Path, encoding: str) -> Iterator[pa.Table]:
-    rows, raws, errs = [], [], []
+    chunks = _ChunkBuilder()
     with open(path, encoding=encoding, errors="surrogateescape", newline="") as fh:
         for n, line in enumerate(fh, 1):
             line = line.rstrip("\r\n")
@@ -161,19 +185,15 @@ def _read_jsonl_text(path: Path, encoding: str) -> Iterator[pa.Table]:
                 continue
             try:
                 line.encode("utf-8")
-                raws.append(line)
-                errs.append(None)
+                full = chunks.add(n, line, None)
             except UnicodeEncodeError:
-                raws.append(line.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace"))
-                errs.append(f"undecodable bytes: not valid {encoding}")
-            rows.append(n)
-            if len(rows) >= CHUNK_RECORDS:
-                yield pa.Table.from_arrays([pa.array(rows, pa.int64()), pa.array(raws), pa.array(errs, pa.string())],
-                                           schema=CHUNK_SCHEMA)
-                rows, raws, errs = [], [], []
-    if rows:
-        yield pa.Table.from_arrays([pa.array(rows, pa.int64()), pa.array(raws), pa.array(errs, pa.string())],
-                                   schema=CHUNK_SCHEMA)
+                full = chunks.add(n, line.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace"),
+                                  f"undecodable bytes: not valid {encoding}")
+            if full is not None:
+                yield full
+    last = chunks.flush()
+    if last is not None:
+        yield last
 
 
 def read_json_array(path: Path) -> Iterator[pa.Table]:
@@ -270,7 +290,7 @@ def read_text_folder(path: Path, max_bytes: int) -> Iterator[pa.Table]:
     files = sorted(p for p in (path.rglob("*.txt") if path.is_dir() else [path]) if p.is_file())
     if not files:
         raise CurateError(f"{path}: no .txt files found")
-    rows, raws, errs = [], [], []
+    chunks = _ChunkBuilder(size=5000)
     for n, f in enumerate(files, 1):
         data = f.read_bytes()
         rel = str(f.relative_to(path)) if path.is_dir() else f.name
@@ -283,16 +303,12 @@ def read_text_folder(path: Path, max_bytes: int) -> Iterator[pa.Table]:
                 text = data.decode(enc)
             except (UnicodeDecodeError, LookupError):
                 text, err = _escaped(data), f"undecodable bytes: not valid {enc}"
-        rows.append(n)
-        raws.append(json.dumps({"text": text, "file": rel}, ensure_ascii=False))
-        errs.append(err)
-        if len(rows) >= 5000:
-            yield pa.Table.from_arrays([pa.array(rows, pa.int64()), pa.array(raws), pa.array(errs, pa.string())],
-                                       schema=CHUNK_SCHEMA)
-            rows, raws, errs = [], [], []
-    if rows:
-        yield pa.Table.from_arrays([pa.array(rows, pa.int64()), pa.array(raws), pa.array(errs, pa.string())],
-                                   schema=CHUNK_SCHEMA)
+        full = chunks.add(n, json.dumps({"text": text, "file": rel}, ensure_ascii=False), err)
+        if full is not None:
+            yield full
+    last = chunks.flush()
+    if last is not None:
+        yield last
 
 
 def read_hf(path: Path) -> Iterator[pa.Table]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from curate.errors import CurateError
@@ -74,13 +73,9 @@ def load_policy(path: str | Path | None = None, data: dict | None = None) -> Pii
     if path is None and data is None:
         return PiiPolicy()
     if path is not None:
-        p = Path(path)
-        if not p.exists():
-            raise CurateError(f"{p}: no such policy file")
-        try:
-            data = yaml.safe_load(p.read_text(encoding="utf-8")) or {}
-        except yaml.YAMLError as exc:
-            raise CurateError(f"{p}: not valid YAML ({str(exc).splitlines()[0]})") from None
+        from curate.yamlfile import read_yaml
+
+        data = read_yaml(path, "policy file") or {}
     try:
         return PiiPolicy.model_validate(data)
     except ValidationError as exc:
