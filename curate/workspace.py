@@ -28,6 +28,7 @@ import duckdb
 import pyarrow as pa
 
 from curate import __version__
+from curate.dbutil import quiet
 from curate.errors import CurateError, WorkspaceLockedError
 
 FORMAT_VERSION = 1
@@ -104,8 +105,8 @@ def connect_lake(root: Path, read_only: bool = False) -> duckdb.DuckDBPyConnecti
                                  "autoinstall_known_extensions": False, "autoload_known_extensions": False})
     con.execute("LOAD json")
     con.execute("LOAD ducklake")
-    # DuckDB draws its progress bar on stdout for long queries, which would corrupt --json output.
-    con.execute("SET enable_progress_bar = false")
+    quiet(con)
+
     catalog = root / "lake" / "catalog.ducklake"
     data = root / "lake" / "data"
     opts = f"DATA_PATH '{data}/'"

@@ -23,6 +23,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import duckdb
+
+from curate.dbutil import quiet
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -88,9 +90,7 @@ def cluster_signatures(sig: np.ndarray, text_hash, length: np.ndarray, cfg: Dedu
         bands, rows = lsh_params(cfg.threshold, num_perm, cfg.false_positive_weight, cfg.false_negative_weight)
     own = con is None
     if own:
-        con = duckdb.connect()
-        # DuckDB draws a progress bar on stdout for long queries: it would corrupt --json output.
-        con.execute("SET enable_progress_bar = false")
+        con = quiet(duckdb.connect())
     try:
         ci, cj = candidate_pairs(con, sig, reps, bands, rows, cfg.bucket_window)
     finally:
