@@ -23,11 +23,11 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import duckdb
-
-from curate.dbutil import quiet
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
+
+from curate.dbutil import quiet
 
 from curate.dedup.cluster import choose_keepers, components
 from curate.dedup.config import DedupConfig, DedupTableConfig
