@@ -109,13 +109,29 @@ def cluster_signatures(sig: np.ndarray, text_hash, length: np.ndarray, cfg: Dedu
     else:
         keys = [*(quality or []), -np.asarray(length, np.int64), earliest, pos]
     keeper = choose_keepers(labels, keys)
-    size = np.bincount(labels, minlength=n)[labels]
+    exact, similarity = _similarity_to_keeper(sig, gid, keeper)
+    # Connected components chain: A~B and B~C put A and C together even when A and C share little
+    # (template-built tickets do this). A member whose own similarity to the keeper is below the
+    # threshold leaves the cluster, with its exact copies, which then form their own cluster.
+    far = (keeper != pos) & ~exact & (similarity < cfg.threshold)
+    if far.any():
+        labels = labels.copy()
+        labels[far] = n + gid[far]
+        labels = np.unique(labels, return_inverse=True)[1].astype(np.int64)  # back into 0..n-1
+        keeper = choose_keepers(labels, keys)
+        exact, similarity = _similarity_to_keeper(sig, gid, keeper)
+    size = np.bincount(labels, minlength=labels.max() + 1 if n else 0)[labels]
+    return Clusters(keeper, size, exact, similarity, len(ci), len(vi), bands, rows)
+
+
+def _similarity_to_keeper(sig: np.ndarray, gid: np.ndarray, keeper: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Whether each document is an exact copy of its keeper, and its estimated Jaccard with it."""
     exact = gid == gid[keeper]
-    similarity = np.ones(n)
+    similarity = np.ones(len(keeper))
     near = np.flatnonzero(~exact)
     if len(near):
         similarity[near] = (sig[near] == sig[keeper[near]]).mean(axis=1)
-    return Clusters(keeper, size, exact, similarity, len(ci), len(vi), bands, rows)
+    return exact, similarity
 
 
 def clusters_to_arrow(c: Clusters, doc_ids) -> dict[str, pa.Array]:
