@@ -37,6 +37,10 @@ class DedupConfig(StageConfig):
                              "ingest order), the longest text, or the best quality (quality_ok, fewest flags, then longest).")
     false_positive_weight: float = Field(0.5, ge=0.0, le=1.0, description="LSH tuning weight (datasketch's optimiser).")
     false_negative_weight: float = Field(0.5, ge=0.0, le=1.0, description="LSH tuning weight (datasketch's optimiser).")
+    chain_cut: float = Field(0.75, ge=0.0, le=1.0,
+                             description="A member whose estimated similarity to its cluster's keeper is below "
+                                         "chain_cut x threshold (it joined only through other members) leaves the "
+                                         "cluster. 0 disables; 1 keeps every member within the threshold of the keeper.")
     bands: int | None = Field(None, ge=1, description="Override the LSH band count (default: optimised for threshold).")
     rows: int | None = Field(None, ge=1, description="Override the rows per band (default: optimised for threshold).")
     bucket_window: int = Field(32, ge=1, le=1024, description="In an LSH bucket, each document is compared with the "
