@@ -56,6 +56,17 @@ class Document(BaseModel):
     ingested_at: str
 
 
+def model_schema_json(model: type[BaseModel], title: str | None = None, sort_keys: bool = False,
+                      extra: dict | None = None) -> str:
+    """A model's JSON Schema as the text stored in ``schemas/`` (one format for every schema file)."""
+    schema = model.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    if title:
+        schema["title"] = title
+    schema.update(extra or {})
+    return json.dumps(schema, indent=2, ensure_ascii=False, sort_keys=sort_keys) + "\n"
+
+
 def _models() -> dict[str, type[BaseModel]]:
     from curate.pii.policy import PiiPolicy
     from curate.recipe import Recipe
@@ -70,17 +81,13 @@ def generated() -> dict[Path, str]:
 
     out: dict[Path, str] = {}
     for name, model in _models().items():
-        schema = model.model_json_schema()
-        schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-        out[SCHEMA_DIR / f"{name}.schema.json"] = json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
+        out[SCHEMA_DIR / f"{name}.schema.json"] = model_schema_json(model)
     for name, stage in all_stages().items():
         if not stage.fn.__module__.startswith("curate."):
             continue  # stages registered by tests or user code are not part of the shipped schemas
-        schema = stage.config_model.model_json_schema()
-        schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-        schema["description"] = stage.description or schema.get("description", "")
-        schema["x-curate-stage"] = {"kind": stage.kind, "outputs": {k: str(v) for k, v in stage.outputs.items()}}
-        out[SCHEMA_DIR / "stages" / f"{name}.schema.json"] = json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
+        out[SCHEMA_DIR / "stages" / f"{name}.schema.json"] = model_schema_json(stage.config_model, extra={
+            "description": stage.description or stage.config_model.model_json_schema().get("description", ""),
+            "x-curate-stage": {"kind": stage.kind, "outputs": {k: str(v) for k, v in stage.outputs.items()}}})
     return out
 
 

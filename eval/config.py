@@ -29,10 +29,9 @@ SCHEMA_PATH = Path(__file__).resolve().parent.parent / "schemas" / "eval_config.
 
 
 def schema_json() -> str:
-    schema = EvalConfig.model_json_schema()
-    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    schema["title"] = "curate eval config"
-    return json.dumps(schema, indent=2, sort_keys=True) + "\n"
+    from curate.schemas import model_schema_json
+
+    return model_schema_json(EvalConfig, title="curate eval config", sort_keys=True)
 
 
 if __name__ == "__main__":  # python -m eval.config  -> regenerate the schema file

@@ -127,10 +127,9 @@ SCHEMA_PATH = Path(__file__).resolve().parent.parent / "schemas" / "train_config
 
 
 def schema_json() -> str:
-    schema = TrainConfig.model_json_schema()
-    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    schema["title"] = "curate train config"
-    return json.dumps(schema, indent=2, sort_keys=True) + "\n"
+    from curate.schemas import model_schema_json
+
+    return model_schema_json(TrainConfig, title="curate train config", sort_keys=True)
 
 
 if __name__ == "__main__":  # python -m train.config  -> regenerate the schema file

@@ -68,13 +68,10 @@ def ingest(sources, fmt, text_field, id_field, source_name, max_record_bytes, wo
     """
     from curate.ingest.ingest import IngestOptions, ingest_sources
 
-    ws = _open(workspace)
-    try:
+    with _open(workspace) as ws:
         opts = IngestOptions(fmt=fmt, text_field=text_field, id_field=id_field, source_name=source_name,
                              max_record_bytes=max_record_bytes)
         results = [r.as_dict() for r in ingest_sources(ws, sources, opts, progress_factory=_bar(not as_json))]
-    finally:
-        ws.close()
 
     def render(rs):
         _table("ingest", ["source", "format", "read", "ingested", "duplicates", "quarantined"],
@@ -96,12 +93,9 @@ def run_cmd(recipe, workspace, as_json):
     from curate.recipe import load_recipe, run_recipe
 
     load_recipe(recipe)  # validate before opening (and locking) the workspace
-    ws = _open(workspace)
-    try:
+    with _open(workspace) as ws:
         summary = run_recipe(ws, recipe, progress_factory=_bar(not as_json),
                              log=(lambda s: None) if as_json else (lambda s: console.print(s)))
-    finally:
-        ws.close()
     emit(summary, as_json, lambda d: console.print(
         f"[green]done[/]: snapshot {d['snapshot']['name']}@{d['snapshot']['version']}" if d["snapshot"] else "[green]done[/]"))
 
@@ -138,11 +132,8 @@ def stage_cmd(name, params, workers, workspace, as_json):
     """Run one stage over the workspace (incremental and resumable)."""
     from curate.runner import run_stage
 
-    ws = _open(workspace)
-    try:
+    with _open(workspace) as ws:
         res = run_stage(ws, name, _parse_params(params), workers=workers, progress_factory=_bar(not as_json))
-    finally:
-        ws.close()
     emit(res.as_dict(), as_json, lambda d: console.print(
         f"stage [bold]{d['stage']}[/]: {d['computed']} computed, {d['cached']} cached of {d['total']}"))
 
@@ -162,11 +153,8 @@ def snapshot():
 @json_option
 def snapshot_create(name, where, text, no_labels, workspace, as_json):
     """Materialise a new immutable, numbered version of snapshot NAME."""
-    ws = _open(workspace)
-    try:
+    with _open(workspace) as ws:
         m = ws.create_snapshot(name, where=where, text=text, apply_labels=not no_labels)
-    finally:
-        ws.close()
     emit(m.model_dump(mode="json"), as_json, lambda d: console.print(
         f"[green]snapshot {m.ref}[/]: {m.row_count} rows, text={m.text_variant}, held back {m.held_back}, "
         f"PII policy {'passed' if m.pii_policy_passed else '[red]not passed[/]'}, hash {m.content_hash[:12]}"))
@@ -177,11 +165,8 @@ def snapshot_create(name, where, text, no_labels, workspace, as_json):
 @json_option
 def snapshot_list(workspace, as_json):
     """List snapshots and versions."""
-    ws = _open(workspace, read_only=True)
-    try:
+    with _open(workspace, read_only=True) as ws:
         ms = [m.model_dump(mode="json") for m in ws.snapshots()]
-    finally:
-        ws.close()
     emit(ms, as_json, lambda d: _table("snapshots", ["ref", "rows", "text", "PII ok", "created", "hash"],
                                        [[f"{m['name']}@{m['version']}", m["row_count"], m["text_variant"],
                                          m["pii_policy_passed"], m["created_at"][:19], m["content_hash"][:12]]
@@ -195,12 +180,9 @@ def snapshot_list(workspace, as_json):
 @json_option
 def snapshot_show(ref, rows, workspace, as_json):
     """Show a snapshot's manifest (NAME or NAME@VERSION) and a few rows."""
-    ws = _open(workspace, read_only=True)
-    try:
+    with _open(workspace, read_only=True) as ws:
         snap = ws.snapshot(ref)
         sample = snap.relation().order("doc_id").limit(rows).fetch_arrow_table().to_pylist()
-    finally:
-        ws.close()
     data = {"manifest": snap.manifest.model_dump(mode="json"), "sample": sample}
 
     def render(d):
@@ -218,11 +200,8 @@ def snapshot_show(ref, rows, workspace, as_json):
 @json_option
 def snapshot_diff(a, b, workspace, as_json):
     """Added / removed / changed doc_ids between two snapshots."""
-    ws = _open(workspace, read_only=True)
-    try:
+    with _open(workspace, read_only=True) as ws:
         d = ws.diff(a, b)
-    finally:
-        ws.close()
     emit(d, as_json, lambda d: console.print(
         f"{d['a']} → {d['b']}: +{d['added']} added, -{d['removed']} removed, ~{d['changed']} changed, "
         f"{d['unchanged']} unchanged" + (" (identical content)" if d["same_content"] else "")))
@@ -243,12 +222,9 @@ def snapshot_diff(a, b, workspace, as_json):
 @json_option
 def snapshot_export(ref, fmt, splits, output, allow_raw, contamination, group_by, overwrite, workspace, as_json):
     """Export a snapshot with deterministic splits (HF: datasets.load_from_disk loads it)."""
-    ws = _open(workspace)
-    try:
+    with _open(workspace) as ws:
         res = ws.export(ref, fmt, output, splits=splits, allow_raw=allow_raw, contamination=contamination,
                         group_by=group_by, overwrite=overwrite)
-    finally:
-        ws.close()
     emit(res, as_json, lambda d: console.print(
         f"[green]exported[/] {d['snapshot']} → {d['path']} " + ", ".join(f"{k}={v}" for k, v in d["counts"].items())))
 
@@ -260,16 +236,13 @@ def snapshot_export(ref, fmt, splits, output, allow_raw, contamination, group_by
 @json_option
 def quarantine_cmd(limit, source, workspace, as_json):
     """Show quarantined rows with their reasons."""
-    ws = _open(workspace, read_only=True)
-    try:
+    with _open(workspace, read_only=True) as ws:
         where = "WHERE source = ?" if source else ""
         params = [source] if source else []
         counts = ws.con.execute(f"SELECT reason, count(*) FROM lake.quarantine {where} GROUP BY 1 ORDER BY 2 DESC",
                                 params).fetchall()
         rows = ws.con.execute(f"SELECT source, source_row, reason, left(raw, 120) FROM lake.quarantine {where} "
                               f"ORDER BY source, source_row LIMIT ?", params + [limit]).fetchall()
-    finally:
-        ws.close()
     data = {"by_reason": dict(counts), "rows": [dict(zip(["source", "row", "reason", "raw"], r)) for r in rows]}
     emit(data, as_json, lambda d: _table("quarantine", ["source", "row", "reason", "raw"],
                                          [[r["source"], r["row"], r["reason"], r["raw"]] for r in d["rows"]]))
@@ -280,11 +253,8 @@ def quarantine_cmd(limit, source, workspace, as_json):
 @json_option
 def status_cmd(workspace, as_json):
     """Summarise the workspace: documents, quarantine, signals, snapshots."""
-    ws = _open(workspace, read_only=True)
-    try:
+    with _open(workspace, read_only=True) as ws:
         s = ws.summary()
-    finally:
-        ws.close()
     emit(s, as_json, lambda d: console.print_json(json.dumps(d, default=str)))
 
 
