@@ -25,17 +25,14 @@ def _fmt(v) -> str:
 
 def chart_png(report: dict) -> str:
     """Base vs adapter per language (first available text metric), as a base64 PNG."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    from curate.plotting import new_figure
 
     overall = report["metrics"]["overall"]["adapter"]
     metric = next((m for m in CHART_METRICS if overall.get(m) is not None), "loss")
     groups = ["overall"] + report["languages"]
     base = [report["metrics"][g]["base"].get(metric) or 0.0 for g in groups]
     tuned = [report["metrics"][g]["adapter"].get(metric) or 0.0 for g in groups]
-    fig, ax = plt.subplots(figsize=(max(4, 1.2 * len(groups) + 2), 3.2))
+    fig, ax = new_figure((max(4, 1.2 * len(groups) + 2), 3.2))
     xs = range(len(groups))
     ax.bar([x - 0.2 for x in xs], base, width=0.4, label="base")
     ax.bar([x + 0.2 for x in xs], tuned, width=0.4, label="adapter")
@@ -46,7 +43,6 @@ def chart_png(report: dict) -> str:
     fig.tight_layout()
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=90)
-    plt.close(fig)
     return base64.b64encode(buf.getvalue()).decode()
 
 

@@ -74,12 +74,9 @@ def plot_loss(log_history: list[dict], out: Path) -> Path | None:
     val = [(e["step"], e["eval_loss"]) for e in log_history if "eval_loss" in e and "step" in e]
     if not train and not val:
         return None
-    import matplotlib
+    from curate.plotting import new_figure
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(6, 3.5))
+    fig, ax = new_figure((6, 3.5))
     if train:
         ax.plot(*zip(*train), label="train loss")
     if val:
@@ -89,7 +86,6 @@ def plot_loss(log_history: list[dict], out: Path) -> Path | None:
     ax.legend()
     fig.tight_layout()
     fig.savefig(out, dpi=100)
-    plt.close(fig)
     return out
 
 

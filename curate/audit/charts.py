@@ -7,10 +7,9 @@ import io
 import warnings
 from typing import Any
 
-import matplotlib
+import matplotlib.ticker
 
-matplotlib.use("Agg")  # headless: the audit runs in CI and on servers
-import matplotlib.pyplot as plt  # noqa: E402
+from curate.plotting import new_figure
 
 PALETTE = ["#2f6db5", "#e07b39", "#3a9d5d", "#b83b5e", "#7a5cb8", "#8c8c8c", "#c9a227", "#2aa1a8"]
 
@@ -20,7 +19,6 @@ def _png(fig) -> str:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # missing glyphs for Indic labels only degrade the label
         fig.savefig(buf, format="png", dpi=90, bbox_inches="tight")
-    plt.close(fig)
     return base64.b64encode(buf.getvalue()).decode("ascii")
 
 
@@ -34,7 +32,7 @@ def _style(ax) -> None:
 def hbar(labels: list[str], values: list[float], title: str, xlabel: str = "", ref: list[float | None] | None = None,
          percent: bool = False, top: int = 20) -> str:
     labels, values = labels[:top][::-1], values[:top][::-1]
-    fig, ax = plt.subplots(figsize=(6.2, 0.32 * max(3, len(labels)) + 0.9))
+    fig, ax = new_figure((6.2, 0.32 * max(3, len(labels)) + 0.9))
     ax.barh(labels, values, color=PALETTE[0], label="observed")
     if ref:
         r = ref[:top][::-1]
@@ -51,7 +49,7 @@ def hbar(labels: list[str], values: list[float], title: str, xlabel: str = "", r
 
 
 def histogram(edges: list[int], counts: list[int], title: str, xlabel: str) -> str:
-    fig, ax = plt.subplots(figsize=(6.2, 2.8))
+    fig, ax = new_figure((6.2, 2.8))
     ax.bar(edges[:-1], counts, width=[b - a for a, b in zip(edges[:-1], edges[1:])], align="edge",
            color=PALETTE[0], edgecolor="white")
     if edges and edges[-1] > 20:
@@ -67,7 +65,7 @@ def heatmap(rows: list[str], cols: list[str], values: list[list[float | None]], 
     import numpy as np
 
     data = np.array([[np.nan if v is None else v for v in r] for r in values], dtype=float)
-    fig, ax = plt.subplots(figsize=(1.2 + 0.9 * len(cols), 0.8 + 0.32 * len(rows)))
+    fig, ax = new_figure((1.2 + 0.9 * len(cols), 0.8 + 0.32 * len(rows)))
     im = ax.imshow(data, cmap="RdBu_r", vmin=-1, vmax=1, aspect="auto")
     ax.set_xticks(range(len(cols)), cols, rotation=35, ha="right", fontsize=8)
     ax.set_yticks(range(len(rows)), rows, fontsize=8)
@@ -82,7 +80,7 @@ def heatmap(rows: list[str], cols: list[str], values: list[list[float | None]], 
 
 def grouped(labels: list[str], series: dict[str, list[float]], title: str, percent: bool = True, top: int = 20) -> str:
     labels = labels[:top]
-    fig, ax = plt.subplots(figsize=(6.2, 0.42 * max(3, len(labels)) + 0.9))
+    fig, ax = new_figure((6.2, 0.42 * max(3, len(labels)) + 0.9))
     h = 0.8 / max(1, len(series))
     for k, (name, vals) in enumerate(series.items()):
         ax.barh([i + k * h for i in range(len(labels))], vals[:top], height=h, label=name, color=PALETTE[k % len(PALETTE)])
