@@ -67,21 +67,30 @@ def model_schema_json(model: type[BaseModel], title: str | None = None, sort_key
     return json.dumps(schema, indent=2, ensure_ascii=False, sort_keys=sort_keys) + "\n"
 
 
-def _models() -> dict[str, type[BaseModel]]:
+def _models() -> dict[str, tuple[type[BaseModel], dict]]:
+    """Every schema file written from a model: name -> (model, options for model_schema_json)."""
+    from curate.audit.policy import AuditPolicy
     from curate.pii.policy import PiiPolicy
     from curate.recipe import Recipe
     from curate.snapshots import Manifest
+    from eval.config import EvalConfig
+    from train.config import TrainConfig
 
-    return {"recipe": Recipe, "input_record": InputRecord, "document": Document, "manifest": Manifest,
-            "pii_policy": PiiPolicy}
+    return {
+        "recipe": (Recipe, {}), "input_record": (InputRecord, {}), "document": (Document, {}),
+        "manifest": (Manifest, {}), "pii_policy": (PiiPolicy, {}),
+        "audit_policy": (AuditPolicy, {"extra": {"$id": "https://curate.dev/schemas/audit_policy.schema.json"}}),
+        "train_config": (TrainConfig, {"title": "curate train config", "sort_keys": True}),
+        "eval_config": (EvalConfig, {"title": "curate eval config", "sort_keys": True}),
+    }
 
 
 def generated() -> dict[Path, str]:
     from curate.stage import all_stages
 
     out: dict[Path, str] = {}
-    for name, model in _models().items():
-        out[SCHEMA_DIR / f"{name}.schema.json"] = model_schema_json(model)
+    for name, (model, options) in _models().items():
+        out[SCHEMA_DIR / f"{name}.schema.json"] = model_schema_json(model, **options)
     for name, stage in all_stages().items():
         if not stage.fn.__module__.startswith("curate."):
             continue  # stages registered by tests or user code are not part of the shipped schemas

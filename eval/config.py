@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -23,17 +21,3 @@ class EvalConfig(BaseModel):
     lang_column: str = "lang"
     reference_max_chunks: int = Field(64, ge=1, description="Forgetting check: at most this many chunks.")
     device: Literal["auto", "cpu", "cuda"] = "auto"
-
-
-SCHEMA_PATH = Path(__file__).resolve().parent.parent / "schemas" / "eval_config.schema.json"
-
-
-def schema_json() -> str:
-    from curate.schemas import model_schema_json
-
-    return model_schema_json(EvalConfig, title="curate eval config", sort_keys=True)
-
-
-if __name__ == "__main__":  # python -m eval.config  -> regenerate the schema file
-    SCHEMA_PATH.write_text(schema_json())
-    print(f"wrote {SCHEMA_PATH}")

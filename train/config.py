@@ -3,12 +3,11 @@
 Defaults follow the QLoRA recipe (NF4 + double quantisation, LoRA on every linear
 projection, lr 2e-4 with a short warm-up, grad-norm clip 0.3) and are deliberately
 conservative: a user who changes nothing gets a run that will not blow up a 7B model.
-The JSON Schema lives in ``schemas/train_config.schema.json`` (``python -m train.config``).
+The JSON Schema lives in ``schemas/train_config.schema.json`` (``python -m curate.schemas``).
 """
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Literal
 
@@ -121,17 +120,3 @@ def load_config(path: str | Path | None = None, overrides: dict | None = None) -
         return TrainConfig.model_validate(data)
     except ValidationError as exc:
         raise CurateError(f"bad training config: {_format_error(exc)}") from None
-
-
-SCHEMA_PATH = Path(__file__).resolve().parent.parent / "schemas" / "train_config.schema.json"
-
-
-def schema_json() -> str:
-    from curate.schemas import model_schema_json
-
-    return model_schema_json(TrainConfig, title="curate train config", sort_keys=True)
-
-
-if __name__ == "__main__":  # python -m train.config  -> regenerate the schema file
-    SCHEMA_PATH.write_text(schema_json())
-    print(f"wrote {SCHEMA_PATH}")

@@ -1,13 +1,12 @@
 """Audit policy: what the steward requires of a snapshot before it may be used for training.
 
 Loaded from YAML, validated by pydantic (unknown keys are errors); the JSON Schema of this model lives in
-``schemas/audit_policy.schema.json`` (regenerate with ``python -m curate.audit.policy``).
+``schemas/audit_policy.schema.json`` (regenerate with ``python -m curate.schemas``).
 Every gate is optional: a gate left unset (null) is not evaluated.
 """
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +14,6 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from curate.errors import CurateError
 
-SCHEMA_PATH = Path(__file__).resolve().parents[2] / "schemas" / "audit_policy.schema.json"
 
 
 class _Strict(BaseModel):
@@ -117,19 +115,3 @@ def policy_from_dict(data: dict[str, Any], where: str = "policy") -> AuditPolicy
         first = exc.errors()[0]
         loc = ".".join(str(p) for p in first["loc"]) or "(root)"
         raise CurateError(f"{where}: bad policy key '{loc}': {first['msg']}") from None
-
-
-def policy_json_schema() -> dict[str, Any]:
-    schema = AuditPolicy.model_json_schema()
-    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    schema["$id"] = "https://curate.dev/schemas/audit_policy.schema.json"
-    return schema
-
-
-def write_schema(path: Path = SCHEMA_PATH) -> None:
-    path.write_text(json.dumps(policy_json_schema(), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-
-
-if __name__ == "__main__":
-    write_schema()
-    print(SCHEMA_PATH)

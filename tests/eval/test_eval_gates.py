@@ -45,9 +45,3 @@ def test_gate_on_missing_metric_or_reference_is_an_error():
         check_gates(["min.bleu:0.1"], _report(0.1, 0.2))
     with pytest.raises(CurateError, match="--reference"):
         check_gates(["max_forgetting:0.1"], _report(0.1, 0.2))
-
-
-def test_eval_config_schema_file_is_in_sync():
-    from eval.config import SCHEMA_PATH, schema_json
-
-    assert SCHEMA_PATH.read_text() == schema_json(), "run: python -m eval.config"
