@@ -23,6 +23,7 @@ from typing import Callable
 
 import pyarrow as pa
 
+from curate.dbutil import transaction
 from curate.errors import CurateError
 from curate.stage import Stage, StageConfig, get_stage
 from curate.workspace import Workspace, ident, now
@@ -123,16 +124,11 @@ def _run_global(ws: Workspace, stage: Stage, cfg: StageConfig, chash: str, chang
     total = ws.count("documents")
     if out.num_rows != total:
         raise RuntimeError(f"global stage '{stage.name}' returned {out.num_rows} rows for {total} documents")
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(con):
         con.register("_stage_out", out)
         con.execute(f"CREATE OR REPLACE TABLE lake.{ident('signal_' + stage.name)} AS SELECT * FROM _stage_out")
         con.unregister("_stage_out")
         _record_state(ws, stage, cfg, chash)
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
     return StageRunResult(stage.name, stage.kind, total, 0, total, changed)
 
 
@@ -140,13 +136,12 @@ def _run_per_document(ws, stage, cfg, chash, changed, workers, batch_size, progr
     table = f"signal_{stage.name}"
     con = ws.con
     if not ws.has_table(table):
-        con.execute("BEGIN TRANSACTION")
-        schema = pa.schema([("doc_id", pa.string())] + list(stage.output_schema()))
-        con.register("_empty", schema.empty_table())
-        con.execute(f"CREATE TABLE lake.{ident(table)} AS SELECT * FROM _empty")
-        con.unregister("_empty")
-        _record_state(ws, stage, cfg, chash)
-        con.execute("COMMIT")
+        with transaction(con):
+            schema = pa.schema([("doc_id", pa.string())] + list(stage.output_schema()))
+            con.register("_empty", schema.empty_table())
+            con.execute(f"CREATE TABLE lake.{ident(table)} AS SELECT * FROM _empty")
+            con.unregister("_empty")
+            _record_state(ws, stage, cfg, chash)
     cols = _input_columns(ws, stage, cfg)
     total = ws.count("documents")
     pending_sql = (f"SELECT {', '.join(ident(c) for c in cols)} FROM ({ws.view_sql(exclude_signal=stage.name)}) v "

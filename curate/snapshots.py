@@ -24,6 +24,7 @@ import pyarrow as pa
 from pydantic import BaseModel
 
 from curate import __version__
+from curate.dbutil import transaction
 from curate.errors import CurateError
 from curate.workspace import Workspace, check_name, ident, now
 
@@ -194,8 +195,7 @@ def _commit_snapshot(ws: Workspace, name: str, fill_sql: str, params: list, mani
                      pre_commit=None) -> Manifest:
     """Create table + manifest in one DuckLake transaction."""
     con = ws.con
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(con):
         version = _next_version(ws, name)
         table_name = f"snap__{name}__{version}"
         con.execute(f"CREATE TABLE lake.{ident(table_name)} AS {fill_sql} ORDER BY doc_id", params)
@@ -214,10 +214,6 @@ def _commit_snapshot(ws: Workspace, name: str, fill_sql: str, params: list, mani
                                                                 "text": manifest.text_variant,
                                                                 "content_hash": manifest.content_hash}),
                      manifest.created_at])
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
     sid = con.execute("SELECT max(snapshot_id) FROM ducklake_snapshots('lake')").fetchone()[0]
     manifest.lake_snapshot_id = sid
     con.execute("UPDATE lake.snapshot_manifests SET manifest = ? WHERE name = ? AND version = ?",

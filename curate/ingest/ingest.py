@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 import queue
-from contextlib import contextmanager
 import threading
 import uuid
 from dataclasses import asdict, dataclass, field
@@ -24,6 +23,7 @@ from typing import Callable, Iterable, Iterator
 import pyarrow as pa
 import xxhash
 
+from curate.dbutil import transaction
 from curate.errors import CurateError
 from curate.ingest.nfc import needs_nfc_pattern
 from curate.ingest.readers import detect_format, read_source
@@ -225,7 +225,7 @@ def ingest_file(ws: Workspace, path: Path, opts: IngestOptions,
         # One transaction per chunk: DuckLake keeps a transaction's new data in memory until it commits,
         # so a whole-file transaction would grow with the file. A kill loses at most the chunk in
         # flight; re-running the ingest completes the file, because committed rows count as duplicates.
-        with _transaction(con):
+        with transaction(con):
             result.rows_read += chunk.num_rows
             # Small record batches let DuckDB spread one chunk over all its threads (measured 1.6x on 2 cores).
             con.register("_chunk", pa.Table.from_batches(chunk.to_batches(max_chunksize=4096)))
@@ -253,24 +253,13 @@ def ingest_file(ws: Workspace, path: Path, opts: IngestOptions,
         result.duplicates += chunk.num_rows - inserted - bad
         if progress:
             progress(_approx_bytes(chunk))
-    with _transaction(con):
+    with transaction(con):
         con.execute("INSERT INTO lake.ingests VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     [ingest_id, source, result.source_uri, fmt, file_hash, result.rows_read, result.ingested,
                      result.duplicates, result.quarantined, started, now()])
         con.execute("INSERT INTO lake.lineage VALUES ('ingest', ?, ?, ?, ?)",
                     [f"ingest:{ingest_id}", result.source_uri, json.dumps(result.as_dict()), now()])
     return result
-
-
-@contextmanager
-def _transaction(con) -> Iterator[None]:
-    con.execute("BEGIN TRANSACTION")
-    try:
-        yield
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
-    con.execute("COMMIT")
 
 
 def prefetch(chunks: Iterable[pa.Table], depth: int = 2) -> Iterator[pa.Table]:
