@@ -70,7 +70,7 @@ def render_html(report: dict) -> str:
     return f"""<!doctype html><html><head><meta charset="utf-8"><title>curate eval {e(str(run.get('run_id', '')))}</title>
 <style>body{{font-family:system-ui,sans-serif;margin:2em;max-width:1200px}}table{{border-collapse:collapse;margin:1em 0}}
 td,th{{border:1px solid #ccc;padding:4px 8px;font-size:13px;vertical-align:top}}th{{background:#f3f3f3}}
-.pass{{color:#176117}}.fail{{color:#b00020;font-weight:bold}}td{{white-space:pre-wrap}}</style></head><body>
+.pass{{color:#176117}}.fail{{color:#b00020;font-weight:bold}}td{{white-space:pre-wrap;overflow-wrap:anywhere;max-width:28em}}</style></head><body>
 <h1>Evaluation: {e(str(run.get('run_id', 'adapter')))}</h1>
 <p>Snapshot {e(str(run.get('snapshot_ref', '')))} · split <b>{e(report['split'])}</b> · {report['n_items']} items ·
 mode {e(report['mode'])} · device {e(report['device'])} · structured keys {e(str(report['structured_keys']))}</p>
