@@ -100,6 +100,8 @@ def list_runs(ws) -> list[dict]:
 
 
 def get_run(ws, run_id: str) -> dict:
+    if "/" in run_id:  # the run's folder (runs/NAME) names the run too
+        run_id = run_id_for(run_id)
     for run in list_runs(ws):
         if run["run_id"] == run_id:
             return run
