@@ -40,6 +40,9 @@ class _Slot:
     whole: str | None = None  # entity type when the whole value is PII (metadata key says so)
 
 
+_PLACEHOLDER = re.compile(r"<[A-Z][A-Z0-9_]*>")
+
+
 def _collect_json(row: int, path: str, value: Any, meta_keys: dict[str, str], slots: list[_Slot], key: str | None):
     if isinstance(value, dict):
         for k, v in value.items():
@@ -50,6 +53,8 @@ def _collect_json(row: int, path: str, value: Any, meta_keys: dict[str, str], sl
     elif isinstance(value, (str, int)) and not isinstance(value, bool):
         whole = meta_keys.get(_meta_key(key)) if key is not None else None
         text = str(value)
+        if whole is not None and _PLACEHOLDER.fullmatch(text.strip()):
+            whole = None  # already anonymized (<IN_PHONE>): scanning an anonymized record finds nothing new
         if text.strip():
             slots.append(_Slot(row, path, text, whole))
 

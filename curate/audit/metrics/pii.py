@@ -86,7 +86,10 @@ def engine_scan(con: duckdb.DuckDBPyConnection, suspects: list[str], limit: int 
         return {"available": False, "reason": why}
     from curate.filemode import apply_stage
 
-    needed = [c for c in stage.inputs(cfg)]
+    # Every field the stage reads (SFT fields, messages, meta, and lang/script, which keep the English
+    # NLP model off Hinglish text) is scanned, not only the main text.
+    available = {r[0] for r in con.execute("SELECT column_name FROM (DESCRIBE audit_docs)").fetchall()}
+    needed = [*stage.inputs(cfg), *(c for c in stage.optional_inputs if c in available)]
     # Suspects first, then the rest in a stable pseudo-random order (hash of doc_id) up to the limit.
     con.register("audit_pii_suspects", pa.table({"doc_id": pa.array(suspects, pa.string())}))
     lim = "" if limit is None else f"LIMIT {int(limit)}"
