@@ -105,14 +105,21 @@ def run_stage(ws: Workspace, name: str, params: dict | None = None, workers: int
     ws._require_writable()
     stage = get_stage(name)
     cfg = stage.make_config(params)
-    # Keyed operators (PII pseudonyms, hashes) keep their key with the workspace's secrets
-    # (0600, never in the lake) unless the user supplies one in the environment.
-    os.environ.setdefault("CURATE_PII_KEY_FILE", str(ws.secrets_dir / "pii.key"))
     chash = config_hash(stage, cfg)
     changed = _invalidate_if_config_changed(ws, stage, chash)
-    if stage.kind == "global":
-        return _run_global(ws, stage, cfg, chash, changed)
-    return _run_per_document(ws, stage, cfg, chash, changed, workers, batch_size, progress_factory, on_commit)
+    # Stages that need a secret (e.g. the PII stage's HMAC key) keep it in this workspace's secrets
+    # folder (0700, never in the lake); worker processes inherit the variable.
+    previous = os.environ.get("CURATE_SECRETS_DIR")
+    os.environ["CURATE_SECRETS_DIR"] = str(ws.secrets_dir)
+    try:
+        if stage.kind == "global":
+            return _run_global(ws, stage, cfg, chash, changed)
+        return _run_per_document(ws, stage, cfg, chash, changed, workers, batch_size, progress_factory, on_commit)
+    finally:
+        if previous is None:
+            os.environ.pop("CURATE_SECRETS_DIR", None)
+        else:
+            os.environ["CURATE_SECRETS_DIR"] = previous
 
 
 def _run_global(ws: Workspace, stage: Stage, cfg: StageConfig, chash: str, changed: bool) -> StageRunResult:

@@ -154,7 +154,7 @@ def _select_sql(ws: Workspace, text: str, where: str | None, apply_labels: bool)
                                f"ELSE {replace.get('text', 'text')} END")
         if "label_pii_spans" in cols and text == "anonymized":
             # Annotator-corrected spans override the predicted ones: redact the raw text with them.
-            from curate.label.apply import register
+            from curate.spans import register
 
             register(ws.con)
             replace["text"] = (f"CASE WHEN label_pii_spans IS NOT NULL THEN label_redact(text, label_pii_spans) "

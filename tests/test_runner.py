@@ -96,3 +96,18 @@ def test_killed_run_leaves_no_partial_batch_and_resumes(ws, tmp_path):
     assert res.computed == 200 - done and res.cached == done
     assert ws2.con.execute("SELECT count(DISTINCT doc_id) FROM lake.signal_upper_test").fetchone()[0] == 200
     ws2.close()
+
+
+def test_stage_secrets_stay_in_the_workspace(ws, tmp_path, monkeypatch):
+    import os
+    import stat
+
+    monkeypatch.delenv("CURATE_PII_KEY", raising=False)
+    monkeypatch.delenv("CURATE_PII_KEY_FILE", raising=False)
+    path = write_jsonl(tmp_path / "p.jsonl", [{"text": "mera naam Rahul Sharma hai, phone 9876543210"}])
+    ws.ingest([path])
+    run_stage(ws, "pii", {"nlp": "none"}, workers=1)
+    key = ws.secrets_dir / "pii.key"
+    assert key.exists() and stat.S_IMODE(key.stat().st_mode) == 0o600
+    assert "CURATE_SECRETS_DIR" not in os.environ  # scoped to the run
+    assert "Rahul" not in ws.read_signal("pii").column("pii_text")[0].as_py()

@@ -1,8 +1,9 @@
 """Secrets for the keyed operators. Keys come from the environment or a 0600 file, never from the workspace.
 
 * HMAC key (keyed hash, pseudonyms): env ``CURATE_PII_KEY``; else the file named by the policy's
-  ``key_file``, env ``CURATE_PII_KEY_FILE``, or ``~/.config/curate/pii.key`` (created 0600 with a
-  random key on first use, so pseudonyms stay consistent across runs and processes).
+  ``key_file``, env ``CURATE_PII_KEY_FILE``, ``$CURATE_SECRETS_DIR/pii.key`` (the workspace's secrets
+  folder, set by the runner) or ``~/.config/curate/pii.key`` (created 0600 with a random key on first
+  use, so pseudonyms stay consistent across runs and processes).
 * Encryption key (reversible operator): env ``CURATE_PII_ENC_KEY`` only; it is never written anywhere.
 """
 
@@ -50,7 +51,9 @@ def hmac_key(key_file: str | None = None) -> bytes:
     if key_file:
         return _read_key_file(Path(key_file), create=False)
     env_file = os.environ.get("CURATE_PII_KEY_FILE")
-    return _read_key_file(Path(env_file) if env_file else DEFAULT_KEY_FILE, create=True)
+    secrets_dir = os.environ.get("CURATE_SECRETS_DIR")
+    default = Path(secrets_dir) / "pii.key" if secrets_dir else DEFAULT_KEY_FILE
+    return _read_key_file(Path(env_file) if env_file else default, create=True)
 
 
 def enc_key() -> bytes:
