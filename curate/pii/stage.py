@@ -11,6 +11,7 @@ back from snapshots and exports).
 from __future__ import annotations
 
 import json
+import os
 from functools import lru_cache
 from typing import Literal
 
@@ -50,10 +51,15 @@ def _policy(policy_file: str | None, inline: str | None) -> PiiPolicy:
 
 
 @lru_cache(maxsize=4)
-def _anonymizer(policy_file: str | None, inline: str | None):
+def _anonymizer(policy_file: str | None, inline: str | None, key_location: tuple):
+    """Cached per policy *and* key location: two workspaces in one process never share an HMAC key."""
     from curate.pii.operators import Anonymizer
 
     return Anonymizer(_policy(policy_file, inline))
+
+
+def _key_location() -> tuple:
+    return tuple(os.environ.get(v) for v in ("CURATE_PII_KEY", "CURATE_PII_KEY_FILE", "CURATE_SECRETS_DIR"))
 
 
 def run_rows(rows: list[dict], cfg: PiiConfig, fields: list[str]):
@@ -66,7 +72,7 @@ def run_rows(rows: list[dict], cfg: PiiConfig, fields: list[str]):
     policy = _policy(cfg.policy_file, inline)
     detector = get_detector(cfg.nlp, cfg.spacy_model, policy.threshold,
                             tuple(sorted(policy.entities)) if policy.entities else None)
-    return process_rows(rows, fields, detector, _anonymizer(cfg.policy_file, inline), policy, tuple(cfg.covered_scripts))
+    return process_rows(rows, fields, detector, _anonymizer(cfg.policy_file, inline, _key_location()), policy, tuple(cfg.covered_scripts))
 
 
 def pii_batch(batch: pa.Table, cfg: PiiConfig) -> pa.Table:
