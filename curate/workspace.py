@@ -2,16 +2,25 @@
 
 Layout::
 
-    WORKSPACE/
-      curate.json              format marker and creation info
-      lake/catalog.ducklake    DuckLake metadata (a DuckDB database)
+    WORKSPACE/                 0700: nobody but the owner reads the raw zone
+      curate.json              format marker and creation info (names the catalog kind)
+      lake/catalog.sqlite      DuckLake metadata in SQLite (workspaces made before: lake/catalog.ducklake)
       lake/data/               Parquet files written by DuckLake
       secrets/                 0700; tokens and keys, 0600 files (never in the lake)
-      .lock                    advisory lock held by the one writer
+      .lock                    advisory lock held by the one writer while it writes
 
 DuckLake gives us versioned tables and multi-table transactions: a snapshot's rows
 and its manifest are committed together or not at all, so a killed process never
 leaves a half-written snapshot behind.
+
+Why SQLite for the catalog: a DuckDB-file catalog can be opened by one process at a
+time (even a read-only attach is refused while a writer has it), so a running stage
+locked out ``status``, ``snapshot list``, audits and notebooks. DuckLake's SQLite catalog
+lets any number of local processes attach; readers see the last committed DuckLake
+snapshot and never wait (measured in ``tests/test_workspace.py``). Writers are still
+serialized by ``.lock`` (taken at the first write, not at open, with a bounded, visible
+wait), because DuckLake resolves concurrent commits by retrying and we want one
+committer. Older workspaces keep their DuckDB catalog (one process at a time).
 """
 
 from __future__ import annotations
@@ -20,6 +29,8 @@ import fcntl
 import json
 import os
 import re
+import sys
+import time
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Iterable
@@ -33,6 +44,11 @@ from curate.errors import CurateError, WorkspaceLockedError
 
 FORMAT_VERSION = 1
 MARKER = "curate.json"
+#: catalog kind -> catalog file under lake/ (see the module docstring for why SQLite is the default)
+CATALOG_FILES = {"sqlite": "catalog.sqlite", "duckdb": "catalog.ducklake"}
+DEFAULT_CATALOG = "sqlite"
+#: seconds a writer waits for another writer before giving up (``CURATE_LOCK_WAIT`` overrides; 0 = fail at once)
+DEFAULT_LOCK_WAIT = 60.0
 
 DOCUMENT_COLUMNS: dict[str, str] = {
     "doc_id": "VARCHAR",
@@ -93,39 +109,87 @@ def ident(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def connect_lake(root: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+def catalog_kind(root: Path) -> str:
+    """The catalog a workspace was created with: ``sqlite`` (default) or ``duckdb`` (older workspaces)."""
+    try:
+        kind = json.loads((root / MARKER).read_text()).get("catalog")
+    except (OSError, ValueError):
+        kind = None
+    if kind in CATALOG_FILES:
+        return kind
+    return "duckdb" if (root / "lake" / CATALOG_FILES["duckdb"]).exists() else DEFAULT_CATALOG
+
+
+def _sql_str(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def connect_lake(root: Path, read_only: bool = False, catalog: str | None = None) -> duckdb.DuckDBPyConnection:
     """An in-memory DuckDB with the workspace's DuckLake attached as ``lake``.
 
     Extensions come from the ``duckdb-ext`` wheels in site-packages; autoinstall is
-    off so nothing is ever fetched from the network.
+    off so nothing is ever fetched from the network. The data path is passed as the
+    workspace's *current* location with ``OVERRIDE_DATA_PATH`` (DuckLake stores file paths
+    relative to it), so a workspace folder can be moved, copied or mounted elsewhere.
+
+    Raises:
+        CurateError: the data folder is missing.
+        WorkspaceLockedError: a DuckDB-file catalog is held by another process.
     """
     import duckdb_ext
 
+    kind = catalog or catalog_kind(root)
     con = duckdb.connect(config={"extension_directory": duckdb_ext.get_extension_dir(),
                                  "autoinstall_known_extensions": False, "autoload_known_extensions": False})
     con.execute("LOAD json")
     con.execute("LOAD ducklake")
+    if kind == "sqlite":
+        con.execute("LOAD sqlite")
     quiet(con)
 
-    catalog = root / "lake" / "catalog.ducklake"
+    catalog_file = root / "lake" / CATALOG_FILES[kind]
     data = root / "lake" / "data"
-    opts = f"DATA_PATH '{data}/'"
+    if catalog_file.exists() and not data.is_dir():
+        con.close()
+        raise CurateError(f"workspace {root}: data folder lake/data is missing (restore it from a backup "
+                          "or copy the whole workspace folder)")
+    prefix = "ducklake:sqlite:" if kind == "sqlite" else "ducklake:"
+    opts = f"DATA_PATH {_sql_str(str(data) + '/')}, OVERRIDE_DATA_PATH true"
     if read_only:
         opts += ", READ_ONLY"
     try:
-        con.execute(f"ATTACH 'ducklake:{catalog}' AS lake ({opts})")
-    except duckdb.IOException as exc:
+        con.execute(f"ATTACH {_sql_str(prefix + str(catalog_file))} AS lake ({opts})")
+    except duckdb.Error as exc:
+        con.close()
         msg = str(exc)
         if "lock" in msg.lower():
-            raise WorkspaceLockedError(f"workspace {root} is in use by another process (DuckDB lock held)") from None
+            raise WorkspaceLockedError(f"workspace {root} is in use by another process (DuckDB lock held); "
+                                       "wait for it to finish and retry") from None
         raise
     return con
+
+
+def _lock_wait_default() -> float:
+    raw = os.environ.get("CURATE_LOCK_WAIT")
+    if raw is None:
+        return DEFAULT_LOCK_WAIT
+    try:
+        return max(0.0, float(raw))
+    except ValueError:
+        raise CurateError(f"CURATE_LOCK_WAIT must be a number of seconds, got {raw!r}") from None
 
 
 class Workspace:
     """A curate workspace. ``Workspace.init(path)`` creates one; ``Workspace(path)`` opens it."""
 
-    def __init__(self, path: str | Path, read_only: bool = False):
+    def __init__(self, path: str | Path, read_only: bool = False, wait: float | None = None):
+        """Open a workspace.
+
+        Opening never blocks: readers (and writers until their first write) work while another
+        process writes. The writer lock is taken at the first write and held until :meth:`close`;
+        a second writer waits up to ``wait`` seconds (default ``CURATE_LOCK_WAIT`` or 60), saying
+        on stderr who holds it, then raises :class:`WorkspaceLockedError`.
+        """
         self.path = Path(path).resolve()
         marker = self.path / MARKER
         if not marker.exists():
@@ -134,45 +198,68 @@ class Workspace:
         if info.get("format") != FORMAT_VERSION:
             raise CurateError(f"{self.path}: workspace format {info.get('format')} not supported by this curate")
         self.read_only = read_only
+        self.wait = _lock_wait_default() if wait is None else max(0.0, float(wait))
         self._lock_fh = None
-        if not read_only:
-            self._acquire_lock()
-        self.con = connect_lake(self.path, read_only=read_only)
-        if not read_only:
+        _private_by_default(self.path)
+        self.catalog = catalog_kind(self.path)
+        if self.catalog == "duckdb" and not read_only:
+            self._acquire_lock()  # a DuckDB-file catalog admits one process: lock before attaching
+        self.con = connect_lake(self.path, read_only=read_only, catalog=self.catalog)
+        if not read_only and not set(_CORE_TABLES).issubset(self.table_names()):
+            self._require_writable()
             self._ensure_core_tables()
 
     # -- lifecycle -----------------------------------------------------------------
     @classmethod
     def init(cls, path: str | Path) -> "Workspace":
         root = Path(path).resolve()
+        os.umask(0o077)
         root.mkdir(parents=True, exist_ok=True)
+        if not (root / MARKER).exists() and any(p.name not in {"lake", "secrets"} for p in root.iterdir()):
+            raise CurateError(f"{root} exists and is not empty; choose a new folder for the workspace")
+        os.chmod(root, 0o700)
         (root / "lake" / "data").mkdir(parents=True, exist_ok=True)
         secrets = root / "secrets"
         secrets.mkdir(exist_ok=True)
         os.chmod(secrets, 0o700)
         marker = root / MARKER
         if not marker.exists():
-            if any(p.name not in {"lake", "secrets"} for p in root.iterdir()):
-                raise CurateError(f"{root} exists and is not empty; choose a new folder for the workspace")
             marker.write_text(json.dumps({"format": FORMAT_VERSION, "created_at": now().isoformat(),
-                                          "curate_version": __version__}, indent=2))
+                                          "curate_version": __version__, "catalog": DEFAULT_CATALOG}, indent=2))
             gi = root / ".gitignore"
             gi.write_text("# a workspace holds raw PII: never commit it\n*\n")
         return cls(root)
 
     def _acquire_lock(self) -> None:
+        """Take the writer lock, waiting up to ``self.wait`` seconds for the current holder."""
+        if self._lock_fh is not None:
+            return
         fh = open(self.path / ".lock", "a+")
-        try:
-            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            fh.seek(0)
-            holder = fh.read().strip() or "another process"
-            fh.close()
-            raise WorkspaceLockedError(f"workspace {self.path} is open for writing by {holder}; "
-                                       "wait for it to finish or open read-only") from None
+        os.chmod(self.path / ".lock", 0o600)
+        deadline = time.monotonic() + self.wait
+        announced = False
+        while True:
+            try:
+                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                fh.seek(0)
+                holder = fh.read().strip() or "another process"
+                if time.monotonic() >= deadline:
+                    fh.close()
+                    raise WorkspaceLockedError(
+                        f"workspace {self.path} is being written by {holder}; waited {self.wait:.0f} s. "
+                        "Retry when it finishes, or wait longer with CURATE_LOCK_WAIT=SECONDS "
+                        "(reading commands never wait)") from None
+                if not announced:
+                    print(f"waiting for the workspace writer lock (held by {holder}; up to {self.wait:.0f} s)",
+                          file=sys.stderr, flush=True)
+                    announced = True
+                time.sleep(0.2)
         fh.seek(0)
         fh.truncate()
-        fh.write(f"pid {os.getpid()}")
+        cmd = " ".join(os.path.basename(a) if i == 0 else a for i, a in enumerate(sys.argv[:3]))
+        fh.write(f"pid {os.getpid()} ({cmd[:80]})")
         fh.flush()
         self._lock_fh = fh
 
@@ -210,8 +297,10 @@ class Workspace:
             self.con.execute(f"CREATE TABLE IF NOT EXISTS lake.{table} ({coldefs})")
 
     def _require_writable(self) -> None:
+        """Refuse writes on a read-only workspace; otherwise take (or keep) the writer lock."""
         if self.read_only:
             raise CurateError("workspace opened read-only")
+        self._acquire_lock()
 
     # -- tables --------------------------------------------------------------------
     def table_names(self) -> list[str]:
@@ -365,6 +454,19 @@ class Workspace:
             "signals": {s: self.count(f"signal_{s}") for s in self.signals()},
             "snapshots": [m.ref for m in self.snapshots()],
         }
+
+
+def _private_by_default(root: Path) -> None:
+    """Keep the raw zone private: files this process creates get no group/other access, and the
+    workspace folder itself is 0700 (so even files made by an older version with 0644 cannot be
+    reached by another local account). Process-wide umask on purpose: DuckLake creates the Parquet
+    files itself and offers no mode option."""
+    os.umask(0o077)
+    try:
+        if root.stat().st_mode & 0o077:
+            os.chmod(root, 0o700)
+    except PermissionError:  # not our folder (a shared team path): say so rather than fail
+        print(f"warning: {root} is readable by other accounts and not owned by you", file=sys.stderr)
 
 
 def open_workspace(path: str | Path | None = None, read_only: bool = False) -> Workspace:
