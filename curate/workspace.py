@@ -33,7 +33,8 @@ import sys
 import time
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Iterable
+from contextlib import contextmanager
+from typing import Any, Iterable, Iterator
 
 import duckdb
 import pyarrow as pa
@@ -200,14 +201,16 @@ class Workspace:
         self.read_only = read_only
         self.wait = _lock_wait_default() if wait is None else max(0.0, float(wait))
         self._lock_fh = None
+        self._writer_depth = 0
+        self._release_at_zero = False
         _private_by_default(self.path)
         self.catalog = catalog_kind(self.path)
         if self.catalog == "duckdb" and not read_only:
             self._acquire_lock()  # a DuckDB-file catalog admits one process: lock before attaching
         self.con = connect_lake(self.path, read_only=read_only, catalog=self.catalog)
         if not read_only and not set(_CORE_TABLES).issubset(self.table_names()):
-            self._require_writable()
-            self._ensure_core_tables()
+            with self.writer():
+                self._ensure_core_tables()
 
     # -- lifecycle -----------------------------------------------------------------
     @classmethod
@@ -267,10 +270,7 @@ class Workspace:
         if getattr(self, "con", None) is not None:
             self.con.close()
             self.con = None
-        if self._lock_fh is not None:
-            fcntl.flock(self._lock_fh, fcntl.LOCK_UN)
-            self._lock_fh.close()
-            self._lock_fh = None
+        self._release_lock()
 
     def __enter__(self) -> "Workspace":
         return self
@@ -297,10 +297,40 @@ class Workspace:
             self.con.execute(f"CREATE TABLE IF NOT EXISTS lake.{table} ({coldefs})")
 
     def _require_writable(self) -> None:
-        """Refuse writes on a read-only workspace; otherwise take (or keep) the writer lock."""
+        """Refuse writes on a read-only workspace; otherwise take (or keep) the writer lock.
+
+        Outside :meth:`writer` the lock stays until :meth:`close`; the facade's write methods run
+        inside :meth:`writer`, so a notebook or a long training run holds it only while it writes.
+        """
         if self.read_only:
             raise CurateError("workspace opened read-only")
         self._acquire_lock()
+
+    @contextmanager
+    def writer(self) -> Iterator["Workspace"]:
+        """Hold the writer lock for one operation (re-entrant); released when the outermost exits.
+
+        A DuckDB-file catalog (older workspaces) keeps the lock from open to close, as before.
+        """
+        if self.read_only:
+            raise CurateError("workspace opened read-only")
+        if self._writer_depth == 0 and self._lock_fh is None:
+            self._acquire_lock()
+            self._release_at_zero = self.catalog != "duckdb"
+        self._writer_depth += 1
+        try:
+            yield self
+        finally:
+            self._writer_depth -= 1
+            if self._writer_depth == 0 and self._release_at_zero:
+                self._release_at_zero = False
+                self._release_lock()
+
+    def _release_lock(self) -> None:
+        if self._lock_fh is not None:
+            fcntl.flock(self._lock_fh, fcntl.LOCK_UN)
+            self._lock_fh.close()
+            self._lock_fh = None
 
     # -- tables --------------------------------------------------------------------
     def table_names(self) -> list[str]:
@@ -319,10 +349,13 @@ class Workspace:
 
     def put_table(self, name: str, table: pa.Table, mode: str = "append") -> None:
         """Store an auxiliary table (runs, labels, label_tasks, audits …)."""
-        self._require_writable()
         check_name(name, "table name")
         if mode not in ("append", "replace"):
             raise ValueError("mode must be 'append' or 'replace'")
+        with self.writer():
+            self._put_table(name, table, mode)
+
+    def _put_table(self, name: str, table: pa.Table, mode: str) -> None:
         cur = self.con.cursor()
         cur.register("_put_src", table)
         try:
@@ -359,9 +392,9 @@ class Workspace:
         return self.get_table(f"signal_{name}")
 
     def drop_signal(self, name: str) -> None:
-        self._require_writable()
-        self.con.execute(f"DROP TABLE IF EXISTS lake.{ident('signal_' + name)}")
-        self.con.execute("DELETE FROM lake.signal_state WHERE stage = ?", [name])
+        with self.writer():
+            self.con.execute(f"DROP TABLE IF EXISTS lake.{ident('signal_' + name)}")
+            self.con.execute("DELETE FROM lake.signal_state WHERE stage = ?", [name])
 
     def view_sql(self, at_version: int | None = None, exclude_signal: str | None = None) -> str:
         """SQL for documents joined with every signal table: one row per document."""
@@ -388,9 +421,9 @@ class Workspace:
 
     # -- lineage -------------------------------------------------------------------
     def record_lineage(self, kind: str, subject: str, parent: str | None, details: dict | None = None) -> None:
-        self._require_writable()
-        self.con.execute("INSERT INTO lake.lineage VALUES (?, ?, ?, ?, ?)",
-                         [kind, subject, parent, json.dumps(details or {}, default=str, sort_keys=True), now()])
+        with self.writer():
+            self.con.execute("INSERT INTO lake.lineage VALUES (?, ?, ?, ?, ?)",
+                             [kind, subject, parent, json.dumps(details or {}, default=str, sort_keys=True), now()])
 
     def lineage(self, subject: str | None = None) -> list[dict]:
         sql = "SELECT kind, subject, parent, details, created_at FROM lake.lineage"
@@ -406,24 +439,28 @@ class Workspace:
     def ingest(self, sources, **kwargs):
         from curate.ingest.ingest import ingest_sources
 
-        return ingest_sources(self, sources, **kwargs)
+        with self.writer():
+            return ingest_sources(self, sources, **kwargs)
 
     def run_stage(self, stage: str, params: dict | None = None, **kwargs):
         from curate.runner import run_stage
 
-        return run_stage(self, stage, params or {}, **kwargs)
+        with self.writer():
+            return run_stage(self, stage, params or {}, **kwargs)
 
     def create_snapshot(self, name: str, **kwargs):
         from curate.snapshots import create_snapshot
 
-        return create_snapshot(self, name, **kwargs)
+        with self.writer():
+            return create_snapshot(self, name, **kwargs)
 
     def create_snapshot_from_table(self, name: str, table: pa.Table, parent_ref: str | None = None,
                                    recipe: dict | None = None, text_variant: str | None = None):
         from curate.snapshots import create_snapshot_from_table
 
-        return create_snapshot_from_table(self, name, table, parent_ref=parent_ref, recipe=recipe,
-                                          text_variant=text_variant)
+        with self.writer():
+            return create_snapshot_from_table(self, name, table, parent_ref=parent_ref, recipe=recipe,
+                                              text_variant=text_variant)
 
     def snapshot(self, name: str, version: int | None = None):
         from curate.snapshots import get_snapshot

@@ -37,6 +37,7 @@ def _holder(path, seconds: float, flag) -> subprocess.Popen:
     release = str(flag) + ".release"
     code = (f"import time, pathlib\nimport pyarrow as pa\nfrom curate import Workspace\n"
             f"ws = Workspace({str(path)!r})\nws.put_table('notes', pa.table({{'a': [1]}}))\n"
+            "ws._require_writable()\n"  # a direct service call: holds the lock until close
             f"pathlib.Path({str(flag)!r}).write_text('locked')\nend = time.monotonic() + {seconds}\n"
             f"while time.monotonic() < end and not pathlib.Path({release!r}).exists():\n    time.sleep(0.05)\n"
             "ws.close()\n")
@@ -78,10 +79,26 @@ def test_second_writer_waits_and_succeeds_when_the_first_finishes(tmp_path, capf
 def test_same_process_second_writer_is_refused(tmp_path):
     ws = Workspace.init(tmp_path / "w")
     other = Workspace(tmp_path / "w", wait=0)
-    with pytest.raises(WorkspaceLockedError):
-        other.put_table("x", pa.table({"a": [1]}))
+    with ws.writer():
+        with pytest.raises(WorkspaceLockedError):
+            other.put_table("x", pa.table({"a": [1]}))
+    other.put_table("x", pa.table({"a": [1]}))  # the first writer's operation is over
     other.close()
     ws.close()
+
+
+def test_an_open_notebook_workspace_does_not_block_other_writers(tmp_path, tickets):
+    """A notebook keeps ``Workspace(...)`` open for hours: after its write finishes, others write."""
+    notebook = Workspace.init(tmp_path / "w")
+    notebook.ingest([tickets])
+    notebook.put_table("notes", pa.table({"a": [1]}))
+    code = ("import pyarrow as pa\nfrom curate import Workspace\n"
+            f"with Workspace({str(tmp_path / 'w')!r}, wait=0) as ws:\n"
+            "    ws.put_table('notes', pa.table({'a': [2]}))\n")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert sorted(notebook.get_table("notes").column("a").to_pylist()) == [1, 2]
+    notebook.close()
 
 
 def test_reader_is_never_blocked_by_an_open_write_transaction(tmp_path, tickets):
