@@ -25,12 +25,10 @@ committer. Older workspaces keep their DuckDB catalog (one process at a time).
 
 from __future__ import annotations
 
-import fcntl
 import json
 import os
 import re
 import sys
-import time
 from datetime import datetime, timezone
 from pathlib import Path
 from contextlib import contextmanager
@@ -42,6 +40,7 @@ import pyarrow as pa
 from curate import __version__
 from curate.dbutil import quiet
 from curate.errors import CurateError, WorkspaceLockedError
+from curate.locks import FileLock, PgAdvisoryLock
 
 FORMAT_VERSION = 1
 MARKER = "curate.json"
@@ -110,15 +109,64 @@ def ident(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def catalog_kind(root: Path) -> str:
-    """The catalog a workspace was created with: ``sqlite`` (default) or ``duckdb`` (older workspaces)."""
+def _marker(root: Path) -> dict:
     try:
-        kind = json.loads((root / MARKER).read_text()).get("catalog")
+        return json.loads((root / MARKER).read_text())
     except (OSError, ValueError):
-        kind = None
-    if kind in CATALOG_FILES:
-        return kind
+        return {}
+
+
+def catalog_kind(root: Path) -> str:
+    """The catalog a workspace was created with: ``sqlite`` (default), ``postgres`` (team mode) or
+    ``duckdb`` (workspaces made before SQLite became the default)."""
+    spec = _marker(root).get("catalog")
+    if isinstance(spec, dict):
+        return spec.get("kind", "postgres")
+    if spec in CATALOG_FILES:
+        return spec
     return "duckdb" if (root / "lake" / CATALOG_FILES["duckdb"]).exists() else DEFAULT_CATALOG
+
+
+def parse_catalog_url(url: str) -> dict:
+    """``postgresql://USER@HOST:PORT/DBNAME`` -> the team catalog spec stored in ``curate.json``.
+
+    A password in the URL is refused: it would land in the marker file and in shell history.
+
+    Raises:
+        CurateError: not a PostgreSQL URL, or it carries a password.
+    """
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    if parts.scheme not in ("postgresql", "postgres") or not parts.path.strip("/"):
+        raise CurateError("--catalog must look like postgresql://USER@HOST:PORT/DBNAME")
+    if parts.password:
+        raise CurateError("--catalog must not contain a password: put it in CURATE_CATALOG_PASSWORD "
+                          "or in WORKSPACE/secrets/catalog.password (0600)")
+    return {"kind": "postgres", "host": parts.hostname or "127.0.0.1", "port": parts.port or 5432,
+            "dbname": parts.path.strip("/"), "user": parts.username}
+
+
+def catalog_password(root: Path) -> str | None:
+    """The team catalog's password: ``CURATE_CATALOG_PASSWORD``, else ``secrets/catalog.password``
+    (must be 0600), else None (libpq's own ~/.pgpass still applies). Never logged."""
+    env = os.environ.get("CURATE_CATALOG_PASSWORD")
+    if env:
+        return env
+    f = root / "secrets" / "catalog.password"
+    if f.exists():
+        if f.stat().st_mode & 0o077:
+            raise CurateError(f"{f} is readable by other accounts: chmod 600 it")
+        return f.read_text().strip()
+    return None
+
+
+def data_path(root: Path) -> Path:
+    """Where the Parquet files live: ``lake/data`` in the folder, or a team's shared data path."""
+    spec = _marker(root).get("catalog")
+    if isinstance(spec, dict) and spec.get("data_path"):
+        return Path(spec["data_path"])
+    return root / "lake" / "data"
 
 
 def _sql_str(value: str) -> str:
@@ -144,30 +192,56 @@ def connect_lake(root: Path, read_only: bool = False, catalog: str | None = None
                                  "autoinstall_known_extensions": False, "autoload_known_extensions": False})
     con.execute("LOAD json")
     con.execute("LOAD ducklake")
-    if kind == "sqlite":
-        con.execute("LOAD sqlite")
+    if kind in ("sqlite", "postgres"):
+        con.execute(f"LOAD {kind}")
     quiet(con)
 
-    catalog_file = root / "lake" / CATALOG_FILES[kind]
-    data = root / "lake" / "data"
-    if catalog_file.exists() and not data.is_dir():
-        con.close()
-        raise CurateError(f"workspace {root}: data folder lake/data is missing (restore it from a backup "
-                          "or copy the whole workspace folder)")
-    prefix = "ducklake:sqlite:" if kind == "sqlite" else "ducklake:"
+    data = data_path(root)
     opts = f"DATA_PATH {_sql_str(str(data) + '/')}, OVERRIDE_DATA_PATH true"
+    if kind == "postgres":
+        spec = _marker(root)["catalog"]
+        _create_pg_secret(con, spec, catalog_password(root))
+        target = f"ducklake:postgres:dbname={spec['dbname']}"
+        opts += ", METADATA_PARAMETERS MAP {'SECRET': 'curate_catalog'}"
+        if not data.is_dir():
+            con.close()
+            raise CurateError(f"workspace {root}: shared data path {data} is missing or not mounted")
+    else:
+        catalog_file = root / "lake" / CATALOG_FILES[kind]
+        target = ("ducklake:sqlite:" if kind == "sqlite" else "ducklake:") + str(catalog_file)
+        if catalog_file.exists() and not data.is_dir():
+            con.close()
+            raise CurateError(f"workspace {root}: data folder lake/data is missing (restore it from a backup "
+                              "or copy the whole workspace folder)")
     if read_only:
         opts += ", READ_ONLY"
     try:
-        con.execute(f"ATTACH {_sql_str(prefix + str(catalog_file))} AS lake ({opts})")
+        con.execute(f"ATTACH {_sql_str(target)} AS lake ({opts})")
     except duckdb.Error as exc:
         con.close()
         msg = str(exc)
         if "lock" in msg.lower():
             raise WorkspaceLockedError(f"workspace {root} is in use by another process (DuckDB lock held); "
                                        "wait for it to finish and retry") from None
+        if kind == "postgres":
+            # the driver's message can quote the connection string; name the place, not the values
+            raise CurateError(f"workspace {root}: cannot attach the team catalog "
+                              f"(database {spec['dbname']!r} on {spec['host']}:{spec['port']}): check that the "
+                              "server runs, the database exists and the password is set") from None
         raise
     return con
+
+
+def _create_pg_secret(con: duckdb.DuckDBPyConnection, spec: dict, password: str | None) -> None:
+    """A temporary (in-memory, never persisted) DuckDB secret with the team catalog's credentials,
+    so they stay out of the ATTACH string and out of any error message that quotes it."""
+    fields = {"HOST": spec["host"], "PORT": int(spec["port"]), "DATABASE": spec["dbname"]}
+    if spec.get("user"):
+        fields["USER"] = spec["user"]
+    if password:
+        fields["PASSWORD"] = password
+    body = ", ".join(f"{k} {v}" if isinstance(v, int) else f"{k} {_sql_str(str(v))}" for k, v in fields.items())
+    con.execute(f"CREATE TEMPORARY SECRET curate_catalog (TYPE postgres, {body})")
 
 
 def _lock_wait_default() -> float:
@@ -200,11 +274,17 @@ class Workspace:
             raise CurateError(f"{self.path}: workspace format {info.get('format')} not supported by this curate")
         self.read_only = read_only
         self.wait = _lock_wait_default() if wait is None else max(0.0, float(wait))
-        self._lock_fh = None
         self._writer_depth = 0
         self._release_at_zero = False
         _private_by_default(self.path)
         self.catalog = catalog_kind(self.path)
+        self._lock: FileLock | PgAdvisoryLock
+        if self.catalog == "postgres":
+            spec = _marker(self.path)["catalog"]
+            self._lock = PgAdvisoryLock({k: spec.get(k) for k in ("host", "port", "dbname", "user")},
+                                        catalog_password(self.path), str(self.path))
+        else:
+            self._lock = FileLock(self.path / ".lock")
         if self.catalog == "duckdb" and not read_only:
             self._acquire_lock()  # a DuckDB-file catalog admits one process: lock before attaching
         self.con = connect_lake(self.path, read_only=read_only, catalog=self.catalog)
@@ -214,7 +294,20 @@ class Workspace:
 
     # -- lifecycle -----------------------------------------------------------------
     @classmethod
-    def init(cls, path: str | Path) -> "Workspace":
+    def init(cls, path: str | Path, catalog: str | None = None, shared_data_path: str | Path | None = None,
+             ) -> "Workspace":
+        """Create a workspace (idempotent).
+
+        Args:
+            path: the workspace folder (marker, secrets, and the catalog and data unless team mode).
+            catalog: None for the embedded SQLite catalog, or ``postgresql://USER@HOST:PORT/DBNAME`` for a
+                team catalog (password from ``CURATE_CATALOG_PASSWORD`` or ``secrets/catalog.password``).
+            shared_data_path: team mode only: the folder every member mounts for the Parquet files
+                (default: this workspace's ``lake/data``).
+
+        Raises:
+            CurateError: folder not empty, bad catalog URL, catalog unreachable.
+        """
         root = Path(path).resolve()
         os.umask(0o077)
         root.mkdir(parents=True, exist_ok=True)
@@ -227,44 +320,23 @@ class Workspace:
         os.chmod(secrets, 0o700)
         marker = root / MARKER
         if not marker.exists():
+            spec: str | dict = DEFAULT_CATALOG
+            if catalog:
+                spec = parse_catalog_url(catalog)
+                spec["data_path"] = str(Path(shared_data_path).resolve()) if shared_data_path else None
+                if shared_data_path:
+                    Path(spec["data_path"]).mkdir(parents=True, exist_ok=True)
+            elif shared_data_path:
+                raise CurateError("--data-path is for team workspaces (with --catalog postgresql://...)")
             marker.write_text(json.dumps({"format": FORMAT_VERSION, "created_at": now().isoformat(),
-                                          "curate_version": __version__, "catalog": DEFAULT_CATALOG}, indent=2))
+                                          "curate_version": __version__, "catalog": spec}, indent=2))
             gi = root / ".gitignore"
             gi.write_text("# a workspace holds raw PII: never commit it\n*\n")
         return cls(root)
 
     def _acquire_lock(self) -> None:
         """Take the writer lock, waiting up to ``self.wait`` seconds for the current holder."""
-        if self._lock_fh is not None:
-            return
-        fh = open(self.path / ".lock", "a+")
-        os.chmod(self.path / ".lock", 0o600)
-        deadline = time.monotonic() + self.wait
-        announced = False
-        while True:
-            try:
-                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                fh.seek(0)
-                holder = fh.read().strip() or "another process"
-                if time.monotonic() >= deadline:
-                    fh.close()
-                    raise WorkspaceLockedError(
-                        f"workspace {self.path} is being written by {holder}; waited {self.wait:.0f} s. "
-                        "Retry when it finishes, or wait longer with CURATE_LOCK_WAIT=SECONDS "
-                        "(reading commands never wait)") from None
-                if not announced:
-                    print(f"waiting for the workspace writer lock (held by {holder}; up to {self.wait:.0f} s)",
-                          file=sys.stderr, flush=True)
-                    announced = True
-                time.sleep(0.2)
-        fh.seek(0)
-        fh.truncate()
-        cmd = " ".join(os.path.basename(a) if i == 0 else a for i, a in enumerate(sys.argv[:3]))
-        fh.write(f"pid {os.getpid()} ({cmd[:80]})")
-        fh.flush()
-        self._lock_fh = fh
+        self._lock.acquire(self.wait)
 
     def close(self) -> None:
         if getattr(self, "con", None) is not None:
@@ -314,7 +386,7 @@ class Workspace:
         """
         if self.read_only:
             raise CurateError("workspace opened read-only")
-        if self._writer_depth == 0 and self._lock_fh is None:
+        if self._writer_depth == 0 and not self._lock.held:
             self._acquire_lock()
             self._release_at_zero = self.catalog != "duckdb"
         self._writer_depth += 1
@@ -327,10 +399,7 @@ class Workspace:
                 self._release_lock()
 
     def _release_lock(self) -> None:
-        if self._lock_fh is not None:
-            fcntl.flock(self._lock_fh, fcntl.LOCK_UN)
-            self._lock_fh.close()
-            self._lock_fh = None
+        self._lock.release()
 
     # -- tables --------------------------------------------------------------------
     def table_names(self) -> list[str]:

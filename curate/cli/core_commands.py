@@ -38,12 +38,17 @@ def _table(title: str, columns: list[str], rows: list[list]) -> None:
 
 @click.command()
 @click.argument("path", type=click.Path(file_okay=False))
+@click.option("--catalog", metavar="URL",
+              help="Team mode: a PostgreSQL catalog, postgresql://USER@HOST:PORT/DBNAME (password from "
+                   "CURATE_CATALOG_PASSWORD or PATH/secrets/catalog.password, 0600). Default: embedded SQLite.")
+@click.option("--data-path", type=click.Path(file_okay=False),
+              help="Team mode: the shared folder for the Parquet files (default: PATH/lake/data).")
 @json_option
-def init(path, as_json):
-    """Create a workspace folder (DuckLake catalog + Parquet data, no server)."""
+def init(path, catalog, data_path, as_json):
+    """Create a workspace folder (DuckLake catalog + Parquet data; embedded, or a team's PostgreSQL)."""
     from curate.workspace import Workspace
 
-    ws = Workspace.init(path)
+    ws = Workspace.init(path, catalog=catalog, shared_data_path=data_path)
     info = ws.summary()
     ws.close()
     emit(info, as_json, lambda d: console.print(f"[green]workspace ready[/] at {d['path']}"))
