@@ -209,6 +209,8 @@ def connect_lake(root: Path, read_only: bool = False, catalog: str | None = None
     else:
         catalog_file = root / "lake" / CATALOG_FILES[kind]
         target = ("ducklake:sqlite:" if kind == "sqlite" else "ducklake:") + str(catalog_file)
+        if kind == "sqlite" and not read_only:
+            _sqlite_wal(catalog_file)
         if catalog_file.exists() and not data.is_dir():
             con.close()
             raise CurateError(f"workspace {root}: data folder lake/data is missing (restore it from a backup "
@@ -230,6 +232,23 @@ def connect_lake(root: Path, read_only: bool = False, catalog: str | None = None
                               "server runs, the database exists and the password is set") from None
         raise
     return con
+
+
+def _sqlite_wal(catalog_file: Path) -> None:
+    """Put the SQLite catalog in WAL mode (persistent, so once is enough; cheap to repeat).
+
+    In SQLite's default rollback-journal mode an open read transaction blocks a commit ("database
+    is locked"): a stage reading pending rows on one cursor while committing on another, or a
+    long reader in another process, would make the writer fail. In WAL mode readers and the one
+    writer do not block each other.
+    """
+    import sqlite3
+
+    catalog_file.parent.mkdir(parents=True, exist_ok=True)
+    with sqlite3.connect(catalog_file, timeout=30) as db:
+        if db.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+            db.execute("PRAGMA journal_mode=WAL")
+    db.close()
 
 
 def _create_pg_secret(con: duckdb.DuckDBPyConnection, spec: dict, password: str | None) -> None:

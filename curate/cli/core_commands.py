@@ -170,12 +170,31 @@ def snapshot_create(name, where, text, no_labels, workspace, as_json):
 @json_option
 def snapshot_list(workspace, as_json):
     """List snapshots and versions."""
+    from curate.approvals import approval_state
+
     with _open(workspace, read_only=True) as ws:
-        ms = [m.model_dump(mode="json") for m in ws.snapshots()]
-    emit(ms, as_json, lambda d: _table("snapshots", ["ref", "rows", "text", "PII ok", "created", "hash"],
+        ms = [m.model_dump(mode="json") | {"approval": approval_state(ws, m.ref)["state"]} for m in ws.snapshots()]
+    emit(ms, as_json, lambda d: _table("snapshots", ["ref", "rows", "text", "PII ok", "approval", "created", "hash"],
                                        [[f"{m['name']}@{m['version']}", m["row_count"], m["text_variant"],
-                                         m["pii_policy_passed"], m["created_at"][:19], m["content_hash"][:12]]
-                                        for m in d]))
+                                         m["pii_policy_passed"], m["approval"], m["created_at"][:19],
+                                         m["content_hash"][:12]] for m in d]))
+
+
+@snapshot.command("approve")
+@click.argument("ref")
+@click.option("--by", help="Who approves (default: your login name).")
+@click.option("--note", help="A note kept with the approval.")
+@click.option("--revoke", is_flag=True, help="Withdraw an approval (kept in the history).")
+@workspace_option
+@json_option
+def snapshot_approve(ref, by, note, revoke, workspace, as_json):
+    """Approve snapshot REF for export and training (steward). Needs a passing audit of that exact version;
+    a later failed audit withdraws it. Exit 4 when refused."""
+    from curate.approvals import approve
+
+    with _open(workspace) as ws:
+        state = approve(ws, ref, by=by, note=note, revoke=revoke)
+    emit(state, as_json, lambda d: console.print(f"snapshot {d['snapshot']}: [bold]{d['state']}[/]"))
 
 
 @snapshot.command("show")
