@@ -41,7 +41,7 @@ def _wait_loop(try_once: Callable[[], bool], holder: Callable[[], str], wait: fl
         if time.monotonic() >= deadline:
             raise WorkspaceLockedError(
                 f"workspace {where} is being written by {who}; waited {wait:.0f} s. Retry when it finishes, "
-                "or wait longer with CURATE_LOCK_WAIT=SECONDS (reading commands never wait)")
+                "or wait longer with `curate --wait SECONDS ...` / CURATE_LOCK_WAIT (reading commands never wait)")
         if not announced:
             print(f"waiting for the workspace writer lock (held by {who}; up to {wait:.0f} s)",
                   file=sys.stderr, flush=True)

@@ -263,7 +263,18 @@ def _create_pg_secret(con: duckdb.DuckDBPyConnection, spec: dict, password: str 
     con.execute(f"CREATE TEMPORARY SECRET curate_catalog (TYPE postgres, {body})")
 
 
+_lock_wait_override: float | None = None
+
+
+def set_default_lock_wait(seconds: float) -> None:
+    """The wait of workspaces opened from now on in this process (the CLI's ``--wait``)."""
+    global _lock_wait_override
+    _lock_wait_override = max(0.0, float(seconds))
+
+
 def _lock_wait_default() -> float:
+    if _lock_wait_override is not None:
+        return _lock_wait_override
     raw = os.environ.get("CURATE_LOCK_WAIT")
     if raw is None:
         return DEFAULT_LOCK_WAIT

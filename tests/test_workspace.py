@@ -195,3 +195,20 @@ def test_lineage_is_recorded(ws, tickets):
     ws.ingest([tickets])
     kinds = [e["kind"] for e in ws.lineage()]
     assert kinds == ["ingest"]
+
+
+def test_cli_writer_waits_as_told_and_says_what_to_do(tmp_path, tickets):
+    Workspace.init(tmp_path / "w").close()
+    holder = _holder(tmp_path / "w", 120, tmp_path / "flag")
+    try:
+        proc = subprocess.run([sys.executable, "-m", "curate.cli.main", "--wait", "0.5", "ingest", str(tickets),
+                               "-w", str(tmp_path / "w")], capture_output=True, text=True, timeout=300)
+        assert proc.returncode == 3
+        lines = proc.stderr.strip().splitlines()
+        assert lines[-1].startswith("error: ") and "--wait SECONDS" in lines[-1] and "Traceback" not in proc.stderr
+        reader = subprocess.run([sys.executable, "-m", "curate.cli.main", "snapshot", "list", "-w",
+                                 str(tmp_path / "w")], capture_output=True, text=True, timeout=300)
+        assert reader.returncode == 0, reader.stderr  # readers never wait
+    finally:
+        holder.kill()
+        holder.wait()

@@ -25,12 +25,19 @@ for _var, _val in {"HF_HUB_OFFLINE": "1", "HF_DATASETS_OFFLINE": "1", "TRANSFORM
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="curate")
-def cli() -> None:
+@click.option("--wait", type=click.FloatRange(min=0), default=None, metavar="SECONDS",
+              help="How long a writing command waits for another writer (default: $CURATE_LOCK_WAIT or 60). "
+                   "Reading commands never wait.")
+def cli(wait: float | None) -> None:
     """curate: build fine-tuning datasets for Indian enterprise data.
 
     Workspace mode: init, ingest, run RECIPE, snapshot …, audit, label, train, eval.
     File mode: dedup|langid|pii IN --output OUT keeps every column and row order.
     """
+    if wait is not None:
+        from curate import workspace
+
+        workspace.set_default_lock_wait(wait)
 
 
 def _plugin_modules() -> list[str]:
