@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import hashlib
 import sys
 import time
 from collections import defaultdict
@@ -37,6 +38,7 @@ from curate.langid.seed import language_seeds, load_seeds  # noqa: E402
 from curate.langid.translit import romanize  # noqa: E402
 
 DEFAULT_TSV = Path(__file__).resolve().parent.parent.parent / "shared" / "devdata" / "lid" / "lid_dev.tsv"
+COMMENTS_TSV = Path(__file__).resolve().parent.parent / "tests" / "langid" / "data" / "comments.tsv"
 ROMANIZE_SCRIPT_LANGS = ("hi", "bn", "mr", "gu", "pa", "ta", "te", "kn", "ml")
 
 
@@ -48,6 +50,33 @@ def read_tsv(path: Path) -> list[dict]:
             rows.append({"text": r["text"], "lang": r["lang"], "script": r["script"],
                          "romanized": r["romanized"] in ("1", "true", "True"),
                          "codemixed": r["codemixed"] in ("1", "true", "True")})
+    return rows
+
+
+HELDOUT_SHARE = 2  # one row in HELDOUT_SHARE goes to the held-out part
+
+
+def split_of(text: str) -> str:
+    """``"heldout"`` or ``"dev"`` for a dev-file row, from a hash of its text (deterministic, no seed).
+
+    Tuning (thresholds, seed words, rules) only ever looks at the ``dev`` part; results are reported
+    on the ``heldout`` part, which no tuning step reads.
+    """
+    h = int.from_bytes(hashlib.sha256(text.encode("utf-8")).digest()[:4], "big")
+    return "heldout" if h % HELDOUT_SHARE == 0 else "dev"
+
+
+def read_comments(path: Path = COMMENTS_TSV) -> list[dict]:
+    """The project's hand-labelled social-media comments (``tests/langid/data/comments.tsv``)."""
+    lines = [ln for ln in path.read_text(encoding="utf-8").splitlines() if ln and not ln.startswith("#")]
+    header = lines[0].split("\t")
+    rows = []
+    for ln in lines[1:]:
+        r = dict(zip(header, ln.split("\t")))
+        kind = r["kind"]
+        rows.append({"text": r["text"], "lang": r["lang"], "script": "Latn" if r["lang"] != "und" else None,
+                     "romanized": kind.startswith(("roman-", "hinglish")), "codemixed": r["codemixed"] == "1",
+                     "embedded": None if r["embedded"] == "-" else r["embedded"], "kind": kind})
     return rows
 
 

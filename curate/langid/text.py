@@ -63,3 +63,32 @@ def tokenize(norm_text: str) -> list[tuple[str, str]]:
         else:
             out.extend((m.group(), SCRIPTS[m.lastindex]) for m in _SPLIT_RE.finditer(tok))
     return out
+
+
+# Parts of a social-media row that carry no language: links, e-mail addresses, @handles, #hashtags
+# (identifiers and tags, usually names or run-together words) and laughter ("hahaha", "lol", "xD").
+# They are removed before scoring, so a row that is only a URL is ``und`` instead of English.
+_NON_LINGUISTIC_RE = re.compile(
+    r"(?:https?://|ftp://|www\.)\S+"
+    r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
+    r"|[@#][^\s@#]+"
+    # bare domains; only unambiguous endings ("done.in the morning" is a typo, not a link)
+    r"|\b[\w-]+(?:\.[\w-]+)*\.(?:com|org|net|io|gov|edu|info|app|xyz|(?:co|gov|ac|org|nic)\.in)\b(?:/\S*)?"
+    r"|\b(?:a?(?:ha){2,}h?|(?:he){2,}|(?:hi){3,}|lo+l|lmf?ao+|rofl|xd+)\b",
+    re.IGNORECASE)
+# A letter typed three or more times ("semmmma", "massuuu", "bahuuut") is an elongation; two are kept
+# because doubled letters are real spelling in romanized Indic ("semma", "amma", "poonga").
+_ELONGATION_RE = re.compile(r"(\w)\1{2,}")
+# Clause boundaries: sentence and clause punctuation, dashes between spaces, line breaks.
+_CLAUSE_RE = re.compile(r"[.,!?;:…।॥|()\[\]{}\"“”\n]+|\s[-–—]+\s")
+
+
+def strip_non_linguistic(norm_text: str) -> str:
+    """``norm_text`` (already :func:`normalize`-d) without links, handles, hashtags and laughter,
+    and with elongated letters shortened to two."""
+    return _ELONGATION_RE.sub(r"\1\1", _NON_LINGUISTIC_RE.sub(" ", norm_text))
+
+
+def clauses(norm_text: str) -> list[str]:
+    """The clause-sized pieces of a normalised text, split at punctuation (never empty strings)."""
+    return [c for c in _CLAUSE_RE.split(norm_text) if c.strip()]
