@@ -8,6 +8,8 @@ Inputs (nothing is downloaded):
   plus hand-written romanized sentences.
 * the character n-gram profiles that ship inside the ``langdetect`` package (Apache-2.0;
   hi, mr, ne, bn, ur, fa, ar, en), read from the installed package at build time.
+* the stop-word lists that ship inside the ``spacy`` package (MIT; hi mr ne sa bn ur gu ta te kn ml),
+  used as function words (native script, and romanized for the Latin group).
 
 Model: for each script shared by several languages (Deva, Beng, Arab, Latn) a table of
 features (character 1–4-grams of `` word `` and whole words) × languages holding
@@ -85,7 +87,7 @@ def _training_text(group: str, lang: str, seeds: dict[str, dict[str, SeedFile]])
     native, roman = seeds["native"], seeds["roman"]
     if group != "Latn" or lang == "en":
         sf = native[lang]
-        return sf.train, sf.function_words
+        return sf.train, sf.function_words + (_spacy_stop_words(lang) if group != "Latn" else [])
     sentences: list[str] = []
     words: list[str] = []
     if lang in roman:
@@ -94,8 +96,25 @@ def _training_text(group: str, lang: str, seeds: dict[str, dict[str, SeedFile]])
     if lang in native:
         for long_vowels in (True, False):
             sentences += [romanize(s, long_vowels) for s in native[lang].train]
-            words += [romanize(w, long_vowels) for w in native[lang].function_words]
+            words += [romanize(w, long_vowels) for w in native[lang].function_words + _spacy_stop_words(lang)]
     return sentences, words
+
+
+# Languages whose stop-word lists ship inside the installed spaCy package (MIT; the lists credit
+# stopwords-iso and other public lists in their headers). They are added to each language's
+# function words: in native script for the shared-script groups, and romanized by
+# :mod:`curate.langid.translit` (both vowel spellings) for the Latin group.
+SPACY_STOP_LANGS = ("hi", "mr", "ne", "sa", "bn", "ur", "gu", "ta", "te", "kn", "ml")
+
+
+def _spacy_stop_words(lang: str) -> list[str]:
+    """spaCy's stop words for ``lang`` (sorted, so the build is deterministic), or [] if absent."""
+    if lang not in SPACY_STOP_LANGS:
+        return []
+    import importlib
+
+    mod = importlib.import_module(f"spacy.lang.{lang}.stop_words")
+    return sorted(normalize(w) for w in mod.STOP_WORDS if w.strip())
 
 
 def _ld_profile(lang: str, script: str) -> dict[str, float] | None:

@@ -321,7 +321,11 @@ class Detector:
         group = self.model.groups["Latn"]
         V, nf = group.words(words)
         en = group.lang_index["en"]
-        indic_total = V.sum(axis=0) + group.prior
+        # I* is chosen on the tokens that are not clearly English against every Indic language, so
+        # the English words of a Hinglish command ("alarm ko cancel kardo") do not pick the language.
+        indic_best = np.delete(V, en, axis=1).max(axis=1)
+        maybe_indic = V[:, en] - indic_best <= self.cfg.token_margin
+        indic_total = (V[maybe_indic] if maybe_indic.any() else V).sum(axis=0) + group.prior
         indic_total[en] = -np.inf
         preferred = [group.lang_index[x] for x in prefer if x in group.lang_index and x != "en"]
         if preferred:
