@@ -66,6 +66,13 @@ PRIORS = {"Latn": {"ur": -3.0, "bn": -1.0, "mr": -1.0, "gu": -1.0, "pa": -1.0, "
           "Arab": {"fa": -2.0, "ar": -2.0}}
 
 
+# Spellings made from each native sentence (see curate.langid.translit): letter-by-letter with long
+# and short vowels, and the spoken-form spellings chat writers use (Tamil voicing, "zh" as "l" ...),
+# which change only Dravidian words.
+ROMANIZATIONS = ({"long_vowels": True}, {"long_vowels": False},
+                 {"long_vowels": False, "casual": True}, {"long_vowels": True, "casual": True, "zh_as_l": True})
+
+
 def _tokens(sentences: list[str], script: str) -> list[str]:
     out: list[str] = []
     for s in sentences:
@@ -94,9 +101,10 @@ def _training_text(group: str, lang: str, seeds: dict[str, dict[str, SeedFile]])
         sentences += roman[lang].train
         words += roman[lang].function_words
     if lang in native:
-        for long_vowels in (True, False):
-            sentences += [romanize(s, long_vowels) for s in native[lang].train]
-            words += [romanize(w, long_vowels) for w in native[lang].function_words + _spacy_stop_words(lang)]
+        natives = native[lang].function_words + _spacy_stop_words(lang)
+        for opts in ROMANIZATIONS:
+            sentences += [romanize(s, **opts) for s in native[lang].train]
+            words += [romanize(w, **opts) for w in natives]
     return sentences, words
 
 

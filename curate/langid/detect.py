@@ -25,7 +25,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
 from curate.langid.model import Model, load_model, posterior
-from curate.langid.text import clauses, normalize, strip_non_linguistic, tokenize
+from curate.langid.text import clauses, fold_token, normalize, strip_links, tokenize
 
 # Scripts written by exactly one of the languages we cover (Konkani in Kannada script and
 # Santali in other scripts exist, but are rare in enterprise text).
@@ -67,6 +67,7 @@ SUBORDINATORS = frozenset(
     "because since although though unless whereas whenever while if when which who whom whose "
     "jaise jaisa kyunki kyuki kyonki kyoki taaki taki agar jab jabki halanki halaanki jo jisse jiske".split())
 SUBORDINATE_WEIGHT = 0.5
+_FOLD_CACHE_LIMIT = 200_000
 
 
 class DetectConfig(BaseModel):
@@ -88,7 +89,7 @@ class DetectConfig(BaseModel):
         "Indic tokens needed to make an Indic language the matrix of a row whose English words have no "
         "English frame (no subject pronoun, auxiliary or modal)."))
     frame_min_share: float = Field(0.25, ge=0.0, le=1.0, description=(
-        "...and the share of the matrix-vote weight those Indic tokens need."))
+        "Share of the matrix-vote weight those Indic tokens need (with frame_min_tokens)."))
 
 
 @dataclass
@@ -131,6 +132,7 @@ class Detector:
     def __init__(self, config: DetectConfig | None = None, model: Model | None = None):
         self.cfg = config or DetectConfig()
         self.model = model or load_model()
+        self._fold: dict[str, str | None] = {}  # token -> folded token (None: laughter); a cache
 
     def detect(self, text: str | None, keep_tokens: bool = False) -> LangResult:
         return self.detect_many([text], keep_tokens)[0]
@@ -154,9 +156,17 @@ class Detector:
             return _und("Zyyy", {})
         tokens: list[tuple[str, str]] = []
         starts: list[int] = []  # index of the first token of each clause
-        for piece in clauses(strip_non_linguistic(normalize(text))):
+        fold = self._fold
+        for piece in clauses(strip_links(normalize(text))):
             starts.append(len(tokens))
-            tokens.extend(tokenize(piece))
+            for tok, sc in tokenize(piece):
+                f = fold.get(tok, 0)
+                if f == 0:
+                    if len(fold) > _FOLD_CACHE_LIMIT:
+                        fold.clear()
+                    f = fold[tok] = fold_token(tok)
+                if f is not None:
+                    tokens.append((f, sc))
         letters: dict[str, int] = {}
         for tok, sc in tokens:
             letters[sc] = letters.get(sc, 0) + len(tok)
@@ -323,7 +333,7 @@ class Detector:
         en = group.lang_index["en"]
         # I* is chosen on the tokens that are not clearly English against every Indic language, so
         # the English words of a Hinglish command ("alarm ko cancel kardo") do not pick the language.
-        indic_best = np.delete(V, en, axis=1).max(axis=1)
+        indic_best = V[:, group.indic_columns].max(axis=1)
         maybe_indic = V[:, en] - indic_best <= self.cfg.token_margin
         indic_total = (V[maybe_indic] if maybe_indic.any() else V).sum(axis=0) + group.prior
         indic_total[en] = -np.inf

@@ -65,17 +65,19 @@ def tokenize(norm_text: str) -> list[tuple[str, str]]:
     return out
 
 
-# Parts of a social-media row that carry no language: links, e-mail addresses, @handles, #hashtags
-# (identifiers and tags, usually names or run-together words) and laughter ("hahaha", "lol", "xD").
-# They are removed before scoring, so a row that is only a URL is ``und`` instead of English.
-_NON_LINGUISTIC_RE = re.compile(
+# Parts of a social-media row that carry no language: links, e-mail addresses, @handles and #hashtags
+# (identifiers and tags, usually names or run-together words). They are removed before scoring, so a
+# row that is only a URL is ``und`` instead of English.
+_LINK_RE = re.compile(
     r"(?:https?://|ftp://|www\.)\S+"
     r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
     r"|[@#][^\s@#]+"
     # bare domains; only unambiguous endings ("done.in the morning" is a typo, not a link)
-    r"|\b[\w-]+(?:\.[\w-]+)*\.(?:com|org|net|io|gov|edu|info|app|xyz|(?:co|gov|ac|org|nic)\.in)\b(?:/\S*)?"
-    r"|\b(?:a?(?:ha){2,}h?|(?:he){2,}|(?:hi){3,}|lo+l|lmf?ao+|rofl|xd+)\b",
-    re.IGNORECASE)
+    r"|\b[\w-]+(?:\.[\w-]+)*\.(?:com|org|net|io|gov|edu|info|app|xyz|(?:co|gov|ac|org|nic)\.in|in(?=/))\b(?:/\S*)?")
+# Cheap test for "might hold a link": most rows hold none, and the full pattern is slow on long text.
+_LINK_HINT_RE = re.compile(r"[@#]|://|www\.|\.(?:com|org|net|io|gov|edu|info|app|xyz|in)\b")
+# Laughter and reaction tokens ("hahaha", "hehe", "lol", "lmao", "xD"): no language.
+_LAUGHTER_RE = re.compile(r"a?(?:ha){2,}h?|(?:he){2,}h?|(?:hi){3,}|lo+l|lmf?ao+|rofl|xd+")
 # A letter typed three or more times ("semmmma", "massuuu", "bahuuut") is an elongation; two are kept
 # because doubled letters are real spelling in romanized Indic ("semma", "amma", "poonga").
 _ELONGATION_RE = re.compile(r"(\w)\1{2,}")
@@ -83,10 +85,16 @@ _ELONGATION_RE = re.compile(r"(\w)\1{2,}")
 _CLAUSE_RE = re.compile(r"[.,!?;:…।॥|()\[\]{}\"“”\n]+|\s[-–—]+\s")
 
 
-def strip_non_linguistic(norm_text: str) -> str:
-    """``norm_text`` (already :func:`normalize`-d) without links, handles, hashtags and laughter,
-    and with elongated letters shortened to two."""
-    return _ELONGATION_RE.sub(r"\1\1", _NON_LINGUISTIC_RE.sub(" ", norm_text))
+def strip_links(norm_text: str) -> str:
+    """``norm_text`` (already :func:`normalize`-d) without links, e-mail addresses, @handles and #hashtags."""
+    return _LINK_RE.sub(" ", norm_text) if _LINK_HINT_RE.search(norm_text) else norm_text
+
+
+def fold_token(token: str) -> str | None:
+    """A letter token as scored: elongations shortened to two letters; ``None`` for laughter."""
+    if _LAUGHTER_RE.fullmatch(token):
+        return None
+    return _ELONGATION_RE.sub(r"\1\1", token) if len(token) > 2 else token
 
 
 def clauses(norm_text: str) -> list[str]:

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from curate.langid.detect import Detector
-from curate.langid.text import clauses, normalize, strip_non_linguistic
+from curate.langid.text import clauses, fold_token, normalize, strip_links
 
 DATA = Path(__file__).parent / "data" / "comments.tsv"
 
@@ -123,15 +123,24 @@ def test_comment_file_accuracy_per_kind(det):
 
 # --- the text helpers ------------------------------------------------------------------------------
 
-def test_non_linguistic_parts_are_removed_and_elongations_folded():
-    s = strip_non_linguistic(normalize("Semmmmaaa @raj_01 padam!!! https://x.co/a #Thalaivar hahaha www.abc.com"))
-    assert s.split() == ["semmaa", "padam!!!"]
+def test_links_handles_and_hashtags_are_removed():
+    s = strip_links(normalize("Semmmmaaa @raj_01 padam!!! https://x.co/a #Thalaivar www.abc.com asha@x.org amazon.in/deals"))
+    assert s.split() == ["semmmmaaa", "padam!!!"]
 
 
 def test_ordinary_words_are_kept():
-    # "done.in" is a typo, not a link; "ha" alone is not laughter; doubled letters are spelling.
-    s = strip_non_linguistic(normalize("done.in the morning ha, amma cooked"))
-    assert s.split() == ["done.in", "the", "morning", "ha,", "amma", "cooked"]
+    # "done.in" is a typo, not a link; a dot or a slash alone is not a link.
+    s = strip_links(normalize("done.in the morning, 24/7 and/or 3.5 stars"))
+    assert s.split() == ["done.in", "the", "morning,", "24/7", "and/or", "3.5", "stars"]
+
+
+@pytest.mark.parametrize("token,folded", [("semmmmaaa", "semmaa"), ("massuuu", "massuu"), ("bahuuut", "bahuut"),
+                                          ("semma", "semma"), ("amma", "amma"), ("cool", "cool"),
+                                          ("hahaha", None), ("ahahah", None), ("hehe", None), ("lol", None),
+                                          ("loool", None), ("lmao", None), ("xd", None), ("ha", "ha"),
+                                          ("hello", "hello"), ("helo", "helo")])
+def test_token_folding(token, folded):
+    assert fold_token(token) == folded
 
 
 def test_clauses_split_at_punctuation():
