@@ -51,12 +51,12 @@ ORTHOGRAPHY_RULES: dict[str, list[tuple[frozenset[str], frozenset[str]]]] = {
 
 
 # English words that make a clause's grammatical frame English (Myers-Scotton's matrix language
-# supplies the finite verb and its subject): subject pronouns, auxiliaries, modals, copulas and their
-# negations (the tokenizer splits "don't" into "don" + "t"). "padam semma mass, waiting for the
+# supplies the finite verb and its subject): subject-case pronouns ("you" and "it" are objects as
+# often: "so proud of you"), auxiliaries, modals, copulas and their negations (the tokenizer splits "don't" into "don" + "t"). "padam semma mass, waiting for the
 # trailer" has none — its English part is an inserted phrase — while "they should give reward
 # jaise ki last year kiya tha" has "they should".
 ENGLISH_FRAME = frozenset(
-    "i you he she we they it am is are was were be been being will would shall should can could may might must "
+    "i he she we they am is are was were be been being will would shall should can could may might must "
     "do does did have has had don doesn didn isn aren wasn weren won wouldn shouldn couldn can't cannot haven "
     "hasn im ive ill youre theyre thats its lets".split())
 # Words that open a subordinate clause. The matrix language is the language of the main clause, so
@@ -83,8 +83,9 @@ class DetectConfig(BaseModel):
         "Share of language tokens the embedded language needs for the document to count as code-mixed."))
     cm_min_tokens: int = Field(1, ge=1, description="Tokens the embedded language needs for 'codemixed'.")
     length_norm_chars: int = Field(20, ge=1, description="lang_score is scaled by sqrt(min(1, letters / this)).")
-    function_word_bonus: float = Field(1.0, ge=0.0, description=(
-        "Extra weight of a function word when choosing the matrix language."))
+    function_word_bonus: float = Field(0.25, ge=0.0, description=(
+        "Extra weight of a function word when choosing the matrix language (0.25: token majority decides, "
+        "function words break near-ties; chosen on the tuning half of the dev file)."))
     frame_min_tokens: int = Field(2, ge=1, description=(
         "Indic tokens needed to make an Indic language the matrix of a row whose English words have no "
         "English frame (no subject pronoun, auxiliary or modal)."))
