@@ -15,6 +15,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+import numpy as np
+
 from curate.langid.scripts import SCRIPTS, TABLE
 
 _ZW = dict.fromkeys([0x200C, 0x200D, 0x200B, 0xFEFF, 0x00AD])
@@ -28,14 +30,12 @@ def normalize(text: str) -> str:
 def _char_class(script_id: int) -> str:
     """A regex character class of every BMP code point whose script id is ``script_id``."""
     idx = (TABLE == script_id).nonzero()[0]
-    parts: list[str] = []
-    start = prev = int(idx[0])
-    for cp in list(map(int, idx[1:])) + [-1]:
-        if cp == prev + 1:
-            prev = cp
-            continue
-        parts.append(re.escape(chr(start)) if start == prev else f"{re.escape(chr(start))}-{re.escape(chr(prev))}")
-        start = prev = cp
+    # Runs of consecutive code points, found with numpy (Han alone has ~27,000 code points).
+    breaks = np.flatnonzero(np.diff(idx) != 1)
+    starts = np.concatenate([idx[:1], idx[breaks + 1]])
+    ends = np.concatenate([idx[breaks], idx[-1:]])
+    parts = [re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}"
+             for a, b in zip(starts.tolist(), ends.tolist())]
     return "[" + "".join(parts) + "]+"
 
 
