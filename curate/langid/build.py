@@ -8,7 +8,7 @@ Inputs (nothing is downloaded):
   plus hand-written romanized sentences.
 * the character n-gram profiles that ship inside the ``langdetect`` package (Apache-2.0;
   hi, mr, ne, bn, ur, fa, ar, en), read from the installed package at build time.
-* the stop-word lists that ship inside the ``spacy`` package (MIT; hi mr ne sa bn ur gu ta te kn ml),
+* the stop-word lists that ship inside the ``spacy`` package (MIT; hi mr ne sa bn ur),
   used as native-script function words of the shared-script groups.
 
 Model: for each script shared by several languages (Deva, Beng, Arab, Latn) a table of
@@ -112,7 +112,7 @@ def _training_text(group: str, lang: str, seeds: dict[str, dict[str, SeedFile]])
 # function words in native script (shared-script groups only). Romanized, they were tried for the
 # Latin group and left out: formal stop words in transliteration are not what people type, and on
 # the tuning half of the dev file they cost code-mix F1 (0.900 -> 0.897) and matrix accuracy.
-SPACY_STOP_LANGS = ("hi", "mr", "ne", "sa", "bn", "ur", "gu", "ta", "te", "kn", "ml")
+SPACY_STOP_LANGS = ("hi", "mr", "ne", "sa", "bn", "ur")
 
 
 def _spacy_stop_words(lang: str) -> list[str]:
