@@ -25,7 +25,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
 from curate.langid.model import Model, load_model, posterior
-from curate.langid.text import normalize, tokenize
+from curate.langid.text import clauses, fold_token, normalize, strip_links, tokenize
 
 # Scripts written by exactly one of the languages we cover (Konkani in Kannada script and
 # Santali in other scripts exist, but are rare in enterprise text).
@@ -50,6 +50,26 @@ ORTHOGRAPHY_RULES: dict[str, list[tuple[frozenset[str], frozenset[str]]]] = {
 }
 
 
+# English words that make a clause's grammatical frame English (Myers-Scotton's matrix language
+# supplies the finite verb and its subject): subject-case pronouns ("you" and "it" are objects as
+# often: "so proud of you"), auxiliaries, modals, copulas and their negations (the tokenizer splits "don't" into "don" + "t"). "padam semma mass, waiting for the
+# trailer" has none — its English part is an inserted phrase — while "they should give reward
+# jaise ki last year kiya tha" has "they should".
+ENGLISH_FRAME = frozenset(
+    "i he she we they am is are was were be been being will would shall should can could may might must "
+    "do does did have has had don doesn didn isn aren wasn weren won wouldn shouldn couldn can't cannot haven "
+    "hasn im ive ill youre theyre thats its lets".split())
+# Words that open a subordinate clause. The matrix language is the language of the main clause, so
+# tokens of a subordinate clause weigh SUBORDINATE_WEIGHT in the matrix vote ("they should give reward
+# | jaise ki last year kiya tha"). Indic subordination is mostly suffixal (Tamil -nu, -aa), so the
+# Indic list is romanized Hindustani.
+SUBORDINATORS = frozenset(
+    "because since although though unless whereas whenever while if when which who whom whose "
+    "jaise jaisa kyunki kyuki kyonki kyoki taaki taki agar jab jabki halanki halaanki jo jisse jiske".split())
+SUBORDINATE_WEIGHT = 0.5
+_FOLD_CACHE_LIMIT = 200_000
+
+
 class DetectConfig(BaseModel):
     """Thresholds of the detector (shared by the stage config and the Python API)."""
 
@@ -63,8 +83,14 @@ class DetectConfig(BaseModel):
         "Share of language tokens the embedded language needs for the document to count as code-mixed."))
     cm_min_tokens: int = Field(1, ge=1, description="Tokens the embedded language needs for 'codemixed'.")
     length_norm_chars: int = Field(20, ge=1, description="lang_score is scaled by sqrt(min(1, letters / this)).")
-    function_word_bonus: float = Field(1.0, ge=0.0, description=(
-        "Extra weight of a function word when choosing the matrix language."))
+    function_word_bonus: float = Field(0.25, ge=0.0, description=(
+        "Extra weight of a function word when choosing the matrix language (0.25: token majority decides, "
+        "function words break near-ties; chosen on the tuning half of the dev file)."))
+    frame_min_tokens: int = Field(2, ge=1, description=(
+        "Indic tokens needed to make an Indic language the matrix of a row whose English words have no "
+        "English frame (no subject pronoun, auxiliary or modal)."))
+    frame_min_share: float = Field(0.25, ge=0.0, le=1.0, description=(
+        "Share of the matrix-vote weight those Indic tokens need (with frame_min_tokens)."))
 
 
 @dataclass
@@ -107,6 +133,7 @@ class Detector:
     def __init__(self, config: DetectConfig | None = None, model: Model | None = None):
         self.cfg = config or DetectConfig()
         self.model = model or load_model()
+        self._fold: dict[str, str | None] = {}  # token -> folded token (None: laughter); a cache
 
     def detect(self, text: str | None, keep_tokens: bool = False) -> LangResult:
         return self.detect_many([text], keep_tokens)[0]
@@ -128,8 +155,19 @@ class Detector:
     def _prep(self, text: str | None):
         if not text:
             return _und("Zyyy", {})
-        norm = normalize(text)
-        tokens = tokenize(norm)
+        tokens: list[tuple[str, str]] = []
+        starts: list[int] = []  # index of the first token of each clause
+        fold = self._fold
+        for piece in clauses(strip_links(normalize(text))):
+            starts.append(len(tokens))
+            for tok, sc in tokenize(piece):
+                f = fold.get(tok, 0)
+                if f == 0:
+                    if len(fold) > _FOLD_CACHE_LIMIT:
+                        fold.clear()
+                    f = fold[tok] = fold_token(tok)
+                if f is not None:
+                    tokens.append((f, sc))
         letters: dict[str, int] = {}
         for tok, sc in tokens:
             letters[sc] = letters.get(sc, 0) + len(tok)
@@ -140,10 +178,10 @@ class Detector:
         shares = {sc: round(n / total, 4) for sc, n in ranked}
         if total < self.cfg.min_chars:
             return _und(ranked[0][0], shares)
-        return tokens, shares, ranked[0][0], total
+        return tokens, shares, ranked[0][0], total, starts
 
     def _decide(self, tokens: list[tuple[str, str]], shares: dict[str, float], main_script: str, total: int,
-                keep_tokens: bool = False) -> LangResult:
+                starts: list[int], keep_tokens: bool = False) -> LangResult:
         cfg = self.cfg
         groups = self.model.groups
         by_script: dict[str, list[int]] = {}
@@ -194,8 +232,10 @@ class Detector:
         counts: dict[str, int] = {}
         weight: dict[str, float] = {}
         n_ambiguous = 0
+        n_en_frame = 0
         bonus = 1.0 + cfg.function_word_bonus
-        for (tok, sc), t in zip(tokens, tags):
+        sub = self._subordinate(tokens, starts)
+        for (tok, sc), t, is_sub in zip(tokens, tags, sub):
             if t is None:
                 n_ambiguous += 1
                 continue
@@ -204,7 +244,10 @@ class Detector:
             counts[t] = counts.get(t, 0) + 1
             g = groups.get(sc)
             fw = g.function_words.get(t) if g is not None else None
-            weight[t] = weight.get(t, 0.0) + (bonus if fw and tok in fw else 1.0)
+            w = bonus if fw and tok in fw else 1.0
+            weight[t] = weight.get(t, 0.0) + (w * SUBORDINATE_WEIGHT if is_sub else w)
+            if t == "en" and not is_sub and tok in ENGLISH_FRAME:
+                n_en_frame += 1
         if not counts:
             if not latin_alts:
                 return _und(main_script, shares)
@@ -214,6 +257,13 @@ class Detector:
             n_ambiguous = 0
         # Ties go to the Indic language: "मेरा account block हो गया" is Hindi with English words.
         matrix = min(weight, key=lambda k: (-weight[k], k == "en", k))
+        if matrix == "en" and n_en_frame == 0:
+            # English words without an English frame (no subject, auxiliary or modal: "waiting for the
+            # trailer", "set alarm for") are phrases inserted into the Indic sentence.
+            indic = max((k for k in counts if k != "en"), key=lambda k: (weight[k], k), default=None)
+            if (indic is not None and counts[indic] >= cfg.frame_min_tokens
+                    and weight[indic] >= cfg.frame_min_share * sum(weight.values())):
+                matrix = indic
         matrix_weight_share = weight[matrix] / sum(weight.values())
         others = sorted(((k, v) for k, v in counts.items() if k != matrix), key=lambda kv: (-kv[1], kv[0]))
         embedded, n_embedded = others[0] if others else (None, 0)
@@ -248,6 +298,20 @@ class Detector:
                           embedded if codemixed else None, round(cmi, 2), alts, shares, token_tags)
 
     @staticmethod
+    def _subordinate(tokens: list[tuple[str, str]], starts: list[int]) -> list[bool]:
+        """Per token: is it in a subordinate clause (from a subordinator to the next punctuation)?"""
+        out = [False] * len(tokens)
+        bounds = set(starts)
+        inside = False
+        for i, (tok, _) in enumerate(tokens):
+            if i in bounds:
+                inside = False
+            if tok in SUBORDINATORS:
+                inside = True
+            out[i] = inside
+        return out
+
+    @staticmethod
     def _orthography(script: str, group, words: list[str]) -> np.ndarray | float:
         """Large penalties for languages ruled out by letters they never use (see ORTHOGRAPHY_RULES)."""
         rules = ORTHOGRAPHY_RULES.get(script)
@@ -268,7 +332,11 @@ class Detector:
         group = self.model.groups["Latn"]
         V, nf = group.words(words)
         en = group.lang_index["en"]
-        indic_total = V.sum(axis=0) + group.prior
+        # I* is chosen on the tokens that are not clearly English against every Indic language, so
+        # the English words of a Hinglish command ("alarm ko cancel kardo") do not pick the language.
+        indic_best = V[:, group.indic_columns].max(axis=1)
+        maybe_indic = V[:, en] - indic_best <= self.cfg.token_margin
+        indic_total = (V[maybe_indic] if maybe_indic.any() else V).sum(axis=0) + group.prior
         indic_total[en] = -np.inf
         preferred = [group.lang_index[x] for x in prefer if x in group.lang_index and x != "en"]
         if preferred:
@@ -289,17 +357,27 @@ class Detector:
         m = self.cfg.token_margin
         fw_en = group.function_words.get("en", frozenset())
         fw_best = group.function_words.get(best_lang, frozenset())
+        glue: list[int] = []
         for k, i in enumerate(idx):
             w = words[k]
             if w in fw_en and w in fw_best:
                 # Glue words of both languages ("me", "to", "is", "he"): Hindi में/तो/इस/है or
-                # English. They follow the matrix language rather than vote for it.
+                # English. They are decided by their neighbours below, else follow the matrix language.
+                glue.append(k)
                 continue
             d = diff[k]
             if d > m:
                 tags[i] = "en"
             elif d < -m:
                 tags[i] = best_lang
+        for k in glue:
+            # A glue word between two words of one language is that language ("this is the best
+            # song": English; "mujhe to pata hai": Hindi). At the edge of a text one neighbour is not
+            # enough: "is song ko like karen" starts with Hindi इस before an English noun.
+            left = next((tags[idx[j]] for j in range(k - 1, -1, -1) if tags[idx[j]] is not None), None)
+            right = next((tags[idx[j]] for j in range(k + 1, len(idx)) if tags[idx[j]] is not None), None)
+            if left is not None and left == right:
+                tags[idx[k]] = left
         # Which romanized language, scored on the tokens that are not clearly English, so that a
         # Hinglish sentence's Indic part is not drowned by its English words.
         not_en = diff <= m

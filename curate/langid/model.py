@@ -108,6 +108,7 @@ class GroupModel:
         self.function_words = {k: frozenset(v) for k, v in (function_words or {}).items()}
         self.langs = langs
         self.lang_index = {lang: i for i, lang in enumerate(langs)}
+        self.indic_columns = np.array([i for i, lang in enumerate(langs) if lang != "en"], dtype=np.int64)
         h = string_hashes(feats)
         order = np.argsort(h)
         self.keys = h[order]

@@ -15,6 +15,7 @@ people actually use; the builder emits both variants.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 BLOCKS = {"Deva": 0x0900, "Beng": 0x0980, "Guru": 0x0A00, "Gujr": 0x0A80, "Orya": 0x0B00,
@@ -56,12 +57,44 @@ def _short(s: str) -> str:
     return {"aa": "a", "ee": "i", "oo": "u"}.get(s, s)
 
 
-def romanize(text: str, long_vowels: bool = True) -> str:
-    """Romanise every Brahmic-script run of ``text``; other characters pass through."""
+# Spoken-form spellings that chat writers use for the Dravidian languages, applied to a word the
+# letter-by-letter scheme produced (``casual=True``). Tamil script has one letter for k/g, t/d, th/dh,
+# p/b, and writers spell the sound: voiced between vowels and after a nasal (படம் patam -> padam,
+# ரொம்ப rompa -> romba, வந்து vanthu -> vandhu, எங்கே engke -> enge), ச்ச is "ch" (vanthuchu).
+# Malayalam words ending in a virama end in a spoken "u" (എനിക്ക് enikk -> enikku). An anusvara
+# before p/b is "m" in every script (ತುಂಬ tunba -> tumba). Tamil/Malayalam ழ is "zh" or "l".
+_V = "aeiou"
+_CASUAL: dict[str, list[tuple[re.Pattern, str]]] = {
+    "Taml": [(re.compile(p), r) for p, r in [
+        (r"ngk", "ng"), (r"nj?s", "nj"), (r"(?<=[aeiou])k(?=[aeiouy])", "g"), (r"(?<=[aeiou])t(?=[aeiouy])", "d"),
+        (r"nth", "ndh"), (r"(?<=[aeiou])th(?=[aeiouy])", "dh"), (r"mp", "mb"), (r"nt(?!h)", "nd"),
+        (r"ss", "ch"), (r"nr", "ndr")]],
+    "Mlym": [(re.compile(p), r) for p, r in [(r"ngk", "ng"), (r"nt$", "nd")]],
+    "Knda": [(re.compile(p), r) for p, r in [(r"n(?=[pb])", "m"), (r"chch", "ch")]],
+    "Telu": [(re.compile(p), r) for p, r in [(r"n(?=[pb])", "m"), (r"chch", "ch")]],
+}
+_ZH_AS_L = re.compile("zh")
+
+
+def romanize(text: str, long_vowels: bool = True, casual: bool = False, zh_as_l: bool = False) -> str:
+    """Romanise every Brahmic-script run of ``text``; other characters pass through.
+
+    ``casual`` respells Dravidian words the way they sound (see ``_CASUAL``); ``zh_as_l`` writes
+    ழ/ഴ as "l" (tamil, vala), as many writers do.
+    """
     text = unicodedata.normalize("NFC", text).replace("\u200c", "").replace("\u200d", "")
     out: list[str] = []
     for word in text.split(" "):
-        out.append(_romanize_word(word, long_vowels))
+        w = _romanize_word(word, long_vowels)
+        if casual and w:
+            script = next((sc for sc in map(_script_of, word) if sc), None)
+            for pat, rep in _CASUAL.get(script, ()):
+                w = pat.sub(rep, w)
+            if script == "Mlym" and word.endswith("\u0d4d"):
+                w += "u"  # a final virama (not a chillu) is the spoken "u"
+        if zh_as_l:
+            w = _ZH_AS_L.sub("l", w)
+        out.append(w)
     return " ".join(out)
 
 
