@@ -55,6 +55,9 @@ NEGATABLE = {"IN_AADHAAR", "IN_VID", "IN_PHONE", "IN_BANK_ACCOUNT", "IN_PIN_CODE
 BEFORE, AFTER = 48, 24
 NEG_BEFORE = 24
 BOOST = 0.35
+# Fail closed on typos: a match that fails its check is kept only with a context word this close.
+FAIL_CLOSED_BEFORE, FAIL_CLOSED_AFTER = 32, 16
+FAIL_CLOSED_SCORE = 0.6
 
 
 def _alternation(words: list[str]) -> "re.Pattern":
