@@ -31,8 +31,8 @@ from typing import Sequence
 import regex as re
 from presidio_analyzer import RecognizerRegistry, RecognizerResult
 
-from curate.pii.context import (BOOST, FAIL_CLOSED_AFTER, FAIL_CLOSED_BEFORE, FAIL_CLOSED_SCORE, NEG_BEFORE, NEGATABLE,
-                                has_context, has_negative_context)
+from curate.pii.context import (BOOST, FAIL_CLOSED_AFTER, FAIL_CLOSED_BEFORE, FAIL_CLOSED_SCORE, NEGATABLE,
+                                has_close_positive, has_context, has_negative_context)
 from curate.pii.digits import to_ascii_digits
 from curate.pii.recognizers import contact, ids
 from curate.pii.recognizers.base import IndiaRecognizer
@@ -162,19 +162,21 @@ class Detector:
                 ctx = has_context(entity, lower, start, end)
                 # A look-alike word right before the number ("order 98…", "₹ 2,3…") wins over a positive word
                 # further away ("mobile … order 98…"), unless a positive word is just as close.
-                if entity in NEGATABLE and has_negative_context(lower, start) and not has_context(
-                        entity, lower, start, end, before=NEG_BEFORE, after=0):
+                if entity in NEGATABLE and has_negative_context(lower, start) and not has_close_positive(
+                        entity, lower, start):
                     continue
                 if valid is False:
                     # Fail closed on typos: a mistyped identifier next to its own context word is still someone's
                     # identifier. Only the close window counts, so a stray word further off does not promote
                     # every look-alike number in the sentence.
-                    if has_context(entity, lower, start, end, before=FAIL_CLOSED_BEFORE, after=FAIL_CLOSED_AFTER):
+                    if has_context(entity, lower, start, end, FAIL_CLOSED_BEFORE, FAIL_CLOSED_AFTER, strict=True):
                         spans.append(Span(start, end, entity, max(self.threshold, FAIL_CLOSED_SCORE), rec.name, False))
                     continue
                 if ctx:
-                    # A Verhoeff-valid 16-digit number next to "VID" is a VID even when it also passes Luhn.
-                    score = 1.0 if entity == "IN_VID" else min(1.0, score + BOOST)
+                    # A Verhoeff-valid 16-digit number next to "VID" is a VID even when it also passes Luhn. A valid
+                    # checksum without context scores 0.99, so that a number valid as two types (a 12-digit mobile
+                    # with 91 that also passes Verhoeff) takes the type whose context word is there.
+                    score = 1.0 if entity == "IN_VID" or valid else min(1.0, score + BOOST)
                 if score >= self.threshold:
                     spans.append(Span(start, end, entity, score, rec.name, valid if rec.checked else None))
         return spans

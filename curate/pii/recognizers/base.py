@@ -86,7 +86,7 @@ class IndiaRecognizer(PatternRecognizer):
             return None
         if not ok:
             return False
-        return True if self.valid_score is not None and self.valid_score >= 1.0 else None
+        return True if self.valid_score is not None and self.valid_score >= 0.95 else None
 
     def scan(self, text: str) -> Iterator[Match]:
         """Every match of every pattern, with its check result (the fast path in curate.pii.engine)."""

@@ -76,10 +76,13 @@ class IndiaPhoneRecognizer(IndiaRecognizer):
 
     ENTITY = "IN_PHONE"
     PATTERNS = [
-        Pattern("mobile", r"(?<![0-9A-Za-z+])(?:" + _PREFIX + _PSEP + r")?[6-9](?:" + _PSEP + r"[0-9]){9}" + NUM_R, 0.65),
-        Pattern("landline", r"(?<![0-9A-Za-z+])(?:\(?(?:\+|00) ?91\)?(?:" + _PSEP + r"\(?0\)?)?|\(?0)" + _PSEP
+        Pattern("mobile", r"(?<![0-9A-Za-z+])(?<![0-9][ \-./])(?:" + _PREFIX + _PSEP + r")?[6-9](?:" + _PSEP + r"[0-9]){9}" + NUM_R, 0.65),
+        Pattern("landline", r"(?<![0-9A-Za-z+])(?<![0-9][ \-./])(?:\(?(?:\+|00) ?91\)?(?:" + _PSEP + r"\(?0\)?)?|\(?0)" + _PSEP
                 + r"[1-9][0-9]{1,4}\)?" + _PSEP + r"[2-9][0-9]{1,3}" + _PSEP + r"[0-9]{2,4}(?:" + _PSEP + r"[0-9]{1,4})?"
                 + NUM_R, 0.55),
+        # Ten digits that no Indian numbering plan allows ("mobile 5876543210"): only ever kept as a typo next to
+        # a phone word (fail closed); a valid number is matched by the patterns above.
+        Pattern("phone-shaped", r"(?<![0-9A-Za-z+])(?<![0-9][ \-./])[0-9]{5}[ \-]?[0-9]{5}" + NUM_R, 0.3),
     ]
     priority = 50
     checked = True

@@ -29,7 +29,7 @@ class AadhaarRecognizer(IndiaRecognizer):
     PATTERNS = [Pattern("aadhaar", NUM_L + r"[0-9]{4}([ \u00a0\-.]?)[0-9]{4}\1[0-9]{4}" + NUM_R, 0.5)]
     priority = 90
     checked = True
-    valid_score = 1.0
+    valid_score = 0.99
 
     def check(self, pattern_text: str) -> bool:
         return checksums.aadhaar_valid(pattern_text)
@@ -75,7 +75,7 @@ class GstinRecognizer(IndiaRecognizer):
     needs = "upper"
     priority = 95
     checked = True
-    valid_score = 1.0
+    valid_score = 0.99
 
     def check(self, pattern_text: str) -> bool:
         return checksums.gstin_valid(pattern_text)
