@@ -52,6 +52,8 @@ NEGATIVE_CONTEXT = [
     "sku", "model", "item", "product", "batch", "otp", "amount", "amt", "rs", "inr", "₹", "price", "balance",
     "total", "emi", "qty", "quantity", "version", "token", "ऑर्डर", "आर्डर", "ऑर्डर नंबर", "बिल", "रसीद", "राशि",
     "रुपये", "रुपए", "रु", "टिकट", "शिकायत", "ट्रांजैक्शन", "लेनदेन", "অর্ডার", "টাকা", "ஆர்டர்", "ரூபாய்",
+    "ਆਰਡਰ", "ઓર્ડર", "ଅର୍ଡର", "ఆర్డర్", "ಆರ್ಡರ್", "ഓർഡർ", "آرڈر", "ᱚᱨᱰᱚᱨ", "अर्डर", "ऑर्डर", "ইনভয়েস", "বিল",
+    "ਬਿੱਲ", "બિલ", "ବିଲ", "బిల్లు", "ಬಿಲ್", "ബിൽ", "بل", "ਰੁਪਏ", "રૂપિયા", "ଟଙ୍କା", "రూపాయలు", "ರೂಪಾಯಿ", "രൂപ", "روپے",
     "imei", "isbn", "s/n", "serial no", "pnr no", "awb no", "tracking id", "docket no", "ticket id", "ticket no",
     # "<look-alike> number": the positive word "number" inside these phrases does not count (see below).
     "order number", "ticket number", "complaint number", "case number", "reference number", "ref number",
@@ -110,12 +112,15 @@ def has_negative_context(text_lower: str, start: int) -> bool:
 
 
 def has_close_positive(entity: str, text_lower: str, start: int, before: int = NEG_BEFORE) -> bool:
-    """A positive context word just before ``start`` that is not part of a look-alike phrase
-    ("number" in "complaint number" does not make the number a phone)."""
+    """A positive context word just before ``start``, nearer to it than any look-alike word and not part of a
+    look-alike phrase ("mobile 98… order 98…": the second number belongs to "order"; "number" in "complaint
+    number" does not make the number a phone)."""
     pat = _POS.get(entity)
     if pat is None:
         return False
     lo = max(0, start - before)
     window = text_lower[lo:start]
     negs = [m.span() for m in _NEG.finditer(window)]
-    return any(not any(a <= m.start() and m.end() <= b for a, b in negs) for m in pat.finditer(window))
+    last_neg = max((b for _, b in negs), default=-1)
+    return any(m.end() > last_neg and not any(a <= m.start() and m.end() <= b for a, b in negs)
+               for m in pat.finditer(window))
