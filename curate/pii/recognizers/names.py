@@ -74,6 +74,15 @@ _HONORIFICS = {"shri", "shree", "sri", "smt", "shrimati", "srimati", "kumari", "
                "श्री", "श्रीमती", "श्रीमान", "सुश्री", "कुमारी", "डॉ", "स्व", "सौ", "चि", "जनाब", "बेगम", "सरदार", "শ্রী",
                "শ্রীমতী", "শ্রীমান", "திரு", "திருமதி", "செல்வி", "શ્રી", "શ્રીમતી", "ਸ਼੍ਰੀ", "ਸ੍ਰੀ", "ਸ਼੍ਰੀਮਤੀ", "ਸਰਦਾਰ", "ଶ୍ରୀ",
                "ଶ୍ରୀମତୀ", "శ్రీ", "శ్రీమతి", "ಶ್ರೀ", "ಶ್ರೀಮತಿ", "ശ്രീ", "ശ്രീമതി", "جناب", "محترمہ", "محترم", "بیگم"}
+def _context_tokens() -> frozenset[str]:
+    from curate.pii.context import CONTEXT, NEGATIVE_CONTEXT
+
+    words = [w for ws in CONTEXT.values() for w in ws] + NEGATIVE_CONTEXT
+    return frozenset(tok.lower() for w in words for tok in w.split())
+
+
+# Words that name an identifier or a look-alike ("पैन", "பான்", "मोबाइल", "order"): never part of a name.
+_CONTEXT_TOKENS = _context_tokens()
 # Verbs and particles right after a name: "Jagrati Oza called", "X said", "X ने फोन किया", "X here".
 _AFTER_VERB = re.compile(r"[ ](?:called|calls|rang|said|says|asked|asks|wrote|writes|complained|reported|mentioned|"
                          r"requested|emailed|messaged|visited|replied|confirmed|informed|here|has called|is calling)"
@@ -178,6 +187,8 @@ class IndianNameRecognizer(EntityRecognizer):
                 if not got and strong and kind in ("latin", "indic", "indic_role") and not self._is_weak_latin(trig):
                     got = self._punct_run(text, toks, i)
                     ended = bool(got)
+                if not got and kind in ("indic_honorific", "indic_role"):
+                    got = self._take_indic(text, toks, i)
                 got = got or self._take(text, toks, i, strong)
                 if not got:
                     continue
@@ -215,6 +226,19 @@ class IndianNameRecognizer(EntityRecognizer):
                 j -= 1
             if got:
                 yield got[0].start, got[-1].end, 0.75, "suffix:" + m.group().strip()
+
+    def _take_indic(self, text: str, toks: list[Tok], i: int) -> list[Tok]:
+        """After an Indic honorific or role word ("श्री", "திரு", "ग्राहक"): a given name and a surname, neither
+        in any lexicon, up to the first function word, title or context word ("का", "பான்", "मोबाइल")."""
+        run: list[Tok] = []
+        for k in range(i, min(i + 2, len(toks))):
+            t = toks[k]
+            low = t.text.lower()
+            if t.latin or (run and not _adjacent(text, run[-1], t)) or low in self.lex.not_names or low in _HONORIFICS \
+                    or low in _CONTEXT_TOKENS:
+                break
+            run.append(t)
+        return run
 
     @staticmethod
     def _is_weak_latin(trig: str) -> bool:
