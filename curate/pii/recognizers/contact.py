@@ -8,6 +8,7 @@ top-level domain by shape instead.
 from __future__ import annotations
 
 import ipaddress
+from functools import lru_cache
 
 import phonenumbers
 from presidio_analyzer import Pattern
@@ -54,16 +55,22 @@ def national_number(text: str) -> str | None:
             break
     else:
         return None
+    return nsn if _personal_number(nsn) else None
+
+
+_PERSONAL = (phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE,
+             phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE)
+
+
+@lru_cache(maxsize=65536)
+def _personal_number(nsn: str) -> bool:
+    # Each number is matched by up to three patterns; libphonenumber's check is the costly part, so cache it.
+    # number_type() is UNKNOWN for a number that is not valid, so it also decides validity.
     try:
         num = phonenumbers.parse("+91" + nsn, None)
     except phonenumbers.NumberParseException:
-        return None
-    if not phonenumbers.is_valid_number(num):
-        return None
-    kind = phonenumbers.number_type(num)
-    ok = (phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE,
-          phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE)
-    return nsn if kind in ok else None
+        return False
+    return phonenumbers.number_type(num) in _PERSONAL
 
 
 class IndiaPhoneRecognizer(IndiaRecognizer):

@@ -183,6 +183,8 @@ class IndianNameRecognizer(EntityRecognizer):
                         yield got[0].start, got[-1].end, 0.75, f"trigger:{trig}"
                     continue
                 got = self._closed_run(text, toks, i) if strong and kind in ("latin", "indic") else []
+                if kind in ("role", "indic_role") and toks[i].text.lower() in _HONORIFICS:
+                    continue  # "Spoke to Mr. X": the honorific trigger takes the name
                 ended = False
                 if not got and strong and kind in ("latin", "indic", "indic_role") and not self._is_weak_latin(trig):
                     got = self._punct_run(text, toks, i)
