@@ -137,3 +137,16 @@ def test_resolve_unions_overlapping_spans_hand_computed():
     # Touching spans ([0,5) and [5,9)) do not overlap and stay apart.
     g, h = Span(0, 5, "PERSON", 0.8, "n"), Span(5, 9, "PERSON", 0.8, "n")
     assert resolve([h, g]) == [g, h]
+
+
+# ------------------------------------------------------------------ every digit position, through the detector
+
+@pytest.mark.parametrize("number", ["248063581782", "733647176417"])
+def test_every_single_digit_typo_is_a_look_alike_alone_and_an_aadhaar_in_context(detector, number):
+    typos = {number[:i] + d + number[i + 1:] for i in range(12) for d in "0123456789" if d != number[i]}
+    typos |= {number[:i] + number[i + 1] + number[i] + number[i + 2:] for i in range(11) if number[i] != number[i + 1]}
+    for typo in sorted(typos):
+        assert not aadhaar.is_valid(typo)  # stdnum: Verhoeff catches every one of them
+        assert detector.detect(f"ref {typo} noted") == [], typo
+        spans = detector.detect(f"Aadhaar {typo}")
+        assert [(s.type, s.checksum_valid) for s in spans] == [("IN_AADHAAR", False)], typo
