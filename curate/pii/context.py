@@ -1,4 +1,4 @@
-"""Context words (English, Hindi in Devanagari, Hinglish, some Marathi/Bengali/Tamil) and their effect on scores.
+"""Context words (English, Hinglish, and the scripts of the scheduled languages) and their effect on scores.
 
 Presidio's own context enhancer works on spaCy lemmas of English text, so it cannot
 see "आधार" or "khata". curate scores context itself: a positive word for the entity
@@ -12,18 +12,23 @@ import regex as re
 
 CONTEXT: dict[str, list[str]] = {
     "IN_AADHAAR": ["aadhaar", "aadhar", "adhaar", "adhar", "aadhaar card", "uid", "uidai", "आधार", "आधार कार्ड",
-                   "आधार नंबर", "আধার", "ஆதார்", "આધાર"],
+                   "आधार नंबर", "আধার", "আধাৰ", "ஆதார்", "આધાર", "ఆధార్", "ಆಧಾರ್", "ആധാർ", "ਆਧਾਰ", "ଆଧାର", "آدھار",
+                   "آدھار کارڈ", "ᱟᱫᱷᱟᱨ", "uid no", "aadhaar no", "aadhar no", "unique id"],
     "IN_VID": ["vid", "virtual id", "virtual id number", "वीआईडी", "वर्चुअल आईडी", "व्हीआयडी", "ভিআইডি", "ভার্চুয়াল আইডি", "விஐடி", "மெய்நிகர் ஐடி"],
-    "IN_PAN": ["pan", "pan card", "pan number", "permanent account", "पैन", "पैन कार्ड", "प्यान", "প্যান", "பான்"],
+    "IN_PAN": ["pan", "pan card", "pan number", "permanent account", "पैन", "पैन कार्ड", "प्यान", "প্যান", "பான்",
+               "પાન", "పాన్", "ಪ್ಯಾನ್", "പാൻ", "ਪੈਨ", "ପାନ", "پین", "پین کارڈ"],
     "IN_GSTIN": ["gst", "gstin", "gst no", "gst number", "जीएसटी", "goods and services tax"],
     "IN_IFSC": ["ifsc", "ifsc code", "branch code", "आईएफएससी"],
     "IN_UPI": ["upi", "vpa", "upi id", "gpay", "google pay", "phonepe", "paytm", "bhim", "यूपीआई"],
     "IN_PHONE": ["phone", "mobile", "mob", "mob no", "cell", "contact", "call", "whatsapp", "tel", "number",
                  "फोन", "फ़ोन", "मोबाइल", "नंबर", "नम्बर", "संपर्क", "कॉल", "ফোন", "মোবাইল", "தொலைபேசி", "கைபேசி",
-                 "मोबाईल", "फोन नंबर"],
+                 "मोबाईल", "फोन नंबर", "ફોન", "મોબાઇલ", "ఫోన్", "మొబైల్", "ಫೋನ್", "ಮೊಬೈಲ್", "ഫോൺ", "മൊബൈൽ",
+                 "ਫ਼ੋਨ", "ਫੋਨ", "ਮੋਬਾਈਲ", "ଫୋନ", "ମୋବାଇଲ", "فون", "موبائل", "ফোন নম্বর", "whatsapp no", "ph", "tel no",
+                 "landline"],
     "IN_VOTER": ["voter", "voter id", "epic", "election card", "electoral", "मतदाता", "वोटर", "वोटर आईडी",
                  "निर्वाचन", "ভোটার", "வாக்காளர்"],
-    "IN_PASSPORT": ["passport", "passport no", "पासपोर्ट", "পাসপোর্ট", "கடவுச்சீட்டு", "பாஸ்போர்ட்"],
+    "IN_PASSPORT": ["passport", "passport no", "पासपोर्ट", "পাসপোর্ট", "கடவுச்சீட்டு", "பாஸ்போர்ட்", "પાસપોર્ટ",
+                    "పాస్‌పోర్ట్", "పాస్పోర్ట్", "ಪಾಸ್‌ಪೋರ್ಟ್", "ಪಾಸ್ಪೋರ್ಟ್", "പാസ്‌പോർട്ട്", "ਪਾਸਪੋਰਟ", "ପାସପୋର୍ଟ", "پاسپورٹ"],
     "IN_DRIVING_LICENCE": ["driving licence", "driving license", "dl", "dl no", "licence", "license",
                            "ड्राइविंग लाइसेंस", "लाइसेंस", "डीएल"],
     "IN_VEHICLE_REGISTRATION": ["vehicle", "registration", "reg no", "car", "bike", "scooter", "number plate",
@@ -31,7 +36,8 @@ CONTEXT: dict[str, list[str]] = {
     "IN_PIN_CODE": ["pin", "pincode", "pin code", "postal", "postal code", "zip", "पिन", "पिनकोड", "पिन कोड",
                     "पत्ता", "address", "পিন", "அஞ்சல்"],
     "IN_BANK_ACCOUNT": ["account", "a/c", "acct", "ac no", "a/c no", "account number", "bank", "khata",
-                        "khaata", "खाता", "खाता संख्या", "अकाउंट", "बैंक", "खाते", "অ্যাকাউন্ট", "கணக்கு"],
+                        "khaata", "खाता", "खाता संख्या", "अकाउंट", "बैंक", "खाते", "অ্যাকাউন্ট", "கணக்கு", "ખાતા",
+                        "ఖాతా", "ಖಾತೆ", "അക്കൗണ്ട്", "ਖਾਤਾ", "ଖାତା", "کھاتہ", "اکاؤنٹ"],
     "IN_ABHA": ["abha", "health id", "health account", "ayushman", "आभा", "हेल्थ आईडी", "आयुष्मान"],
     "CREDIT_CARD": ["card", "credit card", "debit card", "visa", "mastercard", "rupay", "कार्ड", "क्रेडिट", "डेबिट"],
     "EMAIL_ADDRESS": ["email", "e-mail", "mail", "ईमेल", "मेल"],
@@ -46,6 +52,14 @@ NEGATIVE_CONTEXT = [
     "sku", "model", "item", "product", "batch", "otp", "amount", "amt", "rs", "inr", "₹", "price", "balance",
     "total", "emi", "qty", "quantity", "version", "token", "ऑर्डर", "आर्डर", "ऑर्डर नंबर", "बिल", "रसीद", "राशि",
     "रुपये", "रुपए", "रु", "टिकट", "शिकायत", "ट्रांजैक्शन", "लेनदेन", "অর্ডার", "টাকা", "ஆர்டர்", "ரூபாய்",
+    "ਆਰਡਰ", "ઓર્ડર", "ଅର୍ଡର", "ఆర్డర్", "ಆರ್ಡರ್", "ഓർഡർ", "آرڈر", "ᱚᱨᱰᱚᱨ", "अर्डर", "ऑर्डर", "ইনভয়েস", "বিল",
+    "ਬਿੱਲ", "બિલ", "ବିଲ", "బిల్లు", "ಬಿಲ್", "ബിൽ", "بل", "ਰੁਪਏ", "રૂપિયા", "ଟଙ୍କା", "రూపాయలు", "ರೂಪಾಯಿ", "രൂപ", "روپے",
+    "imei", "isbn", "s/n", "serial no", "pnr no", "awb no", "tracking id", "docket no", "ticket id", "ticket no",
+    # "<look-alike> number": the positive word "number" inside these phrases does not count (see below).
+    "order number", "ticket number", "complaint number", "case number", "reference number", "ref number",
+    "tracking number", "invoice number", "serial number", "docket number", "model number", "transaction number",
+    "policy number", "consignment number", "booking number", "request number", "ऑर्डर नंबर", "टिकट नंबर",
+    "शिकायत नंबर", "संदर्भ संख्या",
 ]
 
 # Only numeric recognizers are subject to negative context; a PAN is never an order number.
@@ -55,6 +69,9 @@ NEGATABLE = {"IN_AADHAAR", "IN_VID", "IN_PHONE", "IN_BANK_ACCOUNT", "IN_PIN_CODE
 BEFORE, AFTER = 48, 24
 NEG_BEFORE = 24
 BOOST = 0.35
+# Fail closed on typos: a match that fails its check is kept only with a context word this close.
+FAIL_CLOSED_BEFORE, FAIL_CLOSED_AFTER = 32, 16
+FAIL_CLOSED_SCORE = 0.6
 
 
 def _alternation(words: list[str]) -> "re.Pattern":
@@ -72,8 +89,18 @@ _POS = {entity: _alternation(words) for entity, words in CONTEXT.items()}
 _NEG = _alternation(NEGATIVE_CONTEXT)
 
 
-def has_context(entity: str, text_lower: str, start: int, end: int, before: int = BEFORE, after: int = AFTER) -> bool:
-    pat = _POS.get(entity)
+# Words too generic to make a number that fails its check an identifier ("number 1234567890"); they still
+# lift the score of a valid one.
+GENERIC = {"number", "नंबर", "नम्बर", "contact", "call", "कॉल", "संपर्क", "card", "कार्ड", "registration", "licence",
+           "license", "address", "pin", "vehicle", "bank", "बैंक", "account", "tel", "cell"}
+_STRICT = {entity: _alternation([w for w in words if w.lower() not in GENERIC]) for entity, words in CONTEXT.items()}
+
+
+def has_context(entity: str, text_lower: str, start: int, end: int, before: int = BEFORE, after: int = AFTER,
+                strict: bool = False) -> bool:
+    """A context word for ``entity`` within ``before`` characters before / ``after`` after the match.
+    ``strict`` ignores the generic words (:data:`GENERIC`); used to decide fail-closed typos."""
+    pat = (_STRICT if strict else _POS).get(entity)
     if pat is None:
         return False
     window = text_lower[max(0, start - before):start] + " \x00 " + text_lower[end:end + after]
@@ -82,3 +109,18 @@ def has_context(entity: str, text_lower: str, start: int, end: int, before: int 
 
 def has_negative_context(text_lower: str, start: int) -> bool:
     return _NEG.search(text_lower[max(0, start - NEG_BEFORE):start]) is not None
+
+
+def has_close_positive(entity: str, text_lower: str, start: int, before: int = NEG_BEFORE) -> bool:
+    """A positive context word just before ``start``, nearer to it than any look-alike word and not part of a
+    look-alike phrase ("mobile 98… order 98…": the second number belongs to "order"; "number" in "complaint
+    number" does not make the number a phone)."""
+    pat = _POS.get(entity)
+    if pat is None:
+        return False
+    lo = max(0, start - before)
+    window = text_lower[lo:start]
+    negs = [m.span() for m in _NEG.finditer(window)]
+    last_neg = max((b for _, b in negs), default=-1)
+    return any(m.end() > last_neg and not any(a <= m.start() and m.end() <= b for a, b in negs)
+               for m in pat.finditer(window))

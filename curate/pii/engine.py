@@ -10,10 +10,15 @@ every document and scores context with English lemmas. :class:`Detector` instead
 
 1. normalises Indic digits on a copy (same offsets),
 2. runs each pattern recognizer only if a cheap pre-check passes (digits, "@", "://" …),
-3. scores context words itself (English, Hindi, Hinglish …) and drops numbers preceded by
-   look-alike words ("order", "₹", "बिल") unless they also have positive context,
-4. runs the name recognizer, and spaCy only on documents that need it (batched),
-5. merges overlapping person spans and keeps the best non-overlapping spans.
+3. scores context words itself (English, Hindi, Hinglish … in every scheduled script) and drops
+   numbers preceded by look-alike words ("order", "₹", "बिल") unless they also have positive context,
+4. fails closed on typos: an identifier-shaped match whose check digit (or libphonenumber
+   validity) fails is kept when its own context word stands next to it, with
+   ``checksum_valid=False``; without context it is a look-alike and stays,
+5. runs the name recognizer, and spaCy only on documents that need it (batched),
+6. resolves overlaps: spans that overlap are replaced by their union, reported under the outer
+   (longest) span's type — an e-mail whose local part holds a phone-like digit run is anonymized
+   whole, as ``EMAIL_ADDRESS`` (see :func:`resolve`).
 """
 
 from __future__ import annotations
@@ -26,7 +31,8 @@ from typing import Sequence
 import regex as re
 from presidio_analyzer import RecognizerRegistry, RecognizerResult
 
-from curate.pii.context import BOOST, NEG_BEFORE, NEGATABLE, has_context, has_negative_context
+from curate.pii.context import (BOOST, FAIL_CLOSED_AFTER, FAIL_CLOSED_BEFORE, FAIL_CLOSED_SCORE, NEGATABLE,
+                                has_close_positive, has_context, has_negative_context)
 from curate.pii.digits import to_ascii_digits
 from curate.pii.recognizers import contact, ids
 from curate.pii.recognizers.base import IndiaRecognizer
@@ -49,15 +55,25 @@ _UPPER = re.compile(r"[A-Z]{2}")
 
 @dataclass(frozen=True)
 class Span:
+    """A detected entity: ``[start, end)`` character offsets into the original string.
+
+    ``checksum_valid`` is True/False for types with a validity check (Verhoeff, Luhn, libphonenumber,
+    published structure) and None for types without one; False means the value failed its check but
+    was anonymized because its context word stood next to it (fail closed).
+    """
+
     start: int
     end: int
     type: str
     score: float
     recognizer: str
+    checksum_valid: bool | None = None
 
     def to_dict(self) -> dict:
         d = asdict(self)
         d["score"] = round(self.score, 3)
+        if d["checksum_valid"] is None:
+            del d["checksum_valid"]
         return d
 
 
@@ -140,19 +156,29 @@ class Detector:
             if not has[rec.needs]:
                 continue
             entity = rec.supported_entities[0]
-            for r in rec.analyze(norm, [entity]):
-                score = r.score
-                ctx = has_context(entity, lower, r.start, r.end)
+            for start, end, score, valid in rec.scan(norm):
+                if valid is False and not rec.checked:
+                    continue  # structurally impossible (unknown state code, loopback IP …)
+                ctx = has_context(entity, lower, start, end)
                 # A look-alike word right before the number ("order 98…", "₹ 2,3…") wins over a positive word
                 # further away ("mobile … order 98…"), unless a positive word is just as close.
-                if entity in NEGATABLE and has_negative_context(lower, r.start) and not has_context(
-                        entity, lower, r.start, r.end, before=NEG_BEFORE, after=0):
+                if entity in NEGATABLE and has_negative_context(lower, start) and not has_close_positive(
+                        entity, lower, start):
+                    continue
+                if valid is False:
+                    # Fail closed on typos: a mistyped identifier next to its own context word is still someone's
+                    # identifier. Only the close window counts, so a stray word further off does not promote
+                    # every look-alike number in the sentence.
+                    if has_context(entity, lower, start, end, FAIL_CLOSED_BEFORE, FAIL_CLOSED_AFTER, strict=True):
+                        spans.append(Span(start, end, entity, max(self.threshold, FAIL_CLOSED_SCORE), rec.name, False))
                     continue
                 if ctx:
-                    # A Verhoeff-valid 16-digit number next to "VID" is a VID even when it also passes Luhn.
-                    score = 1.0 if entity == "IN_VID" else min(1.0, score + BOOST)
+                    # A Verhoeff-valid 16-digit number next to "VID" is a VID even when it also passes Luhn. A valid
+                    # checksum without context scores 0.99, so that a number valid as two types (a 12-digit mobile
+                    # with 91 that also passes Verhoeff) takes the type whose context word is there.
+                    score = 1.0 if entity == "IN_VID" or valid else min(1.0, score + BOOST)
                 if score >= self.threshold:
-                    spans.append(Span(r.start, r.end, entity, score, rec.name))
+                    spans.append(Span(start, end, entity, score, rec.name, valid if rec.checked else None))
         return spans
 
     def _name_spans(self, text: str) -> list[Span]:
@@ -187,29 +213,40 @@ class Detector:
         return self.detect_many([text], [lang])[0]
 
 
-def _merge_persons(spans: list[Span]) -> list[Span]:
-    """Union overlapping person spans ("Rahul" from a trigger + "Rahul Sharma" from the lexicon)."""
-    persons = sorted((s for s in spans if s.type == PERSON), key=lambda s: s.start)
-    merged: list[Span] = []
-    for s in persons:
-        if merged and s.start < merged[-1].end:
-            m = merged[-1]
-            rec = m.recognizer if m.score >= s.score else s.recognizer
-            merged[-1] = Span(m.start, max(m.end, s.end), PERSON, max(m.score, s.score), rec)
-        else:
-            merged.append(s)
-    return [s for s in spans if s.type != PERSON] + merged
+def _outer(group: list[Span]) -> Span:
+    """The span that names a group of overlapping spans: the longest; on equal length the higher score,
+    then the checksum-validated type (priority)."""
+    return max(group, key=lambda s: (s.end - s.start, s.score, PRIORITY.get(s.type, 0), -s.start))
+
+
+def _union(group: list[Span]) -> Span:
+    if len(group) == 1:
+        return group[0]
+    outer = _outer(group)
+    start, end = min(s.start for s in group), max(s.end for s in group)
+    return Span(start, end, outer.type, max(s.score for s in group), outer.recognizer, outer.checksum_valid)
 
 
 def resolve(spans: list[Span]) -> list[Span]:
-    """Best non-overlapping spans: higher score, then checksum-validated types, then longer."""
-    spans = _merge_persons(spans)
-    ranked = sorted(spans, key=lambda s: (-s.score, -PRIORITY.get(s.type, 0), -(s.end - s.start), s.start))
-    kept: list[Span] = []
-    for s in ranked:
-        if all(s.end <= k.start or s.start >= k.end for k in kept):
-            kept.append(s)
-    return sorted(kept, key=lambda s: s.start)
+    """Non-overlapping spans, sorted by start: each group of (transitively) overlapping spans becomes their
+    union, typed by the outer span (:func:`_outer`).
+
+    Taking the union rather than the best single span is what keeps
+    ``firstname.surname.98xxxxxxxx@company.co.in`` from leaking its name and domain when the phone-like
+    digit run inside it is also detected: the whole address is anonymized as ``EMAIL_ADDRESS``.
+    """
+    out: list[Span] = []
+    group: list[Span] = []
+    end = -1
+    for s in sorted(spans, key=lambda s: (s.start, -s.end)):
+        if group and s.start >= end:
+            out.append(_union(group))
+            group = []
+        group.append(s)
+        end = max(end, s.end)
+    if group:
+        out.append(_union(group))
+    return out
 
 
 @lru_cache(maxsize=4)

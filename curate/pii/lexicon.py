@@ -15,13 +15,18 @@ def _read(name: str) -> list[str]:
     return [unicodedata.normalize("NFC", line.strip()) for line in text.splitlines() if line.strip()]
 
 
-def deva_to_gujr(word: str) -> str | None:
-    """Devanagari → Gujarati by the ISCII-aligned block offset; None if a code point has no Gujarati twin."""
+# Brahmic blocks laid out like Devanagari (ISCII order): a Devanagari name carried over by the block offset is
+# the same name in that script. Tamil is not ISCII-complete (no aspirates or voiced stops), so it has its own list.
+DERIVED_SCRIPTS = {"gujr": 0x180, "guru": 0x100, "orya": 0x200, "telu": 0x300, "knda": 0x380, "mlym": 0x400}
+
+
+def deva_to(word: str, offset: int) -> str | None:
+    """Devanagari → another ISCII-aligned block by ``offset``; None if a code point has no twin there."""
     out = []
     for ch in word:
         cp = ord(ch)
         if 0x0900 <= cp <= 0x097F:
-            g = chr(cp + 0x180)
+            g = chr(cp + offset)
             try:
                 unicodedata.name(g)
             except ValueError:
@@ -30,6 +35,15 @@ def deva_to_gujr(word: str) -> str | None:
         else:
             out.append(ch)
     return "".join(out)
+
+
+def deva_to_gujr(word: str) -> str | None:
+    """Devanagari → Gujarati by the ISCII-aligned block offset; None if a code point has no Gujarati twin."""
+    return deva_to(word, DERIVED_SCRIPTS["gujr"])
+
+
+def _derived(words: list[str]) -> set[str]:
+    return {d for w in words for off in DERIVED_SCRIPTS.values() if (d := deva_to(w, off))}
 
 
 @dataclass(frozen=True)
@@ -61,10 +75,10 @@ def load_lexicon() -> Lexicon:
         given.update(x.lower() for x in g)
         surnames.update(x.lower() for x in s)
         if script == "deva":
-            given.update(filter(None, map(deva_to_gujr, g)))
-            surnames.update(filter(None, map(deva_to_gujr, s)))
+            given.update(_derived(g))
+            surnames.update(_derived(s))
     common = {x.lower() for x in _read("common_words.txt")}
-    common.update(filter(None, (deva_to_gujr(x) for x in list(common) if not x.isascii())))
+    common.update(_derived([x for x in common if not x.isascii()]))
     not_names = {x.lower() for x in _read("not_names.txt")}
     return Lexicon(frozenset(given), frozenset(surnames), frozenset(common), frozenset(not_names - given - surnames))
 

@@ -8,6 +8,7 @@ top-level domain by shape instead.
 from __future__ import annotations
 
 import ipaddress
+from functools import lru_cache
 
 import phonenumbers
 from presidio_analyzer import Pattern
@@ -31,32 +32,71 @@ def _digits(s: str) -> str:
     return "".join(c for c in s if c.isdigit())
 
 
+# Between the digits of a phone number people put a space, hyphen, dot, slash or brackets ("(0)22",
+# "98765.43210", "+91-(98765)-43210"); at most two such characters in a row.
+_PSEP = r"[ \u00a0\-./()]{0,2}"
+# Country / trunk prefix: +91, 0091, 91 (WhatsApp and CRM exports), "(+91)", "+91 (0)", a bare trunk 0.
+_PREFIX = r"(?:\(?(?:\+|00) ?91\)?(?:" + _PSEP + r"\(?0\)?)?|\(?91\)?|\(?0\)?)"
+
+
+def national_number(text: str) -> str | None:
+    """The 10-digit Indian national number written in ``text``, or None if it is no valid Indian phone.
+
+    Any separators; prefixes +91 / 0091 / 91 / 0 / +91 (0). libphonenumber (region IN) decides validity
+    and the kind (mobile or fixed line; toll-free and premium numbers identify nobody).
+    """
+    d = "".join(c for c in text if c.isdigit())
+    plus = "+" in text
+    for prefix in ("00910", "0091", "910", "91", "0", ""):
+        if d.startswith(prefix) and len(d) - len(prefix) == 10 and (prefix != "" or not plus):
+            if prefix in ("910", "91") and not (plus or len(d) == 12 or prefix == "910"):
+                continue
+            nsn = d[len(prefix):]
+            break
+    else:
+        return None
+    return nsn if _personal_number(nsn) else None
+
+
+_PERSONAL = (phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE,
+             phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE)
+
+
+@lru_cache(maxsize=65536)
+def _personal_number(nsn: str) -> bool:
+    # Each number is matched by up to three patterns; libphonenumber's check is the costly part, so cache it.
+    # number_type() is UNKNOWN for a number that is not valid, so it also decides validity.
+    try:
+        num = phonenumbers.parse("+91" + nsn, None)
+    except phonenumbers.NumberParseException:
+        return False
+    return phonenumbers.number_type(num) in _PERSONAL
+
+
 class IndiaPhoneRecognizer(IndiaRecognizer):
     """Indian mobile and landline numbers, validated against libphonenumber's metadata for region IN.
 
-    Forms: +91 / 0091 / 91 / 0 prefixes, spaced or dashed groups, (0xx) area codes.
+    Forms: +91 / 0091 / 91 / 0 / "+91 (0)" prefixes, with or without separators; groups split by
+    spaces, hyphens, dots, slashes or brackets; landlines as STD code + subscriber number
+    ("022-2345 6789", "(0120) 456 7890", "+91 80 4567 8901"). Indic digits are mapped to ASCII first.
     """
 
     ENTITY = "IN_PHONE"
     PATTERNS = [
-        Pattern("mobile", r"(?<![0-9A-Za-z+])(?:(?:\+|00)91[ \-]?|91[ \-]|0)?[6-9](?:[ \-]?[0-9]){9}" + NUM_R, 0.65),
-        Pattern("landline", r"(?<![0-9A-Za-z+])(?:(?:\+|00)91[ \-]?\(?0?|\(?0)[1-9][0-9]{1,4}\)?[ \-]?[2-9][0-9]{2,3}[ \-]?[0-9]{3,4}"
+        Pattern("mobile", r"(?<![0-9A-Za-z+])(?<![0-9][ \-./])(?:" + _PREFIX + _PSEP + r")?[6-9](?:" + _PSEP + r"[0-9]){9}" + NUM_R, 0.65),
+        Pattern("landline", r"(?<![0-9A-Za-z+])(?<![0-9][ \-./])(?:\(?(?:\+|00) ?91\)?(?:" + _PSEP + r"\(?0\)?)?|\(?0)" + _PSEP
+                + r"[1-9][0-9]{1,4}\)?" + _PSEP + r"[2-9][0-9]{1,3}" + _PSEP + r"[0-9]{2,4}(?:" + _PSEP + r"[0-9]{1,4})?"
                 + NUM_R, 0.55),
+        # Ten digits that no Indian numbering plan allows ("mobile 5876543210"): only ever kept as a typo next to
+        # a phone word (fail closed); a valid number is matched by the patterns above.
+        Pattern("phone-shaped", r"(?<![0-9A-Za-z+])(?<![0-9][ \-./])[0-9]{5}[ \-]?[0-9]{5}" + NUM_R, 0.3),
     ]
     priority = 50
+    checked = True
 
-    def validate_result(self, pattern_text: str) -> bool | None:
-        try:
-            num = phonenumbers.parse(pattern_text, "IN")
-        except phonenumbers.NumberParseException:
-            return False
-        if num.country_code != 91 or not phonenumbers.is_valid_number(num):
-            return False
-        kind = phonenumbers.number_type(num)
-        ok = kind in (phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE,
-                      phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE)
-        # Keep the pattern score (context still matters: ten digits can be an order number) or reject.
-        return None if ok else False
+    def check(self, pattern_text: str) -> bool:
+        # Keep the pattern score when valid (context still matters: ten digits can be an order number).
+        return national_number(pattern_text) is not None
 
 
 class UpiRecognizer(IndiaRecognizer):
@@ -67,7 +107,9 @@ class UpiRecognizer(IndiaRecognizer):
     needs = "at"
     priority = 70
 
-    def validate_result(self, pattern_text: str) -> bool | None:
+    valid_score = 1.0
+
+    def check(self, pattern_text: str) -> bool | None:
         handle = pattern_text.rsplit("@", 1)[1].lower()
         if handle in ("abdm", "sbx"):
             return False  # ABHA address, not a payment address
@@ -92,9 +134,15 @@ class CurateCardRecognizer(IndiaRecognizer):
     # 6 (RuPay, Discover, Maestro), 8 (RuPay 81/82).
     _PREFIXES = ("2", "3", "4", "5", "6", "8")
 
-    def validate_result(self, pattern_text: str) -> bool:
+    checked = True
+
+    def invalidate_result(self, pattern_text: str) -> bool:
         d = _digits(pattern_text)
-        return 13 <= len(d) <= 19 and d.startswith(self._PREFIXES) and len(set(d)) > 2 and checksums.luhn_valid(d)
+        return not d.startswith(self._PREFIXES) or len(set(d)) <= 2
+
+    def check(self, pattern_text: str) -> bool:
+        d = _digits(pattern_text)
+        return 13 <= len(d) <= 19 and checksums.luhn_valid(d)
 
 
 class CurateIpRecognizer(IndiaRecognizer):
@@ -106,7 +154,7 @@ class CurateIpRecognizer(IndiaRecognizer):
     ]
     priority = 45
 
-    def validate_result(self, pattern_text: str) -> bool | None:
+    def check(self, pattern_text: str) -> bool | None:
         try:
             ip = ipaddress.ip_address(pattern_text)
         except ValueError:

@@ -19,13 +19,19 @@ def _digits(s: str) -> str:
 
 
 class AadhaarRecognizer(IndiaRecognizer):
-    """Aadhaar: 12 digits, first 2-9, Verhoeff check digit; written plain or in 4-4-4 groups."""
+    """Aadhaar: 12 digits, first 2-9, Verhoeff check digit (stdnum); written plain or in 4-4-4 groups.
+
+    The pattern takes any 12 digits so that a mistyped number next to "Aadhaar"/"आधार" is still found
+    (fail closed); without context only checksum-valid numbers are kept.
+    """
 
     ENTITY = "IN_AADHAAR"
-    PATTERNS = [Pattern("aadhaar", NUM_L + r"[2-9][0-9]{3}([ \u00a0\-]?)[0-9]{4}\1[0-9]{4}" + NUM_R, 0.5)]
+    PATTERNS = [Pattern("aadhaar", NUM_L + r"[0-9]{4}([ \u00a0\-.]?)[0-9]{4}\1[0-9]{4}" + NUM_R, 0.5)]
     priority = 90
+    checked = True
+    valid_score = 0.99
 
-    def validate_result(self, pattern_text: str) -> bool:
+    def check(self, pattern_text: str) -> bool:
         return checksums.aadhaar_valid(pattern_text)
 
 
@@ -33,39 +39,45 @@ class VidRecognizer(IndiaRecognizer):
     """Aadhaar Virtual ID: 16 digits (4 groups of 4) with a Verhoeff check digit."""
 
     ENTITY = "IN_VID"
-    PATTERNS = [Pattern("vid", NUM_L + r"[0-9]{4}([ \u00a0\-]?)[0-9]{4}\1[0-9]{4}\1[0-9]{4}" + NUM_R, 0.3)]
+    PATTERNS = [Pattern("vid", NUM_L + r"[0-9]{4}([ \u00a0\-.]?)[0-9]{4}\1[0-9]{4}\1[0-9]{4}" + NUM_R, 0.3)]
     priority = 80
+    checked = True
+    # Verhoeff-valid is necessary but one random 16-digit number in ten passes it (cards included): keep
+    # the pattern score (below threshold) so that a VID needs its context word ("VID", "virtual id").
+    valid_score = None
 
-    def validate_result(self, pattern_text: str) -> bool | None:
-        # Verhoeff-valid is necessary but one random 16-digit number in ten passes it (cards included): keep
-        # the pattern score (below threshold) so that a VID needs its context word ("VID", "virtual id").
-        return None if checksums.vid_valid(pattern_text) else False
+    def check(self, pattern_text: str) -> bool:
+        return checksums.vid_valid(pattern_text)
 
 
 class PanRecognizer(IndiaRecognizer):
-    """PAN: AAA + holder-type letter (P, C, H, F, A, T, B, L, J, G) + letter + 4 digits + letter."""
+    """PAN: AAA + holder-type letter (stdnum's table: P, C, H, F, A, T, B, L, J, G, K) + letter + 4 digits +
+    letter. Any ``AAAAA9999A`` is matched; one with an unknown holder type counts only next to "PAN"."""
 
     ENTITY = "IN_PAN"
     PATTERNS = [
-        Pattern("pan", L + r"[A-Z]{3}[PCHFATBLJGE][A-Z][0-9]{4}[A-Z]" + R, 0.85),
+        Pattern("pan", L + r"[A-Z]{5}[0-9]{4}[A-Z]" + R, 0.85),
         # Lowercase PANs occur in chats ("mera pan abcpd1234k hai"): needs a context word.
-        Pattern("pan lowercase", L + r"[a-z]{3}[pchfatbljge][a-z][0-9]{4}[a-z]" + R, 0.3),
+        Pattern("pan lowercase", L + r"[a-z]{5}[0-9]{4}[a-z]" + R, 0.3),
     ]
     priority = 80
+    checked = True
 
-    def invalidate_result(self, pattern_text: str) -> bool:
-        return pattern_text[5:9] == "0000"
+    def check(self, pattern_text: str) -> bool:
+        return checksums.pan_valid(pattern_text)
 
 
 class GstinRecognizer(IndiaRecognizer):
     """GSTIN: state code 01-38 + PAN + entity number + Z + mod-36 check character."""
 
     ENTITY = "IN_GSTIN"
-    PATTERNS = [Pattern("gstin", L + r"[0-9]{2}[A-Z]{3}[PCHFATBLJGE][A-Z][0-9]{4}[A-Z][1-9A-Z]Z[0-9A-Z]" + R, 0.5)]
+    PATTERNS = [Pattern("gstin", L + r"[0-9]{2}[A-Z]{5}[0-9]{4}[A-Z][0-9A-Z]{3}" + R, 0.5)]
     needs = "upper"
     priority = 95
+    checked = True
+    valid_score = 0.99
 
-    def validate_result(self, pattern_text: str) -> bool:
+    def check(self, pattern_text: str) -> bool:
         return checksums.gstin_valid(pattern_text)
 
 
@@ -79,19 +91,29 @@ class IfscRecognizer(IndiaRecognizer):
 
 
 class VoterIdRecognizer(IndiaRecognizer):
-    """EPIC (voter ID): 3 letters + 7 digits. No public checksum, so it needs a context word."""
+    """EPIC (voter ID): 3 letters + 7 digits, the last a Luhn check digit (stdnum). Invoice and ticket ids
+    share the shape and one in ten passes Luhn by chance, so it always needs a context word."""
 
     ENTITY = "IN_VOTER"
     PATTERNS = [Pattern("epic", L + r"[A-Z]{3}[0-9]{7}" + R, 0.4)]
     priority = 40
+    checked = True
+
+    def check(self, pattern_text: str) -> bool:
+        return checksums.epic_valid(pattern_text)
 
 
 class PassportRecognizer(IndiaRecognizer):
-    """Indian passport: a series letter + 7 digits (first and last not 0). Needs a context word."""
+    """Indian passport: a series letter + 7 digits (first and last not 0). Needs a context word; next to one,
+    any letter + 7 digits counts (fail closed)."""
 
     ENTITY = "IN_PASSPORT"
-    PATTERNS = [Pattern("passport", L + r"[A-PR-WY][1-9][0-9]{5}[1-9]" + R, 0.3)]
+    PATTERNS = [Pattern("passport", L + r"[A-Za-z] ?[0-9]{7}" + R, 0.3)]
     priority = 40
+    checked = True
+
+    def check(self, pattern_text: str) -> bool:
+        return checksums.passport_valid(pattern_text.replace(" ", ""))
 
 
 class DrivingLicenceRecognizer(IndiaRecognizer):
@@ -101,7 +123,7 @@ class DrivingLicenceRecognizer(IndiaRecognizer):
     PATTERNS = [Pattern("dl", L + r"[A-Z]{2}[ \-]?[0-9]{2}[ \-]?(?:19[5-9][0-9]|20[0-4][0-9])[ \-]?[0-9]{7}" + R, 0.7)]
     priority = 65
 
-    def validate_result(self, pattern_text: str) -> bool | None:
+    def check(self, pattern_text: str) -> bool | None:
         return None if pattern_text[:2] in STATE_CODES else False
 
 
@@ -115,7 +137,7 @@ class VehicleRegistrationRecognizer(IndiaRecognizer):
     ]
     priority = 55
 
-    def validate_result(self, pattern_text: str) -> bool | None:
+    def check(self, pattern_text: str) -> bool | None:
         if pattern_text[:2].isdigit():
             return None
         return None if pattern_text[:2] in STATE_CODES else False

@@ -1,4 +1,5 @@
-"""Person names in Latin, Devanagari, Bengali, Tamil and Gujarati script, and in Hinglish.
+"""Person names in Latin and the scripts of the scheduled languages (Devanagari, Bengali, Gurmukhi, Gujarati,
+Odia, Tamil, Telugu, Kannada, Malayalam, Perso-Arabic), and in Hinglish.
 
 Three kinds of evidence, strongest first:
 
@@ -6,6 +7,8 @@ Three kinds of evidence, strongest first:
    "मेरा नाम … है", "माझे नाव", "আমার নাম", "என் பெயர்", honorifics (Shri, Smt., Dr., श्री,
    श्रीमती, শ্রী, திரு …), "… ji"/"… जी", "s/o", "Name:" labels. The words that follow are
    taken as the name even when they are not in any lexicon.
+   Role words work the same way ("Customer Jagrati Oza called", "agent X", "ग्राहक X"), and so do
+   verbs right after a capitalised name ("Jagrati Oza called/said/wrote …", "X ने").
 2. **Lexicon**: runs of adjacent tokens where a known given name appears, or two known
    name tokens stand together ("Asha Verma"). Names that are also ordinary words (आशा = hope)
    never count alone.
@@ -27,7 +30,12 @@ from curate.pii.lexicon import Lexicon, load_lexicon
 
 ENTITY = "PERSON"
 
-_IND = r"\u0900-\u0963\u0971-\u097F\u0980-\u09E5\u09F0-\u09FF\u0A80-\u0AE5\u0B80-\u0BE5\u200C\u200D"
+# Letters (and combining marks) of every Brahmic block U+0900-U+0DFF except the digits and dandas, Perso-Arabic
+# letters (not its digits or punctuation), Ol Chiki and Meetei Mayek letters, and ZWNJ/ZWJ.
+_IND = (r"\u0900-\u0963\u0971-\u097F\u0980-\u09E5\u09F0-\u09FF\u0A00-\u0A65\u0A70-\u0A7F\u0A80-\u0AE5\u0AF0-\u0AFF"
+        r"\u0B00-\u0B65\u0B70-\u0B7F\u0B80-\u0BE5\u0BF0-\u0BFF\u0C00-\u0C65\u0C70-\u0C7F\u0C80-\u0CE5\u0CF0-\u0CFF"
+        r"\u0D00-\u0D65\u0D70-\u0D7F\u0621-\u064A\u064B-\u065F\u0670-\u06D3\u06D5\u06FA-\u06FF\u1C5A-\u1C7D"
+        r"\uABC0-\uABEA\u200C\u200D")
 TOKEN = re.compile(rf"[A-Za-z]+(?:['’][A-Za-z]+)?|[{_IND}]+")
 
 # Trigger phrases; the name starts right after the match. (pattern, strength): "strong" accepts
@@ -48,11 +56,44 @@ _TRIGGERS = [
     (r"(?:திருமதி|திரு\.?|செல்வி|டாக்டர்|முனைவர்)\s*", "indic_honorific"),
     (r"(?:મારું નામ|નામ|હું)\s*[:\-–]?\s*", "indic"),
     (r"(?:શ્રીમતી|શ્રી|ડૉ\.?)\s*", "indic_honorific"),
+    (r"(?:मेरो नाम|ਮੇਰਾ ਨਾਮ|ਨਾਮ|ਮੈਂ|ମୋ ନାମ|ମୋର ନାମ|ନାମ|ମୁଁ|నా పేరు|పేరు|నేను|ನನ್ನ ಹೆಸರು|ಹೆಸರು|ನಾನು|എന്റെ പേര്|"
+     r"പേര്|ഞാൻ|میرا نام|نام|میں|ᱤᱧᱟᱜ ᱧᱩᱛᱩᱢ|ꯑꯩꯒꯤ ꯃꯃꯤꯡ)\s*[:\-–]?\s*", "indic"),
+    (r"(?:ਸ਼੍ਰੀਮਤੀ|ਸ੍ਰੀਮਤੀ|ਸ਼੍ਰੀ|ਸ੍ਰੀ|ਸਰਦਾਰ|ଶ୍ରୀମତୀ|ଶ୍ରୀ|శ్రీమతి|శ్రీ|ಶ್ರೀಮತಿ|ಶ್ರೀ|ശ്രീമതി|ശ്രീ|جناب|محترمہ|محترم|بیگم)\s*",
+     "indic_honorific"),
+    # Role words: the person's name follows ("Customer Jagrati Oza called", "ग्राहक X का मोबाइल").
+    (r"(?:(?<![A-Za-z])(?:[Cc]ustomer|[Cc]lient|[Aa]gent|[Cc]aller|[Ee]xecutive|[Rr]epresentative|[Aa]dvisor|[Oo]fficer|"
+     r"[Mm]anager|[Tt]echnician|[Cc]ourier|[Dd]elivery (?:boy|partner|agent)|[Ss]poke (?:to|with)|[Tt]alked to|"
+     r"[Aa]ssisted by|[Hh]andled by|[Ee]scalated to|[Aa]ssigned to|[Cc]alled by|[Rr]eferred by)"
+     r"(?![A-Za-z])(?: (?:name|named|called))?:?[ \t]+)", "role"),
+    (r"(?:ग्राहक|उपभोक्ता|एजेंट|कर्मचारी|গ্রাহক|வாடிக்கையாளர்|ગ્રાહક|ਗਾਹਕ|ଗ୍ରାହକ|వినియోగదారు|ಗ್ರಾಹಕ|ഉപഭോക്താവ്|گاہک)\s+",
+     "indic_role"),
 ]
+# Titles that precede a name but are not part of it (the walk back from a verb stops at them).
+_HONORIFICS = {"shri", "shree", "sri", "smt", "shrimati", "srimati", "kumari", "km", "sushri", "dr", "mr", "mrs", "ms",
+               "miss", "prof", "late", "capt", "col", "adv", "er", "thiru", "tiru", "selvi", "janab", "begum", "sardar",
+               "श्री", "श्रीमती", "श्रीमान", "सुश्री", "कुमारी", "डॉ", "स्व", "सौ", "चि", "जनाब", "बेगम", "सरदार", "শ্রী",
+               "শ্রীমতী", "শ্রীমান", "திரு", "திருமதி", "செல்வி", "શ્રી", "શ્રીમતી", "ਸ਼੍ਰੀ", "ਸ੍ਰੀ", "ਸ਼੍ਰੀਮਤੀ", "ਸਰਦਾਰ", "ଶ୍ରୀ",
+               "ଶ୍ରୀମତୀ", "శ్రీ", "శ్రీమతి", "ಶ್ರೀ", "ಶ್ರೀಮತಿ", "ശ്രീ", "ശ്രീമതി", "جناب", "محترمہ", "محترم", "بیگم"}
+def _context_tokens() -> frozenset[str]:
+    from curate.pii.context import CONTEXT, NEGATIVE_CONTEXT
+
+    words = [w for ws in CONTEXT.values() for w in ws] + NEGATIVE_CONTEXT
+    return frozenset(tok.lower() for w in words for tok in w.split())
+
+
+# Words that name an identifier or a look-alike ("पैन", "பான்", "मोबाइल", "order"): never part of a name.
+_CONTEXT_TOKENS = _context_tokens()
+# Verbs and particles right after a name: "Jagrati Oza called", "X said", "X ने फोन किया", "X here".
+_AFTER_VERB = re.compile(r"[ ](?:called|calls|rang|said|says|asked|asks|wrote|writes|complained|reported|mentioned|"
+                         r"requested|emailed|messaged|visited|replied|confirmed|informed|here|has called|is calling)"
+                         r"(?![A-Za-z])|[ ](?:ने|ने\b|जी ने)(?![" + _IND + r"])")
 _TRIGGER_RE = [(re.compile(p), kind) for p, kind in _TRIGGERS]
 # Suffix honorifics: the name is right before them.
 _SUFFIX_RE = re.compile(r"(?:[ \-](?:ji|jee|saab|sahab|sahib|bhai|babu|garu|avargal)(?![A-Za-z]))|(?:[ \-]?(?:जी|साहब|बाबू|ভাই|বাবু|দা|গারু|அவர்கள்|ஜி)(?![" + _IND + r"]))")
-_HINGLISH_CLOSE = {"hai", "h", "he", "hain", "hu", "hoon", "hun", "hai.", "है", "हूँ", "हूं", "हैं", "आहे", "છે", "আছে"}
+_HINGLISH_CLOSE = {"hai", "h", "he", "hain", "hu", "hoon", "hun", "hai.", "है", "हूँ", "हूं", "हैं", "आहे", "છે", "আছে",
+                   "हो", "ਹੈ", "ਹਾਂ", "ہے", "ہوں", "ହେଉଛି", "ଅଟେ"}
+# Sentence punctuation that also ends a name after "my name is" (scripts without a closing copula: "নাম X Y।").
+_END_PUNCT = set(".,;:!?।॥۔،\n")
 # Tokens that end a name run: function words + verbs of speech.
 _MAX_TOKENS = 3
 
@@ -129,7 +170,7 @@ class IndianNameRecognizer(EntityRecognizer):
                 i = starts.get(m.end())
                 if i is None:
                     continue
-                strong = kind in ("latin", "honorific", "indic", "indic_honorific")
+                strong = kind in ("latin", "honorific", "indic", "indic_honorific", "indic_role")
                 trig = m.group().strip().lower()
                 if kind == "latin" and trig.rstrip(":-– ") in ("i am", "i'm", "im", "this is", "it's", "main", "mai",
                                                               "hum", "mujhe", "name", "naam"):
@@ -142,16 +183,26 @@ class IndianNameRecognizer(EntityRecognizer):
                         yield got[0].start, got[-1].end, 0.75, f"trigger:{trig}"
                     continue
                 got = self._closed_run(text, toks, i) if strong and kind in ("latin", "indic") else []
+                if kind in ("role", "indic_role") and toks[i].text.lower() in _HONORIFICS:
+                    continue  # "Spoke to Mr. X": the honorific trigger takes the name
+                ended = False
+                if not got and strong and kind in ("latin", "indic", "indic_role") and not self._is_weak_latin(trig):
+                    got = self._punct_run(text, toks, i)
+                    ended = bool(got)
+                if not got and kind in ("indic_honorific", "indic_role"):
+                    got = self._take_indic(text, toks, i)
                 got = got or self._take(text, toks, i, strong)
                 if not got:
                     continue
-                if kind == "weak" and not (any(self.lex.kind(t.text) in ("G", "S") for t in got) or len(got) >= 2):
-                    continue
-                if kind in ("latin", "indic") and strong and not self._closed(toks, i + len(got)) and len(got) > 1:
+                if kind == "weak" and not (any(self.lex.kind(t.text) in ("G", "S") for t in got) or len(got) >= 2
+                                           or text[got[-1].end:got[-1].end + 1] in (",", "!", "\n")):
+                    continue  # "Dear Nidra," / "Regards,\nEkavir\n" count; "Hi Support team" does not
+                if kind in ("latin", "indic") and strong and not ended and not self._closed(toks, i + len(got)) and len(got) > 1:
                     # "mera naam X Y Z ..." with no closing "hai": keep the lexicon-backed prefix only
                     while len(got) > 1 and not self.lex.kind(got[-1].text) and not (got[-1].latin and _is_cap(got[-1])):
                         got.pop()
-                score = {"latin": 0.85, "honorific": 0.85, "indic": 0.85, "indic_honorific": 0.85, "weak": 0.6}[kind]
+                score = {"latin": 0.85, "honorific": 0.85, "indic": 0.85, "indic_honorific": 0.85, "weak": 0.6,
+                         "role": 0.7, "indic_role": 0.75}[kind]
                 if not strong:
                     score = 0.7
                 yield got[0].start, got[-1].end, score, f"trigger:{trig}"
@@ -166,7 +217,9 @@ class IndianNameRecognizer(EntityRecognizer):
                 if got and not _adjacent(text, t, got[0]):
                     break
                 known = self.lex.kind(t.text)
-                if not (known or (t.latin and _is_cap(t) and t.text.lower() not in self.lex.not_names)
+                # Hinglish chats write names in lowercase ("aashi ubayd ji"): before "ji" that still counts.
+                hinglish = t.latin and t.text.islower() and len(t.text) > 2 and m.group().strip() in ("ji", "jee")
+                if not (known or (t.latin and (_is_cap(t) or hinglish) and t.text.lower() not in self.lex.not_names)
                         or (not t.latin and len(got) == 0 and t.text.lower() not in self.lex.not_names)):
                     break
                 if t.text.lower() in self.lex.not_names:
@@ -175,6 +228,57 @@ class IndianNameRecognizer(EntityRecognizer):
                 j -= 1
             if got:
                 yield got[0].start, got[-1].end, 0.75, "suffix:" + m.group().strip()
+
+    def _take_indic(self, text: str, toks: list[Tok], i: int) -> list[Tok]:
+        """After an Indic honorific or role word ("श्री", "திரு", "ग्राहक"): a given name and a surname, neither
+        in any lexicon, up to the first function word, title or context word ("का", "பான்", "मोबाइल")."""
+        run: list[Tok] = []
+        for k in range(i, min(i + 2, len(toks))):
+            t = toks[k]
+            low = t.text.lower()
+            if t.latin or (run and not _adjacent(text, run[-1], t)) or low in self.lex.not_names or low in _HONORIFICS \
+                    or low in _CONTEXT_TOKENS:
+                break
+            run.append(t)
+        return run
+
+    @staticmethod
+    def _is_weak_latin(trig: str) -> bool:
+        return trig.rstrip(":-– ") in ("i am", "i'm", "im", "this is", "it's", "main", "mai", "hum", "mujhe")
+
+    def _punct_run(self, text: str, toks: list[Tok], i: int) -> list[Tok]:
+        """"my name is X Y." / "নাম X Y।": up to three adjacent name-like words ended by sentence punctuation."""
+        run: list[Tok] = []
+        for k in range(i, min(i + _MAX_TOKENS, len(toks))):
+            t = toks[k]
+            if run and not _adjacent(text, run[-1], t):
+                return []
+            if t.text.lower() in self.lex.not_names or (t.latin and not (_is_cap(t) or t.text.islower())):
+                return []
+            run.append(t)
+            rest = text[t.end:t.end + 3].lstrip(" ")
+            if not rest or rest[0] in _END_PUNCT:
+                return run
+        return []
+
+    def _verb_after(self, text: str, toks: list[Tok]) -> Iterable[tuple[int, int, float, str]]:
+        """"Jagrati Oza called", "X said", "X ने": capitalised (or, before ने, Indic) words right before the verb."""
+        ends = {t.end: k for k, t in enumerate(toks)}
+        for m in _AFTER_VERB.finditer(text):
+            k = ends.get(m.start())
+            got: list[Tok] = []
+            while k is not None and k >= 0 and len(got) < _MAX_TOKENS:
+                t = toks[k]
+                if got and not _adjacent(text, t, got[0]):
+                    break
+                if t.text.lower() in self.lex.not_names or t.text.lower() in _HONORIFICS or (t.latin and not _is_cap(t)):
+                    break
+                got.insert(0, t)
+                k -= 1
+            if got and (got[0].latin or len(got) >= 1) and all(t.latin == got[0].latin for t in got):
+                if not got[0].latin and not m.group().strip().startswith("ने"):
+                    continue
+                yield got[0].start, got[-1].end, 0.7, "verb:" + m.group().strip()
 
     def _closed_run(self, text: str, toks: list[Tok], i: int) -> list[Tok]:
         """"mera naam X Y hai" / "मेरा नाम X Y है": every word up to the closing verb is the name (≤ 3 words)."""
@@ -241,7 +345,8 @@ class IndianNameRecognizer(EntityRecognizer):
         if not toks:
             return []
         results = []
-        for start, end, score, how in list(self._triggered(text, toks)) + list(self._lexical(text, toks)):
+        found = list(self._triggered(text, toks)) + list(self._lexical(text, toks)) + list(self._verb_after(text, toks))
+        for start, end, score, how in found:
             results.append(RecognizerResult(ENTITY, start, end, score,
                                             recognition_metadata={RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
                                                                   "how": how}))
