@@ -29,7 +29,7 @@ import pyarrow as pa
 
 from curate import __version__
 from curate.dbutil import quiet
-from curate.errors import CurateError, WorkspaceLockedError
+from curate.errors import CurateError, WorkspaceLockedError, note_secrets_dir
 
 FORMAT_VERSION = 1
 MARKER = "curate.json"
@@ -133,6 +133,7 @@ class Workspace:
         info = json.loads(marker.read_text())
         if info.get("format") != FORMAT_VERSION:
             raise CurateError(f"{self.path}: workspace format {info.get('format')} not supported by this curate")
+        note_secrets_dir(self.path / "secrets")  # error messages never show what is in there
         self.read_only = read_only
         self._lock_fh = None
         if not read_only:
