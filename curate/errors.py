@@ -58,8 +58,13 @@ _OS_HINTS = {
     errno.ENOENT: "file not found",
     errno.EIO: "input/output error",
 }
-_FAULT_ADVICE = ("; nothing half-written is visible: free space / fix the folder and rerun "
+_WRITE_ADVICE = ("; nothing half-written is visible: free space or fix the folder and rerun "
                  "(curate gc removes files the failed write left behind)")
+_MISSING_ADVICE = "; curate check lists the missing files: restore them from a backup"
+
+
+def _advice(kind: str) -> str:
+    return _MISSING_ADVICE if kind in ("a data file is missing", "file not found") else _WRITE_ADVICE
 
 
 def _io_kind(msg: str) -> str | None:
@@ -134,13 +139,13 @@ def describe_exception(exc: BaseException) -> tuple[str, int]:
             kind = describe_db_error(exc)
             op = _io_kind(str(exc).splitlines()[0] if str(exc) else "")
             if op:
-                return f"{kind} while reading or writing the workspace{_FAULT_ADVICE}", OperationalError.exit_code
+                return f"{kind} while reading or writing the workspace{_advice(op)}", OperationalError.exit_code
             return kind, 1
     except ImportError:  # pragma: no cover - duckdb is a core dependency
         pass
     if isinstance(exc, OSError) and exc.errno in _OS_HINTS:
         where = f" ({exc.filename})" if exc.filename else ""
-        return f"{_OS_HINTS[exc.errno]}{where}{_FAULT_ADVICE}", OperationalError.exit_code
+        return f"{_OS_HINTS[exc.errno]}{where}{_advice(_OS_HINTS[exc.errno])}", OperationalError.exit_code
     try:
         import pydantic
 
