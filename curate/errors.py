@@ -122,6 +122,33 @@ def describe_db_error(exc: BaseException, columns: list[str] | tuple[str, ...] =
     return kind + (f" (columns involved: {', '.join(named)})" if named else "")
 
 
+def _quotes_values(exc: BaseException) -> bool:
+    try:
+        import duckdb
+        import pydantic
+    except ImportError:  # pragma: no cover
+        return False
+    return isinstance(exc, (duckdb.Error, pydantic.ValidationError))
+
+
+def _without_quoted_cause(exc: CurateError) -> str:
+    """A CurateError's message with any text copied from its cause rewritten, when the cause quotes values.
+
+    Code that wraps a DuckDB or validation error as ``CurateError(f"…: {exc}") from None`` still
+    keeps the original as ``__context__``; its text in the message is replaced by the kind of error.
+    """
+    msg = str(exc)
+    cause = exc.__cause__ or exc.__context__
+    if cause is None or isinstance(cause, CurateError) or not _quotes_values(cause):
+        return msg
+    text = str(cause)
+    safe = describe_exception(cause)[0]
+    for piece in sorted({text, *text.splitlines()}, key=len, reverse=True):
+        if len(piece.strip()) >= 4 and piece in msg:
+            msg = msg.replace(piece, safe)
+    return msg
+
+
 def describe_exception(exc: BaseException) -> tuple[str, int]:
     """``(one-line message, exit code)`` for any exception the CLI catches, quoting no value.
 
@@ -131,7 +158,7 @@ def describe_exception(exc: BaseException) -> tuple[str, int]:
     its type and the curate source line that raised it.
     """
     if isinstance(exc, CurateError):
-        return str(exc), exc.exit_code
+        return _without_quoted_cause(exc), exc.exit_code
     try:
         import duckdb
 

@@ -109,3 +109,19 @@ def test_scrub_hides_secret_files_and_variables(tmp_path, monkeypatch):
     monkeypatch.setenv("CURATE_PII_ENC_KEY", "enc-key-abcdefgh")
     out = scrub(f"x {KEY} y tok-1234567890abc z enc-key-abcdefgh http://localhost:8080")
     assert KEY not in out and "tok-" not in out and "enc-key" not in out and "http://localhost:8080" in out
+
+
+def test_wrapped_database_errors_are_rewritten_centrally():
+    """Code elsewhere wraps DuckDB errors as ``CurateError(f"…{exc}") from None``: main still drops the value."""
+    from curate.errors import CurateError
+
+    con = duckdb.connect()
+    try:
+        try:
+            con.execute(f"SELECT CAST('{NAME} {PHONE}' AS INT)")
+        except duckdb.Error as exc:
+            raise CurateError(f"bad --where: {str(exc).splitlines()[0]}") from None
+    except CurateError as wrapped:
+        msg, code = describe_exception(wrapped)
+    assert code == 2 and msg.startswith("bad --where: a value could not be converted to INT32")
+    assert PHONE not in msg and NAME not in msg
