@@ -156,3 +156,19 @@ def test_gc_removes_orphans_of_an_interrupted_write_and_keeps_every_snapshot(tmp
     assert ws.snapshot("s").table().num_rows == 200 and ws.snapshot("s").manifest.content_hash == m1.content_hash
     assert ws.documents().num_rows == 200 and check(ws)["ok"]
     ws.close()
+
+
+def test_export_to_a_full_disk_leaves_no_partial_output(small_disk, tmp_path):
+    ws = str(tmp_path / "ws")
+    src = _corpus(tmp_path / "t.jsonl", 3000)
+    for args in (("init", ws), ("ingest", str(src), "-w", ws), ("snapshot", "create", "s", "--text", "raw", "-w", ws)):
+        assert curate(*args).returncode == 0
+    filler = _fill(small_disk)
+    out = small_disk / "export"
+    res = curate("snapshot", "export", "s", "-o", str(out), "--allow-raw", "--contamination", "ignore", "-w", ws)
+    _one_line_error(res)
+    assert "no space left on device" in res.stderr
+    assert not out.exists() and not list(small_disk.glob(".export-*"))
+    filler.unlink()
+    res = curate("snapshot", "export", "s", "-o", str(out), "--allow-raw", "--contamination", "ignore", "-w", ws)
+    assert res.returncode == 0, res.stderr
