@@ -64,7 +64,12 @@ _MISSING_ADVICE = "; curate check lists the missing files: restore them from a b
 
 
 def _advice(kind: str) -> str:
-    return _MISSING_ADVICE if kind in ("a data file is missing", "file not found") else _WRITE_ADVICE
+    if kind in ("a data file is missing", "file not found"):
+        return _MISSING_ADVICE
+    if kind in ("no space left on device", "disk quota exceeded", "read-only file system", "permission denied",
+                "operation not permitted", "input/output error"):
+        return _WRITE_ADVICE
+    return ""
 
 
 def _io_kind(msg: str) -> str | None:
@@ -170,9 +175,10 @@ def describe_exception(exc: BaseException) -> tuple[str, int]:
             return kind, 1
     except ImportError:  # pragma: no cover - duckdb is a core dependency
         pass
-    if isinstance(exc, OSError) and exc.errno in _OS_HINTS:
+    if isinstance(exc, OSError) and (exc.errno in _OS_HINTS or exc.strerror):
         where = f" ({exc.filename})" if exc.filename else ""
-        return f"{_OS_HINTS[exc.errno]}{where}{_advice(_OS_HINTS[exc.errno])}", OperationalError.exit_code
+        kind = _OS_HINTS.get(exc.errno) or exc.strerror.lower()
+        return f"{kind}{where}{_advice(kind)}", OperationalError.exit_code
     try:
         import pydantic
 
