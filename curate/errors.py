@@ -1,8 +1,26 @@
-"""Errors a user can act on.
+"""Errors a user can act on, and the rewriting that keeps data out of error messages.
 
 Anything raised as a :class:`CurateError` is printed by the CLI as one line
-(no traceback) with a non-zero exit code. Everything else is a bug.
+(no traceback) with a non-zero exit code. Everything else is a bug, printed as one
+line too (its type and where it happened, not its message; ``CURATE_DEBUG=1``
+shows the traceback).
+
+Errors never quote values: DuckDB quotes the offending value in conversion,
+JSON and format errors (``Could not convert string '…' to INT32``), so a filter that
+casts a secret or a record's text would print it. :func:`describe_db_error` rewrites
+such errors to the kind of problem, the SQL type and the columns involved;
+:func:`describe_exception` does the same for every exception the CLI meets, and
+:func:`scrub` removes known secrets (the workspace's key files, key environment
+variables) from whatever is printed, as a last line of defence.
 """
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+import re
+from pathlib import Path
 
 
 class CurateError(Exception):
@@ -21,3 +39,217 @@ class PolicyError(CurateError):
     """An action was refused by a policy (PII gate, contamination guard, audit gate)."""
 
     exit_code = 4
+
+
+class OperationalError(CurateError):
+    """The machine refused: disk full, read-only folder, missing data file, permission denied."""
+
+    exit_code = 5
+
+
+_TYPES = re.compile(r"\b(U?INT(?:8|16|32|64|128)|U?TINYINT|U?SMALLINT|U?INTEGER|U?BIGINT|HUGEINT|VARCHAR|DOUBLE|FLOAT|"
+                    r"DECIMAL(?:\(\d+,\s*\d+\))?|BOOLEAN|DATE|TIMESTAMP(?: WITH TIME ZONE)?|TIME|INTERVAL|BLOB|UUID|JSON)\b")
+_OS_HINTS = {
+    errno.ENOSPC: "no space left on device",
+    errno.EDQUOT: "disk quota exceeded",
+    errno.EROFS: "read-only file system",
+    errno.EACCES: "permission denied",
+    errno.EPERM: "operation not permitted",
+    errno.ENOENT: "file not found",
+    errno.EIO: "input/output error",
+}
+_WRITE_ADVICE = ("; nothing half-written is visible: free space or fix the folder and rerun "
+                 "(curate gc removes files the failed write left behind)")
+_MISSING_ADVICE = "; curate check lists the missing files: restore them from a backup"
+
+
+def _advice(kind: str) -> str:
+    if kind in ("a data file is missing", "file not found"):
+        return _MISSING_ADVICE
+    if kind in ("no space left on device", "disk quota exceeded", "read-only file system", "permission denied",
+                "operation not permitted", "input/output error"):
+        return _WRITE_ADVICE
+    return ""
+
+
+def _io_kind(msg: str) -> str | None:
+    low = msg.lower()
+    if "no space left" in low or "disk full" in low or "quota" in low:
+        return "no space left on device"
+    if "read-only file system" in low or "read only file system" in low:
+        return "read-only file system"
+    if "permission denied" in low:
+        return "permission denied"
+    if "no files found" in low or "cannot open file" in low or "no such file" in low or "does not exist" in low:
+        return "a data file is missing"
+    return None
+
+
+def describe_db_error(exc: BaseException, columns: list[str] | tuple[str, ...] = ()) -> str:
+    """One line naming the kind of a DuckDB error, the SQL type and the columns involved — never a value.
+
+    ``columns`` are the column names the failing SQL referred to (e.g. from a parsed filter); only
+    those and SQL type names are copied from DuckDB's message.
+    """
+    name = type(exc).__name__
+    msg = str(exc)
+    first = msg.splitlines()[0] if msg else ""
+    io = _io_kind(first) if name in ("IOException", "PermissionException", "InvalidInputException") else None
+    if io:
+        kind = io
+    elif name == "ConversionException":
+        kind = "a value could not be converted" + (" (out of range)" if "out of range" in first else "")
+    elif name == "OutOfRangeException":
+        kind = "a value is out of range"
+    elif name in ("ParserException", "SyntaxException"):
+        kind = "a syntax error"
+    elif name == "BinderException":
+        kind = "an unknown column or mismatched types"
+    elif name == "CatalogException":
+        kind = "an unknown table or function"
+    elif name == "InvalidInputException":
+        kind = "invalid input to a function (malformed value, pattern or format)"
+    elif name == "OutOfMemoryException":
+        kind = "out of memory"
+    elif name == "IOException":
+        kind = "a file input/output error"
+    elif name in ("TransactionException", "ConstraintException"):
+        kind = "a conflicting change (transaction or constraint)"
+    else:
+        kind = "a database error"
+    types = []
+    for t in _TYPES.findall(first):
+        if t not in types:
+            types.append(t)
+    if types and name in ("ConversionException", "BinderException", "OutOfRangeException"):
+        kind += f" (type {' → '.join(types[-2:])})" if name != "ConversionException" else f" to {types[-1]}"
+    named = [c for c in columns if c]
+    return kind + (f" (columns involved: {', '.join(named)})" if named else "")
+
+
+def _quotes_values(exc: BaseException) -> bool:
+    try:
+        import duckdb
+        import pydantic
+    except ImportError:  # pragma: no cover
+        return False
+    return isinstance(exc, (duckdb.Error, pydantic.ValidationError))
+
+
+def _without_quoted_cause(exc: CurateError) -> str:
+    """A CurateError's message with any text copied from its cause rewritten, when the cause quotes values.
+
+    Code that wraps a DuckDB or validation error as ``CurateError(f"…: {exc}") from None`` still
+    keeps the original as ``__context__``; its text in the message is replaced by the kind of error.
+    """
+    msg = str(exc)
+    cause = exc.__cause__ or exc.__context__
+    if cause is None or isinstance(cause, CurateError) or not _quotes_values(cause):
+        return msg
+    text = str(cause)
+    safe = describe_exception(cause)[0]
+    for piece in sorted({text, *text.splitlines()}, key=len, reverse=True):
+        if len(piece.strip()) >= 4 and piece in msg:
+            msg = msg.replace(piece, safe)
+    return msg
+
+
+def describe_exception(exc: BaseException) -> tuple[str, int]:
+    """``(one-line message, exit code)`` for any exception the CLI catches, quoting no value.
+
+    ``CurateError`` messages are curate's own (kept); DuckDB errors go through
+    :func:`describe_db_error`; OS errors name the operation's path and the errno's meaning;
+    validation errors name the fields and what is wrong with them; anything else is a bug:
+    its type and the curate source line that raised it.
+    """
+    if isinstance(exc, CurateError):
+        return _without_quoted_cause(exc), exc.exit_code
+    try:
+        import duckdb
+
+        if isinstance(exc, duckdb.Error):
+            kind = describe_db_error(exc)
+            op = _io_kind(str(exc).splitlines()[0] if str(exc) else "")
+            if op:
+                return f"{kind} while reading or writing the workspace{_advice(op)}", OperationalError.exit_code
+            return kind, 1
+    except ImportError:  # pragma: no cover - duckdb is a core dependency
+        pass
+    if isinstance(exc, OSError) and (exc.errno in _OS_HINTS or exc.strerror):
+        where = f" ({exc.filename})" if exc.filename else ""
+        kind = _OS_HINTS.get(exc.errno) or exc.strerror.lower()
+        return f"{kind}{where}{_advice(kind)}", OperationalError.exit_code
+    try:
+        import pydantic
+
+        if isinstance(exc, pydantic.ValidationError):
+            parts = [f"{'.'.join(str(p) for p in e['loc']) or '(root)'}: {e['type']}" for e in exc.errors()[:5]]
+            return f"invalid {exc.title}: " + "; ".join(parts), CurateError.exit_code
+    except ImportError:  # pragma: no cover
+        pass
+    if isinstance(exc, RecursionError):
+        return "input nested too deeply to process", 1
+    if isinstance(exc, MemoryError):
+        return "out of memory", 1
+    where = ""
+    tb = exc.__traceback__
+    while tb is not None:
+        fname = tb.tb_frame.f_code.co_filename
+        if "curate" in Path(fname).parts or "train" in Path(fname).parts or "eval" in Path(fname).parts:
+            where = f" at {Path(fname).name}:{tb.tb_lineno}"
+        tb = tb.tb_next
+    return (f"internal error {type(exc).__name__}{where} (its message is withheld because it may quote data; "
+            "rerun with CURATE_DEBUG=1 for the traceback)"), 1
+
+
+_SECRET_DIRS: set[Path] = set()
+_SECRET_KEY = re.compile(r"token|password|secret|key", re.I)
+_SECRET_ENV = ("CURATE_PII_KEY", "CURATE_PII_ENC_KEY", "LABEL_STUDIO_API_KEY", "LABEL_STUDIO_PASSWORD", "HF_TOKEN")
+
+
+def note_secrets_dir(path: str | Path) -> None:
+    """Remember a workspace's secrets folder: :func:`scrub` hides its files' contents from messages."""
+    _SECRET_DIRS.add(Path(path))
+
+
+def _secret_strings() -> set[str]:
+    found = {os.environ[v] for v in _SECRET_ENV if len(os.environ.get(v, "")) >= 8}
+    key_file = os.environ.get("CURATE_PII_KEY_FILE")
+    files = [Path(key_file)] if key_file else []
+    for d in _SECRET_DIRS:
+        try:
+            files += [p for p in d.iterdir() if p.is_file()]
+        except OSError:
+            continue
+    for p in files:
+        try:
+            if p.stat().st_size > 65536:
+                continue
+            text = p.read_text(errors="replace")
+        except OSError:
+            continue
+        try:
+            data = json.loads(text)
+            if not isinstance(data, (dict, list)):
+                raise ValueError("not a structured file")
+        except ValueError:
+            found.update(s.strip() for s in (text, *text.splitlines()) if len(s.strip()) >= 8)
+            continue
+        stack = [data]
+        while stack:
+            v = stack.pop()
+            if isinstance(v, dict):
+                stack.extend(x for k, x in v.items() if isinstance(x, (dict, list)) or _SECRET_KEY.search(str(k)))
+            elif isinstance(v, list):
+                stack.extend(v)
+            elif isinstance(v, str) and len(v) >= 8:
+                found.add(v)
+    return found
+
+
+def scrub(message: str) -> str:
+    """``message`` with every known secret (key files of opened workspaces, key variables) replaced."""
+    for s in sorted(_secret_strings(), key=len, reverse=True):
+        if s in message:
+            message = message.replace(s, "[secret]")
+    return message

@@ -5,6 +5,13 @@ has ``dup_cluster`` (so a cluster never straddles train and test), else the doc_
 The hash is xxh64 of the key, so a document keeps its split across exports and
 machines, and adding documents never moves existing ones.
 
+Nothing that fingerprints the raw text leaves: ``doc_id`` and ``dup_cluster`` (ingest ids are
+``md5(source, row, md5(raw text))``) become keyed HMACs with the workspace key
+(:mod:`curate.keyed`), ``content_hash`` is the MD5 of the exported text itself,
+``source_uri`` the file's basename, raw-text fingerprint signals are left out, and
+``export.json`` carries the manifest without the filter, recipe or internal hashes.
+Splits hash the exported (keyed) group key, so they reveal nothing about the raw ids.
+
 Guards (both refuse by default, both overridable and the override is recorded):
 * PII: a snapshot that did not pass the PII policy (raw text) is not exported.
 * Contamination: near-duplicates that straddle splits are refused (``report`` lists them).
@@ -22,8 +29,9 @@ import pyarrow.compute as pc
 import xxhash
 
 from curate.errors import CurateError, PolicyError
-from curate.snapshots import get_snapshot
-from curate.workspace import Workspace
+from curate.keyed import keyed_id, keyed_id_function, workspace_key
+from curate.snapshots import get_snapshot, public_exprs
+from curate.workspace import Workspace, ident
 
 FORMATS = ("jsonl", "parquet", "hf")
 DEFAULT_SPLITS = {"train": 0.9, "validation": 0.05, "test": 0.05}
@@ -86,6 +94,42 @@ def _near_duplicate_clusters(table: pa.Table) -> pa.Array | None:
     return out.column("dup_cluster")
 
 
+KEYED_COLUMNS = ("doc_id", "dup_cluster")  # ids derived from raw content: keyed on the way out
+# Manifest fields that may carry raw values (a filter's literals, recipe paths) or identify internal tables.
+_MANIFEST_PRIVATE = ("where", "recipe", "table_name", "content_hash", "lake_snapshot_id")
+
+
+def public_table(ws: Workspace, table: pa.Table) -> pa.Table:
+    """``table`` as it may leave the workspace: keyed ids, own-text content hash, no paths or fingerprints."""
+    key = workspace_key(ws.secrets_dir)
+    con = ws.con.cursor()
+    try:
+        with keyed_id_function(con, key, purpose="export-id") as fn:
+            cols = table.column_names
+            replace, drop = public_exprs(cols, "text" if "text" in cols else "NULL",
+                                         "messages" if "messages" in cols else None)
+            replace.update({c: f"{fn}({ident(c)}::VARCHAR)" for c in KEYED_COLUMNS if c in cols})
+            select = ", ".join(f"{replace.get(c, ident(c))} AS {ident(c)}" for c in cols if c not in drop)
+            con.register("_export_src", table)
+            return con.execute(f"SELECT {select} FROM _export_src").fetch_arrow_table()
+    finally:
+        con.close()
+
+
+def public_manifest(ws: Workspace, manifest) -> dict:
+    """The snapshot manifest for ``export.json``: no filter literals, recipe paths or internal hashes.
+
+    ``snapshot_key`` (keyed HMAC of the snapshot's content hash) lets the workspace owner match an
+    export to its snapshot; nobody else can test guesses against it.
+    """
+    info = manifest.model_dump(mode="json")
+    for k in _MANIFEST_PRIVATE:
+        info.pop(k, None)
+    info["has_filter"] = manifest.where is not None
+    info["snapshot_key"] = keyed_id(workspace_key(ws.secrets_dir), manifest.content_hash, "snapshot-key")
+    return info
+
+
 def export_snapshot(ws: Workspace, ref: str, fmt: str, out_dir: str | Path, splits: str | dict | None = None,
                     allow_raw: bool = False, contamination: str = "refuse", group_by: str = "cluster",
                     seed: int = 0, overwrite: bool = False) -> dict:
@@ -109,6 +153,7 @@ def export_snapshot(ws: Workspace, ref: str, fmt: str, out_dir: str | Path, spli
         clusters = _near_duplicate_clusters(table)
         if clusters is not None:
             table = table.append_column("dup_cluster", clusters)
+    table = public_table(ws, table)
     if group_by == "cluster" and clusters is not None:
         keys = [c if c is not None else d for c, d in zip(table.column("dup_cluster").to_pylist(),
                                                           table.column("doc_id").to_pylist())]
@@ -141,7 +186,7 @@ def export_snapshot(ws: Workspace, ref: str, fmt: str, out_dir: str | Path, spli
 
             for name, part in parts.items():
                 write_table(part, tmp / f"{name}.{fmt}")
-        info = {"snapshot": m.model_dump(mode="json"), "format": fmt, "splits": split_fracs, "counts": counts,
+        info = {"snapshot": public_manifest(ws, m), "format": fmt, "splits": split_fracs, "counts": counts,
                 "group_by": group_by if clusters is not None else "doc_id", "seed": seed,
                 "contamination": {"straddling_clusters": len(straddling), "examples": straddling[:20],
                                   "policy": contamination},

@@ -9,6 +9,16 @@ during creation leaves neither the table nor the manifest behind.
 The content hash covers every column except ingestion provenance (ingest id and
 time), over rows ordered by doc_id: the same recipe on the same inputs gives the
 same hash, whenever it runs.
+
+Outside the raw zone nothing may fingerprint the raw text: a non-raw snapshot's
+``content_hash`` is the MD5 of the text it carries, ``source_uri`` is the file's
+basename, and raw-text fingerprint signals (``*_hash``, ``*_signature``, e.g. the
+MinHash stage's) are left out (see :func:`public_exprs`; exports also key the ids).
+
+The ``--where`` filter is parsed as one SQL expression (no statement, subquery or
+parenthesis escape gets through), and the policy flags are computed from the stored
+rows after the table is built: an anonymized snapshot holding a row that the PII
+stage did not cover, or a text field that is not the PII variant, is refused.
 """
 
 from __future__ import annotations
@@ -124,8 +134,99 @@ def get_snapshot(ws: Workspace, ref: str, version: int | None = None) -> Snapsho
     return Snapshot(ws, Manifest.model_validate_json(row[0]))
 
 
-def _select_sql(ws: Workspace, text: str, where: str | None, apply_labels: bool) -> tuple[str, str]:
-    """SELECT for the snapshot rows and the SQL counting held-back rows."""
+_WHERE_TABLE = "__curate_where__"
+_WHERE_PREFIX = f"SELECT * FROM {_WHERE_TABLE} WHERE "
+# Scalar functions that read the environment or settings: a filter has no business with them.
+_WHERE_DENIED_FUNCTIONS = {"getenv", "current_setting", "duckdb_secrets", "which_secret"}
+
+
+def _walk(node: Any):
+    if isinstance(node, dict):
+        yield node
+        for v in node.values():
+            yield from _walk(v)
+    elif isinstance(node, list):
+        for v in node:
+            yield from _walk(v)
+
+
+def parse_where(con: duckdb.DuckDBPyConnection, where: str) -> tuple[str, list[str]]:
+    """Parse a ``--where`` filter as exactly one SQL expression.
+
+    Returns the canonical SQL of the expression (re-rendered by DuckDB's own parser, fully
+    parenthesised, comments gone) and the column names it refers to. Raises ``CurateError``
+    naming the kind of problem (never quoting the text) for anything else: a parenthesis
+    escape such as ``1=1) OR (1=1``, a second statement (``; DROP TABLE …``), set operations,
+    ORDER/LIMIT/GROUP clauses, subqueries (which could read files or tables) and functions that
+    read the environment.
+    """
+    if not where.strip():
+        raise CurateError("bad --where: the filter is empty")
+    raw = con.execute("SELECT json_serialize_sql(?)", [_WHERE_PREFIX + where]).fetchone()[0]
+    tree = json.loads(raw)
+    if tree.get("error"):
+        pos = tree.get("position")
+        at = f" at character {int(pos) - len(_WHERE_PREFIX) + 1}" if str(pos or "").isdigit() else ""
+        kind = "a syntax error" if tree.get("error_type") == "parser" else "not a single expression"
+        raise CurateError(f"bad --where: {kind}{at}; it must be one SQL expression over the columns")
+    stmts = tree.get("statements") or []
+    node = stmts[0].get("node", {}) if len(stmts) == 1 else {}
+    plain = (node.get("type") == "SELECT_NODE" and not node.get("modifiers") and not node.get("cte_map", {}).get("map")
+             and not node.get("group_expressions") and not node.get("group_sets") and node.get("having") is None
+             and node.get("qualify") is None and node.get("sample") is None
+             and node.get("from_table", {}).get("table_name") == _WHERE_TABLE
+             and node.get("from_table", {}).get("type") == "BASE_TABLE"
+             and [e.get("class") for e in node.get("select_list", [])] == ["STAR"]
+             and node.get("where_clause") is not None)
+    if not plain:
+        raise CurateError("bad --where: it must be one SQL expression over the columns "
+                          "(no statements, set operations, GROUP/ORDER/LIMIT clauses)")
+    expr = node["where_clause"]
+    columns: list[str] = []
+    for n in _walk(expr):
+        if n.get("class") == "SUBQUERY":
+            raise CurateError("bad --where: subqueries are not allowed; filter on the document and signal columns")
+        if n.get("class") == "FUNCTION" and str(n.get("function_name", "")).lower() in _WHERE_DENIED_FUNCTIONS:
+            raise CurateError(f"bad --where: function {n['function_name']}() is not allowed in a filter")
+        if n.get("class") == "COLUMN_REF" and n.get("column_names"):
+            name = n["column_names"][-1]
+            if name not in columns:
+                columns.append(name)
+    sql = con.execute("SELECT json_deserialize_sql(?::JSON)", [raw]).fetchone()[0]
+    if not sql.startswith(_WHERE_PREFIX):  # pragma: no cover - DuckDB renders the prefix it parsed
+        raise CurateError("bad --where: it must be one SQL expression over the columns")
+    return sql[len(_WHERE_PREFIX):], columns
+
+
+def is_fingerprint(column: str) -> bool:
+    """A signal column that fingerprints the raw text (exact-duplicate hashes, MinHash signatures).
+
+    Convention: such columns end in ``_hash`` or ``_signature``; they stay in the raw zone.
+    """
+    return column != "content_hash" and column.endswith(("_hash", "_signature"))
+
+
+def public_exprs(columns: list[str], text: str = "text", messages: str | None = "messages") -> tuple[dict[str, str], set[str]]:
+    """Replacements for columns derived from raw content, for rows that leave the raw zone.
+
+    Returns ``(replace, drop)``: ``content_hash`` becomes the MD5 of the carried text and messages
+    (``text``/``messages`` are SQL expressions for them), ``source_uri`` its basename (no local
+    paths); ``drop`` holds the raw-text fingerprint columns (:func:`is_fingerprint`).
+    """
+    replace: dict[str, str] = {}
+    if "content_hash" in columns:
+        msgs = f"coalesce({messages}, '')" if messages else "''"
+        replace["content_hash"] = f"md5(concat_ws(chr(31), coalesce({text}, ''), {msgs}))"
+    if "source_uri" in columns:
+        replace["source_uri"] = "parse_filename(source_uri, false, 'both_slash')"
+    return replace, {c for c in columns if is_fingerprint(c)}
+
+
+def _select_sql(ws: Workspace, text: str, where: str | None, apply_labels: bool) -> tuple[str, str, str]:
+    """SELECT for the snapshot rows, the SQL counting held-back rows and the SQL counting matched rows.
+
+    ``where`` must already be canonical (:func:`parse_where`).
+    """
     cols = ws.view_columns()
     signal_cols = [c for c in cols if c not in ws.columns("documents")]
     replace: dict[str, str] = {}
@@ -165,6 +266,9 @@ def _select_sql(ws: Workspace, text: str, where: str | None, apply_labels: bool)
     drop = {"clean_text"} if text != "raw" else set()
     if text != "raw":
         drop |= {f"pii_{f}" for f in RECORD_FIELDS}
+        public, fingerprints = public_exprs(cols, replace.get("text", "text"), replace.get("messages", "messages"))
+        replace.update(public)
+        drop |= fingerprints
     select = []
     for c in cols:
         if c in drop:
@@ -175,7 +279,7 @@ def _select_sql(ws: Workspace, text: str, where: str | None, apply_labels: bool)
     base = f"FROM ({ws.view_sql()}) v WHERE {user_where}"
     rows_sql = f"SELECT {', '.join(select)} {base} AND {keep}"
     held_sql = f"SELECT count(*) {base} AND NOT ({keep})"
-    return rows_sql, held_sql
+    return rows_sql, held_sql, f"SELECT count(*) {base}"
 
 
 def _content_hash(con, table: str, columns: list[str]) -> str:
@@ -191,14 +295,73 @@ def _next_version(ws: Workspace, name: str) -> int:
     return (row[0] or 0) + 1
 
 
+def _policy_from_rows(ws: Workspace, table_name: str, text: str, matched: int | None, apply_labels: bool,
+                      coverage_only: bool = False) -> dict:
+    """Policy flags and held-back count computed from the stored rows of a just-built snapshot table.
+
+    Raises ``CurateError`` (so the enclosing transaction rolls back) when an anonymized snapshot
+    holds a row the PII stage did not cover, a record field that is not its PII variant, or a
+    raw-text column; the message counts rows and names columns, never values.
+    """
+    con = ws.con
+    t = f"lake.{ident(table_name)}"
+    cols = [d[0] for d in con.execute(f"SELECT * FROM {t} LIMIT 0").description]
+    rows = con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+    problems: list[str] = []
+    if text != "raw" and not coverage_only:
+        raw_cols = sorted(c for c in cols if c in {f"pii_{f}" for f in RECORD_FIELDS} | {"clean_text"} or is_fingerprint(c))
+        if raw_cols:
+            problems.append(f"raw-text column(s) {', '.join(raw_cols)}")
+    view_cols = set(ws.view_columns())
+    labelled = {c for c in ("label_response", "label_pii_spans") if apply_labels and c in view_cols}
+    checks: list[str] = []
+    if text == "anonymized":
+        if "pii_covered" not in cols:
+            problems.append("no pii_covered column")
+        else:
+            n = con.execute(f"SELECT count(*) FROM {t} WHERE pii_covered IS DISTINCT FROM TRUE").fetchone()[0]
+            if n:
+                problems.append(f"{n} row(s) the PII stage did not cover")
+    if coverage_only:
+        pass
+    elif text == "anonymized":
+        for f in RECORD_FIELDS:
+            if f in cols and f"pii_{f}" in view_cols:
+                # An annotator's correction (response edit, corrected PII spans) legitimately replaces the variant.
+                exempt = [c for c in labelled if f == "text" or (f == "output" and c == "label_response")]
+                cond = f"s.{ident(f)} IS DISTINCT FROM v.{ident('pii_' + f)}"
+                checks.append(f"({cond} AND NOT ({' OR '.join(f'v.{c} IS NOT NULL' for c in exempt) or 'FALSE'}))")
+    elif text == "clean" and "text" in cols and "clean_text" in view_cols:
+        exempt = " OR ".join(f"v.{c} IS NOT NULL" for c in labelled) or "FALSE"
+        checks.append(f"(s.text IS DISTINCT FROM coalesce(v.clean_text, v.text) AND NOT ({exempt}))")
+    if checks:
+        n = con.execute(f"SELECT count(*) FROM {t} s LEFT JOIN ({ws.view_sql()}) v USING (doc_id) "
+                        f"WHERE v.doc_id IS NULL OR {' OR '.join(checks)}").fetchone()[0]
+        if n:
+            problems.append(f"{n} row(s) whose text is not the '{text}' variant")
+    if problems and text != "raw":
+        raise CurateError(f"snapshot refused: the stored rows fail the '{text}' policy ({'; '.join(problems)}); "
+                          "nothing was committed")
+    held = (matched - rows) if matched is not None else 0
+    if held < 0:  # pragma: no cover - the rows are a subset of the matched rows by construction
+        raise CurateError("snapshot refused: it holds more rows than the filter matched; nothing was committed")
+    return {"pii_policy_passed": text == "anonymized", "held_back": held}
+
+
 def _commit_snapshot(ws: Workspace, name: str, fill_sql: str, params: list, manifest_fields: dict,
-                     pre_commit=None) -> Manifest:
-    """Create table + manifest in one DuckLake transaction."""
+                     pre_commit=None, verify=None) -> Manifest:
+    """Create table + manifest in one DuckLake transaction.
+
+    ``verify(table_name) -> dict`` runs on the stored rows before the manifest is written: its
+    result overrides manifest fields, and an exception refuses the snapshot (nothing committed).
+    """
     con = ws.con
     with transaction(con):
         version = _next_version(ws, name)
         table_name = f"snap__{name}__{version}"
         con.execute(f"CREATE TABLE lake.{ident(table_name)} AS {fill_sql} ORDER BY doc_id", params)
+        if verify is not None:
+            manifest_fields = manifest_fields | verify(table_name)
         desc = con.execute(f"SELECT * FROM lake.{ident(table_name)} LIMIT 0").description
         schema = {d[0]: str(d[1]) for d in desc}
         row_count = con.execute(f"SELECT count(*) FROM lake.{ident(table_name)}").fetchone()[0]
@@ -236,11 +399,15 @@ def create_snapshot(ws: Workspace, name: str, where: str | None = None, text: st
         raise CurateError(f"unknown text variant '{text}' (use {', '.join(TEXT_VARIANTS)})")
     if ws.count("documents") == 0:
         raise CurateError("the workspace has no documents: run curate ingest first")
-    rows_sql, held_sql = _select_sql(ws, text, where, apply_labels)
+    canonical, where_columns = parse_where(ws.con, where) if where is not None else (None, [])
+    rows_sql, held_sql, matched_sql = _select_sql(ws, text, canonical, apply_labels)
     try:
         held = ws.con.execute(held_sql).fetchone()[0]
+        matched = ws.con.execute(matched_sql).fetchone()[0]
     except duckdb.Error as exc:
-        raise CurateError(f"bad --where: {str(exc).splitlines()[0]}") from None
+        from curate.errors import describe_db_error
+
+        raise CurateError(f"bad --where: {describe_db_error(exc, where_columns)}") from None
     if parent is None:
         prev = ws.con.execute("SELECT max(version) FROM lake.snapshot_manifests WHERE name = ?", [name]).fetchone()[0]
         parent = f"{name}@{prev}" if prev else None
@@ -250,7 +417,15 @@ def create_snapshot(ws: Workspace, name: str, where: str | None = None, text: st
     fields: dict[str, Any] = dict(text_variant=text, where=where, recipe=recipe, parent=parent,
                                   pii_policy_passed=(text == "anonymized"), pii_override=allow_raw and text != "anonymized",
                                   held_back=held, labels_applied=labels_applied)
-    return _commit_snapshot(ws, name, rows_sql, [], fields, pre_commit=pre_commit)
+
+    def verify(table_name: str) -> dict:
+        computed = _policy_from_rows(ws, table_name, text, matched, apply_labels)
+        if computed["held_back"] != held:
+            raise CurateError(f"snapshot refused: {held} row(s) counted as held back but the stored rows leave "
+                              f"{computed['held_back']} out; nothing was committed")
+        return computed
+
+    return _commit_snapshot(ws, name, rows_sql, [], fields, pre_commit=pre_commit, verify=verify)
 
 
 def create_snapshot_from_table(ws: Workspace, name: str, table: pa.Table, parent_ref: str | None = None,
@@ -271,7 +446,14 @@ def create_snapshot_from_table(ws: Workspace, name: str, table: pa.Table, parent
         fields = dict(text_variant=variant, where=None, recipe=recipe, parent=parent.ref if parent else None,
                       pii_policy_passed=bool(parent and parent.pii_policy_passed and variant == "anonymized"),
                       pii_override=False, held_back=0)
-        return _commit_snapshot(ws, name, "SELECT * FROM _snap_src", [], fields)
+        # Rows computed outside the view are only checked for coverage and raw-text columns.
+        verify = None
+        if fields["pii_policy_passed"]:
+            def verify(table_name: str) -> dict:
+                if "pii_covered" in table.column_names:
+                    _policy_from_rows(ws, table_name, "anonymized", None, False, coverage_only=True)
+                return {}
+        return _commit_snapshot(ws, name, "SELECT * FROM _snap_src", [], fields, verify=verify)
     finally:
         ws.con.unregister("_snap_src")
 

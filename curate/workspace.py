@@ -39,7 +39,7 @@ import pyarrow as pa
 
 from curate import __version__
 from curate.dbutil import quiet
-from curate.errors import CurateError, WorkspaceLockedError
+from curate.errors import CurateError, WorkspaceLockedError, note_secrets_dir
 from curate.locks import FileLock, PgAdvisoryLock
 
 FORMAT_VERSION = 1
@@ -302,6 +302,7 @@ class Workspace:
         info = json.loads(marker.read_text())
         if info.get("format") != FORMAT_VERSION:
             raise CurateError(f"{self.path}: workspace format {info.get('format')} not supported by this curate")
+        note_secrets_dir(self.path / "secrets")  # error messages never show what is in there
         self.read_only = read_only
         self.wait = _lock_wait_default() if wait is None else max(0.0, float(wait))
         self._writer_depth = 0

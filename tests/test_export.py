@@ -1,10 +1,14 @@
 from __future__ import annotations
 
+import hashlib
 import json
+import re
+from pathlib import Path
 
 import datasets
 import pyarrow as pa
 import pytest
+import xxhash
 
 from curate.errors import CurateError, PolicyError
 from curate.export import assign_splits, parse_splits
@@ -72,3 +76,83 @@ def test_split_spec_validation():
     keys = [str(i) for i in range(10000)]
     s = assign_splits(keys, {"train": 0.9, "test": 0.1})
     assert 0.08 < s.count("test") / len(s) < 0.12 and s == assign_splits(keys, {"train": 0.9, "test": 0.1})
+
+
+# -- nothing derived from raw content leaves unkeyed ---------------------------------------------------------------
+
+def _hash_oracles(text: str) -> set[str]:
+    """Every unkeyed digest an attacker would try for a candidate text (independent of curate's code)."""
+    out = set()
+    for payload in (text, text + "\x1f", text + "\x1f" + ""):
+        b = payload.encode()
+        for h in (hashlib.md5(b).hexdigest(), hashlib.sha1(b).hexdigest(), hashlib.sha256(b).hexdigest(),
+                  xxhash.xxh64_hexdigest(b), xxhash.xxh3_128_hexdigest(b)):
+            out.update({h, h[:16], h[:20]})
+    return out
+
+
+def _brute_force(rows: list[dict], template: str, prefix: str, id_rows: bool = True) -> str | None:
+    """Search all 10^5 completions of ``prefix`` for one whose unkeyed hashes appear in any hash-like column.
+
+    Also tries ingest-style ids: md5(source \\x1f row \\x1f md5(text)) for the source/row the rows expose.
+    """
+    hexlike = re.compile(r"^[0-9a-f]{16,64}$")
+    observed = {v for r in rows for v in r.values() if isinstance(v, str) and hexlike.match(v)}
+    sources = {(r.get("source"), r.get("source_row")) for r in rows}
+    for i in range(10 ** 5):
+        candidate = prefix + f"{i:05d}"
+        text = template.replace("<IN_PHONE>", candidate)
+        digests = _hash_oracles(text)
+        if id_rows:
+            md5_text = hashlib.md5((text + "\x1f").encode()).hexdigest()
+            for src, row in sources:
+                digests.add(hashlib.md5(f"{src}\x1f{row}\x1f{md5_text}".encode()).hexdigest()[:20])
+        if digests & observed:
+            return candidate
+    return None
+
+
+def test_redacted_number_cannot_be_brute_forced_from_the_export(ws, tmp_path):
+    import phonenumbers
+
+    number = "9812345678"
+    assert phonenumbers.is_valid_number(phonenumbers.parse(number, "IN"))  # a real Indian mobile (outside oracle)
+    rows = [{"text": f"please call me on {number} about the refund"}] + [
+        {"text": f"my card {i} is blocked, please help"} for i in range(30)]
+    src = write_jsonl(tmp_path / "calls.jsonl", rows)
+    ws.ingest([src])
+    ws.run_stage("pii", {}, workers=1)
+    ws.create_snapshot("anon")
+    exported = []
+    for fmt in ("jsonl", "parquet", "hf"):
+        out = tmp_path / f"out-{fmt}"
+        ws.export("anon", fmt, out, contamination="ignore")
+        for f in sorted(p for p in out.rglob("*") if p.is_file()):
+            blob = f.read_bytes()
+            assert number.encode() not in blob and str(tmp_path).encode() not in blob, f  # no raw value, no local path
+        if fmt == "jsonl":
+            exported = [json.loads(line) for p in sorted(out.glob("*.jsonl")) for line in p.read_text().splitlines()]
+    target = next(r for r in exported if "<IN_PHONE>" in (r["text"] or ""))
+    assert target["source_uri"] == "calls.jsonl"
+    assert not any(c.endswith(("_hash", "_signature")) and c != "content_hash" for c in target)
+    assert target["content_hash"] == hashlib.md5((target["text"] + "\x1f").encode()).hexdigest()
+    # The attack fails on every hash column of the export ...
+    assert _brute_force(exported, target["text"], number[:5]) is None
+    # ... and the very same attack recovers the number from the raw zone's unkeyed hashes: the test can fail.
+    raw = ws.con.execute("SELECT doc_id, content_hash, source, source_row FROM lake.documents").fetch_arrow_table()
+    assert _brute_force(raw.to_pylist(), target["text"], number[:5]) == number
+    # Keyed ids stay joinable: two exports of one workspace carry the same ids.
+    again = ws.export("anon", "jsonl", tmp_path / "again", contamination="ignore")
+    ids = {json.loads(line)["doc_id"] for p in Path(again["path"]).glob("*.jsonl") for line in p.read_text().splitlines()}
+    assert ids == {r["doc_id"] for r in exported}
+
+
+def test_export_manifest_carries_no_filter_literals_or_paths(ws, tmp_path):
+    src = write_jsonl(tmp_path / "t.jsonl", [{"text": f"ticket {i} about 9812345678"} for i in range(5)])
+    ws.ingest([src])
+    ws.create_snapshot("s", text="raw", where="text LIKE '%9812345678%'")
+    ws.export("s", "jsonl", tmp_path / "x", allow_raw=True, contamination="ignore")
+    info = json.loads((tmp_path / "x" / "export.json").read_text())
+    blob = json.dumps(info)
+    assert "9812345678" not in blob and str(tmp_path) not in blob
+    assert info["snapshot"]["has_filter"] is True and "where" not in info["snapshot"]

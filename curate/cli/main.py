@@ -15,7 +15,7 @@ import sys
 import click
 
 from curate import __version__
-from curate.errors import CurateError
+from curate.errors import CurateError, describe_exception, scrub
 
 # Nothing in curate may reach the network at run time.
 for _var, _val in {"HF_HUB_OFFLINE": "1", "HF_DATASETS_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1",
@@ -66,12 +66,20 @@ for _c in core_commands.commands:
 _load_plugins()
 
 
+def _fail(message: str, code: int) -> None:
+    click.echo(f"error: {scrub(message)}", err=True)
+    sys.exit(code)
+
+
 def main() -> None:
+    """Run the CLI. Every failure is one ``error: …`` line on stderr with a non-zero exit code.
+
+    Messages never quote values (``curate.errors.describe_exception``) and known secrets are
+    scrubbed from them; unexpected exceptions name their type and line. ``CURATE_DEBUG=1``
+    re-raises them with the traceback, for developers.
+    """
     try:
         cli.main(standalone_mode=False)
-    except CurateError as exc:
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(exc.exit_code)
     except click.exceptions.Abort:
         click.echo("aborted", err=True)
         sys.exit(130)
@@ -85,6 +93,12 @@ def main() -> None:
         sys.exit(130)
     except BrokenPipeError:
         sys.exit(0)
+    except CurateError as exc:
+        _fail(str(exc), exc.exit_code)
+    except Exception as exc:
+        if os.environ.get("CURATE_DEBUG") == "1":
+            raise
+        _fail(*describe_exception(exc))
 
 
 if __name__ == "__main__":
