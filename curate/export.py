@@ -132,7 +132,13 @@ def public_manifest(ws: Workspace, manifest) -> dict:
 
 def export_snapshot(ws: Workspace, ref: str, fmt: str, out_dir: str | Path, splits: str | dict | None = None,
                     allow_raw: bool = False, contamination: str = "refuse", group_by: str = "cluster",
-                    seed: int = 0, overwrite: bool = False) -> dict:
+                    seed: int = 0, overwrite: bool = False, allow_unapproved: bool = False) -> dict:
+    """Export snapshot ``ref`` with deterministic splits into ``out_dir`` (atomically).
+
+    Refuses (PolicyError, exit 4) a snapshot that has not passed the PII policy unless ``allow_raw``, and
+    one a steward has not approved (see :mod:`curate.approvals`) unless ``allow_unapproved`` (or
+    ``allow_raw``, the stronger override); an override is recorded in ``export.json`` and the lineage.
+    """
     if fmt not in FORMATS:
         raise CurateError(f"unknown export format '{fmt}' (use {', '.join(FORMATS)})")
     if contamination not in ("refuse", "report", "ignore"):
@@ -143,6 +149,9 @@ def export_snapshot(ws: Workspace, ref: str, fmt: str, out_dir: str | Path, spli
     if not m.pii_policy_passed and not allow_raw:
         raise PolicyError(f"snapshot {m.ref} has '{m.text_variant}' text and has not passed the PII policy; "
                           "export refused (create it with --text anonymized, or pass --allow-raw to override)")
+    from curate.approvals import require_approved
+
+    approval = require_approved(ws, m.ref, "export", override=allow_unapproved or allow_raw)
     out = Path(out_dir)
     if out.exists() and any(out.iterdir()):
         if not overwrite:
@@ -190,7 +199,8 @@ def export_snapshot(ws: Workspace, ref: str, fmt: str, out_dir: str | Path, spli
                 "group_by": group_by if clusters is not None else "doc_id", "seed": seed,
                 "contamination": {"straddling_clusters": len(straddling), "examples": straddling[:20],
                                   "policy": contamination},
-                "pii_override": bool(allow_raw and not m.pii_policy_passed)}
+                "pii_override": bool(allow_raw and not m.pii_policy_passed),
+                "approval": {"state": approval["state"], "override": approval["override"]}}
         (tmp / "export.json").write_text(json.dumps(info, indent=2, default=str, ensure_ascii=False))
         if out.exists():
             shutil.rmtree(out)
@@ -201,7 +211,8 @@ def export_snapshot(ws: Workspace, ref: str, fmt: str, out_dir: str | Path, spli
         raise
     if not ws.read_only:
         ws.record_lineage("export", str(out.resolve()), m.ref, {k: info[k] for k in ("format", "counts", "pii_override")}
-                          | {"straddling_clusters": len(straddling)})
+                          | {"straddling_clusters": len(straddling), "approval_override": approval["override"]})
     path = out / "dataset" if fmt == "hf" else out
     return {"snapshot": m.ref, "path": str(path), "format": fmt, "counts": counts,
-            "straddling_clusters": len(straddling), "pii_override": info["pii_override"]}
+            "straddling_clusters": len(straddling), "pii_override": info["pii_override"],
+            "approval_override": approval["override"]}

@@ -126,7 +126,7 @@ def test_redacted_number_cannot_be_brute_forced_from_the_export(ws, tmp_path):
     exported = []
     for fmt in ("jsonl", "parquet", "hf"):
         out = tmp_path / f"out-{fmt}"
-        ws.export("anon", fmt, out, contamination="ignore")
+        ws.export("anon", fmt, out, contamination="ignore", allow_unapproved=True)
         for f in sorted(p for p in out.rglob("*") if p.is_file()):
             blob = f.read_bytes()
             assert number.encode() not in blob and str(tmp_path).encode() not in blob, f  # no raw value, no local path
@@ -142,7 +142,7 @@ def test_redacted_number_cannot_be_brute_forced_from_the_export(ws, tmp_path):
     raw = ws.con.execute("SELECT doc_id, content_hash, source, source_row FROM lake.documents").fetch_arrow_table()
     assert _brute_force(raw.to_pylist(), target["text"], number[:5]) == number
     # Keyed ids stay joinable: two exports of one workspace carry the same ids.
-    again = ws.export("anon", "jsonl", tmp_path / "again", contamination="ignore")
+    again = ws.export("anon", "jsonl", tmp_path / "again", contamination="ignore", allow_unapproved=True)
     ids = {json.loads(line)["doc_id"] for p in Path(again["path"]).glob("*.jsonl") for line in p.read_text().splitlines()}
     assert ids == {r["doc_id"] for r in exported}
 
@@ -156,3 +156,27 @@ def test_export_manifest_carries_no_filter_literals_or_paths(ws, tmp_path):
     blob = json.dumps(info)
     assert "9812345678" not in blob and str(tmp_path) not in blob
     assert info["snapshot"]["has_filter"] is True and "where" not in info["snapshot"]
+
+
+def test_export_needs_an_approval_or_a_recorded_override(ws, tmp_path):
+    from curate.approvals import approve
+    from curate.audit.binding import audit_snapshot
+    from curate.audit.policy import AuditPolicy
+    from curate.errors import PolicyError
+
+    src = write_jsonl(tmp_path / "t.jsonl", [{"text": f"my card {i} is blocked, please help me"} for i in range(20)])
+    ws.ingest([src])
+    ws.run_stage("pii", {}, workers=1)
+    ws.create_snapshot("anon")
+    with pytest.raises(PolicyError, match="export refused: snapshot anon@1 has not been approved"):
+        ws.export("anon", "jsonl", tmp_path / "refused", contamination="ignore")
+    assert not (tmp_path / "refused").exists()
+    forced = ws.export("anon", "jsonl", tmp_path / "forced", contamination="ignore", allow_unapproved=True)
+    assert forced["approval_override"] is True
+    assert json.loads((tmp_path / "forced" / "export.json").read_text())["approval"]["override"] is True
+    assert audit_snapshot(ws, "anon@1", AuditPolicy(), out_dir=tmp_path / "audit").passed
+    approve(ws, "anon@1", by="steward")
+    ok = ws.export("anon", "jsonl", tmp_path / "ok", contamination="ignore")
+    assert ok["approval_override"] is False
+    overrides = [e["details"]["approval_override"] for e in ws.lineage() if e["kind"] == "export"]
+    assert overrides == [True, False]

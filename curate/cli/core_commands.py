@@ -237,6 +237,8 @@ def snapshot_diff(a, b, workspace, as_json):
 @click.option("--split", "splits", default="train=0.9,validation=0.05,test=0.05", show_default=True)
 @click.option("--output", "-o", "output", required=True, type=click.Path(file_okay=False))
 @click.option("--allow-raw", is_flag=True, help="Override the PII guard for a snapshot with raw text (recorded).")
+@click.option("--allow-unapproved", is_flag=True,
+              help="Export a snapshot no steward has approved (recorded in export.json and the lineage).")
 @click.option("--contamination", type=click.Choice(["refuse", "report", "ignore"]), default="refuse",
               show_default=True, help="Near-duplicates straddling splits.")
 @click.option("--group-by", type=click.Choice(["cluster", "doc_id"]), default="cluster", show_default=True,
@@ -244,11 +246,15 @@ def snapshot_diff(a, b, workspace, as_json):
 @click.option("--overwrite", is_flag=True)
 @workspace_option
 @json_option
-def snapshot_export(ref, fmt, splits, output, allow_raw, contamination, group_by, overwrite, workspace, as_json):
-    """Export a snapshot with deterministic splits (HF: datasets.load_from_disk loads it)."""
+def snapshot_export(ref, fmt, splits, output, allow_raw, allow_unapproved, contamination, group_by, overwrite,
+                    workspace, as_json):
+    """Export a snapshot with deterministic splits (HF: datasets.load_from_disk loads it).
+
+    Only snapshots that passed the PII policy and that a steward approved (`snapshot approve`), unless an
+    explicit, recorded override. Exit 4 when refused."""
     with _open(workspace) as ws:
         res = ws.export(ref, fmt, output, splits=splits, allow_raw=allow_raw, contamination=contamination,
-                        group_by=group_by, overwrite=overwrite)
+                        group_by=group_by, overwrite=overwrite, allow_unapproved=allow_unapproved)
     emit(res, as_json, lambda d: console.print(
         f"[green]exported[/] {d['snapshot']} → {d['path']} " + ", ".join(f"{k}={v}" for k, v in d["counts"].items())))
 
