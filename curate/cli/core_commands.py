@@ -67,7 +67,10 @@ def ingest(sources, fmt, text_field, id_field, source_name, max_record_bytes, wo
     ingested + duplicates + quarantined = rows read.
     """
     from curate.ingest.ingest import IngestOptions, ingest_sources
+    from curate.ingest.readers import check_source
 
+    for src in sources:  # before the write lock: a FIFO would block while holding it
+        check_source(Path(src))
     with _open(workspace) as ws:
         opts = IngestOptions(fmt=fmt, text_field=text_field, id_field=id_field, source_name=source_name,
                              max_record_bytes=max_record_bytes)

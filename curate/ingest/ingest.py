@@ -26,10 +26,11 @@ import xxhash
 from curate.dbutil import transaction
 from curate.errors import CurateError
 from curate.ingest.nfc import needs_nfc_pattern
-from curate.ingest.readers import detect_format, read_source
+from curate.ingest.readers import check_source, detect_format, flag_records, read_source
 from curate.workspace import DOCUMENT_COLUMNS, Workspace, now
 
 DEFAULT_MAX_RECORD_BYTES = 1_000_000
+DEFAULT_MAX_DEPTH = 64
 _SFT_FIELDS = ("instruction", "input", "output")
 
 
@@ -40,6 +41,7 @@ class IngestOptions:
     id_field: str | None = None
     source_name: str | None = None
     max_record_bytes: int = DEFAULT_MAX_RECORD_BYTES
+    max_depth: int = DEFAULT_MAX_DEPTH  # deeper JSON nesting is quarantined (later stages recurse over it)
 
 
 @dataclass
@@ -64,6 +66,11 @@ def _path_literal(field_name: str) -> str:
 
 def _sql_str(s: str) -> str:
     return "'" + s.replace("'", "''") + "'"
+
+
+# A character that shows: anything but separators/spaces, controls, format characters, variation
+# selectors and the letters that render blank.
+_VISIBLE = r"[^\s\p{Z}\p{Cc}\p{Cf}\x{FE00}-\x{FE0F}\x{E0100}-\x{E01EF}\x{115F}\x{1160}\x{3164}\x{FFA0}\x{2800}\x{034F}]"
 
 
 def build_prepare_sql(opts: IngestOptions, source: str, ingest_id: str) -> str:
@@ -136,6 +143,7 @@ WITH base AS (
       WHEN shape = 'sft' AND (coalesce(instr_t, 'VARCHAR') <> 'VARCHAR' OR coalesce(out_t, 'NULL') <> 'VARCHAR'
                               OR coalesce(in_t, 'VARCHAR') NOT IN ('VARCHAR', 'NULL'))
         THEN 'schema violation: SFT record needs string instruction and output (input optional)'
+      WHEN strpos(text0, chr(0)) > 0 THEN 'binary data: NUL character (U+0000) in the text'
       WHEN shape = 'chat' AND (msg_t <> 'ARRAY' OR json_array_length(j, '$.messages') = 0
              OR len(list_filter(json_extract_string(j, '$.messages[*].content'), x -> x IS NOT NULL))
                 <> json_array_length(j, '$.messages')
@@ -145,12 +153,15 @@ WITH base AS (
     END AS reason0
   FROM mapped
 ), final AS (
-  SELECT *, coalesce(reason0, CASE WHEN text1 IS NULL OR length(trim(text1, ' ' || chr(9) || chr(10) || chr(11) || chr(12) || chr(13) || chr(160) || chr(8203) || chr(12288))) = 0 THEN 'empty text' END) AS reason,
+  -- Empty: nothing visible left, i.e. only whitespace, format characters (zero-width space/joiners,
+  -- BOM, bidi marks), controls, variation selectors and the blank letters (Hangul fillers, braille blank).
+  SELECT *, coalesce(reason0, CASE WHEN text1 IS NULL OR NOT regexp_matches(text1, '{_VISIBLE}') THEN 'empty text' END) AS reason,
          md5(concat_ws(chr(31), text1, coalesce(messages0, ''))) AS content_hash
   FROM checked
 )
 SELECT
-  reason, source_row, CASE WHEN reason IS NOT NULL THEN raw END AS raw,
+  reason, source_row,
+  CASE WHEN reason IS NULL THEN NULL WHEN nbytes > {maxb} THEN left(raw, 2048) || ' …' ELSE raw END AS raw,
   substr(md5({_sql_str(source)} || chr(31) ||
       CASE WHEN rec_id IS NOT NULL THEN 'id:' || rec_id ELSE source_row::VARCHAR || chr(31) || content_hash END), 1, 20)
     AS doc_id,
@@ -210,8 +221,7 @@ def _source_size(path: Path) -> int:
 
 def ingest_file(ws: Workspace, path: Path, opts: IngestOptions,
                 progress: Callable[[int], None] | None = None) -> IngestResult:
-    if not path.exists():
-        raise CurateError(f"{path}: no such file or folder")
+    check_source(path)
     fmt = detect_format(path, opts.fmt)
     source = opts.source_name or path.name
     ingest_id = uuid.uuid4().hex[:16]
@@ -221,7 +231,7 @@ def ingest_file(ws: Workspace, path: Path, opts: IngestOptions,
     con.execute(_NORM_MACRO.replace("@NFC@", needs_nfc_pattern()))
     prepare_sql = build_prepare_sql(opts, source, ingest_id)
     file_hash = _file_hash(path)
-    for chunk in prefetch(read_source(path, fmt, opts.max_record_bytes)):
+    for chunk in prefetch(flag_records(c, opts.max_depth) for c in read_source(path, fmt, opts.max_record_bytes)):
         # One transaction per chunk: DuckLake keeps a transaction's new data in memory until it commits,
         # so a whole-file transaction would grow with the file. A kill loses at most the chunk in
         # flight; re-running the ingest completes the file, because committed rows count as duplicates.
@@ -238,7 +248,7 @@ def ingest_file(ws: Workspace, path: Path, opts: IngestOptions,
                 INSERT INTO lake.quarantine
                 SELECT ?, ?, ?, source_row, reason, raw, ? FROM _prepared p WHERE reason IS NOT NULL
                   AND NOT EXISTS (SELECT 1 FROM lake.quarantine q WHERE q.source = ? AND q.source_row = p.source_row
-                                  AND q.raw = p.raw)
+                                  AND md5(q.raw) = md5(p.raw))
             """, [ingest_id, source, result.source_uri, ts, source])
             # Rows already quarantined by an earlier ingest still count as quarantined, not lost.
             bad = 0
@@ -320,11 +330,11 @@ def ingest_sources(ws: Workspace, sources: Iterable[str | Path], opts: IngestOpt
     """Ingest several files or folders; each is its own transaction."""
     ws._require_writable()
     opts = opts or IngestOptions(**kwargs)
+    paths = [Path(src) for src in sources]
+    for path in paths:  # every source is checked before the first is read
+        check_source(path)
     results = []
-    for src in sources:
-        path = Path(src)
-        if not path.exists():
-            raise CurateError(f"{path}: no such file or folder")
+    for path in paths:
         if progress_factory:
             with progress_factory(f"ingest {path.name}", _source_size(path)) as advance:
                 results.append(ingest_file(ws, path, opts, progress=advance))
