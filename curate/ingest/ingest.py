@@ -27,11 +27,11 @@ from curate.dbutil import transaction
 from curate.errors import CurateError
 from curate.ingest.nfc import needs_nfc_pattern
 from curate.ingest.readers import check_source, detect_format, flag_records, read_source
+from curate.ingest.shapes import SFT_FIELDS, chat_text_sql, sft_text_sql
 from curate.workspace import DOCUMENT_COLUMNS, Workspace, now
 
 DEFAULT_MAX_RECORD_BYTES = 1_000_000
 DEFAULT_MAX_DEPTH = 64
-_SFT_FIELDS = ("instruction", "input", "output")
 
 
 @dataclass
@@ -79,7 +79,7 @@ def build_prepare_sql(opts: IngestOptions, source: str, ingest_id: str) -> str:
     tp = _path_literal(tf)
     explicit = opts.text_field is not None
     drop_text = _sql_str(json.dumps({tf: None}))
-    drop_sft = _sql_str(json.dumps({k: None for k in _SFT_FIELDS}))
+    drop_sft = _sql_str(json.dumps({k: None for k in SFT_FIELDS}))
     drop_chat = _sql_str(json.dumps({"messages": None}))
     id_expr = f"json_extract_string(j, {_path_literal(opts.id_field)})" if opts.id_field else "NULL"
     shape_sft = "NULL" if explicit else (
@@ -124,8 +124,8 @@ WITH base AS (
   SELECT *,
     CASE shape
       WHEN 'text' THEN text_v
-      WHEN 'sft' THEN concat_ws(chr(10) || chr(10), instr_v, nullif(in_v, ''), out_v)
-      WHEN 'chat' THEN array_to_string(json_extract_string(j, '$.messages[*].content'), chr(10))
+      WHEN 'sft' THEN {sft_text_sql("instr_v", "in_v", "out_v")}
+      WHEN 'chat' THEN {chat_text_sql("json_extract_string(j, '$.messages[*].content')")}
     END AS text0,
     CASE WHEN shape = 'chat' THEN json_extract(j, '$.messages')::VARCHAR END AS messages0
   FROM shaped
