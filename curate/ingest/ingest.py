@@ -86,10 +86,25 @@ def build_prepare_sql(opts: IngestOptions, source: str, ingest_id: str) -> str:
         "CASE WHEN instr_t IS NOT NULL OR out_t IS NOT NULL THEN 'sft' "
         "WHEN msg_t IS NOT NULL THEN 'chat' END")
     maxb = int(opts.max_record_bytes)
+    if opts.id_field:
+        # An id seen before (earlier in this file, or already stored) with other content is an update,
+        # not a duplicate: it is quarantined as a conflict so it is never silently dropped.
+        id_name = opts.id_field.replace("'", "''")
+        conflict_sql = f"""SELECT k.* REPLACE (coalesce(k.reason, CASE
+            WHEN coalesce(d.content_hash, k.first_hash) <> k.content_hash
+            THEN 'id conflict: {id_name} already ingested with different content' END) AS reason)
+  FROM (SELECT *, first(CASE WHEN reason IS NULL THEN content_hash END ORDER BY (reason IS NOT NULL), source_row)
+                    OVER (PARTITION BY doc_id) AS first_hash FROM keyed) k
+  LEFT JOIN (SELECT doc_id, content_hash FROM lake.documents
+             WHERE doc_id IN (SELECT doc_id FROM keyed WHERE rec_id IS NOT NULL)) d ON d.doc_id = k.doc_id"""
+    else:
+        conflict_sql = "SELECT * FROM keyed"
     return f"""
 WITH base AS (
+  -- json_valid parses without building a copy; the JSON functions below read the text directly
+  -- (DuckDB evaluates a CASE branch only for the rows that take it, so invalid rows are never parsed again).
   SELECT source_row, raw, error, strlen(raw) AS nbytes,
-         CASE WHEN error IS NULL AND strlen(raw) <= {maxb} THEN try_cast(raw AS JSON) END AS j
+         CASE WHEN error IS NULL AND strlen(raw) <= {maxb} AND json_valid(raw) THEN raw END AS j
   FROM _chunk
 ), typed AS (
   -- Checking the first byte for an object saves a full JSON parse per row.
@@ -158,13 +173,18 @@ WITH base AS (
   SELECT *, coalesce(reason0, CASE WHEN text1 IS NULL OR NOT regexp_matches(text1, '{_VISIBLE}') THEN 'empty text' END) AS reason,
          md5(concat_ws(chr(31), text1, coalesce(messages0, ''))) AS content_hash
   FROM checked
+), keyed AS (
+  SELECT *, substr(md5({_sql_str(source)} || chr(31) ||
+      CASE WHEN rec_id IS NOT NULL THEN 'id:' || rec_id ELSE source_row::VARCHAR || chr(31) || content_hash END), 1, 20)
+    AS doc_id
+  FROM final
+), resolved AS (
+  {conflict_sql}
 )
 SELECT
   reason, source_row,
   CASE WHEN reason IS NULL THEN NULL WHEN nbytes > {maxb} THEN left(raw, 2048) || ' …' ELSE raw END AS raw,
-  substr(md5({_sql_str(source)} || chr(31) ||
-      CASE WHEN rec_id IS NOT NULL THEN 'id:' || rec_id ELSE source_row::VARCHAR || chr(31) || content_hash END), 1, 20)
-    AS doc_id,
+  doc_id,
   text1 AS text,
   CASE WHEN shape = 'sft' THEN curate_norm(instr_v) END AS instruction,
   CASE WHEN shape = 'sft' THEN curate_norm(in_v) END AS input,
@@ -174,7 +194,7 @@ SELECT
              WHEN 'sft' THEN json_merge_patch(j, {drop_sft})
              WHEN 'chat' THEN json_merge_patch(j, {drop_chat}) END::VARCHAR AS meta,
   content_hash
-FROM final
+FROM resolved
 """
 
 
@@ -231,7 +251,9 @@ def ingest_file(ws: Workspace, path: Path, opts: IngestOptions,
     con.execute(_NORM_MACRO.replace("@NFC@", needs_nfc_pattern()))
     prepare_sql = build_prepare_sql(opts, source, ingest_id)
     file_hash = _file_hash(path)
-    for chunk in prefetch(flag_records(c, opts.max_depth) for c in read_source(path, fmt, opts.max_record_bytes)):
+    strict = fmt == "jsonl"  # other readers produce their JSON text themselves
+    chunks = (flag_records(c, opts.max_depth, strict_json=strict) for c in read_source(path, fmt, opts.max_record_bytes))
+    for chunk in prefetch(chunks):
         # One transaction per chunk: DuckLake keeps a transaction's new data in memory until it commits,
         # so a whole-file transaction would grow with the file. A kill loses at most the chunk in
         # flight; re-running the ingest completes the file, because committed rows count as duplicates.

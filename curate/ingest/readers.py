@@ -213,7 +213,21 @@ def json_depth(text: str) -> int:
     return deepest
 
 
-def flag_records(chunk: pa.Table, max_depth: int) -> pa.Table:
+def _reject_constant(name: str):
+    raise ValueError(f"{name} is not JSON")
+
+
+def _strict_json_error(text: str) -> str | None:
+    try:
+        json.loads(text, parse_constant=_reject_constant)
+    except RecursionError:
+        return None  # the depth check names it
+    except ValueError:
+        return "malformed JSON"
+    return None
+
+
+def flag_records(chunk: pa.Table, max_depth: int, strict_json: bool = False) -> pa.Table:
     """Mark records no later step can hold safely, for every reader alike.
 
     * a NUL character: DuckDB hands string values to DuckLake's catalog queries as SQL
@@ -222,17 +236,21 @@ def flag_records(chunk: pa.Table, max_depth: int) -> pa.Table:
     * JSON nested deeper than ``max_depth``: later stages recurse over ``meta`` (Python's
       ``json`` stops near 1,000 levels), so one such record would stop every run.  Only
       records with more than ``max_depth`` brackets are scanned, so the common case is one
-      vectorised count per chunk.
+      vectorised count per chunk;
+    * with ``strict_json``: JSON that DuckDB's parser accepts but the standard does not (a trailing
+      comma, ``NaN``/``Infinity``).  Only lines where a regex finds such a spot are parsed again.
     """
     import pyarrow.compute as pc
 
     raw, err = chunk["raw"], chunk["error"]
     has_nul = pc.match_substring(raw, "\x00")
     deep_candidates = pc.greater(pc.count_substring_regex(raw, r"[\[{]"), max_depth)
-    if not (pc.any(has_nul).as_py() or pc.any(deep_candidates).as_py()):
+    lax = (pc.match_substring_regex(raw, r",\s*[}\]]|NaN|Infinity") if strict_json
+           else pa.nulls(len(raw), pa.bool_()).fill_null(False))
+    if not (pc.any(has_nul).as_py() or pc.any(deep_candidates).as_py() or pc.any(lax).as_py()):
         return chunk
     raws, errs = raw.to_pylist(), err.to_pylist()
-    nul, cand = has_nul.to_pylist(), deep_candidates.to_pylist()
+    nul, cand, lax = has_nul.to_pylist(), deep_candidates.to_pylist(), lax.to_pylist()
     for i in range(len(raws)):
         if nul[i]:
             raws[i] = raws[i].replace("\x00", "\\x00")
@@ -242,6 +260,8 @@ def flag_records(chunk: pa.Table, max_depth: int) -> pa.Table:
             d = json_depth(raws[i])
             if d > max_depth:
                 errs[i] = f"nesting too deep: {d} levels > limit {max_depth}"
+        if lax[i] and errs[i] is None:
+            errs[i] = _strict_json_error(raws[i])
     return pa.Table.from_arrays([chunk["source_row"], pa.array(raws, pa.string()), pa.array(errs, pa.string())],
                                 schema=CHUNK_SCHEMA)
 

@@ -184,3 +184,12 @@ def test_fifo_and_devices_are_refused_before_the_lock(tmp_path):
     with Workspace(tmp_path / "w") as ws:
         with pytest.raises(CurateError, match="FIFO"):
             ingest_sources(ws, [fifo])
+
+
+def test_json_the_standard_rejects_is_malformed(ws, tmp_path):
+    path = tmp_path / "lax.jsonl"
+    path.write_text('{"text": "trailing comma",}\n{"text": "nan", "score": NaN}\n{"text": "list", "x": [1,]}\n'
+                    '{"text": "a comma, } inside a string is fine"}\n{"text": "Infinity and NaN as words"}\n')
+    res = _accounted(ingest_file(ws, path, IngestOptions()))
+    assert res.ingested == 2
+    assert _quarantine(ws) == {1: "malformed JSON", 2: "malformed JSON", 3: "malformed JSON"}
