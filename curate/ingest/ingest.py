@@ -347,6 +347,49 @@ def _approx_bytes(chunk: pa.Table) -> int:
     return chunk.column("raw").nbytes + chunk.num_rows
 
 
+def text_field_per_source(sources: list[str], text_fields: Iterable[str]) -> dict[str, str | None]:
+    """Resolve ``--text-field`` values (``FIELD`` or ``SOURCE:FIELD``) to one field per source.
+
+    ``SOURCE`` is a source as given or its file name.  A plain ``FIELD`` applies to every source
+    without its own; none means the default (``text``, else SFT or chat shapes).
+
+    Raises:
+        CurateError: two plain fields, or a ``SOURCE:`` that names no given source.
+    """
+    plain: list[str] = []
+    named: dict[str, str] = {}
+    for value in text_fields:
+        left, sep, right = value.rpartition(":")
+        hits = [s for s in sources if sep and right and left in (s, Path(s).name)]
+        if hits:
+            for s in hits:
+                named[s] = right
+        elif sep and left and any(left == Path(s).name or left == s for s in sources):
+            raise CurateError(f"--text-field {value}: no field after ':'")
+        elif sep and left and (Path(left).suffix or "/" in left):
+            raise CurateError(f"--text-field {value}: '{left}' is not one of the sources given")
+        else:
+            plain.append(value)
+    if len(plain) > 1:
+        raise CurateError(f"--text-field given {len(plain)} times without a source; use SOURCE:FIELD for each")
+    return {s: named.get(s, plain[0] if plain else None) for s in sources}
+
+
+def all_quarantined_error(results: list[dict]) -> str | None:
+    """The message for sources whose every row was quarantined (None when each source kept a row).
+
+    Such a run should not look like success: the usual cause is a wrong ``--text-field``.
+    """
+    bad = [r for r in results if r["rows_read"] and r["ingested"] + r["duplicates"] == 0]
+    if not bad:
+        return None
+    parts = []
+    for r in bad:
+        reason, _ = max(r["reasons"].items(), key=lambda kv: kv[1]) if r["reasons"] else ("unknown", 0)
+        parts.append(f"{r['source']}: all {r['rows_read']} rows were quarantined (most: {reason})")
+    return "; ".join(parts) + " — check --text-field/--format, or see `curate quarantine`"
+
+
 def ingest_sources(ws: Workspace, sources: Iterable[str | Path], opts: IngestOptions | None = None,
                    progress_factory=None, **kwargs) -> list[IngestResult]:
     """Ingest several files or folders; each is its own transaction."""
