@@ -60,9 +60,11 @@ def init(path, as_json):
 @click.option("--source-name", help="Name recorded as the rows' source (default: the file name).")
 @click.option("--max-record-bytes", type=int, default=1_000_000, show_default=True,
               help="Larger records are quarantined as oversize.")
+@click.option("--max-depth", type=click.IntRange(1, 10_000), default=64, show_default=True,
+              help="Records with JSON nested deeper are quarantined (later stages recurse over them).")
 @workspace_option
 @json_option
-def ingest(sources, fmt, text_fields, id_field, source_name, max_record_bytes, workspace, as_json):
+def ingest(sources, fmt, text_fields, id_field, source_name, max_record_bytes, max_depth, workspace, as_json):
     """Ingest files or folders into the workspace; bad rows go to quarantine with a reason.
 
     Idempotent: ingesting the same file again adds nothing. The summary counts
@@ -78,7 +80,8 @@ def ingest(sources, fmt, text_fields, id_field, source_name, max_record_bytes, w
         check_source(Path(src))
     per_source = text_field_per_source(sources, text_fields)
     with _open(workspace) as ws:
-        opts = IngestOptions(fmt=fmt, id_field=id_field, source_name=source_name, max_record_bytes=max_record_bytes)
+        opts = IngestOptions(fmt=fmt, id_field=id_field, source_name=source_name, max_record_bytes=max_record_bytes,
+                             max_depth=max_depth)
         results = []
         for src in sources:
             one = dataclasses.replace(opts, text_field=per_source[src])
@@ -257,9 +260,17 @@ def quarantine_cmd(limit, source, workspace, as_json):
                                 params).fetchall()
         rows = ws.con.execute(f"SELECT source, source_row, reason, left(raw, 120) FROM lake.quarantine {where} "
                               f"ORDER BY source, source_row LIMIT ?", params + [limit]).fetchall()
-    data = {"by_reason": dict(counts), "rows": [dict(zip(["source", "row", "reason", "raw"], r)) for r in rows]}
-    emit(data, as_json, lambda d: _table("quarantine", ["source", "row", "reason", "raw"],
-                                         [[r["source"], r["row"], r["reason"], r["raw"]] for r in d["rows"]]))
+    total = sum(n for _, n in counts)
+    data = {"total": total, "shown": len(rows), "by_reason": dict(counts),
+            "rows": [dict(zip(["source", "row", "reason", "raw"], r)) for r in rows]}
+
+    def render(d):
+        _table("quarantine", ["source", "row", "reason", "raw"],
+               [[r["source"], r["row"], r["reason"], r["raw"]] for r in d["rows"]])
+        if d["shown"] < d["total"]:
+            console.print(f"showing {d['shown']} of {d['total']} quarantined rows (use --limit to see more)")
+
+    emit(data, as_json, render)
 
 
 @click.command("status")

@@ -59,3 +59,15 @@ def test_text_field_resolution():
         text_field_per_source(srcs, ["other.csv:comment"])
     with pytest.raises(CurateError, match="without a source"):
         text_field_per_source(srcs, ["a", "b"])
+
+
+def test_quarantine_listing_says_when_it_shows_only_part(steward_files):
+    d = steward_files
+    bad = d / "bad.jsonl"
+    bad.write_text("".join("{broken %d\n" % i for i in range(5)) + json.dumps({"text": "fine"}) + "\n")
+    assert _curate("ingest", bad, "-w", d / "ws").returncode == 0
+    proc = _curate("quarantine", "--limit", "2", "-w", d / "ws", "--json")
+    data = json.loads(proc.stdout)
+    assert (data["total"], data["shown"], len(data["rows"])) == (5, 2, 2)
+    shown = _curate("quarantine", "--limit", "2", "-w", d / "ws")
+    assert "showing 2 of 5" in shown.stdout + shown.stderr
