@@ -77,7 +77,7 @@ def ingest(sources, fmt, text_fields, id_field, source_name, max_record_bytes, m
     from curate.ingest.readers import check_source
 
     for src in sources:  # before the write lock: a FIFO would block while holding it
-        check_source(Path(src))
+        check_source(Path(src), missing_ok=True)
     per_source = text_field_per_source(sources, text_fields)
     with _open(workspace) as ws:
         opts = IngestOptions(fmt=fmt, id_field=id_field, source_name=source_name, max_record_bytes=max_record_bytes,

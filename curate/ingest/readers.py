@@ -28,7 +28,8 @@ import pyarrow as pa
 
 from curate.errors import CurateError
 
-CHUNK_BYTES = 32 * 1024 * 1024
+CHUNK_BYTES = 32 * 1024 * 1024  # records per DuckLake commit, in bytes
+READ_BYTES = 4 * 1024 * 1024
 CHUNK_RECORDS = 50_000
 CHUNK_SCHEMA = pa.schema([("source_row", pa.int64()), ("raw", pa.string()), ("error", pa.string())])
 
@@ -187,7 +188,7 @@ def is_gzip(path: Path) -> bool:
         return fh.read(2) == b"\x1f\x8b"
 
 
-def check_source(path: Path) -> None:
+def check_source(path: Path, missing_ok: bool = False) -> None:
     """Refuse what cannot be read as data before anything is locked or opened for reading.
 
     A FIFO or a device would block (or never end) inside the read while the workspace's
@@ -199,6 +200,8 @@ def check_source(path: Path) -> None:
     try:
         mode = path.stat().st_mode
     except FileNotFoundError:
+        if missing_ok:  # reported later, after the workspace itself was found valid
+            return
         raise CurateError(f"{path}: no such file or folder") from None
     except OSError as exc:
         raise CurateError(f"{path}: cannot read ({exc.strerror})") from None
@@ -295,10 +298,22 @@ def read_jsonl(path: Path, max_bytes: int = 1_000_000) -> Iterator[pa.Table]:
     tail = b""
     skipping: tuple[int, bytes, int] | None = None  # (row, head, bytes so far) of an oversize line
     drop_lf = False  # the oversize line ended with "\r" at a block end: a "\n" next belongs to it
+    # Small reads, big chunks: lines gather until CHUNK_BYTES (one DuckLake commit each), while a
+    # read never holds more than READ_BYTES of a line that turns out to be oversize.
+    pending: list[pa.Array] = []
+    pending_bytes, pending_row = 0, 1
+
+    def flush() -> Iterator[pa.Table]:
+        nonlocal pending, pending_bytes
+        if pending:
+            lines = pending[0] if len(pending) == 1 else pa.concat_arrays(pending)
+            pending, pending_bytes = [], 0
+            yield from _nonblank_chunk(lines, pending_row, max_bytes)
+
     with open_binary(path) as fh:
         first = True
         while True:
-            block = fh.read(CHUNK_BYTES)
+            block = fh.read(READ_BYTES)
             eof = not block
             if first and block.startswith(codecs.BOM_UTF8):
                 block = block[3:]
@@ -314,6 +329,7 @@ def read_jsonl(path: Path, max_bytes: int = 1_000_000) -> Iterator[pa.Table]:
                     continue
                 end = m.start() if m else 0
                 r0, head, n = skipping
+                yield from flush()
                 yield _oversize_chunk(r0, head, n + end, max_bytes)
                 skipping = None
                 row = r0 + 1
@@ -337,10 +353,17 @@ def read_jsonl(path: Path, max_bytes: int = 1_000_000) -> Iterator[pa.Table]:
             else:
                 tail = block[cut + 1:] + hold
                 lines = _split_block(block[:cut])
-                yield from _nonblank_chunk(lines, row, max_bytes)
+                if not pending:
+                    pending_row = row
+                pending.append(lines)
+                pending_bytes += cut
                 row += len(lines)
+                if pending_bytes >= CHUNK_BYTES:
+                    yield from flush()
+            del block
             if len(tail) > max_bytes + 2:
                 skipping, tail = (row, tail[:2048], len(tail)), b""
+        yield from flush()
         if tail:
             yield from _nonblank_chunk([tail], row, max_bytes)
 
