@@ -6,8 +6,8 @@ generator knows how many records it wrote), and no exception escapes.
 
 from __future__ import annotations
 
-import json
 import itertools
+import json
 
 import pytest
 from hypothesis import HealthCheck, given, settings
