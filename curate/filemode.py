@@ -22,44 +22,127 @@ FORMATS = {".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json", ".csv": "csv"
 
 
 def format_of(path: str | Path) -> str:
-    suffix = Path(path).suffix.lower()
+    p = Path(path)
+    suffix = p.suffix.lower()
+    if suffix == ".gz" and len(p.suffixes) >= 2:
+        suffix = p.suffixes[-2].lower()
     if suffix not in FORMATS:
         raise CurateError(f"{path}: unsupported file type '{suffix}' (use .jsonl, .json, .csv, .tsv or .parquet)")
     return FORMATS[suffix]
 
 
+# A column whose values have different JSON types (a string in one row, a number in the next) is
+# carried as text: strings as they are, other values as their JSON text, so stages read it like any
+# text column.  The field metadata keeps a bitmap of the rows that hold JSON, and JSON output writes
+# those rows back as the values they were.
+MIXED_JSON = b"curate.mixed_json"
+
+
 def read_table(path: str | Path) -> pa.Table:
-    """Read a whole file into Arrow (file mode is for files that fit in memory)."""
+    """Read a whole file into Arrow (file mode is for files that fit in memory).
+
+    Formats by extension (.jsonl/.ndjson, .json, .csv, .tsv, .parquet; ``.gz`` of the text formats).
+    JSON text may start with a UTF-8 BOM and use any line ends; CSV/TSV values stay text as written
+    ("0042" stays "0042"); a field with mixed types becomes text (see ``MIXED_JSON``) and JSON output
+    writes its original values back.
+
+    Raises:
+        CurateError: missing, unreadable or malformed file (one line, naming the file and line).
+    """
+    from curate.ingest.readers import check_source, detect_encoding, open_binary
+
     path = Path(path)
     if not path.exists():
         raise CurateError(f"{path}: no such file")
+    check_source(path)
     fmt = format_of(path)
     try:
         if fmt == "parquet":
             return pq.read_table(path)
         if fmt in ("csv", "tsv"):
-            return pacsv.read_csv(
-                path,
-                parse_options=pacsv.ParseOptions(delimiter="\t" if fmt == "tsv" else ",", newlines_in_values=True),
-                convert_options=pacsv.ConvertOptions(strings_can_be_null=False),
-            )
-        rows: list[dict[str, Any]] = []
-        with open(path, encoding="utf-8") as fh:
-            if fmt == "json":
-                data = json.load(fh)
-                if not isinstance(data, list):
-                    raise CurateError(f"{path}: a .json file must hold an array of objects")
-                rows = data
-            else:
-                for n, line in enumerate(fh, 1):
-                    if line.strip():
-                        try:
-                            rows.append(json.loads(line))
-                        except json.JSONDecodeError as exc:
-                            raise CurateError(f"{path}:{n}: malformed JSON ({exc.msg})") from None
+            return _read_csv(path, "\t" if fmt == "tsv" else ",")
+        with open_binary(path) as fh:
+            data = fh.read()
+        text = data.decode(detect_encoding(data[: 1 << 16], partial=False))
+        text = text.lstrip("\ufeff")
+        if fmt == "json" and text.lstrip().startswith("["):
+            rows = json.loads(text)
+            if not isinstance(rows, list):
+                raise CurateError(f"{path}: a .json file must hold an array of objects")
+        else:
+            rows = []
+            for n, line in enumerate(text.splitlines(), 1):
+                if line.strip():
+                    try:
+                        rows.append(json.loads(line))
+                    except json.JSONDecodeError as exc:
+                        raise CurateError(f"{path}:{n}: malformed JSON ({exc.msg})") from None
+        bad = next((i for i, r in enumerate(rows) if not isinstance(r, dict)), None)
+        if bad is not None:
+            raise CurateError(f"{path}: record {bad + 1} is a JSON {type(rows[bad]).__name__}, not an object")
+        return _rows_to_table(rows)
+    except RecursionError:
+        raise CurateError(f"{path}: JSON nested too deeply to read") from None
+    except (pa.ArrowException, UnicodeDecodeError, json.JSONDecodeError, OSError, EOFError, ValueError,
+            TypeError, OverflowError) as exc:
+        raise CurateError(f"{path}: cannot read {fmt}: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}") from None
+
+
+def _read_csv(path: Path, delimiter: str) -> pa.Table:
+    from curate.ingest.readers import detect_encoding, open_binary
+
+    with open_binary(path) as fh:
+        encoding = detect_encoding(fh.read(1 << 16)).replace("utf-8-sig", "utf8")
+
+    def read(column_types=None) -> pa.Table:
+        return pacsv.read_csv(
+            open_binary(path), read_options=pacsv.ReadOptions(encoding=encoding),
+            parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True),
+            convert_options=pacsv.ConvertOptions(strings_can_be_null=False, column_types=column_types))
+
+    with open_binary(path) as fh:
+        names = pacsv.open_csv(fh, read_options=pacsv.ReadOptions(encoding=encoding),
+                               parse_options=pacsv.ParseOptions(delimiter=delimiter)).schema.names
+    dups = sorted({n for n in names if names.count(n) > 1})
+    if dups:
+        raise CurateError(f"{path}: the header names column(s) {', '.join(repr(d) for d in dups)} more than once")
+    # No type sniffing: identifiers such as "0042" or PIN "011001" keep their leading zeros.
+    return read({n: pa.string() for n in names})
+
+
+def _rows_to_table(rows: list[dict[str, Any]]) -> pa.Table:
+    try:
         return pa.Table.from_pylist(rows)
-    except (pa.ArrowInvalid, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise CurateError(f"{path}: cannot read {fmt}: {str(exc).splitlines()[0]}") from None
+    except (pa.ArrowException, TypeError, OverflowError, ValueError):
+        pass
+    import base64
+
+    import numpy as np
+
+    names: list[str] = list(dict.fromkeys(k for r in rows for k in r))
+    arrays, fields = [], []
+    for name in names:
+        values = [r.get(name) for r in rows]
+        try:
+            arr = pa.array(values)
+            fields.append(pa.field(name, arr.type))
+        except (pa.ArrowException, TypeError, OverflowError, ValueError):
+            is_json = np.array([v is not None and not isinstance(v, str) for v in values], dtype=bool)
+            arr = pa.array([json.dumps(v, ensure_ascii=False) if j else v for v, j in zip(values, is_json)], pa.string())
+            fields.append(pa.field(name, pa.string(), metadata={MIXED_JSON: base64.b64encode(np.packbits(is_json))}))
+        arrays.append(arr)
+    return pa.Table.from_arrays(arrays, schema=pa.schema(fields))
+
+
+def _json_rows(field: pa.Field, n: int):
+    """Which rows of a mixed column hold JSON text (None for an ordinary column)."""
+    if not (field.metadata and field.metadata.get(MIXED_JSON)):
+        return None
+    import base64
+
+    import numpy as np
+
+    return np.unpackbits(np.frombuffer(base64.b64decode(field.metadata[MIXED_JSON]), dtype=np.uint8))[:n]
 
 
 def _jsonable(value: Any) -> Any:
@@ -70,6 +153,8 @@ def write_table(table: pa.Table, path: str | Path) -> None:
     """Write atomically: a temp file renamed into place, so a crash leaves no half-written output."""
     path = Path(path)
     fmt = format_of(path)
+    if path.suffix.lower() == ".gz":
+        raise CurateError(f"{path}: compressed output is not written; name an uncompressed file")
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp")
     if fmt == "parquet":
@@ -79,6 +164,12 @@ def write_table(table: pa.Table, path: str | Path) -> None:
         pacsv.write_csv(flat, tmp, write_options=pacsv.WriteOptions(delimiter="\t" if fmt == "tsv" else ","))
     else:
         rows = table.to_pylist()
+        for f in table.schema:  # mixed-type fields go back out as the values they were
+            flags = _json_rows(f, len(rows))
+            if flags is not None and len(flags) == len(rows):
+                for row, is_json in zip(rows, flags):
+                    if is_json and row.get(f.name) is not None:
+                        row[f.name] = json.loads(row[f.name])
         with open(tmp, "w", encoding="utf-8") as fh:
             if fmt == "json":
                 json.dump(rows, fh, ensure_ascii=False, default=str)
@@ -100,9 +191,23 @@ def _stringify_nested(table: pa.Table) -> pa.Table:
     return pa.table(cols, names=table.column_names)
 
 
+def stage_input(table: pa.Table, config: StageConfig) -> pa.Table:
+    """The table a stage sees: the text field derived the way the workspace derives ``text``
+    (``curate.ingest.shapes``) when an SFT or chat file has none; the derived column is not written out."""
+    tf = getattr(config, "text_field", "text")
+    if tf not in table.column_names:
+        from curate.ingest.shapes import derive_text
+
+        text = derive_text(table)
+        if text is not None:
+            table = table.append_column(tf, text)
+    return table
+
+
 def apply_stage(stage: Stage, table: pa.Table, config: StageConfig, progress: Callable[[int], None] | None = None,
                 batch_size: int = 2048) -> pa.Table:
     """Run a stage over an in-memory table and return its output columns (same length and order)."""
+    table = stage_input(table, config)
     missing = [c for c in stage.inputs(config) if c not in table.column_names]
     if missing:
         raise CurateError(f"stage '{stage.name}' needs column(s) {', '.join(missing)}; the input has {', '.join(table.column_names)}")

@@ -58,25 +58,39 @@ def init(path, catalog, data_path, as_json):
 @click.argument("sources", nargs=-1, required=True, type=click.Path())
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "json", "csv", "tsv", "parquet", "text", "hf"]),
               help="Input format (default: from the extension; folders are .txt files or a saved HF dataset).")
-@click.option("--text-field", help="Field holding the text (default: 'text', else SFT or chat shapes).")
+@click.option("--text-field", "text_fields", multiple=True, metavar="[SOURCE:]FIELD",
+              help="Field holding the text (default: 'text', else SFT or chat shapes). SOURCE:FIELD applies to "
+                   "one source only (e.g. feedback.csv:comment); repeat for several.")
 @click.option("--id-field", help="Field with a stable record id (default: line number + content).")
 @click.option("--source-name", help="Name recorded as the rows' source (default: the file name).")
 @click.option("--max-record-bytes", type=int, default=1_000_000, show_default=True,
               help="Larger records are quarantined as oversize.")
+@click.option("--max-depth", type=click.IntRange(1, 10_000), default=64, show_default=True,
+              help="Records with JSON nested deeper are quarantined (later stages recurse over them).")
 @workspace_option
 @json_option
-def ingest(sources, fmt, text_field, id_field, source_name, max_record_bytes, workspace, as_json):
+def ingest(sources, fmt, text_fields, id_field, source_name, max_record_bytes, max_depth, workspace, as_json):
     """Ingest files or folders into the workspace; bad rows go to quarantine with a reason.
 
     Idempotent: ingesting the same file again adds nothing. The summary counts
-    ingested + duplicates + quarantined = rows read.
+    ingested + duplicates + quarantined = rows read. A source whose every row was
+    quarantined makes the command exit non-zero (after the summary), with the reason.
     """
-    from curate.ingest.ingest import IngestOptions, ingest_sources
+    import dataclasses
 
+    from curate.ingest.ingest import IngestOptions, all_quarantined_error, ingest_sources, text_field_per_source
+    from curate.ingest.readers import check_source
+
+    for src in sources:  # before the write lock: a FIFO would block while holding it
+        check_source(Path(src), missing_ok=True)
+    per_source = text_field_per_source(sources, text_fields)
     with _open(workspace) as ws:
-        opts = IngestOptions(fmt=fmt, text_field=text_field, id_field=id_field, source_name=source_name,
-                             max_record_bytes=max_record_bytes)
-        results = [r.as_dict() for r in ingest_sources(ws, sources, opts, progress_factory=_bar(not as_json))]
+        opts = IngestOptions(fmt=fmt, id_field=id_field, source_name=source_name, max_record_bytes=max_record_bytes,
+                             max_depth=max_depth)
+        results = []
+        for src in sources:
+            one = dataclasses.replace(opts, text_field=per_source[src])
+            results += [r.as_dict() for r in ingest_sources(ws, [src], one, progress_factory=_bar(not as_json))]
 
     def render(rs):
         _table("ingest", ["source", "format", "read", "ingested", "duplicates", "quarantined"],
@@ -87,6 +101,9 @@ def ingest(sources, fmt, text_field, id_field, source_name, max_record_bytes, wo
                 console.print(f"  [yellow]quarantined[/] {n} × {reason}")
 
     emit(results, as_json, render)
+    failed = all_quarantined_error(results)
+    if failed:
+        raise CurateError(failed)
 
 
 @click.command("run")
@@ -273,9 +290,17 @@ def quarantine_cmd(limit, source, workspace, as_json):
                                 params).fetchall()
         rows = ws.con.execute(f"SELECT source, source_row, reason, left(raw, 120) FROM lake.quarantine {where} "
                               f"ORDER BY source, source_row LIMIT ?", params + [limit]).fetchall()
-    data = {"by_reason": dict(counts), "rows": [dict(zip(["source", "row", "reason", "raw"], r)) for r in rows]}
-    emit(data, as_json, lambda d: _table("quarantine", ["source", "row", "reason", "raw"],
-                                         [[r["source"], r["row"], r["reason"], r["raw"]] for r in d["rows"]]))
+    total = sum(n for _, n in counts)
+    data = {"total": total, "shown": len(rows), "by_reason": dict(counts),
+            "rows": [dict(zip(["source", "row", "reason", "raw"], r)) for r in rows]}
+
+    def render(d):
+        _table("quarantine", ["source", "row", "reason", "raw"],
+               [[r["source"], r["row"], r["reason"], r["raw"]] for r in d["rows"]])
+        if d["shown"] < d["total"]:
+            console.print(f"showing {d['shown']} of {d['total']} quarantined rows (use --limit to see more)")
+
+    emit(data, as_json, render)
 
 
 @click.command("status")

@@ -52,7 +52,7 @@ def dedup_run(src, dst, text_field, threshold, keep, shingle, ngram, num_perm, a
 
     from curate.dedup.config import DedupTableConfig
     from curate.dedup.core import dedup_parquet, dedup_table
-    from curate.filemode import format_of, read_table, write_table
+    from curate.filemode import format_of, read_table, stage_input, write_table
 
     params = {"text_field": text_field, "keep": keep, "shingle": shingle, "threshold": threshold, "ngram": ngram,
               "num_perm": num_perm}
@@ -71,8 +71,12 @@ def dedup_run(src, dst, text_field, threshold, keep, shingle, ngram, num_perm, a
             out = dedup_parquet(src, dst, cfg, progress=advance)
     else:
         table = read_table(src)
+        # SFT/chat files: the text is derived as the workspace derives it, and not written out.
+        work = stage_input(table, cfg)
         with progress_bar("dedup", table.num_rows, enabled=not as_json) as advance:
-            out = dedup_table(table, cfg, progress=advance)
+            out = dedup_table(work, cfg, progress=advance)
+        if work is not table and cfg.text_field not in table.column_names:
+            out = out.drop_columns([cfg.text_field])
         write_table(out, dst)
     summary = summarize(out)
     summary |= {"input": src, "output": dst, "threshold": cfg.threshold, "keep": cfg.keep}

@@ -26,11 +26,12 @@ import xxhash
 from curate.dbutil import transaction
 from curate.errors import CurateError
 from curate.ingest.nfc import needs_nfc_pattern
-from curate.ingest.readers import detect_format, read_source
+from curate.ingest.readers import check_source, detect_format, flag_records, read_source
+from curate.ingest.shapes import SFT_FIELDS, chat_text_sql, sft_text_sql
 from curate.workspace import DOCUMENT_COLUMNS, Workspace, now
 
 DEFAULT_MAX_RECORD_BYTES = 1_000_000
-_SFT_FIELDS = ("instruction", "input", "output")
+DEFAULT_MAX_DEPTH = 64
 
 
 @dataclass
@@ -40,6 +41,7 @@ class IngestOptions:
     id_field: str | None = None
     source_name: str | None = None
     max_record_bytes: int = DEFAULT_MAX_RECORD_BYTES
+    max_depth: int = DEFAULT_MAX_DEPTH  # deeper JSON nesting is quarantined (later stages recurse over it)
 
 
 @dataclass
@@ -66,23 +68,43 @@ def _sql_str(s: str) -> str:
     return "'" + s.replace("'", "''") + "'"
 
 
+# A character that shows: anything but separators/spaces, controls, format characters, variation
+# selectors and the letters that render blank.
+_VISIBLE = r"[^\s\p{Z}\p{Cc}\p{Cf}\x{FE00}-\x{FE0F}\x{E0100}-\x{E01EF}\x{115F}\x{1160}\x{3164}\x{FFA0}\x{2800}\x{034F}]"
+
+
 def build_prepare_sql(opts: IngestOptions, source: str, ingest_id: str) -> str:
     """The one SQL statement that validates, maps and normalises a chunk (registered as ``_chunk``)."""
     tf = opts.text_field or "text"
     tp = _path_literal(tf)
     explicit = opts.text_field is not None
     drop_text = _sql_str(json.dumps({tf: None}))
-    drop_sft = _sql_str(json.dumps({k: None for k in _SFT_FIELDS}))
+    drop_sft = _sql_str(json.dumps({k: None for k in SFT_FIELDS}))
     drop_chat = _sql_str(json.dumps({"messages": None}))
     id_expr = f"json_extract_string(j, {_path_literal(opts.id_field)})" if opts.id_field else "NULL"
     shape_sft = "NULL" if explicit else (
         "CASE WHEN instr_t IS NOT NULL OR out_t IS NOT NULL THEN 'sft' "
         "WHEN msg_t IS NOT NULL THEN 'chat' END")
     maxb = int(opts.max_record_bytes)
+    if opts.id_field:
+        # An id seen before (earlier in this file, or already stored) with other content is an update,
+        # not a duplicate: it is quarantined as a conflict so it is never silently dropped.
+        id_name = opts.id_field.replace("'", "''")
+        conflict_sql = f"""SELECT k.* REPLACE (coalesce(k.reason, CASE
+            WHEN coalesce(d.content_hash, k.first_hash) <> k.content_hash
+            THEN 'id conflict: {id_name} already ingested with different content' END) AS reason)
+  FROM (SELECT *, first(CASE WHEN reason IS NULL THEN content_hash END ORDER BY (reason IS NOT NULL), source_row)
+                    OVER (PARTITION BY doc_id) AS first_hash FROM keyed) k
+  LEFT JOIN (SELECT doc_id, content_hash FROM lake.documents
+             WHERE doc_id IN (SELECT doc_id FROM keyed WHERE rec_id IS NOT NULL)) d ON d.doc_id = k.doc_id"""
+    else:
+        conflict_sql = "SELECT * FROM keyed"
     return f"""
 WITH base AS (
+  -- json_valid parses without building a copy; the JSON functions below read the text directly
+  -- (DuckDB evaluates a CASE branch only for the rows that take it, so invalid rows are never parsed again).
   SELECT source_row, raw, error, strlen(raw) AS nbytes,
-         CASE WHEN error IS NULL AND strlen(raw) <= {maxb} THEN try_cast(raw AS JSON) END AS j
+         CASE WHEN error IS NULL AND strlen(raw) <= {maxb} AND json_valid(raw) THEN raw END AS j
   FROM _chunk
 ), typed AS (
   -- Checking the first byte for an object saves a full JSON parse per row.
@@ -117,8 +139,8 @@ WITH base AS (
   SELECT *,
     CASE shape
       WHEN 'text' THEN text_v
-      WHEN 'sft' THEN concat_ws(chr(10) || chr(10), instr_v, nullif(in_v, ''), out_v)
-      WHEN 'chat' THEN array_to_string(json_extract_string(j, '$.messages[*].content'), chr(10))
+      WHEN 'sft' THEN {sft_text_sql("instr_v", "in_v", "out_v")}
+      WHEN 'chat' THEN {chat_text_sql("json_extract_string(j, '$.messages[*].content')")}
     END AS text0,
     CASE WHEN shape = 'chat' THEN json_extract(j, '$.messages')::VARCHAR END AS messages0
   FROM shaped
@@ -136,6 +158,7 @@ WITH base AS (
       WHEN shape = 'sft' AND (coalesce(instr_t, 'VARCHAR') <> 'VARCHAR' OR coalesce(out_t, 'NULL') <> 'VARCHAR'
                               OR coalesce(in_t, 'VARCHAR') NOT IN ('VARCHAR', 'NULL'))
         THEN 'schema violation: SFT record needs string instruction and output (input optional)'
+      WHEN strpos(text0, chr(0)) > 0 THEN 'binary data: NUL character (U+0000) in the text'
       WHEN shape = 'chat' AND (msg_t <> 'ARRAY' OR json_array_length(j, '$.messages') = 0
              OR len(list_filter(json_extract_string(j, '$.messages[*].content'), x -> x IS NOT NULL))
                 <> json_array_length(j, '$.messages')
@@ -145,15 +168,23 @@ WITH base AS (
     END AS reason0
   FROM mapped
 ), final AS (
-  SELECT *, coalesce(reason0, CASE WHEN text1 IS NULL OR length(trim(text1, ' ' || chr(9) || chr(10) || chr(11) || chr(12) || chr(13) || chr(160) || chr(8203) || chr(12288))) = 0 THEN 'empty text' END) AS reason,
+  -- Empty: nothing visible left, i.e. only whitespace, format characters (zero-width space/joiners,
+  -- BOM, bidi marks), controls, variation selectors and the blank letters (Hangul fillers, braille blank).
+  SELECT *, coalesce(reason0, CASE WHEN text1 IS NULL OR NOT regexp_matches(text1, '{_VISIBLE}') THEN 'empty text' END) AS reason,
          md5(concat_ws(chr(31), text1, coalesce(messages0, ''))) AS content_hash
   FROM checked
+), keyed AS (
+  SELECT *, substr(md5({_sql_str(source)} || chr(31) ||
+      CASE WHEN rec_id IS NOT NULL THEN 'id:' || rec_id ELSE source_row::VARCHAR || chr(31) || content_hash END), 1, 20)
+    AS doc_id
+  FROM final
+), resolved AS (
+  {conflict_sql}
 )
 SELECT
-  reason, source_row, CASE WHEN reason IS NOT NULL THEN raw END AS raw,
-  substr(md5({_sql_str(source)} || chr(31) ||
-      CASE WHEN rec_id IS NOT NULL THEN 'id:' || rec_id ELSE source_row::VARCHAR || chr(31) || content_hash END), 1, 20)
-    AS doc_id,
+  reason, source_row,
+  CASE WHEN reason IS NULL THEN NULL WHEN nbytes > {maxb} THEN left(raw, 2048) || ' …' ELSE raw END AS raw,
+  doc_id,
   text1 AS text,
   CASE WHEN shape = 'sft' THEN curate_norm(instr_v) END AS instruction,
   CASE WHEN shape = 'sft' THEN curate_norm(in_v) END AS input,
@@ -163,7 +194,7 @@ SELECT
              WHEN 'sft' THEN json_merge_patch(j, {drop_sft})
              WHEN 'chat' THEN json_merge_patch(j, {drop_chat}) END::VARCHAR AS meta,
   content_hash
-FROM final
+FROM resolved
 """
 
 
@@ -210,8 +241,7 @@ def _source_size(path: Path) -> int:
 
 def ingest_file(ws: Workspace, path: Path, opts: IngestOptions,
                 progress: Callable[[int], None] | None = None) -> IngestResult:
-    if not path.exists():
-        raise CurateError(f"{path}: no such file or folder")
+    check_source(path)
     fmt = detect_format(path, opts.fmt)
     source = opts.source_name or path.name
     ingest_id = uuid.uuid4().hex[:16]
@@ -221,7 +251,9 @@ def ingest_file(ws: Workspace, path: Path, opts: IngestOptions,
     con.execute(_NORM_MACRO.replace("@NFC@", needs_nfc_pattern()))
     prepare_sql = build_prepare_sql(opts, source, ingest_id)
     file_hash = _file_hash(path)
-    for chunk in prefetch(read_source(path, fmt, opts.max_record_bytes)):
+    strict = fmt == "jsonl"  # other readers produce their JSON text themselves
+    chunks = (flag_records(c, opts.max_depth, strict_json=strict) for c in read_source(path, fmt, opts.max_record_bytes))
+    for chunk in prefetch(chunks):
         # One transaction per chunk: DuckLake keeps a transaction's new data in memory until it commits,
         # so a whole-file transaction would grow with the file. A kill loses at most the chunk in
         # flight; re-running the ingest completes the file, because committed rows count as duplicates.
@@ -238,7 +270,7 @@ def ingest_file(ws: Workspace, path: Path, opts: IngestOptions,
                 INSERT INTO lake.quarantine
                 SELECT ?, ?, ?, source_row, reason, raw, ? FROM _prepared p WHERE reason IS NOT NULL
                   AND NOT EXISTS (SELECT 1 FROM lake.quarantine q WHERE q.source = ? AND q.source_row = p.source_row
-                                  AND q.raw = p.raw)
+                                  AND md5(q.raw) = md5(p.raw))
             """, [ingest_id, source, result.source_uri, ts, source])
             # Rows already quarantined by an earlier ingest still count as quarantined, not lost.
             bad = 0
@@ -315,16 +347,59 @@ def _approx_bytes(chunk: pa.Table) -> int:
     return chunk.column("raw").nbytes + chunk.num_rows
 
 
+def text_field_per_source(sources: list[str], text_fields: Iterable[str]) -> dict[str, str | None]:
+    """Resolve ``--text-field`` values (``FIELD`` or ``SOURCE:FIELD``) to one field per source.
+
+    ``SOURCE`` is a source as given or its file name.  A plain ``FIELD`` applies to every source
+    without its own; none means the default (``text``, else SFT or chat shapes).
+
+    Raises:
+        CurateError: two plain fields, or a ``SOURCE:`` that names no given source.
+    """
+    plain: list[str] = []
+    named: dict[str, str] = {}
+    for value in text_fields:
+        left, sep, right = value.rpartition(":")
+        hits = [s for s in sources if sep and right and left in (s, Path(s).name)]
+        if hits:
+            for s in hits:
+                named[s] = right
+        elif sep and left and any(left == Path(s).name or left == s for s in sources):
+            raise CurateError(f"--text-field {value}: no field after ':'")
+        elif sep and left and (Path(left).suffix or "/" in left):
+            raise CurateError(f"--text-field {value}: '{left}' is not one of the sources given")
+        else:
+            plain.append(value)
+    if len(plain) > 1:
+        raise CurateError(f"--text-field given {len(plain)} times without a source; use SOURCE:FIELD for each")
+    return {s: named.get(s, plain[0] if plain else None) for s in sources}
+
+
+def all_quarantined_error(results: list[dict]) -> str | None:
+    """The message for sources whose every row was quarantined (None when each source kept a row).
+
+    Such a run should not look like success: the usual cause is a wrong ``--text-field``.
+    """
+    bad = [r for r in results if r["rows_read"] and r["ingested"] + r["duplicates"] == 0]
+    if not bad:
+        return None
+    parts = []
+    for r in bad:
+        reason, _ = max(r["reasons"].items(), key=lambda kv: kv[1]) if r["reasons"] else ("unknown", 0)
+        parts.append(f"{r['source']}: all {r['rows_read']} rows were quarantined (most: {reason})")
+    return "; ".join(parts) + " — check --text-field/--format, or see `curate quarantine`"
+
+
 def ingest_sources(ws: Workspace, sources: Iterable[str | Path], opts: IngestOptions | None = None,
                    progress_factory=None, **kwargs) -> list[IngestResult]:
     """Ingest several files or folders; each is its own transaction."""
     ws._require_writable()
     opts = opts or IngestOptions(**kwargs)
+    paths = [Path(src) for src in sources]
+    for path in paths:  # every source is checked before the first is read
+        check_source(path)
     results = []
-    for src in sources:
-        path = Path(src)
-        if not path.exists():
-            raise CurateError(f"{path}: no such file or folder")
+    for path in paths:
         if progress_factory:
             with progress_factory(f"ingest {path.name}", _source_size(path)) as advance:
                 results.append(ingest_file(ws, path, opts, progress=advance))

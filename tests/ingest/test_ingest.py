@@ -133,9 +133,26 @@ def test_legacy_encoding_is_detected(ws, tmp_path):
 
 
 def test_id_field_gives_stable_ids_across_sources(ws, tmp_path):
-    a = write_jsonl(tmp_path / "a.jsonl", [{"id": "X1", "text": "one"}, {"id": "X1", "text": "one again"}])
+    a = write_jsonl(tmp_path / "a.jsonl", [{"id": "X1", "text": "one"}, {"id": "X1", "text": "one"}])
     res = ingest_file(ws, a, IngestOptions(id_field="id", source_name="crm"))
     assert (res.ingested, res.duplicates) == (1, 1)
+
+
+def test_same_id_with_new_text_is_a_quarantined_conflict_not_a_duplicate(ws, tmp_path):
+    """Issue 20: an update to a ticket must never vanish as a "duplicate"."""
+    a = write_jsonl(tmp_path / "a.jsonl", [{"id": "T1", "text": "card blocked"}, {"id": 7, "text": "seven"},
+                                           {"id": "T1", "text": "card blocked"},          # true duplicate
+                                           {"id": "T1", "text": "card unblocked now"}])   # an update
+    res = ingest_file(ws, a, IngestOptions(id_field="id", source_name="crm"))
+    assert (res.rows_read, res.ingested, res.duplicates, res.quarantined) == (4, 2, 1, 1)
+    b = write_jsonl(tmp_path / "b.jsonl", [{"id": "T1", "text": "card blocked"}, {"id": "7", "text": "seven, edited"},
+                                           {"id": "T2", "text": "new ticket"}])
+    res2 = ingest_file(ws, b, IngestOptions(id_field="id", source_name="crm"))
+    assert (res2.ingested, res2.duplicates, res2.quarantined) == (1, 1, 1)
+    q = ws.con.execute("SELECT reason, raw FROM lake.quarantine ORDER BY raw").fetchall()
+    assert [r[0] for r in q] == ["id conflict: id already ingested with different content"] * 2
+    assert {json.loads(r[1])["text"] for r in q} == {"card unblocked now", "seven, edited"}
+    assert ws.count("documents") == 3
 
 
 def test_missing_source_is_a_clear_error(ws, tmp_path):

@@ -1,0 +1,144 @@
+"""File mode reads what workspace ingest reads: mixed types, BOMs, SFT and chat files, identifiers as written."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import subprocess
+import sys
+
+import pyarrow as pa
+import pytest
+
+from curate.errors import CurateError
+from curate.filemode import apply_stage, read_table, run_stage_on_file, stage_input, write_table
+from curate.stage import StageConfig
+
+
+def _lines(path):
+    return [json.loads(ln) for ln in path.read_text(encoding="utf-8").splitlines() if ln.strip()]
+
+
+def test_mixed_types_in_a_field_round_trip(tmp_path):
+    rows = [{"text": "hello world", "id": "0042", "n": 1},
+            {"text": 5, "id": 7, "n": "two"},
+            {"text": "bye", "id": None, "n": [1, 2]}]
+    src = tmp_path / "mixed.jsonl"
+    src.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    table = read_table(src)
+    # Stages read the field as text: strings as they are, other values as their JSON text.
+    assert table.column("text").to_pylist() == ["hello world", "5", "bye"]
+    assert table.column("id").to_pylist() == ["0042", "7", None]
+    out = tmp_path / "out.jsonl"
+    write_table(table, out)
+    assert _lines(out) == rows
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "json"])
+def test_utf8_bom_is_accepted(tmp_path, fmt):
+    rows = [{"text": "नमस्ते"}, {"text": "hello"}]
+    body = json.dumps(rows, ensure_ascii=False) if fmt == "json" else "".join(
+        json.dumps(r, ensure_ascii=False) + "\r\n" for r in rows)
+    src = tmp_path / f"bom.{fmt}"
+    src.write_bytes(b"\xef\xbb\xbf" + body.encode("utf-8"))
+    assert read_table(src).column("text").to_pylist() == ["नमस्ते", "hello"]
+
+
+def test_csv_identifiers_keep_leading_zeros(tmp_path):
+    src = tmp_path / "ids.csv"
+    src.write_text("text,pin,acct,amount\nhello,011001,0042,1.50\n")
+    table = read_table(src)
+    assert table.to_pylist() == [{"text": "hello", "pin": "011001", "acct": "0042", "amount": "1.50"}]
+    out = tmp_path / "out.csv"
+    write_table(table, out)
+    assert "011001" in out.read_text() and "0042" in out.read_text()
+
+
+def test_sft_and_chat_text_is_derived_like_the_workspace(tmp_path, ws):
+    from curate.ingest.ingest import IngestOptions, ingest_file
+
+    sft = {"instruction": "Translate to Hindi", "input": "card blocked", "output": "कार्ड ब्लॉक"}
+    sft_no_input = {"instruction": "Say hi", "input": "", "output": "hi"}
+    chat = {"messages": [{"role": "user", "content": "UPI failed"}, {"role": "assistant", "content": "Sorry!"}]}
+    src = tmp_path / "mix.jsonl"
+    src.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in (sft, sft_no_input)))
+    chat_src = tmp_path / "chat.jsonl"
+    chat_src.write_text(json.dumps(chat) + "\n")
+    # Hand-written renderings (document schema: "instruction\n\ninput\n\noutput"; chat contents by newline).
+    expected = ["Translate to Hindi\n\ncard blocked\n\nकार्ड ब्लॉक", "Say hi\n\nhi", "UPI failed\nSorry!"]
+    cfg = StageConfig()
+    got = stage_input(read_table(src), cfg).column("text").to_pylist() + \
+        stage_input(read_table(chat_src), cfg).column("text").to_pylist()
+    assert got == expected
+    # … and the workspace stores the same text for the same records.
+    ingest_file(ws, src, IngestOptions())
+    ingest_file(ws, chat_src, IngestOptions())
+    stored = [r[0] for r in ws.con.execute("SELECT text FROM lake.documents ORDER BY source DESC, source_row").fetchall()]
+    assert stored == expected
+
+
+def test_stage_on_chat_file_keeps_columns_and_adds_outputs(tmp_path):
+    from curate.stage import get_stage
+
+    stage = get_stage("langid")
+    chat = {"messages": [{"role": "user", "content": "mera paisa kat gaya, jaldi refund karo"}]}
+    src, dst = tmp_path / "chat.jsonl", tmp_path / "out.jsonl"
+    src.write_text(json.dumps(chat) + "\n")
+    run_stage_on_file(stage, src, dst, stage.config_model())
+    (row,) = _lines(dst)
+    assert row["messages"] == chat["messages"] and "lang" in row and "text" not in row
+
+
+def test_gzipped_jsonl_is_read(tmp_path):
+    src = tmp_path / "t.jsonl.gz"
+    with gzip.open(src, "wt") as fh:
+        fh.write(json.dumps({"text": "zipped"}) + "\n")
+    assert read_table(src).column("text").to_pylist() == ["zipped"]
+
+
+@pytest.mark.parametrize("name,content,message", [
+    ("bad.jsonl", b'{"text": "a"}\n{"text": [1,\n', "bad.jsonl:2: malformed JSON"),
+    ("scalar.jsonl", b'{"text": "a"}\n42\n', "record 2 is a JSON int"),
+    ("deep.json", b"[" * 5000 + b"]" * 5000, "nested too deeply"),
+    ("dup.csv", b"text,text\na,b\n", "more than once"),
+    ("trunc.parquet", b"PAR1\x00\x00garbage", "cannot read parquet"),
+    ("latin.txt", b"x", "unsupported file type"),
+])
+def test_bad_files_are_one_line_errors(tmp_path, name, content, message):
+    src = tmp_path / name
+    src.write_bytes(content)
+    with pytest.raises(CurateError, match=message):
+        read_table(src)
+
+
+def test_cli_errors_exit_2_without_traceback(tmp_path):
+    src = tmp_path / "bad.jsonl"
+    src.write_bytes(b'{"text": 1}\n{"text": \x00\n')
+    fifo = tmp_path / "pipe.jsonl"
+    os.mkfifo(fifo)
+    env = {**os.environ, "PYTHONPATH": os.getcwd()}
+    for cmd, path in (("langid", src), ("dedup", src), ("pii", src), ("langid", fifo)):
+        proc = subprocess.run([sys.executable, "-m", "curate.cli.main", cmd, str(path), "--output",
+                               str(tmp_path / "o.jsonl")], capture_output=True, text=True, timeout=120, env=env)
+        assert proc.returncode == 2, (cmd, proc.stderr)
+        assert "Traceback" not in proc.stderr and proc.stderr.strip().count("\n") == 0
+
+
+def test_apply_stage_with_mixed_text_field(tmp_path):
+    from curate.stage import get_stage
+
+    table = read_table(_write(tmp_path / "m.jsonl", [{"text": "मेरा कार्ड ब्लॉक हो गया है"}, {"text": 12345}]))
+    stage = get_stage("langid")
+    out = apply_stage(stage, table, stage.config_model())
+    assert out.num_rows == 2 and out.column("lang").to_pylist()[0] == "hi"
+
+
+def _write(path, rows):
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows))
+    return path
+
+
+def test_write_refuses_compressed_output(tmp_path):
+    with pytest.raises(CurateError, match="compressed"):
+        write_table(pa.table({"text": ["a"]}), tmp_path / "o.jsonl.gz")
