@@ -74,9 +74,10 @@ def _advice(kind: str) -> str:
 
 def _io_kind(msg: str) -> str | None:
     low = msg.lower()
-    if "no space left" in low or "disk full" in low or "quota" in low:
+    # "database or disk is full" / "readonly database": SQLite (the embedded catalog) failing a commit
+    if "no space left" in low or "disk full" in low or "disk is full" in low or "quota" in low:
         return "no space left on device"
-    if "read-only file system" in low or "read only file system" in low:
+    if "read-only file system" in low or "read only file system" in low or "readonly database" in low:
         return "read-only file system"
     if "permission denied" in low:
         return "permission denied"
@@ -95,6 +96,8 @@ def describe_db_error(exc: BaseException, columns: list[str] | tuple[str, ...] =
     msg = str(exc)
     first = msg.splitlines()[0] if msg else ""
     io = _io_kind(first) if name in ("IOException", "PermissionException", "InvalidInputException") else None
+    if name == "TransactionException":  # a DuckLake commit names the catalog's own failure on a later line
+        io = _io_kind(msg)
     if io:
         kind = io
     elif name == "ConversionException":
@@ -169,7 +172,8 @@ def describe_exception(exc: BaseException) -> tuple[str, int]:
 
         if isinstance(exc, duckdb.Error):
             kind = describe_db_error(exc)
-            op = _io_kind(str(exc).splitlines()[0] if str(exc) else "")
+            text = str(exc) if type(exc).__name__ == "TransactionException" else (str(exc).splitlines() or [""])[0]
+            op = _io_kind(text)
             if op:
                 return f"{kind} while reading or writing the workspace{_advice(op)}", OperationalError.exit_code
             return kind, 1

@@ -39,7 +39,7 @@ import pyarrow as pa
 
 from curate import __version__
 from curate.dbutil import quiet
-from curate.errors import CurateError, WorkspaceLockedError, note_secrets_dir
+from curate.errors import CurateError, OperationalError, WorkspaceLockedError, note_secrets_dir
 from curate.locks import FileLock, PgAdvisoryLock
 
 FORMAT_VERSION = 1
@@ -211,6 +211,9 @@ def connect_lake(root: Path, read_only: bool = False, catalog: str | None = None
         target = ("ducklake:sqlite:" if kind == "sqlite" else "ducklake:") + str(catalog_file)
         if kind == "sqlite" and not read_only:
             _sqlite_wal(catalog_file)
+        elif kind == "sqlite" and catalog_file.exists() and os.statvfs(catalog_file.parent).f_flag & os.ST_RDONLY:
+            # SQLite cannot open a WAL database where it cannot create its -shm file: read a private copy
+            target = "ducklake:sqlite:" + str(_private_copy(catalog_file))
         if catalog_file.exists() and not data.is_dir():
             con.close()
             raise CurateError(f"workspace {root}: data folder lake/data is missing (restore it from a backup "
@@ -234,6 +237,21 @@ def connect_lake(root: Path, read_only: bool = False, catalog: str | None = None
     return con
 
 
+def _private_copy(catalog_file: Path) -> Path:
+    """Copy a catalog on read-only media (with its WAL, if any) to a private temporary folder."""
+    import atexit
+    import shutil
+    import tempfile
+
+    tmp = Path(tempfile.mkdtemp(prefix="curate-ro-catalog-"))
+    atexit.register(shutil.rmtree, tmp, True)
+    for suffix in ("", "-wal"):
+        src = catalog_file.with_name(catalog_file.name + suffix)
+        if src.exists():
+            shutil.copy2(src, tmp / src.name)
+    return tmp / catalog_file.name
+
+
 def _sqlite_wal(catalog_file: Path) -> None:
     """Put the SQLite catalog in WAL mode (persistent, so once is enough; cheap to repeat).
 
@@ -245,10 +263,13 @@ def _sqlite_wal(catalog_file: Path) -> None:
     import sqlite3
 
     catalog_file.parent.mkdir(parents=True, exist_ok=True)
-    with sqlite3.connect(catalog_file, timeout=30) as db:
-        if db.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
-            db.execute("PRAGMA journal_mode=WAL")
-    db.close()
+    try:
+        with sqlite3.connect(catalog_file, timeout=30) as db:
+            if db.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+                db.execute("PRAGMA journal_mode=WAL")
+        db.close()
+    except sqlite3.Error:
+        pass  # a read-only or full folder: the write that follows fails with the operational error itself
 
 
 def _create_pg_secret(con: duckdb.DuckDBPyConnection, spec: dict, password: str | None) -> None:
@@ -309,6 +330,8 @@ class Workspace:
         self._release_at_zero = False
         _private_by_default(self.path)
         self.catalog = catalog_kind(self.path)
+        # a workspace on read-only media (a mounted backup, a full remount): readers work, writes say why not
+        self._readonly_media = bool(os.statvfs(self.path).f_flag & os.ST_RDONLY)
         self._lock: FileLock | PgAdvisoryLock
         if self.catalog == "postgres":
             spec = _marker(self.path)["catalog"]
@@ -316,9 +339,9 @@ class Workspace:
                                         catalog_password(self.path), str(self.path))
         else:
             self._lock = FileLock(self.path / ".lock")
-        if self.catalog == "duckdb" and not read_only:
+        if self.catalog == "duckdb" and not read_only and not self._readonly_media:
             self._acquire_lock()  # a DuckDB-file catalog admits one process: lock before attaching
-        self.con = connect_lake(self.path, read_only=read_only, catalog=self.catalog)
+        self.con = connect_lake(self.path, read_only=read_only or self._readonly_media, catalog=self.catalog)
         if not read_only and not set(_CORE_TABLES).issubset(self.table_names()):
             with self.writer():
                 self._ensure_core_tables()
@@ -405,9 +428,15 @@ class Workspace:
         Outside :meth:`writer` the lock stays until :meth:`close`; the facade's write methods run
         inside :meth:`writer`, so a notebook or a long training run holds it only while it writes.
         """
+        self._refuse_writes()
+        self._acquire_lock()
+
+    def _refuse_writes(self) -> None:
         if self.read_only:
             raise CurateError("workspace opened read-only")
-        self._acquire_lock()
+        if self._readonly_media:
+            raise OperationalError(f"workspace {self.path} is on a read-only file system: nothing was written "
+                                   "(remount it read-write, or copy the folder; reading commands work as they are)")
 
     @contextmanager
     def writer(self) -> Iterator["Workspace"]:
@@ -415,8 +444,7 @@ class Workspace:
 
         A DuckDB-file catalog (older workspaces) keeps the lock from open to close, as before.
         """
-        if self.read_only:
-            raise CurateError("workspace opened read-only")
+        self._refuse_writes()
         if self._writer_depth == 0 and not self._lock.held:
             self._acquire_lock()
             self._release_at_zero = self.catalog != "duckdb"
