@@ -96,14 +96,17 @@ def test_encrypt_without_key_is_a_clear_error():
         run({"text": ["PAN ABCPD1234K"]}, cfg)
 
 
-def test_fail_closed_for_uncovered_scripts_and_languages():
-    out = run({"text": ["میرا نام احمد ہے", "నా పేరు రాము", "Hello, my name is Rahul", "Hello there"],
-               "lang": [None, None, None, "te"]})
-    assert [r["pii_covered"] for r in out] == [False, False, True, False]
+def test_fail_closed_only_for_scripts_and_languages_nothing_covers():
+    # Urdu and Telugu are scheduled languages: anonymized, not held back. Russian and Thai text, and a row
+    # declared Sinhala, have no recognizer at all: held back, with the reason.
+    out = run({"text": ["میرا نام احمد ہے", "నా పేరు రాము", "Меня зовут Иван Петров", "สวัสดีครับ ผมชื่อสมชาย", "Hello there"],
+               "lang": [None, "te", None, None, "si"]})
+    assert [r["pii_covered"] for r in out] == [True, True, False, False, False]
+    assert [r["pii_reason"] for r in out] == [None, None, "script:Cyrl", "script:Thai", "lang:si"]
     # a chat with one message in an uncovered script is held back as a whole
     chat = run({"text": ["x"], "messages": [json.dumps([{"role": "user", "content": "hi"},
-                                                       {"role": "user", "content": "میرا نام احمد ہے اور فون"}])]})
-    assert chat[0]["pii_covered"] is False
+                                                       {"role": "user", "content": "Меня зовут Иван, телефон"}])]})
+    assert chat[0]["pii_covered"] is False and chat[0]["pii_reason"] == "script:Cyrl"
 
 
 def test_policy_errors_are_user_errors(tmp_path):
