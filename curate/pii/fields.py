@@ -211,6 +211,9 @@ def process_rows(rows: Sequence[Mapping[str, Any]], fields: Sequence[str], detec
             if whole is not None and (text.strip().lower() in _NULLISH or _PLACEHOLDER.fullmatch(text.strip())):
                 whole = None
             slots.append(_Slot(r, (f,), text, whole))
+    for s in slots:
+        if s.whole is not None and s.whole not in detector.entities:
+            s.whole = None  # the policy does not ask for this type: the value is scanned like any other
     scan = [s for s in slots if s.whole is None]
     found = detector.detect_many([s.text for s in scan], [rows[s.row].get("lang") for s in scan]) if scan else []
     spans_of = {id(s): sp for s, sp in zip(scan, found)}
