@@ -31,7 +31,7 @@ def removed_rows(ws: Any, snapshot_ids: pa.Array, manifest: dict[str, Any] | Non
     In the order the snapshot applies them: held back by the PII stage (anonymized variant; reported with the
     stage's ``pii_reason``, e.g. ``pii_not_covered (script:Cyrl)``), rejected by annotators, then the selection
     (``where``): ``duplicate``/``quality`` only when the selection names ``dup_keep``/``quality_ok`` and the row
-    fails it, else ``selection (where)``. Rows added after the snapshot are ``other (not in the workspace then)``.
+    fails it, else ``selection (where)``. Rows added after the snapshot are ``other (selection)``.
     """
     m = manifest or {}
     cols = set(ws.view_columns())
@@ -63,8 +63,8 @@ def removed_rows(ws: Any, snapshot_ids: pa.Array, manifest: dict[str, Any] | Non
             if "quality_ok" in cols and "quality_ok" in low:
                 cases.append(f"WHEN {out_of_where} AND quality_ok = FALSE THEN 'quality'")
             cases.append(f"WHEN {out_of_where} THEN 'selection (where)'")
-        expr = f"CASE {' '.join(cases)} ELSE 'other (not in the workspace then)' END" if cases else \
-            "'other (not in the workspace then)'"
+        expr = f"CASE {' '.join(cases)} ELSE 'other (selection)' END" if cases else \
+            "'other (selection)'"
         rows = con.execute(f"SELECT {expr} AS r, count(*) FROM v ANTI JOIN s USING (doc_id) GROUP BY 1 ORDER BY 2 DESC, 1").fetchall()
     finally:
         con.close()
