@@ -93,6 +93,8 @@ def select_columns(table: pa.Table, policy) -> tuple[list[str], list[str], dict[
         if name in _SIGNAL_COLUMNS:
             continue
         typ = table.schema.field(name).type
+        if pa.types.is_dictionary(typ):  # Parquet's dictionary-encoded strings are strings
+            typ = typ.value_type
         by_name = key_entity(name, policy.meta_keys)
         if pa.types.is_nested(typ):
             fields.append(name)
@@ -230,6 +232,8 @@ def _column(typ: pa.DataType, values: list) -> pa.Array:
     leaves stayed strings), else as text (an int64 mobile column becomes strings; a nested one, JSON text)."""
     if pa.types.is_string(typ) or pa.types.is_large_string(typ):
         return pa.array(values, typ)
+    if pa.types.is_dictionary(typ):
+        return pa.array(values, typ.value_type if pa.types.is_large_string(typ.value_type) else pa.string())
     if pa.types.is_nested(typ):
         for want in (typ, None):  # same type, else the inferred one (an int leaf became a string)
             try:
