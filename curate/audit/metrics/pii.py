@@ -194,8 +194,11 @@ def _row_strings(row: dict[str, Any]) -> dict[str, str]:
 
 
 def engine_scan(con: duckdb.DuckDBPyConnection, suspects: list[str], limit: int | None,
-                params: dict[str, Any]) -> dict[str, Any]:
-    """Residual PII in the suspects and a sample of the other rows, by both detectors (see the module doc)."""
+                params: dict[str, Any], independent: bool = True) -> dict[str, Any]:
+    """Residual PII in the suspects and a sample of the other rows, by both detectors (see the module doc).
+
+    ``independent=False`` leaves the second opinion out (the stage's engine alone: the earlier audit, kept for
+    the benchmark's baseline)."""
     from curate.audit import residual
 
     stage, cfg, why = _load_engine(params)
@@ -236,7 +239,7 @@ def engine_scan(con: duckdb.DuckDBPyConnection, suspects: list[str], limit: int 
         findings: list[tuple[str, int, int, str, str, bool]] = []
         for e in engine_found[i]:
             findings.append((e.get("field", "text"), int(e["start"]), int(e["end"]), e["type"], "engine", False))
-        for path, text in strings.items():
+        for path, text in (strings.items() if independent else ()):
             for f in residual.detect(text):
                 findings.append((path, f.start, f.end, f.type, f.source.split(":")[0], f.lookalike))
         seen: set[tuple[str, str]] = set()
@@ -286,7 +289,7 @@ def engine_scan(con: duckdb.DuckDBPyConnection, suspects: list[str], limit: int 
     res = {"available": engine_ok, "scanned_rows": rows_t.num_rows, "total_rows": total,
            "complete": rows_t.num_rows == total, "suspects_scanned": min(len(suspects), rows_t.num_rows),
            "detectors": (["pii stage engine"] if engine_ok else []) +
-                        ["presidio stock recognizers", "stdnum/phonenumbers digit sweep"],
+                        (["presidio stock recognizers", "stdnum/phonenumbers digit sweep"] if independent else []),
            "residual_entities": int(sum(by_type.values())), "residual_rows": residual_rows,
            "by_type": dict(by_type.most_common()), "by_detector": dict(by_detector.most_common()),
            "skipped_inserted": stats["skipped_inserted"], "cleared_by_annotators": stats["cleared_by_annotators"],
