@@ -100,8 +100,25 @@ def _digit_type(digits: str, raw: str) -> tuple[str, str] | None:
     return None
 
 
+# A word naming a personal number between the look-alike word and the number wins ("order 12, card 4111 …").
+_POSITIVE = re.compile(r"(?<![a-z])(?:aadhaa?r|uid|vid|card|mobile|phone|call|whatsapp|contact|ph|mob|tel|account|a/c)"
+                       r"(?![a-z])|आधार|मोबाइल|फ़ोन|फोन|कार्ड|খাতা|আধার|মোবাইল|ஆதார்|கைபேசி", re.IGNORECASE)
+
+
 def _lookalike(text: str, start: int) -> bool:
-    return _LOOKALIKE.search(text[max(0, start - _LOOKALIKE_WINDOW):start]) is not None
+    window = text[max(0, start - _LOOKALIKE_WINDOW):start]
+    last = None
+    for last in _LOOKALIKE.finditer(window):
+        pass
+    return last is not None and _POSITIVE.search(window[last.end():]) is None
+
+
+# Cheap pre-checks: a recognizer runs only on strings that could hold its entity (most support text has none).
+_NEEDS = {"InAadhaarRecognizer": re.compile(r"\d(?:[ \-]?\d){11}"), "InPanRecognizer": re.compile(r"[A-Za-z]{5}\d{4}"),
+          "InGstinRecognizer": re.compile(r"\d{2}[A-Za-z]{5}\d{4}"), "InVehicleRegistrationRecognizer": re.compile(r"[A-Za-z]{2}[ \-]?\d"),
+          "CreditCardRecognizer": re.compile(r"\d(?:[ \-]?\d){12}"), "IbanRecognizer": re.compile(r"[A-Za-z]{2}\d{2}"),
+          "IpRecognizer": re.compile(r"\d{1,3}\.\d{1,3}\.\d{1,3}\.\d|[0-9a-fA-F]{1,4}:[0-9a-fA-F]{0,4}:"),
+          "PhoneRecognizer": re.compile(r"\d(?:[ \-.()]{0,2}\d){7}")}
 
 
 def detect(text: str) -> list[Finding]:
@@ -111,6 +128,9 @@ def detect(text: str) -> list[Finding]:
     norm = ascii_digits(text)
     out: list[Finding] = []
     for rec in _recognizers():
+        need = _NEEDS.get(rec.name)
+        if need is not None and need.search(norm) is None:
+            continue
         for r in rec.analyze(norm, rec.supported_entities, None):
             if r.score >= _MIN_SCORE.get(r.entity_type, _DEFAULT_MIN) and r.entity_type in _TYPES:
                 digits_only = not any(c.isalpha() for c in norm[r.start:r.end])
@@ -122,7 +142,7 @@ def detect(text: str) -> list[Finding]:
         hit = _digit_type(digits, raw)
         if hit:
             out.append(Finding(m.start(), m.end(), hit[0], hit[1], _lookalike(norm, m.start())))
-    for m in _TOKEN.finditer(norm):
+    for m in _TOKEN.finditer(norm) if _NEEDS["InPanRecognizer"].search(norm) else ():
         tok = m.group().upper()
         if len(tok) == 10 and pan.is_valid(tok):
             out.append(Finding(m.start(), m.end(), "IN_PAN", "stdnum"))

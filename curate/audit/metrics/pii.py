@@ -244,6 +244,7 @@ def engine_scan(con: duckdb.DuckDBPyConnection, suspects: list[str], limit: int 
                 findings.append((path, f.start, f.end, f.type, f.source.split(":")[0], f.lookalike))
         seen: set[tuple[str, str]] = set()
         confirmed: dict[str, list[tuple[int, int]]] = {}
+        counted: dict[str, list[tuple[int, int]]] = {}
         row_count = 0
         for path, a, b, typ, source, lookalike in findings:
             text = strings.get(path)
@@ -264,11 +265,15 @@ def engine_scan(con: duckdb.DuckDBPyConnection, suspects: list[str], limit: int 
                 stats["lookalikes_kept"] += 1
                 confirmed.setdefault(path, []).append((a, b))
                 continue
+            # One leak is counted once: overlapping findings (a card number that also passes Verhoeff) and the same
+            # value in two fields (an SFT row's text repeats its output) are the same leak.
+            overlaps = any(a < y and x < b for x, y in counted.get(path, []))
             confirmed.setdefault(path, []).append((a, b))
             key = (typ, _digest(_norm(re.sub(r"[\s\-.()]", "", value))))
             by_detector[source] += 1
-            if key in seen:
+            if key in seen or overlaps:
                 continue
+            counted.setdefault(path, []).append((a, b))
             seen.add(key)
             by_type[typ] += 1
             row_count += 1
