@@ -109,6 +109,8 @@ def run_recipe(ws, path: str | Path, progress_factory=None, log: Callable[[str],
     for st in recipe.stages:
         res = run_stage(ws, st.stage, st.params, progress_factory=progress_factory)
         log(f"stage {st.stage}: {res.computed} computed, {res.cached} cached")
+        if (res.summary or {}).get("message"):
+            log(f"  {res.summary['message']}")
         summary["stages"].append(res.as_dict())
     if recipe.snapshot:
         from curate.snapshots import create_snapshot

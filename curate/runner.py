@@ -42,6 +42,7 @@ class StageRunResult:
     cached: int
     total: int
     recomputed_for_new_config: bool
+    summary: dict | None = None  # the stage's own summary of its signal (Stage.summarize), e.g. rows held back
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -113,8 +114,12 @@ def run_stage(ws: Workspace, name: str, params: dict | None = None, workers: int
     os.environ["CURATE_SECRETS_DIR"] = str(ws.secrets_dir)
     try:
         if stage.kind == "global":
-            return _run_global(ws, stage, cfg, chash, changed)
-        return _run_per_document(ws, stage, cfg, chash, changed, workers, batch_size, progress_factory, on_commit)
+            result = _run_global(ws, stage, cfg, chash, changed)
+        else:
+            result = _run_per_document(ws, stage, cfg, chash, changed, workers, batch_size, progress_factory, on_commit)
+        if stage.summarize is not None:
+            result.summary = stage.summarize(ws.con, f"lake.{ident('signal_' + stage.name)}")
+        return result
     finally:
         if previous is None:
             os.environ.pop("CURATE_SECRETS_DIR", None)

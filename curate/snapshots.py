@@ -246,10 +246,22 @@ def _select_sql(ws: Workspace, text: str, where: str | None, apply_labels: bool)
     if apply_labels and "label_status" in cols:
         keep += " AND label_status IS DISTINCT FROM 'rejected'"
         if "label_response" in cols:
-            out_expr = f"coalesce(label_response, {replace.get('output', 'output')})"
+            response = "label_response"
+            if text == "anonymized":
+                # An annotator's edited response is raw text: the anonymized variant uses its PII-scanned form
+                # (label_response_pii, written when labels are pulled); one that was not scanned, or is in a
+                # script nothing covers, holds the row back (fail closed).
+                if "label_response_pii" in cols and "label_response_covered" in cols:
+                    response = "label_response_pii"
+                    keep += " AND (label_response IS NULL OR coalesce(label_response_covered, FALSE))"
+                else:
+                    keep += " AND label_response IS NULL"
+                # The raw edit never travels as a column of an anonymized snapshot either.
+                replace["label_response"] = "label_response_pii" if response != "label_response" else "CAST(NULL AS VARCHAR)"
+            out_expr = f"coalesce({response}, {replace.get('output', 'output')})"
             replace["output"] = out_expr
             # An edited response changes the SFT rendering of the text too.
-            replace["text"] = (f"CASE WHEN label_response IS NOT NULL AND instruction IS NOT NULL THEN concat_ws("
+            replace["text"] = (f"CASE WHEN {response} IS NOT NULL AND instruction IS NOT NULL THEN concat_ws("
                                f"chr(10) || chr(10), {replace.get('instruction', 'instruction')}, "
                                f"nullif({replace.get('input', 'input')}, ''), {out_expr}) "
                                f"ELSE {replace.get('text', 'text')} END")
@@ -258,8 +270,16 @@ def _select_sql(ws: Workspace, text: str, where: str | None, apply_labels: bool)
             from curate.spans import register
 
             register(ws.con)
-            replace["text"] = (f"CASE WHEN label_pii_spans IS NOT NULL THEN label_redact(text, label_pii_spans) "
-                               f"ELSE {replace['text']} END")
+            # The corrected spans were marked on the main text; what they mark is the same person's data wherever
+            # else it occurs (SFT fields, chat messages, metadata), so those fields are redacted too.
+            for f in ("instruction", "input", "output", "messages", "meta"):
+                if f in cols:
+                    base = replace.get(f, ident(f))
+                    is_json = "TRUE" if f in ("messages", "meta") else "FALSE"
+                    replace[f] = (f"CASE WHEN label_pii_spans IS NOT NULL THEN label_redact_in({base}, text, "
+                                  f"label_pii_spans, {is_json}) ELSE {base} END")
+            replace["text"] = (f"CASE WHEN label_pii_spans IS NOT NULL THEN label_redact_in(label_redact(text, "
+                               f"label_pii_spans), text, label_pii_spans, FALSE) ELSE {replace['text']} END")
         if "label_lang" in cols and "lang" in cols:
             replace["lang"] = "coalesce(label_lang, lang)"
     # Raw-PII columns of other variants never travel into an anonymized snapshot.

@@ -56,6 +56,9 @@ class Stage:
     # Version of the stage's logic: bump it when outputs change for the same input,
     # so cached signals are recomputed.
     version: str = "1"
+    # Optional: ``summarize(con, relation) -> dict`` over the stage's signal after a run (e.g. how many rows
+    # the PII stage held back and why). A "message" key, when present, is printed by the CLI and recipe log.
+    summarize: Callable[[Any, str], dict] | None = None
 
     def make_config(self, params: dict[str, Any] | None = None) -> StageConfig:
         from pydantic import ValidationError

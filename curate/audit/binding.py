@@ -25,19 +25,47 @@ def _manifest_dict(snap: Any) -> dict[str, Any]:
     return d
 
 
-def removed_rows(ws: Any, snapshot_ids: pa.Array) -> dict[str, int]:
-    """Workspace documents left out of the snapshot, by the first reason that applies."""
+def removed_rows(ws: Any, snapshot_ids: pa.Array, manifest: dict[str, Any] | None = None) -> dict[str, int]:
+    """Workspace documents left out of the snapshot, by the reason that actually excluded them.
+
+    In the order the snapshot applies them: held back by the PII stage (anonymized variant; reported with the
+    stage's ``pii_reason``, e.g. ``pii_not_covered (script:Cyrl)``), rejected by annotators, then the selection
+    (``where``): ``duplicate``/``quality`` only when the selection names ``dup_keep``/``quality_ok`` and the row
+    fails it, else ``selection (where)``. Rows added after the snapshot are ``other (selection)``.
+    """
+    m = manifest or {}
     cols = set(ws.view_columns())
-    reasons = [("duplicate", "dup_keep = false"), ("quality", "quality_ok = false"), ("pii_not_covered", "pii_covered = false")]
-    present = [(name, cond) for name, cond in reasons if cond.split()[0] in cols]
-    view = ws.view(["doc_id"] + [cond.split()[0] for _, cond in present]).fetch_arrow_table()
+    want = [c for c in ("pii_covered", "pii_reason", "label_status", "dup_keep", "quality_ok") if c in cols]
+    view = ws.view(["doc_id"] + want).fetch_arrow_table()
+    where = m.get("where")
+    selected = None
+    if where:
+        try:
+            selected = ws.view().filter(where).project("doc_id").fetch_arrow_table().column("doc_id")
+        except Exception:  # a selection that no longer parses (columns dropped since): reasons stay generic
+            selected = None
     con = duckdb.connect()
     try:
         con.register("v", view)
         con.register("s", pa.table({"doc_id": snapshot_ids}))
-        case = " ".join(f"WHEN {cond} THEN '{name}'" for name, cond in present)
-        expr = f"CASE {case} ELSE 'other (selection)' END" if present else "'other (selection)'"
-        rows = con.execute(f"SELECT {expr} AS r, count(*) FROM v ANTI JOIN s USING (doc_id) GROUP BY 1 ORDER BY 2 DESC").fetchall()
+        con.register("w", pa.table({"doc_id": selected if selected is not None else pa.array([], pa.string())}))
+        cases = []
+        if m.get("text_variant") == "anonymized" and "pii_covered" in cols:
+            why = "coalesce(pii_reason, 'no PII result')" if "pii_reason" in cols else "'no PII result'"
+            cases.append(f"WHEN NOT coalesce(pii_covered, FALSE) THEN 'pii_not_covered (' || {why} || ')'")
+        if "label_status" in cols:
+            cases.append("WHEN label_status = 'rejected' THEN 'label_rejected'")
+        if where:
+            out_of_where = "doc_id NOT IN (SELECT doc_id FROM w)" if selected is not None else "TRUE"
+            low = where.lower()
+            if "dup_keep" in cols and "dup_keep" in low:
+                cases.append(f"WHEN {out_of_where} AND dup_keep = FALSE THEN 'duplicate'")
+            if "quality_ok" in cols and "quality_ok" in low:
+                cases.append(f"WHEN {out_of_where} AND quality_ok = FALSE THEN 'quality'")
+            cases.append(f"WHEN {out_of_where} THEN 'selection (where)'")
+        expr = f"CASE {' '.join(cases)} ELSE 'other (selection)' END" if cases else \
+            "'other (selection)'"
+        rows = con.execute(f"SELECT {expr} AS r, count(*) FROM v ANTI JOIN s USING (doc_id) GROUP BY 1 ORDER BY 2 DESC, 1").fetchall()
     finally:
         con.close()
     return {r: int(n) for r, n in rows}
@@ -51,7 +79,7 @@ def _audit_one(ws: Any, ref: str, policy: AuditPolicy) -> tuple[AuditResult, dic
         lineage = ws.lineage(manifest["ref"])
     except Exception:  # lineage is descriptive only; an older workspace without it still gets an audit
         lineage = []
-    removed = removed_rows(ws, table.column("doc_id").cast(pa.string()))
+    removed = removed_rows(ws, table.column("doc_id").cast(pa.string()), manifest)
     return audit_table(table, policy, manifest=manifest, lineage=lineage, removed=removed), manifest
 
 

@@ -21,6 +21,10 @@ def evaluate_gates(metrics: dict[str, Any], policy: AuditPolicy) -> list[dict[st
         pii = metrics.get("pii", {})
         v = pii.get("residual", 0)
         out.append(_gate("max_residual_pii", v <= g.max_residual_pii, v, g.max_residual_pii, pii.get("residual_basis", "")))
+    if g.max_unconfirmed_pii is not None:
+        v = metrics.get("pii", {}).get("unconfirmed", 0)
+        out.append(_gate("max_unconfirmed_pii", v <= g.max_unconfirmed_pii, v, g.max_unconfirmed_pii,
+                         "regex suspects no detector confirmed"))
     if g.max_toxicity_rate is not None:
         v = metrics.get("toxicity", {}).get("rate", 0.0)
         out.append(_gate("max_toxicity_rate", v <= g.max_toxicity_rate, round(v, 6), g.max_toxicity_rate))

@@ -24,6 +24,8 @@ class Gates(_Strict):
     """Thresholds; a snapshot fails the audit when any set gate is violated."""
 
     max_residual_pii: int | None = Field(0, ge=0, description="Most PII entities allowed to survive in the text.")
+    max_unconfirmed_pii: int | None = Field(None, ge=0, description="Most regex PII suspects that no detector confirms "
+                                                                  "(always reported; a gate only when set).")
     max_toxicity_rate: float | None = Field(None, ge=0, le=1, description="Most share of rows with a toxic/profane term.")
     min_group_share: dict[str, float] = Field(default_factory=dict,
                                               description="Per axis, least share each group must have among rows mentioning the axis "

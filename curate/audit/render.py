@@ -146,11 +146,16 @@ def pii_html(p: dict[str, Any]) -> str:
     status = "pass" if p.get("residual", 0) == 0 else "fail"
     out = kpis([("residual PII entities", f'{num(p.get("residual"))} {badge(status)}'),
                 ("anonymized entities", num(p.get("anonymized_total"))),
-                ("regex suspects (rows)", num(p.get("pattern_scan", {}).get("rows")))])
+                ("regex suspects (rows)", num(p.get("pattern_scan", {}).get("rows"))),
+                ("unconfirmed suspects", num(p.get("unconfirmed", 0)))])
     out += f'<p class="note">Residual measured by: {esc(p.get("residual_basis"))}.</p>'
     if eng.get("available"):
-        out += (f'<p class="note">PII engine scanned {num(eng.get("scanned_rows"))} of {num(eng.get("total_rows"))} rows '
-                f'(every regex suspect first, then a deterministic sample).</p>')
+        out += (f'<p class="note">Detectors ({esc(", ".join(eng.get("detectors", [])))}) scanned '
+                f'{num(eng.get("scanned_rows"))} of {num(eng.get("total_rows"))} rows '
+                f'(every regex suspect first, then a deterministic sample). Skipped: '
+                f'{num(eng.get("skipped_inserted", 0))} placeholders/pseudonyms the stage inserted, '
+                f'{num(eng.get("cleared_by_annotators", 0))} values annotators cleared as false alarms, '
+                f'{num(eng.get("lookalikes_kept", 0))} look-alike numbers (order, transaction, amount).</p>')
     else:
         out += f'<p class="note">PII engine not available: {esc(eng.get("reason"))}. The gate counts regex matches instead (fails closed).</p>'
     grid = []
@@ -162,6 +167,13 @@ def pii_html(p: dict[str, Any]) -> str:
     out += '<div class="grid">' + "".join(grid) + "</div>"
     if eng.get("by_type"):
         out += "<h3>Residual entities found by the engine</h3>" + table(["type", "count"], [(esc(k), num(v)) for k, v in eng["by_type"].items()], {1})
+    if eng.get("by_detector"):
+        out += "<h3>Residual findings by detector</h3>" + table(["detector", "findings"], [(esc(k), num(v)) for k, v in eng["by_detector"].items()], {1})
+    unc = eng.get("unconfirmed") or {}
+    if unc.get("count"):
+        out += ("<h3>Regex suspects no detector confirmed (review them; ids only)</h3>"
+                + table(["pattern", "matches"], [(esc(k), num(v)) for k, v in unc.get("by_pattern", {}).items()], {1})
+                + f'<p class="note">Example rows: {esc(", ".join(unc.get("examples", [])))}</p>')
     if eng.get("examples"):
         out += "<h3>Rows with residual PII (ids only; values are never copied into the report)</h3>" + \
             table(["doc_id", "entities"], [(esc(e["doc_id"]), num(e["entities"])) for e in eng["examples"]], {1})
@@ -298,7 +310,8 @@ def render_markdown(m: dict[str, Any]) -> str:
         lines.append(f"| {g['gate']} | {g['status']} | {g['value']} | {g['threshold']} |")
     langs = ", ".join(f"{s['value']} {pct(s['share'])}" for s in c.get("language", {}).get("lang", [])[:8])
     lines += ["", "## Highlights", f"- languages: {langs or 'no language signal'}",
-              f"- residual PII: {p.get('residual')} ({p.get('residual_basis')}); anonymized: {p.get('anonymized_total', 'n/a')}",
+              f"- residual PII: {p.get('residual')} ({p.get('residual_basis')}); unconfirmed regex suspects: "
+              f"{p.get('unconfirmed', 0)}; anonymized: {p.get('anonymized_total', 'n/a')}",
               f"- toxic/profane rows: {t.get('flagged_rows')} ({pct(t.get('rate'))})"]
     for axis, a in m.get("representation", {}).get("axes", {}).items():
         if a.get("groups"):

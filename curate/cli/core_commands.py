@@ -156,8 +156,12 @@ def stage_cmd(name, params, workers, workspace, as_json):
 
     with _open(workspace) as ws:
         res = run_stage(ws, name, _parse_params(params), workers=workers, progress_factory=_bar(not as_json))
-    emit(res.as_dict(), as_json, lambda d: console.print(
-        f"stage [bold]{d['stage']}[/]: {d['computed']} computed, {d['cached']} cached of {d['total']}"))
+    def render(d: dict) -> None:
+        console.print(f"stage [bold]{d['stage']}[/]: {d['computed']} computed, {d['cached']} cached of {d['total']}")
+        if (d.get("summary") or {}).get("message"):
+            console.print(f"  {d['summary']['message']}")
+
+    emit(res.as_dict(), as_json, render)
 
 
 @click.group()

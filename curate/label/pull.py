@@ -151,5 +151,8 @@ def rebuild_signal(ws) -> dict:
         rep = project_report(group, pred, rec.get("rule") or "majority", rec.get("reviewer"), group[0]["task_type"])
         resolved.extend(rep["resolved"])
     docs = merge_documents(resolved)
+    from curate.label.privacy import finish
+
+    finish(ws, docs)
     ws.write_signal("labels", store.to_table(docs, store.SIGNAL_SCHEMA), replace=True)
     return {"rows": len(docs)}

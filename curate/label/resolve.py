@@ -52,9 +52,35 @@ def _enrich(ann: dict) -> dict:
     return {**ann, "outcome": out, "spans": spans, "key": key, "rejected": rejected}
 
 
+def cleared_spans(predicted: str | None, resolved_json: str | None) -> str | None:
+    """Predicted PII spans the annotators removed (false alarms): those overlapping no resolved span.
+
+    JSON list of {start, end, type} (offsets into the task text), or None when nothing was cleared. The audit
+    uses them, with their text, so that a value people cleared is not flagged again."""
+    if not predicted or resolved_json is None:
+        return None
+    try:
+        pred = [tuple(x) for x in json.loads(predicted)]
+    except (json.JSONDecodeError, TypeError):
+        return None
+    kept = [(int(s["start"]), int(s["end"])) for s in json.loads(resolved_json)]
+    gone = [p for p in pred if not any(int(p[0]) < b and a < int(p[1]) for a, b in kept)]
+    return _spans_json(gone) if gone else None
+
+
 def resolve_task(anns: list[dict], predicted: str | None, rule: str = "majority",
                  reviewer: str | None = None) -> dict | None:
-    """One task's resolved outcome (None when tied). ``anns`` are enriched annotations of that task."""
+    """One task's resolved outcome (None when tied). ``anns`` are enriched annotations of that task.
+
+    PII outcomes also carry ``label_pii_cleared``: the predicted spans the resolution removed."""
+    res = _resolve_task(anns, predicted, rule, reviewer)
+    if res is not None and res.get("task_type") == "pii":
+        res["label_pii_cleared"] = cleared_spans(predicted, res.get("label_pii_spans"))
+    return res
+
+
+def _resolve_task(anns: list[dict], predicted: str | None, rule: str = "majority",
+                  reviewer: str | None = None) -> dict | None:
     anns = sorted(anns, key=lambda a: (a["updated_at"] or a["created_at"]))
     task = anns[0]["task_type"]
     n = len(anns)
@@ -136,7 +162,8 @@ def project_report(anns: list[dict], predicted: dict[int, str | None], rule: str
             "unresolved": len(by_task) - len(resolved), "agreement": agreement(ratings, task, spans)}
 
 
-SIGNAL_COLUMNS = ("label_value", "label_status", "label_pii_spans", "label_response", "label_lang", "label_form",
+SIGNAL_COLUMNS = ("label_value", "label_status", "label_pii_spans", "label_pii_cleared", "label_response",
+                  "label_response_pii", "label_response_covered", "label_lang", "label_form",
                   "label_class", "label_rating", "label_flags", "label_annotations", "label_resolved_by")
 _STATUS_RANK = {"accepted": 0, "corrected": 1, "rejected": 2}
 
@@ -155,7 +182,7 @@ def merge_documents(resolved: list[dict]) -> list[dict]:
         rs.sort(key=lambda r: str(r.get("updated_at") or ""))
         row: dict[str, Any] = {"doc_id": doc_id}
         for r in rs:  # later resolutions overwrite earlier ones of the same type
-            for c in ("label_pii_spans", "label_response", "label_lang", "label_form", "label_class",
+            for c in ("label_pii_spans", "label_pii_cleared", "label_response", "label_lang", "label_form", "label_class",
                       "label_rating", "label_flags"):
                 if c in r:
                     row[c] = r[c]

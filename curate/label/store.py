@@ -40,6 +40,8 @@ SIGNAL_SCHEMA = pa.schema([
     ("label_pii_spans", pa.string()), ("label_response", pa.string()), ("label_lang", pa.string()),
     ("label_form", pa.string()), ("label_class", pa.string()), ("label_rating", pa.float64()),
     ("label_flags", pa.string()), ("label_annotations", pa.int32()), ("label_resolved_by", pa.string()),
+    # Values annotators cleared as false alarms ([{type, text}]), and the edited response after the PII stage.
+    ("label_pii_cleared", pa.string()), ("label_response_pii", pa.string()), ("label_response_covered", pa.bool_()),
 ])
 
 

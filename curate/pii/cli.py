@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -18,7 +19,7 @@ import pyarrow as pa
 from curate.cli.output import console, emit, json_option, progress_bar
 from curate.errors import CurateError
 from curate.filemode import read_table, write_table
-from curate.pii.stage import SFT_FIELDS, PiiConfig, run_rows
+from curate.pii.stage import PiiConfig, policy_of, run_rows
 
 CHUNK = 1000
 
@@ -31,59 +32,158 @@ class _DefaultToRun(click.Group):
 
 
 def _chunk_job(payload):
-    rows, cfg_json, fields = payload
+    rows, cfg_json, fields, json_fields, field_types = payload
     cfg = PiiConfig.model_validate_json(cfg_json)
-    return [(r.fields, r.entities, r.covered) for r in run_rows(rows, cfg, fields)]
+    return [(r.fields, r.entities, r.covered, r.reason, sorted(r.names_unchecked))
+            for r in run_rows(rows, cfg, fields, json_fields, field_types)]
 
 
-def _process_file(src: str, text_field: str, policy: str | None, nlp: str, workers: int):
+# Columns that carry curate's own signals, not record content.
+_SIGNAL_COLUMNS = {"lang", "script", "pii", "pii_covered", "pii_reason", "pii_inserted"}
+_DIGITS_ONLY = re.compile(r"\+?[0-9][0-9 \-]{5,22}")
+
+
+def _value_type(values: list) -> str | None:
+    """The identifier type of a column from its values alone, when at least 90 % of the non-empty values are
+    valid numbers of one scheme: Indian phone numbers (phonenumbers), Aadhaar (stdnum Verhoeff) or payment
+    cards (stdnum Luhn, 13–19 digits). Columns of other numbers (amounts, counts, order ids) return None."""
+    import phonenumbers
+    from stdnum import luhn
+    from stdnum.in_ import aadhaar
+
+    vals = [str(int(v)) if isinstance(v, float) and v.is_integer() else str(v) for v in values
+            if v is not None and not isinstance(v, bool) and str(v).strip()]
+    vals = [v.strip() for v in vals[:2000]]
+    if len(vals) < 1 or not all(_DIGITS_ONLY.fullmatch(v) for v in vals):
+        return None
+
+    def share(ok) -> float:
+        return sum(1 for v in vals if ok(v)) / len(vals)
+
+    def phone(v: str) -> bool:
+        try:
+            n = phonenumbers.parse(v, "IN")
+        except phonenumbers.NumberParseException:
+            return False
+        return n.country_code == 91 and phonenumbers.is_valid_number(n)
+
+    digits = [re.sub(r"\D", "", v) for v in vals]
+    if all(len(d) == 12 for d in digits) and share(lambda v: aadhaar.is_valid(re.sub(r"\D", "", v))) >= 0.9:
+        return "IN_AADHAAR"
+    if share(phone) >= 0.9:
+        return "IN_PHONE"
+    if all(13 <= len(d) <= 19 for d in digits) and share(lambda v: luhn.is_valid(re.sub(r"\D", "", v))) >= 0.9:
+        return "CREDIT_CARD"
+    return None
+
+
+def select_columns(table: pa.Table, policy) -> tuple[list[str], list[str], dict[str, str]]:
+    """Which columns file mode scans: every string column, every nested column (lists/structs: chat
+    ``messages``, metadata objects), and numeric columns whose name (``mobile``, ``Aadhaar No.``,
+    ``account_number``) or values (valid Indian phones, Aadhaar numbers, card numbers) identify them.
+
+    Returns (fields, json_fields, field_types): field_types maps a column to the entity type of its whole
+    value (by name first, then by values)."""
+    from curate.pii.policy import key_entity
+
+    fields: list[str] = []
+    json_fields: list[str] = []
+    types: dict[str, str] = {}
+    for name in table.column_names:
+        if name in _SIGNAL_COLUMNS:
+            continue
+        typ = table.schema.field(name).type
+        if pa.types.is_dictionary(typ):  # Parquet's dictionary-encoded strings are strings
+            typ = typ.value_type
+        by_name = key_entity(name, policy.meta_keys)
+        if pa.types.is_nested(typ):
+            fields.append(name)
+            json_fields.append(name)
+        elif pa.types.is_string(typ) or pa.types.is_large_string(typ):
+            fields.append(name)
+            if name in ("messages", "meta"):
+                json_fields.append(name)
+        elif pa.types.is_integer(typ) or pa.types.is_floating(typ) or pa.types.is_decimal(typ):
+            pass
+        else:
+            continue
+        if name in json_fields:
+            continue
+        kind = by_name or _value_type(table.column(name).to_pylist())
+        if kind is not None:
+            if name not in fields:
+                fields.append(name)
+            types[name] = kind
+    return fields, json_fields, types
+
+
+def _process_file(src: str, text_field: str | None, policy: str | None, nlp: str, workers: int):
     table = read_table(src)
-    if text_field not in table.column_names:
+    if text_field is not None and text_field not in table.column_names:
         raise CurateError(f"{src}: no column '{text_field}' (columns: {', '.join(table.column_names)}); use --text-field")
-    fields = [text_field] + [f for f in SFT_FIELDS if f in table.column_names and f != text_field]
-    cfg = PiiConfig(text_field=text_field, policy_file=str(Path(policy).resolve()) if policy else None, nlp=nlp)
+    cfg = PiiConfig(text_field=text_field or "text", policy_file=str(Path(policy).resolve()) if policy else None, nlp=nlp)
+    fields, json_fields, field_types = select_columns(table, policy_of(cfg))
     cols = fields + [c for c in ("lang", "script") if c in table.column_names]
     rows = table.select(cols).to_pylist()
-    run_rows(rows[:1], cfg, fields)  # fail early (bad policy, missing key) before forking workers
+    run_rows(rows[:1], cfg, fields, json_fields, field_types)  # fail early (bad policy, missing key) before forking
     chunks = [rows[i:i + CHUNK] for i in range(0, len(rows), CHUNK)]
+    job = (cfg.model_dump_json(), fields, json_fields, field_types)
     out = []
     with progress_bar("pii", len(rows)) as advance:
         if workers > 1 and len(chunks) > 1:
             with ProcessPoolExecutor(max_workers=workers) as pool:
-                for res, chunk in zip(pool.map(_chunk_job, [(c, cfg.model_dump_json(), fields) for c in chunks]), chunks):
+                for res, chunk in zip(pool.map(_chunk_job, [(c, *job) for c in chunks]), chunks):
                     out.extend(res)
                     advance(len(chunk))
         else:
             for c in chunks:
-                out.extend(_chunk_job((c, cfg.model_dump_json(), fields)))
+                out.extend(_chunk_job((c, *job)))
                 advance(len(c))
-    return table, fields, out
+    return table, fields, field_types, out
 
 
-def _summary(out, n_rows: int) -> dict:
-    by_type = Counter(e["type"] for _, ents, _ in out for e in ents)
+def _summary(out, n_rows: int, fields: list[str], field_types: dict[str, str]) -> dict:
+    from curate.pii.fields import parse_path
+
+    by_type = Counter(e["type"] for _, ents, *_ in out for e in ents)
+    by_column: dict[str, Counter] = {}
+    for _, ents, *_ in out:
+        for e in ents:
+            by_column.setdefault(str(parse_path(e["field"])[0]), Counter())[e["type"]] += 1
+    reasons = Counter(reason for _, _, cov, reason, _ in out if not cov)
+    unnamed = Counter(sc for *_, scripts in out for sc in scripts)
     return {"rows": n_rows, "entities": sum(by_type.values()), "by_type": dict(by_type.most_common()),
-            "rows_with_pii": sum(1 for _, ents, _ in out if ents),
-            "not_covered": sum(1 for *_, cov in out if not cov)}
+            "by_column": {c: dict(v.most_common()) for c, v in by_column.items()},
+            "columns_scanned": fields, "columns_by_identity": field_types,
+            "rows_with_pii": sum(1 for _, ents, *_ in out if ents),
+            "not_covered": sum(reasons.values()), "not_covered_by_reason": dict(reasons.most_common()),
+            "rows_names_unchecked_by_script": dict(unnamed.most_common())}
 
 
 def _render(data: dict) -> None:
     from rich.table import Table
 
     t = Table(title=f"PII: {data['entities']} entities in {data['rows_with_pii']}/{data['rows']} rows")
+    t.add_column("column")
     t.add_column("type")
     t.add_column("count", justify="right")
-    for k, v in data["by_type"].items():
-        t.add_row(k, str(v))
+    for col, types in data["by_column"].items():
+        for k, v in types.items():
+            t.add_row(col, k, str(v))
     console.print(t)
     if data["not_covered"]:
-        console.print(f"[yellow]{data['not_covered']} row(s) in scripts without name recognizers (pii_covered=false)")
+        why = ", ".join(f"{k} {v}" for k, v in data["not_covered_by_reason"].items())
+        console.print(f"[yellow]{data['not_covered']} row(s) held back (pii_covered=false): {why}")
+    if data["rows_names_unchecked_by_script"]:
+        which = ", ".join(f"{k} {v}" for k, v in data["rows_names_unchecked_by_script"].items())
+        console.print(f"[yellow]names not checked (no name recognizer for the script; identifiers were): {which} row(s)")
     if data.get("output"):
         console.print(f"wrote {data['output']}")
 
 
 _common = [
-    click.option("--text-field", default="text", show_default=True, help="Column holding the main text."),
+    click.option("--text-field", default=None,
+                 help="Column holding the main text (must exist when given; every string column is scanned anyway)."),
     click.option("--policy", "policy", type=click.Path(dir_okay=False), help="YAML policy file."),
     click.option("--nlp", type=click.Choice(["auto", "spacy", "none"]), default="auto", show_default=True,
                  help="spaCy for Latin-script names."),
@@ -108,21 +208,40 @@ def pii_group() -> None:
 @_with_common
 @json_option
 def run_cmd(src, dst, text_field, policy, nlp, workers, as_json):
-    """Anonymize SRC into OUT: text (and SFT/chat/meta fields) replaced, spans in a `pii` column."""
-    table, fields, out = _process_file(src, text_field, policy, nlp, workers)
-    for k, f in enumerate(fields):
-        col = pa.array([res[0][f] for res in out], table.schema.field(f).type if pa.types.is_string(
-            table.schema.field(f).type) or pa.types.is_large_string(table.schema.field(f).type) else pa.string())
-        table = table.set_column(table.column_names.index(f), f, col)
-    extra = {"pii": pa.array([json.dumps(ents, ensure_ascii=False) for _, ents, _ in out], pa.string()),
-             "pii_covered": pa.array([cov for *_, cov in out], pa.bool_())}
+    """Anonymize SRC into OUT: every string column (text, SFT/chat fields, metadata, names, e-mails) and numeric
+    columns identified as phones/IDs/accounts, replaced in place; spans in a `pii` column, `pii_covered`/`pii_reason`
+    per row."""
+    table, fields, field_types, out = _process_file(src, text_field, policy, nlp, workers)
+    for f in fields:
+        table = table.set_column(table.column_names.index(f), f, _column(table.schema.field(f).type,
+                                                                         [res[0][f] for res in out]))
+    extra = {"pii": pa.array([json.dumps(ents, ensure_ascii=False) for _, ents, *_ in out], pa.string()),
+             "pii_covered": pa.array([cov for _, _, cov, *_ in out], pa.bool_()),
+             "pii_reason": pa.array([reason for _, _, _, reason, _ in out], pa.string())}
     for name, col in extra.items():
         if name in table.column_names:
             table = table.set_column(table.column_names.index(name), name, col)
         else:
             table = table.append_column(name, col)
     write_table(table, dst)
-    emit({**_summary(out, table.num_rows), "output": str(dst)}, as_json, _render)
+    emit({**_summary(out, table.num_rows, fields, field_types), "output": str(dst)}, as_json, _render)
+
+
+def _column(typ: pa.DataType, values: list) -> pa.Array:
+    """The anonymized values in the column's own type when they still fit (strings, nested columns whose
+    leaves stayed strings), else as text (an int64 mobile column becomes strings; a nested one, JSON text)."""
+    if pa.types.is_string(typ) or pa.types.is_large_string(typ):
+        return pa.array(values, typ)
+    if pa.types.is_dictionary(typ):
+        return pa.array(values, typ.value_type if pa.types.is_large_string(typ.value_type) else pa.string())
+    if pa.types.is_nested(typ):
+        for want in (typ, None):  # same type, else the inferred one (an int leaf became a string)
+            try:
+                return pa.array(values, want)
+            except (pa.ArrowInvalid, pa.ArrowTypeError):
+                pass
+        return pa.array([None if v is None else json.dumps(v, ensure_ascii=False) for v in values], pa.string())
+    return pa.array([None if v is None else str(v) for v in values], pa.string())
 
 
 @pii_group.command("scan")
@@ -131,8 +250,8 @@ def run_cmd(src, dst, text_field, policy, nlp, workers, as_json):
 @json_option
 def scan_cmd(src, text_field, policy, nlp, workers, as_json):
     """Report PII counts per type in SRC without changing anything."""
-    table, _, out = _process_file(src, text_field, policy, nlp, workers)
-    emit(_summary(out, table.num_rows), as_json, _render)
+    table, fields, field_types, out = _process_file(src, text_field, policy, nlp, workers)
+    emit(_summary(out, table.num_rows, fields, field_types), as_json, _render)
 
 
 @pii_group.command("decrypt")

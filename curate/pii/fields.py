@@ -1,126 +1,246 @@
-"""PII in every field of a record: main text, SFT fields, each chat message, metadata values.
+"""PII in every field of a record: main text, SFT fields, each chat message, metadata values, any column.
 
 :func:`process_rows` takes plain dict rows and returns, per row, the anonymized fields, the
-entity list (offsets into each field's original string, never the values), the count and
-the coverage flag. Detection is batched over all strings of all rows so that spaCy (when
-used) sees one batch.
+entity list (offsets into each field's original string, never the values), the spans of what
+the anonymizer *inserted* (offsets into the anonymized strings, for the audit's residual scan),
+and the coverage flag with the reason when a row is held back. Detection is batched over all
+strings of all rows so that spaCy (when used) sees one batch.
+
+Field paths name where a string lives: ``text``, ``messages[0].content``, ``meta.phone``; a key
+that is not a plain identifier is quoted, ``meta["Aadhaar No."]``, ``meta["cust.mobile"]``, so
+any key (dots, spaces, Unicode) round-trips.
 """
 
 from __future__ import annotations
 
+import copy
+import hashlib
 import json
 import re
 from dataclasses import dataclass, field
-from typing import Any, Sequence
+from typing import Any, Mapping, Sequence
 
 from curate.pii.engine import Detector, Span
 from curate.pii.operators import Anonymizer
-from curate.pii.policy import PiiPolicy
-from curate.pii.scripts import COVERED_SCRIPTS, LANG_SCRIPT, uncovered_scripts
+from curate.pii.policy import PiiPolicy, key_entity
+from curate.pii.scripts import COVERED_SCRIPTS, LANG_SCRIPT, NEUTRAL_SCRIPTS, name_scripts, significant_scripts
+
+Path = tuple  # (field, key or index, ...)
 
 
 @dataclass
 class RowResult:
-    fields: dict[str, str | None] = field(default_factory=dict)
+    """One row's outcome. ``fields`` hold values of the same kind as the input (JSON text stays text,
+    parsed objects stay objects); ``inserted`` are {field, start, end, type, h} with ``h`` the first
+    12 hex digits of SHA-256 of the inserted string (the audit checks it before skipping the span)."""
+    fields: dict[str, Any] = field(default_factory=dict)
     entities: list[dict] = field(default_factory=list)
+    inserted: list[dict] = field(default_factory=list)
     covered: bool = True
     uncovered: set[str] = field(default_factory=set)
+    names_unchecked: set[str] = field(default_factory=set)  # covered scripts without a name recognizer
+
+    @property
+    def reason(self) -> str | None:
+        """Why the row is held back (``script:Cyrl``, ``lang:si`` …, comma-separated), None when covered."""
+        return None if self.covered else ",".join(sorted(self.uncovered)) or "uncovered"
 
 
-def _meta_key(key: str) -> str:
-    return re.sub(r"[\s_\-.]", "", key.lower())
+_IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def path_str(path: Path) -> str:
+    """``("meta", "Aadhaar No.")`` -> ``meta["Aadhaar No."]``; ``("messages", 0, "content")`` -> ``messages[0].content``;
+    a column that is not an identifier is quoted too: ``("Aadhaar No.",)`` -> ``["Aadhaar No."]``."""
+    head = str(path[0])
+    out = head if _IDENT.fullmatch(head) else "[" + json.dumps(head, ensure_ascii=False) + "]"
+    for p in path[1:]:
+        if isinstance(p, int):
+            out += f"[{p}]"
+        elif _IDENT.fullmatch(p):
+            out += f".{p}"
+        else:
+            out += "[" + json.dumps(p, ensure_ascii=False) + "]"
+    return out
+
+
+def parse_path(text: str) -> Path:
+    """Inverse of :func:`path_str`."""
+    step = re.compile(r'\.([A-Za-z_][A-Za-z0-9_]*)|\[(\d+)\]|\[("(?:[^"\\]|\\.)*")\]')
+    m = re.match(r"[^.\[]+", text) or step.match(text)
+    if not m or m.group().startswith("[") and not m.group(3):
+        raise ValueError(f"bad field path {text!r}")
+    parts: list[Any] = [m.group() if not m.group().startswith("[") else json.loads(m.group(3))]
+    pos = m.end()
+    while pos < len(text):
+        s = step.match(text, pos)
+        if not s:
+            raise ValueError(f"bad field path {text!r}")
+        parts.append(s.group(1) if s.group(1) is not None else int(s.group(2)) if s.group(2) is not None
+                     else json.loads(s.group(3)))
+        pos = s.end()
+    return tuple(parts)
+
+
+def digest(value: str) -> str:
+    return hashlib.sha256(value.encode("utf-8")).hexdigest()[:12]
 
 
 @dataclass
 class _Slot:
-    """One string to scan: where it lives (row, field path) and how to put it back."""
+    """One string to scan: where it lives (row, path) and, when the key/column says so, the whole value's type."""
     row: int
-    path: str
+    path: Path
     text: str
-    whole: str | None = None  # entity type when the whole value is PII (metadata key says so)
+    whole: str | None = None
 
 
-_PLACEHOLDER = re.compile(r"<[A-Z][A-Z0-9_]*>")
+_PLACEHOLDER = re.compile(r"<[A-Z][A-Z0-9_]*(?::[^<>]*)?>")
+_NULLISH = {"", "na", "n/a", "none", "null", "nil", "-", "--", "nan", "unknown"}
 
 
-def _collect_json(row: int, path: str, value: Any, meta_keys: dict[str, str], slots: list[_Slot], key: str | None):
+def _whole_type(key: str | None, value: str, meta_keys: Mapping[str, str]) -> str | None:
+    if key is None:
+        return None
+    typ = key_entity(key, meta_keys)
+    if typ is None or value.strip().lower() in _NULLISH or _PLACEHOLDER.fullmatch(value.strip()):
+        # An anonymized value (<IN_PHONE>) or an empty marker is not PII: scanning it again finds nothing new.
+        return None
+    return typ
+
+
+def _scalar_text(value: Any) -> str | None:
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float) and value.is_integer() and abs(value) >= 1e5:
+        return str(int(value))  # a phone or account number read as a float
+    return None
+
+
+def _collect(row: int, path: Path, value: Any, meta_keys: Mapping[str, str], slots: list[_Slot], key: str | None):
     if isinstance(value, dict):
         for k, v in value.items():
-            _collect_json(row, f"{path}.{k}", v, meta_keys, slots, k)
+            _collect(row, path + (k,), v, meta_keys, slots, str(k))
     elif isinstance(value, list):
         for i, v in enumerate(value):
-            _collect_json(row, f"{path}[{i}]", v, meta_keys, slots, key)
-    elif isinstance(value, (str, int)) and not isinstance(value, bool):
-        whole = meta_keys.get(_meta_key(key)) if key is not None else None
-        text = str(value)
-        if whole is not None and _PLACEHOLDER.fullmatch(text.strip()):
-            whole = None  # already anonymized (<IN_PHONE>): scanning an anonymized record finds nothing new
-        if text.strip():
-            slots.append(_Slot(row, path, text, whole))
+            _collect(row, path + (i,), v, meta_keys, slots, key)
+    else:
+        text = _scalar_text(value)
+        if text is None or not text.strip():
+            return
+        whole = _whole_type(key, text, meta_keys)
+        if not isinstance(value, str) and whole is None:
+            return  # numbers under keys that say nothing (counts, amounts) are not text
+        slots.append(_Slot(row, path, text, whole))
 
 
-def _put(obj: Any, path: str, new: str) -> Any:
-    """Set ``obj`` at a path like ``.a.b[2].content`` (relative to the field root)."""
-    parts = re.findall(r"\.([^.\[\]]+)|\[(\d+)\]", path)
+def _set(obj: Any, path: Path, new: Any) -> None:
     cur = obj
-    for i, (k, idx) in enumerate(parts):
-        last = i == len(parts) - 1
-        key: Any = int(idx) if idx else k
-        if last:
-            cur[key] = new
-        else:
-            cur = cur[key]
-    return obj
+    for p in path[:-1]:
+        cur = cur[p]
+    cur[path[-1]] = new
 
 
-def process_rows(rows: Sequence[dict[str, Any]], fields: Sequence[str], detector: Detector, anonymizer: Anonymizer,
+def _get(obj: Any, path: Path) -> Any:
+    cur = obj
+    for p in path:
+        cur = cur[p]
+    return cur
+
+
+def _declared_uncovered(row: Mapping[str, Any], covered: Sequence[str]) -> set[str]:
+    out: set[str] = set()
+    lang, script = row.get("lang"), row.get("script")
+    if script and script not in covered and script not in NEUTRAL_SCRIPTS:
+        out.add(f"script:{script}")
+    if lang:
+        code = str(lang).replace("_", "-").split("-")[0].lower()
+        want = LANG_SCRIPT.get(code)
+        if want is not None and want not in covered:
+            out.add(f"lang:{code}")
+    return out
+
+
+def process_rows(rows: Sequence[Mapping[str, Any]], fields: Sequence[str], detector: Detector, anonymizer: Anonymizer,
                  policy: PiiPolicy, covered_scripts: Sequence[str] = COVERED_SCRIPTS,
-                 json_fields: Sequence[str] = ("messages", "meta")) -> list[RowResult]:
+                 json_fields: Sequence[str] = ("messages", "meta"),
+                 field_types: Mapping[str, str] | None = None) -> list[RowResult]:
+    """Anonymize ``fields`` of every row.
+
+    * ``json_fields``: fields holding JSON (text) or already-parsed objects; every string (and every number
+      under a key that names an identifier, see :func:`curate.pii.policy.key_entity`) inside is scanned.
+    * ``field_types``: field -> entity type of its whole value (file mode: a ``mobile`` or ``Aadhaar No.``
+      column); such values are replaced whole, whatever their type (an int64 mobile becomes a string).
+    * A row is held back (``covered=False``, :attr:`RowResult.reason`) when a field is written in a script
+      outside ``covered_scripts`` or its declared ``lang``/``script`` is not covered.
+    """
+    field_types = field_types or {}
     results = [RowResult() for _ in rows]
     slots: list[_Slot] = []
     parsed: dict[tuple[int, str], Any] = {}
     for r, row in enumerate(rows):
-        lang = row.get("lang")
-        script = row.get("script")
-        want = LANG_SCRIPT.get(str(lang).split("-")[0].lower()) if lang else None
-        for declared in (script, want):
-            if declared and declared not in covered_scripts and declared not in ("Zyyy", "Zxxx", "Latn"):
-                results[r].covered = False
-                results[r].uncovered.add(declared)
+        bad = _declared_uncovered(row, covered_scripts)
+        if bad:
+            results[r].covered = False
+            results[r].uncovered |= bad
         for f in fields:
             value = row.get(f)
             if value is None or value == "":
                 results[r].fields[f] = value
                 continue
-            if f in json_fields and isinstance(value, str):
+            # Parsed objects are copied: the caller's rows stay as they were (anonymization never edits input).
+            obj = copy.deepcopy(value) if isinstance(value, (dict, list)) else None
+            if obj is None and f in json_fields and isinstance(value, str) and value.lstrip()[:1] in ("{", "["):
                 try:
                     obj = json.loads(value)
                 except json.JSONDecodeError:
                     obj = None
-                if isinstance(obj, (dict, list)):
-                    parsed[(r, f)] = obj
-                    _collect_json(r, f, obj, policy.meta_keys if f == "meta" else {}, slots, None)
-                    continue
-            slots.append(_Slot(r, f, str(value)))
-    langs = [rows[s.row].get("lang") for s in slots]
+            if isinstance(obj, (dict, list)):
+                parsed[(r, f)] = obj
+                _collect(r, (f,), obj, policy.meta_keys, slots, None)
+                continue
+            text = _scalar_text(value)
+            if text is None or not text.strip():
+                results[r].fields[f] = value
+                continue
+            whole = field_types.get(f)
+            if whole is not None and (text.strip().lower() in _NULLISH or _PLACEHOLDER.fullmatch(text.strip())):
+                whole = None
+            slots.append(_Slot(r, (f,), text, whole))
+    for s in slots:
+        if s.whole is not None and s.whole not in detector.entities:
+            s.whole = None  # the policy does not ask for this type: the value is scanned like any other
     scan = [s for s in slots if s.whole is None]
     found = detector.detect_many([s.text for s in scan], [rows[s.row].get("lang") for s in scan]) if scan else []
     spans_of = {id(s): sp for s, sp in zip(scan, found)}
-    del langs
-    new_text: dict[tuple[int, str], str] = {}
+    new_text: dict[tuple[int, Path], str] = {}
+    named = set(name_scripts())
     for s in slots:
         res = results[s.row]
-        bad = uncovered_scripts(s.text, covered_scripts)
-        if bad:
-            res.covered = False
-            res.uncovered.update(bad)
-        if s.whole is not None and s.whole in detector.entities:
-            spans = [Span(0, len(s.text), s.whole, 1.0, "MetadataKey")]
+        for sc in significant_scripts(s.text):
+            if sc not in covered_scripts:
+                res.covered = False
+                res.uncovered.add(f"script:{sc}")
+            elif sc not in named and s.whole is None:
+                res.names_unchecked.add(sc)
+        if s.whole is not None:
+            stripped = s.text.strip()
+            lead = len(s.text) - len(s.text.lstrip())
+            spans = [Span(lead, lead + len(stripped), s.whole, 1.0, "FieldName")]
         else:
             spans = spans_of.get(id(s), [])
+        where = path_str(s.path)
         for sp in spans:
-            res.entities.append({"field": s.path, **sp.to_dict()})
-        new_text[(s.row, s.path)] = anonymizer.apply(s.text, spans) if spans else s.text
+            res.entities.append({"field": where, **sp.to_dict()})
+        if spans:
+            out, inserted = anonymizer.apply_with_spans(s.text, spans)
+            res.inserted.extend({"field": where, "start": a, "end": b, "type": t, "h": digest(out[a:b])}
+                                for a, b, t in inserted)
+            new_text[(s.row, s.path)] = out
     for r, row in enumerate(rows):
         for f in fields:
             if f in results[r].fields:
@@ -128,19 +248,45 @@ def process_rows(rows: Sequence[dict[str, Any]], fields: Sequence[str], detector
             if (r, f) in parsed:
                 obj = parsed[(r, f)]
                 for (rr, path), txt in new_text.items():
-                    if rr == r and (path == f or path.startswith(f + ".") or path.startswith(f + "[")):
-                        orig = _get(obj, path[len(f):])
-                        if isinstance(orig, str) and orig != txt or not isinstance(orig, str) and str(orig) != txt:
-                            _put(obj, path[len(f):], txt)
-                results[r].fields[f] = json.dumps(obj, ensure_ascii=False)
+                    if rr == r and path[0] == f:
+                        _set(obj, path[1:], txt)
+                value = row.get(f)
+                results[r].fields[f] = obj if isinstance(value, (dict, list)) else json.dumps(obj, ensure_ascii=False)
             else:
-                results[r].fields[f] = new_text.get((r, f), row.get(f))
+                results[r].fields[f] = new_text.get((r, (f,)), row.get(f))
     return results
 
 
-def _get(obj: Any, path: str) -> Any:
-    parts = re.findall(r"\.([^.\[\]]+)|\[(\d+)\]", path)
-    cur = obj
-    for k, idx in parts:
-        cur = cur[int(idx)] if idx else cur[k]
-    return cur
+def field_strings(name: str, value: Any, as_json: bool = False) -> list[tuple[str, str]]:
+    """Every string inside one field value as (path, string): plain text, or the leaves of JSON text / objects.
+
+    The inverse view of what :func:`process_rows` scans; the audit uses it to scan anonymized rows with the
+    same paths as ``pii_inserted``.
+    """
+    if value is None:
+        return []
+    obj = value if isinstance(value, (dict, list)) else None
+    if obj is None and as_json and isinstance(value, str) and value.lstrip()[:1] in ("{", "["):
+        try:
+            obj = json.loads(value)
+        except json.JSONDecodeError:
+            obj = None
+    if not isinstance(obj, (dict, list)):
+        text = _scalar_text(value)
+        return [(name, text)] if text else []
+    out: list[tuple[str, str]] = []
+
+    def walk(path: Path, v: Any) -> None:
+        if isinstance(v, dict):
+            for k, x in v.items():
+                walk(path + (str(k),), x)
+        elif isinstance(v, list):
+            for i, x in enumerate(v):
+                walk(path + (i,), x)
+        else:
+            t = _scalar_text(v)
+            if t:
+                out.append((path_str(path), t))
+
+    walk((name,), obj)
+    return out

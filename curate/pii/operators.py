@@ -53,10 +53,28 @@ class Anonymizer:
 
     def apply(self, text: str, spans: Iterable[Span]) -> str:
         """Replace non-overlapping spans (offsets into ``text``) right to left."""
-        out = text
-        for s in sorted(spans, key=lambda s: s.start, reverse=True):
-            out = out[:s.start] + self.replace(s.type, text[s.start:s.end]) + out[s.end:]
-        return out
+        return self.apply_with_spans(text, spans)[0]
+
+    def apply_with_spans(self, text: str, spans: Iterable[Span]) -> tuple[str, list[tuple[int, int, str]]]:
+        """The anonymized text and where each replacement stands in it: ``(start, end, type)`` offsets into
+        the *output*, left to right. Spans kept by the ``keep`` operator are not listed (nothing was inserted).
+        """
+        parts: list[str] = []
+        inserted: list[tuple[int, int, str]] = []
+        pos = 0
+        length = 0
+        for s in sorted(spans, key=lambda s: s.start):
+            before = text[pos:s.start]
+            new = self.replace(s.type, text[s.start:s.end])
+            parts.append(before)
+            length += len(before)
+            if self.policy.spec(s.type).operator != "keep":
+                inserted.append((length, length + len(new), s.type))
+            parts.append(new)
+            length += len(new)
+            pos = s.end
+        parts.append(text[pos:])
+        return "".join(parts), inserted
 
 
 def mask(value: str, keep_last: int = 4, char: str = "X") -> str:

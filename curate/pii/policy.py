@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import unicodedata
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+import regex as re
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from curate.errors import CurateError
 
@@ -29,7 +31,59 @@ DEFAULT_META_KEYS: dict[str, str] = {
     "name": "PERSON", "customername": "PERSON", "fullname": "PERSON", "firstname": "PERSON",
     "lastname": "PERSON", "agentname": "PERSON", "username": "PERSON", "fathername": "PERSON",
     "mothername": "PERSON", "nominee": "PERSON", "accountholder": "PERSON", "patientname": "PERSON",
+    "custname": "PERSON", "clientname": "PERSON", "holdername": "PERSON", "applicantname": "PERSON",
+    "beneficiaryname": "PERSON", "contactname": "PERSON", "spousename": "PERSON", "guardianname": "PERSON",
+    "cell": "IN_PHONE", "cellphone": "IN_PHONE", "msisdn": "IN_PHONE", "landline": "IN_PHONE",
+    "aadhaarcard": "IN_AADHAAR", "aadharcard": "IN_AADHAAR", "uidai": "IN_AADHAAR", "pancard": "IN_PAN",
+    "iban": "IN_BANK_ACCOUNT", "acno": "IN_BANK_ACCOUNT", "acctno": "IN_BANK_ACCOUNT", "acct": "IN_BANK_ACCOUNT",
+    "ifsccode": "IN_IFSC", "epicno": "IN_VOTER", "voter": "IN_VOTER", "licence": "IN_DRIVING_LICENCE",
+    "license": "IN_DRIVING_LICENCE", "regno": "IN_VEHICLE_REGISTRATION", "emailaddress": "EMAIL_ADDRESS",
+    # Keys written in Indian scripts (CRM exports with localised headers).
+    "मोबाइल": "IN_PHONE", "फोन": "IN_PHONE", "फ़ोन": "IN_PHONE", "आधार": "IN_AADHAAR", "ईमेल": "EMAIL_ADDRESS",
+    "नाम": "PERSON", "पैन": "IN_PAN", "खाता": "IN_BANK_ACCOUNT", "মোবাইল": "IN_PHONE", "আধার": "IN_AADHAAR",
+    "நாம்": "PERSON", "கைபேசி": "IN_PHONE", "ஆதார்": "IN_AADHAAR",
 }
+# Trailing words that qualify an identifier key without changing what it holds ("Aadhaar No.", "mobile_number").
+_KEY_QUALIFIERS = {"no", "num", "nbr", "number", "numbers", "nos", "value", "val", "details", "detail", "code",
+                   "नंबर", "संख्या", "क्रमांक", "नं"}
+# Entity types a key may imply by its last word(s) ("cust.mobile", "customer_email"); names are only taken
+# from whole keys ("customer_name", not "product_name").
+_SUFFIX_OK = {"IN_PHONE", "EMAIL_ADDRESS", "IN_AADHAAR", "IN_VID", "IN_PAN", "IN_GSTIN", "IN_UPI", "IN_VOTER",
+              "IN_PASSPORT", "IN_BANK_ACCOUNT", "IN_ABHA", "CREDIT_CARD", "IN_IFSC"}
+_KEY_WORD = re.compile(r"[\p{L}\p{M}\p{N}]+")
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
+
+
+def key_words(key: str) -> list[str]:
+    """Words of a field/column/metadata key: "Aadhaar No." -> [aadhaar, no]; "custMobile" -> [cust, mobile]."""
+    return [w.lower() for w in _KEY_WORD.findall(_CAMEL.sub(" ", unicodedata.normalize("NFC", str(key))))]
+
+
+def key_entity(key: str, meta_keys: dict[str, str] | None = None) -> str | None:
+    """The entity type a key says its whole value is, or None.
+
+    Tried in order: the whole key with separators removed ("customer_name" -> customername), the same
+    without trailing qualifiers ("Aadhaar No." -> aadhaar), then its trailing words ("cust.mobile" ->
+    mobile, "primary_email_id" -> emailid) for identifier types only.
+    """
+    table = DEFAULT_META_KEYS if meta_keys is None else meta_keys
+    words = key_words(key)
+    if not words:
+        return None
+    hit = table.get("".join(words))
+    if hit:
+        return hit
+    core = list(words)
+    while len(core) > 1 and core[-1] in _KEY_QUALIFIERS:
+        core.pop()
+    hit = table.get("".join(core))
+    if hit:
+        return hit
+    for i in range(1, len(core)):
+        hit = table.get("".join(core[i:]))
+        if hit in _SUFFIX_OK:
+            return hit
+    return None
 
 
 class OperatorSpec(BaseModel):
@@ -58,8 +112,14 @@ class PiiPolicy(BaseModel):
     threshold: float = Field(0.5, ge=0, le=1, description="minimum recognizer score")
     entities: list[str] | None = Field(None, description="entity types to detect (default: all)")
     key_file: str | None = Field(None, description="file holding the HMAC key (mode 0600); env CURATE_PII_KEY wins")
-    meta_keys: dict[str, str] = Field(default_factory=lambda: dict(DEFAULT_META_KEYS),
-                                      description="metadata key (normalised) -> entity type of its whole value")
+    meta_keys: dict[str, str] = Field(default_factory=lambda: dict(DEFAULT_META_KEYS), validate_default=True,
+                                      description="metadata key or column name (case, spaces and punctuation "
+                                                  "ignored) -> entity type of its whole value")
+
+    @field_validator("meta_keys")
+    @classmethod
+    def _normalise_keys(cls, value: dict[str, str]) -> dict[str, str]:
+        return {"".join(key_words(k)): v for k, v in value.items() if key_words(k)}
 
     def spec(self, entity: str) -> OperatorSpec:
         return self.operators.get(entity, self.default)

@@ -3,9 +3,12 @@
 Reads ``text_field`` and, when the batch has them, ``instruction``, ``input``, ``output``,
 ``messages`` (JSON list of {role, content}), ``meta`` (JSON object) and ``lang``/``script``.
 Writes the anonymized variant of each field, the entities (offsets into the original
-strings, no values), their count and ``pii_covered`` (False when a field holds a script no
-recognizer set covers, or the declared language/script is not covered: the row is held
-back from snapshots and exports).
+strings, no values), their count, ``pii_inserted`` (JSON list of {field, start, end, type, h}:
+where each placeholder/pseudonym stands in the *anonymized* strings, ``h`` = first 12 hex of
+its SHA-256, so the audit's residual scan can skip what the stage itself inserted),
+``pii_covered`` (False when a field holds a script outside ``covered_scripts`` or the declared
+language/script is not covered: the row is held back from snapshots and exports) and
+``pii_reason`` (why, e.g. ``script:Cyrl`` or ``lang:si``; null when covered).
 """
 
 from __future__ import annotations
@@ -35,13 +38,16 @@ class PiiConfig(StageConfig):
     nlp: Literal["auto", "spacy", "none"] = Field("auto", description="spaCy for Latin-script names (auto: if installed)")
     spacy_model: str = "en_core_web_sm"
     covered_scripts: list[str] = Field(default_factory=lambda: list(COVERED_SCRIPTS),
-                                       description="ISO 15924 scripts with name recognizers; others fail closed")
+                                       description="ISO 15924 scripts whose rows are anonymized (default: the 13 "
+                                                   "scripts of the scheduled languages; identifiers, phones, e-mails "
+                                                   "and digits in all of them, names where a name recognizer exists); "
+                                                   "rows with text in any other script are held back")
 
 
 OUTPUTS = {
     "pii_text": pa.string(), "pii_instruction": pa.string(), "pii_input": pa.string(), "pii_output": pa.string(),
     "pii_messages": pa.string(), "pii_meta": pa.string(), "pii_entities": pa.string(), "pii_count": pa.int32(),
-    "pii_covered": pa.bool_(),
+    "pii_covered": pa.bool_(), "pii_inserted": pa.string(), "pii_reason": pa.string(),
 }
 
 
@@ -62,7 +68,8 @@ def _key_location() -> tuple:
     return tuple(os.environ.get(v) for v in ("CURATE_PII_KEY", "CURATE_PII_KEY_FILE", "CURATE_SECRETS_DIR"))
 
 
-def run_rows(rows: list[dict], cfg: PiiConfig, fields: list[str]):
+def run_rows(rows: list[dict], cfg: PiiConfig, fields: list[str], json_fields=("messages", "meta"),
+             field_types: dict[str, str] | None = None):
     # Presidio (and through it spaCy/transformers) loads here, on first use, not when the
     # stage registry is read: listing stages or starting the CLI stays fast.
     from curate.pii.engine import get_detector
@@ -72,7 +79,27 @@ def run_rows(rows: list[dict], cfg: PiiConfig, fields: list[str]):
     policy = _policy(cfg.policy_file, inline)
     detector = get_detector(cfg.nlp, cfg.spacy_model, policy.threshold,
                             tuple(sorted(policy.entities)) if policy.entities else None)
-    return process_rows(rows, fields, detector, _anonymizer(cfg.policy_file, inline, _key_location()), policy, tuple(cfg.covered_scripts))
+    return process_rows(rows, fields, detector, _anonymizer(cfg.policy_file, inline, _key_location()), policy,
+                        tuple(cfg.covered_scripts), json_fields=json_fields, field_types=field_types)
+
+
+def policy_of(cfg: PiiConfig) -> PiiPolicy:
+    """The anonymization policy a stage config uses (file, inline or default)."""
+    return _policy(cfg.policy_file, json.dumps(cfg.policy, sort_keys=True) if cfg.policy else None)
+
+
+def summarize(con, relation: str) -> dict:
+    """Rows held back by the PII stage and why (printed by ``curate stage pii`` and ``curate run``)."""
+    cols = {r[0] for r in con.execute(f"SELECT column_name FROM (DESCRIBE {relation})").fetchall()}
+    reason = "coalesce(pii_reason, 'uncovered')" if "pii_reason" in cols else "'uncovered'"
+    rows = con.execute(f"SELECT {reason}, count(*) FROM {relation} WHERE NOT coalesce(pii_covered, FALSE) "
+                       "GROUP BY 1 ORDER BY 2 DESC, 1").fetchall()
+    total = con.execute(f"SELECT count(*) FROM {relation}").fetchone()[0]
+    by_reason = {str(k): int(n) for k, n in rows}
+    held = sum(by_reason.values())
+    msg = (f"{held} of {total} row(s) held back (pii_covered=false): "
+           + ", ".join(f"{k} {n}" for k, n in by_reason.items())) if held else f"0 of {total} rows held back"
+    return {"rows": int(total), "held_back": held, "held_back_by_reason": by_reason, "message": msg}
 
 
 def pii_batch(batch: pa.Table, cfg: PiiConfig) -> pa.Table:
@@ -87,6 +114,8 @@ def pii_batch(batch: pa.Table, cfg: PiiConfig) -> pa.Table:
         "pii_entities": [json.dumps(r.entities, ensure_ascii=False) for r in results],
         "pii_count": [len(r.entities) for r in results],
         "pii_covered": [r.covered for r in results],
+        "pii_inserted": [json.dumps(r.inserted, ensure_ascii=False) for r in results],
+        "pii_reason": [r.reason for r in results],
     }
     return pa.table({k: pa.array(v, OUTPUTS[k]) for k, v in out.items()})
 
@@ -96,6 +125,8 @@ STAGE = register_stage(Stage(
     inputs=lambda cfg: [cfg.text_field],
     optional_inputs=tuple(OPTIONAL_INPUTS),
     description="Detect Indian PII (Aadhaar, PAN, GSTIN, UPI, phones, names in Indic scripts …) in every text field "
-                "and anonymize it by policy; rows in uncovered scripts get pii_covered=false (held back).",
-    version="1",
+                "and anonymize it by policy; rows with text in a script no recognizer covers get pii_covered=false "
+                "(held back) with the reason in pii_reason.",
+    version="2",
+    summarize=summarize,
 ))

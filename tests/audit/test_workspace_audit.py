@@ -77,3 +77,22 @@ def test_cli_audit_gate_failure_is_policy_error(two_snapshots, tmp_path):
     cmp_ = runner.invoke(cli, ["audit", "--compare", "train", "prod", "-w", ws_path, "-o", str(tmp_path / "c"), "--json"],
                          standalone_mode=False)
     assert cmp_.exception is None and json.loads(cmp_.output)["language_tvd"] is None  # no langid signal yet
+
+
+def test_removed_rows_are_listed_under_the_reason_that_removed_them(ws, tmp_path, monkeypatch):
+    import pyarrow as pa
+
+    monkeypatch.setenv("CURATE_PII_KEY", "audit-test-key-0123456789")
+    _ingest(ws, tmp_path, "mix", [{"text": "Меня зовут Иван Петров, звоните"}, {"text": "నా ఫోన్ నంబర్ 9845012345"},
+                                  {"text": "all good here"}, {"text": "all good here too"}])
+    ws.run_stage("pii", {"nlp": "none"})
+    docs = ws.documents().to_pylist()
+    by_text = {d["text"]: d["doc_id"] for d in docs}
+    # The Russian row is also quality-flagged: it must still be listed as held back by PII, not as "quality".
+    ws.write_signal("quality", pa.table({"doc_id": [d["doc_id"] for d in docs],
+                                        "quality_ok": [d["text"] not in ("Меня зовут Иван Петров, звоните", "all good here too")
+                                                       for d in docs]}))
+    ws.create_snapshot("mix", where="quality_ok")
+    res = audit_snapshot(ws, "mix", AuditPolicy(), tmp_path / "a")
+    assert res.metrics["composition"]["removed"] == {"pii_not_covered (script:Cyrl)": 1, "quality": 1}
+    assert by_text["నా ఫోన్ నంబర్ 9845012345"]  # the Telugu row is anonymized and kept

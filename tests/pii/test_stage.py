@@ -94,14 +94,17 @@ def test_encrypt_without_key_is_a_clear_error():
         run({"text": ["PAN ABCPD1234K"]}, cfg)
 
 
-def test_fail_closed_for_uncovered_scripts_and_languages():
-    out = run({"text": ["میرا نام احمد ہے", "నా పేరు రాము", "Hello, my name is Rahul", "Hello there"],
-               "lang": [None, None, None, "te"]})
-    assert [r["pii_covered"] for r in out] == [False, False, True, False]
+def test_fail_closed_only_for_scripts_and_languages_nothing_covers():
+    # Urdu and Telugu are scheduled languages: anonymized, not held back. Russian and Thai text, and a row
+    # declared Sinhala, have no recognizer at all: held back, with the reason.
+    out = run({"text": ["میرا نام احمد ہے", "నా పేరు రాము", "Меня зовут Иван Петров", "สวัสดีครับ ผมชื่อสมชาย", "Hello there"],
+               "lang": [None, "te", None, None, "si"]})
+    assert [r["pii_covered"] for r in out] == [True, True, False, False, False]
+    assert [r["pii_reason"] for r in out] == [None, None, "script:Cyrl", "script:Thai", "lang:si"]
     # a chat with one message in an uncovered script is held back as a whole
     chat = run({"text": ["x"], "messages": [json.dumps([{"role": "user", "content": "hi"},
-                                                       {"role": "user", "content": "میرا نام احمد ہے اور فون"}])]})
-    assert chat[0]["pii_covered"] is False
+                                                       {"role": "user", "content": "Меня зовут Иван, телефон"}])]})
+    assert chat[0]["pii_covered"] is False and chat[0]["pii_reason"] == "script:Cyrl"
 
 
 def test_policy_errors_are_user_errors(tmp_path):
@@ -127,3 +130,32 @@ def test_key_file_must_be_private(tmp_path, monkeypatch):
     key.chmod(0o644)
     with pytest.raises(CurateError, match="chmod 600"):
         hmac_key()
+
+
+def test_workspace_stage_and_recipe_report_held_back_rows_by_reason(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from curate import Workspace
+    from curate.cli.main import cli
+
+    src = tmp_path / "t.jsonl"
+    src.write_text("".join(json.dumps({"text": t}, ensure_ascii=False) + "\n" for t in [
+        "Меня зовут Иван Петров, звоните", "สวัสดีครับ ผมชื่อสมชาย ใจดี", "నా ఫోన్ నంబర్ 9845012345", "call me on 9845012345"]),
+        encoding="utf-8")
+    Workspace.init(tmp_path / "ws").close()
+    run = CliRunner().invoke(cli, ["ingest", str(src), "-w", str(tmp_path / "ws")])
+    assert run.exit_code == 0, run.output
+    res = CliRunner().invoke(cli, ["stage", "pii", "-p", "nlp=none", "-w", str(tmp_path / "ws")])
+    assert res.exit_code == 0, res.output
+    assert "2 of 4 row(s) held back (pii_covered=false): script:Cyrl 1, script:Thai 1" in res.output
+    res = CliRunner().invoke(cli, ["stage", "pii", "-p", "nlp=none", "-w", str(tmp_path / "ws"), "--json"])
+    summary = json.loads(res.output)["summary"]
+    assert summary["held_back"] == 2 and summary["held_back_by_reason"] == {"script:Cyrl": 1, "script:Thai": 1}
+    # the recipe path reports the same, in its log and in --json
+    recipe = tmp_path / "r.yaml"
+    recipe.write_text(f"name: r\nsources: [{{path: {src}}}]\nstages: [{{stage: pii, params: {{nlp: none}}}}]\n"
+                      "snapshot: {name: s, text: anonymized}\n")
+    out = CliRunner().invoke(cli, ["run", str(recipe), "-w", str(tmp_path / "ws"), "--json"])
+    assert out.exit_code == 0, out.output
+    data = json.loads(out.output)
+    assert data["stages"][0]["summary"]["held_back"] == 2 and data["snapshot"]["held_back"] == 2

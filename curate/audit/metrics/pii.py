@@ -1,15 +1,28 @@
-"""PII: what the anonymizer removed (from ``pii_entities``) and what survived in the snapshot text.
+"""PII: what the anonymizer removed (from ``pii_entities``) and what survived in the snapshot.
 
-The residual check has two tiers. A cheap regex pre-scan (DuckDB, every row) finds anything that looks
-like an Indian identifier; the PII engine (the registered ``pii`` stage, imported lazily) then checks the
-pre-scan hits first and a deterministic sample of the rest, validating (checksums, context) what the regexes
-only suspect. The gate counts the engine's findings; without an engine it counts the regex hits, so a missing
-engine fails closed rather than passing silently. Values are never copied into the report, only types.
+The residual check has three parts:
+
+1. A cheap regex pre-scan (DuckDB, every row) finds anything that looks like an Indian identifier and
+   orders the rows for the detectors (suspects first, then a deterministic sample, up to ``engine_limit``).
+2. Two detectors read every field of those rows (text, SFT fields, each chat message, each metadata value):
+   the PII stage's own engine (the registered ``pii`` stage) and an independent second opinion
+   (:mod:`curate.audit.residual`: Presidio's stock recognizers + a python-stdnum/phonenumbers sweep over every
+   digit run), so a blind spot of the stage is not inherited by its audit.
+3. Findings are reconciled: what the stage itself *inserted* (placeholders, pseudonyms; ``pii_inserted`` spans,
+   checked by digest) is skipped; values an annotator cleared as false alarms (``label_pii_cleared``) are
+   skipped; the rest is residual PII, counted once per row, type and value. Regex suspects that no detector
+   confirms are *reported* (``unconfirmed``), never silently dropped; the ``max_unconfirmed_pii`` gate can
+   require them to be zero too.
+
+Without the stage's engine the gate counts the independent detector's findings plus every regex match, so a
+missing engine fails closed. Values are never copied into the report, only types, counts and doc ids.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
+import re
 from collections import Counter
 from typing import Any
 
@@ -57,9 +70,12 @@ def anonymized_by_type(values: list[Any]) -> dict[str, int]:
     return dict(counts.most_common())
 
 
-def pattern_scan(con: duckdb.DuckDBPyConnection) -> tuple[dict[str, int], list[str]]:
-    """Regex pre-scan of every row: matches per pattern and the doc_ids of rows with any match."""
-    cols = ", ".join(f"len(regexp_extract_all(text, '{p}')) AS \"{name}\"" for name, p in PATTERNS.items())
+def pattern_scan(con: duckdb.DuckDBPyConnection, columns: set[str] | None = None) -> tuple[dict[str, int], list[str]]:
+    """Regex pre-scan of every row and every text-bearing field: matches per pattern and the doc_ids of rows
+    with any match."""
+    present = [f for f in FIELDS if f in (columns or {"text"})]
+    blob = "concat_ws(chr(10), " + ", ".join(f'CAST("{f}" AS VARCHAR)' for f in present) + ")"
+    cols = ", ".join(f"len(regexp_extract_all({blob}, '{p}')) AS \"{name}\"" for name, p in PATTERNS.items())
     con.execute(f"CREATE OR REPLACE TEMP TABLE audit_pii_scan AS SELECT doc_id, {cols} FROM audit_docs")
     sums = ", ".join(f'sum("{n}")' for n in PATTERNS)
     totals = con.execute(f"SELECT {sums} FROM audit_pii_scan").fetchone()
@@ -68,59 +84,227 @@ def pattern_scan(con: duckdb.DuckDBPyConnection) -> tuple[dict[str, int], list[s
     return {n: int(t or 0) for n, t in zip(PATTERNS, totals)}, ids
 
 
+FIELDS = ("text", "instruction", "input", "output", "messages", "meta")
+JSON_FIELDS = ("messages", "meta")
+_PY_PATTERNS = {name: re.compile(p) for name, p in PATTERNS.items()}
+
+
 def _load_engine(params: dict[str, Any]):
-    """The registered 'pii' stage, or the reason it cannot be used (not built yet, model missing …)."""
+    """The registered 'pii' stage, or the reason it cannot be used (not built yet, model missing …).
+
+    The residual scan only detects: every operator is switched to a typed placeholder, so the scan needs no
+    HMAC or encryption key and never writes one."""
     try:
         from curate.stage import get_stage
 
         stage = get_stage("pii")
+        params = dict(params)
+        if params.get("policy_file") or params.get("policy"):
+            from curate.pii.policy import load_policy
+
+            pol = load_policy(params.pop("policy_file", None), params.pop("policy", None))
+            inline = pol.model_dump(mode="json", exclude={"operators", "default", "key_file"})
+        else:
+            inline = {}
+        params["policy"] = {**inline, "default": {"operator": "placeholder"}, "operators": {}}
         return stage, stage.make_config(params), None
     except Exception as exc:  # any failure means 'no engine': the report says why and the gate fails closed
         return None, None, f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}".strip()
 
 
-def engine_scan(con: duckdb.DuckDBPyConnection, suspects: list[str], limit: int | None,
-                params: dict[str, Any]) -> dict[str, Any]:
-    stage, cfg, why = _load_engine(params)
-    if stage is None:
-        return {"available": False, "reason": why}
-    from curate.filemode import apply_stage
+def _digest(value: str) -> str:
+    return hashlib.sha256(value.encode("utf-8")).hexdigest()[:12]
 
-    # Every field the stage reads (SFT fields, messages, meta, and lang/script, which keep the English
-    # NLP model off Hinglish text) is scanned, not only the main text.
+
+def _inserted_spans(value: Any, strings: dict[str, str]) -> dict[str, list[tuple[int, int]]]:
+    """The stage's ``pii_inserted`` spans that still hold what the stage inserted (checked by digest).
+
+    A span whose offsets moved (a label correction rewrote the field) is looked for by its digest among the
+    windows of the same length; one that is gone is simply not skipped (fail closed)."""
+    out: dict[str, list[tuple[int, int]]] = {}
+    if not value:
+        return out
+    try:
+        spans = json.loads(value) if isinstance(value, str) else value
+    except json.JSONDecodeError:
+        return out
+    for sp in spans or []:
+        try:
+            field, a, b, h = sp["field"], int(sp["start"]), int(sp["end"]), sp.get("h")
+        except (KeyError, TypeError, ValueError):
+            continue
+        text = strings.get(field)
+        if text is None or b <= a:
+            continue
+        if h is None or (b <= len(text) and _digest(text[a:b]) == h):
+            out.setdefault(field, []).append((a, b))
+            continue
+        width = b - a
+        if len(text) <= 20000:
+            for k in range(0, len(text) - width + 1):
+                if _digest(text[k:k + width]) == h:
+                    out.setdefault(field, []).append((k, k + width))
+                    break
+    return out
+
+
+def _cleared(value: Any) -> set[str]:
+    """Normalised values annotators removed from the predicted spans (false alarms), from ``label_pii_cleared``."""
+    if not value:
+        return set()
+    try:
+        items = json.loads(value) if isinstance(value, str) else value
+    except json.JSONDecodeError:
+        return set()
+    return {_norm(str(i.get("text", ""))) for i in items or [] if isinstance(i, dict) and i.get("text")}
+
+
+def _norm(value: str) -> str:
+    return " ".join(value.lower().split())
+
+
+def _remainder(a: int, b: int, covered: list[tuple[int, int]], text: str) -> tuple[int, int] | None:
+    """The part of [a, b) outside the covered spans, if a word of it is left ("Amit" inserted + " Khandelwal")."""
+    pieces = [(a, b)]
+    for c0, c1 in covered:
+        nxt = []
+        for p0, p1 in pieces:
+            if c1 <= p0 or c0 >= p1:
+                nxt.append((p0, p1))
+                continue
+            if p0 < c0:
+                nxt.append((p0, c0))
+            if c1 < p1:
+                nxt.append((c1, p1))
+        pieces = nxt
+    pieces = [(p0, p1) for p0, p1 in pieces if sum(ch.isalnum() for ch in text[p0:p1]) >= 2]
+    if not pieces:
+        return None
+    return min(p[0] for p in pieces), max(p[1] for p in pieces)
+
+
+def _row_strings(row: dict[str, Any]) -> dict[str, str]:
+    from curate.pii.fields import field_strings
+
+    out: dict[str, str] = {}
+    for f in FIELDS:
+        if row.get(f) is not None:
+            out.update(field_strings(f, row[f], as_json=f in JSON_FIELDS))
+    return out
+
+
+def engine_scan(con: duckdb.DuckDBPyConnection, suspects: list[str], limit: int | None,
+                params: dict[str, Any], independent: bool = True) -> dict[str, Any]:
+    """Residual PII in the suspects and a sample of the other rows, by both detectors (see the module doc).
+
+    ``independent=False`` leaves the second opinion out (the stage's engine alone: the earlier audit, kept for
+    the benchmark's baseline)."""
+    from curate.audit import residual
+
+    stage, cfg, why = _load_engine(params)
     available = {r[0] for r in con.execute("SELECT column_name FROM (DESCRIBE audit_docs)").fetchall()}
-    needed = [*stage.inputs(cfg), *(c for c in stage.optional_inputs if c in available)]
-    # Suspects first, then the rest in a stable pseudo-random order (hash of doc_id) up to the limit.
+    fields = [f for f in FIELDS if f in available]
+    extra = [c for c in ("pii_inserted", "label_pii_cleared", "lang", "script") if c in available]
     con.register("audit_pii_suspects", pa.table({"doc_id": pa.array(suspects, pa.string())}))
     lim = "" if limit is None else f"LIMIT {int(limit)}"
-    cols = ", ".join(f'd."{c}"' for c in needed)
-    rows = con.execute(f"""
+    cols = ", ".join(f'd."{c}"' for c in fields + extra)
+    rows_t = con.execute(f"""
         SELECT d.doc_id, {cols} FROM audit_docs d LEFT JOIN audit_pii_suspects s USING (doc_id)
         ORDER BY (s.doc_id IS NULL), hash(d.doc_id), d.doc_id {lim}""").fetch_arrow_table()
     con.unregister("audit_pii_suspects")
-    total = con.execute("SELECT count(*) FROM audit_docs").fetchone()[0]
-    if rows.num_rows == 0:
-        return {"available": True, "scanned_rows": 0, "total_rows": int(total), "residual_entities": 0,
-                "residual_rows": 0, "by_type": {}, "examples": []}
-    try:
-        out = apply_stage(stage, rows.drop_columns(["doc_id"]), cfg)
-    except Exception as exc:
-        return {"available": False, "reason": f"PII engine failed: {type(exc).__name__}: {exc}"}
+    total = int(con.execute("SELECT count(*) FROM audit_docs").fetchone()[0])
+    engine_found: list[list[dict]] = [[] for _ in range(rows_t.num_rows)]
+    engine_error = None
+    if stage is not None and rows_t.num_rows:
+        from curate.filemode import apply_stage
+
+        needed = [*stage.inputs(cfg), *(c for c in stage.optional_inputs if c in rows_t.column_names)]
+        try:
+            out = apply_stage(stage, rows_t.select(list(dict.fromkeys(needed))), cfg)
+            engine_found = [json.loads(v or "[]") for v in out.column("pii_entities").to_pylist()]
+        except Exception as exc:
+            engine_error = f"PII engine failed: {type(exc).__name__}: {exc}"
+    engine_ok = stage is not None and engine_error is None
     by_type: Counter[str] = Counter()
-    counts = [0] * rows.num_rows
-    if "pii_entities" in out.column_names:
-        for i, v in enumerate(out.column("pii_entities").to_pylist()):
-            found = anonymized_by_type([v])
-            by_type.update(found)
-            counts[i] = sum(found.values())
-    if "pii_count" in out.column_names:
-        counts = [int(c or 0) for c in out.column("pii_count").to_pylist()]
-    ids = rows.column("doc_id").to_pylist()
-    examples = [{"doc_id": d, "entities": c} for d, c in zip(ids, counts) if c][:10]
-    return {"available": True, "scanned_rows": rows.num_rows, "total_rows": int(total),
-            "complete": rows.num_rows == total, "suspects_scanned": min(len(suspects), rows.num_rows),
-            "residual_entities": int(sum(counts)), "residual_rows": int(sum(1 for c in counts if c)),
-            "by_type": dict(by_type.most_common()), "examples": examples}
+    by_detector: Counter[str] = Counter()
+    unconfirmed: Counter[str] = Counter()
+    stats = Counter()
+    examples: list[dict[str, Any]] = []
+    unconfirmed_rows: list[str] = []
+    residual_rows = 0
+    for i, row in enumerate(rows_t.to_pylist()):
+        strings = _row_strings(row)
+        inserted = _inserted_spans(row.get("pii_inserted"), strings)
+        cleared = _cleared(row.get("label_pii_cleared"))
+        findings: list[tuple[str, int, int, str, str, bool]] = []
+        for e in engine_found[i]:
+            findings.append((e.get("field", "text"), int(e["start"]), int(e["end"]), e["type"], "engine", False))
+        for path, text in (strings.items() if independent else ()):
+            for f in residual.detect(text):
+                findings.append((path, f.start, f.end, f.type, f.source.split(":")[0], f.lookalike))
+        seen: set[tuple[str, str]] = set()
+        confirmed: dict[str, list[tuple[int, int]]] = {}
+        counted: dict[str, list[tuple[int, int]]] = {}
+        row_count = 0
+        for path, a, b, typ, source, lookalike in findings:
+            text = strings.get(path)
+            if text is None or b > len(text):
+                continue
+            rest = _remainder(a, b, inserted.get(path, []), text)
+            if rest is None:
+                stats["skipped_inserted"] += 1
+                confirmed.setdefault(path, []).append((a, b))
+                continue
+            a, b = rest
+            value = text[a:b]
+            if _norm(value) in cleared:
+                stats["cleared_by_annotators"] += 1
+                confirmed.setdefault(path, []).append((a, b))
+                continue
+            if lookalike:
+                stats["lookalikes_kept"] += 1
+                confirmed.setdefault(path, []).append((a, b))
+                continue
+            # One leak is counted once: overlapping findings (a card number that also passes Verhoeff) and the same
+            # value in two fields (an SFT row's text repeats its output) are the same leak.
+            overlaps = any(a < y and x < b for x, y in counted.get(path, []))
+            confirmed.setdefault(path, []).append((a, b))
+            key = (typ, _digest(_norm(re.sub(r"[\s\-.()]", "", value))))
+            by_detector[source] += 1
+            if key in seen or overlaps:
+                continue
+            counted.setdefault(path, []).append((a, b))
+            seen.add(key)
+            by_type[typ] += 1
+            row_count += 1
+        # Regex suspects no detector confirmed (nor explained as inserted, cleared or a look-alike).
+        row_unconfirmed = 0
+        for path, text in strings.items():
+            for name, rx in _PY_PATTERNS.items():
+                for m in rx.finditer(text):
+                    if not any(m.start() < b and a < m.end() for a, b in confirmed.get(path, []) + inserted.get(path, [])):
+                        unconfirmed[name] += 1
+                        row_unconfirmed += 1
+        if row_unconfirmed and len(unconfirmed_rows) < 10:
+            unconfirmed_rows.append(row["doc_id"])
+        if row_count:
+            residual_rows += 1
+            if len(examples) < 10:
+                examples.append({"doc_id": row["doc_id"], "entities": row_count})
+    res = {"available": engine_ok, "scanned_rows": rows_t.num_rows, "total_rows": total,
+           "complete": rows_t.num_rows == total, "suspects_scanned": min(len(suspects), rows_t.num_rows),
+           "detectors": (["pii stage engine"] if engine_ok else []) +
+                        (["presidio stock recognizers", "stdnum/phonenumbers digit sweep"] if independent else []),
+           "residual_entities": int(sum(by_type.values())), "residual_rows": residual_rows,
+           "by_type": dict(by_type.most_common()), "by_detector": dict(by_detector.most_common()),
+           "skipped_inserted": stats["skipped_inserted"], "cleared_by_annotators": stats["cleared_by_annotators"],
+           "lookalikes_kept": stats["lookalikes_kept"],
+           "unconfirmed": {"count": int(sum(unconfirmed.values())), "by_pattern": dict(unconfirmed.most_common()),
+                           "examples": unconfirmed_rows},
+           "examples": examples}
+    if not engine_ok:
+        res["reason"] = why or engine_error
+    return res
 
 
 def pii_section(con: duckdb.DuckDBPyConnection, columns: set[str], engine_limit: int | None,
@@ -133,13 +317,16 @@ def pii_section(con: duckdb.DuckDBPyConnection, columns: set[str], engine_limit:
     if "pii_count" in columns:
         out["rows_with_pii_before_anonymization"] = int(con.execute(
             "SELECT count(*) FROM audit_docs WHERE pii_count > 0").fetchone()[0])
-    pattern_totals, suspects = pattern_scan(con)
+    pattern_totals, suspects = pattern_scan(con, columns)
     out["pattern_scan"] = {"matches": pattern_totals, "rows": len(suspects), "examples": suspects[:10]}
     out["engine"] = engine_scan(con, suspects, engine_limit, engine_params)
+    out["unconfirmed"] = out["engine"]["unconfirmed"]["count"]
     if out["engine"].get("available"):
         out["residual"] = out["engine"]["residual_entities"]
-        out["residual_basis"] = "pii engine"
+        out["residual_basis"] = "pii stage engine + independent detector (Presidio stock recognizers, stdnum/phonenumbers)"
     else:
-        out["residual"] = int(sum(pattern_totals.values()))
-        out["residual_basis"] = "regex pre-scan (PII engine unavailable: fails closed)"
+        # Fail closed: without the stage's engine every regex match counts, on top of the independent findings.
+        out["residual"] = int(sum(pattern_totals.values())) + out["engine"]["residual_entities"]
+        out["residual_basis"] = ("regex pre-scan + independent detector (PII engine unavailable: fails closed: "
+                                 f"{out['engine'].get('reason')})")
     return out
