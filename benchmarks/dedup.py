@@ -182,6 +182,109 @@ def build_corpus(n_originals: int, seed: int = 0, real: list[str] | None = None)
     return [texts[i] for i in order], [groups[i] for i in order], kinds
 
 
+
+SYSTEM_PROMPTS = {
+    bank: (f"You are a polite, careful customer support assistant for {bank}. Answer only questions about "
+           f"{bank} accounts, cards, UPI payments, loans, KYC and refunds. Never ask for a full card number, "
+           "CVV, OTP, UPI PIN or net banking password. If the customer shares an Aadhaar or PAN number, do not "
+           "repeat it back. Reply in the customer's language and script (English, Hindi, Hinglish, Tamil, "
+           "Bengali or Marathi). Keep replies short and give the ticket number for every complaint. Escalate "
+           "fraud reports to the 24x7 helpline immediately.")
+    for bank in ("State Bank of India", "HDFC Bank", "ICICI Bank")}
+CANNED = "Thank you for contacting {bank}. Your ticket number is {ticket}. {reply}"
+SFT_INSTRUCTIONS = [
+    "Classify the intent of this banking support message. Answer with one of: card_blocked, upi_failed, "
+    "kyc_update, loan_emi, refund, address_change.",
+    "Write a one-line reply to this customer message.",
+    "You are a support agent at an Indian bank. Read the customer's message carefully and write a short, polite "
+    "reply that tells them what happens next.",
+]
+
+
+def _chat(rng: random.Random, user: str, tk, second: bool) -> list[dict]:
+    from curate.sampledata.templates import INTENT_LABEL_TEXT, INTENT_REPLY, T
+
+    bank = rng.choice(sorted(SYSTEM_PROMPTS))
+    msgs = [{"role": "system", "content": SYSTEM_PROMPTS[bank]},
+            {"role": "user", "content": user},
+            {"role": "assistant", "content": CANNED.format(bank=bank, ticket=rng.randint(10**7, 10**8 - 1),
+                                                           reply=T[tk.lang]["reply"])}]
+    if second:
+        msgs += [{"role": "user", "content": f"What should I do about the {INTENT_LABEL_TEXT[tk.intent]} issue?"},
+                 {"role": "assistant", "content": INTENT_REPLY[tk.intent]}]
+    return msgs
+
+
+def build_shapes(n_each: int, seed: int = 0, copy_rate: float = 0.2) -> list[dict]:
+    """Chats, SFT pairs and template-built tickets, each distinct example its own group.
+
+    * chat: one of three long bank system prompts, a ticket (built from the sample-data
+      templates: shared greetings, intent sentences and closings, different slots) as the user
+      turn, a canned reply with a fresh ticket number, and for 40 % a second, templated
+      exchange;
+    * sft: one of three shared instructions, a ticket as input, the intent label or a canned
+      reply as output;
+    * ticket: the ticket text alone.
+    Copies (``copy_rate`` of the examples): the same example re-sent with one or two small
+    edits (whitespace, punctuation, a word edit, an added greeting), and for chats a new
+    ticket number in the canned reply; 1 in 5 copies is an exact copy.
+    """
+    from curate.sampledata.noise import near_duplicate
+    from curate.sampledata.records import make_ticket
+    from curate.sampledata.templates import INTENT_REPLY
+
+    rng = random.Random(seed + 1000)
+    rows: list[dict] = []
+    g = 10_000_000 * (seed + 1)
+    for shape in ("chat", "sft", "ticket"):
+        seen = set()
+        made = 0
+        while made < n_each:
+            tk = make_ticket(rng)
+            if tk.text in seen:   # a template collision is an unplanned exact duplicate: redraw
+                continue
+            seen.add(tk.text)
+            made += 1
+            g += 1
+            second = rng.random() < 0.4
+            sft_kind = rng.randrange(len(SFT_INSTRUCTIONS))
+            n_copies = 1 if rng.random() < copy_rate else 0
+            for c in range(1 + n_copies):
+                user = tk.text if c == 0 or rng.random() < 0.2 else near_duplicate(rng, tk.text, tk.lang)[0]
+                row = {"group": g, "shape": shape, "copy": c > 0, "text": None, "messages": None,
+                       "instruction": None, "input": None, "output": None}
+                if shape == "chat":
+                    row["messages"] = msgs = _chat(rng, user, tk, second)
+                    row["text"] = "\n".join(m["content"] for m in msgs)
+                elif shape == "sft":
+                    out = tk.intent if sft_kind == 0 else INTENT_REPLY[tk.intent]
+                    row |= {"instruction": SFT_INSTRUCTIONS[sft_kind], "input": user, "output": out}
+                    row["text"] = "\n\n".join([row["instruction"], user, out])
+                else:
+                    row["text"] = user
+                rows.append(row)
+    rng.shuffle(rows)
+    return rows
+
+
+def shape_metrics(pred: list, rows: list[dict], keep: list[bool], keeper: list) -> dict:
+    """Per shape: pairwise P/R/F1, distinct examples removed (a removed row whose keeper is another
+    example) and copy groups found (every member in one predicted cluster)."""
+    out = {}
+    for shape in sorted({r["shape"] for r in rows}):
+        idx = [i for i, r in enumerate(rows) if r["shape"] == shape]
+        m = pairwise_prf([pred[i] for i in idx], [rows[i]["group"] for i in idx])
+        wrong = sum(1 for i in idx if not keep[i] and rows[keeper[i]]["group"] != rows[i]["group"])
+        members: dict = {}
+        for i in idx:
+            members.setdefault(rows[i]["group"], []).append(i)
+        multi = [g for g in members.values() if len(g) > 1]
+        found = sum(1 for g in multi if len({pred[i] for i in g}) == 1)
+        out[shape] = m | {"docs": len(idx), "distinct_removed": wrong, "copy_groups": len(multi),
+                          "copy_groups_found": found}
+    return out
+
+
 def pairwise_prf(pred: list, truth: list) -> dict:
     def pairs(counts):
         return sum(c * (c - 1) // 2 for c in counts)
@@ -195,19 +298,18 @@ def pairwise_prf(pred: list, truth: list) -> dict:
     return {"precision": round(p, 4), "recall": round(r, 4), "f1": round(f, 4), "true_pairs": tt, "pred_pairs": pp}
 
 
-def run_curate(texts: list[str], threshold: float, num_perm: int, ngram: int) -> tuple[list, float, dict]:
+def run_curate(table: pa.Table, params: dict) -> tuple[list, float, pa.Table]:
     from curate.dedup import dedup_table
 
-    table = pa.table({"text": pa.array(texts, pa.string())})
-    # Warm-up on a few rows: imports (datasketch/scipy for the LSH optimiser) stay out of the timing,
-    # as the baseline's imports do.
-    dedup_table(table.slice(0, 50), {"threshold": threshold, "num_perm": num_perm, "ngram": ngram})
+    # Warm-up on a few rows: imports (datasketch/scipy for the LSH optimiser, the compiled kernels'
+    # cache) stay out of the timing, as the baseline's imports do.
+    dedup_table(table.slice(0, 50), params)
     t0 = time.perf_counter()
-    out = dedup_table(table, {"threshold": threshold, "num_perm": num_perm, "ngram": ngram})
+    out = dedup_table(table, params)
     dt = time.perf_counter() - t0
     clusters = out.column("dup_cluster").to_pylist()
     pred = [c if c is not None else f"u{i}" for i, c in enumerate(clusters)]
-    return pred, dt, {"removed": int(len(texts) - sum(out.column("dup_keep").to_pylist()))}
+    return pred, dt, out
 
 
 _TRANS = str.maketrans({c: " " for c in string.punctuation + "।॥"})
@@ -241,26 +343,82 @@ def run_datasketch(texts: list[str], threshold: float, num_perm: int, ngram: int
     return [find(i) for i in range(len(texts))], dt
 
 
-def accuracy(args) -> dict:
+def labelled_corpus(args, seed: int) -> list[dict]:
+    """The synthetic multi-script text corpus plus the chat / SFT / ticket shapes, shuffled."""
     real = None
     if args.sentences:
         import csv
 
         with open(args.sentences, encoding="utf-8") as fh:
             real = [r["text"] for r in csv.DictReader(fh, delimiter="\t") if r.get("text")]
-    texts, groups, kinds = build_corpus(args.originals, args.seed, real)
-    res = {"docs": len(texts), "kinds": dict(kinds), "threshold": args.threshold, "num_perm": args.num_perm,
-           "ngram": args.ngram, "repeat": args.repeat, "avg_words": round(float(np.mean([len(t.split()) for t in texts])), 1)}
-    # Each tool runs --repeat times on the same corpus; the fastest run counts (same rule for both).
-    runs = [run_curate(texts, args.threshold, args.num_perm, args.ngram) for _ in range(args.repeat)]
-    pred, dt, extra = runs[0][0], min(r[1] for r in runs), runs[0][2]
-    assert all(r[0] == pred for r in runs), "curate output differs between runs"
-    res["curate"] = pairwise_prf(pred, groups) | {"seconds": round(dt, 3), "docs_per_s": round(len(texts) / dt)} | extra
-    if not args.no_baseline:
-        bruns = [run_datasketch(texts, args.threshold, args.num_perm, args.ngram) for _ in range(args.repeat)]
-        bpred, bdt = bruns[0][0], min(r[1] for r in bruns)
-        res["datasketch"] = pairwise_prf(bpred, groups) | {"seconds": round(bdt, 3), "docs_per_s": round(len(texts) / bdt)}
-        res["speedup"] = round(bdt / dt, 1)
+    texts, groups, kinds = build_corpus(args.originals, seed, real)
+    rows = [{"group": g, "shape": "text", "copy": False, "text": t, "messages": None, "instruction": None,
+             "input": None, "output": None} for t, g in zip(texts, groups)]
+    rows += build_shapes(args.per_shape, seed)
+    random.Random(seed).shuffle(rows)
+    return rows
+
+
+def _table(rows: list[dict]) -> pa.Table:
+    return pa.Table.from_pylist([{k: r[k] for k in ("text", "messages", "instruction", "input", "output")}
+                                 for r in rows])
+
+
+def evaluate(rows: list[dict], params: dict) -> tuple[dict, float, dict]:
+    pred, dt, out = run_curate(_table(rows), params)
+    keep = out.column("dup_keep").to_pylist()
+    keeper = [int(c.split(":")[1]) - 1 if c else i for i, c in enumerate(out.column("dup_cluster").to_pylist())]
+    overall = pairwise_prf(pred, [r["group"] for r in rows])
+    per_shape = shape_metrics(pred, rows, keep, keeper)
+    return overall | {"removed": keep.count(False)}, dt, per_shape
+
+
+def tune(args) -> dict:
+    """Grid over threshold x boilerplate share on the tuning seed only (the report uses other seeds)."""
+    rows = labelled_corpus(args, args.tune_seed)
+    grid = []
+    for threshold in (0.35, 0.4, 0.45, 0.5):
+        for share in (0.003, 0.01, 1.0):
+            for min_docs in (10,):
+                params = {"threshold": threshold, "boilerplate_share": share, "boilerplate_min_docs": min_docs}
+                overall, _, per = evaluate(rows, params)
+                grid.append(params | {"f1": overall["f1"], "recall": overall["recall"],
+                                      "min_shape_precision": min(p["precision"] for p in per.values()),
+                                      "distinct_removed": sum(p["distinct_removed"] for p in per.values()),
+                                      "per_shape_f1": {k: p["f1"] for k, p in per.items()}})
+                print(json.dumps(grid[-1]), file=sys.stderr)
+    return {"tune_seed": args.tune_seed, "docs": len(rows), "grid": grid}
+
+
+def accuracy(args) -> dict:
+    res: dict = {"params": "defaults" if not args.params else args.params, "repeat": args.repeat, "seeds": {}}
+    params = json.loads(args.params) if args.params else {}
+    for seed in args.seeds:
+        rows = labelled_corpus(args, seed)
+        runs = [evaluate(rows, params) for _ in range(args.repeat)]
+        overall, dt, per = runs[0][0], min(r[1] for r in runs), runs[0][2]
+        entry = {"docs": len(rows), "shapes": {k: v["docs"] for k, v in per.items()},
+                 "curate": overall | {"seconds": round(dt, 3), "docs_per_s": round(len(rows) / dt)},
+                 "per_shape": per}
+        if not args.no_baseline:
+            texts = [r["text"] for r in rows]
+            bruns = [run_datasketch(texts, args.baseline_threshold, 128, 3) for _ in range(args.repeat)]
+            bpred, bdt = bruns[0][0], min(r[1] for r in bruns)
+            entry["datasketch"] = pairwise_prf(bpred, [r["group"] for r in rows]) | {
+                "seconds": round(bdt, 3), "docs_per_s": round(len(rows) / bdt), "threshold": args.baseline_threshold}
+            bkeep = [True] * len(rows)
+            seen = set()
+            for i, c in enumerate(bpred):
+                bkeep[i] = c not in seen
+                seen.add(c)
+            first = {}
+            for i, c in enumerate(bpred):
+                first.setdefault(c, i)
+            entry["datasketch"]["per_shape"] = {
+                k: {"precision": v["precision"], "recall": v["recall"], "distinct_removed": v["distinct_removed"]}
+                for k, v in shape_metrics(bpred, rows, bkeep, [first[c] for c in bpred]).items()}
+            entry["speedup"] = round(bdt / dt, 1)
+        res["seeds"][seed] = entry
     return res
 
 
@@ -331,20 +489,23 @@ def scale(args) -> dict:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--originals", type=int, default=4000)
-    ap.add_argument("--threshold", type=float, default=0.4)
-    ap.add_argument("--num-perm", type=int, default=128)
-    ap.add_argument("--ngram", type=int, default=3)
-    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--originals", type=int, default=4000, help="originals of the multi-script text corpus")
+    ap.add_argument("--per-shape", type=int, default=600, help="distinct chats, SFT pairs and tickets each")
+    ap.add_argument("--seeds", type=int, nargs="+", default=[1, 2], help="held-out corpora to report on")
+    ap.add_argument("--tune", action="store_true", help="grid over threshold x boilerplate share on --tune-seed")
+    ap.add_argument("--tune-seed", type=int, default=0)
+    ap.add_argument("--params", help="JSON of dedup parameters (default: the defaults)")
+    ap.add_argument("--baseline-threshold", type=float, default=0.5)
     ap.add_argument("--sentences", help="TSV with a 'text' column of real sentences to mix in")
     ap.add_argument("--no-baseline", action="store_true")
     ap.add_argument("--repeat", type=int, default=2, help="runs per tool; the fastest counts")
+    ap.add_argument("--seed", type=int, default=0, help="with --scale: corpus seed")
     ap.add_argument("--scale", type=int, help="end-to-end file-mode run on N generated docs (~100 words)")
     ap.add_argument("--corpus", help="with --scale: Parquet corpus path, generated there if missing and kept")
     args = ap.parse_args()
     res = {"machine": f"{platform.machine()} {os.cpu_count()} cores", "python": platform.python_version()}
     load_before = os.getloadavg()[0]
-    res |= scale(args) if args.scale else accuracy(args)
+    res |= scale(args) if args.scale else tune(args) if args.tune else accuracy(args)
     # Other work on the machine skews absolute docs/s (the ratio is measured in the same run).
     res["load_avg_1min"] = {"before": round(load_before, 2), "after": round(os.getloadavg()[0], 2)}
     print(json.dumps(res, indent=2, ensure_ascii=False))

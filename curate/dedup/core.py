@@ -43,7 +43,7 @@ from curate.dedup.config import DedupConfig, DedupTableConfig, MinHashConfig
 from curate.dedup.fold import tables, virama_table
 from curate.dedup.lsh import candidate_pairs
 from curate.dedup.minhash import EMPTY, estimated_jaccard, lsh_params, probe_table, seed_key
-from curate.dedup.views import match_text, shape_columns
+from curate.dedup.views import id_text, match_text, shape_columns
 from curate.errors import CurateError
 
 OUTPUTS = {"dup_cluster": pa.string(), "dup_keep": pa.bool_(), "dup_reason": pa.string(),
@@ -53,6 +53,9 @@ OUTPUTS = {"dup_cluster": pa.string(), "dup_keep": pa.bool_(), "dup_reason": pa.
 # ~3 standard errors of a 128-bin estimate near 0.5, so estimate noise costs (almost) no recall.
 ESTIMATE_MARGIN = 0.15
 SHARED_CHARS = 240
+# An identifier: a token holding a digit, at least this many bytes long (order/account/phone/PAN numbers,
+# dates; not "3 working days").
+ID_BYTES = 4
 
 
 @dataclass
@@ -73,6 +76,7 @@ class Tokens:
     seg_keys: np.ndarray = field(default=None)
 
     def boiler_mask(self, boiler_keys: np.ndarray | None) -> np.ndarray:
+        """Per segment: whether it is boilerplate (its key is one of ``boiler_keys``)."""
         if boiler_keys is None or len(boiler_keys) == 0:
             return np.zeros(len(self.seg_keys), np.bool_)
         return np.isin(self.seg_keys, boiler_keys)
@@ -123,7 +127,7 @@ class Sketches:
 def sketch(view: pa.Array, cfg: MinHashConfig) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """(signatures, exact keys, distinct segment keys, their offsets) for a batch of compared texts."""
     t = tokenize(view, cfg)
-    sig, _, _ = K.sign(t.tok_hash, t.tok_seg, t.doc_tok, np.zeros(len(t.seg_keys), np.bool_), t.has_letter,
+    sig, _, _ = K.sign(t.tok_hash, t.tok_seg, t.doc_tok, t.boiler_mask(None), t.has_letter,
                        cfg.ngram, cfg.num_perm, seed_key(cfg.seed), probe_table(cfg.num_perm, cfg.seed))
     exact = K.exact_keys(t.tok_hash, t.doc_tok, t.has_letter, t.raw_key)
     seg, seg_off = K.distinct_per_doc(t.seg_keys, t.doc_seg)
@@ -178,18 +182,19 @@ class Sketcher:
 
 
 class TextSource:
-    """Compared texts by canonical position, fetched on demand (only candidates are re-read)."""
+    """The shape columns of documents by canonical position, fetched on demand (only candidates
+    are re-read)."""
 
-    def __init__(self, take: Callable[[np.ndarray], pa.Array]):
+    def __init__(self, take: Callable[[np.ndarray], pa.Table]):
         self._take = take
 
-    def take(self, idx: np.ndarray) -> pa.Array:
-        """Compared texts of the documents at sorted positions ``idx``."""
+    def take(self, idx: np.ndarray) -> pa.Table:
+        """Shape columns (text, messages, instruction, input, output) of the documents at sorted positions ``idx``."""
         return self._take(np.asarray(idx, np.int64))
 
     @classmethod
-    def of(cls, view: pa.Array) -> "TextSource":
-        return cls(lambda idx: view.take(pa.array(idx)))
+    def of(cls, table: pa.Table) -> "TextSource":
+        return cls(lambda idx: table.take(pa.array(idx)))
 
 
 @dataclass
@@ -222,9 +227,13 @@ def boilerplate_keys(sk: Sketches, reps: np.ndarray, cfg: DedupConfig) -> np.nda
     return keys[counts >= cut]
 
 
-def _prepared(source: TextSource, idx: np.ndarray, cfg, boiler: np.ndarray) -> tuple[Tokens, np.ndarray]:
-    t = tokenize(source.take(idx), cfg)
-    return t, t.boiler_mask(boiler)
+def _prepared(source: TextSource, idx: np.ndarray, cfg, boiler: np.ndarray, ids: bool = False):
+    rows = source.take(idx)
+    t = tokenize(match_text(rows, cfg), cfg)
+    if not ids:
+        return t, t.boiler_mask(boiler)
+    u = tokenize(id_text(rows, cfg), cfg)
+    return t, t.boiler_mask(boiler), K.id_sets(u.tok_hash, u.tok_digit, u.tok_lo, u.tok_hi, u.doc_tok, ID_BYTES)
 
 
 def _group_ids(keys) -> np.ndarray:
@@ -294,13 +303,17 @@ def cluster(sk: Sketches, source: TextSource, cfg, earliest: np.ndarray | None =
 
     # Exact verification on the shingle sets (boilerplate set aside).
     jac = np.zeros(0)
+    docs = keys = off = ids = ids_off = None
     if len(ci):
         docs = np.unique(np.concatenate([ci, cj]))
-        t, mask = _prepared(source, docs, cfg, boiler)
+        t, mask, (ids, ids_off) = _prepared(source, docs, cfg, boiler, ids=True)
         keys, off = K.shingle_sets(np.arange(len(docs)), t.tok_hash, t.tok_seg, t.doc_tok, mask, t.has_letter,
                                    cfg.ngram)
-        jac = K.jaccard_pairs(keys, off, np.searchsorted(docs, ci), np.searchsorted(docs, cj))
-        ok = jac >= cfg.threshold - 1e-12
+        ri, rj = np.searchsorted(docs, ci), np.searchsorted(docs, cj)
+        jac = K.jaccard_pairs(keys, off, ri, rj)
+        # Different identifiers (order, account, phone numbers the customer wrote) mean different cases,
+        # however alike the template around them.
+        ok = (jac >= cfg.threshold - 1e-12) & ~K.disjoint_ids(ids, ids_off, ri, rj)
         ci, cj, jac = ci[ok], cj[ok], jac[ok]
 
     # Keepers: groups in policy order; each group's best member keeps the group.
@@ -316,6 +329,8 @@ def cluster(sk: Sketches, source: TextSource, cfg, earliest: np.ndarray | None =
     order = np.lexsort(list(reversed(keys_)))           # documents, best first
     group_order = gid[order][best_of[order] == order]   # groups in the order of their best members
     assign, gsim = K.greedy(group_order, gid[ci], gid[cj], jac, n_groups)
+    if len(ci) and cfg.chain_cut < 1.0:
+        _second_hop(assign, gsim, gid, ci, cj, docs, keys, off, ids, ids_off, first_of_group, cfg)
     best_member = np.empty(n_groups, np.int64)
     best_member[gid] = best_of
     keeper = best_member[assign[gid]]
@@ -329,6 +344,34 @@ def cluster(sk: Sketches, source: TextSource, cfg, earliest: np.ndarray | None =
     shared = _shared_spans(source, near, keeper[near], cfg, boiler, n)
     return Clusters(keeper, size, exact, similarity, jaccard, shared, boilerplate, boiler, n_candidates,
                     len(ci), bands, rows)
+
+
+def _second_hop(assign, gsim, gid, ci, cj, docs, keys, off, ids, ids_off, first_of_group, cfg) -> None:
+    """Variants of one original are each similar to it but less to each other: a kept group with no
+    members of its own, similar to a *removed* group, joins that group's keeper when its own exact
+    Jaccard with the keeper is at least ``chain_cut`` x threshold (and their identifiers agree).
+    Updates ``assign`` / ``gsim`` in place."""
+    n_groups = len(assign)
+    removed = assign != np.arange(n_groups)
+    has_members = np.bincount(assign[removed], minlength=n_groups) > 0
+    free = ~removed & ~has_members
+    eu, ev = gid[ci], gid[cj]
+    x = np.concatenate([eu[free[eu] & removed[ev]], ev[free[ev] & removed[eu]]])
+    k = np.concatenate([assign[ev[free[eu] & removed[ev]]], assign[eu[free[ev] & removed[eu]]]])
+    if len(x) == 0:
+        return
+    pairs = np.unique(np.stack([x, k], axis=1), axis=0)
+    x, k = pairs[:, 0], pairs[:, 1]
+    rx, rk = np.searchsorted(docs, first_of_group[x]), np.searchsorted(docs, first_of_group[k])
+    j = K.jaccard_pairs(keys, off, rx, rk)
+    ok = (j >= cfg.chain_cut * cfg.threshold - 1e-12) & ~K.disjoint_ids(ids, ids_off, rx, rk)
+    # best keeper per group: highest Jaccard (ties: the first keeper in sorted order)
+    order = np.lexsort([k[ok], -j[ok], x[ok]])
+    xs, ks, js = x[ok][order], k[ok][order], j[ok][order]
+    first = np.ones(len(xs), bool)
+    first[1:] = xs[1:] != xs[:-1]
+    assign[xs[first]] = ks[first]
+    gsim[xs[first]] = js[first]
 
 
 def _shared_spans(source: TextSource, a: np.ndarray, b: np.ndarray, cfg, boiler: np.ndarray, n: int) -> list:
@@ -419,7 +462,7 @@ def dedup_table(table: pa.Table, cfg: DedupTableConfig | dict | None = None, bat
     n = table.num_rows
     sk = Sketcher(n, cfg)
     sk.add(view, 0, batch_size, workers, progress)
-    c = cluster(sk.result(), TextSource.of(view), cfg)
+    c = cluster(sk.result(), TextSource.of(table.select(shape_columns(table.column_names, cfg))), cfg)
     if stats is not None:
         stats.update(_stats(c))
     return _with_outputs(table, clusters_to_arrow(c, row_ids(n)))
@@ -459,18 +502,17 @@ def dedup_parquet(src, dst, cfg=None, progress=None, read_batch: int = 16_384) -
         sketcher.add(view, pos, progress=progress)
         pos += len(view)
 
-    def take(idx: np.ndarray) -> pa.Array:
+    def take(idx: np.ndarray) -> pa.Table:
         parts, start = [], 0
         for batch in pf.iter_batches(batch_size=read_batch, columns=cols):
             end = start + batch.num_rows
             lo, hi = np.searchsorted(idx, [start, end])
             if hi > lo:
-                part = pa.Table.from_batches([batch]).take(pa.array(idx[lo:hi] - start))
-                parts.append(match_text(part, cfg))
+                parts.append(pa.Table.from_batches([batch]).take(pa.array(idx[lo:hi] - start)))
             start = end
             if hi == len(idx):
                 break
-        return pa.concat_arrays(parts) if parts else pa.array([], pa.string())
+        return pa.concat_tables(parts) if parts else pf.schema_arrow.empty_table().select(cols)
 
     c = cluster(sketcher.result(), TextSource(take), cfg)
     del sketcher

@@ -199,8 +199,9 @@ def tokenize(data, offsets, fstart, flen, fdata, virama, char_mode):
 
 @nb.njit(**_JIT)
 def segment_keys(tok_hash, tok_digit, tok_seg, n_segs):
-    """Key of each segment: hash of its token sequence, every token holding a digit counted as one
-    placeholder (so "Your ticket number is 4821" is the same segment in every chat)."""
+    """Key of each segment: the hash of its token sequence with every token holding a digit
+    replaced by one placeholder, so a template whose numbers vary ("Your ticket number is 4821")
+    has one key in every chat."""
     key = np.full(n_segs, FNV_OFFSET, np.uint64)
     for i in range(len(tok_hash)):
         s = tok_seg[i]
@@ -229,9 +230,9 @@ def exact_keys(tok_hash, doc_tok, has_letter, raw_key):
 def _content_tokens(d, doc_tok, tok_seg, boiler, has_letter, buf):
     """Indices of document ``d``'s tokens outside boilerplate segments into ``buf``.
 
-    Returns (count, excluded segments).  A document that is all boilerplate keeps every token
-    (it is then compared on its whole text, e.g. a re-sent copy of one whose every line recurs).
-    A document without letters has no shingles at all (exact matches only).
+    Returns (count, boilerplate segments set aside).  A document that is all boilerplate keeps
+    every token (it is compared on its whole text, e.g. a ticket made only of template
+    sentences).  A document without letters has no shingles at all (exact matches only).
     """
     if not has_letter[d]:
         return 0, 0
@@ -470,3 +471,46 @@ def greedy(order, eu, ev, ej, n_groups):
         else:
             kept[g] = True
     return assign, sim
+
+
+@nb.njit(**_JIT)
+def id_sets(tok_hash, tok_digit, tok_lo, tok_hi, doc_tok, min_bytes):
+    """Sorted distinct hashes of each document's identifier tokens (holding a digit, >= min_bytes long)."""
+    n = len(doc_tok) - 1
+    out = np.empty(len(tok_hash), np.uint64)
+    off = np.zeros(n + 1, np.int64)
+    pos = 0
+    for d in range(n):
+        start = pos
+        for i in range(doc_tok[d], doc_tok[d + 1]):
+            if tok_digit[i] and tok_hi[i] - tok_lo[i] >= min_bytes:
+                out[pos] = tok_hash[i]
+                pos += 1
+        if pos > start:
+            u = np.unique(out[start:pos])
+            out[start:start + len(u)] = u
+            pos = start + len(u)
+        off[d + 1] = pos
+    return out[:pos], off
+
+
+@nb.njit(**_JIT)
+def disjoint_ids(keys, off, a, b):
+    """True where both documents carry identifiers and share none of them."""
+    out = np.zeros(len(a), np.bool_)
+    for i in range(len(a)):
+        p, pe = off[a[i]], off[a[i] + 1]
+        q, qe = off[b[i]], off[b[i] + 1]
+        if p == pe or q == qe:
+            continue
+        shared = False
+        while p < pe and q < qe:
+            if keys[p] == keys[q]:
+                shared = True
+                break
+            elif keys[p] < keys[q]:
+                p += 1
+            else:
+                q += 1
+        out[i] = not shared
+    return out

@@ -92,7 +92,7 @@ def dedup_relation(con: duckdb.DuckDBPyConnection, relation: str, cfg: DedupConf
     con.execute(f'CREATE TEMP TABLE {src} AS SELECT row_number() OVER (ORDER BY doc_id) - 1 AS _pos, '
                 f'{", ".join(chr(34) + c + chr(34) for c in shape)} FROM "{relation}"')
     try:
-        def take(idx: np.ndarray) -> pa.Array:
+        def take(idx: np.ndarray) -> pa.Table:
             name = f"_dedup_take_{next(_COUNTER)}"
             con.register(name, pa.table({"_pos": pa.array(idx, pa.int64())}))
             try:
@@ -100,7 +100,7 @@ def dedup_relation(con: duckdb.DuckDBPyConnection, relation: str, cfg: DedupConf
                                    f"ORDER BY _pos").fetch_arrow_table()
             finally:
                 con.unregister(name)
-            return match_text(part, full)
+            return part
 
         length = _lengths_sql(con, src, full, n)
         sk = Sketches(sig, exact, np.asarray(segs.values, np.uint64), np.asarray(segs.offsets, np.int64), length)

@@ -41,6 +41,16 @@ def shape_columns(names, cfg) -> list[str]:
     return [c for c in dict.fromkeys(wanted) if c in names]
 
 
+def id_text(table: pa.Table, cfg) -> pa.Array:
+    """What the *customer* wrote, where identifiers are read from: the user turns of a chat, the
+    instruction and input of an SFT pair, else the compared text.  Replies are left out: an agent
+    or a template hands out a fresh ticket number to every re-sent copy."""
+    ids = cfg.model_copy(update={"chat_roles": [r for r in cfg.chat_roles if r == "user"] or list(cfg.chat_roles)})
+    if "output" in table.column_names and cfg.fields == "auto":
+        table = table.drop_columns(["output"])
+    return match_text(table, ids)
+
+
 def match_text(table: pa.Table, cfg) -> pa.Array:
     """The compared text of every row (string array, same length and order as ``table``).
 
