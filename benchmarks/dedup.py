@@ -377,15 +377,15 @@ def tune(args) -> dict:
     """Grid over threshold x boilerplate share on the tuning seed only (the report uses other seeds)."""
     rows = labelled_corpus(args, args.tune_seed)
     grid = []
-    for threshold in (0.35, 0.4, 0.45, 0.5):
-        for share in (0.003, 0.01, 1.0):
-            for min_docs in (10,):
-                params = {"threshold": threshold, "boilerplate_share": share, "boilerplate_min_docs": min_docs}
+    for threshold in (0.4, 0.45, 0.5):
+        for chain_cut in (0.5, 0.6, 0.75):
+            for share in (0.01, 0.02):
+                params = {"threshold": threshold, "chain_cut": chain_cut, "boilerplate_share": share}
                 overall, _, per = evaluate(rows, params)
                 grid.append(params | {"f1": overall["f1"], "recall": overall["recall"],
                                       "min_shape_precision": min(p["precision"] for p in per.values()),
                                       "distinct_removed": sum(p["distinct_removed"] for p in per.values()),
-                                      "per_shape_f1": {k: p["f1"] for k, p in per.items()}})
+                                      "per_shape": {k: [p["precision"], p["recall"]] for k, p in per.items()}})
                 print(json.dumps(grid[-1]), file=sys.stderr)
     return {"tune_seed": args.tune_seed, "docs": len(rows), "grid": grid}
 

@@ -49,7 +49,7 @@ class DedupConfig(StageConfig):
                                                  "share of the distinct documents is boilerplate: it is left out of "
                                                  "their shingles. 1 disables the detector.")
     boilerplate_min_docs: int = Field(10, ge=2, description="... and in at least this many distinct documents.")
-    chain_cut: float = Field(0.75, ge=0.0, le=1.0,
+    chain_cut: float = Field(0.5, ge=0.0, le=1.0,
                              description="A document similar to a removed row (not to its keeper) is removed too when "
                                          "its exact Jaccard with that keeper is at least chain_cut x threshold "
                                          "(variants of one original). 1 disables.")

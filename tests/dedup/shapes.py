@@ -34,8 +34,8 @@ def user_message(rng: random.Random) -> str:
 def edit(rng: random.Random, text: str) -> str:
     """A re-sent copy: one word changed and punctuation/whitespace noise (what people do when they resend)."""
     words = text.split(" ")
-    i = rng.randrange(3, len(words))
-    words[i] = words[i] + "s"
+    i = rng.choice([k for k in range(3, len(words)) if not any(ch.isdigit() for ch in words[k])])
+    words[i] = words[i] + "zq"   # a word, never the reference number: a resend keeps its identifiers
     return "  ".join(words[:2]) + " " + " ".join(words[2:]).rstrip(".") + "!!"
 
 
