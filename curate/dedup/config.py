@@ -55,8 +55,8 @@ class DedupConfig(StageConfig):
                                          "(variants of one original). 1 disables.")
     false_positive_weight: float = Field(0.5, ge=0.0, le=1.0, description="LSH tuning weight (datasketch's optimiser).")
     false_negative_weight: float = Field(0.5, ge=0.0, le=1.0, description="LSH tuning weight (datasketch's optimiser).")
-    bands: int | None = Field(None, ge=1, description="Override the LSH band count (default: optimised for threshold).")
-    rows: int | None = Field(None, ge=1, description="Override the rows per band (default: optimised for threshold).")
+    bands: int | None = Field(None, ge=1, description="Override the LSH band count (default: optimised for 0.6 x threshold).")
+    rows: int | None = Field(None, ge=1, description="Override the rows per band (default: optimised for 0.6 x threshold).")
     bucket_window: int = Field(32, ge=1, le=1024, description="In an LSH bucket, each document is compared with the "
                                "first member and the next N members: bounds work on huge template buckets.")
 
