@@ -191,10 +191,9 @@ def dedup_report(src, text_field, top, samples, html_path, as_json):
         table = pq.read_table(src, columns=[c for c in wanted if c in pq.ParquetFile(src).schema_arrow.names])
     else:
         table = read_table(src)
-    width = 400 if html_path else 80
-    report = build_report(table, text_field, top, samples, width)
-    if html_path:
-        render_html(report, html_path)
+    report = build_report(table, text_field, top, samples)
+    if html_path:   # the page has room for longer excerpts than a terminal
+        render_html(build_report(table, text_field, top, samples, width=400), html_path)
         report["html"] = str(html_path)
 
     def render(d):
