@@ -1,21 +1,28 @@
 """Near-duplicate detection benchmark: curate vs datasketch, same run, same corpus.
 
-    python benchmarks/dedup.py                       # labelled corpus, accuracy + speed
-    python benchmarks/dedup.py --sentences /work/shared/devdata/lid/lid_dev.tsv   # mix in real sentences
+    python benchmarks/dedup.py                       # labelled corpus (held-out seeds 1 2), accuracy + speed
+    python benchmarks/dedup.py --tune                # grid on the tuning seed 0 (how the defaults were chosen)
+    python benchmarks/dedup.py --signing             # signature options on the same shingles (CPU seconds)
     python benchmarks/dedup.py --scale 1000000       # end-to-end file mode, time + peak RSS
 
-Labelled corpus: originals of ~8 sentences (~100 words) in Devanagari Hindi, Tamil, Bengali,
-English and Hinglish (synthetic vocabularies with Zipfian word frequencies, optionally mixed
-with real sentences from a TSV), then for some originals:
-* exact copies;
-* variants with whitespace/punctuation noise, 2-8 % word edits (replace/delete/insert),
-  an added boilerplate line, a dropped or swapped sentence (random combinations);
-* hard negatives: new documents that reuse at most 35 % of an original's sentences.
-Ground truth: an original, its copies and variants form one group; every hard negative is
-its own group.  Pairwise precision/recall/F1 compare "same predicted cluster" with "same group".
+Labelled corpus, two parts:
+* text: originals of ~8 sentences (~100 words) in Devanagari Hindi, Tamil, Bengali, English and
+  Hinglish (synthetic Zipfian vocabularies), exact copies, variants (2-8 % word edits, noise,
+  an added boilerplate line, a dropped or swapped sentence) and hard negatives that reuse at
+  most 35 % of an original's sentences;
+* chat / sft / ticket shapes (:func:`build_shapes`): tickets built from the sample-data
+  templates (shared greetings, intent sentences and closings, different slots), as the user
+  turn of a chat with one of three long bank system prompts and a canned reply with a fresh
+  ticket number, as the input of an SFT pair with a shared instruction, or alone; 20 % of the
+  examples are re-sent with small edits (and a new ticket number in the canned reply).
+Ground truth: an example and its copies form one group.  Pairwise precision/recall/F1 compare
+"same predicted cluster" with "same group", overall and per shape; "distinct_removed" counts
+removed rows whose keeper is another example.  Defaults were tuned on seed 0; seeds 1 and 2
+are held out.
 
-Baseline: datasketch MinHash + MinHashLSH with the same num_perm and threshold, one document
-at a time (query, then insert), word 3-gram shingles, candidates unioned - as a user writes it.
+Baseline: datasketch MinHash + MinHashLSH (128 permutations, threshold 0.5), one document at a
+time (query, then insert) on the ``text`` column (chats: all turns joined, as ingest stores
+them), word 3-gram shingles, candidates unioned - as a user writes it.
 """
 
 from __future__ import annotations
@@ -182,6 +189,109 @@ def build_corpus(n_originals: int, seed: int = 0, real: list[str] | None = None)
     return [texts[i] for i in order], [groups[i] for i in order], kinds
 
 
+
+SYSTEM_PROMPTS = {
+    bank: (f"You are a polite, careful customer support assistant for {bank}. Answer only questions about "
+           f"{bank} accounts, cards, UPI payments, loans, KYC and refunds. Never ask for a full card number, "
+           "CVV, OTP, UPI PIN or net banking password. If the customer shares an Aadhaar or PAN number, do not "
+           "repeat it back. Reply in the customer's language and script (English, Hindi, Hinglish, Tamil, "
+           "Bengali or Marathi). Keep replies short and give the ticket number for every complaint. Escalate "
+           "fraud reports to the 24x7 helpline immediately.")
+    for bank in ("State Bank of India", "HDFC Bank", "ICICI Bank")}
+CANNED = "Thank you for contacting {bank}. Your ticket number is {ticket}. {reply}"
+SFT_INSTRUCTIONS = [
+    "Classify the intent of this banking support message. Answer with one of: card_blocked, upi_failed, "
+    "kyc_update, loan_emi, refund, address_change.",
+    "Write a one-line reply to this customer message.",
+    "You are a support agent at an Indian bank. Read the customer's message carefully and write a short, polite "
+    "reply that tells them what happens next.",
+]
+
+
+def _chat(rng: random.Random, user: str, tk, second: bool) -> list[dict]:
+    from curate.sampledata.templates import INTENT_LABEL_TEXT, INTENT_REPLY, T
+
+    bank = rng.choice(sorted(SYSTEM_PROMPTS))
+    msgs = [{"role": "system", "content": SYSTEM_PROMPTS[bank]},
+            {"role": "user", "content": user},
+            {"role": "assistant", "content": CANNED.format(bank=bank, ticket=rng.randint(10**7, 10**8 - 1),
+                                                           reply=T[tk.lang]["reply"])}]
+    if second:
+        msgs += [{"role": "user", "content": f"What should I do about the {INTENT_LABEL_TEXT[tk.intent]} issue?"},
+                 {"role": "assistant", "content": INTENT_REPLY[tk.intent]}]
+    return msgs
+
+
+def build_shapes(n_each: int, seed: int = 0, copy_rate: float = 0.2) -> list[dict]:
+    """Chats, SFT pairs and template-built tickets, each distinct example its own group.
+
+    * chat: one of three long bank system prompts, a ticket (built from the sample-data
+      templates: shared greetings, intent sentences and closings, different slots) as the user
+      turn, a canned reply with a fresh ticket number, and for 40 % a second, templated
+      exchange;
+    * sft: one of three shared instructions, a ticket as input, the intent label or a canned
+      reply as output;
+    * ticket: the ticket text alone.
+    Copies (``copy_rate`` of the examples): the same example re-sent with one or two small
+    edits (whitespace, punctuation, a word edit, an added greeting), and for chats a new
+    ticket number in the canned reply; 1 in 5 copies is an exact copy.
+    """
+    from curate.sampledata.noise import near_duplicate
+    from curate.sampledata.records import make_ticket
+    from curate.sampledata.templates import INTENT_REPLY
+
+    rng = random.Random(seed + 1000)
+    rows: list[dict] = []
+    g = 10_000_000 * (seed + 1)
+    for shape in ("chat", "sft", "ticket"):
+        seen = set()
+        made = 0
+        while made < n_each:
+            tk = make_ticket(rng)
+            if tk.text in seen:   # a template collision is an unplanned exact duplicate: redraw
+                continue
+            seen.add(tk.text)
+            made += 1
+            g += 1
+            second = rng.random() < 0.4
+            sft_kind = rng.randrange(len(SFT_INSTRUCTIONS))
+            n_copies = 1 if rng.random() < copy_rate else 0
+            for c in range(1 + n_copies):
+                user = tk.text if c == 0 or rng.random() < 0.2 else near_duplicate(rng, tk.text, tk.lang)[0]
+                row = {"group": g, "shape": shape, "copy": c > 0, "text": None, "messages": None,
+                       "instruction": None, "input": None, "output": None}
+                if shape == "chat":
+                    row["messages"] = msgs = _chat(rng, user, tk, second)
+                    row["text"] = "\n".join(m["content"] for m in msgs)
+                elif shape == "sft":
+                    out = tk.intent if sft_kind == 0 else INTENT_REPLY[tk.intent]
+                    row |= {"instruction": SFT_INSTRUCTIONS[sft_kind], "input": user, "output": out}
+                    row["text"] = "\n\n".join([row["instruction"], user, out])
+                else:
+                    row["text"] = user
+                rows.append(row)
+    rng.shuffle(rows)
+    return rows
+
+
+def shape_metrics(pred: list, rows: list[dict], keep: list[bool], keeper: list) -> dict:
+    """Per shape: pairwise P/R/F1, distinct examples removed (a removed row whose keeper is another
+    example) and copy groups found (every member in one predicted cluster)."""
+    out = {}
+    for shape in sorted({r["shape"] for r in rows}):
+        idx = [i for i, r in enumerate(rows) if r["shape"] == shape]
+        m = pairwise_prf([pred[i] for i in idx], [rows[i]["group"] for i in idx])
+        wrong = sum(1 for i in idx if not keep[i] and rows[keeper[i]]["group"] != rows[i]["group"])
+        members: dict = {}
+        for i in idx:
+            members.setdefault(rows[i]["group"], []).append(i)
+        multi = [g for g in members.values() if len(g) > 1]
+        found = sum(1 for g in multi if len({pred[i] for i in g}) == 1)
+        out[shape] = m | {"docs": len(idx), "distinct_removed": wrong, "copy_groups": len(multi),
+                          "copy_groups_found": found}
+    return out
+
+
 def pairwise_prf(pred: list, truth: list) -> dict:
     def pairs(counts):
         return sum(c * (c - 1) // 2 for c in counts)
@@ -195,19 +305,18 @@ def pairwise_prf(pred: list, truth: list) -> dict:
     return {"precision": round(p, 4), "recall": round(r, 4), "f1": round(f, 4), "true_pairs": tt, "pred_pairs": pp}
 
 
-def run_curate(texts: list[str], threshold: float, num_perm: int, ngram: int) -> tuple[list, float, dict]:
+def run_curate(table: pa.Table, params: dict) -> tuple[list, float, pa.Table]:
     from curate.dedup import dedup_table
 
-    table = pa.table({"text": pa.array(texts, pa.string())})
-    # Warm-up on a few rows: imports (datasketch/scipy for the LSH optimiser) stay out of the timing,
-    # as the baseline's imports do.
-    dedup_table(table.slice(0, 50), {"threshold": threshold, "num_perm": num_perm, "ngram": ngram})
+    # Warm-up on a few rows: imports (datasketch/scipy for the LSH optimiser, the compiled kernels'
+    # cache) stay out of the timing, as the baseline's imports do.
+    dedup_table(table.slice(0, 50), params)
     t0 = time.perf_counter()
-    out = dedup_table(table, {"threshold": threshold, "num_perm": num_perm, "ngram": ngram})
+    out = dedup_table(table, params)
     dt = time.perf_counter() - t0
     clusters = out.column("dup_cluster").to_pylist()
     pred = [c if c is not None else f"u{i}" for i, c in enumerate(clusters)]
-    return pred, dt, {"removed": int(len(texts) - sum(out.column("dup_keep").to_pylist()))}
+    return pred, dt, out
 
 
 _TRANS = str.maketrans({c: " " for c in string.punctuation + "।॥"})
@@ -241,27 +350,134 @@ def run_datasketch(texts: list[str], threshold: float, num_perm: int, ngram: int
     return [find(i) for i in range(len(texts))], dt
 
 
-def accuracy(args) -> dict:
+def labelled_corpus(args, seed: int) -> list[dict]:
+    """The synthetic multi-script text corpus plus the chat / SFT / ticket shapes, shuffled."""
     real = None
     if args.sentences:
         import csv
 
         with open(args.sentences, encoding="utf-8") as fh:
             real = [r["text"] for r in csv.DictReader(fh, delimiter="\t") if r.get("text")]
-    texts, groups, kinds = build_corpus(args.originals, args.seed, real)
-    res = {"docs": len(texts), "kinds": dict(kinds), "threshold": args.threshold, "num_perm": args.num_perm,
-           "ngram": args.ngram, "repeat": args.repeat, "avg_words": round(float(np.mean([len(t.split()) for t in texts])), 1)}
-    # Each tool runs --repeat times on the same corpus; the fastest run counts (same rule for both).
-    runs = [run_curate(texts, args.threshold, args.num_perm, args.ngram) for _ in range(args.repeat)]
-    pred, dt, extra = runs[0][0], min(r[1] for r in runs), runs[0][2]
-    assert all(r[0] == pred for r in runs), "curate output differs between runs"
-    res["curate"] = pairwise_prf(pred, groups) | {"seconds": round(dt, 3), "docs_per_s": round(len(texts) / dt)} | extra
-    if not args.no_baseline:
-        bruns = [run_datasketch(texts, args.threshold, args.num_perm, args.ngram) for _ in range(args.repeat)]
-        bpred, bdt = bruns[0][0], min(r[1] for r in bruns)
-        res["datasketch"] = pairwise_prf(bpred, groups) | {"seconds": round(bdt, 3), "docs_per_s": round(len(texts) / bdt)}
-        res["speedup"] = round(bdt / dt, 1)
+    texts, groups, kinds = build_corpus(args.originals, seed, real)
+    rows = [{"group": g, "shape": "text", "copy": False, "text": t, "messages": None, "instruction": None,
+             "input": None, "output": None} for t, g in zip(texts, groups)]
+    rows += build_shapes(args.per_shape, seed)
+    random.Random(seed).shuffle(rows)
+    return rows
+
+
+def _table(rows: list[dict]) -> pa.Table:
+    return pa.Table.from_pylist([{k: r[k] for k in ("text", "messages", "instruction", "input", "output")}
+                                 for r in rows])
+
+
+def evaluate(rows: list[dict], params: dict) -> tuple[dict, float, dict]:
+    pred, dt, out = run_curate(_table(rows), params)
+    keep = out.column("dup_keep").to_pylist()
+    keeper = [int(c.split(":")[1]) - 1 if c else i for i, c in enumerate(out.column("dup_cluster").to_pylist())]
+    overall = pairwise_prf(pred, [r["group"] for r in rows])
+    per_shape = shape_metrics(pred, rows, keep, keeper)
+    return overall | {"removed": keep.count(False)}, dt, per_shape
+
+
+def tune(args) -> dict:
+    """Grid over threshold x boilerplate share on the tuning seed only (the report uses other seeds)."""
+    rows = labelled_corpus(args, args.tune_seed)
+    grid = []
+    for threshold in (0.4, 0.45, 0.5):
+        for chain_cut in (0.5, 0.6, 0.75):
+            for share in (0.01, 0.02):
+                params = {"threshold": threshold, "chain_cut": chain_cut, "boilerplate_share": share}
+                overall, _, per = evaluate(rows, params)
+                grid.append(params | {"f1": overall["f1"], "recall": overall["recall"],
+                                      "min_shape_precision": min(p["precision"] for p in per.values()),
+                                      "distinct_removed": sum(p["distinct_removed"] for p in per.values()),
+                                      "per_shape": {k: [p["precision"], p["recall"]] for k, p in per.items()}})
+                print(json.dumps(grid[-1]), file=sys.stderr)
+    return {"tune_seed": args.tune_seed, "docs": len(rows), "grid": grid}
+
+
+def accuracy(args) -> dict:
+    res: dict = {"params": "defaults" if not args.params else args.params, "repeat": args.repeat, "seeds": {}}
+    params = json.loads(args.params) if args.params else {}
+    for seed in args.seeds:
+        rows = labelled_corpus(args, seed)
+        runs = [evaluate(rows, params) for _ in range(args.repeat)]
+        overall, dt, per = runs[0][0], min(r[1] for r in runs), runs[0][2]
+        entry = {"docs": len(rows), "shapes": {k: v["docs"] for k, v in per.items()},
+                 "curate": overall | {"seconds": round(dt, 3), "docs_per_s": round(len(rows) / dt)},
+                 "per_shape": per}
+        if not args.no_baseline:
+            texts = [r["text"] for r in rows]
+            bruns = [run_datasketch(texts, args.baseline_threshold, 128, 3) for _ in range(args.repeat)]
+            bpred, bdt = bruns[0][0], min(r[1] for r in bruns)
+            entry["datasketch"] = pairwise_prf(bpred, [r["group"] for r in rows]) | {
+                "seconds": round(bdt, 3), "docs_per_s": round(len(rows) / bdt), "threshold": args.baseline_threshold}
+            bkeep = [True] * len(rows)
+            seen = set()
+            for i, c in enumerate(bpred):
+                bkeep[i] = c not in seen
+                seen.add(c)
+            first = {}
+            for i, c in enumerate(bpred):
+                first.setdefault(c, i)
+            entry["datasketch"]["per_shape"] = {
+                k: {"precision": v["precision"], "recall": v["recall"], "distinct_removed": v["distinct_removed"]}
+                for k, v in shape_metrics(bpred, rows, bkeep, [first[c] for c in bpred]).items()}
+            entry["speedup"] = round(bdt / dt, 1)
+        res["seeds"][seed] = entry
     return res
+
+
+def signing(args) -> dict:
+    """Signature options on the same shingles (word 3-gram hashes of the labelled corpus), CPU seconds:
+    k-permutation multiply-shift in numpy (curate before issue 17), one-permutation hashing with
+    optimal densification (compiled, now), and datasketch's MinHash.update_batch."""
+    from datasketch import MinHash
+
+    from curate.dedup import kernels as K
+    from curate.dedup.config import MinHashConfig
+    from curate.dedup.core import tokenize
+    from curate.dedup.minhash import probe_table, seed_key
+
+    rows = labelled_corpus(args, args.seeds[0])
+    cfg = MinHashConfig()
+    t = tokenize(pa.array([r["text"] for r in rows], pa.string()), cfg)
+    no_boiler = np.zeros(len(t.seg_keys), np.bool_)
+    keys, off = K.shingle_sets(np.arange(len(rows)), t.tok_hash, t.tok_seg, t.doc_tok, no_boiler, t.has_letter, 3)
+    k = 128
+    out = {"docs": len(rows), "shingles": int(len(keys))}
+
+    def kperm():   # the previous implementation: k multiply-shift hashes per shingle, min per document
+        rng = np.random.default_rng(1)
+        a = rng.integers(1, 2**63, k, dtype=np.uint64) * np.uint64(2) + np.uint64(1)
+        b = rng.integers(0, 2**63, k, dtype=np.uint64) * np.uint64(2)
+        x = keys >> np.uint64(32)
+        nz = np.flatnonzero(np.diff(off) > 0)
+        sig = np.empty((k, len(nz)), np.uint64)
+        with np.errstate(over="ignore"):
+            for j in range(0, k, 4):
+                buf = x[None, :] * a[j:j + 4, None] + b[j:j + 4, None]
+                sig[j:j + 4] = np.minimum.reduceat(buf, off[:-1][nz], axis=1) >> np.uint64(32)
+        return sig
+
+    def oph():
+        return K.sign(keys, np.zeros(len(keys), np.int64), off, np.zeros(1, np.bool_), np.ones(len(rows), np.bool_),
+                      1, k, seed_key(1), probe_table(k, 1))
+
+    def ds():
+        for d in range(len(rows)):
+            m = MinHash(num_perm=k)
+            m.update_batch([int(v).to_bytes(8, "little") for v in keys[off[d]:off[d + 1]]])
+
+    oph()   # compiled code loaded outside the timing
+    for name, fn in (("numpy_k_permutations", kperm), ("oph_densified_compiled", oph), ("datasketch", ds)):
+        t0 = time.process_time()
+        fn()
+        out[name + "_cpu_s"] = round(time.process_time() - t0, 3)
+    out["oph_vs_numpy"] = round(out["numpy_k_permutations_cpu_s"] / out["oph_densified_compiled_cpu_s"], 1)
+    out["oph_vs_datasketch"] = round(out["datasketch_cpu_s"] / out["oph_densified_compiled_cpu_s"], 1)
+    return out
 
 
 def _scale_corpus(n: int, path: str, seed: int) -> None:
@@ -331,20 +547,25 @@ def scale(args) -> dict:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--originals", type=int, default=4000)
-    ap.add_argument("--threshold", type=float, default=0.4)
-    ap.add_argument("--num-perm", type=int, default=128)
-    ap.add_argument("--ngram", type=int, default=3)
-    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--originals", type=int, default=4000, help="originals of the multi-script text corpus")
+    ap.add_argument("--per-shape", type=int, default=600, help="distinct chats, SFT pairs and tickets each")
+    ap.add_argument("--seeds", type=int, nargs="+", default=[1, 2], help="held-out corpora to report on")
+    ap.add_argument("--tune", action="store_true", help="grid over threshold x boilerplate share on --tune-seed")
+    ap.add_argument("--signing", action="store_true", help="signature options only, on the same shingles (CPU s)")
+    ap.add_argument("--tune-seed", type=int, default=0)
+    ap.add_argument("--params", help="JSON of dedup parameters (default: the defaults)")
+    ap.add_argument("--baseline-threshold", type=float, default=0.5)
     ap.add_argument("--sentences", help="TSV with a 'text' column of real sentences to mix in")
     ap.add_argument("--no-baseline", action="store_true")
     ap.add_argument("--repeat", type=int, default=2, help="runs per tool; the fastest counts")
+    ap.add_argument("--seed", type=int, default=0, help="with --scale: corpus seed")
     ap.add_argument("--scale", type=int, help="end-to-end file-mode run on N generated docs (~100 words)")
     ap.add_argument("--corpus", help="with --scale: Parquet corpus path, generated there if missing and kept")
     args = ap.parse_args()
     res = {"machine": f"{platform.machine()} {os.cpu_count()} cores", "python": platform.python_version()}
     load_before = os.getloadavg()[0]
-    res |= scale(args) if args.scale else accuracy(args)
+    res |= (scale(args) if args.scale else tune(args) if args.tune else signing(args) if args.signing
+            else accuracy(args))
     # Other work on the machine skews absolute docs/s (the ratio is measured in the same run).
     res["load_avg_1min"] = {"before": round(load_before, 2), "after": round(os.getloadavg()[0], 2)}
     print(json.dumps(res, indent=2, ensure_ascii=False))

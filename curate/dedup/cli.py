@@ -28,8 +28,8 @@ def dedup_group():
     """Exact and near-duplicate detection (MinHash LSH), Indic-aware.
 
     \b
-    curate dedup IN --output OUT [--threshold 0.4] [--keep earliest|longest]
-    curate dedup report OUT          cluster sizes and samples
+    curate dedup IN --output OUT [--threshold 0.5] [--keep earliest|longest]
+    curate dedup report OUT [--html PAGE]   largest clusters, keeper beside removed rows
     """
 
 
@@ -38,7 +38,7 @@ def dedup_group():
 @click.option("--output", "-o", "dst", required=True, type=click.Path(dir_okay=False),
               help="Output file (.jsonl/.json/.csv/.tsv/.parquet): every input column + dup_* columns.")
 @click.option("--text-field", default="text", show_default=True, help="Column holding the text.")
-@click.option("--threshold", type=float, default=None, help="Near-duplicate Jaccard threshold (default 0.4).")
+@click.option("--threshold", type=float, default=None, help="Exact Jaccard of the shingle sets at or above which a row is a near duplicate (default 0.5).")
 @click.option("--keep", type=click.Choice(["earliest", "longest"]), default="earliest", show_default=True,
               help="Which member of a cluster is kept.")
 @click.option("--shingle", type=click.Choice(["word", "char"]), default="word", show_default=True,
@@ -101,31 +101,75 @@ def _snippet(text, width: int = 80) -> str:
     return t if len(t) <= width else t[: width - 1] + "…"
 
 
-def build_report(table, text_field: str = "text", top: int = 10, samples: int = 3) -> dict:
-    for col in ("dup_cluster", "dup_keep", "dup_reason", "dup_similarity"):
+REPORT_COLUMNS = ("dup_cluster", "dup_keep", "dup_reason", "dup_similarity", "dup_jaccard", "dup_shared",
+                  "dup_boilerplate")
+
+
+def _split_shared(text: str, shared: str | None) -> list[tuple[str, bool]]:
+    """(piece, is_shared) parts of ``text`` with the shared span marked (for highlighting)."""
+    core = (shared or "").rstrip("…")
+    at = text.find(core) if core else -1
+    if at < 0:
+        return [(text, False)]
+    return [(text[:at], False), (text[at:at + len(core)], True), (text[at + len(core):], False)]
+
+
+def build_report(table, text_field: str = "text", top: int = 10, samples: int = 3, width: int = 80) -> dict:
+    """Summary, cluster-size histogram and the ``top`` largest clusters, keeper beside removed members.
+
+    Each removed member carries its reason, estimated and exact Jaccard with the keeper, the
+    shared span and the boilerplate segments set aside.  Texts are the compared texts (chat
+    turns / SFT fields / text).  Raises :class:`CurateError` when the dup_* columns are missing.
+    """
+    from curate.dedup.config import MinHashConfig
+    from curate.dedup.views import match_text
+
+    for col in REPORT_COLUMNS[:4]:
         if col not in table.column_names:
             raise CurateError(f"no '{col}' column: run 'curate dedup IN --output OUT' first")
-    texts = table.column(text_field).to_pylist() if text_field in table.column_names else [None] * table.num_rows
+    try:
+        texts = match_text(table, MinHashConfig(text_field=text_field)).to_pylist()
+    except CurateError:
+        texts = [None] * table.num_rows
+    col = {c: (table.column(c).to_pylist() if c in table.column_names else [None] * table.num_rows)
+           for c in REPORT_COLUMNS}
     members: dict[str, list[int]] = defaultdict(list)
-    for i, c in enumerate(table.column("dup_cluster").to_pylist()):
+    for i, c in enumerate(col["dup_cluster"]):
         if c is not None:
             members[c].append(i)
-    keep = table.column("dup_keep").to_pylist()
-    reason = table.column("dup_reason").to_pylist()
-    sim = table.column("dup_similarity").to_pylist()
     sizes = Counter(len(m) for m in members.values())
     largest = sorted(members.items(), key=lambda kv: (-len(kv[1]), kv[0]))[:top]
     out = summarize(table)
     out["size_histogram"] = {str(k): v for k, v in sorted(sizes.items())}
+    out["rows_with_boilerplate"] = sum(1 for b in col["dup_boilerplate"] if b)
     out["clusters_top"] = []
     for cluster, rows in largest:
-        keeper = next((r for r in rows if keep[r]), rows[0])
+        keeper = next((r for r in rows if col["dup_keep"][r]), rows[0])
         others = [r for r in rows if r != keeper][:samples]
         out["clusters_top"].append({
-            "cluster": cluster, "size": len(rows), "keeper_row": keeper + 1, "keeper": _snippet(texts[keeper]),
-            "removed": [{"row": r + 1, "reason": reason[r], "similarity": sim[r], "text": _snippet(texts[r])}
+            "cluster": cluster, "size": len(rows), "keeper_row": keeper + 1, "keeper": _snippet(texts[keeper], width),
+            "removed": [{"row": r + 1, "reason": col["dup_reason"][r], "similarity": col["dup_similarity"][r],
+                         "jaccard": col["dup_jaccard"][r], "shared": col["dup_shared"][r],
+                         "boilerplate": col["dup_boilerplate"][r], "text": _snippet(texts[r], width)}
                         for r in others]})
     return out
+
+
+def render_html(report: dict, path) -> None:
+    """Write the steward's page of clusters (self-contained HTML, no scripts, works offline)."""
+    import jinja2
+
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(Path(__file__).parent), autoescape=True)
+    for c in report["clusters_top"]:
+        for r in c["removed"]:
+            r["parts"] = _split_shared(r["text"], r["shared"])
+            r["keeper_parts"] = _split_shared(c["keeper"], r["shared"])
+    html = env.get_template("clusters.html").render(r=report)
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(html, encoding="utf-8")
+    tmp.replace(path)
 
 
 @dedup_group.command("report")
@@ -133,34 +177,49 @@ def build_report(table, text_field: str = "text", top: int = 10, samples: int = 
 @click.option("--text-field", default="text", show_default=True)
 @click.option("--top", type=int, default=10, show_default=True, help="Largest clusters to show.")
 @click.option("--samples", type=int, default=3, show_default=True, help="Removed members shown per cluster.")
+@click.option("--html", "html_path", type=click.Path(dir_okay=False), help="Also write an HTML page of the clusters.")
 @json_option
-def dedup_report(src, text_field, top, samples, as_json):
-    """Cluster sizes and samples from a file written by 'curate dedup'."""
+def dedup_report(src, text_field, top, samples, html_path, as_json):
+    """Largest clusters from a file written by 'curate dedup': keeper and removed rows side by side,
+    estimated and exact Jaccard, the shared span."""
+    from curate.dedup.views import SFT_FIELDS
     from curate.filemode import format_of, read_table
 
+    if top < 1 or samples < 1:
+        raise CurateError("--top and --samples must be at least 1")
     if format_of(src) == "parquet" and Path(src).exists():
         import pyarrow.parquet as pq
 
         # Only the columns the report shows: a big file's other columns never load.
-        wanted = [text_field, "dup_cluster", "dup_keep", "dup_reason", "dup_similarity"]
+        wanted = [text_field, "messages", *SFT_FIELDS, *REPORT_COLUMNS]
         table = pq.read_table(src, columns=[c for c in wanted if c in pq.ParquetFile(src).schema_arrow.names])
     else:
         table = read_table(src)
     report = build_report(table, text_field, top, samples)
+    if html_path:   # the page has room for longer excerpts than a terminal
+        render_html(build_report(table, text_field, top, samples, width=400), html_path)
+        report["html"] = str(html_path)
 
     def render(d):
         from rich.table import Table
 
         console.print(f"{d['rows']} rows; {d['clusters']} clusters holding {d['in_clusters']} rows; "
-                      f"{d['removed']} removed ({d['exact']} exact, {d['near']} near)")
+                      f"{d['removed']} removed ({d['exact']} exact, {d['near']} near); "
+                      f"{d['rows_with_boilerplate']} rows had boilerplate set aside")
         console.print("cluster sizes: " + ", ".join(f"{k}: {v}" for k, v in d["size_histogram"].items()))
-        t = Table(title="largest clusters")
-        for col in ("cluster", "size", "kept (row)", "removed (row, reason, similarity)"):
-            t.add_column(col, overflow="fold")
+        t = Table(title="largest clusters: keeper beside each removed row")
+        for name in ("cluster (size)", "kept row", "removed row", "reason, est. / exact Jaccard", "shared span"):
+            t.add_column(name, overflow="fold")
         for c in d["clusters_top"]:
-            t.add_row(c["cluster"], str(c["size"]), f"{c['keeper_row']}: {c['keeper']}",
-                      "\n".join(f"{r['row']} {r['reason']} {r['similarity']:.2f}: {r['text']}" for r in c["removed"]))
+            for k, r in enumerate(c["removed"]):
+                sims = "1.00 / 1.00" if r["reason"] == "exact" else \
+                    f"{r['similarity'] or 0:.2f} / {r['jaccard'] or 0:.2f}"
+                t.add_row(f"{c['cluster']} ({c['size']})" if k == 0 else "",
+                          f"{c['keeper_row']}: {c['keeper']}" if k == 0 else "", f"{r['row']}: {r['text']}",
+                          f"{r['reason']}, {sims}", r["shared"] or "")
         console.print(t)
+        if d.get("html"):
+            console.print(f"HTML page: {d['html']}")
 
     emit(report, as_json, render)
 

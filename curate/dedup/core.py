@@ -1,26 +1,35 @@
-"""Exact + near-duplicate clustering over precomputed signatures, and the file-mode entry point.
+"""Exact + near-duplicate clustering, and the file-mode entry points.
 
-Pipeline (every step vectorised or in DuckDB):
+Pipeline:
 
-1. Exact duplicates: documents with the same normalised-text hash form a group; only the
-   first member of each group enters LSH (its signature is identical to the others').
-2. Near duplicates: LSH band keys of the group representatives, candidate pairs from DuckDB,
-   each verified on the full signature (:mod:`curate.dedup.lsh`).
-3. Connected components over exact + verified edges (:mod:`curate.dedup.cluster`).
-4. One keeper per component by policy; every other member records why it goes
-   (``exact``: same normalised text as the keeper, else ``near``) and its estimated
-   similarity to the keeper.
+1. **Sketch** every document (:func:`sketch`, per batch, compiled): the compared text of its
+   shape (:mod:`curate.dedup.views`) is folded and tokenized (:mod:`curate.dedup.fold`), cut
+   into segments (sentences/lines/turns), and gives an exact-duplicate key, its distinct
+   segment keys and a one-permutation MinHash signature of its word n-grams.
+2. **Boilerplate**: a segment whose key occurs in at least ``boilerplate_share`` of the
+   distinct documents (and ``boilerplate_min_docs`` of them) is boilerplate - canned replies,
+   shared instructions, signatures.  Documents holding boilerplate are signed again without it.
+3. **Exact groups**: same folded token sequence (texts without letters: same raw text).
+   One representative per group goes on.
+4. **Candidates**: LSH band keys grouped in DuckDB (:mod:`curate.dedup.lsh`), pre-filtered on
+   the estimated Jaccard, then **verified on the exact Jaccard** of the shingle sets.
+5. **Keepers** (:func:`curate.dedup.kernels.greedy`): groups in keep-policy order; a group is
+   removed when it is similar to an already kept group, kept otherwise.  So every removed row
+   is itself similar to its keeper: no chains of A~B~C dragging in an unrelated C.
+6. **Explanations** for every removed row: keeper, estimated and exact Jaccard, the longest
+   shared span of text, and how many boilerplate segments were set aside.
 
-Determinism: the caller passes documents in a canonical order (input row order in file
-mode, doc_id order in the workspace); every step above depends only on that order and on
-the signatures, which do not depend on batch boundaries.
+Determinism: documents come in a canonical order (input row order in file mode, doc_id order
+in the workspace); every step depends only on that order and on the texts.
 """
 
 from __future__ import annotations
 
+import math
 import os
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Callable
 
 import duckdb
 import numpy as np
@@ -28,35 +37,211 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from curate.dbutil import quiet
-
-from curate.dedup.cluster import choose_keepers, components
-from curate.dedup.config import DedupConfig, DedupTableConfig
-from curate.dedup.lsh import candidate_pairs, verified_pairs
-from curate.dedup.minhash import MinHasher, lsh_params
-from curate.dedup.normalize import lengths
-from curate.dedup.shingle import shingle_batch
+from curate.dedup import kernels as K
+from curate.dedup.cluster import choose_keepers
+from curate.dedup.config import DedupConfig, DedupTableConfig, MinHashConfig
+from curate.dedup.fold import tables, virama_table
+from curate.dedup.lsh import candidate_pairs
+from curate.dedup.minhash import EMPTY, estimated_jaccard, lsh_params, probe_table, seed_key
+from curate.dedup.views import id_text, match_text, shape_columns
 from curate.errors import CurateError
 
 OUTPUTS = {"dup_cluster": pa.string(), "dup_keep": pa.bool_(), "dup_reason": pa.string(),
-           "dup_similarity": pa.float64()}
+           "dup_similarity": pa.float64(), "dup_jaccard": pa.float64(), "dup_shared": pa.string(),
+           "dup_boilerplate": pa.int32()}
+# Candidates whose *estimated* Jaccard is this far below the threshold are still checked exactly:
+# ~3 standard errors of a 128-bin estimate near 0.5, so estimate noise costs (almost) no recall.
+ESTIMATE_MARGIN = 0.15
+SHARED_CHARS = 240
+# LSH bands are tuned for 0.6 x threshold: tuned at the threshold itself, a pair at exactly the threshold
+# becomes a candidate only ~55 % of the time (25 bands x 5 rows at 0.5).  At 0.6 x threshold (37 x 3 for
+# 0.5) a pair at the threshold is a candidate 99.3 % of the time; exact verification removes the extra
+# candidates, so LSH errs on the side of recall.
+LSH_FACTOR = 0.6
+# An identifier: a token holding a digit, at least this many bytes long (order/account/phone/PAN numbers,
+# dates; not "3 working days").
+ID_BYTES = 4
+
+
+@dataclass
+class Tokens:
+    """Tokenizer output for a batch (see :func:`curate.dedup.kernels.tokenize`)."""
+
+    data: np.ndarray
+    offsets: np.ndarray
+    tok_hash: np.ndarray
+    tok_digit: np.ndarray
+    tok_seg: np.ndarray
+    tok_lo: np.ndarray
+    tok_hi: np.ndarray
+    doc_tok: np.ndarray
+    doc_seg: np.ndarray
+    has_letter: np.ndarray
+    raw_key: np.ndarray
+    seg_keys: np.ndarray = field(default=None)
+
+    def boiler_mask(self, boiler_keys: np.ndarray | None) -> np.ndarray:
+        """Per segment: whether it is boilerplate (its key is one of ``boiler_keys``)."""
+        if boiler_keys is None or len(boiler_keys) == 0:
+            return np.zeros(len(self.seg_keys), np.bool_)
+        return np.isin(self.seg_keys, boiler_keys)
+
+    def excerpt(self, d: int, lo: int | None = None, hi: int | None = None, width: int = SHARED_CHARS) -> str:
+        lo = int(self.offsets[d]) if lo is None else lo
+        hi = int(self.offsets[d + 1]) if hi is None else hi
+        t = " ".join(self.data[lo:hi].tobytes().decode("utf-8", "replace").split())
+        return t if len(t) <= width else t[: width - 1] + "…"
+
+
+def _buffers(arr: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """(bytes, offsets[len+1]) of a string array, offsets rebased to the bytes (no copy of the text)."""
+    arr = arr.cast(pa.string())
+    offsets = np.frombuffer(arr.buffers()[1], np.int32)[arr.offset:arr.offset + len(arr) + 1].astype(np.int64)
+    data = np.frombuffer(arr.buffers()[2], np.uint8) if arr.buffers()[2] is not None else np.zeros(0, np.uint8)
+    lo = int(offsets[0]) if len(offsets) else 0
+    return data[lo:int(offsets[-1]) if len(offsets) else 0], offsets - lo
+
+
+def tokenize(view: pa.Array, cfg: MinHashConfig) -> Tokens:
+    """Fold, tokenize and segment compared texts (one compiled pass)."""
+    if isinstance(view, pa.ChunkedArray):
+        view = view.combine_chunks() if view.num_chunks else pa.array([], pa.string())
+    view = pc.fill_null(view.cast(pa.string()), "")
+    data, offsets = _buffers(view)
+    fstart, flen, fdata = tables()
+    out = K.tokenize(data, offsets, fstart, flen, fdata, _VIRAMA, cfg.shingle == "char")
+    t = Tokens(data, offsets, *out)
+    t.seg_keys = K.segment_keys(t.tok_hash, t.tok_digit, t.tok_seg, int(t.doc_seg[-1]))
+    return t
+
+
+_VIRAMA = virama_table()
+
+
+@dataclass
+class Sketches:
+    """Per-document sketches (canonical order): everything clustering needs but the texts."""
+
+    sig: np.ndarray          # (n, num_perm) uint32, boilerplate not yet set aside
+    exact: np.ndarray        # uint64 exact-duplicate keys
+    seg_keys: np.ndarray     # distinct segment keys, flat (CSR with seg_off)
+    seg_off: np.ndarray
+    length: np.ndarray       # characters of the compared text (the 'longest' policy)
+
+
+def sketch(view: pa.Array, cfg: MinHashConfig) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(signatures, exact keys, distinct segment keys, their offsets) for a batch of compared texts."""
+    t = tokenize(view, cfg)
+    sig, _, _ = K.sign(t.tok_hash, t.tok_seg, t.doc_tok, t.boiler_mask(None), t.has_letter,
+                       cfg.ngram, cfg.num_perm, seed_key(cfg.seed), probe_table(cfg.num_perm, cfg.seed))
+    exact = K.exact_keys(t.tok_hash, t.doc_tok, t.has_letter, t.raw_key)
+    seg, seg_off = K.distinct_per_doc(t.seg_keys, t.doc_seg)
+    return sig, exact, seg, seg_off
+
+
+def _lengths(view: pa.Array) -> np.ndarray:
+    out = pc.fill_null(pc.utf8_length(view), 0)
+    return np.asarray(out.to_numpy(zero_copy_only=False), np.int64)
+
+
+class Sketcher:
+    """Collects :class:`Sketches` batch by batch into preallocated arrays (no concatenation copies).
+
+    Two threads sign two batches at once: the compiled loops release the GIL.
+    """
+
+    def __init__(self, n: int, cfg: MinHashConfig):
+        self.cfg = cfg
+        self.sig = np.empty((n, cfg.num_perm), np.uint32)
+        self.exact = np.empty(n, np.uint64)
+        self.length = np.empty(n, np.int64)
+        self.seg_parts: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+
+    def add(self, view: pa.Array, offset: int, batch_size: int = 2048, workers: int | None = None,
+            progress: Callable[[int], None] | None = None) -> None:
+        def one(start: int) -> int:
+            part = view.slice(start, batch_size)
+            sig, exact, seg, seg_off = sketch(part, self.cfg)
+            at = offset + start
+            self.sig[at:at + len(exact)] = sig
+            self.exact[at:at + len(exact)] = exact
+            self.length[at:at + len(exact)] = _lengths(part)
+            self.seg_parts[at] = (seg, seg_off)
+            return len(exact)
+
+        workers = workers or min(2, os.cpu_count() or 1)
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            for done in pool.map(one, range(0, len(view), batch_size)):
+                if progress:
+                    progress(done)
+
+    def result(self) -> Sketches:
+        segs, offs, base = [], [np.zeros(1, np.int64)], 0
+        for at in sorted(self.seg_parts):
+            seg, off = self.seg_parts[at]
+            segs.append(seg)
+            offs.append(off[1:] + base)
+            base += len(seg)
+        seg_keys = np.concatenate(segs) if segs else np.zeros(0, np.uint64)
+        return Sketches(self.sig, self.exact, seg_keys, np.concatenate(offs), self.length)
+
+
+class TextSource:
+    """The shape columns of documents by canonical position, fetched on demand (only candidates
+    are re-read)."""
+
+    def __init__(self, take: Callable[[np.ndarray], pa.Table]):
+        self._take = take
+
+    def take(self, idx: np.ndarray) -> pa.Table:
+        """Shape columns (text, messages, instruction, input, output) of the documents at sorted positions ``idx``."""
+        return self._take(np.asarray(idx, np.int64))
+
+    @classmethod
+    def of(cls, table: pa.Table) -> "TextSource":
+        return cls(lambda idx: table.take(pa.array(idx)))
 
 
 @dataclass
 class Clusters:
-    """Per document: its keeper's index (itself when unique), reason code and similarity."""
+    """Per document: keeper index, reason, similarities, shared span, boilerplate set aside."""
 
     keeper: np.ndarray        # int64
     size: np.ndarray          # members in the document's cluster (1 = unique)
-    exact: np.ndarray         # bool: same normalised text as the keeper
-    similarity: np.ndarray    # float64, estimated Jaccard with the keeper
+    exact: np.ndarray         # bool: same folded text as the keeper
+    similarity: np.ndarray    # estimated Jaccard with the keeper
+    jaccard: np.ndarray       # exact Jaccard of the shingle sets with the keeper
+    shared: list              # excerpt of the longest shared span (removed near duplicates), else None
+    boilerplate: np.ndarray   # boilerplate segments set aside, int32
+    boilerplate_keys: np.ndarray = field(default_factory=lambda: np.zeros(0, np.uint64))
     candidate_pairs: int = 0
     verified_pairs: int = 0
     bands: int = 0
     rows: int = 0
 
 
+def boilerplate_keys(sk: Sketches, reps: np.ndarray, cfg: DedupConfig) -> np.ndarray:
+    """Sorted segment keys found in at least max(min_docs, share x distinct documents) distinct documents."""
+    if cfg.boilerplate_share >= 1.0 or len(reps) == 0:
+        return np.zeros(0, np.uint64)
+    is_rep = np.zeros(len(sk.seg_off) - 1, bool)
+    is_rep[reps] = True
+    doc_of_key = np.repeat(is_rep, np.diff(sk.seg_off))   # each document's keys are distinct already
+    keys, counts = np.unique(sk.seg_keys[doc_of_key], return_counts=True)
+    cut = max(cfg.boilerplate_min_docs, math.ceil(cfg.boilerplate_share * len(reps)))
+    return keys[counts >= cut]
+
+
+def _prepared(source: TextSource, idx: np.ndarray, cfg, boiler: np.ndarray, ids: bool = False):
+    rows = source.take(idx)
+    t = tokenize(match_text(rows, cfg), cfg)
+    if not ids:
+        return t, t.boiler_mask(boiler)
+    u = tokenize(id_text(rows, cfg), cfg)
+    return t, t.boiler_mask(boiler), K.id_sets(u.tok_hash, u.tok_digit, u.tok_lo, u.tok_hi, u.doc_tok, ID_BYTES)
+
+
 def _group_ids(keys) -> np.ndarray:
-    """Dense id per distinct key (Arrow arrays or anything numpy can hold)."""
     if isinstance(keys, pa.ChunkedArray):
         keys = keys.combine_chunks()
     if isinstance(keys, pa.Array):
@@ -64,79 +249,158 @@ def _group_ids(keys) -> np.ndarray:
     return np.unique(np.asarray(keys), return_inverse=True)[1].astype(np.int64).ravel()
 
 
-def cluster_signatures(sig: np.ndarray, text_hash, length: np.ndarray, cfg: DedupConfig,
-                       earliest: np.ndarray | None = None, quality: list[np.ndarray] | None = None,
-                       con: duckdb.DuckDBPyConnection | None = None) -> Clusters:
-    """Cluster documents given in canonical order.
+def cluster(sk: Sketches, source: TextSource, cfg, earliest: np.ndarray | None = None,
+            quality: list[np.ndarray] | None = None, con: duckdb.DuckDBPyConnection | None = None) -> Clusters:
+    """Cluster documents given in canonical order (``cfg`` holds both the MinHash and the dedup settings).
 
-    ``sig``: (n x num_perm) uint32.  ``text_hash``: exact-duplicate keys (any hashable values).
-    ``length``: text lengths.  ``earliest``: ingest-order rank (default: position).
-    ``quality``: sort keys, best first, for the ``best_quality`` policy.
+    ``earliest``: ingest-order rank (default: position); ``quality``: sort keys, best first,
+    for the ``best_quality`` policy.  ``sk.sig`` rows of documents holding boilerplate are
+    replaced by their signatures without it.
     """
+    sig = sk.sig
     n, num_perm = sig.shape
     pos = np.arange(n, dtype=np.int64)
-    gid = _group_ids(text_hash) if n else np.zeros(0, np.int64)
-    # Representative of each exact group: its first document.
-    first_of_group = np.full(gid.max() + 1 if n else 0, n, np.int64)
+    gid = _group_ids(sk.exact) if n else np.zeros(0, np.int64)
+    n_groups = int(gid.max()) + 1 if n else 0
+    first_of_group = np.full(n_groups, n, np.int64)
     np.minimum.at(first_of_group, gid, pos)
-    rep = first_of_group[gid]
-    reps = np.flatnonzero(rep == pos)
+    reps = np.sort(first_of_group)
 
+    # Boilerplate: counted over distinct documents; their holders are signed again without it.
+    boiler = boilerplate_keys(sk, reps, cfg)
+    excluded_of_group = np.zeros(n_groups, np.int32)
+    if len(boiler):
+        has = np.isin(sk.seg_keys, boiler)
+        lens = np.diff(sk.seg_off)
+        holds = np.zeros(n, bool)
+        nz = np.flatnonzero(lens > 0)
+        holds[nz] = np.add.reduceat(has, sk.seg_off[:-1][nz]) > 0
+        todo = reps[holds[reps]]
+        for s in range(0, len(todo), 4096):
+            idx = todo[s:s + 4096]
+            t, mask = _prepared(source, idx, cfg, boiler)
+            new, _, excluded = K.sign(t.tok_hash, t.tok_seg, t.doc_tok, mask, t.has_letter, cfg.ngram,
+                                      num_perm, seed_key(cfg.seed), probe_table(num_perm, cfg.seed))
+            sig[idx] = new
+            excluded_of_group[gid[idx]] = excluded
+    boilerplate = excluded_of_group[gid]
+
+    # Near-duplicate candidates among group representatives that have shingles.
     if cfg.bands is not None:
         bands, rows = cfg.bands, cfg.rows
         if bands * rows > num_perm:
             raise CurateError(f"dedup: bands x rows = {bands * rows} exceeds the signature length {num_perm}")
     else:
-        bands, rows = lsh_params(cfg.threshold, num_perm, cfg.false_positive_weight, cfg.false_negative_weight)
+        bands, rows = lsh_params(round(LSH_FACTOR * cfg.threshold, 4), num_perm, cfg.false_positive_weight,
+                                 cfg.false_negative_weight)
+    signed = reps[~(sig[reps] == EMPTY).all(axis=1)] if len(reps) else reps
     own = con is None
     if own:
         con = quiet(duckdb.connect())
     try:
-        ci, cj = candidate_pairs(con, sig, reps, bands, rows, cfg.bucket_window)
+        ci, cj = candidate_pairs(con, sig, signed, bands, rows, cfg.bucket_window)
     finally:
         if own:
             con.close()
-    vi, vj, _ = verified_pairs(sig, ci, cj, cfg.threshold)
+    n_candidates = len(ci)
+    est = estimated_jaccard(sig, ci, cj)
+    ok = est >= cfg.threshold - ESTIMATE_MARGIN
+    ci, cj = ci[ok], cj[ok]
 
-    dup = np.flatnonzero(rep != pos)
-    labels = components(n, np.concatenate([dup, vi]), np.concatenate([rep[dup], vj]))
+    # Exact verification on the shingle sets (boilerplate set aside).
+    jac = np.zeros(0)
+    docs = keys = off = ids = ids_off = None
+    verified = None
+    if len(ci):
+        docs = np.unique(np.concatenate([ci, cj]))
+        t, mask, (ids, ids_off) = _prepared(source, docs, cfg, boiler, ids=True)
+        verified = (docs, t, mask)
+        keys, off = K.shingle_sets(np.arange(len(docs)), t.tok_hash, t.tok_seg, t.doc_tok, mask, t.has_letter,
+                                   cfg.ngram)
+        ri, rj = np.searchsorted(docs, ci), np.searchsorted(docs, cj)
+        jac = K.jaccard_pairs(keys, off, ri, rj)
+        # Different identifiers (order, account, phone numbers the customer wrote) mean different cases,
+        # however alike the template around them.
+        ok = (jac >= cfg.threshold - 1e-12) & ~K.disjoint_ids(ids, ids_off, ri, rj)
+        ci, cj, jac = ci[ok], cj[ok], jac[ok]
 
+    # Keepers: groups in policy order; each group's best member keeps the group.
     earliest = pos if earliest is None else np.asarray(earliest)
+    length = np.asarray(sk.length, np.int64)
     if cfg.keep == "earliest":
-        keys = [earliest, pos]
+        keys_ = [earliest, pos]
     elif cfg.keep == "longest":
-        keys = [-np.asarray(length, np.int64), earliest, pos]
+        keys_ = [-length, earliest, pos]
     else:
-        keys = [*(quality or []), -np.asarray(length, np.int64), earliest, pos]
-    keeper = choose_keepers(labels, keys)
-    exact, similarity = _similarity_to_keeper(sig, gid, keeper)
-    # Connected components chain: A~B and B~C put A and C together even when A and C share little
-    # (template-built tickets do this). A member whose own similarity to the keeper is well below the
-    # threshold (chain_cut x threshold; measured: 0.75 keeps F1 0.994 on the labelled benchmark, while
-    # the chained tickets of the sample data sit at 0.16-0.26) leaves the cluster with its exact copies.
-    far = (keeper != pos) & ~exact & (similarity < cfg.chain_cut * cfg.threshold)
-    if far.any():
-        labels = labels.copy()
-        labels[far] = n + gid[far]
-        labels = np.unique(labels, return_inverse=True)[1].astype(np.int64)  # back into 0..n-1
-        keeper = choose_keepers(labels, keys)
-        exact, similarity = _similarity_to_keeper(sig, gid, keeper)
-    size = np.bincount(labels, minlength=labels.max() + 1 if n else 0)[labels]
-    return Clusters(keeper, size, exact, similarity, len(ci), len(vi), bands, rows)
-
-
-def _similarity_to_keeper(sig: np.ndarray, gid: np.ndarray, keeper: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Whether each document is an exact copy of its keeper, and its estimated Jaccard with it."""
+        keys_ = [*(quality or []), -length, earliest, pos]
+    best_of = choose_keepers(gid, keys_)                 # per doc: best member of its exact group
+    order = np.lexsort(list(reversed(keys_)))           # documents, best first
+    group_order = gid[order][best_of[order] == order]   # groups in the order of their best members
+    assign, gsim = K.greedy(group_order, gid[ci], gid[cj], jac, n_groups)
+    if len(ci) and cfg.chain_cut < 1.0:
+        _second_hop(assign, gsim, gid, ci, cj, docs, keys, off, ids, ids_off, first_of_group, cfg)
+    best_member = np.empty(n_groups, np.int64)
+    best_member[gid] = best_of
+    keeper = best_member[assign[gid]]
     exact = gid == gid[keeper]
-    similarity = np.ones(len(keeper))
+    jaccard = np.where(exact, 1.0, gsim[gid])
+    similarity = np.ones(n)
     near = np.flatnonzero(~exact)
     if len(near):
         similarity[near] = (sig[near] == sig[keeper[near]]).mean(axis=1)
-    return exact, similarity
+    size = np.bincount(keeper, minlength=n)[keeper]
+    shared = _shared_spans(verified, near, keeper[near], cfg.ngram, n)
+    return Clusters(keeper, size, exact, similarity, jaccard, shared, boilerplate, boiler, n_candidates,
+                    len(ci), bands, rows)
+
+
+def _second_hop(assign, gsim, gid, ci, cj, docs, keys, off, ids, ids_off, first_of_group, cfg) -> None:
+    """Variants of one original are each similar to it but less to each other: a kept group with no
+    members of its own, similar to a *removed* group, joins that group's keeper when its own exact
+    Jaccard with the keeper is at least ``chain_cut`` x threshold (and their identifiers agree).
+    Updates ``assign`` / ``gsim`` in place."""
+    n_groups = len(assign)
+    removed = assign != np.arange(n_groups)
+    has_members = np.bincount(assign[removed], minlength=n_groups) > 0
+    free = ~removed & ~has_members
+    eu, ev = gid[ci], gid[cj]
+    x = np.concatenate([eu[free[eu] & removed[ev]], ev[free[ev] & removed[eu]]])
+    k = np.concatenate([assign[ev[free[eu] & removed[ev]]], assign[eu[free[ev] & removed[eu]]]])
+    if len(x) == 0:
+        return
+    pairs = np.unique(np.stack([x, k], axis=1), axis=0)
+    x, k = pairs[:, 0], pairs[:, 1]
+    rx, rk = np.searchsorted(docs, first_of_group[x]), np.searchsorted(docs, first_of_group[k])
+    j = K.jaccard_pairs(keys, off, rx, rk)
+    ok = (j >= cfg.chain_cut * cfg.threshold - 1e-12) & ~K.disjoint_ids(ids, ids_off, rx, rk)
+    # best keeper per group: highest Jaccard (ties: the first keeper in sorted order)
+    order = np.lexsort([k[ok], -j[ok], x[ok]])
+    xs, ks, js = x[ok][order], k[ok][order], j[ok][order]
+    first = np.ones(len(xs), bool)
+    first[1:] = xs[1:] != xs[:-1]
+    assign[xs[first]] = ks[first]
+    gsim[xs[first]] = js[first]
+
+
+def _shared_spans(verified, a: np.ndarray, b: np.ndarray, ngram: int, n: int) -> list:
+    """Excerpt of the longest run of n-grams each removed near duplicate shares with its keeper.
+
+    Both ends of every near removal took part in a verified pair, so their tokens are already at
+    hand in ``verified`` = (candidate documents, their tokens, their boilerplate mask).
+    """
+    out: list = [None] * n
+    if verified is None or len(a) == 0:
+        return out
+    docs, t, mask = verified
+    ra, rb = np.searchsorted(docs, a), np.searchsorted(docs, b)
+    lo, hi = K.shared_spans(ra, rb, t.tok_hash, t.tok_seg, t.doc_tok, mask, t.has_letter, t.tok_lo, t.tok_hi, ngram)
+    for k in np.flatnonzero(lo >= 0):
+        out[int(a[k])] = t.excerpt(int(ra[k]), int(lo[k]), int(hi[k]))
+    return out
 
 
 def clusters_to_arrow(c: Clusters, doc_ids) -> dict[str, pa.Array]:
-    """The four signal columns; ``dup_cluster`` is the keeper's doc_id (null for unique documents).
+    """The signal columns; ``dup_cluster`` is the keeper's doc_id (null for unique documents).
 
     Built with Arrow kernels (take / if_else), not Python objects: a million rows stay cheap.
     """
@@ -148,51 +412,22 @@ def clusters_to_arrow(c: Clusters, doc_ids) -> dict[str, pa.Array]:
     is_keeper = c.keeper == np.arange(n)
     removed = in_cluster & ~is_keeper
     null_str = pa.nulls(n, pa.string())
-    cluster = pc.if_else(pa.array(in_cluster), ids.take(pa.array(c.keeper)), null_str)
+    cluster_ = pc.if_else(pa.array(in_cluster), ids.take(pa.array(c.keeper)), null_str)
     reason = pc.if_else(pa.array(removed), pc.if_else(pa.array(c.exact), "exact", "near"), null_str)
     return {
-        "dup_cluster": cluster,
+        "dup_cluster": cluster_,
         "dup_keep": pa.array(is_keeper),
         "dup_reason": reason,
         "dup_similarity": pa.array(np.round(c.similarity, 4), pa.float64(), mask=~in_cluster),
+        "dup_jaccard": pa.array(np.round(c.jaccard, 4), pa.float64(), mask=~in_cluster),
+        "dup_shared": pa.array(c.shared, pa.string()),
+        "dup_boilerplate": pa.array(c.boilerplate, pa.int32()),
     }
 
 
 def row_ids(n: int) -> pa.Array:
     """File-mode ids: 1-based row numbers, "row:1" ... (vectorised)."""
     return pc.binary_join_element_wise("row:", pa.array(np.arange(1, n + 1)).cast(pa.string()), "")
-
-
-def signatures_for(texts, cfg) -> tuple[np.ndarray, np.ndarray]:
-    """MinHash signatures and exact-duplicate keys for raw texts (one vectorised batch)."""
-    keys, offsets, exact = shingle_batch(texts, cfg.shingle, cfg.ngram)
-    return MinHasher(cfg.num_perm, cfg.seed).signatures(keys, offsets), exact
-
-
-def sign_into(col, sig: np.ndarray, hashes: np.ndarray, offset: int, cfg, batch_size: int = 1024,
-              workers: int | None = None, progress=None) -> None:
-    """Sign ``col`` into ``sig[offset:]`` / ``hashes[offset:]`` (preallocated: no concatenation copies).
-
-    Batches keep the shingle buffers small (cache, memory); two threads overlap them because
-    Arrow kernels and large numpy ufuncs release the GIL.
-    """
-    def sign(start: int) -> int:
-        s, h = signatures_for(col.slice(start, batch_size), cfg)
-        sig[offset + start:offset + start + len(h)] = s
-        hashes[offset + start:offset + start + len(h)] = h
-        return len(h)
-
-    workers = workers or min(2, os.cpu_count() or 1)
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        for done in pool.map(sign, range(0, len(col), batch_size)):
-            if progress:
-                progress(done)
-
-
-def _text_column(col, field: str):
-    if not (pa.types.is_string(col.type) or pa.types.is_large_string(col.type) or pa.types.is_null(col.type)):
-        raise CurateError(f"dedup: column '{field}' holds {col.type}, not text")
-    return col.cast(pa.string())
 
 
 def _config(cfg) -> DedupTableConfig:
@@ -209,24 +444,9 @@ def _config(cfg) -> DedupTableConfig:
     return cfg
 
 
-def dedup_table(table: pa.Table, cfg: DedupTableConfig | dict | None = None, batch_size: int = 1024,
-                progress=None, workers: int | None = None) -> pa.Table:
-    """Add dup_cluster, dup_keep, dup_reason, dup_similarity to a table (rows and columns kept).
-
-    Cluster ids are 1-based row numbers of the keeper ("row:17"), so they read well in a file.
-    The earliest policy keeps the first row.
-    """
-    cfg = _config(cfg)
-    if cfg.text_field not in table.column_names:
-        raise CurateError(f"dedup: no column '{cfg.text_field}' in the input (columns: {', '.join(table.column_names)})")
-    col = _text_column(table.column(cfg.text_field), cfg.text_field)
-    n = table.num_rows
-    sig = np.empty((n, cfg.num_perm), np.uint32)
-    hashes = np.empty(n, np.uint64)
-    sign_into(col, sig, hashes, 0, cfg, batch_size, workers, progress)
-    c = cluster_signatures(sig, hashes, lengths(col), cfg)
+def _with_outputs(table: pa.Table, cols: dict[str, pa.Array]) -> pa.Table:
     out = table
-    for name, arr in clusters_to_arrow(c, row_ids(n)).items():
+    for name, arr in cols.items():
         if name in out.column_names:
             out = out.set_column(out.column_names.index(name), name, arr)
         else:
@@ -234,14 +454,43 @@ def dedup_table(table: pa.Table, cfg: DedupTableConfig | dict | None = None, bat
     return out
 
 
-def dedup_parquet(src, dst, cfg=None, progress=None, read_batch: int = 16_384) -> pa.Table:
-    """File mode for Parquet -> Parquet in bounded memory: two streaming passes over ``src``.
+def dedup_table(table: pa.Table, cfg: DedupTableConfig | dict | None = None, batch_size: int = 2048,
+                progress=None, workers: int | None = None, stats: dict | None = None) -> pa.Table:
+    """Add the dup_* columns to a table (rows and columns kept).
 
-    Pass 1 reads only the text column, batch by batch, and keeps just the signatures
-    (num_perm x 4 bytes per row), exact hashes and lengths.  After clustering, pass 2 streams
-    every column of ``src`` again and writes it with the dup_* columns to a temp file that is
-    renamed over ``dst`` (atomic, like :func:`curate.filemode.write_table`).  Returns the four
-    dup_* columns as a table (for summaries).
+    Columns added: ``dup_cluster`` (keeper's id, null when unique), ``dup_keep``, ``dup_reason``
+    (exact / near / null), ``dup_similarity`` (estimated Jaccard with the keeper),
+    ``dup_jaccard`` (exact Jaccard of the shingle sets), ``dup_shared`` (longest shared span,
+    removed near duplicates only) and ``dup_boilerplate`` (boilerplate segments set aside).
+    Cluster ids are 1-based row numbers of the keeper ("row:17"); the earliest policy keeps
+    the first row.  ``stats``, when given, receives counts and the boilerplate keys.
+    Raises :class:`CurateError` for a missing or non-text column or a bad parameter.
+    """
+    cfg = _config(cfg)
+    view = match_text(table, cfg)
+    n = table.num_rows
+    sk = Sketcher(n, cfg)
+    sk.add(view, 0, batch_size, workers, progress)
+    c = cluster(sk.result(), TextSource.of(table.select(shape_columns(table.column_names, cfg))), cfg)
+    if stats is not None:
+        stats.update(_stats(c))
+    return _with_outputs(table, clusters_to_arrow(c, row_ids(n)))
+
+
+def _stats(c: Clusters) -> dict:
+    return {"candidate_pairs": c.candidate_pairs, "verified_pairs": c.verified_pairs, "bands": c.bands,
+            "rows": c.rows, "boilerplate_segments": len(c.boilerplate_keys),
+            "rows_with_boilerplate": int((c.boilerplate > 0).sum())}
+
+
+def dedup_parquet(src, dst, cfg=None, progress=None, read_batch: int = 16_384) -> pa.Table:
+    """File mode for Parquet -> Parquet in bounded memory: streaming passes over ``src``.
+
+    Pass 1 reads only the compared columns, batch by batch, and keeps just the sketches
+    (signature, exact key, segment keys, length).  Candidates are re-read for exact
+    verification (only those rows are tokenized again).  The last pass streams every column
+    of ``src`` again and writes it with the dup_* columns to a temp file that is renamed over
+    ``dst`` (atomic, like :func:`curate.filemode.write_table`).  Returns the dup_* columns.
     """
     import pyarrow.parquet as pq
     from pathlib import Path
@@ -251,20 +500,31 @@ def dedup_parquet(src, dst, cfg=None, progress=None, read_batch: int = 16_384) -
     # written as one huge row group would otherwise bring all its text into memory at once.
     pf = pq.ParquetFile(src, buffer_size=1 << 20, pre_buffer=False)
     names = pf.schema_arrow.names
-    if cfg.text_field not in names:
+    cols = shape_columns(names, cfg)
+    if not cols:
         raise CurateError(f"dedup: no column '{cfg.text_field}' in the input (columns: {', '.join(names)})")
     n = pf.metadata.num_rows
-    sig = np.empty((n, cfg.num_perm), np.uint32)
-    hashes = np.empty(n, np.uint64)
-    length = np.empty(n, np.int64)
+    sketcher = Sketcher(n, cfg)
     pos = 0
-    for batch in pf.iter_batches(batch_size=read_batch, columns=[cfg.text_field]):
-        col = _text_column(batch.column(0), cfg.text_field)
-        sign_into(col, sig, hashes, pos, cfg, progress=progress)
-        length[pos:pos + len(col)] = lengths(col)
-        pos += len(col)
-    c = cluster_signatures(sig, hashes, length, cfg)
-    del sig
+    for batch in pf.iter_batches(batch_size=read_batch, columns=cols):
+        view = match_text(pa.Table.from_batches([batch]), cfg)
+        sketcher.add(view, pos, progress=progress)
+        pos += len(view)
+
+    def take(idx: np.ndarray) -> pa.Table:
+        parts, start = [], 0
+        for batch in pf.iter_batches(batch_size=read_batch, columns=cols):
+            end = start + batch.num_rows
+            lo, hi = np.searchsorted(idx, [start, end])
+            if hi > lo:
+                parts.append(pa.Table.from_batches([batch]).take(pa.array(idx[lo:hi] - start)))
+            start = end
+            if hi == len(idx):
+                break
+        return pa.concat_tables(parts) if parts else pf.schema_arrow.empty_table().select(cols)
+
+    c = cluster(sketcher.result(), TextSource(take), cfg)
+    del sketcher
     dup = pa.table(clusters_to_arrow(c, row_ids(n)))
     schema = pf.schema_arrow
     for name in OUTPUTS:

@@ -1,18 +1,13 @@
-"""MinHash signatures for a whole batch at once, and LSH band keys.
+"""MinHash signatures (one-permutation hashing), LSH band keys and estimates.
 
 MinHash (Broder 1997): for a random hash function h, the probability that two sets have the
-same minimum ``min h(S)`` equals their Jaccard similarity.  With ``num_perm`` independent
-functions the fraction of equal minima estimates the Jaccard similarity with standard error
-``sqrt(J (1 - J) / num_perm)``.
-
-Hash family: multiply-shift (Dietzfelbinger 1996), ``h(x) = (a*x + b) >> 32`` with random
-64-bit odd ``a`` and 64-bit ``b`` over 32-bit keys ``x`` — strongly universal like
-datasketch's ``(a*x + b) mod p`` but without the modulo, which is the slowest numpy
-operation on uint64.  Because ``>> 32`` is monotone, the minimum is taken over the full
-64-bit products and shifted once at the end.
-
-The work is a dense ``(perms x shingles)`` matrix op per chunk of permutations followed by
-``np.minimum.reduceat`` over each document's shingle range: no Python per document.
+same minimum ``min h(S)`` equals their Jaccard similarity.  Classic MinHash evaluates ``k``
+hash functions per shingle; **one-permutation hashing** (Li, Owen & Zhang 2012) hashes each
+shingle once, splits the hash range into ``k`` bins and keeps each bin's minimum, and
+**optimal densification** (Shrivastava 2017) fills the bins a small set leaves empty by
+copying the first non-empty bin along a fixed random probe order.  The fraction of equal
+bins is then an unbiased estimate of the Jaccard similarity with a variance close to ``k``
+independent permutations - at 1/k of the hashing work (:func:`curate.dedup.kernels.sign`).
 
 LSH banding (Indyk-Motwani): the signature is cut into ``b`` bands of ``r`` rows; two
 documents become candidates when any band matches exactly, with probability
@@ -26,50 +21,23 @@ from functools import lru_cache
 
 import numpy as np
 
-from curate.dedup.shingle import _GOLDEN, splitmix64
+from curate.dedup.kernels import EMPTY, GOLDEN, mix
 
-EMPTY = np.uint32(0xFFFFFFFF)
-_PERM_CHUNK = 4          # perms per pass: keeps the (chunk x shingles) buffer in cache
-_DOC_CHUNK_SHINGLES = 1 << 19
+__all__ = ["EMPTY", "band_keys", "estimated_jaccard", "lsh_params", "probe_table", "seed_key"]
 
 
-class MinHasher:
-    """Permutation parameters fixed by ``seed``: same seed and num_perm, same signatures."""
+def seed_key(seed: int) -> np.uint64:
+    """The 64-bit value xored into every shingle hash for ``seed``."""
+    return np.uint64(mix(np.uint64((seed * int(GOLDEN) + 0x632BE59BD9B4E019) % 2**64)))
 
-    def __init__(self, num_perm: int = 128, seed: int = 1):
-        rng = np.random.default_rng(seed)
-        self.num_perm = num_perm
-        self.a = rng.integers(1, 2**63, num_perm, dtype=np.uint64) * np.uint64(2) + np.uint64(1)
-        self.b = rng.integers(0, 2**63, num_perm, dtype=np.uint64) * np.uint64(2)
 
-    def signatures(self, keys: np.ndarray, offsets: np.ndarray) -> np.ndarray:
-        """(docs x num_perm) uint32 signatures for shingle keys in CSR layout; empty docs get all-ones."""
-        n_docs = len(offsets) - 1
-        sig = np.full((n_docs, self.num_perm), EMPTY, np.uint32)
-        lens = np.diff(offsets)
-        nonempty = np.flatnonzero(lens > 0)
-        # Process documents in chunks so the temporary buffer stays small whatever the batch.
-        first = offsets[nonempty]
-        lo = 0
-        while lo < len(nonempty):
-            hi = max(int(np.searchsorted(first, first[lo] + _DOC_CHUNK_SHINGLES, side="left")), lo + 1)
-            docs = nonempty[lo:hi]
-            x = keys[offsets[docs[0]]:offsets[docs[-1] + 1]]
-            sig[docs] = self._chunk(x, first[lo:hi] - first[lo])
-            lo = hi
-        return sig
-
-    def _chunk(self, x: np.ndarray, starts: np.ndarray) -> np.ndarray:
-        out = np.empty((self.num_perm, len(starts)), np.uint32)
-        buf = np.empty((_PERM_CHUNK, len(x)), np.uint64)
-        with np.errstate(over="ignore"):
-            for j in range(0, self.num_perm, _PERM_CHUNK):
-                c = min(_PERM_CHUNK, self.num_perm - j)
-                view = buf[:c]
-                np.multiply(x[None, :], self.a[j:j + c, None], out=view)
-                view += self.b[j:j + c, None]
-                out[j:j + c] = np.minimum.reduceat(view, starts, axis=1) >> np.uint64(32)
-        return out.T
+@lru_cache(maxsize=16)
+def probe_table(k: int, seed: int) -> np.ndarray:
+    """(k x k) int64: for each bin, a fixed random order of all bins (densification probes)."""
+    rng = np.random.default_rng([seed, k, 0xD3])
+    out = np.stack([rng.permutation(k) for _ in range(k)]).astype(np.int64)
+    out.flags.writeable = False
+    return out
 
 
 @lru_cache(maxsize=64)
@@ -89,11 +57,19 @@ def band_keys(sig: np.ndarray, rows: np.ndarray, bands, rows_per_band: int) -> n
     with np.errstate(over="ignore"):
         for col, j in enumerate(bands):
             block = sig[rows, j * rows_per_band:(j + 1) * rows_per_band]
-            h = np.full(len(rows), np.uint64(j + 1) * _GOLDEN, np.uint64)
+            h = np.full(len(rows), np.uint64(j + 1) * GOLDEN, np.uint64)
             for k in range(rows_per_band):
-                h = splitmix64(h * _GOLDEN ^ block[:, k].astype(np.uint64))
+                h = _mix_np(h * GOLDEN ^ block[:, k].astype(np.uint64))
             out[:, col] = h
     return out
+
+
+def _mix_np(x: np.ndarray) -> np.ndarray:
+    x = x ^ (x >> np.uint64(30))
+    x = x * np.uint64(0xBF58476D1CE4E5B9)
+    x = x ^ (x >> np.uint64(27))
+    x = x * np.uint64(0x94D049BB133111EB)
+    return x ^ (x >> np.uint64(31))
 
 
 def estimated_jaccard(sig: np.ndarray, i: np.ndarray, j: np.ndarray, chunk: int = 1 << 16) -> np.ndarray:

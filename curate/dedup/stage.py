@@ -1,43 +1,65 @@
 """Workspace stages: ``minhash`` (per document, cached) and ``dedup`` (global clustering).
 
 Splitting the work this way makes dedup incremental: the runner stores each document's
-signature in the ``minhash`` signal and, after a new ingest, computes signatures only for
-the new documents; ``dedup`` then re-clusters everything from the stored signatures (LSH
-grouping in DuckDB plus verification), which costs a fraction of signing.
+sketch in the ``minhash`` signal (signature, exact key, segment keys and the settings that
+made them) and, after a new ingest, sketches only the new documents; ``dedup`` then counts
+boilerplate segments over every document, re-signs only the documents holding boilerplate,
+and clusters (LSH grouping in DuckDB, exact verification of candidates on their texts).
 """
 
 from __future__ import annotations
 
+import itertools
+
 import duckdb
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
-from curate.dedup.config import DedupConfig, MinHashConfig
-from curate.dedup.core import OUTPUTS, cluster_signatures, clusters_to_arrow, signatures_for
+from curate.dedup.config import DedupConfig, DedupTableConfig, MinHashConfig
+from curate.dedup.core import OUTPUTS, Sketches, TextSource, cluster, clusters_to_arrow, sketch
+from curate.dedup.views import match_text, shape_columns
 from curate.errors import CurateError
 from curate.stage import Stage, register_stage
+
+_COUNTER = itertools.count()
 
 
 def hex_hashes(h: np.ndarray) -> pa.Array:
     return pa.array([f"{x:016x}" for x in h.tolist()], pa.string())
 
 
+def _csr(offsets: np.ndarray, values: pa.Array) -> pa.Array:
+    return pa.ListArray.from_arrays(pa.array(np.asarray(offsets, np.int32)), values)
+
+
 def minhash_batch(batch: pa.Table, cfg: MinHashConfig) -> pa.Table:
-    sig, exact = signatures_for(batch.column(cfg.text_field), cfg)
+    """Per-document sketch: exact key, signature, distinct segment keys, the settings used."""
+    sig, exact, seg, seg_off = sketch(match_text(batch, cfg), cfg)
     n, p = sig.shape
-    offsets = pa.array(np.arange(0, n * p + 1, p, dtype=np.int32))
-    return pa.table({"dup_text_hash": hex_hashes(exact),
-                     "dup_signature": pa.ListArray.from_arrays(offsets, pa.array(sig.ravel(), pa.uint32()))})
+    return pa.table({
+        "dup_text_hash": hex_hashes(exact),
+        "dup_signature": _csr(np.arange(0, n * p + 1, p), pa.array(sig.ravel(), pa.uint32())),
+        "dup_segments": _csr(seg_off, pa.array(seg, pa.uint64())),
+        "dup_params": pa.array([cfg.model_dump_json()] * n, pa.string()),
+    })
 
 
 def _columns(con: duckdb.DuckDBPyConnection, relation: str) -> set[str]:
     return {row[0] for row in con.execute(f'DESCRIBE "{relation}"').fetchall()}
 
 
+def _minhash_settings(params: pa.ChunkedArray) -> MinHashConfig:
+    distinct = params.unique()
+    if distinct.null_count or len(distinct) != 1:
+        raise CurateError("dedup: documents were sketched with different 'minhash' settings (or not at all); "
+                          "rerun the 'minhash' stage")
+    return MinHashConfig.model_validate_json(distinct[0].as_py())
+
+
 def dedup_relation(con: duckdb.DuckDBPyConnection, relation: str, cfg: DedupConfig) -> pa.Table:
-    """Global stage: cluster every document from its stored signature; doc_id + dup_* columns."""
+    """Global stage: cluster every document from its stored sketch; doc_id + dup_* columns."""
     cols = _columns(con, relation)
-    text = cfg.text_field if cfg.text_field in cols else "text"
     earliest = [c for c in ("ingested_at", "source_row") if c in cols] + ["doc_id"]
     quality = []
     if "quality_ok" in cols:
@@ -46,7 +68,7 @@ def dedup_relation(con: duckdb.DuckDBPyConnection, relation: str, cfg: DedupConf
         quality.append("coalesce(len(quality_flags), 0)")
     quality_sql = "".join(f", {q} AS _q{i}" for i, q in enumerate(quality))
     rel = con.execute(
-        f'SELECT doc_id, dup_text_hash, dup_signature, length(coalesce(CAST("{text}" AS VARCHAR), \'\')) AS _len, '
+        f'SELECT doc_id, dup_text_hash, dup_signature, dup_segments, dup_params, '
         f'row_number() OVER (ORDER BY {", ".join(earliest)}) AS _earliest{quality_sql} '
         f'FROM "{relation}" ORDER BY doc_id').fetch_arrow_table()
     n = rel.num_rows
@@ -55,29 +77,71 @@ def dedup_relation(con: duckdb.DuckDBPyConnection, relation: str, cfg: DedupConf
     sig_col = rel.column("dup_signature").combine_chunks()
     if sig_col.null_count or rel.column("dup_text_hash").null_count:
         raise CurateError(f"dedup: {sig_col.null_count} document(s) have no MinHash signature; run the 'minhash' stage first")
+    mh = _minhash_settings(rel.column("dup_params"))
+    full = DedupTableConfig(**(cfg.model_dump() | mh.model_dump()))
     widths = np.diff(np.asarray(sig_col.offsets))
-    if len(set(widths.tolist())) != 1:
+    if set(widths.tolist()) != {mh.num_perm}:
         raise CurateError("dedup: signatures of different lengths in the workspace; rerun the 'minhash' stage")
-    sig = np.asarray(sig_col.flatten(), np.uint32).reshape(n, int(widths[0]))
-    c = cluster_signatures(sig, rel.column("dup_text_hash").combine_chunks(), rel.column("_len").to_numpy(), cfg,
-                           earliest=rel.column("_earliest").to_numpy(),
-                           quality=[rel.column(f"_q{i}").to_numpy() for i in range(len(quality))], con=con)
+    sig = np.asarray(sig_col.flatten(), np.uint32).reshape(n, mh.num_perm).copy()
+    segs = rel.column("dup_segments").combine_chunks()
+    exact = np.array([int(h, 16) for h in rel.column("dup_text_hash").to_pylist()], np.uint64)
+
+    # Compared texts stay in DuckDB; only the rows clustering asks for come out.
+    src = f"_dedup_texts_{next(_COUNTER)}"
+    shape = shape_columns(cols, full)
+    con.execute(f'CREATE TEMP TABLE {src} AS SELECT row_number() OVER (ORDER BY doc_id) - 1 AS _pos, '
+                f'{", ".join(chr(34) + c + chr(34) for c in shape)} FROM "{relation}"')
+    try:
+        def take(idx: np.ndarray) -> pa.Table:
+            name = f"_dedup_take_{next(_COUNTER)}"
+            con.register(name, pa.table({"_pos": pa.array(idx, pa.int64())}))
+            try:
+                part = con.execute(f"SELECT s.* EXCLUDE (_pos) FROM {src} s JOIN {name} USING (_pos) "
+                                   f"ORDER BY _pos").fetch_arrow_table()
+            finally:
+                con.unregister(name)
+            return part
+
+        length = _lengths_sql(con, src, full, n)
+        sk = Sketches(sig, exact, np.asarray(segs.values, np.uint64), np.asarray(segs.offsets, np.int64), length)
+        c = cluster(sk, TextSource(take), full, earliest=rel.column("_earliest").to_numpy(),
+                    quality=[rel.column(f"_q{i}").to_numpy() for i in range(len(quality))], con=con)
+    finally:
+        con.execute(f"DROP TABLE IF EXISTS {src}")
     doc_ids = rel.column("doc_id").combine_chunks().cast(pa.string())
     return pa.table({"doc_id": doc_ids, **clusters_to_arrow(c, doc_ids)})
 
 
+def _lengths_sql(con, src: str, cfg, n: int) -> np.ndarray:
+    """Characters of each compared text, in canonical order (batch by batch: no full copy of the texts)."""
+    out = np.empty(n, np.int64)
+    reader = con.execute(f"SELECT * EXCLUDE (_pos) FROM {src} ORDER BY _pos").fetch_record_batch(65_536)
+    pos = 0
+    for batch in reader:
+        view = match_text(pa.Table.from_batches([batch]), cfg)
+        out[pos:pos + len(view)] = np.asarray(pc.fill_null(pc.utf8_length(view), 0).to_numpy(zero_copy_only=False))
+        pos += len(view)
+    return out
+
+
 MINHASH = register_stage(Stage(
     name="minhash", kind="per_document", config_model=MinHashConfig, fn=minhash_batch,
-    outputs={"dup_text_hash": pa.string(), "dup_signature": pa.list_(pa.uint32())},
-    description="MinHash signature and exact-duplicate hash per document (Indic-aware normalisation, "
-                "word or grapheme n-gram shingles); cached, so new ingests only sign new documents.",
+    outputs={"dup_text_hash": pa.string(), "dup_signature": pa.list_(pa.uint32()),
+             "dup_segments": pa.list_(pa.uint64()), "dup_params": pa.string()},
+    description="Per-document sketch for dedup: the compared content of the row's shape (chat turns of chat_roles, "
+                "SFT instruction+input+output, or text) folded (NFKC, case, digits of all scripts, elongations), "
+                "one-permutation MinHash signature, exact-duplicate key and segment keys for the boilerplate "
+                "detector; cached, so new ingests only sketch new documents.",
+    version="2",
 ))
 
 DEDUP = register_stage(Stage(
     name="dedup", kind="global", config_model=DedupConfig, fn=dedup_relation,
     outputs=dict(OUTPUTS),
-    inputs=lambda cfg: ["dup_text_hash", "dup_signature"],
+    inputs=lambda cfg: ["dup_text_hash", "dup_signature", "dup_segments", "dup_params"],
     optional_inputs=("quality_ok", "quality_flags", "source_row", "ingested_at"),
-    description="Exact + near-duplicate clusters from MinHash signatures (LSH buckets grouped in DuckDB, pairs "
-                "verified on the full signature, connected components); one deterministic keeper per cluster.",
+    description="Exact + near-duplicate clusters: boilerplate segments (in >= boilerplate_share of documents) set "
+                "aside, LSH candidates grouped in DuckDB, verified on the exact Jaccard of the shingle sets; every "
+                "removed row names its keeper, estimated and exact similarity and the shared span.",
+    version="2",
 ))

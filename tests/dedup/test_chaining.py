@@ -11,9 +11,21 @@ def test_chained_document_far_from_keeper_is_kept():
     rng = random.Random(3)
     vocab = [f"w{rng.randrange(10**6)}" for _ in range(400)]
     a = " ".join(vocab[0:100])
-    b = " ".join(vocab[30:130])   # ~0.5 Jaccard with a and with c
-    c = " ".join(vocab[60:160])   # ~0.25 Jaccard with a: only connected through b
-    out = dedup_table(pa.table({"text": [a, b, c]}), {"threshold": 0.4}).to_pylist()
+    b = " ".join(vocab[25:125])   # 3-gram Jaccard 73/123 = 0.59 with a and with c
+    c = " ".join(vocab[50:150])   # 48/148 = 0.32 with a: only connected through b
+    # c is similar to the removed b, but below chain_cut x threshold = 0.75 x 0.5 with the keeper a
+    out = dedup_table(pa.table({"text": [a, b, c]}), {"threshold": 0.5, "chain_cut": 0.75}).to_pylist()
     assert [r["dup_keep"] for r in out] == [True, False, True]
-    assert out[1]["dup_reason"] == "near" and out[1]["dup_similarity"] >= 0.4
+    assert out[1]["dup_reason"] == "near" and out[1]["dup_jaccard"] == round(73 / 123, 4)
     assert out[2]["dup_cluster"] is None or out[2]["dup_cluster"] != out[0]["dup_cluster"]
+
+
+def test_variant_close_enough_to_the_keeper_joins_through_a_removed_member():
+    rng = random.Random(4)
+    vocab = [f"w{rng.randrange(10**6)}" for _ in range(400)]
+    a = " ".join(vocab[0:100])
+    b = " ".join(vocab[20:120])   # 78/118 = 0.66 with a
+    c = " ".join(vocab[40:140])   # 0.66 with b, 58/138 = 0.42 with a: below 0.5, above 0.5 x 0.5
+    out = dedup_table(pa.table({"text": [a, b, c]}), {"threshold": 0.5, "chain_cut": 0.5}).to_pylist()
+    assert [r["dup_keep"] for r in out] == [True, False, False]
+    assert out[2]["dup_cluster"] == "row:1" and out[2]["dup_jaccard"] == round(58 / 138, 4)

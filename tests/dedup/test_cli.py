@@ -22,7 +22,8 @@ def test_file_mode_keeps_columns_and_order_and_report_shows_clusters(tmp_path):
     assert res.exit_code == 0, res.output
     summary = json.loads(res.output)
     out = pq.read_table(dst)
-    assert out.column_names == ["id", "text", "group", "dup_cluster", "dup_keep", "dup_reason", "dup_similarity"]
+    assert out.column_names == ["id", "text", "group", "dup_cluster", "dup_keep", "dup_reason", "dup_similarity",
+                                "dup_jaccard", "dup_shared", "dup_boilerplate"]
     assert out.column("id").to_pylist() == list(range(len(rows)))
     assert summary["removed"] == len(rows) - sum(out.column("dup_keep").to_pylist()) == 20
     assert summary["clusters"] == 10

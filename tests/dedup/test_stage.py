@@ -73,3 +73,22 @@ def test_best_quality_policy_prefers_unflagged_member(ws, tmp_path):
     run_stage(ws, "dedup", {"keep": "best_quality"})
     rows = {r["text"]: r for r in ws.view().fetch_arrow_table().select(["text", "dup_keep"]).to_pylist()}
     assert rows[base]["dup_keep"] and not rows[noisy]["dup_keep"]
+
+
+def test_workspace_chats_and_sft_share_prompt_and_reply_yet_only_resent_copies_go(ws, tmp_path):
+    from tests.dedup.shapes import scenario
+
+    rows = scenario(seed=4, distinct=40, copies=6)
+    recs = [{k: r[k] for k in ("messages", "instruction", "input", "output") if k in r} | {"group": r["group"]}
+            for r in rows]
+    ws.ingest([write_jsonl(tmp_path / "chats.jsonl", [r for r in recs if "messages" in r]),
+               write_jsonl(tmp_path / "sft.jsonl", [r for r in recs if "instruction" in r])])
+    run_stage(ws, "minhash", {}, workers=1)
+    run_stage(ws, "dedup", {"boilerplate_min_docs": 5})
+    out = ws.view().fetch_arrow_table().select(["doc_id", "meta", "dup_keep", "dup_cluster", "dup_jaccard",
+                                                 "dup_boilerplate"]).to_pylist()
+    group = {o["doc_id"]: json.loads(o["meta"])["group"] for o in out}
+    removed = [o for o in out if not o["dup_keep"]]
+    assert len(removed) == 6
+    for o in removed:   # each removal is a re-sent copy of its own keeper, explained
+        assert group[o["dup_cluster"]] == group[o["doc_id"]] and o["dup_jaccard"] >= 0.5 and o["dup_boilerplate"] >= 1

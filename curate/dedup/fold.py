@@ -1,0 +1,134 @@
+"""Match-only folding tables: what each code point becomes before tokens are hashed.
+
+The stored text is never changed; these tables only decide which texts *match*.  For every
+code point below :data:`TABLE_MAX` the table holds the folded sequence (0-4 code points),
+each tagged with a class the tokenizer acts on:
+
+* compatibility decomposition (NFKD, whose equivalence classes are exactly NFKC's):
+  full-width ``１２３`` -> ``123``, ligature ``ﬁ`` -> ``fi``, ``①`` -> ``1``, math bold
+  letters -> plain letters; decomposing instead of composing makes the fold a per-character
+  table (NFKD needs no look at neighbours, NFC composition would);
+* case folding (``str.casefold``: ``ß`` -> ``ss``);
+* decimal digits of every script (Devanagari ``४``, Bengali ``৪``, Tamil ``௪``, Arabic-Indic
+  ``٤`` ...) -> ASCII ``4``;
+* dropped: format characters (ZWJ, ZWNJ, ZWSP, BOM, soft hyphen, bidi marks), variation
+  selectors and emoji skin-tone modifiers, and the Indic nukta, anusvara and chandrabindu
+  (writers use ज़/ज and ं/ँ interchangeably);
+* everything that is not a letter, mark, number or symbol (``So``: emoji, ₹ is ``Sc`` and
+  separates) becomes a word separator; ``. ! ? । ॥ …`` and line/paragraph breaks also end a
+  segment (sentence), which the boilerplate detector counts.
+
+Elongation (``pleaseeee``) is folded by the tokenizer: a letter or mark repeated right after
+itself is dropped (digits never are: ``100`` stays ``100``).  Code points at or above
+:data:`TABLE_MAX` (rare CJK extensions) are letters folded to themselves.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+import numpy as np
+
+TABLE_MAX = 0x20000
+
+# Classes (bits 24-26 of a table entry; the low 21 bits hold the folded code point).
+LETTER, MARK, DIGIT, SYMBOL, SPACE, TERM, BREAK = 1, 2, 3, 4, 5, 6, 7
+CLASS_SHIFT = 24
+CP_MASK = (1 << 21) - 1
+
+_DROP_INDIC = {0x093C, 0x09BC, 0x0A3C, 0x0ABC, 0x0B3C,                      # nukta
+               0x0901, 0x0902, 0x0981, 0x0982, 0x0A01, 0x0A02, 0x0A70,      # candrabindu, anusvara, tippi
+               0x0A81, 0x0A82, 0x0B01, 0x0B02}
+_TERMINATORS = set(".!?\u0964\u0965\u061f\u06d4\u3002\u2026\u203c\u2047\u2048\u2049")
+_BREAKS = set("\n\r\x0b\x0c\x85\u2028\u2029")
+VIRAMAS = {0x094D, 0x09CD, 0x0A4D, 0x0ACD, 0x0B4D, 0x0BCD, 0x0C4D, 0x0CCD, 0x0D4D, 0x0DCA, 0xA8C4, 0x1B44}
+
+
+def _classify(c: str) -> list[int]:
+    """Table entries (class << 24 | code point) for one already-decomposed, case-folded character."""
+    o = ord(c)
+    if c in _BREAKS:
+        return [BREAK << CLASS_SHIFT | 10]
+    if c in _TERMINATORS:
+        return [TERM << CLASS_SHIFT | 46]
+    cat = unicodedata.category(c)
+    if (o in _DROP_INDIC or cat == "Cf" or 0xFE00 <= o <= 0xFE0F or 0xE0100 <= o <= 0xE01EF
+            or 0x1F3FB <= o <= 0x1F3FF):
+        return []
+    if cat == "Nd":
+        return [DIGIT << CLASS_SHIFT | (48 + unicodedata.decimal(c))]
+    if cat[0] == "N":
+        return [DIGIT << CLASS_SHIFT | o] if unicodedata.digit(c, None) is None else \
+            [DIGIT << CLASS_SHIFT | (48 + unicodedata.digit(c))]
+    if cat[0] == "L":
+        return [LETTER << CLASS_SHIFT | o]
+    if cat[0] == "M":
+        return [MARK << CLASS_SHIFT | o]
+    if cat == "So":
+        return [SYMBOL << CLASS_SHIFT | o]
+    return [SPACE << CLASS_SHIFT | 32]
+
+
+def _fold_char(cp: int) -> list[int]:
+    ch = chr(cp)
+    if ch in _TERMINATORS or ch in _BREAKS:   # before NFKD: '…' would become '...'
+        return _classify(ch)
+    s = unicodedata.normalize("NFKD", unicodedata.normalize("NFKD", ch).casefold())
+    out: list[int] = []
+    for c in s:
+        out += _classify(c)
+    return out
+
+
+def build_tables() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(start int32[TABLE_MAX], length uint8[TABLE_MAX], data int32[...]) of the folded sequences."""
+    start = np.zeros(TABLE_MAX, np.int32)
+    length = np.zeros(TABLE_MAX, np.uint8)
+    data: list[int] = []
+    for cp in range(TABLE_MAX):
+        if 0xD800 <= cp < 0xE000:
+            seq = [SPACE << CLASS_SHIFT | 32]
+        else:
+            seq = _fold_char(cp)
+        start[cp] = len(data)
+        length[cp] = len(seq)
+        data += seq
+    return start, length, np.asarray(data, np.int32)
+
+
+_TABLES: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+
+
+def tables() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The folding tables, built once per process (~0.3 s) and read-only afterwards."""
+    global _TABLES
+    if _TABLES is None:
+        t = build_tables()
+        for a in t:
+            a.flags.writeable = False
+        _TABLES = t
+    return _TABLES
+
+
+def virama_table() -> np.ndarray:
+    """Bool per folded code point < TABLE_MAX: a virama (glues the next consonant into a grapheme)."""
+    out = np.zeros(TABLE_MAX, np.bool_)
+    out[list(VIRAMAS)] = True
+    return out
+
+
+def fold_text(text: str) -> str:
+    """The folded text as the tokenizer sees it (for inspection and tests; not on the hot path).
+
+    Separators become spaces, segment ends become newlines, elongations are kept (the
+    tokenizer folds them).
+    """
+    start, length, data = tables()
+    out = []
+    for ch in text:
+        cp = ord(ch)
+        seq = data[start[cp]:start[cp] + length[cp]] if cp < TABLE_MAX else [LETTER << CLASS_SHIFT | cp]
+        for e in seq:
+            cls, c = int(e) >> CLASS_SHIFT, int(e) & CP_MASK
+            out.append("\n" if cls in (TERM, BREAK) else chr(c))
+    return "".join(out)

@@ -1,0 +1,516 @@
+"""Compiled loops (numba, ``nogil``): tokens, segments, shingles, signatures, exact checks.
+
+Why compiled: the work is a few operations per byte and per shingle, and numpy needs one
+full pass over the data per operation (the previous numpy pipeline made ~30 passes over the
+text and 3 x num_perm passes over the shingles).  One compiled pass per step is 10-50 x
+less work; ``nogil`` lets two threads sign two batches at once.  Compiled code is cached
+next to this file (``cache=True``), so only the first process after an install pays the
+~5 s compilation.
+
+Data layout: CSR everywhere.  ``data``/``offsets`` are an Arrow string array's UTF-8 bytes
+and offsets; tokens, segments and shingles are flat arrays with per-document offsets.
+
+Hashes are defined on integers only (FNV-1a over folded code points, SplitMix64 finaliser),
+so they do not depend on batch boundaries, machines or library versions.
+"""
+
+from __future__ import annotations
+
+import numba as nb
+import numpy as np
+
+from curate.dedup.fold import BREAK, CLASS_SHIFT, CP_MASK, DIGIT, LETTER, MARK, SPACE, SYMBOL, TABLE_MAX, TERM
+
+_U = nb.uint64
+GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+FNV_OFFSET = np.uint64(0xCBF29CE484222325)
+FNV_PRIME = np.uint64(0x100000001B3)
+DIGIT_TOKEN = np.uint64(0xD161D161D161D161)   # every token holding a digit, in segment keys
+EMPTY = np.uint32(0xFFFFFFFF)
+_JIT = dict(nogil=True, cache=True)
+
+
+@nb.njit(**_JIT)
+def mix(x):
+    """SplitMix64 finaliser: a cheap, well-mixed bijection on uint64."""
+    x = x ^ (x >> _U(30))
+    x = x * _U(0xBF58476D1CE4E5B9)
+    x = x ^ (x >> _U(27))
+    x = x * _U(0x94D049BB133111EB)
+    return x ^ (x >> _U(31))
+
+
+@nb.njit(**_JIT)
+def tokenize(data, offsets, fstart, flen, fdata, virama, char_mode):
+    """Fold, tokenize and segment every document.
+
+    Returns ``(tok_hash, tok_digit, tok_seg, tok_lo, tok_hi, doc_tok, doc_seg, has_letter, raw_key)``:
+    per token its hash, whether it holds a digit, its segment (global index) and its byte
+    range in ``data``; per document its token and segment ranges, whether it has a letter,
+    and a hash of its raw bytes (outer ASCII whitespace stripped), the exact key of texts
+    without letters.  ``char_mode`` makes grapheme clusters the tokens (a base character with
+    its marks, a virama gluing the next consonant) with one space token between words.
+    """
+    n = len(offsets) - 1
+    nbytes = offsets[n] - offsets[0]
+    cap = (5 if char_mode else 2) * nbytes + n + 1
+    tok_hash = np.empty(cap, np.uint64)
+    tok_digit = np.zeros(cap, np.bool_)
+    tok_seg = np.empty(cap, np.int64)
+    tok_lo = np.empty(cap, np.int64)
+    tok_hi = np.empty(cap, np.int64)
+    doc_tok = np.zeros(n + 1, np.int64)
+    doc_seg = np.zeros(n + 1, np.int64)
+    has_letter = np.zeros(n, np.bool_)
+    raw_key = np.zeros(n, np.uint64)
+    t = 0
+    seg = 0
+    for d in range(n):
+        lo = offsets[d]
+        hi = offsets[d + 1]
+        # raw key: FNV-1a over the bytes without surrounding ASCII whitespace
+        a, b = lo, hi
+        while a < b and (data[a] == 32 or 9 <= data[a] <= 13):
+            a += 1
+        while b > a and (data[b - 1] == 32 or 9 <= data[b - 1] <= 13):
+            b -= 1
+        rh = FNV_OFFSET
+        for p in range(a, b):
+            rh = (rh ^ _U(data[p])) * FNV_PRIME
+        raw_key[d] = mix(rh ^ _U(b - a))
+
+        in_tok = False      # a token is open
+        in_word = False     # a word is open (char mode: tokens are the graphemes of words)
+        need_space = False  # char mode: a space token goes before the next word of this segment
+        seg_used = False    # the current segment holds a token
+        pending = False     # a terminator was seen; a following separator ends the segment
+        h = FNV_OFFSET
+        last = -1
+        p = lo
+        while p < hi:
+            b0 = data[p]
+            if b0 < 0x80:
+                cp = np.int64(b0)
+                w = 1
+            elif b0 < 0xE0:
+                cp = ((np.int64(b0) & 0x1F) << 6) | (np.int64(data[p + 1]) & 0x3F) if p + 1 < hi else 0xFFFD
+                w = 2
+            elif b0 < 0xF0:
+                cp = (((np.int64(b0) & 0x0F) << 12) | ((np.int64(data[p + 1]) & 0x3F) << 6)
+                      | (np.int64(data[p + 2]) & 0x3F)) if p + 2 < hi else 0xFFFD
+                w = 3
+            else:
+                cp = (((np.int64(b0) & 0x07) << 18) | ((np.int64(data[p + 1]) & 0x3F) << 12)
+                      | ((np.int64(data[p + 2]) & 0x3F) << 6) | (np.int64(data[p + 3]) & 0x3F)) if p + 3 < hi else 0xFFFD
+                w = 4
+            w = min(w, hi - p)
+            if cp < TABLE_MAX:
+                e0 = fstart[cp]
+                e1 = e0 + flen[cp]
+            else:
+                e0 = -1
+                e1 = 0
+            e = e0
+            while e < e1:
+                entry = (LETTER << CLASS_SHIFT) | cp if e0 < 0 else np.int64(fdata[e])
+                e += 1
+                cls = entry >> CLASS_SHIFT
+                c = entry & CP_MASK
+                if cls == LETTER or cls == MARK or cls == DIGIT:
+                    pending = False
+                    if in_word and cls != DIGIT and c == last:
+                        tok_hi[t - 1] = p + w      # elongation: the repeat is folded away
+                        continue
+                    new_tok = not in_tok
+                    if char_mode and in_tok and cls != MARK and not (last >= 0 and last < TABLE_MAX and virama[last]):
+                        new_tok = True
+                    if new_tok:
+                        if in_tok:
+                            tok_hash[t - 1] = mix(h)
+                        if char_mode and need_space and not in_word:
+                            tok_hash[t] = mix(FNV_OFFSET ^ _U(32))
+                            tok_seg[t] = seg
+                            tok_lo[t] = p
+                            tok_hi[t] = p
+                            t += 1
+                        need_space = False
+                        h = FNV_OFFSET
+                        tok_seg[t] = seg
+                        tok_lo[t] = p
+                        tok_hi[t] = p + w
+                        tok_digit[t] = False
+                        t += 1
+                        in_tok = True
+                        seg_used = True
+                    in_word = True
+                    h = (h ^ _U(c)) * FNV_PRIME
+                    tok_hi[t - 1] = p + w
+                    last = c
+                    if cls == DIGIT:
+                        tok_digit[t - 1] = True
+                    elif cls == LETTER:
+                        has_letter[d] = True
+                    continue
+                # anything else ends the open token and word
+                if in_tok:
+                    tok_hash[t - 1] = mix(h)
+                    in_tok = False
+                if in_word:
+                    in_word = False
+                    need_space = char_mode
+                last = -1
+                if cls == SYMBOL:
+                    if pending and seg_used:
+                        seg += 1
+                        seg_used = False
+                        need_space = False
+                    pending = False
+                    if char_mode and need_space:
+                        tok_hash[t] = mix(FNV_OFFSET ^ _U(32))
+                        tok_seg[t] = seg
+                        tok_lo[t] = p
+                        tok_hi[t] = p
+                        t += 1
+                    tok_hash[t] = mix((FNV_OFFSET ^ _U(c)) * FNV_PRIME)
+                    tok_seg[t] = seg
+                    tok_lo[t] = p
+                    tok_hi[t] = p + w
+                    tok_digit[t] = False
+                    t += 1
+                    seg_used = True
+                    need_space = char_mode
+                elif cls == TERM:
+                    pending = True
+                elif cls == BREAK or (cls == SPACE and pending):
+                    pending = False
+                    if seg_used:
+                        seg += 1
+                        seg_used = False
+                    need_space = False
+            p += w
+        if in_tok:
+            tok_hash[t - 1] = mix(h)
+        if seg_used:
+            seg += 1
+        doc_tok[d + 1] = t
+        doc_seg[d + 1] = seg
+    return (tok_hash[:t], tok_digit[:t], tok_seg[:t], tok_lo[:t], tok_hi[:t], doc_tok, doc_seg, has_letter, raw_key)
+
+
+@nb.njit(**_JIT)
+def segment_keys(tok_hash, tok_digit, tok_seg, n_segs):
+    """Key of each segment: the hash of its token sequence with every token holding a digit
+    replaced by one placeholder, so a template whose numbers vary ("Your ticket number is 4821")
+    has one key in every chat."""
+    key = np.full(n_segs, FNV_OFFSET, np.uint64)
+    for i in range(len(tok_hash)):
+        s = tok_seg[i]
+        key[s] = mix(key[s] * GOLDEN ^ (DIGIT_TOKEN if tok_digit[i] else tok_hash[i]))
+    return key
+
+
+@nb.njit(**_JIT)
+def exact_keys(tok_hash, doc_tok, has_letter, raw_key):
+    """Exact-duplicate key per document: its folded token sequence; texts without a letter
+    (emoji, punctuation, digits only) keep their raw text as the key, so only identical ones match."""
+    n = len(doc_tok) - 1
+    out = np.empty(n, np.uint64)
+    for d in range(n):
+        if not has_letter[d]:
+            out[d] = raw_key[d] ^ _U(0x5A5A5A5A5A5A5A5A)
+            continue
+        k = FNV_OFFSET
+        for i in range(doc_tok[d], doc_tok[d + 1]):
+            k = mix(k * GOLDEN ^ tok_hash[i])
+        out[d] = mix(k ^ _U(doc_tok[d + 1] - doc_tok[d]))
+    return out
+
+
+@nb.njit(**_JIT)
+def _content_tokens(d, doc_tok, tok_seg, boiler, has_letter, buf):
+    """Indices of document ``d``'s tokens outside boilerplate segments into ``buf``.
+
+    Returns (count, boilerplate segments set aside).  A document that is all boilerplate keeps
+    every token (it is compared on its whole text, e.g. a ticket made only of template
+    sentences).  A document without letters has no shingles at all (exact matches only).
+    """
+    if not has_letter[d]:
+        return 0, 0
+    m = 0
+    excluded = 0
+    prev = -1
+    for i in range(doc_tok[d], doc_tok[d + 1]):
+        s = tok_seg[i]
+        if boiler[s]:
+            if s != prev:
+                excluded += 1
+        else:
+            buf[m] = i
+            m += 1
+        prev = s
+    if m == 0:
+        for i in range(doc_tok[d], doc_tok[d + 1]):
+            buf[m] = i
+            m += 1
+        excluded = 0
+    return m, excluded
+
+
+@nb.njit(**_JIT)
+def _grams(idx, m, tok_hash, n, out):
+    """Hashes of the n-grams over tokens ``idx[:m]`` into ``out``; fewer than n tokens give one gram."""
+    if m == 0:
+        return 0
+    g = max(1, m - n + 1)
+    for s in range(g):
+        k = FNV_OFFSET
+        for j in range(s, min(m, s + n)):
+            k = mix(k * GOLDEN ^ tok_hash[idx[j]])
+        out[s] = k
+    return g
+
+
+@nb.njit(**_JIT)
+def sign(tok_hash, tok_seg, doc_tok, boiler, has_letter, ngram, k, seed, probe):
+    """One-permutation MinHash with optimal densification, per document.
+
+    Every shingle is hashed once (SplitMix64 of the n-gram hash xor the seed); the top 32 bits
+    choose one of ``k`` bins (multiply-shift range reduction), the low 32 bits are the value,
+    and each bin keeps its minimum (Li, Owen & Zhang 2012).  An empty bin ``j`` copies the
+    first non-empty bin along ``probe[j]``, a fixed random order of all bins shared by every
+    document (Shrivastava 2017, "optimal densification"): two documents then agree on a bin
+    with probability equal to their Jaccard similarity, as with k independent permutations,
+    but at 1/k of the hashing work.
+
+    Returns (signatures uint32[n, k], shingles per document, boilerplate segments excluded).
+    """
+    n = len(doc_tok) - 1
+    sig = np.full((n, k), EMPTY, np.uint32)
+    count = np.zeros(n, np.int64)
+    excluded = np.zeros(n, np.int32)
+    longest = 0
+    for d in range(n):
+        longest = max(longest, doc_tok[d + 1] - doc_tok[d])
+    idx = np.empty(longest + 1, np.int64)
+    grams = np.empty(longest + 1, np.uint64)
+    filled = np.zeros(k, np.bool_)
+    kk = _U(k)
+    for d in range(n):
+        m, ex = _content_tokens(d, doc_tok, tok_seg, boiler, has_letter, idx)
+        excluded[d] = ex
+        g = _grams(idx, m, tok_hash, ngram, grams)
+        count[d] = g
+        if g == 0:
+            continue
+        filled[:] = False
+        row = sig[d]
+        for s in range(g):
+            h = mix(grams[s] ^ seed)
+            b = ((h >> _U(32)) * kk) >> _U(32)
+            v = np.uint32(h & _U(0xFFFFFFFF))
+            if not filled[b] or v < row[b]:
+                row[b] = v
+                filled[b] = True
+        for j in range(k):
+            if not filled[j]:
+                for q in range(k):
+                    src = probe[j, q]
+                    if filled[src]:
+                        row[j] = row[src]
+                        break
+    return sig, count, excluded
+
+
+@nb.njit(**_JIT)
+def shingle_sets(docs, tok_hash, tok_seg, doc_tok, boiler, has_letter, ngram):
+    """Sorted distinct n-gram hashes of the given documents (CSR): the exact sets MinHash estimates."""
+    total = 0
+    longest = 0
+    for d in docs:
+        total += max(1, doc_tok[d + 1] - doc_tok[d])
+        longest = max(longest, doc_tok[d + 1] - doc_tok[d])
+    keys = np.empty(total, np.uint64)
+    off = np.zeros(len(docs) + 1, np.int64)
+    idx = np.empty(longest + 1, np.int64)
+    grams = np.empty(longest + 1, np.uint64)
+    pos = 0
+    for r in range(len(docs)):
+        d = docs[r]
+        m, _ = _content_tokens(d, doc_tok, tok_seg, boiler, has_letter, idx)
+        g = _grams(idx, m, tok_hash, ngram, grams)
+        u = np.unique(grams[:g])
+        keys[pos:pos + len(u)] = u
+        pos += len(u)
+        off[r + 1] = pos
+    return keys[:pos], off
+
+
+@nb.njit(**_JIT)
+def jaccard_pairs(keys, off, a, b):
+    """Exact Jaccard similarity of sorted sets ``a[i]`` and ``b[i]`` (rows of the CSR ``keys``/``off``)."""
+    out = np.zeros(len(a), np.float64)
+    for i in range(len(a)):
+        p, pe = off[a[i]], off[a[i] + 1]
+        q, qe = off[b[i]], off[b[i] + 1]
+        na = pe - p
+        nb_ = qe - q
+        if na == 0 or nb_ == 0:
+            continue
+        inter = 0
+        while p < pe and q < qe:
+            if keys[p] == keys[q]:
+                inter += 1
+                p += 1
+                q += 1
+            elif keys[p] < keys[q]:
+                p += 1
+            else:
+                q += 1
+        out[i] = inter / (na + nb_ - inter)
+    return out
+
+
+@nb.njit(**_JIT)
+def shared_spans(pairs_a, pairs_b, tok_hash, tok_seg, doc_tok, boiler, has_letter, tok_lo, tok_hi, ngram):
+    """Byte range in ``a`` of the longest run of its content n-grams that also occur in ``b``.
+
+    Returns (lo, hi) per pair, (-1, -1) when they share no n-gram.
+    """
+    lo = np.full(len(pairs_a), -1, np.int64)
+    hi = np.full(len(pairs_a), -1, np.int64)
+    longest = 1
+    for d in range(len(doc_tok) - 1):
+        longest = max(longest, doc_tok[d + 1] - doc_tok[d] + 1)
+    ia = np.empty(longest, np.int64)
+    ib = np.empty(longest, np.int64)
+    ga = np.empty(longest, np.uint64)
+    gb = np.empty(longest, np.uint64)
+    for r in range(len(pairs_a)):
+        ma, _ = _content_tokens(pairs_a[r], doc_tok, tok_seg, boiler, has_letter, ia)
+        mb, _ = _content_tokens(pairs_b[r], doc_tok, tok_seg, boiler, has_letter, ib)
+        na = _grams(ia, ma, tok_hash, ngram, ga)
+        nbg = _grams(ib, mb, tok_hash, ngram, gb)
+        if na == 0 or nbg == 0:
+            continue
+        setb = np.sort(gb[:nbg])
+        best, best_start, run = 0, 0, 0
+        for s in range(na):
+            j = np.searchsorted(setb, ga[s])
+            if j < nbg and setb[j] == ga[s]:
+                run += 1
+                if run > best:
+                    best = run
+                    best_start = s - run + 1
+            else:
+                run = 0
+        if best > 0:
+            first = ia[best_start]
+            last = ia[min(ma - 1, best_start + best - 1 + ngram - 1)]
+            lo[r] = tok_lo[first]
+            hi[r] = tok_hi[last]
+    return lo, hi
+
+
+@nb.njit(**_JIT)
+def distinct_per_doc(keys, doc_seg):
+    """Distinct segment keys of each document (sorted, CSR): a document counts once per segment."""
+    n = len(doc_seg) - 1
+    out = np.empty(len(keys), np.uint64)
+    off = np.zeros(n + 1, np.int64)
+    pos = 0
+    for d in range(n):
+        u = np.unique(keys[doc_seg[d]:doc_seg[d + 1]])
+        out[pos:pos + len(u)] = u
+        pos += len(u)
+        off[d + 1] = pos
+    return out[:pos], off
+
+
+@nb.njit(**_JIT)
+def greedy(order, eu, ev, ej, n_groups):
+    """Keep-or-remove in priority order: a group is removed when it is similar (an edge) to an
+    already kept group - the most similar one, ties to the higher priority - and kept otherwise.
+
+    Every removed group is therefore similar to its own keeper (no chains through removed
+    members).  Returns (assigned keeper group, similarity to it; 1.0 for kept groups).
+    """
+    deg = np.zeros(n_groups + 1, np.int64)
+    for i in range(len(eu)):
+        deg[eu[i] + 1] += 1
+        deg[ev[i] + 1] += 1
+    for g in range(n_groups):
+        deg[g + 1] += deg[g]
+    nbr = np.empty(2 * len(eu), np.int64)
+    w = np.empty(2 * len(eu), np.float64)
+    fill = deg[:-1].copy()
+    for i in range(len(eu)):
+        nbr[fill[eu[i]]] = ev[i]
+        w[fill[eu[i]]] = ej[i]
+        fill[eu[i]] += 1
+        nbr[fill[ev[i]]] = eu[i]
+        w[fill[ev[i]]] = ej[i]
+        fill[ev[i]] += 1
+    rank = np.empty(n_groups, np.int64)
+    for r in range(len(order)):
+        rank[order[r]] = r
+    kept = np.zeros(n_groups, np.bool_)
+    assign = np.arange(n_groups)
+    sim = np.ones(n_groups, np.float64)
+    for r in range(len(order)):
+        g = order[r]
+        best = -1
+        bestw = -1.0
+        for q in range(deg[g], deg[g + 1]):
+            h = nbr[q]
+            if kept[h] and (w[q] > bestw or (w[q] == bestw and rank[h] < rank[best])):
+                best = h
+                bestw = w[q]
+        if best >= 0:
+            assign[g] = best
+            sim[g] = bestw
+        else:
+            kept[g] = True
+    return assign, sim
+
+
+@nb.njit(**_JIT)
+def id_sets(tok_hash, tok_digit, tok_lo, tok_hi, doc_tok, min_bytes):
+    """Sorted distinct hashes of each document's identifier tokens (holding a digit, >= min_bytes long)."""
+    n = len(doc_tok) - 1
+    out = np.empty(len(tok_hash), np.uint64)
+    off = np.zeros(n + 1, np.int64)
+    pos = 0
+    for d in range(n):
+        start = pos
+        for i in range(doc_tok[d], doc_tok[d + 1]):
+            if tok_digit[i] and tok_hi[i] - tok_lo[i] >= min_bytes:
+                out[pos] = tok_hash[i]
+                pos += 1
+        if pos > start:
+            u = np.unique(out[start:pos])
+            out[start:start + len(u)] = u
+            pos = start + len(u)
+        off[d + 1] = pos
+    return out[:pos], off
+
+
+@nb.njit(**_JIT)
+def disjoint_ids(keys, off, a, b):
+    """True where both documents carry identifiers and share none of them."""
+    out = np.zeros(len(a), np.bool_)
+    for i in range(len(a)):
+        p, pe = off[a[i]], off[a[i] + 1]
+        q, qe = off[b[i]], off[b[i] + 1]
+        if p == pe or q == qe:
+            continue
+        shared = False
+        while p < pe and q < qe:
+            if keys[p] == keys[q]:
+                shared = True
+                break
+            elif keys[p] < keys[q]:
+                p += 1
+            else:
+                q += 1
+        out[i] = not shared
+    return out

@@ -1,0 +1,113 @@
+"""Shape-aware matching: distinct chats / SFT pairs sharing a system prompt and a canned reply are never
+removed, their re-sent copies are; folding; texts without letters; every removal explained."""
+
+import re
+
+import pyarrow as pa
+
+from curate.dedup import dedup_table
+from tests.dedup.shapes import scenario
+
+
+def _table(rows):
+    return pa.Table.from_pylist([{k: r.get(k) for k in ("text", "messages", "instruction", "input", "output")}
+                                 for r in rows])
+
+
+def _keeper_index(cluster, i):
+    return int(cluster.split(":")[1]) - 1 if cluster else i
+
+
+def test_issue_scenario_keeps_every_distinct_example_and_finds_every_resent_copy():
+    rows = scenario(seed=0)
+    out = dedup_table(_table(rows)).to_pylist()
+    removed = [(i, o) for i, o in enumerate(out) if not o["dup_keep"]]
+    wrong = [i for i, o in removed if rows[_keeper_index(o["dup_cluster"], i)]["group"] != rows[i]["group"]]
+    assert wrong == []                                  # none of the 480 distinct examples removed
+    copies = {r["group"] for r in rows if r["copy"]}
+    assert len(copies) == 20
+    for g in copies:                                    # each re-sent copy is found: one of the pair removed
+        members = [i for i, r in enumerate(rows) if r["group"] == g]
+        assert len({out[i]["dup_cluster"] for i in members}) == 1 and out[members[0]]["dup_cluster"]
+        assert sum(not out[i]["dup_keep"] for i in members) == 1
+    assert len(removed) == 20
+    # the canned reply / shared instruction was set aside as boilerplate and the removal says so
+    assert all(o["dup_boilerplate"] >= 1 for _, o in removed)
+
+
+def test_system_prompt_alone_does_not_make_chats_duplicates_even_without_boilerplate_detection():
+    rows = [r for r in scenario(seed=1, distinct=30, copies=0) if "messages" in r]
+    out = dedup_table(_table(rows), {"boilerplate_share": 1.0})   # detector off: the role rule alone
+    assert all(o["dup_keep"] for o in out.to_pylist())
+    # whereas comparing the whole text (system prompt included) clusters distinct chats
+    whole = dedup_table(_table(rows), {"fields": "text", "boilerplate_share": 1.0})
+    assert not all(whole.column("dup_keep").to_pylist())
+
+
+def test_messages_as_json_text_work_like_nested_messages():
+    import json
+
+    rows = scenario(seed=2, distinct=15, copies=5)
+    rows = [r for r in rows if "messages" in r]
+    nested = dedup_table(_table(rows), {"boilerplate_min_docs": 3})
+    as_json = pa.table({"messages": [json.dumps(r["messages"]) for r in rows], "text": [r["text"] for r in rows]})
+    flat = dedup_table(as_json, {"boilerplate_min_docs": 3})
+    assert nested.column("dup_cluster").to_pylist() == flat.column("dup_cluster").to_pylist()
+
+
+def test_fullwidth_ligature_indic_digit_case_and_elongation_copies_cluster():
+    base = "Please refund order 45123 for the broken file cabinet delivered to Pune last week"
+    variants = [
+        "Ｐｌｅａｓｅ ｒｅｆｕｎｄ ｏｒｄｅｒ ４５１２３ ｆｏｒ ｔｈｅ ｂｒｏｋｅｎ ﬁｌｅ ｃａｂｉｎｅｔ ｄｅｌｉｖｅｒｅｄ ｔｏ Ｐｕｎｅ ｌａｓｔ ｗｅｅｋ",
+        "PLEASE refund order ४५१२३ for the broken ﬁle cabinet delivered to Pune last week",
+        "Pleaseeeee refund order ৪৫১২৩ for the brokennn file cabinet delivered to Pune last weeeek!!!",
+    ]
+    other = "Please refund order 99871 for the torn sofa cover that reached Nagpur in May"
+    out = dedup_table(pa.table({"text": [base, *variants, other]})).to_pylist()
+    assert [o["dup_keep"] for o in out] == [True, False, False, False, True]
+    assert [o["dup_reason"] for o in out[1:4]] == ["exact", "exact", "exact"]
+    assert out[4]["dup_cluster"] is None or out[4]["dup_cluster"] != out[0]["dup_cluster"]
+
+
+def test_texts_without_letters_match_only_identical_texts():
+    texts = ["👍", "👍", "👎", "?", "?", "!!", "ok 👍", "ok 👎", "ok 👍", "🙏🙏", "🙏", "12345", "12345", "१२३४५"]
+    out = dedup_table(pa.table({"text": texts})).to_pylist()
+    # every cluster holds one distinct text only, and exactly the repeated texts form clusters
+    for o, t in zip(out, texts):
+        if o["dup_cluster"] is not None:
+            members = {texts[i] for i, p in enumerate(out) if p["dup_cluster"] == o["dup_cluster"]}
+            assert members == {t}, (t, members)
+    in_cluster = sorted({t for t, o in zip(texts, out) if o["dup_cluster"] is not None})
+    assert in_cluster == sorted(["👍", "?", "ok 👍", "12345"])
+
+
+def _shingles(text, n=3):
+    """Independent reference: lower-case words, elongations folded, word 3-grams as a Python set."""
+    words = [re.sub(r"(\D)\1+", r"\1", w) for w in re.findall(r"\w+", text.lower())]
+    return {tuple(words[i:i + n]) for i in range(max(1, len(words) - n + 1))}
+
+
+def test_every_removed_row_has_keeper_and_exact_jaccard_equal_to_set_jaccard():
+    import random
+
+    rng = random.Random(5)
+    vocab = [f"w{rng.randrange(10**6)}x" for _ in range(300)]
+    docs = []
+    for k in range(12):
+        base = [rng.choice(vocab) for _ in range(60)]
+        docs.append(" ".join(base))
+        for _ in range(2):
+            v = list(base)
+            for _ in range(rng.randint(1, 6)):
+                v[rng.randrange(len(v))] = rng.choice(vocab)
+            docs.append(" ".join(v))
+    out = dedup_table(pa.table({"text": docs}), {"threshold": 0.5}).to_pylist()
+    removed = [(i, o) for i, o in enumerate(out) if not o["dup_keep"]]
+    assert len(removed) >= 12
+    for i, o in removed:
+        k = _keeper_index(o["dup_cluster"], i)
+        assert out[k]["dup_keep"] and k != i
+        a, b = _shingles(docs[i]), _shingles(docs[k])
+        assert o["dup_jaccard"] == round(len(a & b) / len(a | b), 4) >= 0.5
+        assert 0.0 < o["dup_similarity"] <= 1.0 and o["dup_shared"]
+        assert " ".join(o["dup_shared"].rstrip("…").split()[:3]) in docs[i]
