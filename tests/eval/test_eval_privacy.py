@@ -129,3 +129,26 @@ def test_cli_privacy_fails_the_gate_with_exit_4_and_prints_no_value(kit, tmp_pat
     assert not any(c.value in out or re.sub(r"\D", "", c.value) in out for c in kit["canaries"])
     data = json.loads(res.stdout[res.stdout.index("{"):])
     assert data["gates"][0]["passed"] is False and data["privacy"]["canaries"]["adapter"]["extracted"] >= 1
+
+
+CHROMIUM = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
+
+
+def test_privacy_page_renders_in_headless_chromium(reports, kit, tmp_path):
+    """The page loads in a real browser (Debian's chromium), shows its tables and the exposure curve, no values."""
+    import shutil
+    import subprocess
+
+    exe = shutil.which("chromium") or shutil.which("chromium-browser")
+    if exe is None:
+        pytest.skip("chromium is not installed (apt-get install chromium)")
+    page = reports["raw"]["paths"]["privacy_html"]
+    dom = subprocess.run([exe, *CHROMIUM, "--dump-dom", f"file://{page}"], capture_output=True, text=True,
+                         timeout=120).stdout
+    assert "Raw PII values reproduced" in dom and "exposure curve" in dom and "data:image/png;base64," in dom
+    assert dom.count("<tr>") >= 10
+    assert not any(c.value in dom for c in kit["canaries"])
+    shot = tmp_path / "privacy.png"
+    subprocess.run([exe, *CHROMIUM, "--window-size=1200,1600", f"--screenshot={shot}", f"file://{page}"],
+                   capture_output=True, timeout=120)
+    assert shot.exists() and shot.stat().st_size > 20_000
