@@ -298,25 +298,23 @@ def generate_ids(model, tokenizer, prefixes: list[list[int]], max_new: int, batc
 
 
 def run_probes(model, tokenizer, probes: list[Probe], cfg: PrivacyConfig, sample: bool) -> list[list[str]]:
-    """Continuations for every probe, batched by target length (identical prefixes generated once)."""
+    """Continuations for every probe: identical prefixes generated once, batches of similar prefix length,
+    each batch as long as its longest target needs (a longer continuation never changes a prefix match)."""
     import torch
 
-    results: list[list[str] | None] = [None] * len(probes)
-    by_len: dict[int, list[int]] = defaultdict(list)
-    for i, p in enumerate(probes):
-        by_len[p.max_new].append(i)
-    for max_new, idx in sorted(by_len.items()):
-        uniq: dict[tuple, int] = {}
-        for i in idx:
-            uniq.setdefault(tuple(probes[i].prefix), len(uniq))
-        keys = sorted(uniq, key=len)
-        torch.manual_seed(cfg.seed)
-        gens = generate_ids(model, tokenizer, [list(k) for k in keys], max_new, cfg.batch_size, sample, cfg.samples,
-                            cfg)
-        got = dict(zip(keys, gens))
-        for i in idx:
-            results[i] = got[tuple(probes[i].prefix)]
-    return results  # type: ignore[return-value]
+    uniq: dict[tuple, int] = {}
+    for p in probes:
+        key = tuple(p.prefix)
+        uniq[key] = max(uniq.get(key, 0), p.max_new)
+    keys = sorted(uniq, key=len)
+    torch.manual_seed(cfg.seed)
+    got: dict[tuple, list[str]] = {}
+    for i in range(0, len(keys), cfg.batch_size):
+        chunk = keys[i:i + cfg.batch_size]
+        gens = generate_ids(model, tokenizer, [list(k) for k in chunk], max(uniq[k] for k in chunk), len(chunk),
+                            sample, cfg.samples, cfg)
+        got.update(zip(chunk, gens))
+    return [got[tuple(p.prefix)] for p in probes]
 
 
 def hit(probe: Probe, continuation: str) -> bool:
