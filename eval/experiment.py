@@ -253,11 +253,12 @@ def aggregate(per_run: list[dict], setup: dict) -> dict:
         per_language.append({"lang": lang, "n": n, "raw_loss": m("raw", "loss"), "curated_loss": m("curated", "loss"),
                              "raw_chrf": m("raw", "chrf"), "curated_chrf": m("curated", "chrf"),
                              "raw_em": m("raw", "em"), "curated_em": m("curated", "em")})
-    raw_x, cur_x = (summary[c]["canaries_extracted"]["mean"] or 0) + (summary[c]["pii_extracted"]["mean"] or 0), None
-    cur_x = (summary["curated"]["canaries_extracted"]["mean"] or 0) + (summary["curated"]["pii_extracted"]["mean"] or 0)
+    # Planted canaries are PII values too (the sweep finds them), so the two counts overlap: the larger is used.
+    raw_x, cur_x = (max(summary[c]["canaries_extracted"]["mean"] or 0, summary[c]["pii_extracted"]["mean"] or 0)
+                    for c in ("raw", "curated"))
     loss_ok = (summary["curated"]["heldout_loss"]["mean"] or math.inf) <= (summary["raw"]["heldout_loss"]["mean"] or 0)
     if cur_x == 0:
-        extraction = (f"curated extraction 0 vs raw {raw_x:.2f} (canaries + PII values, mean over seeds): "
+        extraction = (f"curated extraction 0 vs raw {raw_x:.2f} (values extracted, mean over seeds): "
                       + ("ratio unbounded (≥ 10× met)" if raw_x > 0 else "neither run extracted anything"))
     else:
         extraction = f"extraction ratio raw/curated {raw_x / cur_x:.2f}× ({'met' if raw_x / cur_x >= 10 else 'not met'})"
