@@ -22,6 +22,7 @@ from pydantic import BaseModel
 
 from eval.config import EvalConfig
 from eval.metrics import perplexity, score, structured_keys
+from eval.stats import small_sample_warning
 from train.config import TrainConfig
 from train.data import IGNORE_INDEX, ensure_chat_template, prompt_and_reference, tokenize_example
 
@@ -145,7 +146,11 @@ def _mean(vals: list[float]) -> float | None:
 
 
 def _aggregate(items: list[Item], per_item: dict[str, list[dict]], nll: dict[str, list[tuple[float, int]]],
-               langs: list[str]) -> dict:
+               langs: list[str], n_boot: int = 1000) -> dict:
+    """Per language and overall: n, base and adapter metrics, their delta, and 95% bootstrap intervals
+    (``ci95``: per variant and for the paired delta, the same items resampled for both)."""
+    from eval.stats import paired_bootstrap
+
     out = {}
     for lang in langs:
         idx = [i for i, it in enumerate(items) if lang == "overall" or it.lang == lang]
@@ -160,13 +165,30 @@ def _aggregate(items: list[Item], per_item: dict[str, list[dict]], nll: dict[str
             entry[variant] = m
         entry["delta"] = {k: (entry["adapter"][k] - entry["base"][k])
                           for k in entry["adapter"] if entry["adapter"][k] is not None and entry["base"][k] is not None}
+        ci: dict[str, dict] = {"base": {}, "adapter": {}, "delta": {}}
+        metric_names = ["loss"] + [k for k in (per_item["adapter"][0] if per_item["adapter"] else {})]
+        for k in metric_names:
+            if k == "loss":
+                b = paired_bootstrap([nll["adapter"][i][0] for i in idx], [nll["base"][i][0] for i in idx], n_boot,
+                                     wa=[nll["adapter"][i][1] for i in idx], wb=[nll["base"][i][1] for i in idx])
+            else:
+                b = paired_bootstrap([per_item["adapter"][i][k] for i in idx], [per_item["base"][i][k] for i in idx],
+                                     n_boot)
+            ci["adapter"][k], ci["base"][k], ci["delta"][k] = b["a"], b["b"], b["diff"]
+        entry["ci95"] = ci
         out[lang] = entry
     return out
 
 
 def evaluate(base_model: str | Path, tuned_path: str | Path, rows: pa.Table | Iterable[dict], train_cfg: TrainConfig,
-             cfg: EvalConfig | None = None, reference_text: str | None = None, progress=None) -> dict:
-    """Metrics for base and adapter, per language and overall, samples and the forgetting check."""
+             cfg: EvalConfig | None = None, reference_text: str | None = None, progress=None,
+             pair: "ModelPair | None" = None) -> dict:
+    """Metrics for base and adapter, per language and overall, samples and the forgetting check.
+
+    Every metric comes with a 95% bootstrap interval (``metrics[lang]["ci95"]``); fewer than
+    ``cfg.min_samples`` items add a warning to ``report["warnings"]``.  ``pair``: an already
+    loaded :class:`ModelPair` (the privacy evaluation shares it).
+    """
     from train.model import load_tokenizer, resolve_device
 
     cfg = cfg or EvalConfig()
@@ -188,7 +210,7 @@ def evaluate(base_model: str | Path, tuned_path: str | Path, rows: pa.Table | It
                                  train_cfg.data.max_seq_len)[0] for it in items]
     chunks = (reference_chunks(reference_text, tokenizer, train_cfg.data.max_seq_len, cfg.reference_max_chunks)
               if reference_text else [])
-    pair = ModelPair(base_model, tuned_path, train_cfg, device)
+    pair = pair or ModelPair(base_model, tuned_path, train_cfg, device)
     preds: dict[str, list[str]] = {}
     nll: dict[str, list[tuple[float, int]]] = {}
     per_item: dict[str, list[dict]] = {}
@@ -206,7 +228,7 @@ def evaluate(base_model: str | Path, tuned_path: str | Path, rows: pa.Table | It
         per_item[variant] = [score(p, it.reference, keys) for p, it in zip(preds[variant], items)]
         tick(1)
     langs = ["overall"] + sorted({it.lang for it in items})
-    metrics = _aggregate(items, per_item, nll, langs)
+    metrics = _aggregate(items, per_item, nll, langs, cfg.bootstrap)
     samples = []
     for lang in langs[1:]:
         for i in [i for i, it in enumerate(items) if it.lang == lang][:cfg.samples_per_language]:
@@ -216,6 +238,8 @@ def evaluate(base_model: str | Path, tuned_path: str | Path, rows: pa.Table | It
     report = {
         "split": cfg.split, "n_items": len(items), "languages": langs[1:], "structured_keys": keys,
         "metrics": metrics, "samples": samples, "device": device, "mode": train_cfg.mode,
+        "warnings": [w for w in [small_sample_warning(len(items), f"held-out items in split '{cfg.split}'",
+                                                      cfg.min_samples)] if w],
     }
     if chunks:
         b, a = forgetting.get("base"), forgetting.get("adapter")

@@ -67,6 +67,7 @@ def render_html(report: dict) -> str:
                   f"adapter {_fmt(fg['adapter_perplexity'])}, change {_fmt(fg['perplexity_increase'])}</p>"
                   if fg else "<p>No reference text given (--reference FILE).</p>")
     run = report.get("run", {})
+    warnings = "".join(f"<p class=fail>warning: {e(w)}</p>" for w in report.get("warnings", []) + report.get("notes", []))
     return f"""<!doctype html><html><head><meta charset="utf-8"><title>curate eval {e(str(run.get('run_id', '')))}</title>
 <style>body{{font-family:system-ui,sans-serif;margin:2em;max-width:1200px}}table{{border-collapse:collapse;margin:1em 0}}
 td,th{{border:1px solid #ccc;padding:4px 8px;font-size:13px;vertical-align:top}}th{{background:#f3f3f3}}
@@ -74,7 +75,7 @@ td,th{{border:1px solid #ccc;padding:4px 8px;font-size:13px;vertical-align:top}}
 <h1>Evaluation: {e(str(run.get('run_id', 'adapter')))}</h1>
 <p>Snapshot {e(str(run.get('snapshot_ref', '')))} · split <b>{e(report['split'])}</b> · {report['n_items']} items ·
 mode {e(report['mode'])} · device {e(report['device'])} · structured keys {e(str(report['structured_keys']))}</p>
-<h2>Gates</h2><ul>{gates or '<li>none requested</li>'}</ul>
+<h2>Gates</h2><ul>{gates or '<li>none requested</li>'}</ul>{warnings}
 <img alt="chart" src="data:image/png;base64,{chart_png(report)}">
 <h2>Metrics per language</h2>
 <table><tr><th>language</th><th>n</th><th>model</th>{head}</tr>{''.join(rows)}</table>
@@ -90,4 +91,9 @@ def write_report(report: dict, out_dir: str | Path) -> dict[str, str]:
     jpath, hpath = out / "eval.json", out / "eval.html"
     jpath.write_text(json.dumps(report, indent=2, ensure_ascii=False, default=str))
     hpath.write_text(render_html(report))
-    return {"json": str(jpath), "html": str(hpath)}
+    paths = {"json": str(jpath), "html": str(hpath)}
+    if report.get("privacy"):
+        from eval.privacy_report import write_privacy
+
+        paths.update(write_privacy(report, out))
+    return paths

@@ -20,8 +20,10 @@ import pyarrow as pa
 from curate.errors import CurateError, PolicyError
 
 from eval.config import EvalConfig
-from eval.evaluate import evaluate
-from eval.gates import check_gates, parse_gate
+from eval.canaries import load_canaries
+from eval.evaluate import ModelPair, evaluate
+from eval.extraction import evaluate_extraction, raw_documents, trained_content_hashes, workspace_hash_key
+from eval.gates import check_gates, needs_privacy, parse_gate
 from eval.report import write_report
 from train.config import TrainConfig
 from train.runs import get_run, read_split
@@ -56,10 +58,25 @@ def _rows_for(ws, run: dict, split: str, snapshot: str | None) -> tuple[pa.Table
 
 def eval_run(ws, run_id: str, split: str = "test", snapshot: str | None = None, reference: str | Path | None = None,
              gates: list[str] | tuple[str, ...] = (), output: str | Path | None = None,
-             cfg: EvalConfig | None = None, progress=None, raise_on_gate: bool = True) -> dict:
-    for g in gates:  # refuse a typo before spending minutes on generation
-        parse_gate(g)
+             cfg: EvalConfig | None = None, progress=None, raise_on_gate: bool = True,
+             canaries: str | Path | None = None) -> dict:
+    """Evaluate run ``run_id``; with ``cfg.privacy`` also the extraction evaluation (``report["privacy"]``).
+
+    ``canaries``: a canary file (``eval.canaries.save_canaries``) whose values were planted in the
+    run's raw sources; implies the privacy evaluation.  The report, the ``evals`` row and the
+    lineage edge ``eval <- run`` (with every gate's result) never hold raw values.
+    """
     cfg = (cfg or EvalConfig()).model_copy(update={"split": split})
+    if canaries is not None and cfg.privacy is None:
+        from eval.config import PrivacyConfig
+
+        cfg = cfg.model_copy(update={"privacy": PrivacyConfig()})
+    for g in gates:  # refuse a typo (or a gate this evaluation cannot decide) before spending minutes on generation
+        gate = parse_gate(g)
+        if needs_privacy(gate) and cfg.privacy is None:
+            raise CurateError(f"gate '{g}' needs the extraction evaluation: pass --privacy")
+        if gate.kind == "canary_extraction" and canaries is None:
+            raise CurateError(f"gate '{g}' needs planted canaries: pass --canaries FILE")
     run = get_run(ws, run_id)
     if run["status"] != "completed":
         raise CurateError(f"run '{run_id}' is {run['status']}; only completed runs can be evaluated")
@@ -71,10 +88,23 @@ def eval_run(ws, run_id: str, split: str = "test", snapshot: str | None = None, 
         if not p.is_file():
             raise CurateError(f"reference text {p} not found")
         reference_text = p.read_text(encoding="utf-8", errors="replace")
-    report = evaluate(run["base_model"], run["adapter_path"], rows, train_cfg, cfg, reference_text, progress)
+    canary_list = load_canaries(canaries) if canaries is not None else None
+    raw_run = bool(run.get("pii_override")) or ws.snapshot(eval_ref).manifest.text_variant != "anonymized"
+    if raw_run:  # side-by-side samples would copy raw text (PII) into the report
+        cfg = cfg.model_copy(update={"samples_per_language": 0})
+    from train.model import resolve_device
+
+    pair = ModelPair(run["base_model"], run["adapter_path"], train_cfg, resolve_device(cfg.device))
+    report = evaluate(run["base_model"], run["adapter_path"], rows, train_cfg, cfg, reference_text, progress,
+                      pair=pair)
+    if raw_run:
+        report["notes"] = ["samples omitted: the evaluated rows are not anonymized"]
+    if cfg.privacy is not None:
+        report["privacy"] = privacy_report(ws, run, pair, cfg, canary_list, progress)
+        report["warnings"] = report.get("warnings", []) + report["privacy"]["warnings"]
     report["run"] = {k: run[k] for k in ("run_id", "snapshot_ref", "base_model", "adapter_path", "adapter_sha256")}
     report["eval_snapshot"] = eval_ref
-    report["gates"] = check_gates(list(gates), report)
+    report["gates"] = check_gates(list(gates), report, cfg.min_samples, cfg.small_sample)
     passed = all(g["passed"] for g in report["gates"])
     created = datetime.now(timezone.utc).replace(tzinfo=None)
     eval_id = f"{run_id}:{split}:{created.strftime('%Y%m%dT%H%M%S%f')}"
@@ -89,10 +119,36 @@ def eval_run(ws, run_id: str, split: str = "test", snapshot: str | None = None, 
         "forgetting": json.dumps(report.get("forgetting")), "gates": json.dumps(report["gates"]), "passed": passed,
         "report_json": paths["json"], "report_html": paths["html"], "created_at": created,
     }], schema=EVALS_SCHEMA))
-    ws.record_lineage("eval", eval_id, run_id, {"snapshot": eval_ref, "split": split, "passed": passed})
+    ws.record_lineage("eval", eval_id, run_id, {
+        "snapshot": eval_ref, "split": split, "passed": passed, "adapter_sha256": run.get("adapter_sha256"),
+        "privacy": cfg.privacy is not None, "warnings": len(report.get("warnings", [])),
+        "gates": [{k: g[k] for k in ("gate", "passed", "value", "n")} for g in report["gates"]]})
     if raise_on_gate:
         raise_failed_gates(report)
     return report
+
+
+def privacy_report(ws, run: dict, pair: ModelPair, cfg: EvalConfig, canaries=None, progress=None) -> dict:
+    """The extraction evaluation of a run against the raw documents behind its snapshot."""
+    from train.model import load_tokenizer
+
+    rows, scope = raw_documents(ws, run, cfg.lang_column)
+    tokenizer = load_tokenizer(run["adapter_path"])
+    rep = evaluate_extraction(pair, tokenizer, rows, TrainConfig.model_validate(run["config"]), cfg.privacy,
+                              workspace_hash_key(ws), canaries, trained_content_hashes(run), cfg.lang_column,
+                              cfg.min_samples, progress)
+    rep["scope"] = scope
+    return rep
+
+
+def gate_lineage(ws, run_id: str) -> list[dict]:
+    """Every gate ever decided on a run's adapter, from the lineage (newest last)."""
+    out = []
+    for e in ws.lineage(run_id):
+        if e["kind"] == "eval" and e["parent"] == run_id:
+            for g in e["details"].get("gates", []):
+                out.append({"eval_id": e["subject"], "adapter_sha256": e["details"].get("adapter_sha256"), **g})
+    return out
 
 
 def raise_failed_gates(report: dict) -> None:

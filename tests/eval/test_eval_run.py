@@ -89,3 +89,19 @@ def test_cli_eval_json(shared_run, tmp_path):
                                    "--gate", "adapter_beats_base.loss:0"], catch_exceptions=False)
     out = json.loads(res.stdout)
     assert out["n_items"] == 4 and out["gates"][0]["passed"] and set(out["metrics"]) == {"overall", "en", "hi"}
+
+
+def test_small_samples_are_stated_with_intervals(report):
+    """A handful of held-out items no longer passes a gate without a word: warning, n and 95% intervals."""
+    n = report["n_items"]
+    assert n < 30 and any(f"only {n} held-out items" in w for w in report["warnings"])
+    assert all(g["n"] == report["metrics"]["overall"]["n"] or g["gate"].startswith("every_language")
+               for g in report["gates"])
+    assert all("warning" in g for g in report["gates"])
+    ci = report["metrics"]["overall"]["ci95"]
+    lo, hi = ci["adapter"]["token_f1"]
+    assert lo <= report["metrics"]["overall"]["adapter"]["token_f1"] <= hi
+    dlo, dhi = ci["delta"]["loss"]
+    assert dlo <= report["metrics"]["overall"]["delta"]["loss"] <= dhi
+    html = open(report["paths"]["html"], encoding="utf-8").read()
+    assert "warning: only" in html
