@@ -15,19 +15,23 @@ import pyarrow as pa
 from curate.dedup.config import DedupConfig, MinHashConfig
 from curate.dedup.core import OUTPUTS, cluster_signatures, clusters_to_arrow, signatures_for
 from curate.errors import CurateError
-from curate.stage import Stage, register_stage
+from curate.stage import Stage, StageContext, register_stage
 
 
 def hex_hashes(h: np.ndarray) -> pa.Array:
     return pa.array([f"{x:016x}" for x in h.tolist()], pa.string())
 
 
-def minhash_batch(batch: pa.Table, cfg: MinHashConfig) -> pa.Table:
+def minhash_batch(batch: pa.Table, cfg: MinHashConfig, ctx: StageContext | None = None) -> pa.Table:
     sig, exact = signatures_for(batch.column(cfg.text_field), cfg)
     n, p = sig.shape
     offsets = pa.array(np.arange(0, n * p + 1, p, dtype=np.int32))
     return pa.table({"dup_text_hash": hex_hashes(exact),
                      "dup_signature": pa.ListArray.from_arrays(offsets, pa.array(sig.ravel(), pa.uint32()))})
+
+
+def dedup_inputs(cfg: DedupConfig) -> list[str]:
+    return ["dup_text_hash", "dup_signature"]
 
 
 def _columns(con: duckdb.DuckDBPyConnection, relation: str) -> set[str]:
@@ -76,7 +80,7 @@ MINHASH = register_stage(Stage(
 DEDUP = register_stage(Stage(
     name="dedup", kind="global", config_model=DedupConfig, fn=dedup_relation,
     outputs=dict(OUTPUTS),
-    inputs=lambda cfg: ["dup_text_hash", "dup_signature"],
+    inputs=dedup_inputs,
     optional_inputs=("quality_ok", "quality_flags", "source_row", "ingested_at"),
     description="Exact + near-duplicate clusters from MinHash signatures (LSH buckets grouped in DuckDB, pairs "
                 "verified on the full signature, connected components); one deterministic keeper per cluster.",

@@ -18,7 +18,8 @@ import pyarrow as pa
 from curate.cli.output import console, emit, json_option, progress_bar
 from curate.errors import CurateError
 from curate.filemode import read_table, write_table
-from curate.pii.stage import SFT_FIELDS, PiiConfig, run_rows
+from curate.pii.stage import SFT_FIELDS, PiiConfig, pii_secrets, run_rows
+from curate.stage import SecretSources
 
 CHUNK = 1000
 
@@ -31,12 +32,13 @@ class _DefaultToRun(click.Group):
 
 
 def _chunk_job(payload):
-    rows, cfg_json, fields = payload
+    rows, cfg_json, fields, keys = payload
     cfg = PiiConfig.model_validate_json(cfg_json)
-    return [(r.fields, r.entities, r.covered) for r in run_rows(rows, cfg, fields)]
+    return [(r.fields, r.entities, r.covered) for r in run_rows(rows, cfg, fields, keys=keys)]
 
 
-def _process_file(src: str, text_field: str, policy: str | None, nlp: str, workers: int):
+def _process_file(src: str, text_field: str, policy: str | None, nlp: str, workers: int,
+                  key_file: str | None = None):
     table = read_table(src)
     if text_field not in table.column_names:
         raise CurateError(f"{src}: no column '{text_field}' (columns: {', '.join(table.column_names)}); use --text-field")
@@ -44,18 +46,20 @@ def _process_file(src: str, text_field: str, policy: str | None, nlp: str, worke
     cfg = PiiConfig(text_field=text_field, policy_file=str(Path(policy).resolve()) if policy else None, nlp=nlp)
     cols = fields + [c for c in ("lang", "script") if c in table.column_names]
     rows = table.select(cols).to_pylist()
-    run_rows(rows[:1], cfg, fields)  # fail early (bad policy, missing key) before forking workers
+    # Keys are resolved once, here on the driver, and shipped to the workers as bytes.
+    keys = pii_secrets(cfg, SecretSources(files={"hmac_key": key_file} if key_file else {}))
+    run_rows(rows[:1], cfg, fields, keys=keys)  # fail early (bad policy) before forking workers
     chunks = [rows[i:i + CHUNK] for i in range(0, len(rows), CHUNK)]
     out = []
     with progress_bar("pii", len(rows)) as advance:
         if workers > 1 and len(chunks) > 1:
             with ProcessPoolExecutor(max_workers=workers) as pool:
-                for res, chunk in zip(pool.map(_chunk_job, [(c, cfg.model_dump_json(), fields) for c in chunks]), chunks):
+                for res, chunk in zip(pool.map(_chunk_job, [(c, cfg.model_dump_json(), fields, keys) for c in chunks]), chunks):
                     out.extend(res)
                     advance(len(chunk))
         else:
             for c in chunks:
-                out.extend(_chunk_job((c, cfg.model_dump_json(), fields)))
+                out.extend(_chunk_job((c, cfg.model_dump_json(), fields, keys)))
                 advance(len(c))
     return table, fields, out
 
@@ -88,6 +92,8 @@ _common = [
     click.option("--nlp", type=click.Choice(["auto", "spacy", "none"]), default="auto", show_default=True,
                  help="spaCy for Latin-script names."),
     click.option("--workers", type=int, default=min(4, os.cpu_count() or 1), show_default=True),
+    click.option("--key-file", type=click.Path(dir_okay=False),
+                 help="HMAC key file (0600) for hashes and pseudonyms; read once, here, and sent to the workers."),
 ]
 
 
@@ -107,9 +113,9 @@ def pii_group() -> None:
 @click.option("--output", "-o", "dst", required=True, type=click.Path(dir_okay=False))
 @_with_common
 @json_option
-def run_cmd(src, dst, text_field, policy, nlp, workers, as_json):
+def run_cmd(src, dst, text_field, policy, nlp, workers, key_file, as_json):
     """Anonymize SRC into OUT: text (and SFT/chat/meta fields) replaced, spans in a `pii` column."""
-    table, fields, out = _process_file(src, text_field, policy, nlp, workers)
+    table, fields, out = _process_file(src, text_field, policy, nlp, workers, key_file)
     for k, f in enumerate(fields):
         col = pa.array([res[0][f] for res in out], table.schema.field(f).type if pa.types.is_string(
             table.schema.field(f).type) or pa.types.is_large_string(table.schema.field(f).type) else pa.string())
@@ -129,9 +135,9 @@ def run_cmd(src, dst, text_field, policy, nlp, workers, as_json):
 @click.argument("src", type=click.Path(exists=True, dir_okay=False))
 @_with_common
 @json_option
-def scan_cmd(src, text_field, policy, nlp, workers, as_json):
+def scan_cmd(src, text_field, policy, nlp, workers, key_file, as_json):
     """Report PII counts per type in SRC without changing anything."""
-    table, _, out = _process_file(src, text_field, policy, nlp, workers)
+    table, _, out = _process_file(src, text_field, policy, nlp, workers, key_file)
     emit(_summary(out, table.num_rows), as_json, _render)
 
 
