@@ -207,7 +207,7 @@ def pending_source(ws: Workspace, stage: Stage, cfg: StageConfig, batch_size: in
     sql = (f"SELECT {', '.join(ident(c) for c in cols)} FROM ({ws.view_sql(exclude_signal=stage.name)}) v "
            f"WHERE NOT EXISTS (SELECT 1 FROM lake.{ident(table)} s WHERE s.doc_id = v.doc_id) ORDER BY doc_id")
     count = ws.con.execute(f"SELECT count(*) FROM ({sql})").fetchone()[0]
-    return BatchSource(ws.con, sql, count, batch_size)
+    return BatchSource(ws.con, sql, count, batch_size, scratch=str(ws.path / "tmp"))
 
 
 def _run_per_document(ws, stage, cfg, ctx, chash, changed, engine: Engine, batch_size, progress_factory, on_commit):

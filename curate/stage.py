@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import importlib
 import inspect
+import os
 import pkgutil
 import traceback
 from dataclasses import dataclass, field, replace
@@ -163,7 +164,9 @@ def describe_error(exc: BaseException) -> str:
     frames = traceback.extract_tb(exc.__traceback__)
     where = ""
     if frames:
-        f = frames[-1]
+        # The innermost frame of curate's own code names the failing step better than a library's.
+        ours = [f for f in frames if f"{os.sep}curate{os.sep}" in f.filename]
+        f = (ours or frames)[-1]
         parts = Path(f.filename).parts
         where = f" at {'/'.join(parts[-2:])}:{f.lineno}"
     return f"{type(exc).__name__}{where}"

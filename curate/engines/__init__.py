@@ -33,13 +33,15 @@ class BatchSource:
     """The pending rows of one stage run: a DuckDB query on the driver's connection.
 
     ``sql`` selects ``doc_id`` plus the stage's input columns in a stable order;
-    ``count`` is its row count; ``batch_size`` the rows per batch handed to the stage.
+    ``count`` is its row count; ``batch_size`` the rows per batch handed to the stage;
+    ``scratch`` a folder an engine may stage files in (inside the workspace), or ``None``.
     """
 
     con: duckdb.DuckDBPyConnection
     sql: str
     count: int
     batch_size: int
+    scratch: str | None = None
 
     def batches(self) -> Iterator[pa.Table]:
         """Stream the rows as Arrow tables of ``batch_size`` rows (bounded memory on the driver)."""
