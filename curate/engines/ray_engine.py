@@ -67,6 +67,13 @@ class _StageActor:
                 .append_column(_RSS_COL, pa.array([rss] * out.num_rows, pa.int64())))
 
 
+def _rows_per_file(count: int, batch_size: int, actors: int) -> int:
+    """Whole batches per staged file: up to ``_BATCHES_PER_FILE``, fewer when that would leave an actor idle."""
+    per_actor = -(-count // (2 * actors))  # at least two files per actor when there is enough work
+    batches = max(1, min(_BATCHES_PER_FILE, -(-per_actor // batch_size)))
+    return batches * batch_size
+
+
 def _host_port(address: str) -> tuple[str, int] | None:
     rest = address.split("://", 1)[1] if "://" in address else address
     host, sep, port = rest.rpartition(":")
@@ -164,14 +171,18 @@ class RayEngine(Engine):
         dctx = DataContext.get_current()
         saved = (dctx.execution_options.preserve_order, dctx.enable_progress_bars)
         try:
-            paths = source.to_parquet(folder, rows_per_file=source.batch_size * _BATCHES_PER_FILE)
+            actors = self._actors()
+            paths = source.to_parquet(folder, rows_per_file=_rows_per_file(source.count, source.batch_size, actors))
             dctx.execution_options.preserve_order = True  # results in input order, like the local engine
             dctx.enable_progress_bars = False  # the runner draws its own bar
             # The actors read the staged files themselves: a Ray Data read operator would need CPU
             # slots of its own, which a pool holding every CPU of a small cluster never frees.
             ds = ray.data.from_items([{"path": str(p)} for p in paths], override_num_blocks=len(paths)).map_batches(
                 _StageActor, fn_constructor_args=(stage, cfg, ctx, source.batch_size), batch_format="pyarrow",
-                batch_size=1, compute=ActorPoolStrategy(size=self._actors()), num_cpus=1)
+                batch_size=1, num_cpus=1,
+                # Two files in flight per actor: one running, one queued; the rest wait for a free actor,
+                # so an actor that set up first does not take every file of a small run.
+                compute=ActorPoolStrategy(size=actors, max_tasks_in_flight_per_actor=2))
             try:
                 for out in ds.iter_batches(batch_format="pyarrow", batch_size=None):
                     workers = out.column(_WORKER_COL).to_pylist()

@@ -1,0 +1,74 @@
+"""A real local Ray cluster for the engine tests, started once per session and stopped by PID.
+
+``ray start --head --block`` runs in a new session (process group); every Ray process it
+starts (GCS, raylet, workers) stays in that group, so the teardown signals exactly those
+processes and nothing else on the machine. The cluster's environment carries decoy PII
+variables: a worker that read the environment instead of its context would pseudonymise
+with them and the cross-engine comparisons would fail.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+DECOY_ENV = {"CURATE_PII_KEY": "decoy-key-on-the-ray-workers-0123456789", "CURATE_SECRETS_DIR": "/nonexistent"}
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def ray_cluster():
+    ray = pytest.importorskip("ray")
+    port = _free_port()
+    tmp = tempfile.mkdtemp(prefix="cr", dir="/tmp")  # short: Ray's unix socket paths must fit 107 bytes
+    env = {**os.environ, **DECOY_ENV,
+           "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])),
+           "RAY_USAGE_STATS_ENABLED": "0"}
+    log = open(Path(tmp) / "ray-start.log", "w")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "ray.scripts.scripts", "start", "--head", "--block", "--node-ip-address=127.0.0.1",
+         "--num-cpus=2", "--include-dashboard=false", f"--port={port}", f"--temp-dir={tmp}",
+         "--disable-usage-stats"], env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    address = f"127.0.0.1:{port}"
+    try:
+        deadline = time.time() + 180
+        while "Ray runtime started" not in (Path(tmp) / "ray-start.log").read_text():
+            if proc.poll() is not None or time.time() > deadline:
+                raise RuntimeError("ray start failed: " + (Path(tmp) / "ray-start.log").read_text()[-2000:])
+            time.sleep(0.5)
+        # One driver connection for the session: engines find Ray initialised and leave it open.
+        ray.init(address=address, log_to_driver=False, logging_level="ERROR")
+        yield {"address": address, "pgid": proc.pid}
+    finally:
+        if ray.is_initialized():
+            ray.shutdown()
+        try:
+            os.killpg(proc.pid, signal.SIGTERM)
+            proc.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=30)
+        except ProcessLookupError:
+            pass
+        # Workers may outlive `ray start` briefly; they are in its process group.
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        log.close()
+        shutil.rmtree(tmp, ignore_errors=True)
