@@ -57,18 +57,46 @@ def ray_cluster():
     finally:
         if ray.is_initialized():
             ray.shutdown()
-        try:
-            os.killpg(proc.pid, signal.SIGTERM)
-            proc.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(timeout=30)
-        except ProcessLookupError:
-            pass
-        # Workers may outlive `ray start` briefly; they are in its process group.
-        try:
-            os.killpg(proc.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
+        workers = cluster_workers(proc.pid)  # own process groups: listed before their raylet goes
+        for sig, wait in ((signal.SIGTERM, 20), (signal.SIGKILL, 30)):
+            try:
+                os.killpg(proc.pid, sig)
+                proc.wait(timeout=wait)
+                break
+            except subprocess.TimeoutExpired:
+                continue
+            except ProcessLookupError:
+                break
+        for pid in workers + cluster_workers(proc.pid):
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
         log.close()
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _proc_info(pid: int) -> tuple[int, int, str, str] | None:
+    """(ppid, pgid, cmdline, RAY_RAYLET_PID) of a process, or None if it is gone or not ours to read."""
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            fields = fh.read().rsplit(")", 1)[1].split()
+        with open(f"/proc/{pid}/cmdline", "rb") as fh:
+            cmd = fh.read().replace(b"\0", b" ").decode(errors="replace")
+        with open(f"/proc/{pid}/environ", "rb") as fh:
+            env = dict(kv.split(b"=", 1) for kv in fh.read().split(b"\0") if b"=" in kv)
+        return int(fields[1]), int(fields[2]), cmd, env.get(b"RAY_RAYLET_PID", b"").decode()
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def cluster_workers(pgid: int, match: str = "") -> list[int]:
+    """PIDs of the worker processes of the cluster whose `ray start` leads process group ``pgid``.
+
+    Ray workers run in process groups of their own; they name their raylet in RAY_RAYLET_PID,
+    and the raylet is in our group. ``match``: only workers whose command line contains it.
+    """
+    infos = {int(p): _proc_info(int(p)) for p in os.listdir("/proc") if p.isdigit()}
+    raylets = {str(pid) for pid, info in infos.items() if info and info[1] == pgid and "raylet" in info[2]}
+    return [pid for pid, info in infos.items()
+            if info and info[3] in raylets and info[1] != pgid and match in info[2]]
