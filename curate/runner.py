@@ -32,7 +32,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from curate.dbutil import transaction
-from curate.engines import BatchSource, Engine, make_engine
+from curate.engines import BatchSource, Engine, WorkerStats, make_engine
 from curate.errors import CurateError
 from curate.stage import SecretSources, Stage, StageConfig, get_stage, signal_schema, stage_context
 from curate.workspace import Workspace, ident, now
@@ -165,6 +165,7 @@ def run_stage(ws: Workspace, name: str, params: dict | None = None, workers: int
         if (engine or "local") == "local":
             opts.setdefault("pool_min_docs", POOL_MIN_DOCS)
         eng = make_engine(engine, **opts)
+        eng.worker_stats = WorkerStats()  # an engine shared by a recipe's stages reports each run on its own
         try:
             # The one place secrets are read: on the driver, from the workspace's secrets folder.
             ctx = stage_context(stage, cfg, SecretSources(folder=ws.secrets_dir))
