@@ -38,7 +38,7 @@ def ray_cluster():
     tmp = tempfile.mkdtemp(prefix="cr", dir="/tmp")  # short: Ray's unix socket paths must fit 107 bytes
     env = {**os.environ, **DECOY_ENV,
            "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])),
-           "RAY_USAGE_STATS_ENABLED": "0"}
+           "RAY_USAGE_STATS_ENABLED": "0", "RAY_AUTH_MODE": "disabled"}
     log = open(Path(tmp) / "ray-start.log", "w")
     proc = subprocess.Popen(
         [sys.executable, "-m", "ray.scripts.scripts", "start", "--head", "--block", "--node-ip-address=127.0.0.1",
