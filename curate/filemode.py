@@ -16,7 +16,7 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from curate.errors import CurateError
-from curate.stage import Stage, StageConfig
+from curate.stage import Stage, StageConfig, StageContext, call_stage, stage_context
 
 FORMATS = {".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json", ".csv": "csv", ".tsv": "tsv", ".parquet": "parquet"}
 
@@ -205,17 +205,24 @@ def stage_input(table: pa.Table, config: StageConfig) -> pa.Table:
 
 
 def apply_stage(stage: Stage, table: pa.Table, config: StageConfig, progress: Callable[[int], None] | None = None,
-                batch_size: int = 2048) -> pa.Table:
-    """Run a stage over an in-memory table and return its output columns (same length and order)."""
+                batch_size: int = 2048, ctx: StageContext | None = None) -> pa.Table:
+    """Run a stage over an in-memory table and return its output columns (same length and order).
+
+    ``ctx``: the stage context; by default its secrets are resolved here, on the driver, from
+    the stage's file-mode sources (see ``curate.stage.stage_context``).
+    """
     table = stage_input(table, config)
     missing = [c for c in stage.inputs(config) if c not in table.column_names]
     if missing:
         raise CurateError(f"stage '{stage.name}' needs column(s) {', '.join(missing)}; the input has {', '.join(table.column_names)}")
     if stage.kind == "per_document":
+        ctx = ctx or stage_context(stage, config)
+        if stage.setup is not None:
+            ctx = ctx.with_state(stage.setup(config, ctx))
         parts = []
         for start in range(0, table.num_rows, batch_size):
             batch = table.slice(start, batch_size)
-            out = stage.fn(batch, config)
+            out = call_stage(stage, config, ctx, batch)
             if out.num_rows != batch.num_rows:
                 raise RuntimeError(f"stage '{stage.name}' returned {out.num_rows} rows for {batch.num_rows}")
             parts.append(out)

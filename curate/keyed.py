@@ -8,7 +8,7 @@ so a consumer can still join two exports of the same workspace but nobody withou
 a guess.
 
 The key is the workspace's PII key, ``WORKSPACE/secrets/pii.key`` (the file the PII stage reads
-through ``$CURATE_SECRETS_DIR``, see ``curate.pii.keys``): created 0600 with 32 random bytes (hex)
+resolved on the driver, see ``curate.pii.keys``): created 0600 with 32 random bytes (hex)
 on first use. Each use derives its own sub-key (``purpose``), so an export id never equals a PII
 pseudonym of the same string.
 """

@@ -49,11 +49,25 @@ class ExportSpec(_Strict):
     contamination: Literal["refuse", "report", "ignore"] = "refuse"
 
 
+class EngineSpec(_Strict):
+    """Where per-document stages run; global stages always run on the driver, next to the workspace."""
+
+    name: Literal["local", "ray"] = Field("local", description="local: this machine (process pool); "
+                                          "ray: a Ray cluster through Ray Data map_batches")
+    address: str | None = Field(None, description="ray: local (a private instance, default), auto (the cluster "
+                                "started with ray start here), HOST:PORT or ray://HOST:PORT")
+    workers: int | None = Field(None, ge=1, description="worker processes (local) or actors (ray); default: cores")
+    batch_size: int = Field(1000, ge=1, description="documents per batch handed to a stage")
+    staging_dir: str | None = Field(None, description="ray: folder for staged input files, visible to every node "
+                                    "(default: inside the workspace); relative to the recipe")
+
+
 class Recipe(_Strict):
     name: str
     description: str | None = None
     sources: list[SourceSpec] = Field(default_factory=list)
     stages: list[StageSpec] = Field(default_factory=list)
+    engine: EngineSpec = Field(default_factory=EngineSpec)
     snapshot: SnapshotSpec | None = None
     export: ExportSpec | None = None
 
@@ -86,12 +100,37 @@ def load_recipe(path: str | Path) -> tuple[Recipe, Path]:
     return recipe, path.resolve().parent
 
 
-def run_recipe(ws, path: str | Path, progress_factory=None, log: Callable[[str], None] | None = None) -> dict:
-    from curate.ingest.ingest import IngestOptions, ingest_file
-    from curate.runner import run_stage
+def run_recipe(ws, path: str | Path, progress_factory=None, log: Callable[[str], None] | None = None,
+               engine: str | None = None, address: str | None = None, workers: int | None = None) -> dict:
+    """Run a recipe; ``engine``/``address``/``workers`` override the recipe's ``engine`` settings.
+
+    One engine (one Ray connection) serves every stage of the recipe. The snapshot content
+    hash does not depend on the engine.
+    """
+    from curate.engines import make_engine
 
     log = log or (lambda s: None)
     recipe, base = load_recipe(path)
+    spec = recipe.engine
+    name = engine or spec.name
+    opts: dict[str, Any] = {"workers": workers or spec.workers}
+    if name == "ray":
+        opts["address"] = address or spec.address
+        if spec.staging_dir:
+            opts["staging_dir"] = str(base / spec.staging_dir)
+    elif address:
+        raise CurateError("--address is for the ray engine (add --engine ray)")
+    eng = make_engine(name, **opts)
+    try:
+        return _run_recipe(ws, recipe, base, eng, spec.batch_size, progress_factory, log)
+    finally:
+        eng.close()
+
+
+def _run_recipe(ws, recipe: Recipe, base: Path, eng, batch_size: int, progress_factory, log) -> dict:
+    from curate.ingest.ingest import IngestOptions, ingest_file
+    from curate.runner import run_stage
+
     summary: dict[str, Any] = {"recipe": recipe.name, "ingests": [], "stages": [], "snapshot": None, "export": None}
     for src in recipe.sources:
         p = (base / src.path) if not Path(src.path).is_absolute() else Path(src.path)
@@ -107,8 +146,9 @@ def run_recipe(ws, path: str | Path, progress_factory=None, log: Callable[[str],
         log(f"ingested {p.name}: {res.ingested} new, {res.duplicates} duplicates, {res.quarantined} quarantined")
         summary["ingests"].append(res.as_dict())
     for st in recipe.stages:
-        res = run_stage(ws, st.stage, st.params, progress_factory=progress_factory)
-        log(f"stage {st.stage}: {res.computed} computed, {res.cached} cached")
+        res = run_stage(ws, st.stage, st.params, progress_factory=progress_factory, engine=eng, batch_size=batch_size)
+        log(f"stage {st.stage}: {res.computed} computed, {res.cached} cached"
+            + (f", {res.errors} row error(s) held back" if res.errors else ""))
         if (res.summary or {}).get("message"):
             log(f"  {res.summary['message']}")
         summary["stages"].append(res.as_dict())

@@ -243,6 +243,7 @@ def _select_sql(ws: Workspace, text: str, where: str | None, apply_labels: bool)
         if "clean_text" not in cols:
             raise CurateError("text variant 'clean' needs the clean stage: run it first")
         replace["text"] = "coalesce(clean_text, text)"
+    keep += "".join(f" AND {ident(c)} IS NULL" for c in signal_cols if c.endswith("_error"))  # a stage raised on the row
     if apply_labels and "label_status" in cols:
         keep += " AND label_status IS DISTINCT FROM 'rejected'"
         if "label_response" in cols:

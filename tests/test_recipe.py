@@ -47,3 +47,17 @@ snapshot: {{name: support, text: clean}}
         hashes.append(run_recipe(ws, recipe)["snapshot"]["content_hash"])
         ws.close()
     assert hashes[0] == hashes[1]
+
+
+def test_engine_settings_are_validated(tmp_path):
+    with pytest.raises(CurateError, match=r"engine\.name"):
+        load_recipe(_write(tmp_path, "name: r\nengine: {name: spark}\n"))
+    with pytest.raises(CurateError, match=r"engine\.workers"):
+        load_recipe(_write(tmp_path, "name: r\nengine: {name: ray, workers: 0}\n"))
+    recipe, _ = load_recipe(_write(tmp_path, "name: r\nengine: {name: ray, address: auto, workers: 4}\n"))
+    assert (recipe.engine.name, recipe.engine.address, recipe.engine.workers) == ("ray", "auto", 4)
+
+
+def test_address_without_ray_engine_is_an_error(tmp_path, ws):
+    with pytest.raises(CurateError, match="--address is for the ray engine"):
+        run_recipe(ws, _write(tmp_path, "name: r\n"), address="127.0.0.1:6379")

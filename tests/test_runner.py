@@ -111,3 +111,70 @@ def test_stage_secrets_stay_in_the_workspace(ws, tmp_path, monkeypatch):
     assert key.exists() and stat.S_IMODE(key.stat().st_mode) == 0o600
     assert "CURATE_SECRETS_DIR" not in os.environ  # scoped to the run
     assert "Rahul" not in ws.read_signal("pii").column("pii_text")[0].as_py()
+
+
+def _poison_meta(depth: int = 1100) -> str:
+    deep = '"x"'
+    for _ in range(depth):
+        deep = '{"a": ' + deep + '}'
+    return deep
+
+
+def test_a_poison_record_is_held_back_and_the_rest_is_anonymized(ws, tmp_path, monkeypatch):
+    """Issue 19: a record whose metadata nests ~1,100 levels deep made `curate stage pii` die on every run."""
+    monkeypatch.delenv("CURATE_PII_KEY", raising=False)
+    rows = [{"text": f"Mera naam Rahul Sharma hai, phone 98765{i:05d}", "meta": {"ticket": i}} for i in range(30)]
+    ws.ingest([write_jsonl(tmp_path / "p.jsonl", rows)])
+    # Planted straight into the lake, as an older ingest (without depth limits) would have stored it.
+    ws.con.execute("INSERT INTO lake.documents SELECT * REPLACE ('poison-doc' AS doc_id, ? AS meta) "
+                   "FROM lake.documents LIMIT 1", [_poison_meta()])
+    res = run_stage(ws, "pii", {"nlp": "none"}, workers=1, batch_size=8)
+    assert res.computed == 31
+    sig = {r["doc_id"]: r for r in ws.read_signal("pii").to_pylist()}
+    poison = sig.pop("poison-doc")
+    assert all(r["pii_error"] is None and "Rahul" not in r["pii_text"] and "98765" not in r["pii_text"]
+               for r in sig.values())
+    if poison["pii_error"] is not None:  # the stage raised on it: recorded, held back
+        assert res.errors == 1 and poison["pii_error"].startswith("RecursionError") and poison["pii_text"] is None
+    m = ws.create_snapshot("s")
+    assert m.row_count == 30 and m.held_back == 1
+    ids = set(ws.snapshot("s").table().column("doc_id").to_pylist())
+    assert "poison-doc" not in ids
+    # A rerun does not retry the row forever: nothing is pending.
+    again = run_stage(ws, "pii", {"nlp": "none"}, workers=1)
+    assert (again.computed, again.cached) == (0, 31)
+
+
+def test_every_run_records_statistics(ws, tmp_path):
+    texts = ["ok " * 30, "a", "spam spam spam spam spam spam spam spam spam spam spam spam", "fine text " * 20]
+    ws.ingest([write_jsonl(tmp_path / "q.jsonl", [{"text": t} for t in texts])])
+    res = run_stage(ws, "quality", {}, workers=1)
+    flags = ws.read_signal("quality")
+    # Oracle: the stored signal itself, counted independently of the runner's counters.
+    ok = sum(flags.column("quality_ok").to_pylist())
+    assert res.flags["quality_ok"] == ok and res.seconds > 0 and res.engine == "local"
+    per_flag = {}
+    for fl in flags.column("quality_flags").to_pylist():
+        for f in fl or []:
+            per_flag[f] = per_flag.get(f, 0) + 1
+    assert {k.split("=", 1)[1]: v for k, v in res.flags.items() if k.startswith("quality_flags=")} == per_flag
+    runs = ws.get_table("stage_runs").to_pylist()
+    assert runs[-1]["stage"] == "quality" and runs[-1]["computed"] == 4 and runs[-1]["errors"] == 0
+    assert json.loads(runs[-1]["stats"])["flags"] == res.flags
+
+
+def test_pooled_run_sets_up_once_per_worker_and_keeps_order(ws, tmp_path):
+    from curate import runner
+    from tests.engines import stages  # noqa: F401 - registers slow_test
+
+    _corpus(ws, tmp_path, 300)
+    old = runner.POOL_MIN_DOCS
+    runner.POOL_MIN_DOCS = 1
+    try:
+        res = run_stage(ws, "slow_test", {}, workers=2, batch_size=16)
+    finally:
+        runner.POOL_MIN_DOCS = old
+    sig = ws.read_signal("slow_test")
+    assert all(sig.column("slow_setup_here").to_pylist()) and 1 <= len(res.workers) <= 2
+    docs = {r["doc_id"]: r["text"] for r in ws.documents().to_pylist()}
+    assert {r["doc_id"]: r["slow_upper"] for r in sig.to_pylist()} == {d: t.upper() for d, t in docs.items()}

@@ -5,14 +5,14 @@ from __future__ import annotations
 import pyarrow as pa
 
 from curate.clean.normalize import clean_text
-from curate.stage import Stage, StageConfig, register_stage
+from curate.stage import Stage, StageConfig, StageContext, register_stage
 
 
 class CleanConfig(StageConfig):
     """Cleaning has no knobs yet beyond the field it reads; every rule is safe for training text."""
 
 
-def clean_batch(batch: pa.Table, cfg: CleanConfig) -> pa.Table:
+def clean_batch(batch: pa.Table, cfg: CleanConfig, ctx: StageContext | None = None) -> pa.Table:
     texts = batch.column(cfg.text_field).to_pylist()
     return pa.table({"clean_text": pa.array([clean_text(t) for t in texts], pa.string())})
 

@@ -106,18 +106,28 @@ def ingest(sources, fmt, text_fields, id_field, source_name, max_record_bytes, m
         raise CurateError(failed)
 
 
+engine_option = click.option("--engine", type=click.Choice(["local", "ray"]), default=None,
+                             help="Where per-document stages run (default: the recipe's engine, else local).")
+address_option = click.option("--address", default=None,
+                              help="Ray cluster: local (a private instance), auto, HOST:PORT or ray://HOST:PORT.")
+
+
 @click.command("run")
 @click.argument("recipe", type=click.Path(dir_okay=False))
+@engine_option
+@address_option
+@click.option("--workers", type=int, default=None, help="Processes (local) or Ray actors (default: cores).")
 @workspace_option
 @json_option
-def run_cmd(recipe, workspace, as_json):
-    """Run a recipe: sources → stages → snapshot (→ export)."""
+def run_cmd(recipe, engine, address, workers, workspace, as_json):
+    """Run a recipe: sources → stages → snapshot (→ export), on the local or the Ray engine."""
     from curate.recipe import load_recipe, run_recipe
 
     load_recipe(recipe)  # validate before opening (and locking) the workspace
     with _open(workspace) as ws:
         summary = run_recipe(ws, recipe, progress_factory=_bar(not as_json),
-                             log=(lambda s: None) if as_json else (lambda s: console.print(s)))
+                             log=(lambda s: None) if as_json else (lambda s: console.print(s)),
+                             engine=engine, address=address, workers=workers)
     emit(summary, as_json, lambda d: console.print(
         f"[green]done[/]: snapshot {d['snapshot']['name']}@{d['snapshot']['version']}" if d["snapshot"] else "[green]done[/]"))
 
@@ -147,17 +157,26 @@ def _parse_params(items: tuple[str, ...]) -> dict:
 @click.command("stage")
 @click.argument("name")
 @click.option("--param", "-p", "params", multiple=True, help="KEY=VALUE (YAML value), repeatable.")
-@click.option("--workers", type=int, default=None, help="Processes for per-document stages (default: cores).")
+@click.option("--workers", type=int, default=None, help="Processes (local) or Ray actors (default: cores).")
+@engine_option
+@address_option
 @workspace_option
 @json_option
-def stage_cmd(name, params, workers, workspace, as_json):
-    """Run one stage over the workspace (incremental and resumable)."""
+def stage_cmd(name, params, workers, engine, address, workspace, as_json):
+    """Run one stage over the workspace (incremental and resumable), on the local or the Ray engine."""
     from curate.runner import run_stage
 
+    if address and engine != "ray":
+        raise CurateError("--address is for the ray engine (add --engine ray)")
     with _open(workspace) as ws:
-        res = run_stage(ws, name, _parse_params(params), workers=workers, progress_factory=_bar(not as_json))
+        res = run_stage(ws, name, _parse_params(params), workers=workers, progress_factory=_bar(not as_json),
+                        engine=engine, engine_options={"address": address} if engine == "ray" else None)
+
     def render(d: dict) -> None:
-        console.print(f"stage [bold]{d['stage']}[/]: {d['computed']} computed, {d['cached']} cached of {d['total']}")
+        console.print(f"stage [bold]{d['stage']}[/]: {d['computed']} computed, {d['cached']} cached of {d['total']}"
+                      f" ({d['engine']}, {d['seconds']:.1f} s)"
+                      + (f"; [yellow]{d['errors']} row(s) raised[/] (see {d['stage']}_error; held back from snapshots)"
+                         if d["errors"] else ""))
         if (d.get("summary") or {}).get("message"):
             console.print(f"  {d['summary']['message']}")
 

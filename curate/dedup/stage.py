@@ -20,7 +20,7 @@ from curate.dedup.config import DedupConfig, DedupTableConfig, MinHashConfig
 from curate.dedup.core import OUTPUTS, Sketches, TextSource, cluster, clusters_to_arrow, sketch
 from curate.dedup.views import match_text, shape_columns
 from curate.errors import CurateError
-from curate.stage import Stage, register_stage
+from curate.stage import Stage, StageContext, register_stage
 
 _COUNTER = itertools.count()
 
@@ -33,7 +33,7 @@ def _csr(offsets: np.ndarray, values: pa.Array) -> pa.Array:
     return pa.ListArray.from_arrays(pa.array(np.asarray(offsets, np.int32)), values)
 
 
-def minhash_batch(batch: pa.Table, cfg: MinHashConfig) -> pa.Table:
+def minhash_batch(batch: pa.Table, cfg: MinHashConfig, ctx: StageContext | None = None) -> pa.Table:
     """Per-document sketch: exact key, signature, distinct segment keys, the settings used."""
     sig, exact, seg, seg_off = sketch(match_text(batch, cfg), cfg)
     n, p = sig.shape
@@ -43,6 +43,10 @@ def minhash_batch(batch: pa.Table, cfg: MinHashConfig) -> pa.Table:
         "dup_segments": _csr(seg_off, pa.array(seg, pa.uint64())),
         "dup_params": pa.array([cfg.model_dump_json()] * n, pa.string()),
     })
+
+
+def dedup_inputs(cfg: DedupConfig) -> list[str]:
+    return ["dup_text_hash", "dup_signature", "dup_segments", "dup_params"]
 
 
 def _columns(con: duckdb.DuckDBPyConnection, relation: str) -> set[str]:
@@ -138,7 +142,7 @@ MINHASH = register_stage(Stage(
 DEDUP = register_stage(Stage(
     name="dedup", kind="global", config_model=DedupConfig, fn=dedup_relation,
     outputs=dict(OUTPUTS),
-    inputs=lambda cfg: ["dup_text_hash", "dup_signature", "dup_segments", "dup_params"],
+    inputs=dedup_inputs,
     optional_inputs=("quality_ok", "quality_flags", "source_row", "ingested_at"),
     description="Exact + near-duplicate clusters: boilerplate segments (in >= boilerplate_share of documents) set "
                 "aside, LSH candidates grouped in DuckDB, verified on the exact Jaccard of the shingle sets; every "

@@ -4,8 +4,6 @@
 from __future__ import annotations
 
 import json
-import os
-from contextlib import contextmanager
 from typing import Any
 
 import pyarrow as pa
@@ -34,21 +32,6 @@ def cleared_with_text(docs: list[dict], texts: dict[str, str]) -> None:
         d["label_pii_cleared"] = json.dumps(items, ensure_ascii=False) if items else None
 
 
-@contextmanager
-def _secrets(ws):
-    # The same key the runner gives the PII stage, so a name in an edited response gets the pseudonym it has
-    # everywhere else in the workspace.
-    previous = os.environ.get("CURATE_SECRETS_DIR")
-    os.environ["CURATE_SECRETS_DIR"] = str(ws.secrets_dir)
-    try:
-        yield
-    finally:
-        if previous is None:
-            os.environ.pop("CURATE_SECRETS_DIR", None)
-        else:
-            os.environ["CURATE_SECRETS_DIR"] = previous
-
-
 def pii_config(ws) -> dict[str, Any]:
     """Parameters of the workspace's last ``pii`` stage run (empty: the stage defaults)."""
     try:
@@ -64,14 +47,16 @@ def scan_responses(ws, docs: list[dict]) -> None:
     if not todo:
         return
     from curate.filemode import apply_stage
-    from curate.stage import get_stage
+    from curate.stage import SecretSources, get_stage, stage_context
 
     stage = get_stage("pii")
     params = {**pii_config(ws), "text_field": "text"}
     cfg = stage.make_config(params)
     table = pa.table({"text": pa.array([d["label_response"] for d in todo], pa.string())})
-    with _secrets(ws):
-        out = apply_stage(stage, table, cfg)
+    # The same key the runner gives the PII stage (resolved here, from the workspace's secrets folder), so a
+    # name in an edited response gets the pseudonym it has everywhere else in the workspace.
+    ctx = stage_context(stage, cfg, SecretSources(folder=ws.secrets_dir))
+    out = apply_stage(stage, table, cfg, ctx=ctx)
     for d, anon, covered in zip(todo, out.column("pii_text").to_pylist(), out.column("pii_covered").to_pylist()):
         d["label_response_pii"] = anon
         d["label_response_covered"] = bool(covered)

@@ -8,7 +8,7 @@ from functools import lru_cache
 import pyarrow as pa
 
 from curate.langid.detect import DetectConfig, Detector
-from curate.stage import Stage, StageConfig, register_stage
+from curate.stage import Stage, StageConfig, StageContext, register_stage
 
 OUTPUTS = {
     "lang": pa.string(),               # ISO 639-1, or 639-3 where there is none (mai, brx, kok, sat, doi, mni); "und"
@@ -34,8 +34,13 @@ def _detector(cfg_json: str) -> Detector:
     return Detector(DetectConfig.model_validate_json(cfg_json))
 
 
-def langid_batch(batch: pa.Table, cfg: LangIdConfig) -> pa.Table:
-    det = _detector(json.dumps(cfg.model_dump(exclude={"text_field"}), sort_keys=True))
+def langid_setup(cfg: LangIdConfig, ctx: StageContext) -> Detector:
+    """Per worker: load the model once."""
+    return _detector(json.dumps(cfg.model_dump(exclude={"text_field"}), sort_keys=True))
+
+
+def langid_batch(batch: pa.Table, cfg: LangIdConfig, ctx: StageContext | None = None) -> pa.Table:
+    det = ctx.state if ctx is not None and ctx.state is not None else langid_setup(cfg, ctx)
     texts = batch.column(cfg.text_field).to_pylist()
     texts = [t if isinstance(t, str) else (None if t is None else str(t)) for t in texts]
     rows = [r.to_row() for r in det.detect_many(texts)]
@@ -43,7 +48,7 @@ def langid_batch(batch: pa.Table, cfg: LangIdConfig) -> pa.Table:
 
 
 STAGE = register_stage(Stage(
-    name="langid", kind="per_document", config_model=LangIdConfig, fn=langid_batch, outputs=OUTPUTS,
+    name="langid", kind="per_document", config_model=LangIdConfig, fn=langid_batch, outputs=OUTPUTS, setup=langid_setup,
     description="Language ID for the 22 scheduled Indian languages + English: script shares, native and "
                 "romanized text, code-mixing (matrix/embedded language, CMI); und for short or ambiguous text.",
 ))

@@ -19,7 +19,8 @@ import pyarrow as pa
 from curate.cli.output import console, emit, json_option, progress_bar
 from curate.errors import CurateError
 from curate.filemode import read_table, write_table
-from curate.pii.stage import PiiConfig, policy_of, run_rows
+from curate.pii.stage import PiiConfig, pii_secrets, policy_of, run_rows
+from curate.stage import SecretSources
 
 CHUNK = 1000
 
@@ -32,10 +33,10 @@ class _DefaultToRun(click.Group):
 
 
 def _chunk_job(payload):
-    rows, cfg_json, fields, json_fields, field_types = payload
+    rows, cfg_json, fields, json_fields, field_types, keys = payload
     cfg = PiiConfig.model_validate_json(cfg_json)
     return [(r.fields, r.entities, r.covered, r.reason, sorted(r.names_unchecked))
-            for r in run_rows(rows, cfg, fields, json_fields, field_types)]
+            for r in run_rows(rows, cfg, fields, json_fields, field_types, keys=keys)]
 
 
 # Columns that carry curate's own signals, not record content.
@@ -117,7 +118,8 @@ def select_columns(table: pa.Table, policy) -> tuple[list[str], list[str], dict[
     return fields, json_fields, types
 
 
-def _process_file(src: str, text_field: str | None, policy: str | None, nlp: str, workers: int):
+def _process_file(src: str, text_field: str | None, policy: str | None, nlp: str, workers: int,
+                  key_file: str | None = None):
     table = read_table(src)
     if text_field is not None and text_field not in table.column_names:
         raise CurateError(f"{src}: no column '{text_field}' (columns: {', '.join(table.column_names)}); use --text-field")
@@ -125,9 +127,11 @@ def _process_file(src: str, text_field: str | None, policy: str | None, nlp: str
     fields, json_fields, field_types = select_columns(table, policy_of(cfg))
     cols = fields + [c for c in ("lang", "script") if c in table.column_names]
     rows = table.select(cols).to_pylist()
-    run_rows(rows[:1], cfg, fields, json_fields, field_types)  # fail early (bad policy, missing key) before forking
+    # Keys are resolved once, here on the driver, and shipped to the workers as bytes.
+    keys = pii_secrets(cfg, SecretSources(files={"hmac_key": key_file} if key_file else {}))
+    run_rows(rows[:1], cfg, fields, json_fields, field_types, keys=keys)  # fail early (bad policy) before forking
     chunks = [rows[i:i + CHUNK] for i in range(0, len(rows), CHUNK)]
-    job = (cfg.model_dump_json(), fields, json_fields, field_types)
+    job = (cfg.model_dump_json(), fields, json_fields, field_types, keys)
     out = []
     with progress_bar("pii", len(rows)) as advance:
         if workers > 1 and len(chunks) > 1:
@@ -188,6 +192,8 @@ _common = [
     click.option("--nlp", type=click.Choice(["auto", "spacy", "none"]), default="auto", show_default=True,
                  help="spaCy for Latin-script names."),
     click.option("--workers", type=int, default=min(4, os.cpu_count() or 1), show_default=True),
+    click.option("--key-file", type=click.Path(dir_okay=False),
+                 help="HMAC key file (0600) for hashes and pseudonyms; read once, here, and sent to the workers."),
 ]
 
 
@@ -207,11 +213,11 @@ def pii_group() -> None:
 @click.option("--output", "-o", "dst", required=True, type=click.Path(dir_okay=False))
 @_with_common
 @json_option
-def run_cmd(src, dst, text_field, policy, nlp, workers, as_json):
+def run_cmd(src, dst, text_field, policy, nlp, workers, key_file, as_json):
     """Anonymize SRC into OUT: every string column (text, SFT/chat fields, metadata, names, e-mails) and numeric
     columns identified as phones/IDs/accounts, replaced in place; spans in a `pii` column, `pii_covered`/`pii_reason`
     per row."""
-    table, fields, field_types, out = _process_file(src, text_field, policy, nlp, workers)
+    table, fields, field_types, out = _process_file(src, text_field, policy, nlp, workers, key_file)
     for f in fields:
         table = table.set_column(table.column_names.index(f), f, _column(table.schema.field(f).type,
                                                                          [res[0][f] for res in out]))
@@ -248,9 +254,9 @@ def _column(typ: pa.DataType, values: list) -> pa.Array:
 @click.argument("src", type=click.Path(exists=True, dir_okay=False))
 @_with_common
 @json_option
-def scan_cmd(src, text_field, policy, nlp, workers, as_json):
+def scan_cmd(src, text_field, policy, nlp, workers, key_file, as_json):
     """Report PII counts per type in SRC without changing anything."""
-    table, fields, field_types, out = _process_file(src, text_field, policy, nlp, workers)
+    table, fields, field_types, out = _process_file(src, text_field, policy, nlp, workers, key_file)
     emit(_summary(out, table.num_rows, fields, field_types), as_json, _render)
 
 

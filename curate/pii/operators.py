@@ -19,17 +19,23 @@ _ENC_TOKEN = re.compile(r"<ENC:([A-Z_]+):([A-Za-z0-9_\-]+)>")
 class Anonymizer:
     """Applies a policy; keys are resolved once, and only if the policy uses them."""
 
-    def __init__(self, policy: PiiPolicy):
-        from curate.pii.keys import enc_key, hmac_key
+    def __init__(self, policy: PiiPolicy, keys: dict[str, bytes] | None = None):
+        """``keys``: resolved on the driver (:func:`curate.pii.keys.resolve_secrets`); ``None`` resolves them here."""
+        from curate.pii.keys import ENC, HMAC, resolve_secrets
 
         self.policy = policy
+        keys = resolve_secrets(policy) if keys is None else keys
         ops = {s.operator for s in policy.operators.values()} | {policy.default.operator}
-        self._hkey = hmac_key(policy.key_file) if ops & {"hash", "pseudonym"} else None
+        if ops & {"hash", "pseudonym"} and HMAC not in keys:
+            raise CurateError("the PII policy needs an HMAC key and none was resolved")
+        if "encrypt" in ops and ENC not in keys:
+            raise CurateError("the encrypt operator needs CURATE_PII_ENC_KEY on the driver")
+        self._hkey = keys.get(HMAC) if ops & {"hash", "pseudonym"} else None
         self._siv = None
         if "encrypt" in ops:
             from cryptography.hazmat.primitives.ciphers.aead import AESSIV
 
-            self._siv = AESSIV(enc_key())
+            self._siv = AESSIV(keys[ENC])
 
     def replace(self, entity: str, value: str) -> str:
         spec: OperatorSpec = self.policy.spec(entity)

@@ -14,7 +14,6 @@ language/script is not covered: the row is held back from snapshots and exports)
 from __future__ import annotations
 
 import json
-import os
 from functools import lru_cache
 from typing import Literal
 
@@ -23,7 +22,7 @@ from pydantic import Field
 
 from curate.pii.policy import PiiPolicy, load_policy
 from curate.pii.scripts import COVERED_SCRIPTS
-from curate.stage import Stage, StageConfig, register_stage
+from curate.stage import SecretSources, Stage, StageConfig, StageContext, register_stage
 
 SFT_FIELDS = ["instruction", "input", "output", "messages", "meta"]
 # Columns read when present (not declared as required inputs: plain-text files have none of them).
@@ -57,30 +56,35 @@ def _policy(policy_file: str | None, inline: str | None) -> PiiPolicy:
 
 
 @lru_cache(maxsize=4)
-def _anonymizer(policy_file: str | None, inline: str | None, key_location: tuple):
-    """Cached per policy *and* key location: two workspaces in one process never share an HMAC key."""
+def _anonymizer(policy_file: str | None, inline: str | None, keys: tuple):
+    """Cached per policy *and* key bytes: two workspaces in one process never share an HMAC key."""
     from curate.pii.operators import Anonymizer
 
-    return Anonymizer(_policy(policy_file, inline))
+    return Anonymizer(_policy(policy_file, inline), dict(keys))
 
 
-def _key_location() -> tuple:
-    return tuple(os.environ.get(v) for v in ("CURATE_PII_KEY", "CURATE_PII_KEY_FILE", "CURATE_SECRETS_DIR"))
+def _inline(cfg: PiiConfig) -> str | None:
+    return json.dumps(cfg.policy, sort_keys=True) if cfg.policy else None
 
 
-def run_rows(rows: list[dict], cfg: PiiConfig, fields: list[str], json_fields=("messages", "meta"),
-             field_types: dict[str, str] | None = None):
+def pii_secrets(cfg: PiiConfig, sources: SecretSources) -> dict[str, bytes]:
+    """Driver side: the keys the policy needs (workspace secrets folder, --key-file, driver env)."""
+    from curate.pii.keys import resolve_secrets
+
+    return resolve_secrets(_policy(cfg.policy_file, _inline(cfg)), sources)
+
+
+def _prepare(cfg: PiiConfig, keys: dict[str, bytes] | None):
     # Presidio (and through it spaCy/transformers) loads here, on first use, not when the
     # stage registry is read: listing stages or starting the CLI stays fast.
     from curate.pii.engine import get_detector
-    from curate.pii.fields import process_rows
+    from curate.pii.keys import resolve_secrets
 
-    inline = json.dumps(cfg.policy, sort_keys=True) if cfg.policy else None
-    policy = _policy(cfg.policy_file, inline)
+    policy = _policy(cfg.policy_file, _inline(cfg))
+    keys = resolve_secrets(policy) if keys is None else keys  # no context: file mode on the driver
     detector = get_detector(cfg.nlp, cfg.spacy_model, policy.threshold,
                             tuple(sorted(policy.entities)) if policy.entities else None)
-    return process_rows(rows, fields, detector, _anonymizer(cfg.policy_file, inline, _key_location()), policy,
-                        tuple(cfg.covered_scripts), json_fields=json_fields, field_types=field_types)
+    return policy, detector, _anonymizer(cfg.policy_file, _inline(cfg), tuple(sorted(keys.items())))
 
 
 def policy_of(cfg: PiiConfig) -> PiiPolicy:
@@ -102,11 +106,26 @@ def summarize(con, relation: str) -> dict:
     return {"rows": int(total), "held_back": held, "held_back_by_reason": by_reason, "message": msg}
 
 
-def pii_batch(batch: pa.Table, cfg: PiiConfig) -> pa.Table:
+def pii_setup(cfg: PiiConfig, ctx: StageContext):
+    """Per worker: load the recognizers (Presidio, spaCy) and key the anonymizer once."""
+    return _prepare(cfg, dict(ctx.secrets))
+
+
+def run_rows(rows: list[dict], cfg: PiiConfig, fields: list[str], json_fields=("messages", "meta"),
+             field_types: dict[str, str] | None = None, keys: dict[str, bytes] | None = None, prepared=None):
+    from curate.pii.fields import process_rows
+
+    policy, detector, anonymizer = prepared or _prepare(cfg, keys)
+    return process_rows(rows, fields, detector, anonymizer, policy, tuple(cfg.covered_scripts),
+                        json_fields=json_fields, field_types=field_types)
+
+
+def pii_batch(batch: pa.Table, cfg: PiiConfig, ctx: StageContext | None = None) -> pa.Table:
     present = [f for f in cfg.fields if f in batch.column_names and f != cfg.text_field]
     cols = [cfg.text_field] + present + [c for c in ("lang", "script") if c in batch.column_names]
     rows = batch.select(cols).to_pylist()
-    results = run_rows(rows, cfg, [cfg.text_field] + present)
+    results = run_rows(rows, cfg, [cfg.text_field] + present, keys=dict(ctx.secrets) if ctx else None,
+                       prepared=ctx.state if ctx else None)
     out = {
         "pii_text": [r.fields.get(cfg.text_field) for r in results],
         **{f"pii_{f}": [r.fields.get(f) for r in results] if f in present else [None] * len(rows)
@@ -122,8 +141,7 @@ def pii_batch(batch: pa.Table, cfg: PiiConfig) -> pa.Table:
 
 STAGE = register_stage(Stage(
     name="pii", kind="per_document", config_model=PiiConfig, fn=pii_batch, outputs=OUTPUTS,
-    inputs=lambda cfg: [cfg.text_field],
-    optional_inputs=tuple(OPTIONAL_INPUTS),
+    optional_inputs=tuple(OPTIONAL_INPUTS), setup=pii_setup, secrets=pii_secrets,
     description="Detect Indian PII (Aadhaar, PAN, GSTIN, UPI, phones, names in Indic scripts …) in every text field "
                 "and anonymize it by policy; rows with text in a script no recognizer covers get pii_covered=false "
                 "(held back) with the reason in pii_reason.",

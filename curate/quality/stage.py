@@ -9,10 +9,10 @@ import pyarrow as pa
 from curate.quality.config import QualityConfig
 from curate.quality.metrics import measure
 from curate.quality.rules import flags_for
-from curate.stage import Stage, register_stage
+from curate.stage import Stage, StageContext, register_stage
 
 
-def quality_batch(batch: pa.Table, cfg: QualityConfig) -> pa.Table:
+def quality_batch(batch: pa.Table, cfg: QualityConfig, ctx: StageContext | None = None) -> pa.Table:
     texts = batch.column(cfg.text_field).to_pylist()
     langs = batch.column(cfg.lang_field).to_pylist() if cfg.lang_field in batch.column_names else [None] * len(texts)
     ok, flags, metrics = [], [], []

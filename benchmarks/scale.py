@@ -1,0 +1,123 @@
+"""Scale-out benchmark: the same stages on the local engine and on Ray, docs/s and peak memory per worker.
+
+    .venv/bin/python benchmarks/scale.py [--docs 20000] [--workers 2] [--address local] [--out benchmarks/results/scale.md]
+
+Data: ``curate sample-data`` support tickets (6 languages, PII in every row, exact and near
+duplicates). Two workspaces share one PII key; each stage runs on ``local`` (process pool of
+``--workers``) in one and on ``ray`` (``--workers`` actors; ``--address local`` starts a
+private one-node Ray with that many CPUs) in the other, in the same run. Reported per stage:
+wall seconds (including pool/actor start and model set-up), docs/s, peak RSS of the largest
+worker, and the ratio ray/local. Then ``dedup`` (global, on the driver) and an anonymized
+snapshot run on both, and the script checks that clusters, keepers and the snapshot content
+hash are identical.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+from benchmarks._common import machine  # noqa: E402
+from curate import Workspace  # noqa: E402
+from curate.engines import make_engine  # noqa: E402
+from curate.runner import run_stage  # noqa: E402
+from curate.sampledata.generate import generate  # noqa: E402
+
+STAGES = ["clean", "langid", "quality", "minhash", "pii"]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--docs", type=int, default=20000)
+    ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--address", default="local")
+    ap.add_argument("--stages", default=",".join(STAGES))
+    ap.add_argument("--pii-nlp", default="auto", choices=["auto", "spacy", "none"])
+    ap.add_argument("--out", default="benchmarks/results/scale.md")
+    args = ap.parse_args()
+    tmp = Path(tempfile.mkdtemp(prefix="curate-scale-"))
+    try:
+        t0 = time.perf_counter()
+        generate(tmp / "data", n=args.docs)
+        src = tmp / "data" / "support_tickets.jsonl"
+        spaces = {name: Workspace.init(tmp / name) for name in ("local", "ray")}
+        key = spaces["local"].secrets_dir / "pii.key"
+        key.write_text(os.urandom(32).hex() + "\n")
+        os.chmod(key, 0o600)
+        shutil.copy2(key, spaces["ray"].secrets_dir / "pii.key")
+        for ws in spaces.values():
+            ws.ingest([src])
+        docs = spaces["local"].count("documents")
+        prep = time.perf_counter() - t0
+        t1 = time.perf_counter()
+        ray_engine = make_engine("ray", address=args.address, workers=args.workers)
+        ray_engine.connect()
+        connect = time.perf_counter() - t1
+        rows = []
+        for stage in args.stages.split(","):
+            params = {"nlp": args.pii_nlp} if stage == "pii" else {}
+            res = {}
+            for name, ws in spaces.items():
+                engine = ray_engine if name == "ray" else "local"
+                r = run_stage(ws, stage, params, workers=args.workers, engine=engine)
+                res[name] = r
+            lo, ra = res["local"], res["ray"]
+            same = spaces["local"].read_signal(stage).sort_by("doc_id").equals(spaces["ray"].read_signal(stage).sort_by("doc_id"))
+            rows.append({"stage": stage, "docs": lo.computed,
+                         "local_s": lo.seconds, "local_docs_s": round(lo.docs_per_s, 1),
+                         "local_peak_worker_mib": round(max(lo.workers.values()) / 1024),
+                         "local_workers": len(lo.workers),
+                         "ray_s": ra.seconds, "ray_docs_s": round(ra.docs_per_s, 1),
+                         "ray_peak_worker_mib": round(max(ra.workers.values()) / 1024),
+                         "ray_workers": len(ra.workers),
+                         "ratio": round(ra.docs_per_s / lo.docs_per_s, 2) if lo.docs_per_s else None,
+                         "identical": same})
+            print(json.dumps(rows[-1]), flush=True)
+        ray_engine.close()
+        checks = {}
+        if "minhash" in args.stages:
+            for ws in spaces.values():
+                t = time.perf_counter()
+                run_stage(ws, "dedup", {})
+                checks.setdefault("dedup_s", []).append(round(time.perf_counter() - t, 1))
+            a, b = (spaces[n].read_signal("dedup").sort_by("doc_id") for n in ("local", "ray"))
+            checks["dedup_same_clusters_and_keepers"] = a.equals(b)
+            checks["dup_removed"] = a.num_rows - sum(a.column("dup_keep").to_pylist())
+        if "pii" in args.stages:
+            hashes = [ws.create_snapshot("bench").content_hash for ws in spaces.values()]
+            checks["snapshot_hash_equal"] = hashes[0] == hashes[1]
+        for ws in spaces.values():
+            ws.close()
+        result = {"machine": machine(), "docs": docs, "workers": args.workers, "prep_s": round(prep, 1),
+                  "ray_connect_s": round(connect, 1), "stages": rows, "checks": checks}
+        print(json.dumps(result), flush=True)
+        _write_md(Path(args.out), result)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _write_md(path: Path, r: dict) -> None:
+    lines = [f"# Scale-out: local vs Ray ({r['docs']} docs, {r['workers']} workers each)", "",
+             f"Machine: {r['machine']}. Ray connect/start: {r['ray_connect_s']} s (not in the stage times).", "",
+             "| stage | docs | local s | local docs/s | local peak MiB/worker | ray s | ray docs/s | ray peak MiB/worker "
+             "| ray/local | identical |", "|---|---|---|---|---|---|---|---|---|---|"]
+    for s in r["stages"]:
+        lines.append(f"| {s['stage']} | {s['docs']} | {s['local_s']} | {s['local_docs_s']} | {s['local_peak_worker_mib']} "
+                     f"({s['local_workers']} proc) | {s['ray_s']} | {s['ray_docs_s']} | {s['ray_peak_worker_mib']} "
+                     f"({s['ray_workers']} proc) | {s['ratio']} | {s['identical']} |")
+    lines += ["", "Checks: " + json.dumps(r["checks"])]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join(lines) + "\n")
+
+
+if __name__ == "__main__":
+    main()

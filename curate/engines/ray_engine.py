@@ -1,0 +1,200 @@
+"""The Ray engine: the same per-document stages, mapped by Ray Data on a Ray cluster.
+
+How a run goes (the runner around it is the same as for the local engine):
+
+1. The driver writes the pending rows (``doc_id`` + the stage's inputs, by ``doc_id``) as
+   Parquet files into a staging folder — by default inside the workspace; on a multi-node
+   cluster give ``staging_dir`` on storage every node mounts.
+2. ``ray.data.from_items(<staged file paths>)`` → ``map_batches(_StageActor,
+   batch_format="pyarrow")``: a pool of actors, each running ``stage.setup`` once (models,
+   lexicons), then reading its staged files and running :func:`curate.stage.apply_batch` per
+   batch (per-row isolation included). The stage object,
+   its config and its :class:`~curate.stage.StageContext` (secrets as bytes, resolved on the
+   driver) are pickled to the actors, so every worker on every node pseudonymises with the
+   same key; no environment variable is involved.
+3. Results stream back in input order (``preserve_order``) and the runner commits them on the
+   driver, a DuckLake transaction every few batches: one committer, so a killed worker never
+   leaves a partial signal. Ray restarts a killed actor and retries its batch
+   (``max_restarts``/``max_task_retries`` are Ray Data's defaults, unlimited); a killed driver
+   loses only uncommitted batches and a rerun computes the rest.
+
+``curate`` (same version) must be importable on every Ray node. Addresses: ``local`` (default:
+a private Ray instance on this machine with ``workers`` CPUs), ``auto`` (the cluster started
+with ``ray start`` on this machine), ``HOST:PORT`` (a cluster's GCS) or ``ray://HOST:PORT``
+(Ray Client). An unreachable address is a one-line :class:`CurateError`.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import socket
+import uuid
+from pathlib import Path
+from typing import Iterator
+
+import pyarrow as pa
+
+from curate.engines import BatchSource, Engine, worker_id_and_rss
+from curate.errors import CurateError
+from curate.stage import Stage, StageConfig, StageContext, apply_batch
+
+_WORKER_COL = "__curate_worker"
+_RSS_COL = "__curate_rss_kib"
+# Staged input files hold this many batches each (read tasks hand out whole files).
+_BATCHES_PER_FILE = 8
+
+
+class _StageActor:
+    """One Ray actor: set up once, then map batches (Ray Data constructs it on the worker)."""
+
+    def __init__(self, stage: Stage, cfg: StageConfig, ctx: StageContext, batch_size: int):
+        self.stage, self.cfg, self.batch_size = stage, cfg, batch_size
+        self.ctx = ctx.with_state(stage.setup(cfg, ctx)) if stage.setup is not None else ctx
+
+    def __call__(self, files: pa.Table) -> pa.Table:
+        """``files``: rows of staged Parquet paths; returns their results, batch by batch, in order."""
+        import pyarrow.parquet as pq
+
+        parts = []
+        for path in files.column("path").to_pylist():
+            for batch in pq.ParquetFile(path).iter_batches(batch_size=self.batch_size):
+                parts.append(apply_batch(self.stage, self.cfg, self.ctx, pa.Table.from_batches([batch])))
+        out = pa.concat_tables(parts)
+        worker, rss = worker_id_and_rss()
+        return (out.append_column(_WORKER_COL, pa.array([worker] * out.num_rows, pa.string()))
+                .append_column(_RSS_COL, pa.array([rss] * out.num_rows, pa.int64())))
+
+
+def _rows_per_file(count: int, batch_size: int, actors: int) -> int:
+    """Whole batches per staged file: up to ``_BATCHES_PER_FILE``, fewer when that would leave an actor idle."""
+    per_actor = -(-count // (2 * actors))  # at least two files per actor when there is enough work
+    batches = max(1, min(_BATCHES_PER_FILE, -(-per_actor // batch_size)))
+    return batches * batch_size
+
+
+def _host_port(address: str) -> tuple[str, int] | None:
+    rest = address.split("://", 1)[1] if "://" in address else address
+    host, sep, port = rest.rpartition(":")
+    if not sep or not port.isdigit():
+        return None
+    return host, int(port)
+
+
+def check_reachable(address: str, timeout: float = 5.0) -> None:
+    """Fail fast, in one line, when nothing listens at ``HOST:PORT`` (Ray itself retries for a minute)."""
+    hp = _host_port(address)
+    if hp is None:
+        raise CurateError(f"bad Ray address '{address}': use local, auto, HOST:PORT or ray://HOST:PORT")
+    try:
+        socket.create_connection(hp, timeout=timeout).close()
+    except OSError as exc:
+        raise CurateError(f"Ray is not reachable at {address}: {exc.strerror or type(exc).__name__}") from None
+
+
+def _user_error(exc: BaseException) -> CurateError | None:
+    """The CurateError a stage raised on a worker, if Ray wrapped one (RayTaskError, UserCodeException)."""
+    seen = set()
+    todo = [exc]
+    while todo:
+        e = todo.pop()
+        if e is None or id(e) in seen:
+            continue
+        seen.add(id(e))
+        if isinstance(e, CurateError):
+            return e
+        todo += [e.__cause__, e.__context__, getattr(e, "cause", None)]
+    return None
+
+
+class RayEngine(Engine):
+    """``address``: see the module docstring; ``workers``: actors (default: the cluster's CPUs, at
+    most 8 per node here); ``staging_dir``: where pending rows are staged (default: the workspace)."""
+
+    name = "ray"
+
+    def __init__(self, address: str | None = None, workers: int | None = None, staging_dir: str | None = None):
+        super().__init__()
+        self.address = address or "local"
+        self.workers = workers
+        self.staging_dir = staging_dir
+        self._owned = False
+
+    def describe(self) -> dict:
+        return {"engine": self.name, "address": self.address, "workers": self.workers}
+
+    def connect(self) -> None:
+        try:
+            import ray
+        except ImportError:  # pragma: no cover - ray is in the lock file
+            raise CurateError("the ray engine needs Ray: pip install 'ray[data]==2.60.0'") from None
+        if ray.is_initialized():
+            return
+        kwargs: dict = dict(log_to_driver=False, logging_level=logging.ERROR, configure_logging=False)
+        if self.address == "local":
+            kwargs.update(address="local", include_dashboard=False,
+                          num_cpus=self.workers or min(os.cpu_count() or 1, 8))
+        else:
+            if self.address != "auto":
+                check_reachable(self.address)
+            kwargs["address"] = self.address
+        try:
+            ray.init(**kwargs)
+        except (ConnectionError, RuntimeError, ValueError, TimeoutError) as exc:
+            first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+            raise CurateError(f"Ray is not reachable at {self.address}: {first}") from None
+        self._owned = True
+
+    def close(self) -> None:
+        if self._owned:
+            import ray
+
+            ray.shutdown()
+            self._owned = False
+
+    def _actors(self) -> int:
+        if self.workers:
+            return self.workers
+        import ray
+
+        return max(1, int(ray.cluster_resources().get("CPU", 1)))
+
+    def map_batches(self, stage: Stage, cfg: StageConfig, ctx: StageContext,
+                    source: BatchSource) -> Iterator[pa.Table]:
+        self.connect()
+        import ray.data
+        from ray.data import ActorPoolStrategy, DataContext
+
+        base = Path(self.staging_dir or source.scratch or ".")
+        folder = base / f"ray-{stage.name}-{uuid.uuid4().hex[:12]}"
+        dctx = DataContext.get_current()
+        saved = (dctx.execution_options.preserve_order, dctx.enable_progress_bars)
+        try:
+            actors = self._actors()
+            paths = source.to_parquet(folder, rows_per_file=_rows_per_file(source.count, source.batch_size, actors))
+            dctx.execution_options.preserve_order = True  # results in input order, like the local engine
+            dctx.enable_progress_bars = False  # the runner draws its own bar
+            # The actors read the staged files themselves: a Ray Data read operator would need CPU
+            # slots of its own, which a pool holding every CPU of a small cluster never frees.
+            ds = ray.data.from_items([{"path": str(p)} for p in paths], override_num_blocks=len(paths)).map_batches(
+                _StageActor, fn_constructor_args=(stage, cfg, ctx, source.batch_size), batch_format="pyarrow",
+                batch_size=1, num_cpus=1,
+                # Two files in flight per actor: one running, one queued; the rest wait for a free actor,
+                # so an actor that set up first does not take every file of a small run.
+                compute=ActorPoolStrategy(size=actors, max_tasks_in_flight_per_actor=2))
+            try:
+                for out in ds.iter_batches(batch_format="pyarrow", batch_size=None):
+                    workers = out.column(_WORKER_COL).to_pylist()
+                    rss = out.column(_RSS_COL).to_pylist()
+                    for w, r in set(zip(workers, rss)):
+                        self.worker_stats.add(w, r)
+                    yield out.drop_columns([_WORKER_COL, _RSS_COL])
+            except Exception as exc:
+                user = _user_error(exc)
+                if user is not None:
+                    raise CurateError(str(user)) from None
+                raise
+        finally:
+            dctx.execution_options.preserve_order, dctx.enable_progress_bars = saved
+            shutil.rmtree(folder, ignore_errors=True)
