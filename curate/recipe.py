@@ -47,6 +47,9 @@ class ExportSpec(_Strict):
     path: str
     splits: dict[str, float] = Field(default_factory=lambda: {"train": 0.9, "validation": 0.05, "test": 0.05})
     contamination: Literal["refuse", "report", "ignore"] = "refuse"
+    allow_unapproved: bool = Field(False, description=(
+        "Export the new snapshot before a steward approved it (it cannot have been: the recipe just made it). "
+        "Recorded in export.json and the lineage; without it a recipe's export is refused (exit 4)."))
 
 
 class EngineSpec(_Strict):
@@ -165,6 +168,7 @@ def _run_recipe(ws, recipe: Recipe, base: Path, eng, batch_size: int, progress_f
             out = (base / recipe.export.path) if not Path(recipe.export.path).is_absolute() else Path(recipe.export.path)
             summary["export"] = export_snapshot(ws, m.ref, recipe.export.format, out, splits=recipe.export.splits,
                                                 allow_raw=recipe.snapshot.allow_raw,
-                                                contamination=recipe.export.contamination, overwrite=True)
+                                                contamination=recipe.export.contamination, overwrite=True,
+                                                allow_unapproved=recipe.export.allow_unapproved)
             log(f"exported {m.ref} to {summary['export']['path']}")
     return summary

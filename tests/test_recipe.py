@@ -61,3 +61,22 @@ def test_engine_settings_are_validated(tmp_path):
 def test_address_without_ray_engine_is_an_error(tmp_path, ws):
     with pytest.raises(CurateError, match="--address is for the ray engine"):
         run_recipe(ws, _write(tmp_path, "name: r\n"), address="127.0.0.1:6379")
+
+
+def test_recipe_export_needs_the_explicit_unapproved_override(tmp_path, tickets):
+    from curate import Workspace
+    from curate.errors import PolicyError
+
+    body = f"""
+name: support
+sources: [{{path: {tickets}}}]
+stages: [{{stage: pii}}]
+snapshot: {{name: support, text: anonymized}}
+export: {{format: jsonl, path: out, contamination: ignore{{extra}}}}
+"""
+    with Workspace.init(tmp_path / "ws") as ws:
+        with pytest.raises(PolicyError, match="export refused: snapshot support@1 has not been approved"):
+            run_recipe(ws, _write(tmp_path, body.replace("{extra}", "")))
+        summary = run_recipe(ws, _write(tmp_path, body.replace("{extra}", ", allow_unapproved: true")))
+        assert summary["export"]["approval_override"] is True
+        assert [e["details"]["approval_override"] for e in ws.lineage() if e["kind"] == "export"] == [True]

@@ -59,8 +59,9 @@ def train_group() -> None:
 @click.option("--max-steps", type=int, help="Override training.max_steps.")
 @click.option("--learning-rate", "--lr", "lr", type=float, help="Override training.learning_rate.")
 @click.option("--resume", is_flag=True, help="Resume the run in --output from its last checkpoint.")
-@click.option("--allow-pii-unapproved", is_flag=True,
-              help="Train on a snapshot that has not passed the PII policy (the override is recorded).")
+@click.option("--allow-pii-unapproved", "--allow-unapproved", "allow_pii_unapproved", is_flag=True,
+              help="Train on a snapshot that has not passed the PII policy or that no steward approved "
+                   "(`curate snapshot approve`); the override is recorded.")
 @click.option("--no-progress", is_flag=True, help="No progress bar.")
 @workspace_option
 @json_option

@@ -126,6 +126,11 @@ def prepare_run(ws, ref: str, base_model: str, output: str | Path, cfg: TrainCon
     if override and not allow_unapproved:
         raise PolicyError(f"snapshot {m.ref} has not passed the PII policy ('{m.text_variant}' text); training "
                           "refused (train on an anonymized snapshot, or pass --allow-pii-unapproved to override)")
+    from curate.approvals import require_approved
+
+    # Training reads only what a steward approved (an audit of this exact version passed, no later audit
+    # failed), unless the same explicit override, recorded below.
+    approval = require_approved(ws, m.ref, "training", override=allow_unapproved)
     out = Path(output).resolve()
     run_id = run_id_for(out)
     existing = {r["run_id"]: r for r in list_runs(ws)}
@@ -142,7 +147,7 @@ def prepare_run(ws, ref: str, base_model: str, output: str | Path, cfg: TrainCon
     out.mkdir(parents=True, exist_ok=True)
     data_dir = out / "data"
     ws.export(m.ref, "parquet", data_dir, splits=cfg.data.splits, allow_raw=allow_unapproved,
-              contamination=cfg.data.contamination, overwrite=True)
+              contamination=cfg.data.contamination, overwrite=True, allow_unapproved=True)  # decided above
     plan = RunPlan(run_id=run_id, output_dir=str(out), data_dir=str(data_dir), snapshot_ref=m.ref,
                    snapshot_name=m.name, snapshot_version=m.version, snapshot_content_hash=m.content_hash,
                    base_model=str(base_model), config=cfg.model_dump(mode="json"), pii_override=override,
@@ -151,6 +156,8 @@ def prepare_run(ws, ref: str, base_model: str, output: str | Path, cfg: TrainCon
     ws.put_table(RUNS_TABLE, _row(plan, "running"))
     if override:  # the override itself is an auditable event, recorded before any training happens
         ws.record_lineage("pii_override", run_id, m.ref, {"reason": "allow_unapproved", "text": m.text_variant})
+    if approval["override"]:
+        ws.record_lineage("approval_override", run_id, m.ref, {"approval_state": approval["state"]})
     return plan
 
 
@@ -172,6 +179,9 @@ def execute_run(plan: RunPlan, progress: bool = True) -> dict[str, Any]:
 
 
 def finish_run(ws, plan: RunPlan, result: dict | None = None, error: str | None = None) -> dict:
+    """Record the run's end. Waits up to an hour for a busy workspace: a trained adapter must not be lost from
+    the record because another writer held the lock at that moment (``--resume`` also repairs it)."""
+    ws.wait = max(ws.wait, 3600.0)
     status = "completed" if error is None else "failed"
     ws.put_table(RUNS_TABLE, _row(plan, status, result, error))
     if error is None:

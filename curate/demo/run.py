@@ -1,4 +1,4 @@
-"""The end-to-end demo: sample data → workspace → recipe → snapshot → export → audit → QLoRA → eval.
+"""The end-to-end demo: sample data → workspace → recipe → snapshot → audit → approval → export → QLoRA → eval.
 
 Everything runs offline on the bundled generator's data, with embedded defaults and no
 server to start.  Each step is a call into the public API, the same one the CLI and the
@@ -89,17 +89,25 @@ def run_demo(out: Path, n: int = 3000, train: bool = True, log: Callable[[str], 
         sft = ws.create_snapshot("support-sft", where="instruction IS NOT NULL AND dup_keep", text="anonymized")
         summary["sft_snapshot"] = {"ref": sft.ref, "rows": sft.row_count}
 
-        log("4/7 exporting the anonymized snapshot as a Hugging Face dataset")
-        exp = ws.export(ref, "hf", out / "exports" / "support", splits="train=0.9,validation=0.05,test=0.05")
-        summary["export"] = exp
-
-        log("5/7 steward audit (HTML + JSON + Markdown, with policy gates)")
+        log("4/7 steward audit (HTML + JSON + Markdown, with policy gates) and approval of what passed")
+        from curate.approvals import approve
         from curate.audit.binding import audit_snapshot
         from curate.audit.policy import load_policy
 
-        audit = audit_snapshot(ws, ref, load_policy(POLICY), out / "reports" / "audit")
+        policy = load_policy(POLICY)
+        audit = audit_snapshot(ws, ref, policy, out / "reports" / "audit")
         summary["audit"] = {"report": str(out / "reports" / "audit" / "report.html"), "passed": audit.passed,
                             "failed_gates": audit.failed_gates}
+        sft_audit = audit_snapshot(ws, sft.ref, policy, out / "reports" / "audit-sft")
+        summary["sft_audit"] = {"passed": sft_audit.passed, "failed_gates": sft_audit.failed_gates}
+        for r, a in ((ref, audit), (sft.ref, sft_audit)):
+            if a.passed:  # the demo plays the steward; a failed audit leaves the snapshot unapproved
+                approve(ws, r, by="demo-steward", note="curate demo")
+        summary["approvals"] = {r: a.passed for r, a in ((ref, audit), (sft.ref, sft_audit))}
+
+        log("5/7 exporting the approved snapshot as a Hugging Face dataset")
+        exp = ws.export(ref, "hf", out / "exports" / "support", splits="train=0.9,validation=0.05,test=0.05")
+        summary["export"] = exp
 
         if train:
             log("6/7 QLoRA: tiny Llama built locally, 4-bit NF4 base + LoRA, a few steps on the SFT snapshot")

@@ -14,7 +14,9 @@ CONTEXT: dict[str, list[str]] = {
     "IN_AADHAAR": ["aadhaar", "aadhar", "adhaar", "adhar", "aadhaar card", "uid", "uidai", "आधार", "आधार कार्ड",
                    "आधार नंबर", "আধার", "আধাৰ", "ஆதார்", "આધાર", "ఆధార్", "ಆಧಾರ್", "ആധാർ", "ਆਧਾਰ", "ଆଧାର", "آدھار",
                    "آدھار کارڈ", "ᱟᱫᱷᱟᱨ", "uid no", "aadhaar no", "aadhar no", "unique id"],
-    "IN_VID": ["vid", "virtual id", "virtual id number", "वीआईडी", "वर्चुअल आईडी", "व्हीआयडी", "ভিআইডি", "ভার্চুয়াল আইডি", "விஐடி", "மெய்நிகர் ஐடி"],
+    # A VID is the Aadhaar *virtual* ID: the Aadhaar words name it too ("माझा आधार 8989…2314": 16 digits).
+    "IN_VID": ["aadhaar", "aadhar", "adhaar", "uid", "आधार", "আধার", "ஆதார்", "ఆధార్", "ಆಧಾರ್", "ആധാർ", "ਆਧਾਰ",
+               "ଆଧାର", "આધાર", "آدھار", "vid", "virtual id", "virtual id number", "वीआईडी", "वर्चुअल आईडी", "व्हीआयडी", "ভিআইডি", "ভার্চুয়াল আইডি", "விஐடி", "மெய்நிகர் ஐடி"],
     "IN_PAN": ["pan", "pan card", "pan number", "permanent account", "पैन", "पैन कार्ड", "प्यान", "প্যান", "பான்",
                "પાન", "పాన్", "ಪ್ಯಾನ್", "പാൻ", "ਪੈਨ", "ପାନ", "پین", "پین کارڈ"],
     "IN_GSTIN": ["gst", "gstin", "gst no", "gst number", "जीएसटी", "goods and services tax"],
@@ -80,8 +82,10 @@ def _alternation(words: list[str]) -> "re.Pattern":
     parts = sorted({w.lower() for w in words}, key=len, reverse=True)
     # Very short Indic words ("रु") would match inside names (मुरुगन), so they need Indic-letter boundaries too.
     indic = r"\u0900-\u0dff"
-    alts = [rf"(?<![a-z]){re.escape(w)}(?![a-z])" if w.isascii()
-            else rf"(?<![{indic}]){re.escape(w)}(?![{indic}])" if len(w) <= 2 else re.escape(w) for w in parts]
+    # A space inside a phrase matches any run of whitespace ("Virtual  ID", "आधार\nनंबर").
+    esc = {w: re.escape(w).replace("\\ ", r"\s+") for w in parts}
+    alts = [rf"(?<![a-z]){esc[w]}(?![a-z])" if w.isascii()
+            else rf"(?<![{indic}]){esc[w]}(?![{indic}])" if len(w) <= 2 else esc[w] for w in parts]
     return re.compile("|".join(alts))
 
 
@@ -107,8 +111,19 @@ def has_context(entity: str, text_lower: str, start: int, end: int, before: int 
     return pat.search(window) is not None
 
 
+# What ends a look-alike word's reach: another number (the word belongs to that one: "₹44257 … call 0964…")
+# or the end of a sentence ("… कट गए। मला 904-427-9348 वर फोन करा")
+# ("." is not a break: "order no. 98…" still belongs to "order").
+_NEG_BREAK = re.compile(r"\d|[?!।॥۔؟]")
+
+
 def has_negative_context(text_lower: str, start: int) -> bool:
-    return _NEG.search(text_lower[max(0, start - NEG_BEFORE):start]) is not None
+    """A look-alike word ("order", "₹", "बिल") before the number, with nothing in between that ends its reach."""
+    window = text_lower[max(0, start - NEG_BEFORE):start]
+    last = None
+    for m in _NEG.finditer(window):
+        last = m
+    return last is not None and _NEG_BREAK.search(window[last.end():]) is None
 
 
 def has_close_positive(entity: str, text_lower: str, start: int, before: int = NEG_BEFORE) -> bool:

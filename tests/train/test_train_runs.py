@@ -47,17 +47,22 @@ def test_snapshot_without_pii_approval_is_refused_then_override_is_recorded(tmp_
         with pytest.raises(PolicyError, match="PII policy"):
             train_on_snapshot(ws, "sft_raw", str(tiny_base), tmp_path / "runs" / "raw", fast_config(max_steps=1),
                               progress=False)
+        ws.create_snapshot("sft", text="anonymized", where="length(text) > 0")  # sft@2: nobody approved it
+        with pytest.raises(PolicyError, match="training refused: snapshot sft@2 has not been approved"):
+            train_on_snapshot(ws, "sft@2", str(tiny_base), tmp_path / "runs" / "unapproved",
+                              fast_config(max_steps=1), progress=False)
         assert ws.get_table("runs") is None and not (tmp_path / "runs" / "raw").exists()  # refused before any work
         run = train_on_snapshot(ws, "sft_raw", str(tiny_base), tmp_path / "runs" / "raw", fast_config(max_steps=1),
                                 allow_unapproved=True, progress=False)
         assert run["status"] == "completed" and run["pii_override"] is True
         kinds = {e["kind"]: e for e in ws.lineage("raw")}
         assert kinds["pii_override"]["parent"] == "sft_raw@1" and kinds["run"]["details"]["pii_override"] is True
+        assert kinds["approval_override"]["details"]["approval_state"] == "unapproved"
         with pytest.raises(CurateError, match="already exists"):
-            train_on_snapshot(ws, "sft", str(tiny_base), tmp_path / "runs" / "raw", fast_config(max_steps=1),
+            train_on_snapshot(ws, "sft@1", str(tiny_base), tmp_path / "runs" / "raw", fast_config(max_steps=1),
                               progress=False)
         with pytest.raises(CurateError, match="cannot resume"):  # a resumed run must see the same data
-            train_on_snapshot(ws, "sft", str(tiny_base), tmp_path / "runs" / "raw", fast_config(max_steps=2),
+            train_on_snapshot(ws, "sft@1", str(tiny_base), tmp_path / "runs" / "raw", fast_config(max_steps=2),
                               resume=True, progress=False)
         resumed = train_on_snapshot(ws, "sft_raw", str(tiny_base), tmp_path / "runs" / "raw", fast_config(max_steps=2),
                                     allow_unapproved=True, resume=True, progress=False)
