@@ -348,8 +348,10 @@ def _policy_from_rows(ws: Workspace, table_name: str, text: str, matched: int | 
     elif text == "anonymized":
         for f in RECORD_FIELDS:
             if f in cols and f"pii_{f}" in view_cols:
-                # An annotator's correction (response edit, corrected PII spans) legitimately replaces the variant.
-                exempt = [c for c in labelled if f == "text" or (f == "output" and c == "label_response")]
+                # An annotator's correction legitimately replaces the variant: corrected PII spans are redacted in
+                # every field the marked string occurs in; an edited response replaces text and output.
+                exempt = [c for c in labelled if c == "label_pii_spans" or f == "text"
+                          or (f == "output" and c == "label_response")]
                 cond = f"s.{ident(f)} IS DISTINCT FROM v.{ident('pii_' + f)}"
                 checks.append(f"({cond} AND NOT ({' OR '.join(f'v.{c} IS NOT NULL' for c in exempt) or 'FALSE'}))")
     elif text == "clean" and "text" in cols and "clean_text" in view_cols:

@@ -135,7 +135,7 @@ def privacy_report(ws, run: dict, pair: ModelPair, cfg: EvalConfig, canaries=Non
     rows, scope = raw_documents(ws, run, cfg.lang_column)
     tokenizer = load_tokenizer(run["adapter_path"])
     rep = evaluate_extraction(pair, tokenizer, rows, TrainConfig.model_validate(run["config"]), cfg.privacy,
-                              workspace_hash_key(ws), canaries, trained_content_hashes(run), cfg.lang_column,
+                              workspace_hash_key(ws), canaries, trained_content_hashes(ws, run, rows), cfg.lang_column,
                               cfg.min_samples, progress)
     rep["scope"] = scope
     return rep

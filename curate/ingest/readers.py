@@ -89,7 +89,16 @@ def detect_encoding(sample: bytes, partial: bool | None = None) -> str:
     from charset_normalizer import from_bytes
 
     best = from_bytes(sample).best()
-    return best.encoding if best else "utf-8"
+    guess = best.encoding if best else "utf-8"
+    if guess.replace("-", "_").startswith(("utf_16", "utf_32")) and b"\x00" not in sample:
+        # A guess on a few bytes: BOM-less UTF-16/32 text always holds NUL bytes (ASCII, line ends), so without
+        # any it would glue lines together ("#\n#\x01\xf9" became one row): read bytes one by one instead.
+        try:
+            sample.decode("cp1252")
+            return "cp1252"
+        except UnicodeDecodeError:
+            return "latin-1"
+    return guess
 
 
 def _is_utf8(b: bytes) -> bool:

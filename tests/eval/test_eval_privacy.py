@@ -38,8 +38,8 @@ def reports(kit):
 def test_canaries_come_back_from_the_model_trained_on_raw_text(reports, kit):
     can = reports["raw"]["privacy"]["canaries"]
     assert can["planted"] == len(kit["canaries"]) and can["found_in_raw"] == len(kit["canaries"])
+    assert all(c["copies_found"] == 16 for c in can["items"] if c["planted_copies"] == 16)
     often = [c for c in can["items"] if c["planted_copies"] == 16]
-    assert all(c["copies_found"] == 16 for c in often)
     # The run trained on raw text reproduces canaries it saw 16 times; the random base cannot.
     assert sum(c["adapter"]["greedy"] or c["adapter"]["sampled"] > 0 for c in often) >= 1, often
     assert not any(c["base"]["greedy"] for c in can["items"])
@@ -75,7 +75,9 @@ def test_no_raw_value_in_any_report_table_lineage_or_log(reports, kit, capfd):
     for r in kit["rows"]:
         for field in ("instruction", "input", "output"):
             raw_values |= {f.value for f in sweep(r.get(field) or "")}
-    needles = raw_values | {re.sub(r"\D", "", v) for v in raw_values if re.sub(r"\D", "", v)}
+    # Digits-only forms of phones and IDs too (a value may be printed without separators); a PAN's 4 digits are
+    # no identifier and occur by chance in any float ("0.3646864…"), so only runs of 8+ digits count.
+    needles = raw_values | {d for v in raw_values if len(d := re.sub(r"\D", "", v)) >= 8}
     texts = []
     for rep in reports.values():
         for path in rep["paths"].values():

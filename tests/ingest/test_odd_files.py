@@ -225,3 +225,15 @@ def test_a_64_mb_line_is_quarantined_in_bounded_memory(ws, tmp_path):
     assert (res.rows_read, res.ingested, res.quarantined) == (3, 2, 1)
     reason, raw = ws.con.execute("SELECT reason, raw FROM lake.quarantine").fetchone()
     assert reason == f"oversize record: {(64 << 20) + 12} bytes > limit 1000000" and len(raw) < 2100
+
+
+def test_a_few_undecodable_bytes_are_not_read_as_utf16(ws, tmp_path):
+    """Found by the fuzz: charset-normalizer called a tiny NUL-free file UTF-16 and two lines became one row."""
+    from curate.ingest.readers import detect_encoding
+
+    assert detect_encoding(b"#\n#\x01\xf9\n") in ("cp1252", "latin-1")
+    assert detect_encoding("नमस्ते\n".encode("utf-16")) == "utf-16"  # with a BOM: still UTF-16
+    path = tmp_path / "tiny.jsonl"
+    path.write_bytes(b"#\n#\x01\xf9\n")
+    res = ws.ingest([path])[0]
+    assert res.rows_read == 2 and res.rows_read == res.ingested + res.duplicates + res.quarantined
