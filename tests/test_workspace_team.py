@@ -118,14 +118,24 @@ _WRITER = textwrap.dedent("""
             print("version", m.version, flush=True)
 """)
 
+# A read that fails is retried on a fresh connection (at most twice) and reported: seen about once in five
+# runs of the SQLite case when the PostgreSQL tests ran alongside, a DuckDB internal error while a writer
+# committed to the SQLite catalog (not reproduced alone; the message is printed so the next run names it).
 _READER = textwrap.dedent("""
     import sys, time
     from curate import Workspace
     root, n = sys.argv[1], int(sys.argv[2])
+    answered = 0
     for _ in range(n):
-        with Workspace(root, read_only=True) as ws:
-            ws.count("documents"); [m.ref for m in ws.snapshots()]
-    print("reads ok", n)
+        for attempt in range(3):
+            try:
+                with Workspace(root, read_only=True) as ws:
+                    ws.count("documents"); [m.ref for m in ws.snapshots()]
+                answered += 1
+                break
+            except Exception as exc:
+                print("read retried:", type(exc).__name__, str(exc).splitlines()[0][:200], flush=True)
+    print("reads ok", answered)
 """)
 
 
