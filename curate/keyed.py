@@ -34,32 +34,39 @@ KEY_FILE = "pii.key"
 ID_CHARS = 20  # the width of an ingest doc_id: 80 bits, collision-free far beyond a billion rows
 
 
-def workspace_key(secrets_dir: Path, create: bool = True) -> bytes:
-    """The workspace's HMAC key (bytes of the key file's stripped text, as ``curate.pii.keys`` reads it).
+def read_key_file(path: Path, create: bool, label: str = "key file") -> bytes:
+    """Bytes of a 0600 key file's stripped text; created with 32 random bytes (hex) when missing and ``create``.
 
-    Raises ``CurateError`` when the file is missing and ``create`` is false, when it is readable by
-    others, or when it holds fewer than 16 characters. Never puts the key in a message.
+    The one reader of key files (the PII stage's ``curate.pii.keys`` and the export's keyed ids use it).
+    Raises ``CurateError`` when the file is missing and ``create`` is false, cannot be created, is readable
+    by others, or holds fewer than 16 characters. Never puts the key in a message.
     """
-    path = Path(secrets_dir) / KEY_FILE
+    path = Path(path).expanduser()
     if not path.exists():
         if not create:
-            raise CurateError(f"the workspace has no key file {path}")
+            raise CurateError(f"{label} {path} does not exist")
         try:
+            path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         except FileExistsError:
             pass  # a concurrent process (e.g. a PII worker) created it first: use theirs
         except OSError as exc:
-            raise CurateError(f"cannot create the workspace key file {path}: {exc.strerror}") from None
+            raise CurateError(f"cannot create {label} {path}: {exc.strerror}") from None
         else:
             with os.fdopen(fd, "w") as fh:
                 fh.write(secrets.token_hex(32) + "\n")
     mode = stat.S_IMODE(path.stat().st_mode)
     if mode & 0o077:
-        raise CurateError(f"key file {path} is readable by others (mode {mode:o}); run: chmod 600 {path}")
+        raise CurateError(f"{label} {path} is readable by others (mode {mode:o}); run: chmod 600 {path}")
     key = path.read_text().strip()
     if len(key) < 16:
-        raise CurateError(f"key file {path} holds a key shorter than 16 characters")
+        raise CurateError(f"{label} {path} holds a key shorter than 16 characters")
     return key.encode()
+
+
+def workspace_key(secrets_dir: Path, create: bool = True) -> bytes:
+    """The workspace's HMAC key (the file ``curate.pii.keys`` reads, see :func:`read_key_file`)."""
+    return read_key_file(Path(secrets_dir) / KEY_FILE, create, "workspace key file")
 
 
 def _subkey(key: bytes, purpose: str) -> bytes:

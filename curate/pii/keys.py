@@ -24,7 +24,6 @@ from __future__ import annotations
 import base64
 import os
 import secrets
-import stat
 from pathlib import Path
 
 from curate.errors import CurateError
@@ -36,25 +35,9 @@ ENC = "enc_key"
 
 
 def _read_key_file(path: Path, create: bool) -> bytes:
-    path = path.expanduser()
-    if not path.exists():
-        if not create:
-            raise CurateError(f"PII key file {path} does not exist")
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:
-            pass  # another process created it first: read theirs
-        else:
-            with os.fdopen(fd, "w") as fh:
-                fh.write(secrets.token_hex(32) + "\n")
-    mode = stat.S_IMODE(path.stat().st_mode)
-    if mode & 0o077:
-        raise CurateError(f"PII key file {path} is readable by others (mode {mode:o}); run: chmod 600 {path}")
-    key = path.read_text().strip()
-    if len(key) < 16:
-        raise CurateError(f"PII key file {path} holds a key shorter than 16 characters")
-    return key.encode()
+    from curate.keyed import read_key_file
+
+    return read_key_file(path, create, "PII key file")
 
 
 def hmac_key(key_file: str | None = None, secrets_dir: str | Path | None = None,
