@@ -118,3 +118,26 @@ def test_lora_targets_default_per_architecture_and_bad_targets_fail_clearly(tiny
     bad = cfg.model_copy(update={"lora": cfg.lora.model_copy(update={"target_modules": ["c_attn"]})})
     with pytest.raises(CurateError, match="target modules"):
         prepare_for_training(model, bad)
+
+
+def test_qlora_keeps_embeddings_in_16bit_compute_dtype_and_norms_in_fp32(tiny_base):
+    # The QLoRA reference (artidoro/qlora) casts lm_head/embed_tokens to bf16 and norms to fp32 after
+    # k-bit preparation; peft alone would leave all three in fp32.
+    from train.model import load_base_model, prepare_for_training
+
+    cfg = fast_config("qlora")
+    cfg = cfg.model_copy(update={"quant": cfg.quant.model_copy(update={"compute_dtype": "bf16"})})
+    model = prepare_for_training(load_base_model(tiny_base, "qlora", cfg, "cpu"), cfg)
+    assert model.get_input_embeddings().weight.dtype == torch.bfloat16
+    assert model.get_output_embeddings().weight.dtype == torch.bfloat16
+    norms = [p.dtype for n, p in model.named_parameters() if "norm" in n]
+    assert norms and set(norms) == {torch.float32}
+
+
+def test_qlora_with_fp32_compute_leaves_embeddings_in_fp32(tiny_base):
+    from train.model import load_base_model, prepare_for_training
+
+    cfg = fast_config("qlora")
+    cfg = cfg.model_copy(update={"quant": cfg.quant.model_copy(update={"compute_dtype": "fp32"})})
+    model = prepare_for_training(load_base_model(tiny_base, "qlora", cfg, "cpu"), cfg)
+    assert model.get_input_embeddings().weight.dtype == torch.float32
