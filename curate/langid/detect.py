@@ -67,7 +67,89 @@ SUBORDINATORS = frozenset(
     "because since although though unless whereas whenever while if when which who whom whose "
     "jaise jaisa kyunki kyuki kyonki kyoki taaki taki agar jab jabki halanki halaanki jo jisse jiske".split())
 SUBORDINATE_WEIGHT = 0.5
+# English system morphemes (Myers-Scotton): pronouns, determiners, auxiliaries, modals, copulas,
+# prepositions and conjunctions. Discourse words ("please", "ok", "lol") and content words are not.
+ENGLISH_SYSTEM = frozenset(
+    "i me my mine you your yours he him his she her hers it its we us our they them their this that these those "
+    "a an the is am are was were be been being do does did have has had will would shall should can could may "
+    "might must not don doesn didn isn aren wasn weren won wouldn shouldn couldn haven hasn of in on at for with "
+    "from by to into about than and or but if because".split())
+# Romanized Hindustani words that are also English words (में/me, है/he, इस/is, तो/to, और/or, थे/the, उस/us,
+# दो/do). Letters cannot tell them apart; their neighbours can (see ``_hindustani_homographs``).
+HINDUSTANI_HOMOGRAPHS = frozenset("me he is to or the us do".split())
+# English words after which "me"/"us" is the English object pronoun ("tell me", "for us").
+_EN_OBJECT_HEADS = frozenset(
+    "for to with tell told give gave let help call show send sent remind text love miss like about of from without "
+    "join follow trust believe excuse make made take ask asked pick forgive wake annoy pay paid get got hit dm ping "
+    "message teach taught hear heard see saw watch understand inform notify guide allow".split())
+# Hindustani postpositions and particles that follow the noun after demonstrative इस/उस ("is song ko").
+_HI_POSTPOSITIONS = frozenset("ko ka ki ke me mein main se par pe tak liye baar bar wala wali wale waqt time".split())
 _FOLD_CACHE_LIMIT = 200_000
+
+
+def _hindustani_homographs(tokens: list[tuple[str, str]], tags: list[str | None], starts: list[int],
+                           indic: str) -> None:
+    """Tag the romanized Hindustani/English homographs (me he is to or the us do) from their neighbours.
+
+    The nearest tagged token on each side within the clause decides, by where each reading can stand:
+    Hindi में follows a noun ("route me"), English "me" an English verb or preposition ("tell me");
+    English "he" is a subject, so a verb follows it, while Hindi है ends a clause or precedes Hindi;
+    Hindi इस/उस is followed by a noun and a postposition ("is song ko"); English "the"/"to" never end a
+    clause, Hindi थे/तो often do; Hindi दो follows a verb stem ("kar do"). Unresolved ones stay untagged
+    (they follow the matrix language). ``tags`` is updated in place.
+    """
+    n = len(tokens)
+    clause = [0] * n
+    c = -1
+    bounds = set(starts)
+    for i in range(n):
+        if i in bounds:
+            c += 1
+        clause[i] = c
+
+    def near(i: int, step: int) -> tuple[str | None, str | None]:
+        j = i + step
+        while 0 <= j < n and clause[j] == clause[i]:
+            if tokens[j][1] == "Latn" and tags[j] is not None:
+                return tokens[j][0], tags[j]
+            j += step
+        return None, None
+
+    for i, (w, sc) in enumerate(tokens):
+        if sc != "Latn" or w not in HINDUSTANI_HOMOGRAPHS or tags[i] is not None:
+            continue
+        pw, pt = near(i, -1)
+        nw, nt = near(i, 1)
+        after = [tokens[j][0] for j in range(i + 1, min(n, i + 4)) if clause[j] == clause[i]]
+        final = not any(clause[j] == clause[i] for j in range(i + 1, min(n, i + 2)))
+        tag: str | None = None
+        if w in ("me", "us"):
+            if pw in _EN_OBJECT_HEADS or (pt is None and nt == "en") or (w == "us" and pt == "en" and nt == "en"):
+                tag = "en"
+            elif w == "us" and not any(a in _HI_POSTPOSITIONS for a in after):
+                tag = pt if pt is not None and pt == nt else None
+            else:
+                tag = indic
+        elif w == "he":
+            tag = "en" if nt == "en" and pt != indic else indic
+        elif w == "is":
+            if any(a in _HI_POSTPOSITIONS for a in after):
+                tag = indic
+            elif pt == "en" or nt == "en":
+                tag = "en"
+        elif w in ("the", "to"):
+            if final or nt == indic:
+                tag = indic
+            elif nt == "en":
+                tag = "en" if pt != indic or w == "the" else None
+        elif w == "or":
+            if pt == "en" and nt == "en":
+                tag = "en"
+            elif nt == indic or pt == indic:
+                tag = indic
+        elif w == "do":
+            tag = indic if pt == indic else "en"
+        tags[i] = tag
 
 
 class DetectConfig(BaseModel):
@@ -198,7 +280,9 @@ class Detector:
             words = [tokens[i][0] for i in idx]
             if script == "Latn" and "Latn" in groups:
                 prefer = [lang for lang, _ in script_result.values()]
-                latin_alts, latin_within = self._tag_latin(words, idx, tags, prefer)
+                latin_alts, latin_within, latin_best = self._tag_latin(words, idx, tags, prefer)
+                if latin_best in HINDUSTANI:
+                    _hindustani_homographs(tokens, tags, starts, latin_best)
                 continue
             group = groups.get(script)
             if group is not None:
@@ -235,7 +319,9 @@ class Detector:
         n_en_frame = 0
         bonus = 1.0 + cfg.function_word_bonus
         sub = self._subordinate(tokens, starts)
-        for (tok, sc), t, is_sub in zip(tokens, tags, sub):
+        n_system: dict[str, int] = {}  # system morphemes per language, main clauses only
+        system = [False] * len(tokens)
+        for k, ((tok, sc), t, is_sub) in enumerate(zip(tokens, tags, sub)):
             if t is None:
                 n_ambiguous += 1
                 continue
@@ -244,8 +330,12 @@ class Detector:
             counts[t] = counts.get(t, 0) + 1
             g = groups.get(sc)
             fw = g.function_words.get(t) if g is not None else None
-            w = bonus if fw and tok in fw else 1.0
+            is_fw = bool(fw and tok in fw)
+            w = bonus if is_fw else 1.0
             weight[t] = weight.get(t, 0.0) + (w * SUBORDINATE_WEIGHT if is_sub else w)
+            system[k] = tok in ENGLISH_SYSTEM if t == "en" else is_fw
+            if not is_sub and system[k]:
+                n_system[t] = n_system.get(t, 0) + 1
             if t == "en" and not is_sub and tok in ENGLISH_FRAME:
                 n_en_frame += 1
         if not counts:
@@ -257,14 +347,27 @@ class Detector:
             n_ambiguous = 0
         # Ties go to the Indic language: "मेरा account block हो गया" is Hindi with English words.
         matrix = min(weight, key=lambda k: (-weight[k], k == "en", k))
-        if matrix == "en" and n_en_frame == 0:
-            # English words without an English frame (no subject, auxiliary or modal: "waiting for the
-            # trailer", "set alarm for") are phrases inserted into the Indic sentence.
+        if n_system.get(matrix, 0) == 0:
+            # Matrix Language Frame: the matrix language supplies the system morphemes (postpositions,
+            # auxiliaries, pronouns, determiners). A vote winner without any, against a language that
+            # has some, is a run of inserted content words: "eight minute ka timer set kare",
+            # "accident ki report" are Hindi; "respect from tamil nadu" is English.
+            alt = max((k for k in counts if k != matrix), key=lambda k: (n_system.get(k, 0), weight[k]), default=None)
+            if alt is not None and n_system.get(alt, 0) >= 1:
+                matrix = alt
+        if matrix == "en" and n_en_frame == 0 and self._indic_clause(tags, starts, system):
+            # Several clauses, one framed by an Indic language, and English words without a finite
+            # frame (no subject, auxiliary or modal: "padam semma mass, waiting for the trailer"):
+            # the English clause is a non-finite fragment attached to the Indic one. Within one
+            # clause the token vote stands ("f true true apne teammate ko race jitwa di").
             indic = max((k for k in counts if k != "en"), key=lambda k: (weight[k], k), default=None)
             if (indic is not None and counts[indic] >= cfg.frame_min_tokens
                     and weight[indic] >= cfg.frame_min_share * sum(weight.values())):
                 matrix = indic
         matrix_weight_share = weight[matrix] / sum(weight.values())
+        if n_system:
+            # a frame chosen by its system morphemes is as certain as their share
+            matrix_weight_share = max(matrix_weight_share, n_system.get(matrix, 0) / sum(n_system.values()))
         others = sorted(((k, v) for k, v in counts.items() if k != matrix), key=lambda kv: (-kv[1], kv[0]))
         embedded, n_embedded = others[0] if others else (None, 0)
         n_matrix = counts[matrix] + n_ambiguous          # untagged tokens follow the matrix language
@@ -298,6 +401,23 @@ class Detector:
                           embedded if codemixed else None, round(cmi, 2), alts, shares, token_tags)
 
     @staticmethod
+    def _indic_clause(tags: list[str | None], starts: list[int], system: list[bool]) -> bool:
+        """Is the text several clauses, one of them framed by an Indic language (more Indic than English
+        system morphemes, or more Indic tokens when neither has any)?"""
+        ends = starts[1:] + [len(tags)]
+        seen = 0
+        indic = False
+        for a, b in zip(starts, ends):
+            part = [(t, s) for t, s in zip(tags[a:b], system[a:b]) if t is not None and t != UND]
+            if part:
+                seen += 1
+                sys_en = sum(s and t == "en" for t, s in part)
+                sys_in = sum(s and t != "en" for t, s in part)
+                n_en = sum(t == "en" for t, _ in part)
+                indic = indic or sys_in > sys_en or (sys_in == sys_en and len(part) - n_en > n_en)
+        return seen >= 2 and indic
+
+    @staticmethod
     def _subordinate(tokens: list[tuple[str, str]], starts: list[int]) -> list[bool]:
         """Per token: is it in a subordinate clause (from a subordinator to the next punctuation)?"""
         out = [False] * len(tokens)
@@ -306,7 +426,9 @@ class Detector:
         for i, (tok, _) in enumerate(tokens):
             if i in bounds:
                 inside = False
-            if tok in SUBORDINATORS:
+            if tok in SUBORDINATORS and (i > 0 or len(starts) > 1):
+                # a row that opens with a subordinator and has no punctuation has no visible end
+                # to its subordinate clause: nothing is marked
                 inside = True
             out[i] = inside
         return out
@@ -327,7 +449,7 @@ class Detector:
         return np.array([-50.0 if lang in excluded else 0.0 for lang in group.langs], dtype=np.float32)
 
     def _tag_latin(self, words: list[str], idx: list[int], tags: list[str | None],
-                   prefer: list[str]) -> tuple[list[tuple[str, float]], float]:
+                   prefer: list[str]) -> tuple[list[tuple[str, float]], float, str]:
         """Tag Latin tokens en / best romanized Indic language I*; return (alternatives, P(I* | Indic))."""
         group = self.model.groups["Latn"]
         V, nf = group.words(words)
@@ -358,9 +480,10 @@ class Detector:
         fw_en = group.function_words.get("en", frozenset())
         fw_best = group.function_words.get(best_lang, frozenset())
         glue: list[int] = []
+        hindustani = best_lang in HINDUSTANI
         for k, i in enumerate(idx):
             w = words[k]
-            if w in fw_en and w in fw_best:
+            if w in fw_en and w in fw_best or (hindustani and w in HINDUSTANI_HOMOGRAPHS):
                 # Glue words of both languages ("me", "to", "is", "he"): Hindi में/तो/इस/है or
                 # English. They are decided by their neighbours below, else follow the matrix language.
                 glue.append(k)
@@ -370,7 +493,7 @@ class Detector:
                 tags[i] = "en"
             elif d < -m:
                 tags[i] = best_lang
-        for k in glue:
+        for k in (() if hindustani else glue):
             # A glue word between two words of one language is that language ("this is the best
             # song": English; "mujhe to pata hai": Hindi). At the edge of a text one neighbour is not
             # enough: "is song ko like karen" starts with Hindi इस before an English noun.
@@ -393,4 +516,4 @@ class Detector:
         within = float(p[best])
         if best_lang in HINDUSTANI:
             within = sum(float(p[group.lang_index[x]]) for x in HINDUSTANI if x in group.lang_index)
-        return alts, within
+        return alts, within, best_lang
