@@ -161,6 +161,9 @@ class DetectConfig(BaseModel):
     min_score: float = Field(0.3, ge=0.0, le=1.0, description="lang_score below this gives 'und' (ambiguous text).")
     token_margin: float = Field(1.0, ge=0.0, description=(
         "A Latin token is tagged English or romanized-Indic only when the log-likelihood ratio exceeds this."))
+    unknown_word_margin: float = Field(3.0, ge=0.0, description=(
+        "A Latin token that is not in the English lexicon (spaCy en_core_web_sm vocabulary) is tagged English "
+        "only when its English-vs-Indic log-likelihood ratio exceeds this (chosen on the tuning half)."))
     cm_min_share: float = Field(0.15, ge=0.0, le=1.0, description=(
         "Share of language tokens the embedded language needs for the document to count as code-mixed."))
     cm_min_tokens: int = Field(1, ge=1, description="Tokens the embedded language needs for 'codemixed'.")
@@ -477,6 +480,7 @@ class Detector:
                 best, best_lang = group.lang_index["hi"], "hi"
         diff = V[:, en] - V[:, best]
         m = self.cfg.token_margin
+        unknown_margin = self.cfg.unknown_word_margin
         fw_en = group.function_words.get("en", frozenset())
         fw_best = group.function_words.get(best_lang, frozenset())
         glue: list[int] = []
@@ -489,6 +493,10 @@ class Detector:
                 glue.append(k)
                 continue
             d = diff[k]
+            if m < d < unknown_margin and len(w) > 1 and not group.in_lexicon(w):
+                # English-looking letters but not an English word ("sirf", "zinda", "dete" in chat
+                # Hindi): not evidence of English; it follows the matrix language.
+                continue
             if d > m:
                 tags[i] = "en"
             elif d < -m:

@@ -13,6 +13,7 @@ arithmetic), the hashes are matched against the model's sorted feature hashes wi
 from __future__ import annotations
 
 import json
+import zlib
 from functools import lru_cache
 from pathlib import Path
 
@@ -98,6 +99,11 @@ def token_feature_hashes(tokens: list[str], max_n: int) -> tuple[np.ndarray, np.
     return np.concatenate(hs), np.concatenate(ts)
 
 
+def word_crc(word: str) -> int:
+    """CRC-32 of a word's UTF-8 bytes: how the English lexicon is stored (stable across processes)."""
+    return zlib.crc32(word.encode("utf-8"))
+
+
 class GroupModel:
     """Languages sharing one script, and the features that tell them apart."""
 
@@ -118,6 +124,15 @@ class GroupModel:
         self.prior = prior
         self.max_n = max_n
         self._cache: dict[str, tuple[np.ndarray, int, np.ndarray | None]] = {}
+        self.lexicon: np.ndarray | None = None  # sorted CRC-32 of known words (Latin: English), or None
+
+    def in_lexicon(self, word: str) -> bool:
+        """Is ``word`` in the group's word lexicon (True when the model has none)?"""
+        if self.lexicon is None:
+            return True
+        h = word_crc(word)
+        i = int(np.searchsorted(self.lexicon, h))
+        return i < len(self.lexicon) and int(self.lexicon[i]) == h
 
     def fill(self, tokens: list[str]) -> None:
         """Score every token not yet cached, all at once."""
@@ -190,4 +205,6 @@ def load_model(path: str | None = None) -> Model:
             feats = bytes(z[f"{g}__feats"]).decode().split("\n")
             fw = json.loads(bytes(z[f"{g}__fw"]).decode()) if f"{g}__fw" in z else {}
             groups[g] = GroupModel(g, langs, feats, z[f"{g}__M"], z[f"{g}__prior"], meta["max_n"], fw)
+            if f"{g}__en_lexicon" in z:
+                groups[g].lexicon = z[f"{g}__en_lexicon"]
     return Model(groups)
