@@ -34,12 +34,12 @@ import numpy as np
 
 from curate.langid.features import MAX_N, MODEL_PATH, char_grams, word_feature
 from curate.langid.scripts import SCRIPT_ID, TABLE
-from curate.langid.model import word_crc
+from curate.langid.model import sorted_feature_table, word_crc
 from curate.langid.seed import SeedFile, load_seeds
 from curate.langid.text import normalize, tokenize
 from curate.langid.translit import romanize
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: sorted feature hashes (keys) instead of feature strings
 
 # Languages that share a script and so need a model; ``ld`` = langdetect ships a profile for it.
 GROUPS: dict[str, dict] = {
@@ -245,8 +245,7 @@ def build(out: Path = MODEL_PATH) -> dict[str, int]:
         langs, feats, M, lexicons = build_group(group, seeds)
         arrays[f"{group}__fw"] = np.frombuffer(json.dumps(lexicons, ensure_ascii=False).encode(), dtype=np.uint8)
         arrays[f"{group}__langs"] = np.frombuffer("\n".join(langs).encode(), dtype=np.uint8)
-        arrays[f"{group}__feats"] = np.frombuffer("\n".join(feats).encode(), dtype=np.uint8)
-        arrays[f"{group}__M"] = M
+        arrays[f"{group}__keys"], arrays[f"{group}__M"] = sorted_feature_table(group, feats, M)
         prior = np.array([PRIORS.get(group, {}).get(lang, 0.0) for lang in langs], dtype=np.float32)
         arrays[f"{group}__prior"] = prior
         sizes[group] = len(feats)

@@ -19,13 +19,16 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass, field
-from typing import Iterable
+from types import SimpleNamespace
+from typing import TYPE_CHECKING, Iterable
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field
 
 from curate.langid.model import Model, load_model, posterior
 from curate.langid.text import clauses, fold_token, normalize, strip_links, tokenize
+
+if TYPE_CHECKING:
+    from curate.langid.config import DetectConfig
 
 # Scripts written by exactly one of the languages we cover (Konkani in Kannada script and
 # Santali in other scripts exist, but are rare in enterprise text).
@@ -152,30 +155,21 @@ def _hindustani_homographs(tokens: list[tuple[str, str]], tags: list[str | None]
         tags[i] = tag
 
 
-class DetectConfig(BaseModel):
-    """Thresholds of the detector (shared by the stage config and the Python API)."""
+# Default thresholds (the single source: :class:`curate.langid.config.DetectConfig` takes its defaults
+# from here). Kept free of pydantic so that a process that only detects does not import it.
+DEFAULTS: dict[str, float | int] = {
+    "min_chars": 3, "min_score": 0.3, "token_margin": 1.0, "unknown_word_margin": 3.0, "cm_min_share": 0.15,
+    "cm_min_tokens": 1, "length_norm_chars": 20, "function_word_bonus": 0.25, "frame_min_tokens": 2,
+    "frame_min_share": 0.25,
+}
 
-    model_config = ConfigDict(extra="forbid")
 
-    min_chars: int = Field(3, ge=1, description="Fewer letters than this gives 'und'.")
-    min_score: float = Field(0.3, ge=0.0, le=1.0, description="lang_score below this gives 'und' (ambiguous text).")
-    token_margin: float = Field(1.0, ge=0.0, description=(
-        "A Latin token is tagged English or romanized-Indic only when the log-likelihood ratio exceeds this."))
-    unknown_word_margin: float = Field(3.0, ge=0.0, description=(
-        "A Latin token that is not in the English lexicon (spaCy en_core_web_sm vocabulary) is tagged English "
-        "only when its English-vs-Indic log-likelihood ratio exceeds this (chosen on the tuning half)."))
-    cm_min_share: float = Field(0.15, ge=0.0, le=1.0, description=(
-        "Share of language tokens the embedded language needs for the document to count as code-mixed."))
-    cm_min_tokens: int = Field(1, ge=1, description="Tokens the embedded language needs for 'codemixed'.")
-    length_norm_chars: int = Field(20, ge=1, description="lang_score is scaled by sqrt(min(1, letters / this)).")
-    function_word_bonus: float = Field(0.25, ge=0.0, description=(
-        "Extra weight of a function word when choosing the matrix language (0.25: token majority decides, "
-        "function words break near-ties; chosen on the tuning half of the dev file)."))
-    frame_min_tokens: int = Field(2, ge=1, description=(
-        "Indic tokens needed to make an Indic language the matrix of a row whose English words have no "
-        "English frame (no subject pronoun, auxiliary or modal)."))
-    frame_min_share: float = Field(0.25, ge=0.0, le=1.0, description=(
-        "Share of the matrix-vote weight those Indic tokens need (with frame_min_tokens)."))
+def __getattr__(name: str):  # DetectConfig is a pydantic model: imported on first use only
+    if name == "DetectConfig":
+        from curate.langid.config import DetectConfig
+
+        return DetectConfig
+    raise AttributeError(name)
 
 
 @dataclass
@@ -216,9 +210,14 @@ def _langdetect_fallback(text: str) -> list[tuple[str, float]]:
 
 class Detector:
     def __init__(self, config: DetectConfig | None = None, model: Model | None = None):
-        self.cfg = config or DetectConfig()
+        """``config``: a :class:`curate.langid.config.DetectConfig` (None: the defaults in ``DEFAULTS``)."""
+        self.cfg = config if config is not None else SimpleNamespace(**DEFAULTS)
         self.model = model or load_model()
         self._fold: dict[str, str | None] = {}  # token -> folded token (None: laughter); a cache
+        latn = self.model.groups.get("Latn")
+        fws = latn.function_words if latn is not None else {}
+        # Urdu-only function words (kyunke, bohat, shukriya …): Urdu's romanized lexicon minus Hindi's
+        self._urdu_markers = fws.get("ur", frozenset()) - fws.get("hi", frozenset())
 
     def detect(self, text: str | None, keep_tokens: bool = False) -> LangResult:
         return self.detect_many([text], keep_tokens)[0]
@@ -474,11 +473,10 @@ class Detector:
             # Romanized Urdu and Hindi are the same spoken language in the same letters; n-grams
             # cannot separate them reliably, so Urdu needs an Urdu-only function word
             # (kyunke, bohat, shukriya …: Urdu's lexicon minus Hindi's), else it is Hindi.
-            fws = group.function_words
-            markers = fws.get("ur", frozenset()) - fws.get("hi", frozenset())
-            if not any(w in markers for w in words):
+            if not any(w in self._urdu_markers for w in words):
                 best, best_lang = group.lang_index["hi"], "hi"
         diff = V[:, en] - V[:, best]
+        diffl = diff.tolist()
         m = self.cfg.token_margin
         unknown_margin = self.cfg.unknown_word_margin
         fw_en = group.function_words.get("en", frozenset())
@@ -492,7 +490,7 @@ class Detector:
                 # English. They are decided by their neighbours below, else follow the matrix language.
                 glue.append(k)
                 continue
-            d = diff[k]
+            d = diffl[k]
             if m < d < unknown_margin and len(w) > 1 and not group.in_lexicon(w):
                 # English-looking letters but not an English word ("sirf", "zinda", "dete" in chat
                 # Hindi): not evidence of English; it follows the matrix language.
@@ -515,7 +513,7 @@ class Detector:
         p = posterior((V[not_en].sum(axis=0) if not_en.any() else V.sum(axis=0)) + group.prior, nf)
         p[en] = 0.0
         p = p / p.sum()
-        share_en = float((diff > m).mean())
+        share_en = sum(d > m for d in diffl) / len(diffl)
         alts = sorted([("en", round(share_en, 4))] +
                       [(group.langs[j], round(float(p[j]) * (1 - share_en), 4)) for j in np.argsort(-p)[:3] if j != en],
                       key=lambda kv: -kv[1])[:3]
