@@ -44,8 +44,10 @@ HINDUSTANI = ("hi", "ur")
 # Orthographic facts that n-gram counts from small seeds may not weigh enough: a letter that one
 # language always uses and others never do. (letters, languages the presence of any of them rules out)
 ORTHOGRAPHY_RULES: dict[str, list[tuple[frozenset[str], frozenset[str]]]] = {
-    # Assamese writes r as ৰ (U+09F0), Bengali and Meitei-in-Bengali-script as র (U+09B0).
-    "Beng": [(frozenset("ৰ"), frozenset({"bn", "mni"})), (frozenset("র"), frozenset({"as"}))],
+    # Assamese writes r as ৰ (U+09F0), Bengali and Meitei-in-Bengali-script as র (U+09B0); Assamese
+    # (and Meitei) write w as ৱ (U+09F1), a letter Bengali orthography does not have.
+    "Beng": [(frozenset("ৰ"), frozenset({"bn", "mni"})), (frozenset("র"), frozenset({"as"})),
+             (frozenset("ৱ"), frozenset({"bn"}))],
     # Kashmiri vowel letters/marks (ٲ ٕ ۄ ؠ ٚ ۆ ێ) and Sindhi implosives/retroflexes (ڪ ٻ ڄ ڃ ڊ ڏ ڍ ڌ ڳ ڱ ڻ ۾ ٿ ٺ ٽ ڦ)
     # do not occur in Urdu, Persian or Arabic orthography.
     "Arab": [(frozenset("ٲٕۄؠٚۆێ"), frozenset({"ur", "sd", "fa", "ar"})),
