@@ -63,10 +63,11 @@ FW_SHARE = 0.3       # share of each language's word distribution given to its f
                      # (a fixed share, so a small seed file does not inflate its function words)
 LD_SHARE = 0.5       # for languages with a langdetect profile: share of the profile vs our seed
 WORD_WEIGHT = 2.0    # stored in the model: word-feature scores are multiplied by this at run time
-# Log priors within a group (added once per document). Romanized Urdu and Hindi are nearly the
+# Log priors within a group (added once per document; bn/mr/gu/pa -2 since issue 12: a short Hindi span
+# such as "bilkul bekaar" was read as Bengali at -1). Romanized Urdu and Hindi are nearly the
 # same text (Hindustani) and romanized Hindi is by far the most common romanized Indic language
 # in Indian enterprise data, so close calls go to Hindi; Persian/Arabic are rare in this data.
-PRIORS = {"Latn": {"ur": -3.0, "bn": -1.0, "mr": -1.0, "gu": -1.0, "pa": -1.0, "ta": -1.0, "te": -1.0,
+PRIORS = {"Latn": {"ur": -3.0, "bn": -2.0, "mr": -2.0, "gu": -2.0, "pa": -2.0, "ta": -1.0, "te": -1.0,
                    "kn": -1.0, "ml": -1.0},
           "Arab": {"fa": -2.0, "ar": -2.0}}
 

@@ -349,8 +349,9 @@ class Detector:
             counts = {latin_alts[0][0]: n_ambiguous}
             weight = {latin_alts[0][0]: float(n_ambiguous)}
             n_ambiguous = 0
-        # Ties go to the Indic language: "मेरा account block हो गया" is Hindi with English words.
-        matrix = min(weight, key=lambda k: (-weight[k], k == "en", k))
+        # Ties go to the Indic language ("मेरा account block हो गया" is Hindi with English words) unless
+        # the English words have a finite frame ("she sings so beautifully, dil khush ho gaya").
+        matrix = min(weight, key=lambda k: (-weight[k], k == "en" and not n_en_frame, k))
         if n_system.get(matrix, 0) == 0:
             # Matrix Language Frame: the matrix language supplies the system morphemes (postpositions,
             # auxiliaries, pronouns, determiners). A vote winner without any, against a language that
@@ -406,20 +407,24 @@ class Detector:
 
     @staticmethod
     def _indic_clause(tags: list[str | None], starts: list[int], system: list[bool]) -> bool:
-        """Is the text several clauses, one of them framed by an Indic language (more Indic than English
-        system morphemes, or more Indic tokens when neither has any)?"""
+        """Is the text several clauses, the first of them framed by an Indic language (more Indic than
+        English system morphemes, or more Indic tokens when neither has any)? The first clause is the
+        main one in a comment: "padam semma mass, waiting for the trailer" adds an English fragment to a
+        Tamil sentence, while "my brother also works there, usko bhi yahi problem hai" adds Hindi to an
+        English one."""
         ends = starts[1:] + [len(tags)]
         seen = 0
-        indic = False
         for a, b in zip(starts, ends):
             part = [(t, s) for t, s in zip(tags[a:b], system[a:b]) if t is not None and t != UND]
             if part:
                 seen += 1
-                sys_en = sum(s and t == "en" for t, s in part)
-                sys_in = sum(s and t != "en" for t, s in part)
-                n_en = sum(t == "en" for t, _ in part)
-                indic = indic or sys_in > sys_en or (sys_in == sys_en and len(part) - n_en > n_en)
-        return seen >= 2 and indic
+                if seen == 1:
+                    sys_en = sum(s and t == "en" for t, s in part)
+                    sys_in = sum(s and t != "en" for t, s in part)
+                    n_en = sum(t == "en" for t, _ in part)
+                    if not (sys_in > sys_en or (sys_in == sys_en and len(part) - n_en > n_en)):
+                        return False
+        return seen >= 2
 
     @staticmethod
     def _subordinate(tokens: list[tuple[str, str]], starts: list[int]) -> list[bool]:
