@@ -243,6 +243,7 @@ class Detector:
             return _und("Zyyy", {})
         tokens: list[tuple[str, str]] = []
         starts: list[int] = []  # index of the first token of each clause
+        letters: dict[str, int] = {}
         fold = self._fold
         for piece in clauses(strip_links(normalize(text))):
             starts.append(len(tokens))
@@ -254,9 +255,7 @@ class Detector:
                     f = fold[tok] = fold_token(tok)
                 if f is not None:
                     tokens.append((f, sc))
-        letters: dict[str, int] = {}
-        for tok, sc in tokens:
-            letters[sc] = letters.get(sc, 0) + len(tok)
+                    letters[sc] = letters.get(sc, 0) + len(f)
         total = sum(letters.values())
         if total == 0:
             return _und("Zyyy", {})
