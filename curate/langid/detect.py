@@ -233,7 +233,7 @@ class Detector:
             if not isinstance(p, LangResult):
                 for tok, sc in p[0]:
                     if sc in groups:
-                        pending.setdefault(sc, []).append(tok)
+                        pending.setdefault(sc, []).append(tok)  # fill() skips the cached ones
         for sc, toks in pending.items():
             groups[sc].fill(toks)
         return [p if isinstance(p, LangResult) else self._decide(*p, keep_tokens=keep_tokens) for p in prepped]

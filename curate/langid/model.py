@@ -13,6 +13,7 @@ arithmetic), the hashes are matched against the model's sorted feature hashes wi
 from __future__ import annotations
 
 import json
+import math
 import zlib
 from functools import lru_cache
 from pathlib import Path
@@ -210,7 +211,7 @@ def posterior(scores: np.ndarray, n_features: int) -> np.ndarray:
     texts; dividing by sqrt(n) keeps a score that grows with evidence but stays usable
     as a confidence.
     """
-    z = scores / max(1.0, float(np.sqrt(max(n_features, 1))))
+    z = scores / max(1.0, math.sqrt(max(n_features, 1)))
     z = z - z.max()
     e = np.exp(z)
     return e / e.sum()
