@@ -72,6 +72,7 @@ SUBORDINATORS = frozenset(
     "because since although though unless whereas whenever while if when which who whom whose "
     "jaise jaisa kyunki kyuki kyonki kyoki taaki taki agar jab jabki halanki halaanki jo jisse jiske".split())
 SUBORDINATE_WEIGHT = 0.5
+SUBORDINATE_MAX_RATIO = 2.0
 # English system morphemes (Myers-Scotton): pronouns, determiners, auxiliaries, modals, copulas,
 # prepositions and conjunctions. Discourse words ("please", "ok", "lol") and content words are not.
 ENGLISH_SYSTEM = frozenset(
@@ -427,18 +428,25 @@ class Detector:
 
     @staticmethod
     def _subordinate(tokens: list[tuple[str, str]], starts: list[int]) -> list[bool]:
-        """Per token: is it in a subordinate clause (from a subordinator to the next punctuation)?"""
+        """Per token: is it in a subordinate clause (from a subordinator to the next punctuation)?
+
+        A subordinate clause that runs to the end of the row without punctuation has no visible end, so
+        it is taken as one only while it is at most SUBORDINATE_MAX_RATIO times as long as the text
+        before it: "they should give reward | jaise ki last year kiya tha" (4 : 6) is, while a
+        short English opening before "agar" and thirty Hindi words is not; that Hindi holds main clauses.
+        A row that opens with a subordinator and has no punctuation marks nothing.
+        """
         out = [False] * len(tokens)
-        bounds = set(starts)
-        inside = False
-        for i, (tok, _) in enumerate(tokens):
-            if i in bounds:
-                inside = False
-            if tok in SUBORDINATORS and (i > 0 or len(starts) > 1):
-                # a row that opens with a subordinator and has no punctuation has no visible end
-                # to its subordinate clause: nothing is marked
-                inside = True
-            out[i] = inside
+        ends = starts[1:] + [len(tokens)]
+        for a, b in zip(starts, ends):
+            k = next((i for i in range(a, b) if tokens[i][0] in SUBORDINATORS), None)
+            if k is None or (k == 0 and len(starts) == 1):
+                continue
+            last_piece = b == len(tokens)
+            if last_piece and (b - k) > SUBORDINATE_MAX_RATIO * max(1, k):  # k tokens precede it
+                continue
+            for i in range(k, b):
+                out[i] = True
         return out
 
     @staticmethod

@@ -111,3 +111,16 @@ def test_detector_defaults_equal_the_typed_config():
     assert DetectConfig().model_dump() == DEFAULTS
     d = Detector(DetectConfig(min_score=0.9))
     assert d.detect("ok").lang == "und"
+
+
+@pytest.mark.parametrize("text,matrix", [
+    # a subordinate clause closed by the end of the row, about as long as the main clause: English frame
+    ("we should all support this initiative, kyunki ye bahut zaroori hai", "en"),
+    ("they should give reward jaise ki last year kiya tha", "en"),
+    # a short English opening, then "agar" and a long unpunctuated Hindi stretch: that stretch holds main
+    # clauses of its own, so it is not discounted as one subordinate clause
+    ("it is just my opinion agar aapko bura laga ho toh maaf karna lekin sach yahi hai ki ye log kabhi nahi "
+     "sudhrenge aur hum sab dekhte rahenge", "hi"),
+])
+def test_subordinate_clause_without_visible_end(det, text, matrix):
+    assert det.detect(text).lang == matrix
