@@ -429,7 +429,8 @@ def main() -> None:
     table = issue_table(sets) if "heldout" in sets else ""
     speed += "\n" + model_build_note()
     header = (f"## Language ID (curate langid vs seeded langdetect and langid.py)\n\nMachine: {machine()}\n\n"
-              f"Command: `python benchmarks/langid.py{' --tsv ' + str(args.tsv) if args.tsv else ''}`\n\n")
+              f"Command: `python benchmarks/langid.py {' '.join(sys.argv[1:])}`"
+              f"{' (dev file ' + str(args.tsv) + ')' if args.tsv else ''}\n\n")
     report = header + "### Issue 12 conditions\n\n" + table + "\n\n" + speed + "\n\n" + "\n".join(parts)
     print(report)
     if args.out:
