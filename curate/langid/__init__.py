@@ -8,7 +8,12 @@ See ``curate/langid/README.md`` for the method, the shipped model and how to reb
 
 from __future__ import annotations
 
-from curate.langid.detect import DetectConfig, Detector, LangResult
+from typing import TYPE_CHECKING
+
+from curate.langid.detect import Detector, LangResult
+
+if TYPE_CHECKING:
+    from curate.langid.config import DetectConfig
 
 _DEFAULT: Detector | None = None
 
@@ -21,6 +26,14 @@ def identify(text: str | None) -> LangResult:
 def identify_many(texts, config: DetectConfig | None = None) -> list[LangResult]:
     """Detect a batch; all new words are scored at once, so batches are much faster than loops."""
     return Detector(config).detect_many(texts) if config else _default().detect_many(texts)
+
+
+def __getattr__(name: str):  # pydantic is imported only by code that configures the detector
+    if name == "DetectConfig":
+        from curate.langid.config import DetectConfig
+
+        return DetectConfig
+    raise AttributeError(name)
 
 
 def _default() -> Detector:

@@ -7,7 +7,8 @@ from functools import lru_cache
 
 import pyarrow as pa
 
-from curate.langid.detect import DetectConfig, Detector
+from curate.langid.config import DetectConfig
+from curate.langid.detect import Detector
 from curate.stage import Stage, StageConfig, StageContext, register_stage
 
 OUTPUTS = {

@@ -94,7 +94,9 @@ def fold_token(token: str) -> str | None:
     """A letter token as scored: elongations shortened to two letters; ``None`` for laughter."""
     if _LAUGHTER_RE.fullmatch(token):
         return None
-    return _ELONGATION_RE.sub(r"\1\1", token) if len(token) > 2 else token
+    if len(token) < 3 or _ELONGATION_RE.search(token) is None:  # most tokens: no template expansion
+        return token
+    return _ELONGATION_RE.sub(r"\1\1", token)
 
 
 def clauses(norm_text: str) -> list[str]:

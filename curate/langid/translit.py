@@ -175,4 +175,6 @@ def _romanize_word(word: str, long_vowels: bool) -> str:
     if pending_a and script in DRAVIDIAN:
         res.append("a")  # Dravidian words keep their final vowel; Indo-Aryan drop the schwa
     out = "".join(res)
-    return out[:-1] + "m" if out.endswith("M") else out.replace("M", "n")
+    if out.endswith("M"):  # word-final anusvara is m (படம் padam), any other is n (అందం andam)
+        out = out[:-1] + "m"
+    return out.replace("M", "n")
