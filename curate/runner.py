@@ -248,14 +248,17 @@ def _run_per_document(ws, stage, cfg, ctx, chash, changed, engine: Engine, batch
 
     bar = progress_factory(f"stage {stage.name}", source.count) if progress_factory else None
     advance = bar.__enter__() if bar else (lambda n: None)
+    results = engine.map_batches(stage, cfg, ctx, source)
     try:
-        for out in engine.map_batches(stage, cfg, ctx, source):
+        for out in results:
             buffered.append(out)
             advance(out.num_rows)
             if sum(t.num_rows for t in buffered) >= batch_size * COMMIT_EVERY_BATCHES:
                 flush()
         flush()
     finally:
+        if hasattr(results, "close"):  # a generator: stop the engine's workers now, also after a failed commit
+            results.close()
         if bar:
             bar.__exit__(None, None, None)
         writer.close()

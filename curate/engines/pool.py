@@ -1,0 +1,104 @@
+"""Worker processes that die with their parent: the process pool every curate pool is made from.
+
+Why: a ``spawn`` worker inherits the caller's stdout/stderr. A CLI killed with ``kill -9``
+used to leave its pool workers (≈ 650 MiB each) and multiprocessing's resource tracker
+running for minutes, holding the caller's output pipe open — a script reading the command's
+output hung until they finished (issue 20).
+
+How (each worker, first thing, in the pool initializer):
+
+* Linux: ``prctl(PR_SET_PDEATHSIG, SIGKILL)`` — the kernel kills the worker the moment its
+  parent exits, however it exits (``kill -9`` included). Then the worker compares
+  ``getppid()`` with the parent's pid it was given, which closes the race of a parent that died
+  while the worker was still starting (before the ``prctl``).
+* Everywhere: a daemon thread polls ``getppid()`` every :data:`WATCH_S` seconds and ends the
+  worker with ``os._exit`` once its parent is gone (the fallback where ``prctl`` does not exist).
+* ``SIGINT`` is ignored in workers: Ctrl-C reaches the whole foreground process group, and the
+  parent alone decides — it stops the pool (:func:`stop_pool`) and rolls back.
+
+multiprocessing's resource tracker (a separate process the parent starts, which ignores
+SIGINT/SIGTERM) exits when the last holder of its pipe — the parent and every worker — is
+gone, so it follows the workers within moments.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import multiprocessing as mp
+import os
+import signal
+import sys
+import threading
+import time
+from concurrent.futures import ProcessPoolExecutor
+
+#: seconds between the fallback watcher's checks of the parent pid
+WATCH_S = 0.5
+_PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
+
+
+def _kill_on_parent_death() -> bool:
+    """Ask the Linux kernel to SIGKILL this process when its parent exits; False where unsupported."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        return libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0
+    except (OSError, AttributeError):
+        return False
+
+
+def _watch_parent(parent_pid: int) -> None:
+    while True:
+        if os.getppid() != parent_pid:
+            os._exit(1)  # no cleanup: the parent that would collect anything is gone
+        time.sleep(WATCH_S)
+
+
+def die_with_parent(parent_pid: int) -> None:
+    """Make this (worker) process end when ``parent_pid`` is no longer its parent; ignore Ctrl-C.
+
+    Call first thing in a child process. Safe to call more than once.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _kill_on_parent_death()
+    if os.getppid() != parent_pid:  # the parent died before the prctl above took effect
+        os._exit(1)
+    threading.Thread(target=_watch_parent, args=(parent_pid,), name="curate-parent-watch", daemon=True).start()
+
+
+def _initializer(parent_pid: int, init, initargs: tuple) -> None:
+    die_with_parent(parent_pid)
+    if init is not None:
+        init(*initargs)
+
+
+def process_pool(workers: int, initializer=None, initargs: tuple = ()) -> ProcessPoolExecutor:
+    """A ``spawn`` process pool of ``workers`` processes that die with this process (see the module docstring).
+
+    ``spawn``, not ``fork``: a forked child would share this process's open files (the
+    workspace's writer-lock file among them) and copy its threads' locks in whatever state.
+    Stop it with :func:`stop_pool`.
+    """
+    return ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("spawn"),
+                               initializer=_initializer, initargs=(os.getpid(), initializer, initargs))
+
+
+def stop_pool(pool: ProcessPoolExecutor, *, kill: bool, timeout: float = 5.0) -> None:
+    """Shut ``pool`` down. ``kill=False``: wait for submitted work (normal end). ``kill=True`` (an
+    error, Ctrl-C, SIGTERM, an abandoned generator): cancel what is queued, terminate the workers,
+    and reap them — SIGKILL for any still alive after ``timeout`` seconds — so none outlives the call."""
+    if not kill:
+        pool.shutdown(wait=True)
+        return
+    procs = list((getattr(pool, "_processes", None) or {}).values())  # shutdown() drops the dict
+    pool.shutdown(wait=False, cancel_futures=True)
+    for p in procs:
+        if p.is_alive():
+            p.terminate()
+    deadline = time.monotonic() + timeout
+    for p in procs:
+        p.join(max(0.0, deadline - time.monotonic()))
+        if p.is_alive():
+            p.kill()
+            p.join(timeout)
