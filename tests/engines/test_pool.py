@@ -76,7 +76,7 @@ def _start_pooled(args: list[str]) -> tuple[subprocess.Popen, list[psutil.Proces
             return proc, tree
         if proc.poll() is not None or time.monotonic() > deadline:
             proc.kill()
-            out, err = proc.communicate()
+            _, err = proc.communicate()
             pytest.fail(f"the pool never started (rc {proc.returncode}): {err.decode()[-1000:]}")
         time.sleep(0.1)
 
@@ -119,7 +119,7 @@ def test_sigterm_and_ctrl_c_stop_cleanly_and_release_the_writer_lock(big_ws, sig
     time.sleep(1.0)
     tree = psutil.Process(proc.pid).children(recursive=True) or tree
     os.kill(proc.pid, sig)
-    out, err = proc.communicate(timeout=60)
+    _, err = proc.communicate(timeout=60)
     assert proc.returncode == 128 + sig, err.decode()[-1000:]  # exited by itself, with the shell's convention
     assert "Traceback" not in err.decode()
     _assert_tree_gone(tree)
