@@ -23,10 +23,12 @@ gone, so it follows the workers within moments.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import multiprocessing as mp
 import os
 import signal
+import subprocess
 import sys
 import threading
 import time
@@ -65,6 +67,66 @@ def die_with_parent(parent_pid: int) -> None:
     if os.getppid() != parent_pid:  # the parent died before the prctl above took effect
         os._exit(1)
     threading.Thread(target=_watch_parent, args=(parent_pid,), name="curate-parent-watch", daemon=True).start()
+
+
+_REAPER = """
+import os, sys, threading, time
+import psutil
+parent = psutil.Process(int(sys.argv[1]))
+seen = {}
+def watch():
+    while True:
+        try:
+            for p in parent.children(recursive=True):
+                if p.pid != os.getpid():
+                    seen[p.pid] = p
+        except psutil.Error:
+            return
+        time.sleep(float(sys.argv[2]))
+threading.Thread(target=watch, daemon=True).start()
+sys.stdin.buffer.read()  # EOF: the parent is gone (or let us go)
+procs = [p for p in seen.values() if p.is_running()]  # is_running() also checks the start time: no reused pid
+for p in procs:
+    try:
+        p.terminate()
+    except psutil.Error:
+        pass
+gone, alive = psutil.wait_procs(procs, timeout=3)
+for p in alive:
+    try:
+        p.kill()
+    except psutil.Error:
+        pass
+if len(sys.argv) > 3:
+    import shutil
+    psutil.wait_procs(alive, timeout=3)
+    shutil.rmtree(sys.argv[3], ignore_errors=True)
+"""
+
+
+def start_reaper(every: float = 1.0, remove: str | None = None):
+    """A watchdog process that, once this process is gone, ends every process it saw below this one.
+
+    For process trees we do not start ourselves (a private Ray instance: GCS, raylet, agents, workers,
+    some of which Ray does not tie to the driver's life): it lists this process's descendants every
+    ``every`` seconds and, when its stdin reaches EOF — this process died, ``kill -9`` included, or
+    :func:`stop_reaper` let it go — terminates (then kills) those still running. It runs in a session
+    of its own with no terminal and no copy of our stdout/stderr. ``remove``: a folder it deletes
+    after them (private scratch space). Returns the ``Popen`` to stop.
+    """
+    args = [str(os.getpid()), str(every), *([remove] if remove else [])]
+    return subprocess.Popen([sys.executable, "-c", _REAPER, *args], stdin=subprocess.PIPE,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+                            close_fds=True)
+
+
+def stop_reaper(reaper, timeout: float = 10.0) -> None:
+    """Let the watchdog go after a normal shutdown (it ends what is left below us, then exits)."""
+    if reaper is None:
+        return
+    with contextlib.suppress(OSError, subprocess.TimeoutExpired):  # best effort: it exits on EOF anyway
+        reaper.stdin.close()
+        reaper.wait(timeout)
 
 
 def _initializer(parent_pid: int, init, initargs: tuple) -> None:

@@ -39,6 +39,7 @@ from typing import Iterator
 import pyarrow as pa
 
 from curate.engines import BatchSource, Engine, worker_id_and_rss
+from curate.engines.pool import start_reaper, stop_reaper
 from curate.errors import CurateError
 from curate.stage import Stage, StageConfig, StageContext, apply_batch
 
@@ -146,6 +147,7 @@ class RayEngine(Engine):
         self.staging_dir = staging_dir
         self._owned = False
         self._private_dir: str | None = None
+        self._reaper = None
 
     def describe(self) -> dict:
         return {"engine": self.name, "address": self.address, "workers": self.workers}
@@ -173,10 +175,15 @@ class RayEngine(Engine):
             if self.address != "auto":
                 check_reachable(self.address)
             kwargs["address"] = self.address
+        if self.address == "local":
+            # Not every process of a private instance dies with the driver (agents and idle workers
+            # outlived a kill -9 by minutes): a watchdog ends them (curate.engines.pool.start_reaper).
+            # It also removes the private spill folder, which may hold key bytes.
+            self._reaper = start_reaper(remove=self._private_dir)
         try:
             ray.init(**kwargs)
         except (ConnectionError, RuntimeError, ValueError, TimeoutError) as exc:
-            self._remove_private_dir()
+            self.close()
             first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
             raise CurateError(f"Ray is not reachable at {self.address}: {first}") from None
         self._owned = True
@@ -198,6 +205,8 @@ class RayEngine(Engine):
             ray.shutdown()
             self._owned = False
         self._remove_private_dir()
+        stop_reaper(self._reaper)
+        self._reaper = None
 
     def _actors(self) -> int:
         if self.workers:

@@ -63,16 +63,19 @@ def _stage_command(ws_path: Path) -> list[str]:
     return ["stage", "pii", "-p", "nlp=none", "--workers", "2", "-w", str(ws_path)]
 
 
-def _start_pooled(args: list[str]) -> tuple[subprocess.Popen, list[psutil.Process]]:
-    """Start ``curate ARGS`` with captured output; return once two pool workers exist (and its process tree)."""
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))}
+def _start_pooled(args: list[str], worker: str = "spawn_main", count: int = 2,
+                  env_extra: dict | None = None) -> tuple[subprocess.Popen, list[psutil.Process]]:
+    """Start ``curate ARGS`` with captured output; return once ``count`` workers (command line holding
+    ``worker``) exist, with its process tree."""
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])),
+           **(env_extra or {})}
     proc = subprocess.Popen([*_cli(), *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
     cli = psutil.Process(proc.pid)
     deadline = time.monotonic() + 240
     while True:
         tree = cli.children(recursive=True)
-        workers = [p for p in tree if _alive(p) and "spawn_main" in " ".join(p.cmdline())]
-        if len(workers) >= 2:
+        workers = [p for p in tree if _alive(p) and worker in " ".join(p.cmdline())]
+        if len(workers) >= count:
             return proc, tree
         if proc.poll() is not None or time.monotonic() > deadline:
             proc.kill()
@@ -147,3 +150,22 @@ def _key(tmp_path: Path) -> Path:
     key.write_text("11" * 32 + "\n")
     key.chmod(0o600)
     return key
+
+
+def test_kill_9_of_the_cli_ends_its_private_ray_instance(big_ws):
+    """``--engine ray`` without an address starts a private Ray (GCS, raylet, agents, workers); Ray does not
+    tie all of them to the driver (agents and idle workers outlived a kill by minutes): the engine's
+    watchdog (``curate.engines.pool.start_reaper``) ends them and removes the private spill folder."""
+    proc, _ = _start_pooled([*_stage_command(big_ws)[:-4], "--workers", "1", "--engine", "ray", "-w", str(big_ws)],
+                            worker="ray::", count=1,
+                            env_extra={"RAY_USAGE_STATS_ENABLED": "0", "RAY_AUTH_MODE": "disabled"})
+    time.sleep(2.0)
+    tree = psutil.Process(proc.pid).children(recursive=True)
+    cmds = [p.cmdline() for p in tree if _alive(p)]
+    assert any("raylet" in " ".join(c) for c in cmds)
+    spill = [a for c in cmds for a in c if os.path.basename(a).startswith("curate-ray-")]  # the watchdog's argument
+    assert spill and os.path.isdir(spill[0])
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.communicate(timeout=30)
+    _assert_tree_gone(tree, within=30.0)
+    assert not os.path.exists(spill[0])  # the private spill folder (may hold key bytes) went with it
