@@ -8,7 +8,9 @@ output hung until they finished (issue 20).
 How (each worker, first thing, in the pool initializer):
 
 * Linux: ``prctl(PR_SET_PDEATHSIG, SIGKILL)`` — the kernel kills the worker the moment its
-  parent exits, however it exits (``kill -9`` included). Then the worker compares
+  parent exits, however it exits (``kill -9`` included). (Strictly: when the *thread* that
+  started it exits; a pool is created, used and stopped within one call of one thread, which
+  therefore outlives it.) Then the worker compares
   ``getppid()`` with the parent's pid it was given, which closes the race of a parent that died
   while the worker was still starting (before the ``prctl``).
 * Everywhere: a daemon thread polls ``getppid()`` every :data:`WATCH_S` seconds and ends the
