@@ -10,7 +10,10 @@ Two kinds exist:
 * ``global`` stages need every document at once (LSH grouping, clustering):
   ``fn(con, relation, cfg) -> pa.Table`` receives a DuckDB connection and the name of a
   relation that holds ``doc_id`` plus their declared inputs, and returns ``doc_id`` plus
-  outputs. They run on the driver, next to the workspace.
+  outputs. They run on the driver, next to the workspace. A global stage that declares an
+  ``engine`` parameter (``fn(con, relation, cfg, engine=None)``) also gets the run's engine
+  when it is not ``local`` and may hand it distributable parts of its work (``dedup``: the
+  LSH grouping on Ray); its output must not depend on the engine.
 
 Besides the function a stage may declare:
 
@@ -184,6 +187,15 @@ def _takes_context(fn: Callable) -> bool:
     except (TypeError, ValueError):
         return True
     return len(params) >= 3 or any(p.kind == p.VAR_POSITIONAL for p in params)
+
+
+@lru_cache(maxsize=256)
+def takes_engine(fn: Callable) -> bool:
+    """Whether a global stage's ``fn`` accepts the run's engine (``fn(con, relation, cfg, engine=None)``)."""
+    try:
+        return "engine" in inspect.signature(fn).parameters
+    except (TypeError, ValueError):
+        return False
 
 
 def call_stage(stage: Stage, cfg: StageConfig, ctx: StageContext, batch: pa.Table) -> pa.Table:

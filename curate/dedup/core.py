@@ -29,6 +29,7 @@ import math
 import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Callable
 
 import duckdb
@@ -250,12 +251,16 @@ def _group_ids(keys) -> np.ndarray:
 
 
 def cluster(sk: Sketches, source: TextSource, cfg, earliest: np.ndarray | None = None,
-            quality: list[np.ndarray] | None = None, con: duckdb.DuckDBPyConnection | None = None) -> Clusters:
+            quality: list[np.ndarray] | None = None, con: duckdb.DuckDBPyConnection | None = None,
+            candidates: Callable | None = None) -> Clusters:
     """Cluster documents given in canonical order (``cfg`` holds both the MinHash and the dedup settings).
 
     ``earliest``: ingest-order rank (default: position); ``quality``: sort keys, best first,
     for the ``best_quality`` policy.  ``sk.sig`` rows of documents holding boilerplate are
-    replaced by their signatures without it.
+    replaced by their signatures without it.  ``candidates(sig, rows, bands, rows_per_band,
+    window) -> (i, j)``: where LSH buckets are grouped (default: DuckDB on ``con``,
+    :func:`curate.dedup.lsh.candidate_pairs`; the Ray engine passes
+    :func:`curate.dedup.ray_lsh.candidate_pairs_ray`, which returns the same pairs).
     """
     sig = sk.sig
     n, num_perm = sig.shape
@@ -294,11 +299,11 @@ def cluster(sk: Sketches, source: TextSource, cfg, earliest: np.ndarray | None =
         bands, rows = lsh_params(round(LSH_FACTOR * cfg.threshold, 4), num_perm, cfg.false_positive_weight,
                                  cfg.false_negative_weight)
     signed = reps[~(sig[reps] == EMPTY).all(axis=1)] if len(reps) else reps
-    own = con is None
+    own = con is None and candidates is None
     if own:
         con = quiet(duckdb.connect())
     try:
-        ci, cj = candidate_pairs(con, sig, signed, bands, rows, cfg.bucket_window)
+        ci, cj = (candidates or partial(candidate_pairs, con))(sig, signed, bands, rows, cfg.bucket_window)
     finally:
         if own:
             con.close()
