@@ -16,6 +16,7 @@ from curate.audit.gates import evaluate_gates, failed
 from curate.audit.output import write_report
 from curate.audit.policy import AuditPolicy
 from curate.audit.render import render_html, render_markdown
+from curate.usersql import select_keys
 
 
 def _manifest_dict(snap: Any) -> dict[str, Any]:
@@ -41,7 +42,7 @@ def removed_rows(ws: Any, snapshot_ids: pa.Array, manifest: dict[str, Any] | Non
     selected = None
     if where:
         try:
-            selected = ws.view().filter(where).project("doc_id").fetch_arrow_table().column("doc_id")
+            selected = select_keys(ws.view(), where).column("doc_id")  # user SQL: evaluated confined
         except Exception:  # a selection that no longer parses (columns dropped since): reasons stay generic
             selected = None
     con = duckdb.connect()
