@@ -49,6 +49,13 @@ CATALOG_FILES = {"sqlite": "catalog.sqlite", "duckdb": "catalog.ducklake"}
 DEFAULT_CATALOG = "sqlite"
 #: seconds a writer waits for another writer before giving up (``CURATE_LOCK_WAIT`` overrides; 0 = fail at once)
 DEFAULT_LOCK_WAIT = 60.0
+#: team mode with zones: zone -> the PostgreSQL schema holding its DuckLake catalog (its Parquet files go to
+#: ``DATA_PATH/<zone>``). ``raw``: documents, quarantine, signals, every snapshot (the steward's workspace);
+#: ``curated``: approved snapshots with their manifests, audits and approvals, and what readers record (runs,
+#: lineage). A database role without privileges on ``curate_raw`` cannot read a raw record (see curate.zones).
+ZONE_SCHEMAS = {"raw": "curate_raw", "curated": "curate_curated"}
+#: tables of the raw zone (plus every ``signal_*`` table): a curated-zone workspace has none of them
+RAW_TABLES = frozenset({"documents", "quarantine", "ingests", "signal_state"})
 
 DOCUMENT_COLUMNS: dict[str, str] = {
     "doc_id": "VARCHAR",
@@ -161,12 +168,24 @@ def catalog_password(root: Path) -> str | None:
     return None
 
 
-def data_path(root: Path) -> Path:
-    """Where the Parquet files live: ``lake/data`` in the folder, or a team's shared data path."""
+def data_path(root: Path, zone: str | None = None) -> Path:
+    """Where the Parquet files live: ``lake/data`` in the folder, or a team's shared data path
+    (``DATA_PATH/<zone>`` for a zoned team workspace; ``zone`` defaults to the workspace's own)."""
     spec = _marker(root).get("catalog")
     if isinstance(spec, dict) and spec.get("data_path"):
-        return Path(spec["data_path"])
+        zone = zone or spec.get("zone")
+        return Path(spec["data_path"]) / zone if zone else Path(spec["data_path"])
     return root / "lake" / "data"
+
+
+def workspace_zone(root: Path) -> str | None:
+    """``raw`` (a steward's zoned team workspace), ``curated`` (a reader's) or None (no zones: one catalog)."""
+    spec = _marker(root).get("catalog")
+    return spec.get("zone") if isinstance(spec, dict) else None
+
+
+def is_raw_table(name: str) -> bool:
+    return name in RAW_TABLES or name.startswith("signal_")
 
 
 def _sql_str(value: str) -> str:
@@ -201,8 +220,7 @@ def connect_lake(root: Path, read_only: bool = False, catalog: str | None = None
     if kind == "postgres":
         spec = _marker(root)["catalog"]
         _create_pg_secret(con, spec, catalog_password(root))
-        target = f"ducklake:postgres:dbname={spec['dbname']}"
-        opts += ", METADATA_PARAMETERS MAP {'SECRET': 'curate_catalog'}"
+        target, opts = _pg_target(spec, spec.get("zone"), data)
         if not data.is_dir():
             con.close()
             raise CurateError(f"workspace {root}: shared data path {data} is missing or not mounted")
@@ -229,12 +247,67 @@ def connect_lake(root: Path, read_only: bool = False, catalog: str | None = None
             raise WorkspaceLockedError(f"workspace {root} is in use by another process (DuckDB lock held); "
                                        "wait for it to finish and retry") from None
         if kind == "postgres":
+            denied = _pg_zone_denied(root, spec)
+            if denied:
+                raise OperationalError(denied) from None
             # the driver's message can quote the connection string; name the place, not the values
             raise CurateError(f"workspace {root}: cannot attach the team catalog "
                               f"(database {spec['dbname']!r} on {spec['host']}:{spec['port']}): check that the "
                               "server runs, the database exists and the password is set") from None
         raise
     return con
+
+
+def _pg_target(spec: dict, zone: str | None, data: Path) -> tuple[str, str]:
+    """ATTACH target and options of a team catalog (of one zone, when zoned); credentials via the secret."""
+    opts = (f"DATA_PATH {_sql_str(str(data) + '/')}, OVERRIDE_DATA_PATH true, "
+            "METADATA_PARAMETERS MAP {'SECRET': 'curate_catalog'}")
+    if zone:
+        opts += f", METADATA_SCHEMA {_sql_str(ZONE_SCHEMAS[zone])}"
+    return f"ducklake:postgres:dbname={spec['dbname']}", opts
+
+
+def attach_zone(con: duckdb.DuckDBPyConnection, root: Path, zone: str, alias: str) -> None:
+    """Attach another zone of a zoned team workspace to ``con`` as ``alias`` (the steward publishes approved
+    snapshots into the curated zone this way).
+
+    Raises:
+        OperationalError: this workspace's database role has no access to that zone.
+    """
+    spec = _marker(root)["catalog"]
+    data = data_path(root, zone)
+    data.mkdir(parents=True, exist_ok=True)
+    target, opts = _pg_target(spec, zone, data)
+    try:
+        con.execute(f"ATTACH {_sql_str(target)} AS {alias} ({opts})")
+    except duckdb.Error:
+        denied = _pg_zone_denied(root, spec, zone)
+        raise OperationalError(denied or f"workspace {root}: cannot attach the {zone} zone of the team catalog") \
+            from None
+
+
+def _pg_zone_denied(root: Path, spec: dict, zone: str | None = None) -> str | None:
+    """Why a zoned attach failed, when the reason is the role's privileges (DuckLake only says the load failed)."""
+    zone = zone or spec.get("zone")
+    if not zone:
+        return None
+    try:
+        import psycopg
+
+        with psycopg.connect(host=spec["host"], port=spec["port"], dbname=spec["dbname"], user=spec.get("user"),
+                             password=catalog_password(root), connect_timeout=10) as conn:
+            schema = ZONE_SCHEMAS[zone]
+            row = conn.execute("SELECT current_user, n.oid IS NOT NULL, has_schema_privilege(current_user, n.oid, "
+                               "'USAGE') FROM (SELECT 1) x LEFT JOIN pg_namespace n ON n.nspname = %s",
+                               [schema]).fetchone()
+    except Exception:  # the server is not reachable: the caller's generic message says what to check
+        return None
+    user, exists, usage = row
+    if exists and not usage:
+        what = "raw records (documents, quarantine, signals)" if zone == "raw" else "the curated zone"
+        return (f"database role {user!r} has no access to the {zone} zone (schema {schema}): it cannot read "
+                f"{what}; work in a curated-zone workspace (curate init --zone curated) or ask a data steward")
+    return None
 
 
 def _private_copy(catalog_file: Path) -> Path:
@@ -330,6 +403,7 @@ class Workspace:
         self._release_at_zero = False
         _private_by_default(self.path)
         self.catalog = catalog_kind(self.path)
+        self.zone = workspace_zone(self.path) if self.catalog == "postgres" else None
         # a workspace on read-only media (a mounted backup, a full remount): readers work, writes say why not
         self._readonly_media = bool(os.statvfs(self.path).f_flag & os.ST_RDONLY)
         self._lock: FileLock | PgAdvisoryLock
@@ -342,14 +416,14 @@ class Workspace:
         if self.catalog == "duckdb" and not read_only and not self._readonly_media:
             self._acquire_lock()  # a DuckDB-file catalog admits one process: lock before attaching
         self.con = connect_lake(self.path, read_only=read_only or self._readonly_media, catalog=self.catalog)
-        if not read_only and not set(_CORE_TABLES).issubset(self.table_names()):
+        if not read_only and not set(self._core_tables()).issubset(self.table_names()):
             with self.writer():
                 self._ensure_core_tables()
 
     # -- lifecycle -----------------------------------------------------------------
     @classmethod
     def init(cls, path: str | Path, catalog: str | None = None, shared_data_path: str | Path | None = None,
-             ) -> "Workspace":
+             zone: str | None = None) -> "Workspace":
         """Create a workspace (idempotent).
 
         Args:
@@ -358,6 +432,10 @@ class Workspace:
                 team catalog (password from ``CURATE_CATALOG_PASSWORD`` or ``secrets/catalog.password``).
             shared_data_path: team mode only: the folder every member mounts for the Parquet files
                 (default: this workspace's ``lake/data``).
+            zone: team mode only: ``raw`` (a steward: raw zone, publishes approved snapshots) or ``curated``
+                (an annotator or engineer: approved snapshots only), each in its own PostgreSQL schema
+                (:data:`ZONE_SCHEMAS`) and data folder, so database grants keep raw records from a role;
+                None keeps one catalog for everything.
 
         Raises:
             CurateError: folder not empty, bad catalog URL, catalog unreachable.
@@ -378,8 +456,18 @@ class Workspace:
             if catalog:
                 spec = parse_catalog_url(catalog)
                 spec["data_path"] = str(Path(shared_data_path).resolve()) if shared_data_path else None
+                if zone is not None:
+                    if zone not in ZONE_SCHEMAS:
+                        raise CurateError(f"unknown --zone {zone!r} (use {', '.join(ZONE_SCHEMAS)})")
+                    if not shared_data_path:
+                        raise CurateError("--zone needs --data-path: the zones' files live in a shared folder")
+                    spec["zone"] = zone
                 if shared_data_path:
                     Path(spec["data_path"]).mkdir(parents=True, exist_ok=True)
+                    if zone:
+                        (Path(spec["data_path"]) / zone).mkdir(exist_ok=True)
+            elif zone is not None:
+                raise CurateError("--zone is for team workspaces (with --catalog postgresql://...)")
             elif shared_data_path:
                 raise CurateError("--data-path is for team workspaces (with --catalog postgresql://...)")
             marker.write_text(json.dumps({"format": FORMAT_VERSION, "created_at": now().isoformat(),
@@ -417,10 +505,20 @@ class Workspace:
         os.chmod(d, 0o700)
         return d
 
-    def _ensure_core_tables(self) -> None:
-        for table, cols in _CORE_TABLES.items():
+    def _core_tables(self) -> dict[str, dict[str, str]]:
+        return {t: c for t, c in _CORE_TABLES.items() if self.zone != "curated" or not is_raw_table(t)}
+
+    def _ensure_core_tables(self, alias: str = "lake") -> None:
+        for table, cols in self._core_tables().items():
             coldefs = ", ".join(f"{ident(c)} {t}" for c, t in cols.items())
-            self.con.execute(f"CREATE TABLE IF NOT EXISTS lake.{table} ({coldefs})")
+            self.con.execute(f"CREATE TABLE IF NOT EXISTS {alias}.{table} ({coldefs})")
+
+    def require_raw(self, what: str) -> None:
+        """Refuse, in one line, what needs the raw zone in a curated-zone workspace (exit 5)."""
+        if self.zone == "curated" and is_raw_table(what):
+            raise OperationalError(f"workspace {self.path} works in the curated zone: it has no access to raw "
+                                   f"records ({what} is in the raw zone); approved snapshots are here — a data "
+                                   "steward works with documents")
 
     def _require_writable(self) -> None:
         """Refuse writes on a read-only workspace; otherwise take (or keep) the writer lock.
@@ -478,6 +576,7 @@ class Workspace:
     def put_table(self, name: str, table: pa.Table, mode: str = "append") -> None:
         """Store an auxiliary table (runs, labels, label_tasks, audits …)."""
         check_name(name, "table name")
+        self.require_raw(name)
         if mode not in ("append", "replace"):
             raise ValueError("mode must be 'append' or 'replace'")
         with self.writer():
@@ -496,14 +595,17 @@ class Workspace:
             cur.close()
 
     def get_table(self, name: str) -> pa.Table | None:
+        self.require_raw(name)
         if not self.has_table(name):
             return None
         return self.con.execute(f"SELECT * FROM lake.{ident(name)}").fetch_arrow_table()
 
     def documents(self) -> pa.Table:
+        self.require_raw("documents")
         return self.con.execute("SELECT * FROM lake.documents ORDER BY doc_id").fetch_arrow_table()
 
     def count(self, table: str) -> int:
+        self.require_raw(table)
         return self.con.execute(f"SELECT count(*) FROM lake.{ident(table)}").fetchone()[0]
 
     # -- signals -------------------------------------------------------------------
@@ -526,11 +628,12 @@ class Workspace:
 
     def view_sql(self, at_version: int | None = None, exclude_signal: str | None = None) -> str:
         """SQL for documents joined with every signal table: one row per document."""
+        self.require_raw("documents")
         at = f" AT (VERSION => {int(at_version)})" if at_version is not None else ""
-        sql = f"SELECT * FROM lake.documents{at} AS d"
+        sql = f"SELECT * FROM lake.documents AS d{at}"  # DuckDB wants the alias before AT (...)
         seen = set(self.columns("documents"))
         for sig in self.signals():
-            if sig == exclude_signal:
+            if sig == exclude_signal or (at and not self._existed(f"signal_{sig}", at)):
                 continue
             cols = [c for c in self.columns(f"signal_{sig}") if c != "doc_id"]
             clash = seen.intersection(cols)
@@ -539,6 +642,15 @@ class Workspace:
             seen.update(cols)
             sql += f" LEFT JOIN lake.{ident('signal_' + sig)}{at} USING (doc_id)"
         return sql
+
+    def _existed(self, table: str, at: str) -> bool:
+        """Whether ``table`` existed at the DuckLake version in ``at`` (a signal made later is left out of a
+        historical view)."""
+        try:
+            self.con.execute(f"SELECT 1 FROM lake.{ident(table)}{at} LIMIT 0")
+            return True
+        except duckdb.CatalogException:
+            return False
 
     def view(self, columns: Iterable[str] | None = None) -> duckdb.DuckDBPyRelation:
         sel = ", ".join(ident(c) for c in columns) if columns else "*"
@@ -605,12 +717,23 @@ class Workspace:
 
         return diff_snapshots(self, a, b)
 
+    def sync_curated(self, ref: str) -> bool:
+        """Raw zone of a zoned team workspace: copy snapshot ``ref`` — rows, manifest, audits, approvals — into the
+        curated zone once a steward approved it, and keep its audits and approvals current there afterwards (a
+        failed audit or a revoke reaches the readers). Anywhere else: nothing. Returns whether it published."""
+        from curate.team.zones import sync_curated
+
+        return sync_curated(self, ref)
+
     def export(self, ref: str, fmt: str, out_dir: str | Path, **kwargs) -> dict:
         from curate.export import export_snapshot
 
         return export_snapshot(self, ref, fmt, out_dir, **kwargs)
 
     def summary(self) -> dict:
+        if self.zone == "curated":
+            return {"path": str(self.path), "zone": "curated (no access to raw records)",
+                    "snapshots": [m.ref for m in self.snapshots()]}
         return {
             "path": str(self.path),
             "documents": self.count("documents"),

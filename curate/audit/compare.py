@@ -31,6 +31,11 @@ def compare_metrics(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
     out["composition"]["median_words"] = _delta(ca.get("length_words", {}).get("p50"), cb.get("length_words", {}).get("p50"))
     out["composition"]["duplicate_rate"] = _delta(ca.get("duplicates", {}).get("rate"), cb.get("duplicates", {}).get("rate"))
     out["composition"]["quality_flag_rate"] = _delta(ca.get("quality", {}).get("rate"), cb.get("quality", {}).get("rate"))
+    # Which policy judged B, and how the rows held back from each snapshot changed (by the reason that left them out).
+    out["policy"] = (b.get("policy") or {}).get("name") or (a.get("policy") or {}).get("name")
+    out["held_back"] = _delta(a.get("datacard", {}).get("held_back_rows"), b.get("datacard", {}).get("held_back_rows"))
+    lo_a, lo_b = ca.get("removed") or {}, cb.get("removed") or {}
+    out["left_out"] = {r: _delta(lo_a.get(r, 0), lo_b.get(r, 0)) for r in sorted(set(lo_a) | set(lo_b))}
     sa, sb = _dist(ca.get("sources", [])), _dist(cb.get("sources", []))
     out["sources"] = {"shift": _shift(sa, sb), "tvd": tvd(sa, sb)}
     la, lb = ca.get("language", {}), cb.get("language", {})
@@ -89,14 +94,19 @@ def render_compare_html(drift: dict[str, Any], gates: list[dict[str, Any]] | Non
     summary = R.kpis([("language mix TVD", R.pct(drift.get("language_tvd"))), ("source mix TVD", R.pct(drift["sources"]["tvd"])),
                       ("rows", f'{R.num(comp["rows"]["a"])} → {R.num(comp["rows"]["b"])}'),
                       ("residual PII", f'{R.num(drift["pii"]["residual"]["a"])} → {R.num(drift["pii"]["residual"]["b"])}'),
-                      ("toxic rate", f'{R.pct(drift["toxicity"]["rate"]["a"])} → {R.pct(drift["toxicity"]["rate"]["b"])}')])
+                      ("toxic rate", f'{R.pct(drift["toxicity"]["rate"]["a"])} → {R.pct(drift["toxicity"]["rate"]["b"])}'),
+                      ("held back", f'{R.num(drift["held_back"]["a"])} → {R.num(drift["held_back"]["b"])}'),
+                      ("policy", R.esc(drift.get("policy") or "default"))])
     summary += ('<p class="note">TVD = total-variation distance between two share distributions: 0 = identical mix, '
                 "100% = nothing in common.</p>")
     summary += R.table(["axis", "TVD A→B"], [(R.esc(k), R.pct(v["tvd"])) for k, v in drift["representation"].items()], {1})
     if gates:
-        summary += "<h3>Policy gates on B</h3>" + R.gates_html({"gates": gates, "policy": {}})
+        summary += (f"<h3>Policy gates on B (policy {R.esc(drift.get('policy') or 'default')})</h3>"
+                    + R.gates_html({"gates": gates, "policy": {}}))
     sections = [("drift-summary", "Drift summary", summary)]
     rows = [(R.esc(k), *_fmt_delta(v, as_pct=k.endswith("rate"))) for k, v in comp.items()]
+    rows.append(("held back (manifest)", *_fmt_delta(drift["held_back"])))
+    rows += [(f"left out: {R.esc(r)}", *_fmt_delta(d)) for r, d in drift["left_out"].items()]
     sections.append(("drift-composition", "Composition", R.table(["measure", a, b, "change"], rows, {1, 2, 3})))
     lang_body = ""
     if drift.get("lang_shift"):
@@ -130,10 +140,13 @@ def render_compare_html(drift: dict[str, Any], gates: list[dict[str, Any]] | Non
 
 def render_compare_markdown(drift: dict[str, Any], gates: list[dict[str, Any]] | None = None) -> str:
     a, b = drift.get("a") or "A", drift.get("b") or "B"
-    lines = [f"# Drift: {a} → {b}", "", f"- language mix TVD: {R.pct(drift.get('language_tvd'))}",
+    lines = [f"# Drift: {a} → {b}", "", f"- policy: {drift.get('policy') or 'default'}",
+             f"- language mix TVD: {R.pct(drift.get('language_tvd'))}",
              f"- rows: {drift['composition']['rows']['a']} → {drift['composition']['rows']['b']}",
+             f"- held back: {drift['held_back']['a']} → {drift['held_back']['b']}",
              f"- residual PII: {drift['pii']['residual']['a']} → {drift['pii']['residual']['b']}",
              f"- toxic rate: {R.pct(drift['toxicity']['rate']['a'])} → {R.pct(drift['toxicity']['rate']['b'])}"]
+    lines += [f"- left out ({r}): {d['a']} → {d['b']}" for r, d in drift["left_out"].items()]
     for axis, v in drift["representation"].items():
         lines.append(f"- {axis} TVD: {R.pct(v['tvd'])}")
     if gates:

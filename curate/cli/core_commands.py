@@ -43,12 +43,16 @@ def _table(title: str, columns: list[str], rows: list[list]) -> None:
                    "CURATE_CATALOG_PASSWORD or PATH/secrets/catalog.password, 0600). Default: embedded SQLite.")
 @click.option("--data-path", type=click.Path(file_okay=False),
               help="Team mode: the shared folder for the Parquet files (default: PATH/lake/data).")
+@click.option("--zone", type=click.Choice(["raw", "curated"]),
+              help="Team mode: keep raw records apart. raw: a steward's workspace (documents, signals, snapshots; "
+                   "approving publishes); curated: an annotator's or engineer's (approved snapshots only). "
+                   "Grants: curate team grants.")
 @json_option
-def init(path, catalog, data_path, as_json):
+def init(path, catalog, data_path, zone, as_json):
     """Create a workspace folder (DuckLake catalog + Parquet data; embedded, or a team's PostgreSQL)."""
     from curate.workspace import Workspace
 
-    ws = Workspace.init(path, catalog=catalog, shared_data_path=data_path)
+    ws = Workspace.init(path, catalog=catalog, shared_data_path=data_path, zone=zone)
     info = ws.summary()
     ws.close()
     emit(info, as_json, lambda d: console.print(f"[green]workspace ready[/] at {d['path']}"))
@@ -307,6 +311,7 @@ def snapshot_export(ref, fmt, splits, output, allow_raw, allow_unapproved, conta
 def quarantine_cmd(limit, source, workspace, as_json):
     """Show quarantined rows with their reasons."""
     with _open(workspace, read_only=True) as ws:
+        ws.require_raw("quarantine")  # a curated-zone workspace: one clear line, not a missing table
         where = "WHERE source = ?" if source else ""
         params = [source] if source else []
         counts = ws.con.execute(f"SELECT reason, count(*) FROM lake.quarantine {where} GROUP BY 1 ORDER BY 2 DESC",

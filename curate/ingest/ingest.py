@@ -393,6 +393,7 @@ def all_quarantined_error(results: list[dict]) -> str | None:
 def ingest_sources(ws: Workspace, sources: Iterable[str | Path], opts: IngestOptions | None = None,
                    progress_factory=None, **kwargs) -> list[IngestResult]:
     """Ingest several files or folders; each is its own transaction."""
+    ws.require_raw("documents")  # a curated-zone (team) workspace holds no raw records
     ws._require_writable()
     opts = opts or IngestOptions(**kwargs)
     paths = [Path(src) for src in sources]

@@ -48,7 +48,11 @@ def serve_cmd(port, timeout, workspace, as_json):
         secrets_dir, data_dir = ws.secrets_dir, ws.path / "label-studio"
     finally:
         ws.close()  # do not hold the workspace lock while Label Studio starts
-    info, started = serve(secrets_dir, data_dir, port=port, timeout=timeout)
+    if not as_json:  # a fresh data folder takes about a minute (Label Studio migrates its database first)
+        console.print(f"starting Label Studio on port {port} (or finding it running); a first start takes about "
+                      "a minute")
+    with progress_bar("waiting for Label Studio (s)", int(timeout), enabled=not as_json) as advance:
+        info, started = serve(secrets_dir, data_dir, port=port, timeout=timeout, progress=advance)
     out = {"url": info.url, "pid": info.pid, "started": started, "username": info.username,
            "credentials_file": str(secrets_dir / CREDENTIALS_FILE), "log": info.log_file}
 
