@@ -28,9 +28,8 @@ from curate.errors import CurateError
 
 LAYOUTS = ("auto", "text", "sft", "messages", "prompt-completion")
 MESSAGE_TYPE = pa.list_(pa.struct([("role", pa.string()), ("content", pa.string())]))
-# Record fields every layout may be built from; the rest of a row is "internal" (signals, provenance).
+# Record fields the layouts are built from; the rest of a row is "internal" (signals, provenance).
 _RECORD = ("text", "instruction", "input", "output", "messages")
-_FIXED = ("id", "split")
 
 # A row's shape. SFT needs a non-empty output and a prompt (what train.data.row_to_messages requires).
 _IS_CHAT = "messages IS NOT NULL"
@@ -104,7 +103,8 @@ def trainer_table(table: pa.Table, layout: str = "auto", columns: list[str] | tu
                               "(use --layout messages or text)")
         if chosen in ("messages", "prompt-completion") and no_target:
             raise CurateError(f"layout '{chosen}' needs conversations: {no_target} of {n} rows hold neither messages "
-                              "nor an instruction with an output (use --layout text, or select them out of the snapshot)")
+                              "nor an instruction with an output "
+                              "(use --layout text, or select them out of the snapshot)")
         fields = layout_columns(chosen)
         extra = _extra_columns(cols, fields, columns, with_signals)
         exprs = {"id": "doc_id", "text": "text", "instruction": "instruction", "input": "input", "output": "output",

@@ -34,7 +34,7 @@ with Workspace(sys.argv[1]) as ws:
 
 def _killed_export(ws_path: Path, out: Path, fmt: str, tmp_path: Path) -> Path:
     ready = tmp_path / f"ready-{fmt}"
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(Path(__file__).parents[1]), os.environ.get("PYTHONPATH", "")]))
+    env = dict(os.environ, PYTHONPATH=str(Path(__file__).parents[1]))
     child = subprocess.Popen([sys.executable, "-c", _CHILD, str(ws_path), str(out), str(ready), fmt], env=env,
                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:

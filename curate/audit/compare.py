@@ -92,7 +92,8 @@ def render_compare_html(drift: dict[str, Any], gates: list[dict[str, Any]] | Non
     })
 
     def grouped(shift: list[dict], title: str) -> str:
-        return charts.grouped([s["value"] for s in shift], {a: [s["a"] for s in shift], b: [s["b"] for s in shift]}, title)
+        series = {a: [s["a"] for s in shift], b: [s["b"] for s in shift]}
+        return charts.grouped([s["value"] for s in shift], series, title)
 
     chart_sets = {
         "language": [(grouped(drift["lang_shift"], "Language mix"), "language mix")] if drift.get("lang_shift") else [],

@@ -61,7 +61,8 @@ def environment():
         "reference_row": lambda gv: (gv[0], pct(gv[1]["observed"]), pct(gv[1]["expected"]), pct(gv[1]["difference"]),
                                      num(gv[1]["ratio"])),
         "fairness_row": lambda ae: (ae[0], num(len(ae[1]["distribution"])), num(ae[1].get("parity_difference")),
-                                    num(ae[1].get("disparate_impact")), ", ".join(ae[1].get("excluded_small_groups", []))),
+                                    num(ae[1].get("disparate_impact")),
+                                    ", ".join(ae[1].get("excluded_small_groups", []))),
         "lexicon_row": lambda kv: (kv[0], num(kv[1]["rows"]), pct(kv[1].get("rate")), json.dumps(kv[1]["by_severity"])),
         "lineage_row": lambda e: (e.get("kind"), e.get("subject"), e.get("parent"), e.get("created_at")),
         "tojson_pretty": lambda v: json.dumps(v, indent=1, ensure_ascii=False, default=str)[:3000],
@@ -80,17 +81,21 @@ def _composition_charts(c: dict[str, Any]) -> list[tuple[str, str]]:
     lang = c.get("language", {})
     h = c.get("length_words_histogram")
     if h:
-        out.append((charts.histogram(h["edges"], h["counts"], "Length distribution", "words per row (log)"), "length histogram"))
+        out.append((charts.histogram(h["edges"], h["counts"], "Length distribution", "words per row (log)"),
+                    "length histogram"))
     for key, title, alt, d in (("lang", "Languages", "languages", lang), ("sources", "Sources", "sources", c),
                                ("script", "Scripts", "scripts", lang)):
         if d.get(key):
-            out.append((charts.hbar([s["value"] for s in d[key]], [s["share"] for s in d[key]], title, percent=True), alt))
+            shares = d[key]
+            out.append((charts.hbar([s["value"] for s in shares], [s["share"] for s in shares], title, percent=True), alt))
     return out
 
 
 def _pii_charts(p: dict[str, Any]) -> list[tuple[str, str]]:
     by = p.get("anonymized_by_type") or {}
-    return [(charts.hbar(list(by), list(by.values()), "Entities anonymized, by type", "entities"), "anonymized")] if by else []
+    if not by:
+        return []
+    return [(charts.hbar(list(by), list(by.values()), "Entities anonymized, by type", "entities"), "anonymized")]
 
 
 def _representation_charts(r: dict[str, Any]) -> list[tuple[str, str]]:
@@ -142,8 +147,8 @@ def _toxicity_charts(t: dict[str, Any]) -> list[tuple[str, str]]:
                          percent=True), "toxicity by language")]
 
 
-DATACARD_FIELDS = ["snapshot", "created_at", "rows", "content_hash", "text_variant", "selection", "parent", "code_version",
-                   "pii_policy_passed", "held_back_rows", "owner", "collection", "intended_use", "out_of_scope_use"]
+DATACARD_FIELDS = ["snapshot", "created_at", "rows", "content_hash", "text_variant", "selection", "parent",
+                   "code_version", "pii_policy_passed", "held_back_rows", "owner", "collection", "intended_use", "out_of_scope_use"]
 _TITLES = {"gates": "Policy gates", "composition": "Composition", "pii": "PII", "representation": "Representation",
            "association": "Association", "fairness": "Label fairness", "toxicity": "Toxicity and profanity",
            "datacard": "Data card"}
@@ -157,7 +162,8 @@ def render_html(m: dict[str, Any], title: str | None = None) -> str:
     chart_sets = {"composition": _composition_charts(c), "pii": _pii_charts(m.get("pii", {})),
                   "representation": _representation_charts(m.get("representation", {})),
                   "association": _association_charts(m.get("association", {})),
-                  "fairness": _fairness_charts(m.get("fairness", {})), "toxicity": _toxicity_charts(m.get("toxicity", {}))}
+                  "fairness": _fairness_charts(m.get("fairness", {})),
+                  "toxicity": _toxicity_charts(m.get("toxicity", {}))}
     cells = ("min", "p5", "p50", "p95", "max", "mean")
     return environment().get_template("report.html").render(
         m=m, charts=chart_sets, title=title or f"Audit: {snap}", stamp=stamp(),

@@ -27,7 +27,8 @@ def _report() -> dict:
                          "base": "x", "adapter": "refund"}],
             "gates": [{"gate": "token_f1>=0.3", "passed": True, "value": 0.61},
                       {"gate": "loss<0.1", "passed": False, "value": 0.25}],
-            "forgetting": {"tokens": 12, "base_perplexity": 3.2, "adapter_perplexity": 3.5, "perplexity_increase": 0.09},
+            "forgetting": {"tokens": 12, "base_perplexity": 3.2, "adapter_perplexity": 3.5,
+                           "perplexity_increase": 0.09},
             "warnings": ["few items"], "notes": []}
 
 
