@@ -50,6 +50,12 @@ class ExportSpec(_Strict):
     allow_unapproved: bool = Field(False, description=(
         "Export the new snapshot before a steward approved it (it cannot have been: the recipe just made it). "
         "Recorded in export.json and the lineage; without it a recipe's export is refused (exit 4)."))
+    layout: Literal["auto", "text", "sft", "messages", "prompt-completion"] = Field("auto", description=(
+        "Training fields written: text; instruction/input/output (sft); messages as a list of {role, content}; "
+        "prompt/completion (TRL's prompt-completion format); auto picks from the rows."))
+    columns: list[str] = Field(default_factory=list, description=(
+        "Internal columns to carry beside the training fields, id and split (e.g. lang, meta)."))
+    with_signals: bool = Field(False, description="Carry every public column (signals, meta, source_uri, ...).")
 
 
 class EngineSpec(_Strict):
@@ -169,6 +175,8 @@ def _run_recipe(ws, recipe: Recipe, base: Path, eng, batch_size: int, progress_f
             summary["export"] = export_snapshot(ws, m.ref, recipe.export.format, out, splits=recipe.export.splits,
                                                 allow_raw=recipe.snapshot.allow_raw,
                                                 contamination=recipe.export.contamination, overwrite=True,
-                                                allow_unapproved=recipe.export.allow_unapproved)
+                                                allow_unapproved=recipe.export.allow_unapproved,
+                                                layout=recipe.export.layout, columns=recipe.export.columns,
+                                                with_signals=recipe.export.with_signals)
             log(f"exported {m.ref} to {summary['export']['path']}")
     return summary

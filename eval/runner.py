@@ -49,7 +49,7 @@ def _rows_for(ws, run: dict, split: str, snapshot: str | None) -> tuple[pa.Table
         return snap.table(), snap.ref
     out = Path(run["output_dir"]) / "eval_data" / snap.ref.replace("@", "_v")
     ws.export(snap.ref, "parquet", out, splits=run["config"]["data"]["splits"], contamination="report",
-              overwrite=True)
+              overwrite=True, with_signals=True)  # per-language metrics read the lang signal
     rows = read_split(out, split)
     if rows is None:
         raise CurateError(f"snapshot {snap.ref} has no '{split}' split")

@@ -22,7 +22,9 @@ class _Strict(BaseModel):
 
 class DataConfig(_Strict):
     max_seq_len: int = Field(1024, ge=16, description="Tokens per example; longer examples are truncated (reported).")
-    packing: bool = Field(False, description="Pack several short examples into one sequence of max_seq_len.")
+    packing: bool = Field(False, description=(
+        "Pack several short examples into one sequence of max_seq_len (TRL best-fit-decreasing, padding-free: "
+        "position ids restart at every example, so no example attends to another)."))
     splits: dict[str, float] = Field(default_factory=lambda: {"train": 0.9, "validation": 0.05, "test": 0.05},
                                      description="Deterministic export splits (by near-duplicate cluster).")
     contamination: Literal["refuse", "report", "ignore"] = "refuse"

@@ -147,7 +147,8 @@ def prepare_run(ws, ref: str, base_model: str, output: str | Path, cfg: TrainCon
     out.mkdir(parents=True, exist_ok=True)
     data_dir = out / "data"
     ws.export(m.ref, "parquet", data_dir, splits=cfg.data.splits, allow_raw=allow_unapproved,
-              contamination=cfg.data.contamination, overwrite=True, allow_unapproved=True)  # decided above
+              contamination=cfg.data.contamination, overwrite=True, allow_unapproved=True,  # decided above
+              with_signals=True)  # evaluation reads lang from the run's splits
     plan = RunPlan(run_id=run_id, output_dir=str(out), data_dir=str(data_dir), snapshot_ref=m.ref,
                    snapshot_name=m.name, snapshot_version=m.version, snapshot_content_hash=m.content_hash,
                    base_model=str(base_model), config=cfg.model_dump(mode="json"), pii_override=override,

@@ -287,20 +287,30 @@ def snapshot_diff(a, b, workspace, as_json):
               show_default=True, help="Near-duplicates straddling splits.")
 @click.option("--group-by", type=click.Choice(["cluster", "doc_id"]), default="cluster", show_default=True,
               help="Split unit: near-duplicate cluster (keeps clusters on one side) or single document.")
+@click.option("--layout", type=click.Choice(["auto", "text", "sft", "messages", "prompt-completion"]),
+              default="auto", show_default=True,
+              help="Training fields: text; instruction/input/output; messages (list of {role, content}); "
+                   "prompt/completion (TRL); auto picks from the rows.")
+@click.option("--columns", default="", help="Internal columns to add by name, e.g. lang,meta (default: none).")
+@click.option("--with-signals", is_flag=True, help="Add every public column (signals, meta, source_uri, ...).")
 @click.option("--overwrite", is_flag=True)
 @workspace_option
 @json_option
-def snapshot_export(ref, fmt, splits, output, allow_raw, allow_unapproved, contamination, group_by, overwrite,
-                    workspace, as_json):
+def snapshot_export(ref, fmt, splits, output, allow_raw, allow_unapproved, contamination, group_by, layout, columns,
+                    with_signals, overwrite, workspace, as_json):
     """Export a snapshot with deterministic splits (HF: datasets.load_from_disk loads it).
+
+    Trainer-ready: id, the training fields and split only, unless --columns / --with-signals.
 
     Only snapshots that passed the PII policy and that a steward approved (`snapshot approve`), unless an
     explicit, recorded override. Exit 4 when refused."""
     with _open(workspace) as ws:
         res = ws.export(ref, fmt, output, splits=splits, allow_raw=allow_raw, contamination=contamination,
-                        group_by=group_by, overwrite=overwrite, allow_unapproved=allow_unapproved)
+                        group_by=group_by, overwrite=overwrite, allow_unapproved=allow_unapproved, layout=layout,
+                        columns=columns, with_signals=with_signals)
     emit(res, as_json, lambda d: console.print(
-        f"[green]exported[/] {d['snapshot']} → {d['path']} " + ", ".join(f"{k}={v}" for k, v in d["counts"].items())))
+        f"[green]exported[/] {d['snapshot']} → {d['path']} ({d['layout']}: {', '.join(d['columns'])}) "
+        + ", ".join(f"{k}={v}" for k, v in d["counts"].items())))
 
 
 @click.command("quarantine")

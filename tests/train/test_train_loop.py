@@ -69,6 +69,18 @@ def test_plain_lora_learns_and_reloads_identically(tiny_base, tmp_path):
     assert torch.equal(g1, g2)
 
 
+def test_packed_padding_free_training_learns(tiny_base, tmp_path):
+    """Packing on TRL (best-fit-decreasing packs, padding-free batches with per-example position ids)."""
+    cfg = fast_config("lora", epochs=6)
+    cfg = cfg.model_copy(update={"data": cfg.data.model_copy(update={"packing": True})})
+    res = train_model(tiny_base, ROWS[:40], ROWS[40:], tmp_path, cfg, progress=False)
+    losses = _logged_losses(tmp_path)
+    assert losses[-1] < losses[0] - 0.5, losses
+    rep = res["data"]["train"]
+    assert rep["examples"] == 40 and 0 < rep["packed_sequences"] < 40
+    assert res["metrics"]["eval_loss"] is not None
+
+
 def test_resume_from_checkpoint_continues_the_step_count(tiny_base, tmp_path):
     cfg = fast_config("lora", max_steps=4, eval_steps=2, logging_steps=1)
     first = train_model(tiny_base, ROWS[:40], ROWS[40:], tmp_path, cfg, progress=False)
