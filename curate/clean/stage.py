@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pyarrow as pa
 
-from curate.clean.normalize import clean_text
+from curate.clean.rules import clean_text
 from curate.stage import Stage, StageConfig, StageContext, register_stage
 
 

@@ -33,11 +33,11 @@ from presidio_analyzer import RecognizerRegistry, RecognizerResult
 
 from curate.pii.context import (BOOST, FAIL_CLOSED_AFTER, FAIL_CLOSED_BEFORE, FAIL_CLOSED_SCORE, NEGATABLE,
                                 has_close_positive, has_context, has_negative_context)
-from curate.pii.digits import to_ascii_digits
 from curate.pii.recognizers import contact, ids
 from curate.pii.recognizers.base import IndiaRecognizer
 from curate.pii.recognizers.names import ENTITY as PERSON, IndianNameRecognizer
-from curate.pii.scripts import dominant_script
+from curate.text.digits import to_ascii_digits
+from curate.text.scripts import dominant_script
 
 PATTERN_RECOGNIZERS: tuple[type[IndiaRecognizer], ...] = (
     ids.AadhaarRecognizer, ids.VidRecognizer, ids.PanRecognizer, ids.GstinRecognizer, ids.IfscRecognizer,

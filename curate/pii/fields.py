@@ -23,7 +23,8 @@ from typing import Any, Mapping, Sequence
 from curate.pii.engine import Detector, Span
 from curate.pii.operators import Anonymizer
 from curate.pii.policy import PiiPolicy, key_entity
-from curate.pii.scripts import COVERED_SCRIPTS, LANG_SCRIPT, NEUTRAL_SCRIPTS, name_scripts, significant_scripts
+from curate.pii.scripts import COVERED_SCRIPTS, LANG_SCRIPT, NEUTRAL_SCRIPTS, name_scripts
+from curate.text.scripts import significant_scripts
 
 Path = tuple  # (field, key or index, ...)
 

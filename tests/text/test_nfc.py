@@ -4,7 +4,7 @@ import random
 import re
 import unicodedata
 
-from curate.ingest.nfc import needs_nfc_pattern
+from curate.text.nfc import needs_nfc_pattern
 
 POOL = ("aeiou é\u0301\u0300\u0327 क\u093c\u094d\u093e\u0902\u0958 ন\u09bc\u09be\u09c7\u09cd\u09cb "
         "த\u0bbe\u0bc6\u0bca\u0bcd ഒ\u0d3e\u0d46\u0d4a\u0d4d \u1100\u1161\u11a8\u2126\u212b ಕ\u0cbc\u0cc6\u0cd5")

@@ -1,4 +1,4 @@
-from curate.clean.normalize import clean_text, fix_joiners
+from curate.clean.rules import clean_text, fix_joiners
 
 
 def test_html_remnants_and_entities():
