@@ -47,9 +47,9 @@ def render_digits(ascii_value: str, digit_set_name: str | None) -> str:
 
 
 def non_ascii_digit_class() -> str:
-    """An RE2/Python regex character class matching any non-ASCII decimal digit, e.g. ``[\\x{0660}-\\x{0669}…]``.
+    """A regex character class matching any non-ASCII decimal digit: ``[٠-٩۰-۹߀-߉०-९…]``.
 
-    RE2 syntax (DuckDB's ``regexp_*``); Python's ``re`` needs ``\\U``-style escapes instead, so Python
-    code uses :func:`to_ascii_digits` and ASCII patterns.
+    The digits are written as themselves (no escapes), so the class means the same to Python's ``re`` and
+    to RE2 (DuckDB's ``regexp_*``).
     """
-    return "[" + "".join(f"\\x{{{z:04X}}}-\\x{{{z + 9:04X}}}" for z in DIGIT_ZEROS.values()) + "]"
+    return "[" + "".join(f"{chr(z)}-{chr(z + 9)}" for z in DIGIT_ZEROS.values()) + "]"

@@ -3,7 +3,8 @@
 Exports from CRMs, help desks and web forms leave tags and entities in text fields. Block-level ends
 (``<br>``, ``</p>``, ``</div>``, ``</li>``, ``</tr>``, ``</h1>`` ...) become line breaks; ``<script>`` and
 ``<style>`` elements and comments are dropped with their content; other tags are dropped; entities,
-named and numeric (``&nbsp;``, ``&#2325;``, ``&#x92A;``), are decoded with :func:`html.unescape`.
+named and numeric (``&amp;``, ``&#2325;``, ``&#x92A;``), are decoded with :func:`html.unescape`, except
+``&nbsp;``, which becomes a plain space: in exported text it is spacing markup, not a deliberate no-break.
 Text without ``<`` or ``&`` is returned as is (the common case costs one scan). Whitespace is left
 alone: collapsing it is a separate step of the caller.
 
@@ -32,4 +33,8 @@ def html_to_text(text: str) -> str:
         return text
     text = _BLOCK_END.sub("\n", text)
     text = _TAG.sub("", text)
-    return _ENTITY.sub(lambda m: html.unescape(m.group(0)), text)
+    return _ENTITY.sub(_entity, text)
+
+
+def _entity(m: re.Match) -> str:
+    return " " if m.group(1) == "nbsp" else html.unescape(m.group(0))

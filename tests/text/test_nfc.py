@@ -32,3 +32,13 @@ def test_duckdb_accepts_the_pattern():
                        "('নে\u09be'), ('नमस्ते')) t(s)", [needs_nfc_pattern()]).fetchall()
     # Ordinary Bengali with া is already NFC; ে followed by া composes to ো and must be normalised.
     assert [r[0] for r in rows] == [False, True, False, True, False]
+
+
+def test_nfc_composes_and_keeps_composition_exclusions_decomposed():
+    from curate.text.nfc import nfc
+
+    assert nfc("cafe\u0301") == "caf\u00e9"            # e + COMBINING ACUTE ACCENT -> é
+    assert nfc("\u0958") == "\u0915\u093c"             # क़ is a composition exclusion: क + nukta
+    assert nfc("\u0995\u09c7\u09be") == "\u0995\u09cb"  # Bengali ে + া compose to ো
+    text = "already NFC: नमस्ते"
+    assert nfc(text) is text
