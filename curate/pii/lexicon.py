@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
+from curate.text.scripts import ISCII_BLOCK_START
+
 SCRIPTS = ("latn", "deva", "beng", "taml")
 
 
@@ -17,7 +19,8 @@ def _read(name: str) -> list[str]:
 
 # Brahmic blocks laid out like Devanagari (ISCII order): a Devanagari name carried over by the block offset is
 # the same name in that script. Tamil is not ISCII-complete (no aspirates or voiced stops), so it has its own list.
-DERIVED_SCRIPTS = {"gujr": 0x180, "guru": 0x100, "orya": 0x200, "telu": 0x300, "knda": 0x380, "mlym": 0x400}
+DERIVED_SCRIPTS = {s.lower(): ISCII_BLOCK_START[s] - ISCII_BLOCK_START["Deva"]
+                   for s in ("Gujr", "Guru", "Orya", "Telu", "Knda", "Mlym")}
 
 
 def deva_to(word: str, offset: int) -> str | None:

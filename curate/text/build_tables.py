@@ -53,6 +53,19 @@ def _letter_script(ch: str) -> str | None:
     return None if script in (None, *_NO_SCRIPT) else script
 
 
+def _script_blocks() -> dict[str, tuple[int, int]]:
+    from fontTools import unicodedata as ucd
+    from fontTools.unicodedata import Blocks
+
+    out: dict[str, tuple[int, int]] = {}
+    ends = [*Blocks.RANGES[1:], MAX_CP]
+    for start, end, name in zip(Blocks.RANGES, ends, Blocks.VALUES):
+        code = ucd.script_code(name, default=None)
+        if code and code not in _NO_SCRIPT and code not in out:
+            out[code] = (start, end - 1)
+    return out
+
+
 def _scripts_txt_version() -> str:
     import fontTools.unicodedata.Scripts as scripts_module
 
@@ -103,7 +116,10 @@ def generate() -> str:
     out += ["}", "", "# (first, last, ISO 15924 code): inclusive runs of letters and marks of one script.",
             "LETTER_RANGES = ("]
     out += [f"    (0x{a:04X}, 0x{b:04X}, {s!r})," for a, b, s in ranges]
-    out += [")", "", "# Digit set -> code point of its zero (the nine digits follow it).", "DIGIT_ZEROS = {"]
+    out += [")", "", "# ISO 15924 code -> (first, last) code point of the Unicode block named after the script.",
+            "SCRIPT_BLOCKS = {"]
+    out += [f"    {s!r}: (0x{a:04X}, 0x{b:04X})," for s, (a, b) in _script_blocks().items()]
+    out += ["}", "", "# Digit set -> code point of its zero (the nine digits follow it).", "DIGIT_ZEROS = {"]
     out += [f"    {k!r}: 0x{v:04X}," for k, v in digits.items()]
     out += ["}", ""]
     return "\n".join(out)

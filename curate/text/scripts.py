@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from curate.text._unicode_tables import LETTER_RANGES, SCRIPT_NAMES, SCRIPTS
+from curate.text._unicode_tables import LETTER_RANGES, SCRIPT_BLOCKS, SCRIPT_NAMES, SCRIPTS
 
-__all__ = ["SCRIPTS", "SCRIPT_ID", "SCRIPT_NAMES", "TABLE", "SCHEDULED_SCRIPTS", "SCHEDULED_LANGUAGE_SCRIPTS",
+__all__ = ["SCRIPTS", "SCRIPT_ID", "SCRIPT_NAMES", "SCRIPT_BLOCKS", "TABLE", "SCHEDULED_SCRIPTS",
+           "SCHEDULED_LANGUAGE_SCRIPTS", "ISCII_BLOCK_START",
            "script_of_char", "script_counts", "letter_counts", "script_shares", "dominant_script",
            "significant_scripts"]
 
@@ -50,6 +51,12 @@ SCHEDULED_LANGUAGE_SCRIPTS: dict[str, str] = {
 # Mayek for Manipuri).
 SCHEDULED_SCRIPTS: tuple[str, ...] = ("Latn", "Deva", "Beng", "Guru", "Gujr", "Orya", "Taml", "Telu", "Knda",
                                       "Mlym", "Arab", "Olck", "Mtei")
+
+# The nine Brahmic scripts of India whose Unicode blocks follow the ISCII layout: the same letter sits at the
+# same offset from the block start in each (क U+0915, ক U+0995, ਕ U+0A15 …), so transliteration between
+# them is an offset. ISO 15924 code -> first code point of its block.
+ISCII_BLOCK_START: dict[str, int] = {s: SCRIPT_BLOCKS[s][0] for s in (
+    "Deva", "Beng", "Guru", "Gujr", "Orya", "Taml", "Telu", "Knda", "Mlym")}
 
 
 def script_of_char(ch: str) -> str:

@@ -116,3 +116,13 @@ def test_generated_ranges_are_what_the_table_holds():
     for lo, hi, code in LETTER_RANGES:
         assert script_of_char(chr(lo)) == code and script_of_char(chr(hi)) == code
         assert script_of_char(chr(hi + 1)) != code  # runs are maximal
+
+
+def test_iscii_blocks_align_letters():
+    from curate.text.scripts import ISCII_BLOCK_START
+
+    # The letter KA of each Brahmic script sits at the same offset (0x15) from its block's start.
+    names = {"Deva": "DEVANAGARI", "Beng": "BENGALI", "Guru": "GURMUKHI", "Gujr": "GUJARATI", "Orya": "ORIYA",
+             "Taml": "TAMIL", "Telu": "TELUGU", "Knda": "KANNADA", "Mlym": "MALAYALAM"}
+    for code, name in names.items():
+        assert ord(unicodedata.lookup(f"{name} LETTER KA")) == ISCII_BLOCK_START[code] + 0x15
