@@ -68,7 +68,7 @@ def audit_table(table: pa.Table | duckdb.DuckDBPyRelation, policy: AuditPolicy |
     """Audit snapshot rows (``doc_id``, ``text`` and any signal columns) against ``policy``.
 
     ``manifest``/``lineage`` feed the data card; ``removed`` (rows of the workspace left out of the snapshot,
-    by reason) comes from the workspace binding.
+    by reason) comes from the workspace layer (curate.audit.runs).
     """
     policy = policy or AuditPolicy()
     if isinstance(table, duckdb.DuckDBPyRelation):

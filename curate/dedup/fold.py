@@ -115,20 +115,3 @@ def virama_table() -> np.ndarray:
     out = np.zeros(TABLE_MAX, np.bool_)
     out[list(VIRAMAS)] = True
     return out
-
-
-def fold_text(text: str) -> str:
-    """The folded text as the tokenizer sees it (for inspection and tests; not on the hot path).
-
-    Separators become spaces, segment ends become newlines, elongations are kept (the
-    tokenizer folds them).
-    """
-    start, length, data = tables()
-    out = []
-    for ch in text:
-        cp = ord(ch)
-        seq = data[start[cp]:start[cp] + length[cp]] if cp < TABLE_MAX else [LETTER << CLASS_SHIFT | cp]
-        for e in seq:
-            cls, c = int(e) >> CLASS_SHIFT, int(e) & CP_MASK
-            out.append("\n" if cls in (TERM, BREAK) else chr(c))
-    return "".join(out)

@@ -29,7 +29,7 @@ from curate.ingest.readers import check_source, detect_format, flag_records, rea
 from curate.ingest.shapes import SFT_FIELDS, chat_text_sql, sft_text_sql
 from curate.text.html import MARKUP_HINT_RE2, html_to_text
 from curate.text.nfc import needs_nfc_pattern
-from curate.workspace import DOCUMENT_COLUMNS, Workspace, now
+from curate.workspace import Workspace, now
 
 DEFAULT_MAX_RECORD_BYTES = 1_000_000
 DEFAULT_MAX_DEPTH = 64

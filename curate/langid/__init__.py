@@ -8,9 +8,9 @@ See ``curate/langid/README.md`` for the method, the shipped model and how to reb
 
 from __future__ import annotations
 
-from curate.langid.detect import DetectConfig, Detector, LangResult
+from curate.langid.detect import DetectConfig, LanguageIdentifier, LangResult
 
-_DEFAULT: Detector | None = None
+_DEFAULT: LanguageIdentifier | None = None
 
 
 def identify(text: str | None) -> LangResult:
@@ -20,14 +20,14 @@ def identify(text: str | None) -> LangResult:
 
 def identify_many(texts, config: DetectConfig | None = None) -> list[LangResult]:
     """Detect a batch; all new words are scored at once, so batches are much faster than loops."""
-    return Detector(config).detect_many(texts) if config else _default().detect_many(texts)
+    return LanguageIdentifier(config).detect_many(texts) if config else _default().detect_many(texts)
 
 
-def _default() -> Detector:
+def _default() -> LanguageIdentifier:
     global _DEFAULT
     if _DEFAULT is None:
-        _DEFAULT = Detector()
+        _DEFAULT = LanguageIdentifier()
     return _DEFAULT
 
 
-__all__ = ["DetectConfig", "Detector", "LangResult", "identify", "identify_many"]
+__all__ = ["DetectConfig", "LanguageIdentifier", "LangResult", "identify", "identify_many"]

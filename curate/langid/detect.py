@@ -129,7 +129,7 @@ def _langdetect_fallback(text: str) -> list[tuple[str, float]]:
         return []
 
 
-class Detector:
+class LanguageIdentifier:
     def __init__(self, config: DetectConfig | None = None, model: Model | None = None):
         self.cfg = config or DetectConfig()
         self.model = model or load_model()

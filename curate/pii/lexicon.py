@@ -40,11 +40,6 @@ def deva_to(word: str, offset: int) -> str | None:
     return "".join(out)
 
 
-def deva_to_gujr(word: str) -> str | None:
-    """Devanagari → Gujarati by the ISCII-aligned block offset; None if a code point has no Gujarati twin."""
-    return deva_to(word, DERIVED_SCRIPTS["gujr"])
-
-
 def _derived(words: list[str]) -> set[str]:
     return {d for w in words for off in DERIVED_SCRIPTS.values() if (d := deva_to(w, off))}
 

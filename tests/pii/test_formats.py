@@ -18,8 +18,8 @@ from curate.pii.operators import Anonymizer
 from curate.pii.policy import PiiPolicy
 
 # Digit sets of curate.text.digits: Urdu writes Extended Arabic-Indic digits; full-width digits come from CJK IMEs.
-DIGIT_SCRIPTS = ["Deva", "Beng", "Guru", "Gujr", "Orya", "Taml", "Telu", "Knda", "Mlym", "Arab", "EXTENDED ARABIC-INDIC",
-                 "Olck", "Mtei", "FULLWIDTH"]
+DIGIT_SCRIPTS = ["Deva", "Beng", "Guru", "Gujr", "Orya", "Taml", "Telu", "Knda", "Mlym", "Arab",
+                 "EXTENDED ARABIC-INDIC", "Olck", "Mtei", "FULLWIDTH"]
 
 # ------------------------------------------------------------------ phones: (written, national number)
 PHONES = [
