@@ -25,15 +25,14 @@ import unicodedata
 
 from curate.text.html import html_to_text
 from curate.text.nfc import nfc
+from curate.text.scripts import INDIC_BLOCKS_RANGE, VIRAMAS
 
 ZWJ, ZWNJ = "\u200d", "\u200c"
-# Viramas of the Indic scripts (Devanagari … Malayalam, Sinhala).
-VIRAMAS = {"\u094d", "\u09cd", "\u0a4d", "\u0acd", "\u0b4d", "\u0bcd", "\u0c4d", "\u0ccd", "\u0d4d", "\u0dca"}
 _INVISIBLE = {"\u200b", "\ufeff", "\u00ad", "\u2060", "\u200e", "\u200f", "\u202a", "\u202b", "\u202c",
               "\u202d", "\u202e", "\u2066", "\u2067", "\u2068", "\u2069"}
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _MANY_NEWLINES = re.compile(r"\n{3,}")
-_INDIC_PIPE = re.compile(r"(?<=[\u0900-\u0dff])\s*\|\s*(?=[\u0900-\u0dff]|\s*$)", re.M)
+_INDIC_PIPE = re.compile(rf"(?<=[{INDIC_BLOCKS_RANGE}])\s*\|\s*(?=[{INDIC_BLOCKS_RANGE}]|\s*$)", re.M)
 
 
 def remove_invisible(text: str) -> str:

@@ -119,7 +119,11 @@ def generate() -> str:
     out += [")", "", "# ISO 15924 code -> (first, last) code point of the Unicode block named after the script.",
             "SCRIPT_BLOCKS = {"]
     out += [f"    {s!r}: (0x{a:04X}, 0x{b:04X})," for s, (a, b) in _script_blocks().items()]
-    out += ["}", "", "# Digit set -> code point of its zero (the nine digits follow it).", "DIGIT_ZEROS = {"]
+    out += ["}", "", "# Viramas: code points of canonical combining class 9 (unicodedata.combining).",
+            "VIRAMA_CODEPOINTS = ("]
+    viramas = [cp for cp in range(MAX_CP) if unicodedata.combining(chr(cp)) == 9]
+    out += [f"    {', '.join(f'0x{cp:04X}' for cp in viramas[i:i + 10])}," for i in range(0, len(viramas), 10)]
+    out += [")", "", "# Digit set -> code point of its zero (the nine digits follow it).", "DIGIT_ZEROS = {"]
     out += [f"    {k!r}: 0x{v:04X}," for k, v in digits.items()]
     out += ["}", ""]
     return "\n".join(out)

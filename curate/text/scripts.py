@@ -13,12 +13,14 @@ Codes are ISO 15924 everywhere in curate: ``Latn``, ``Deva``, ``Beng``, ``Guru``
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 
-from curate.text._unicode_tables import LETTER_RANGES, SCRIPT_BLOCKS, SCRIPT_NAMES, SCRIPTS
+from curate.text._unicode_tables import LETTER_RANGES, SCRIPT_BLOCKS, SCRIPT_NAMES, SCRIPTS, VIRAMA_CODEPOINTS
 
 __all__ = ["SCRIPTS", "SCRIPT_ID", "SCRIPT_NAMES", "SCRIPT_BLOCKS", "TABLE", "SCHEDULED_SCRIPTS",
-           "SCHEDULED_LANGUAGE_SCRIPTS", "ISCII_BLOCK_START",
+           "SCHEDULED_LANGUAGE_SCRIPTS", "ISCII_BLOCK_START", "INDIC_BLOCKS_RANGE", "VIRAMAS", "letter_class",
            "script_of_char", "script_counts", "letter_counts", "script_shares", "dominant_script",
            "significant_scripts"]
 
@@ -57,6 +59,24 @@ SCHEDULED_SCRIPTS: tuple[str, ...] = ("Latn", "Deva", "Beng", "Guru", "Gujr", "O
 # them is an offset. ISO 15924 code -> first code point of its block.
 ISCII_BLOCK_START: dict[str, int] = {s: SCRIPT_BLOCKS[s][0] for s in (
     "Deva", "Beng", "Guru", "Gujr", "Orya", "Taml", "Telu", "Knda", "Mlym")}
+
+# The run of Unicode blocks from Devanagari to Sinhala (U+0900-U+0DFF), as a regex class range: the Brahmic
+# scripts of India and Sri Lanka, letters, digits and dandas alike (for "next to Indic text" tests).
+INDIC_BLOCKS_RANGE = f"{chr(SCRIPT_BLOCKS['Deva'][0])}-{chr(SCRIPT_BLOCKS['Sinh'][1])}"
+# Viramas (halant, pulli, chandrakkala, al-lakuna …) of every script: canonical combining class 9.
+VIRAMAS: frozenset[str] = frozenset(chr(cp) for cp in VIRAMA_CODEPOINTS)
+
+
+def letter_class(scripts: tuple[str, ...] | list[str]) -> str:
+    """The inside of a regex character class (no brackets) matching the letters and marks of ``scripts``.
+
+    Characters are written as themselves, so the class works in Python's ``re``/``regex`` and in RE2.
+    """
+    parts = []
+    for lo, hi, script in LETTER_RANGES:
+        if script in scripts:
+            parts.append(re.escape(chr(lo)) if lo == hi else f"{re.escape(chr(lo))}-{re.escape(chr(hi))}")
+    return "".join(parts)
 
 
 def script_of_char(ch: str) -> str:

@@ -126,3 +126,23 @@ def test_iscii_blocks_align_letters():
              "Taml": "TAMIL", "Telu": "TELUGU", "Knda": "KANNADA", "Mlym": "MALAYALAM"}
     for code, name in names.items():
         assert ord(unicodedata.lookup(f"{name} LETTER KA")) == ISCII_BLOCK_START[code] + 0x15
+
+
+def test_viramas_and_letter_classes():
+    import re
+
+    from curate.text.scripts import INDIC_BLOCKS_RANGE, VIRAMAS, letter_class
+
+    for name in ("DEVANAGARI SIGN VIRAMA", "BENGALI SIGN VIRAMA", "GURMUKHI SIGN VIRAMA", "GUJARATI SIGN VIRAMA",
+                 "ORIYA SIGN VIRAMA", "TAMIL SIGN VIRAMA", "TELUGU SIGN VIRAMA", "KANNADA SIGN VIRAMA",
+                 "MALAYALAM SIGN VIRAMA", "SINHALA SIGN AL-LAKUNA", "MEETEI MAYEK APUN IYEK"):
+        assert unicodedata.lookup(name) in VIRAMAS, name
+    assert "\u093e" not in VIRAMAS  # DEVANAGARI VOWEL SIGN AA
+    ol_chiki = re.compile(f"[{letter_class(['Olck'])}]+")
+    letters = "".join(_chars("OL CHIKI"))
+    assert ol_chiki.fullmatch(letters)
+    assert not ol_chiki.search("\u1c50\u1c59 abc \u0915")  # OL CHIKI DIGIT ZERO/NINE, Latin, Devanagari
+    indic = re.compile(f"[{INDIC_BLOCKS_RANGE}]")
+    assert indic.match(unicodedata.lookup("DEVANAGARI LETTER KA"))
+    assert indic.match(unicodedata.lookup("SINHALA LETTER AYANNA"))
+    assert not indic.match("a") and not indic.match(unicodedata.lookup("ARABIC LETTER ALEF"))
