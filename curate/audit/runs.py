@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import timezone
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +17,7 @@ from curate.audit.gates import evaluate_gates, failed
 from curate.audit.output import write_report
 from curate.audit.policy import AuditPolicy
 from curate.audit.render import render_html, render_markdown
+from curate.provenance import now
 
 
 def _manifest_dict(snap: Any) -> dict[str, Any]:
@@ -95,7 +96,7 @@ def _record(ws: Any, subject: str, parent: str, passed: bool, failed_gates: list
         return False
     row = pa.table({"subject": [subject], "snapshot": [parent], "passed": [passed], "failed_gates": [json.dumps(failed_gates)],
                     "policy": [policy.name], "report": [paths.get("html")],
-                    "created_at": [datetime.now(timezone.utc).isoformat()]})
+                    "created_at": [now().replace(tzinfo=timezone.utc).isoformat()]})
     ws.put_table("audits", row, mode="append")
     ws.record_lineage("audit", subject, parent, {"passed": passed, "failed_gates": failed_gates,
                                                  "policy": policy.name, "report": paths.get("html")})

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-from curate.text.scripts import ISCII_BLOCK_START
+from curate.text.scripts import ISCII_BLOCK_START, SCRIPT_BLOCKS
 
 SCRIPTS = ("latn", "deva", "beng", "taml")
 
@@ -21,6 +21,7 @@ def _read(name: str) -> list[str]:
 # the same name in that script. Tamil is not ISCII-complete (no aspirates or voiced stops), so it has its own list.
 DERIVED_SCRIPTS = {s.lower(): ISCII_BLOCK_START[s] - ISCII_BLOCK_START["Deva"]
                    for s in ("Gujr", "Guru", "Orya", "Telu", "Knda", "Mlym")}
+_DEVA_FIRST, _DEVA_LAST = SCRIPT_BLOCKS["Deva"]
 
 
 def deva_to(word: str, offset: int) -> str | None:
@@ -28,7 +29,7 @@ def deva_to(word: str, offset: int) -> str | None:
     out = []
     for ch in word:
         cp = ord(ch)
-        if 0x0900 <= cp <= 0x097F:
+        if _DEVA_FIRST <= cp <= _DEVA_LAST:
             g = chr(cp + offset)
             try:
                 unicodedata.name(g)

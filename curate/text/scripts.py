@@ -20,8 +20,8 @@ import numpy as np
 from curate.text._unicode_tables import LETTER_RANGES, SCRIPT_BLOCKS, SCRIPT_NAMES, SCRIPTS, VIRAMA_CODEPOINTS
 
 __all__ = ["SCRIPTS", "SCRIPT_ID", "SCRIPT_NAMES", "SCRIPT_BLOCKS", "TABLE", "SCHEDULED_SCRIPTS",
-           "SCHEDULED_LANGUAGE_SCRIPTS", "ISCII_BLOCK_START", "INDIC_BLOCKS_RANGE", "VIRAMAS", "letter_class",
-           "script_of_char", "script_counts", "letter_counts", "script_shares", "dominant_script",
+           "SCHEDULED_LANGUAGE_SCRIPTS", "ISCII_BLOCK_START", "INDIC_BLOCKS_RANGE", "VIRAMAS", "block_range",
+           "letter_class", "script_of_char", "script_counts", "letter_counts", "script_shares", "dominant_script",
            "significant_scripts"]
 
 NO_SCRIPT = "Zyyy"
@@ -65,6 +65,13 @@ ISCII_BLOCK_START: dict[str, int] = {s: SCRIPT_BLOCKS[s][0] for s in (
 INDIC_BLOCKS_RANGE = f"{chr(SCRIPT_BLOCKS['Deva'][0])}-{chr(SCRIPT_BLOCKS['Sinh'][1])}"
 # Viramas (halant, pulli, chandrakkala, al-lakuna …) of every script: canonical combining class 9.
 VIRAMAS: frozenset[str] = frozenset(chr(cp) for cp in VIRAMA_CODEPOINTS)
+
+
+def block_range(script: str) -> str:
+    """The Unicode block named after ``script`` as a regex class range (U+0900-U+097F for ``Deva``): every
+    code point of the block, letters, digits and punctuation alike. ``KeyError`` for a script without one."""
+    first, last = SCRIPT_BLOCKS[script]
+    return f"{chr(first)}-{chr(last)}"
 
 
 def letter_class(scripts: tuple[str, ...] | list[str]) -> str:

@@ -146,3 +146,16 @@ def test_viramas_and_letter_classes():
     assert indic.match(unicodedata.lookup("DEVANAGARI LETTER KA"))
     assert indic.match(unicodedata.lookup("SINHALA LETTER AYANNA"))
     assert not indic.match("a") and not indic.match(unicodedata.lookup("ARABIC LETTER ALEF"))
+
+
+def test_block_range_is_the_whole_block():
+    import re
+
+    from curate.text.scripts import block_range
+
+    deva = re.compile(f"[{block_range('Deva')}]")
+    # DEVANAGARI SIGN INVERTED CANDRABINDU (first), DANDA and DIGIT ZERO (Common / digits), LETTER UUE (last)
+    for name in ("DEVANAGARI SIGN INVERTED CANDRABINDU", "DEVANAGARI DANDA", "DEVANAGARI DIGIT ZERO",
+                 "DEVANAGARI LETTER UUE"):
+        assert deva.match(unicodedata.lookup(name)), name
+    assert not deva.match(unicodedata.lookup("BENGALI LETTER KA"))
