@@ -39,7 +39,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from curate.langid.detect import Detector  # noqa: E402
+from curate.langid.detect import LanguageIdentifier  # noqa: E402
 from curate.langid.seed import language_seeds, load_seeds  # noqa: E402
 from curate.langid.translit import romanize  # noqa: E402
 
@@ -138,7 +138,7 @@ def condition(r: dict) -> str:
 
 
 def run_curate(rows: list[dict]) -> tuple[list[dict], float]:
-    det = Detector()
+    det = LanguageIdentifier()
     det.model.clear_cache()  # cold: no word scored before, as for a fresh process on new data
     t0, c0 = time.perf_counter(), time.process_time()
     res = det.detect_many(r["text"] for r in rows)
@@ -311,8 +311,8 @@ def issue_table(sets: dict[str, tuple[list[dict], dict[str, list[dict]]]]) -> st
 
 
 _WHOLE_PROCESS = {
-    "curate": ("from curate.langid.detect import Detector\n"
-               "res = Detector().detect_many(texts)\n"),
+    "curate": ("from curate.langid.detect import LanguageIdentifier\n"
+               "res = LanguageIdentifier().detect_many(texts)\n"),
     "langdetect": ("from langdetect import DetectorFactory, detect\n"
                    "DetectorFactory.seed = 0\n"
                    "def one(t):\n"
@@ -377,7 +377,7 @@ def model_build_note() -> str:
 
 
 def predict_all(rows: list[dict]) -> dict[str, list[dict]]:
-    det = Detector()
+    det = LanguageIdentifier()
     res = det.detect_many(r["text"] for r in rows)
     cur = [{"lang": x.lang, "romanized": x.romanized, "codemixed": x.codemixed, "script": x.script,
             "embedded": x.embedded_lang} for x in res]

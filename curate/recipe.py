@@ -12,7 +12,7 @@ from typing import Any, Callable, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from curate.errors import CurateError
+from curate.errors import CurateError, first_validation_error
 from curate.stage import get_stage
 from curate.yamlfile import read_yaml
 
@@ -81,13 +81,6 @@ class Recipe(_Strict):
     export: ExportSpec | None = None
 
 
-def _loc(loc: tuple) -> str:
-    out = ""
-    for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out or "(top level)"
-
-
 def load_recipe(path: str | Path) -> tuple[Recipe, Path]:
     path = Path(path)
     data = read_yaml(path, "recipe file")
@@ -96,11 +89,8 @@ def load_recipe(path: str | Path) -> tuple[Recipe, Path]:
     try:
         recipe = Recipe.model_validate(data)
     except ValidationError as exc:
-        err = exc.errors()[0]
-        msg = err["msg"]
-        if err["type"] == "extra_forbidden":
-            msg = "unknown key"
-        raise CurateError(f"{path}: {_loc(err['loc'])}: {msg}") from None
+        where, msg = first_validation_error(exc)
+        raise CurateError(f"{path}: {where}: {msg}") from None
     for i, st in enumerate(recipe.stages):
         try:
             get_stage(st.stage).make_config(st.params)

@@ -25,19 +25,17 @@ stage did not cover, or a text field that is not the PII variant, is refused.
 from __future__ import annotations
 
 import json
-import subprocess
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 import duckdb
 import pyarrow as pa
 from pydantic import BaseModel
 
-from curate import __version__
 from curate.dbutil import transaction
 from curate.errors import CurateError
 from curate.usersql import parse_where, select_keys  # noqa: F401 - parse_where: public here before
+from curate.provenance import code_version
 from curate.workspace import Workspace, check_name, ident, now
 
 TEXT_VARIANTS = ("anonymized", "clean", "raw")
@@ -90,21 +88,6 @@ class Snapshot:
 
     def __repr__(self) -> str:
         return f"Snapshot({self.ref}, rows={self.manifest.row_count}, text={self.manifest.text_variant})"
-
-
-def code_version() -> str:
-    """curate's version plus the git commit when running from a checkout."""
-    try:
-        root = Path(__file__).resolve().parent.parent
-        sha = subprocess.run(["git", "-C", str(root), "rev-parse", "--short", "HEAD"], capture_output=True,
-                             text=True, timeout=5).stdout.strip()
-        dirty = subprocess.run(["git", "-C", str(root), "status", "--porcelain", "--untracked-files=no"],
-                               capture_output=True, text=True, timeout=5).stdout.strip()
-        if sha:
-            return f"{__version__}+g{sha}{'.dirty' if dirty else ''}"
-    except (OSError, subprocess.SubprocessError):
-        pass
-    return __version__
 
 
 def parse_ref(ref: str, version: int | None = None) -> tuple[str, int | None]:

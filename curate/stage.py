@@ -47,7 +47,7 @@ from typing import Any, Callable, Literal, Mapping
 import pyarrow as pa
 from pydantic import BaseModel, ConfigDict
 
-from curate.errors import CurateError
+from curate.errors import CurateError, validation_message
 
 
 class StageConfig(BaseModel):
@@ -138,9 +138,7 @@ class Stage:
         try:
             return self.config_model(**(params or {}))
         except ValidationError as exc:
-            first = exc.errors()[0]
-            where = ".".join(str(p) for p in first["loc"]) or "(root)"
-            raise CurateError(f"stage '{self.name}': bad parameter '{where}': {first['msg']}") from None
+            raise CurateError(f"stage '{self.name}': bad parameter {validation_message(exc)}") from None
 
     def output_schema(self) -> pa.Schema:
         return pa.schema([(k, v) for k, v in self.outputs.items()])

@@ -29,7 +29,6 @@ import json
 import os
 import re
 import sys
-from datetime import datetime, timezone
 from pathlib import Path
 from contextlib import contextmanager
 from typing import Any, Iterable, Iterator
@@ -41,6 +40,7 @@ from curate import __version__
 from curate.dbutil import quiet
 from curate.errors import CurateError, OperationalError, WorkspaceLockedError, note_secrets_dir
 from curate.locks import FileLock, PgAdvisoryLock
+from curate.provenance import now
 
 FORMAT_VERSION = 1
 MARKER = "curate.json"
@@ -99,10 +99,6 @@ _CORE_TABLES = {
 }
 
 _NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
-
-
-def now() -> datetime:
-    return datetime.now(timezone.utc).replace(tzinfo=None)
 
 
 def check_name(name: str, what: str = "name") -> str:

@@ -161,7 +161,7 @@ def test_export_manifest_carries_no_filter_literals_or_paths(ws, tmp_path):
 
 def test_export_needs_an_approval_or_a_recorded_override(ws, tmp_path):
     from curate.approvals import approve
-    from curate.audit.binding import audit_snapshot
+    from curate.audit.runs import audit_snapshot
     from curate.audit.policy import AuditPolicy
     from curate.errors import PolicyError
 

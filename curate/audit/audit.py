@@ -72,7 +72,7 @@ def audit_table(table: pa.Table | duckdb.DuckDBPyRelation, policy: AuditPolicy |
     """Audit snapshot rows (``doc_id``, ``text`` and any signal columns) against ``policy``.
 
     ``manifest``/``lineage`` feed the data card; ``removed`` (rows of the workspace left out of the snapshot,
-    by reason) comes from the workspace binding. ``progress(1)`` is called after each of the
+    by reason) comes from the workspace layer (curate.audit.runs). ``progress(1)`` is called after each of the
     :data:`AUDIT_STEPS` sections (the PII residual scan is the long one).
     """
     policy = policy or AuditPolicy()

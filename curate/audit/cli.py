@@ -33,7 +33,7 @@ def audit_cmd(snapshot: str | None, policy_path: str | None, output: str | None,
 
     Exits non-zero when a policy gate fails (the report is written either way).
     """
-    from curate.audit.binding import audit_snapshot, audit_steps, compare_snapshots
+    from curate.audit.runs import audit_snapshot, audit_steps, compare_snapshots
     from curate.audit.policy import load_policy
 
     if not snapshot and not compare:

@@ -45,7 +45,7 @@ from curate.dedup.fold import tables, virama_table
 from curate.dedup.lsh import candidate_pairs
 from curate.dedup.minhash import EMPTY, estimated_jaccard, lsh_params, probe_table, seed_key
 from curate.dedup.views import id_text, match_text, shape_columns
-from curate.errors import CurateError
+from curate.errors import CurateError, validation_message
 
 OUTPUTS = {"dup_cluster": pa.string(), "dup_keep": pa.bool_(), "dup_reason": pa.string(),
            "dup_similarity": pa.float64(), "dup_jaccard": pa.float64(), "dup_shared": pa.string(),
@@ -444,8 +444,7 @@ def _config(cfg) -> DedupTableConfig:
         try:
             return DedupTableConfig(**cfg)
         except ValidationError as exc:
-            first = exc.errors()[0]
-            raise CurateError(f"dedup: bad parameter '{'.'.join(map(str, first['loc']))}': {first['msg']}") from None
+            raise CurateError(f"dedup: bad parameter {validation_message(exc)}") from None
     return cfg
 
 

@@ -151,7 +151,8 @@ MINHASH = register_stage(Stage(
                 "SFT instruction+input+output, or text) folded (NFKC, case, digits of all scripts, elongations), "
                 "one-permutation MinHash signature, exact-duplicate key and segment keys for the boilerplate "
                 "detector; cached, so new ingests only sketch new documents.",
-    version="2",
+    # 3: character shingles glue conjuncts after the viramas of every script (curate.text), not a hand list.
+    version="3",
 ))
 
 DEDUP = register_stage(Stage(

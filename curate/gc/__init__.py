@@ -19,11 +19,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from curate.workspace import Workspace, data_path, ident
-
-
-def _data_path(ws: Workspace) -> str:
-    return str(data_path(ws.path)) + "/"
+from curate.workspace import Workspace, ident
 
 
 def orphaned_files(ws: Workspace) -> list[str]:

@@ -25,10 +25,11 @@ import xxhash
 
 from curate.dbutil import transaction
 from curate.errors import CurateError
-from curate.ingest.nfc import needs_nfc_pattern
 from curate.ingest.readers import check_source, detect_format, flag_records, read_source
 from curate.ingest.shapes import SFT_FIELDS, chat_text_sql, sft_text_sql
-from curate.workspace import DOCUMENT_COLUMNS, Workspace, now
+from curate.text.html import MARKUP_HINT_RE2, html_to_text
+from curate.text.nfc import needs_nfc_pattern
+from curate.workspace import Workspace, now
 
 DEFAULT_MAX_RECORD_BYTES = 1_000_000
 DEFAULT_MAX_DEPTH = 64
@@ -198,26 +199,31 @@ FROM resolved
 """
 
 
-# HTML → text only where markup is present, and NFC only where it can change the
-# string (see curate.ingest.nfc): most rows skip both.
+# HTML → text (curate.text.html, registered as a Python UDF) only where markup may be present, and NFC
+# only where it can change the string (see curate.text.nfc): most rows skip both.
 _NORM_MACRO = r"""
 CREATE OR REPLACE MACRO curate_nfc(s) AS
   CASE WHEN regexp_matches(s, '@NFC@') THEN nfc_normalize(s) ELSE s END;
 CREATE OR REPLACE MACRO curate_norm(s) AS
   CASE WHEN s IS NULL THEN NULL
        -- One regex pass decides whether the row needs any work at all.
-       WHEN NOT regexp_matches(s, '<[A-Za-z!/]|&(amp|lt|gt|quot|apos|nbsp|#[0-9]+);|@NFC@') THEN s
-       WHEN regexp_matches(s, '<[A-Za-z!/][^>]*>|&(amp|lt|gt|quot|apos|nbsp|#[0-9]+);') THEN
-         trim(regexp_replace(regexp_replace(
-           replace(replace(replace(replace(replace(replace(
-             regexp_replace(regexp_replace(regexp_replace(curate_nfc(s),
-               '<(script|style)[^>]*>[^<]*</(script|style)>', ' ', 'gi'),
-               '<br\s*/?>|</p>|</div>|</li>|</tr>|</h[1-6]>', chr(10), 'gi'),
-               '<[^>]+>', '', 'g'),
-             '&nbsp;', ' '), '&lt;', '<'), '&gt;', '>'), '&quot;', '"'), '&#39;', ''''), '&amp;', '&'),
-           '[ \t]+', ' ', 'g'), ' ?\n ?', chr(10), 'g'))
+       WHEN NOT regexp_matches(s, '@MARKUP@|@NFC@') THEN s
+       WHEN regexp_matches(s, '@MARKUP@') THEN
+         trim(regexp_replace(regexp_replace(curate_html_to_text(curate_nfc(s)), '[ \t]+', ' ', 'g'),
+                             ' ?\n ?', chr(10), 'g'))
        ELSE nfc_normalize(s) END
 """
+
+
+def _register_html_to_text(con) -> None:
+    """Make :func:`curate.text.html.html_to_text` callable from SQL as ``curate_html_to_text`` (once per connection)."""
+    from duckdb.typing import VARCHAR
+
+    try:
+        con.create_function("curate_html_to_text", html_to_text, [VARCHAR], VARCHAR, side_effects=False)
+    except Exception as exc:  # duckdb raises NotImplementedException when the name is already registered
+        if "already" not in str(exc):
+            raise
 
 
 def _file_hash(path: Path) -> str:
@@ -248,7 +254,8 @@ def ingest_file(ws: Workspace, path: Path, opts: IngestOptions,
     result = IngestResult(source=source, source_uri=str(path.resolve()), format=fmt, ingest_id=ingest_id)
     started = now()
     con = ws.con
-    con.execute(_NORM_MACRO.replace("@NFC@", needs_nfc_pattern()))
+    _register_html_to_text(con)
+    con.execute(_NORM_MACRO.replace("@NFC@", needs_nfc_pattern()).replace("@MARKUP@", MARKUP_HINT_RE2))
     prepare_sql = build_prepare_sql(opts, source, ingest_id)
     file_hash = _file_hash(path)
     strict = fmt == "jsonl"  # other readers produce their JSON text themselves

@@ -18,7 +18,6 @@ import gzip
 import json
 import re
 import stat
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
@@ -32,12 +31,6 @@ CHUNK_BYTES = 32 * 1024 * 1024  # records per DuckLake commit, in bytes
 READ_BYTES = 4 * 1024 * 1024
 CHUNK_RECORDS = 50_000
 CHUNK_SCHEMA = pa.schema([("source_row", pa.int64()), ("raw", pa.string()), ("error", pa.string())])
-
-
-@dataclass(frozen=True)
-class Source:
-    uri: str
-    fmt: str
 
 
 def detect_format(path: Path, fmt: str | None = None) -> str:
@@ -190,11 +183,6 @@ def open_binary(path: Path):
     with open(path, "rb") as fh:
         magic = fh.read(2)
     return gzip.open(path, "rb") if magic == b"\x1f\x8b" else open(path, "rb")
-
-
-def is_gzip(path: Path) -> bool:
-    with open(path, "rb") as fh:
-        return fh.read(2) == b"\x1f\x8b"
 
 
 def check_source(path: Path, missing_ok: bool = False) -> None:

@@ -7,7 +7,7 @@ import os
 import click
 
 from curate.cli.output import console, emit, json_option, progress_bar
-from curate.errors import CurateError
+from curate.errors import CurateError, validation_message
 
 workspace_option = click.option(
     "--workspace", "-w", "workspace", type=click.Path(file_okay=False), default=None,
@@ -113,8 +113,7 @@ def push_cmd(snapshot, task, where, sample, strategy, seed, stratify_by, labels,
                            prediction_column=prediction_column, score_column=score_column, overlap=overlap,
                            reviewer=reviewer, batch_size=batch_size)
     except ValidationError as exc:
-        err = exc.errors()[0]
-        raise CurateError(f"--{'-'.join(str(x) for x in err['loc']).replace('_', '-')}: {err['msg']}") from None
+        raise CurateError(validation_message(exc, option=True)) from None
     ws = _open(workspace)
     try:
         conn = _conn(ws, url)

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from curate.langid.detect import Detector, LangResult
+from curate.langid.detect import LanguageIdentifier, LangResult
 
 if TYPE_CHECKING:
     from curate.langid.config import DetectConfig
 
-_DEFAULT: Detector | None = None
+_DEFAULT: LanguageIdentifier | None = None
 
 
 def identify(text: str | None) -> LangResult:
@@ -25,7 +25,7 @@ def identify(text: str | None) -> LangResult:
 
 def identify_many(texts, config: DetectConfig | None = None) -> list[LangResult]:
     """Detect a batch; all new words are scored at once, so batches are much faster than loops."""
-    return Detector(config).detect_many(texts) if config else _default().detect_many(texts)
+    return LanguageIdentifier(config).detect_many(texts) if config else _default().detect_many(texts)
 
 
 def __getattr__(name: str):  # pydantic is imported only by code that configures the detector
@@ -36,11 +36,11 @@ def __getattr__(name: str):  # pydantic is imported only by code that configures
     raise AttributeError(name)
 
 
-def _default() -> Detector:
+def _default() -> LanguageIdentifier:
     global _DEFAULT
     if _DEFAULT is None:
-        _DEFAULT = Detector()
+        _DEFAULT = LanguageIdentifier()
     return _DEFAULT
 
 
-__all__ = ["DetectConfig", "Detector", "LangResult", "identify", "identify_many"]
+__all__ = ["DetectConfig", "LanguageIdentifier", "LangResult", "identify", "identify_many"]

@@ -33,7 +33,7 @@ from pathlib import Path
 import numpy as np
 
 from curate.langid.features import MAX_N, MODEL_PATH, char_grams, word_feature
-from curate.langid.scripts import SCRIPT_ID, TABLE
+from curate.text.scripts import SCRIPT_ID, TABLE
 from curate.langid.model import sorted_feature_table, word_crc
 from curate.langid.seed import SeedFile, load_seeds
 from curate.langid.text import normalize, tokenize

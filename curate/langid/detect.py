@@ -211,7 +211,7 @@ def _langdetect_fallback(text: str) -> list[tuple[str, float]]:
         return []
 
 
-class Detector:
+class LanguageIdentifier:
     def __init__(self, config: DetectConfig | None = None, model: Model | None = None):
         """``config``: a :class:`curate.langid.config.DetectConfig` (None: the defaults in ``DEFAULTS``)."""
         self.cfg = config if config is not None else SimpleNamespace(**DEFAULTS)

@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import pytest
 
-from curate.langid.detect import Detector
+from curate.langid.detect import LanguageIdentifier
 from curate.langid.model import load_model
 
 
 @pytest.fixture(scope="module")
 def det():
-    return Detector()
+    return LanguageIdentifier()
 
 
 # Mostly-English rows with a few Hindi words: matrix en, embedded hi.
@@ -109,7 +109,7 @@ def test_detector_defaults_equal_the_typed_config():
     from curate.langid.detect import DEFAULTS
 
     assert DetectConfig().model_dump() == DEFAULTS
-    d = Detector(DetectConfig(min_score=0.9))
+    d = LanguageIdentifier(DetectConfig(min_score=0.9))
     assert d.detect("ok").lang == "und"
 
 

@@ -1,9 +1,10 @@
-"""Layer (b): audit snapshots of a workspace through the public ``curate.Workspace`` API."""
+"""Layer (b), like train/runs.py and eval/runner.py: audit snapshots of a workspace through the public
+``curate.Workspace`` API and record each audit run."""
 
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import timezone
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,7 @@ from curate.audit.output import write_report
 from curate.audit.policy import AuditPolicy
 from curate.audit.render import render_html, render_markdown
 from curate.usersql import select_keys
+from curate.provenance import now
 
 
 def _manifest_dict(snap: Any) -> dict[str, Any]:
@@ -129,7 +131,7 @@ def _record(ws: Any, subject: str, parent: str, passed: bool, failed_gates: list
         return False
     row = pa.table({"subject": [subject], "snapshot": [parent], "passed": [passed], "failed_gates": [json.dumps(failed_gates)],
                     "policy": [policy.name], "report": [paths.get("html")],
-                    "created_at": [datetime.now(timezone.utc).isoformat()]})
+                    "created_at": [now().replace(tzinfo=timezone.utc).isoformat()]})
     ws.put_table("audits", row, mode="append")
     ws.record_lineage("audit", subject, parent, {"passed": passed, "failed_gates": failed_gates,
                                                  "policy": policy.name, "report": paths.get("html")})
