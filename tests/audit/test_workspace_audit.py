@@ -144,7 +144,7 @@ def test_fairness_reads_a_label_field_ingested_into_meta(ws, tmp_path):
 
 
 def test_audit_reports_progress_step_by_step(ws, tmp_path):
-    from curate.audit.binding import audit_steps
+    from curate.audit.runs import audit_steps
 
     _ingest(ws, tmp_path, "p", [{"text": f"ticket {i} about my card"} for i in range(5)])
     ws.create_snapshot("p", text="raw", allow_raw=True)

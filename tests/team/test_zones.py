@@ -89,7 +89,7 @@ def zones(tmp_path, pg_server, pg_database, monkeypatch):
 
 def _audit_and_approve(ws, tmp_path, ref="sft@1", **gates):
     from curate.approvals import approve
-    from curate.audit.binding import audit_snapshot
+    from curate.audit.runs import audit_snapshot
     from curate.audit.policy import AuditPolicy
 
     policy = AuditPolicy.model_validate({"name": "zones", "gates": gates or {"max_residual_pii": None}})
