@@ -474,18 +474,111 @@ def greedy(order, eu, ev, ej, n_groups):
 
 
 @nb.njit(**_JIT)
-def id_sets(tok_hash, tok_digit, tok_lo, tok_hi, doc_tok, min_bytes):
-    """Sorted distinct hashes of each document's identifier tokens (holding a digit, >= min_bytes long)."""
+def _joins(data, a, b):
+    """Whether the bytes ``data[a:b]`` between two digit tokens keep them one identifier: nothing, one
+    '.', or up to 3 of ' ', '-', '/' ("3937 6336 7166", "074216-89386", "18/09/2026", "12.07")."""
+    if b - a > 3:
+        return False
+    if b - a == 1 and data[a] == 46:
+        return True
+    for p in range(a, b):
+        c = data[p]
+        if c != 32 and c != 45 and c != 47:
+            return False
+    return True
+
+
+@nb.njit(**_JIT)
+def _address(data, a, b):
+    """Whether the bytes between two tokens make them the two sides of an address: an '@' with at
+    most one other non-space byte beside it ("priya@okaxis", "divya.@kotak", "rahul_@ybl")."""
+    if b - a < 1 or b - a > 2:
+        return False
+    at = False
+    for p in range(a, b):
+        c = data[p]
+        if c == 64:
+            at = True
+        elif c == 32 or 9 <= c <= 13:
+            return False
+    return at
+
+
+@nb.njit(**_JIT)
+def _chars(data, a, b):
+    """Code points in the UTF-8 bytes ``data[a:b]`` (continuation bytes not counted)."""
+    n = 0
+    for p in range(a, b):
+        if (data[p] & 0xC0) != 0x80:
+            n += 1
+    return n
+
+
+@nb.njit(**_JIT)
+def _number(data, a, b, fstart, flen, fdata):
+    """Whether the token in ``data[a:b]`` is digits only (any script; dropped characters ignored)."""
+    p = a
+    while p < b:
+        b0 = data[p]
+        if b0 < 0x80:
+            cp = np.int64(b0)
+            w = 1
+        elif b0 < 0xE0:
+            cp = ((np.int64(b0) & 0x1F) << 6) | (np.int64(data[p + 1]) & 0x3F)
+            w = 2
+        elif b0 < 0xF0:
+            cp = ((np.int64(b0) & 0x0F) << 12) | ((np.int64(data[p + 1]) & 0x3F) << 6) | (np.int64(data[p + 2]) & 0x3F)
+            w = 3
+        else:
+            return False
+        p += w
+        if cp >= TABLE_MAX:
+            return False
+        for e in range(fstart[cp], fstart[cp] + flen[cp]):
+            if (np.int64(fdata[e]) >> CLASS_SHIFT) != DIGIT:
+                return False
+    return True
+
+
+@nb.njit(**_JIT)
+def id_sets(data, tok_hash, tok_digit, tok_lo, tok_hi, doc_tok, min_chars, fstart, flen, fdata):
+    """Sorted distinct hashes of each document's identifiers (CSR).
+
+    An identifier is a token holding a digit with at least ``min_chars`` characters (PAN,
+    "ORD123456", "XXXX1234"), a run of number tokens joined by :func:`_joins` separators with at
+    least ``min_chars`` digits in all (phone, Aadhaar, account numbers written in groups, dates
+    written with digits; not "3 days" or a bare year), or an address ``x@y`` (e-mail, UPI id:
+    the tokens on both sides of an '@').  Digits are folded (any script), so a number written in
+    Devanagari digits is the same identifier as in ASCII.
+    """
     n = len(doc_tok) - 1
-    out = np.empty(len(tok_hash), np.uint64)
+    out = np.empty(2 * len(tok_hash) + 1, np.uint64)
     off = np.zeros(n + 1, np.int64)
     pos = 0
     for d in range(n):
         start = pos
-        for i in range(doc_tok[d], doc_tok[d + 1]):
-            if tok_digit[i] and tok_hi[i] - tok_lo[i] >= min_bytes:
-                out[pos] = tok_hash[i]
+        end = doc_tok[d + 1]
+        i = doc_tok[d]
+        while i < end:
+            if i + 1 < end and _address(data, tok_hi[i], tok_lo[i + 1]):
+                out[pos] = mix((tok_hash[i] * GOLDEN) ^ _U(64) ^ mix(tok_hash[i + 1]))
                 pos += 1
+            if tok_digit[i]:
+                h = mix(FNV_OFFSET ^ tok_hash[i])
+                chars = _chars(data, tok_lo[i], tok_hi[i])
+                j = i
+                number = _number(data, tok_lo[i], tok_hi[i], fstart, flen, fdata)
+                while (number and j + 1 < end and tok_digit[j + 1] and _joins(data, tok_hi[j], tok_lo[j + 1])
+                       and _number(data, tok_lo[j + 1], tok_hi[j + 1], fstart, flen, fdata)):
+                    j += 1
+                    h = mix(h * GOLDEN ^ tok_hash[j])
+                    chars += _chars(data, tok_lo[j], tok_hi[j])
+                if chars >= min_chars:
+                    out[pos] = h
+                    pos += 1
+                i = j + 1
+                continue
+            i += 1
         if pos > start:
             u = np.unique(out[start:pos])
             out[start:start + len(u)] = u
@@ -496,12 +589,14 @@ def id_sets(tok_hash, tok_digit, tok_lo, tok_hi, doc_tok, min_bytes):
 
 @nb.njit(**_JIT)
 def disjoint_ids(keys, off, a, b):
-    """True where both documents carry identifiers and share none of them."""
+    """True where the documents' identifiers have nothing in common: both carry some and share
+    none, or only one of them carries any (a re-sent copy keeps the customer's numbers and
+    addresses; a template filled in for another customer does not)."""
     out = np.zeros(len(a), np.bool_)
     for i in range(len(a)):
         p, pe = off[a[i]], off[a[i] + 1]
         q, qe = off[b[i]], off[b[i] + 1]
-        if p == pe or q == qe:
+        if p == pe and q == qe:
             continue
         shared = False
         while p < pe and q < qe:
