@@ -235,11 +235,14 @@ def boilerplate_keys(sk: Sketches, reps: np.ndarray, cfg: DedupConfig) -> np.nda
 
 def _prepared(source: TextSource, idx: np.ndarray, cfg, boiler: np.ndarray, ids: bool = False):
     rows = source.take(idx)
-    t = tokenize(match_text(rows, cfg), cfg)
+    view = match_text(rows, cfg)
+    t = tokenize(view, cfg)
     if not ids:
         return t, t.boiler_mask(boiler)
     # Identifiers are read from word tokens whatever the shingle mode (a number is one word).
-    u = tokenize(id_text(rows, cfg), cfg.model_copy(update={"shingle": "word"}))
+    ids_view = id_text(rows, cfg)
+    same = cfg.shingle == "word" and ids_view.equals(view)   # plain text rows: the same tokens serve both
+    u = t if same else tokenize(ids_view, cfg.model_copy(update={"shingle": "word"}))
     return t, t.boiler_mask(boiler), K.id_sets(u.data, u.tok_hash, u.tok_digit, u.tok_lo, u.tok_hi, u.doc_tok,
                                                ID_CHARS, *tables())
 
@@ -423,8 +426,8 @@ def _second_hop(assign, gsim, gid, ci, cj, verifier: Verifier, first_of_group, g
     ``x`` and ``k``, where ``x`` is similar to a removed member of ``k``, merge when ``x`` and
     every member of the group that moves have an exact Jaccard of at least ``chain_cut`` x
     threshold with the other keeper and identifiers that agree with it: every removed row stays
-    close to its own keeper.  The earlier group in policy order keeps the merged cluster when
-    that move is allowed.  Updates ``assign`` / ``gsim`` in place.
+    close to its own keeper.  The group later in keep-policy order moves into the earlier one.
+    Updates ``assign`` / ``gsim`` in place.
     """
     n_groups = len(assign)
     rank = np.empty(n_groups, np.int64)
@@ -465,26 +468,22 @@ def _second_hop(assign, gsim, gid, ci, cj, verifier: Verifier, first_of_group, g
 
     a, b = pairs[:, 0], pairs[:, 1]
     first_a = rank[a] < rank[b]
-    # Preferred move: the later group joins the earlier one; the other way round when that is not allowed.
+    # The later group (keep-policy order) joins the earlier one, never the other way round: the policy's
+    # choice of keeper stands.
     src = np.where(first_a, b, a)
     dest = np.where(first_a, a, b)
-    ok1, m1, mj1, s1, c1 = moves(src, dest)
-    ok2, m2, mj2, s2, c2 = moves(dest, src)
-    use2 = ~ok1 & ok2
-    valid = ok1 | ok2
-    order = np.lexsort([rank[np.where(use2, src, dest)], -j])
-    order = order[valid[order]]
+    allowed, m, mj, s0, cnt = moves(src, dest)
+    order = np.lexsort([rank[dest], -j])
+    order = order[allowed[order]]
     locked = np.zeros(n_groups, bool)    # received members: its own member list is no longer current
     for q in order:
-        g, d = (int(dest[q]), int(src[q])) if use2[q] else (int(src[q]), int(dest[q]))
+        g, d = int(src[q]), int(dest[q])
         if assign[g] != g or assign[d] != d or locked[g]:
             continue
-        members, mj = (m2[s2[q]:s2[q] + c2[q]], mj2[s2[q]:s2[q] + c2[q]]) if use2[q] else \
-            (m1[s1[q]:s1[q] + c1[q]], mj1[s1[q]:s1[q] + c1[q]])
         assign[g] = d
         gsim[g] = j[q]
-        assign[members] = d
-        gsim[members] = mj
+        assign[m[s0[q]:s0[q] + cnt[q]]] = d
+        gsim[m[s0[q]:s0[q] + cnt[q]]] = mj[s0[q]:s0[q] + cnt[q]]
         locked[d] = True
 
 

@@ -505,18 +505,13 @@ def _address(data, a, b):
 
 
 @nb.njit(**_JIT)
-def _chars(data, a, b):
-    """Code points in the UTF-8 bytes ``data[a:b]`` (continuation bytes not counted)."""
+def _digits(data, a, b, h, fstart, flen, fdata):
+    """FNV-1a of the folded characters of the token ``data[a:b]`` continued from ``h``.
+
+    Returns (hash, characters, digits only?).  Folded, so any script's digits hash as ASCII.
+    """
     n = 0
-    for p in range(a, b):
-        if (data[p] & 0xC0) != 0x80:
-            n += 1
-    return n
-
-
-@nb.njit(**_JIT)
-def _number(data, a, b, fstart, flen, fdata):
-    """Whether the token in ``data[a:b]`` is digits only (any script; dropped characters ignored)."""
+    only = True
     p = a
     while p < b:
         b0 = data[p]
@@ -530,14 +525,22 @@ def _number(data, a, b, fstart, flen, fdata):
             cp = ((np.int64(b0) & 0x0F) << 12) | ((np.int64(data[p + 1]) & 0x3F) << 6) | (np.int64(data[p + 2]) & 0x3F)
             w = 3
         else:
-            return False
+            cp = (((np.int64(b0) & 0x07) << 18) | ((np.int64(data[p + 1]) & 0x3F) << 12)
+                  | ((np.int64(data[p + 2]) & 0x3F) << 6) | (np.int64(data[p + 3]) & 0x3F))
+            w = 4
         p += w
         if cp >= TABLE_MAX:
-            return False
+            only = False
+            h = (h ^ _U(cp)) * FNV_PRIME
+            n += 1
+            continue
         for e in range(fstart[cp], fstart[cp] + flen[cp]):
-            if (np.int64(fdata[e]) >> CLASS_SHIFT) != DIGIT:
-                return False
-    return True
+            entry = np.int64(fdata[e])
+            if (entry >> CLASS_SHIFT) != DIGIT:
+                only = False
+            h = (h ^ _U(entry & CP_MASK)) * FNV_PRIME
+            n += 1
+    return h, n, only
 
 
 @nb.njit(**_JIT)
@@ -545,11 +548,11 @@ def id_sets(data, tok_hash, tok_digit, tok_lo, tok_hi, doc_tok, min_chars, fstar
     """Sorted distinct hashes of each document's identifiers (CSR).
 
     An identifier is a token holding a digit with at least ``min_chars`` characters (PAN,
-    "ORD123456", "XXXX1234"), a run of number tokens joined by :func:`_joins` separators with at
-    least ``min_chars`` digits in all (phone, Aadhaar, account numbers written in groups, dates
-    written with digits; not "3 days" or a bare year), or an address ``x@y`` (e-mail, UPI id:
-    the tokens on both sides of an '@').  Digits are folded (any script), so a number written in
-    Devanagari digits is the same identifier as in ASCII.
+    "ORD123456", "XXXX1234"), a number written in groups joined by :func:`_joins` separators
+    with at least ``min_chars`` digits in all (phone, Aadhaar, account numbers, dates written
+    with digits; not "3 days", "4821" or a bare year), or an address ``x@y`` (e-mail, UPI id: the
+    tokens on both sides of an '@').  A number hashes its folded digits, so "3937 6336 7166",
+    "3937-6336-7166", "393763367166" and the same number in Devanagari digits are one identifier.
     """
     n = len(doc_tok) - 1
     out = np.empty(2 * len(tok_hash) + 1, np.uint64)
@@ -564,17 +567,17 @@ def id_sets(data, tok_hash, tok_digit, tok_lo, tok_hi, doc_tok, min_chars, fstar
                 out[pos] = mix((tok_hash[i] * GOLDEN) ^ _U(64) ^ mix(tok_hash[i + 1]))
                 pos += 1
             if tok_digit[i]:
-                h = mix(FNV_OFFSET ^ tok_hash[i])
-                chars = _chars(data, tok_lo[i], tok_hi[i])
+                h, chars, number = _digits(data, tok_lo[i], tok_hi[i], FNV_OFFSET, fstart, flen, fdata)
                 j = i
-                number = _number(data, tok_lo[i], tok_hi[i], fstart, flen, fdata)
-                while (number and j + 1 < end and tok_digit[j + 1] and _joins(data, tok_hi[j], tok_lo[j + 1])
-                       and _number(data, tok_lo[j + 1], tok_hi[j + 1], fstart, flen, fdata)):
+                while number and j + 1 < end and tok_digit[j + 1] and _joins(data, tok_hi[j], tok_lo[j + 1]):
+                    h2, c2, only = _digits(data, tok_lo[j + 1], tok_hi[j + 1], h, fstart, flen, fdata)
+                    if not only:
+                        break
                     j += 1
-                    h = mix(h * GOLDEN ^ tok_hash[j])
-                    chars += _chars(data, tok_lo[j], tok_hi[j])
+                    h = h2
+                    chars += c2
                 if chars >= min_chars:
-                    out[pos] = h
+                    out[pos] = mix(h)
                     pos += 1
                 i = j + 1
                 continue
