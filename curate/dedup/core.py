@@ -256,7 +256,7 @@ class Verifier:
     checks, shared spans): each candidate is tokenized once.
     """
 
-    def __init__(self, source: TextSource, cfg, boiler: np.ndarray, block_docs: int = 32_768):
+    def __init__(self, source: TextSource, cfg, boiler: np.ndarray, block_docs: int = 16_384):
         self.source, self.cfg, self.boiler, self.block = source, cfg, boiler, max(2, block_docs)
         self._kept: tuple | None = None
 
@@ -285,24 +285,29 @@ class Verifier:
             sel = order[s:s + step]
             block = self._prepare(np.unique(np.concatenate([a[sel], b[sel]])))
             yield sel, np.searchsorted(block[0], a[sel]), np.searchsorted(block[0], b[sel]), block
+            del block   # one block in memory at a time (the caller drops its references before asking on)
 
     def pairs(self, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(exact Jaccard of the shingle sets, identifiers disagree) for each pair (a[i], b[i])."""
         jac = np.zeros(len(a))
         disjoint = np.zeros(len(a), bool)
-        for sel, ra, rb, (_, _, _, ids, ids_off, keys, off) in self._blocks(a, b):
+        for sel, ra, rb, block in self._blocks(a, b):
+            _, _, _, ids, ids_off, keys, off = block
             jac[sel] = K.jaccard_pairs(keys, off, ra, rb)
             disjoint[sel] = K.disjoint_ids(ids, ids_off, ra, rb)
+            del block, ids, ids_off, keys, off
         return jac, disjoint
 
     def spans(self, a: np.ndarray, b: np.ndarray, n: int) -> list:
         """Per document (list of ``n``): excerpt of the longest run of n-grams ``a[i]`` shares with ``b[i]``."""
         out: list = [None] * n
-        for sel, ra, rb, (_, t, mask, *_) in self._blocks(a, b):
+        for sel, ra, rb, block in self._blocks(a, b):
+            t, mask = block[1], block[2]
             lo, hi = K.shared_spans(ra, rb, t.tok_hash, t.tok_seg, t.doc_tok, mask, t.has_letter, t.tok_lo, t.tok_hi,
                                     self.cfg.ngram)
             for k in np.flatnonzero(lo >= 0):
                 out[int(a[sel[k]])] = t.excerpt(int(ra[k]), int(lo[k]), int(hi[k]))
+            del block, t, mask
         return out
 
 
