@@ -41,6 +41,26 @@ def mix(x):
 
 
 @nb.njit(**_JIT)
+def _decode(data, p, hi):
+    """(code point, bytes) of the UTF-8 sequence at ``data[p]``; a sequence cut off at ``hi`` is U+FFFD."""
+    b0 = data[p]
+    if b0 < 0x80:
+        return np.int64(b0), 1
+    if b0 < 0xE0:
+        w = 2
+        cp = ((np.int64(b0) & 0x1F) << 6) | (np.int64(data[p + 1]) & 0x3F) if p + 1 < hi else 0xFFFD
+    elif b0 < 0xF0:
+        w = 3
+        cp = (((np.int64(b0) & 0x0F) << 12) | ((np.int64(data[p + 1]) & 0x3F) << 6)
+              | (np.int64(data[p + 2]) & 0x3F)) if p + 2 < hi else 0xFFFD
+    else:
+        w = 4
+        cp = (((np.int64(b0) & 0x07) << 18) | ((np.int64(data[p + 1]) & 0x3F) << 12)
+              | ((np.int64(data[p + 2]) & 0x3F) << 6) | (np.int64(data[p + 3]) & 0x3F)) if p + 3 < hi else 0xFFFD
+    return np.int64(cp), min(w, hi - p)
+
+
+@nb.njit(**_JIT)
 def tokenize(data, offsets, fstart, flen, fdata, virama, char_mode):
     """Fold, tokenize and segment every document.
 
@@ -88,22 +108,7 @@ def tokenize(data, offsets, fstart, flen, fdata, virama, char_mode):
         last = -1
         p = lo
         while p < hi:
-            b0 = data[p]
-            if b0 < 0x80:
-                cp = np.int64(b0)
-                w = 1
-            elif b0 < 0xE0:
-                cp = ((np.int64(b0) & 0x1F) << 6) | (np.int64(data[p + 1]) & 0x3F) if p + 1 < hi else 0xFFFD
-                w = 2
-            elif b0 < 0xF0:
-                cp = (((np.int64(b0) & 0x0F) << 12) | ((np.int64(data[p + 1]) & 0x3F) << 6)
-                      | (np.int64(data[p + 2]) & 0x3F)) if p + 2 < hi else 0xFFFD
-                w = 3
-            else:
-                cp = (((np.int64(b0) & 0x07) << 18) | ((np.int64(data[p + 1]) & 0x3F) << 12)
-                      | ((np.int64(data[p + 2]) & 0x3F) << 6) | (np.int64(data[p + 3]) & 0x3F)) if p + 3 < hi else 0xFFFD
-                w = 4
-            w = min(w, hi - p)
+            cp, w = _decode(data, p, hi)
             if cp < TABLE_MAX:
                 e0 = fstart[cp]
                 e1 = e0 + flen[cp]
@@ -514,20 +519,7 @@ def _digits(data, a, b, h, fstart, flen, fdata):
     only = True
     p = a
     while p < b:
-        b0 = data[p]
-        if b0 < 0x80:
-            cp = np.int64(b0)
-            w = 1
-        elif b0 < 0xE0:
-            cp = ((np.int64(b0) & 0x1F) << 6) | (np.int64(data[p + 1]) & 0x3F)
-            w = 2
-        elif b0 < 0xF0:
-            cp = ((np.int64(b0) & 0x0F) << 12) | ((np.int64(data[p + 1]) & 0x3F) << 6) | (np.int64(data[p + 2]) & 0x3F)
-            w = 3
-        else:
-            cp = (((np.int64(b0) & 0x07) << 18) | ((np.int64(data[p + 1]) & 0x3F) << 12)
-                  | ((np.int64(data[p + 2]) & 0x3F) << 6) | (np.int64(data[p + 3]) & 0x3F))
-            w = 4
+        cp, w = _decode(data, p, b)
         p += w
         if cp >= TABLE_MAX:
             only = False
