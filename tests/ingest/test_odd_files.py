@@ -237,3 +237,39 @@ def test_a_few_undecodable_bytes_are_not_read_as_utf16(ws, tmp_path):
     path.write_bytes(b"#\n#\x01\xf9\n")
     res = ws.ingest([path])[0]
     assert res.rows_read == 2 and res.rows_read == res.ingested + res.duplicates + res.quarantined
+
+
+def test_fast_path_sees_the_same_records_as_the_per_line_reader(tmp_path, monkeypatch):
+    """The JSONL fast path (lines split by numpy, checked in DuckDB) against the per-line reader
+    (Python/Arrow, the path non-UTF-8 files take): same line numbers, raw text and reasons."""
+    import duckdb
+
+    from curate.ingest import readers
+    from curate.ingest.ingest import _chunks, _register_chunk, _unregister_chunk
+    from curate.ingest.readers import flag_records, read_jsonl
+
+    monkeypatch.setattr(readers, "READ_BYTES", 512)  # many blocks: numbering across block ends
+    monkeypatch.setattr(readers, "CHUNK_BYTES", 1024)
+    deep = '{"text": "deep", "x": ' + "[" * 70 + "]" * 70 + "}"
+    lines = ['{"text": "a"}', "", "   ", "\t", '{"text": "nul \u0000 here"}', '{"text": "trailing",}',
+             '{"text": "NaN in words is fine"}', '{"text": "n", "v": NaN}', deep, '  {"text": "indented"}',
+             '{"text": "comma, ] in a string"}', '{"text": "' + "long " * 300 + '"}', "not json", '{"text": "last"}']
+    path = tmp_path / "mix.jsonl"
+    path.write_bytes(("\r\n".join(lines * 5) + "\n\u3000\n" + '{"text": "end"}').encode())
+    opts = IngestOptions(max_depth=64)
+    con = duckdb.connect()
+    fast = []
+    for chunk in _chunks(path, "jsonl", opts):
+        n = _register_chunk(con, chunk, opts.max_depth)
+        got = con.execute("SELECT source_row, raw, error FROM _chunk ORDER BY source_row").fetchall()
+        assert len(got) == n
+        fast += got
+        _unregister_chunk(con)
+    slow = []
+    for c in read_jsonl(path):
+        slow += list(zip(*flag_records(c, 64, strict_json=True).to_pydict().values()))
+    assert fast == sorted(slow)
+    reasons = {r[0]: r[2] for r in fast if r[2]}
+    assert reasons[5] == "binary data: NUL byte in record" and reasons[6] == "malformed JSON"
+    assert reasons[9] == "nesting too deep: 71 levels > limit 64" and 7 not in reasons
+    assert len(fast) == 5 * 11 + 1  # blank and whitespace-only lines are not records
