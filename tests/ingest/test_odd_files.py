@@ -273,3 +273,35 @@ def test_fast_path_sees_the_same_records_as_the_per_line_reader(tmp_path, monkey
     assert reasons[5] == "binary data: NUL byte in record" and reasons[6] == "malformed JSON"
     assert reasons[9] == "nesting too deep: 71 levels > limit 64" and 7 not in reasons
     assert len(fast) == 5 * 11 + 1  # blank and whitespace-only lines are not records
+
+
+# Peak RSS from VmHWM, the high-water mark of this process's own memory map: ru_maxrss would also count
+# the pages of the (large) pytest process it was forked from, which Linux carries across exec.
+_PEAK_RSS_CHILD = r"""
+import json, resource, sys
+from curate import Workspace
+with Workspace.init(sys.argv[1]) as ws:
+    r = ws.ingest([sys.argv[2]])[0]
+try:
+    peak = next(int(ln.split()[1]) for ln in open("/proc/self/status") if ln.startswith("VmHWM:")) / 1024
+except OSError:
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(json.dumps({**r.as_dict(), "peak_mib": peak}))
+"""
+
+
+@pytest.mark.slow
+def test_a_64_mb_line_costs_under_300_mb_of_peak_rss(tmp_path):
+    """Issue 20: the whole ingest (imports, DuckDB, DuckLake commit included) in a fresh process
+    peaks under 300 MB with a 64 MB line in the file; it used to need about 1.6 GB."""
+    path = tmp_path / "huge.jsonl"
+    with open(path, "w") as fh:
+        fh.write(json.dumps({"text": "before"}) + "\n" + '{"text": "' + "z" * (64 << 20) + '"}\n'
+                 + json.dumps({"text": "after"}) + "\n")
+    env = {**os.environ, "PYTHONPATH": os.getcwd()}
+    proc = subprocess.run([sys.executable, "-c", _PEAK_RSS_CHILD, str(tmp_path / "w"), str(path)],
+                          capture_output=True, text=True, timeout=300, env=env)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    out = json.loads(proc.stdout)
+    assert (out["rows_read"], out["ingested"], out["quarantined"]) == (3, 2, 1)
+    assert out["peak_mib"] < 300, f"peak RSS {out['peak_mib']:.0f} MiB"
