@@ -40,6 +40,9 @@ class IngestOptions:
     fmt: str | None = None
     text_field: str | None = None  # None: "text", else SFT or chat shapes are recognised
     id_field: str | None = None
+    # With id_field, a known id whose content changed: "quarantine" it as a conflict with its reason,
+    # or keep it as a new "version" (own doc_id, linked to the record in lake.record_versions).
+    on_id_conflict: str = "quarantine"
     source_name: str | None = None
     max_record_bytes: int = DEFAULT_MAX_RECORD_BYTES
     max_depth: int = DEFAULT_MAX_DEPTH  # deeper JSON nesting is quarantined (later stages recurse over it)
@@ -56,6 +59,7 @@ class IngestResult:
     duplicates: int = 0
     quarantined: int = 0
     reasons: dict[str, int] = field(default_factory=dict)
+    versions: int = 0  # of the ingested rows, new versions of a known id (on_id_conflict="version")
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -89,17 +93,26 @@ def build_prepare_sql(opts: IngestOptions, source: str, ingest_id: str) -> str:
     maxb = int(opts.max_record_bytes)
     if opts.id_field:
         # An id seen before (earlier in this file, or already stored) with other content is an update,
-        # not a duplicate: it is quarantined as a conflict so it is never silently dropped.
+        # not a duplicate: it is quarantined as a conflict, or kept as a new version under its own doc_id
+        # (source + id + content: ingesting the same update again is a duplicate), never dropped.
         id_name = opts.id_field.replace("'", "''")
-        conflict_sql = f"""SELECT k.* REPLACE (coalesce(k.reason, CASE
-            WHEN coalesce(d.content_hash, k.first_hash) <> k.content_hash
-            THEN 'id conflict: {id_name} already ingested with different content' END) AS reason)
+        changed = "k.reason IS NULL AND coalesce(d.content_hash, k.first_hash) <> k.content_hash"
+        conflict = f"'id conflict: {id_name} already ingested with different content'"
+        if opts.on_id_conflict == "version":
+            doc_expr = (f"CASE WHEN {changed} THEN substr(md5({_sql_str(source)} || chr(31) || 'id:' || k.rec_id "
+                        f"|| chr(31) || k.content_hash), 1, 20) ELSE k.doc_id END")
+            reason_expr, version_expr = "k.reason", f"CASE WHEN {changed} THEN k.doc_id END"
+        else:
+            doc_expr, version_expr = "k.doc_id", "NULL::VARCHAR"
+            reason_expr = f"coalesce(k.reason, CASE WHEN {changed} THEN {conflict} END)"
+        conflict_sql = f"""SELECT k.* EXCLUDE (doc_id, reason), {doc_expr} AS doc_id, {reason_expr} AS reason,
+         {version_expr} AS version_of
   FROM (SELECT *, first(CASE WHEN reason IS NULL THEN content_hash END ORDER BY (reason IS NOT NULL), source_row)
                     OVER (PARTITION BY doc_id) AS first_hash FROM keyed) k
   LEFT JOIN (SELECT doc_id, content_hash FROM lake.documents
              WHERE doc_id IN (SELECT doc_id FROM keyed WHERE rec_id IS NOT NULL)) d ON d.doc_id = k.doc_id"""
     else:
-        conflict_sql = "SELECT * FROM keyed"
+        conflict_sql = "SELECT *, NULL::VARCHAR AS version_of FROM keyed"
     return f"""
 WITH base AS (
   -- json_valid parses without building a copy; the JSON functions below read the text directly
@@ -109,7 +122,8 @@ WITH base AS (
   FROM _chunk
 ), typed AS (
   -- Checking the first byte for an object saves a full JSON parse per row.
-  SELECT *, CASE WHEN j IS NULL THEN NULL WHEN left(ltrim(j::VARCHAR), 1) = chr(123) THEN 'OBJECT' ELSE json_type(j) END AS jt,
+  SELECT *, CASE WHEN j IS NULL THEN NULL WHEN starts_with(j, chr(123)) OR left(ltrim(j), 1) = chr(123) THEN 'OBJECT'
+                 ELSE json_type(j) END AS jt,
          json_extract(j, {tp}) AS text_j
   FROM base
 ), typed2 AS (
@@ -194,7 +208,7 @@ SELECT
   CASE shape WHEN 'text' THEN json_merge_patch(j, {drop_text})
              WHEN 'sft' THEN json_merge_patch(j, {drop_sft})
              WHEN 'chat' THEN json_merge_patch(j, {drop_chat}) END::VARCHAR AS meta,
-  content_hash
+  content_hash, version_of
 FROM resolved
 """
 
@@ -245,6 +259,8 @@ def _source_size(path: Path) -> int:
 def ingest_file(ws: Workspace, path: Path, opts: IngestOptions,
                 progress: Callable[[int], None] | None = None) -> IngestResult:
     check_source(path)
+    if opts.on_id_conflict not in ID_CONFLICT_CHOICES:
+        raise CurateError(f"on_id_conflict '{opts.on_id_conflict}': use one of {', '.join(ID_CONFLICT_CHOICES)}")
     fmt = detect_format(path, opts.fmt)
     source = opts.source_name or path.name
     ingest_id = uuid.uuid4().hex[:16]
@@ -254,6 +270,9 @@ def ingest_file(ws: Workspace, path: Path, opts: IngestOptions,
     prepare_sql = build_prepare_sql(opts, source, ingest_id)
     file_hash = _file_hash(path)
     repaired = repair_interrupted_ingests(con)
+    versioned = bool(opts.id_field) and opts.on_id_conflict == "version"
+    if versioned:
+        con.execute(f"CREATE TABLE IF NOT EXISTS lake.record_versions ({_VERSION_COLUMNS})")
     _begin_ingest(con, result, file_hash, repaired)
     for chunk in prefetch(_chunks(path, fmt, opts)):
         # One transaction per chunk: DuckLake keeps a transaction's new data in memory until it commits,
@@ -266,7 +285,9 @@ def ingest_file(ws: Workspace, path: Path, opts: IngestOptions,
             con.execute(f"CREATE OR REPLACE TEMP TABLE _prepared AS {prepare_sql}")
             _unregister_chunk(con)
             ts = now()
-            inserted = _insert_documents(con, source, result.source_uri, ingest_id, ts)
+            if versioned:  # before the documents: it tells new versions from stored ones by doc_id
+                result.versions += _record_versions(con, source, ingest_id, ts)
+            inserted = _insert_documents(con, source, result.source_uri, ingest_id, ts, keyed=bool(opts.id_field))
             con.execute("""
                 INSERT INTO lake.quarantine
                 SELECT ?, ?, ?, source_row, reason, raw, ? FROM _prepared p WHERE reason IS NOT NULL
@@ -461,15 +482,58 @@ def prefetch(chunks: Iterable[pa.Table], depth: int = 2) -> Iterator[pa.Table]:
                 worker.join(0.05)
 
 
-def _insert_documents(con, source: str, source_uri: str, ingest_id: str, ts) -> int:
+ID_CONFLICT_CHOICES = ("quarantine", "version")
+_VERSION_COLUMNS = ("doc_id VARCHAR, record_doc_id VARCHAR, previous_doc_id VARCHAR, version INTEGER, "
+                    "source VARCHAR, ingest_id VARCHAR, created_at TIMESTAMP")
+
+
+def _record_versions(con, source: str, ingest_id: str, ts) -> int:
+    """Link the chunk's new versions to their record in ``lake.record_versions``; returns how many.
+
+    ``record_doc_id`` is the doc_id of the record's first version (version 1, not listed here);
+    ``previous_doc_id`` the version before (an earlier line of this chunk, else the latest stored).
+    """
     return con.execute("""
+        INSERT INTO lake.record_versions
+        WITH new AS (
+          SELECT doc_id, version_of, source_row FROM _prepared
+          WHERE reason IS NULL AND version_of IS NOT NULL AND doc_id NOT IN (SELECT doc_id FROM lake.documents)
+          QUALIFY row_number() OVER (PARTITION BY doc_id ORDER BY source_row) = 1
+        ), last AS (
+          SELECT record_doc_id, arg_max(doc_id, version) AS doc_id, max(version) AS version FROM lake.record_versions
+          WHERE record_doc_id IN (SELECT version_of FROM new) GROUP BY record_doc_id
+        )
+        SELECT n.doc_id, n.version_of, coalesce(lag(n.doc_id) OVER w, l.doc_id, n.version_of),
+               coalesce(l.version, 1) + row_number() OVER w, ?, ?, ?
+        FROM new n LEFT JOIN last l ON l.record_doc_id = n.version_of
+        WINDOW w AS (PARTITION BY n.version_of ORDER BY n.source_row)
+    """, [source, ingest_id, ts]).fetchone()[0]
+
+
+def _insert_documents(con, source: str, source_uri: str, ingest_id: str, ts, keyed: bool = False) -> int:
+    """Insert the chunk's new documents (the first line of each doc_id not stored yet); returns how many.
+
+    Without an id field a doc_id hashes (source, line, content), so a stored twin has the same source
+    and line: the anti-join reads only the stored rows of this source in the chunk's line range, which
+    DuckLake's per-file min/max statistics narrow to the files that can hold them (an ingest no longer
+    rereads every doc_id it committed before, once per chunk).
+    """
+    stored = "SELECT doc_id FROM lake.documents"
+    params: list = []
+    if not keyed:
+        lo, hi = con.execute("SELECT min(source_row), max(source_row) FROM _prepared").fetchone()
+        stored += " WHERE source = ? AND source_row BETWEEN ? AND ?"
+        params = [source, lo, hi]
+    # The first line of each doc_id from a narrow aggregate (a window would carry every text through a sort).
+    return con.execute(f"""
         INSERT INTO lake.documents (doc_id, text, instruction, input, output, messages, meta, source, source_uri,
                                     source_row, content_hash, ingest_id, ingested_at)
         SELECT doc_id, text, instruction, input, output, messages, meta, ?, ?, source_row, content_hash, ?, ?
         FROM _prepared p
-        WHERE reason IS NULL AND doc_id NOT IN (SELECT doc_id FROM lake.documents)
-        QUALIFY row_number() OVER (PARTITION BY doc_id ORDER BY source_row) = 1
-    """, [source, source_uri, ingest_id, ts]).fetchone()[0]
+        WHERE reason IS NULL AND doc_id NOT IN ({stored})
+          AND (doc_id, source_row) IN (SELECT (doc_id, min(source_row)) FROM _prepared WHERE reason IS NULL
+                                       GROUP BY doc_id)
+    """, [source, source_uri, ingest_id, ts, *params]).fetchone()[0]
 
 
 def _approx_bytes(chunk: pa.Table | RawLines) -> int:
