@@ -305,3 +305,20 @@ def test_a_64_mb_line_costs_under_300_mb_of_peak_rss(tmp_path):
     out = json.loads(proc.stdout)
     assert (out["rows_read"], out["ingested"], out["quarantined"]) == (3, 2, 1)
     assert out["peak_mib"] < 300, f"peak RSS {out['peak_mib']:.0f} MiB"
+
+
+def test_mixed_types_in_a_field_are_kept_as_written_in_workspace_mode(ws, tmp_path):
+    """Issue 13: a field that is a string here and a number or object there neither stops the ingest nor
+    changes type in ``meta``; a text field that is not a string quarantines that row alone."""
+    rows = ['{"text": "a", "pin": "011001", "n": 7}', '{"text": "b", "pin": 11001, "n": "seven"}',
+            '{"text": "c", "pin": {"code": "0042"}, "n": [1, "2"]}', '{"text": 12345, "pin": "x"}',
+            '{"text": "d", "acct": 123456789012345678901234567890, "ok": true, "none": null}']
+    path = tmp_path / "mixed.jsonl"
+    path.write_text("\n".join(rows) + "\n")
+    res = _accounted(ingest_file(ws, path, IngestOptions()))
+    assert (res.ingested, res.quarantined) == (4, 1)
+    assert _quarantine(ws) == {4: "schema violation: field 'text' is a number, expected a string"}
+    metas = [json.loads(m) for (m,) in ws.con.execute("SELECT meta FROM lake.documents ORDER BY source_row").fetchall()]
+    assert metas[:3] == [{"pin": "011001", "n": 7}, {"pin": 11001, "n": "seven"}, {"pin": {"code": "0042"}, "n": [1, "2"]}]
+    # Integers of any size are kept digit for digit (parsed here with Python's exact ints).
+    assert metas[3] == {"acct": 123456789012345678901234567890, "ok": True, "none": None}
