@@ -63,6 +63,19 @@ print(json.dumps({{"seconds": time.perf_counter() - t, "cpu_seconds": cpu() - c,
 """)
 
 
+def _duckdb(reader: str) -> dict:
+    """DuckDB's own reader into an in-memory table (the baseline); ``reader`` is the table function call."""
+    return run_measured(f"""
+import duckdb, time, json, resource
+cpu = lambda: sum(resource.getrusage(resource.RUSAGE_SELF)[:2])
+con = duckdb.connect()
+t, c = time.perf_counter(), cpu()
+con.execute("CREATE TABLE t AS SELECT * FROM {reader}")
+print(json.dumps({{"seconds": time.perf_counter() - t, "cpu_seconds": cpu() - c,
+                   "rows": con.execute("SELECT count(*) FROM t").fetchone()[0]}}))
+""")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--rows", type=int, default=1_000_000)
@@ -78,15 +91,7 @@ def main() -> None:
     size = generate(data, args.rows)
     print(f"generated {args.rows} rows, {size / 2**20:.0f} MiB at {data}", file=sys.stderr)
     results = {}
-    results["duckdb_read_json"] = run_measured(f"""
-import duckdb, time, json, resource
-cpu = lambda: sum(resource.getrusage(resource.RUSAGE_SELF)[:2])
-con = duckdb.connect()
-t, c = time.perf_counter(), cpu()
-n = con.execute("CREATE TABLE t AS SELECT * FROM read_json('{data}', format='newline_delimited')").fetchone()[0]
-print(json.dumps({{"seconds": time.perf_counter() - t, "cpu_seconds": cpu() - c,
-                   "rows": con.execute("SELECT count(*) FROM t").fetchone()[0]}}))
-""")
+    results["duckdb_read_json"] = _duckdb(f"read_json('{data}', format='newline_delimited')")
     results["datasets_load_dataset"] = run_measured(f"""
 import datasets, time, json, resource
 cpu = lambda: sum(resource.getrusage(resource.RUSAGE_SELF)[:2])
@@ -99,15 +104,7 @@ print(json.dumps({{"seconds": time.perf_counter() - t, "cpu_seconds": cpu() - c,
     if args.bad_frac:
         bad = work / "tickets_bad.jsonl"
         generate(bad, args.rows, bad_frac=args.bad_frac)
-        results["duckdb_read_json_bad"] = run_measured(f"""
-import duckdb, time, json, resource
-cpu = lambda: sum(resource.getrusage(resource.RUSAGE_SELF)[:2])
-con = duckdb.connect()
-t, c = time.perf_counter(), cpu()
-con.execute("CREATE TABLE t AS SELECT * FROM read_json('{bad}', format='newline_delimited', ignore_errors=true)")
-print(json.dumps({{"seconds": time.perf_counter() - t, "cpu_seconds": cpu() - c,
-                   "rows": con.execute("SELECT count(*) FROM t").fetchone()[0]}}))
-""")
+        results["duckdb_read_json_bad"] = _duckdb(f"read_json('{bad}', format='newline_delimited', ignore_errors=true)")
         results["curate_ingest_bad"] = _curate(work, bad)
     if not args.no_csv:
         csv = work / "tickets.csv"
@@ -116,15 +113,7 @@ print(json.dumps({{"seconds": time.perf_counter() - t, "cpu_seconds": cpu() - c,
         # The same rows as CSV, written by DuckDB (quoted where needed); every value is text to curate.
         duckdb.connect().execute(f"COPY (SELECT * FROM read_json('{data}', format='newline_delimited')) TO '{csv}' "
                                  "(HEADER, DELIMITER ',')")
-        results["duckdb_read_csv"] = run_measured(f"""
-import duckdb, time, json, resource
-cpu = lambda: sum(resource.getrusage(resource.RUSAGE_SELF)[:2])
-con = duckdb.connect()
-t, c = time.perf_counter(), cpu()
-con.execute("CREATE TABLE t AS SELECT * FROM read_csv('{csv}')")
-print(json.dumps({{"seconds": time.perf_counter() - t, "cpu_seconds": cpu() - c,
-                   "rows": con.execute("SELECT count(*) FROM t").fetchone()[0]}}))
-""")
+        results["duckdb_read_csv"] = _duckdb(f"read_csv('{csv}')")
         results["curate_ingest_csv"] = _curate(work, csv)
     for r in results.values():
         r["rows_per_s"] = r["rows"] / r["seconds"]
