@@ -425,10 +425,11 @@ def _register_chunk(con, chunk: pa.Table | RawLines, max_depth: int) -> int:
         cols = list(zip(*fixes))
         con.register("_fix", pa.table({"source_row": pa.array(cols[0], pa.int64()), "fraw": pa.array(cols[1], pa.string()),
                                        "ferror": pa.array(cols[2], pa.string()), "fdrop": pa.array(cols[3], pa.bool_())}))
+        # A UNION ALL, not a LEFT JOIN: the prepare SQL over a join result cost 1.6-2x the CPU (measured).
         con.execute("""CREATE OR REPLACE TEMP VIEW _chunk AS
-            SELECT l.source_row, CASE WHEN f.source_row IS NULL THEN rtrim(l.raw, chr(10)) ELSE f.fraw END AS raw,
-                   f.ferror AS error
-            FROM _lines l LEFT JOIN _fix f ON f.source_row = l.source_row WHERE f.fdrop IS NOT TRUE""")
+            SELECT source_row, rtrim(raw, chr(10)) AS raw, NULL::VARCHAR AS error FROM _lines
+            WHERE source_row NOT IN (SELECT source_row FROM _fix)
+            UNION ALL SELECT source_row, fraw, ferror FROM _fix WHERE NOT fdrop""")
     else:
         con.execute("CREATE OR REPLACE TEMP VIEW _chunk AS "
                     "SELECT source_row, rtrim(raw, chr(10)) AS raw, NULL::VARCHAR AS error FROM _lines")
