@@ -26,6 +26,8 @@ class SourceSpec(_Strict):
     format: Literal["jsonl", "json", "csv", "tsv", "parquet", "text", "hf"] | None = None
     text_field: str | None = None
     id_field: str | None = None
+    on_id_conflict: Literal["quarantine", "version"] = Field(
+        "quarantine", description="With id_field, a known id with new content: quarantined, or kept as a new version")
     source_name: str | None = None
     max_record_bytes: int = Field(1_000_000, gt=0)
 
@@ -134,6 +136,7 @@ def _run_recipe(ws, recipe: Recipe, base: Path, eng, batch_size: int, progress_f
     for src in recipe.sources:
         p = (base / src.path) if not Path(src.path).is_absolute() else Path(src.path)
         opts = IngestOptions(fmt=src.format, text_field=src.text_field, id_field=src.id_field,
+                             on_id_conflict=src.on_id_conflict,
                              source_name=src.source_name, max_record_bytes=src.max_record_bytes)
         if progress_factory:
             from curate.ingest.ingest import _source_size

@@ -432,6 +432,7 @@ def diff_snapshots(ws: Workspace, a: str, b: str, sample: int = 5) -> dict:
     counts = dict(con.execute("SELECT status, count(*) FROM _diff GROUP BY 1").fetchall())
     samples = {s: [r[0] for r in con.execute("SELECT doc_id FROM _diff WHERE status = ? ORDER BY doc_id LIMIT ?",
                                              [s, sample]).fetchall()] for s in ("added", "removed", "changed")}
+    updated = _updated_records(ws, ta)
     return {
         "a": sa.ref, "b": sb.ref,
         "rows": {"a": sa.manifest.row_count, "b": sb.manifest.row_count},
@@ -440,5 +441,20 @@ def diff_snapshots(ws: Workspace, a: str, b: str, sample: int = 5) -> dict:
         "columns_added": [c for c in sb.manifest.schema_ if c not in sa.manifest.schema_],
         "columns_removed": [c for c in sa.manifest.schema_ if c not in sb.manifest.schema_],
         "same_content": sa.manifest.content_hash == sb.manifest.content_hash,
-        "samples": samples,
+        "updated": len(updated),
+        "samples": {**samples, "updated": updated[:sample]},
     }
+
+
+def _updated_records(ws: Workspace, ta: str) -> list[dict]:
+    """Added rows that are new versions (ingest ``on_id_conflict="version"``) of a record snapshot
+    ``a`` holds in some version: ``[{doc_id, previous_doc_id, version}]``, by doc_id."""
+    if not ws.has_table("record_versions"):
+        return []
+    rows = ws.con.execute(f"""
+        SELECT v.doc_id, v.previous_doc_id, v.version FROM _diff d JOIN lake.record_versions v USING (doc_id)
+        WHERE d.status = 'added' AND v.record_doc_id IN (
+            SELECT a.doc_id FROM lake.{ta} a
+            UNION SELECT w.record_doc_id FROM lake.record_versions w JOIN lake.{ta} a USING (doc_id))
+        ORDER BY v.doc_id""").fetchall()
+    return [{"doc_id": r[0], "previous_doc_id": r[1], "version": r[2]} for r in rows]

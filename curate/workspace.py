@@ -83,6 +83,7 @@ _CORE_TABLES = {
         "ingest_id": "VARCHAR", "source": "VARCHAR", "source_uri": "VARCHAR", "format": "VARCHAR",
         "file_hash": "VARCHAR", "rows_read": "BIGINT", "ingested": "BIGINT", "duplicates": "BIGINT",
         "quarantined": "BIGINT", "started_at": "TIMESTAMP", "finished_at": "TIMESTAMP",
+        "state": "VARCHAR",  # running (until the end, or a kill), done, interrupted (closed by the next writer)
     },
     "snapshot_manifests": {
         "name": "VARCHAR", "version": "INTEGER", "table_name": "VARCHAR", "manifest": "VARCHAR",
@@ -726,6 +727,18 @@ class Workspace:
 
         return export_snapshot(self, ref, fmt, out_dir, **kwargs)
 
+    def interrupted_ingests(self) -> list[dict]:
+        """Ingests that did not finish: ``running`` (running now, or killed: the next writer closes it)
+        or ``interrupted`` (closed with the counts it had committed). Re-running the ingest completes the data."""
+        try:
+            rows = self.con.execute("SELECT ingest_id, source, source_uri, state, started_at, ingested, quarantined "
+                                    "FROM lake.ingests WHERE state IN ('running', 'interrupted') "
+                                    "ORDER BY started_at").fetchall()
+        except duckdb.BinderException:  # a workspace from before ingests had a state
+            return []
+        keys = ("ingest_id", "source", "source_uri", "state", "started_at", "ingested", "quarantined")
+        return [dict(zip(keys, r)) for r in rows]
+
     def summary(self) -> dict:
         if self.zone == "curated":
             return {"path": str(self.path), "zone": "curated (no access to raw records)",
@@ -735,6 +748,7 @@ class Workspace:
             "documents": self.count("documents"),
             "quarantined": self.count("quarantine"),
             "ingests": self.count("ingests"),
+            "interrupted_ingests": self.interrupted_ingests(),
             "signals": {s: self.count(f"signal_{s}") for s in self.signals()},
             "snapshots": [m.ref for m in self.snapshots()],
         }

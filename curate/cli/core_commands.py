@@ -66,6 +66,10 @@ def init(path, catalog, data_path, zone, as_json):
               help="Field holding the text (default: 'text', else SFT or chat shapes). SOURCE:FIELD applies to "
                    "one source only (e.g. feedback.csv:comment); repeat for several.")
 @click.option("--id-field", help="Field with a stable record id (default: line number + content).")
+@click.option("--on-id-conflict", type=click.Choice(["quarantine", "version"]), default="quarantine",
+              show_default=True,
+              help="With --id-field, a known id with new content: quarantine it with the reason, or keep it as a "
+                   "new version of the record (own doc_id, linked in record_versions, shown by snapshot diff).")
 @click.option("--source-name", help="Name recorded as the rows' source (default: the file name).")
 @click.option("--max-record-bytes", type=int, default=1_000_000, show_default=True,
               help="Larger records are quarantined as oversize.")
@@ -73,7 +77,7 @@ def init(path, catalog, data_path, zone, as_json):
               help="Records with JSON nested deeper are quarantined (later stages recurse over them).")
 @workspace_option
 @json_option
-def ingest(sources, fmt, text_fields, id_field, source_name, max_record_bytes, max_depth, workspace, as_json):
+def ingest(sources, fmt, text_fields, id_field, on_id_conflict, source_name, max_record_bytes, max_depth, workspace, as_json):
     """Ingest files or folders into the workspace; bad rows go to quarantine with a reason.
 
     Idempotent: ingesting the same file again adds nothing. The summary counts
@@ -89,7 +93,7 @@ def ingest(sources, fmt, text_fields, id_field, source_name, max_record_bytes, m
         check_source(Path(src), missing_ok=True)
     per_source = text_field_per_source(sources, text_fields)
     with _open(workspace) as ws:
-        opts = IngestOptions(fmt=fmt, id_field=id_field, source_name=source_name, max_record_bytes=max_record_bytes,
+        opts = IngestOptions(fmt=fmt, id_field=id_field, on_id_conflict=on_id_conflict, source_name=source_name, max_record_bytes=max_record_bytes,
                              max_depth=max_depth)
         results = []
         for src in sources:
@@ -272,7 +276,9 @@ def snapshot_diff(a, b, workspace, as_json):
         d = ws.diff(a, b)
     emit(d, as_json, lambda d: console.print(
         f"{d['a']} → {d['b']}: +{d['added']} added, -{d['removed']} removed, ~{d['changed']} changed, "
-        f"{d['unchanged']} unchanged" + (" (identical content)" if d["same_content"] else "")))
+        f"{d['unchanged']} unchanged" + (f", {d['updated']} of the added are new versions of its records"
+                                          if d.get("updated") else "")
+        + (" (identical content)" if d["same_content"] else "")))
 
 
 @snapshot.command("export")
