@@ -18,6 +18,7 @@ import gzip
 import json
 import re
 import stat
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
