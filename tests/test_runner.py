@@ -8,7 +8,6 @@ import subprocess
 import sys
 import textwrap
 
-import pyarrow as pa
 
 from curate.runner import run_stage
 from tests.conftest import write_jsonl
