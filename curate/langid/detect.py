@@ -335,9 +335,18 @@ class LanguageIdentifier:
             g = groups.get(sc)
             fw = g.function_words.get(t) if g is not None else None
             is_fw = bool(fw and tok in fw)
+            if t == "en":
+                system[k] = tok in ENGLISH_SYSTEM
+            else:
+                # A word in an Indic script is written with its language's own morphology (case
+                # suffixes, verb endings: "இருக்கிறேன்", "आहे", "ఉంది"; most Tamil or Telugu words have no
+                # function-word list to look up at all), so it carries the frame and weighs as a function
+                # word. Without this a Tamil or Marathi paragraph beside one English sentence with "the",
+                # "what" and "will" was framed English although it had more words.
+                is_fw = is_fw or (sc != "Latn" and t in INDIC_LANGS)
+                system[k] = is_fw
             w = bonus if is_fw else 1.0
             weight[t] = weight.get(t, 0.0) + (w * SUBORDINATE_WEIGHT if is_sub else w)
-            system[k] = tok in ENGLISH_SYSTEM if t == "en" else is_fw
             if not is_sub and system[k]:
                 n_system[t] = n_system.get(t, 0) + 1
             if t == "en" and not is_sub and tok in ENGLISH_FRAME:
@@ -400,7 +409,9 @@ class LanguageIdentifier:
         # Confidence: which language within its script x how much of the frame is matrix x length.
         length_factor = min(1.0, total / cfg.length_norm_chars) ** 0.5
         score = round(float(within * matrix_weight_share ** 0.5 * length_factor), 4)
-        romanized = script == "Latn" and (matrix in INDIC_LANGS or (codemixed and embedded in INDIC_LANGS))
+        # Romanized: Latin letters carry the Indic language; an English row with a Tamil-script sentence is not.
+        romanized = script == "Latn" and (matrix in INDIC_LANGS or (codemixed and embedded in INDIC_LANGS and any(
+            t == embedded and sc == "Latn" for (_, sc), t in zip(tokens, tags))))
         token_tags = [(tok, t or matrix) for (tok, _), t in zip(tokens, tags)] if keep_tokens else None
         return LangResult(matrix if score >= cfg.min_score else UND, script, romanized, codemixed, score,
                           embedded if codemixed else None, round(cmi, 2), alts, shares, token_tags)
