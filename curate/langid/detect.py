@@ -93,6 +93,13 @@ _HI_POSTPOSITIONS = frozenset("ko ka ki ke me mein main se par pe tak liye baar 
 _FOLD_CACHE_LIMIT = 200_000
 
 
+def _english_past_verb(word: str | None) -> bool:
+    """An English past tense or participle ("motivated", "helped", "asked"): its object follows it, so
+    "she motivated me" is English "me", while Hindi में follows a noun ("route me", "speed me": -eed
+    and three-letter words such as "bed" are nouns too often)."""
+    return word is not None and len(word) > 4 and word.endswith("ed") and not word.endswith("eed")
+
+
 def _hindustani_homographs(tokens: list[tuple[str, str]], tags: list[str | None], starts: list[int],
                            indic: str) -> None:
     """Tag the romanized Hindustani/English homographs (me he is to or the us do) from their neighbours.
@@ -130,7 +137,8 @@ def _hindustani_homographs(tokens: list[tuple[str, str]], tags: list[str | None]
         final = not any(clause[j] == clause[i] for j in range(i + 1, min(n, i + 2)))
         tag: str | None = None
         if w in ("me", "us"):
-            if pw in _EN_OBJECT_HEADS or (pt is None and nt == "en") or (w == "us" and pt == "en" and nt == "en"):
+            if (pw in _EN_OBJECT_HEADS or (pt is None and nt == "en") or (w == "us" and pt == "en" and nt == "en")
+                    or (pt == "en" and _english_past_verb(pw))):
                 tag = "en"
             elif w == "us" and not any(a in _HI_POSTPOSITIONS for a in after):
                 tag = pt if pt is not None and pt == nt else None
@@ -161,7 +169,7 @@ def _hindustani_homographs(tokens: list[tuple[str, str]], tags: list[str | None]
 # Default thresholds (the single source: :class:`curate.langid.config.DetectConfig` takes its defaults
 # from here). Kept free of pydantic so that a process that only detects does not import it.
 DEFAULTS: dict[str, float | int] = {
-    "min_chars": 3, "min_score": 0.3, "token_margin": 1.0, "unknown_word_margin": 3.0, "cm_min_share": 0.15,
+    "min_chars": 3, "min_score": 0.3, "token_margin": 1.0, "unknown_word_margin": 3.0, "cm_min_share": 0.14,
     "cm_min_tokens": 1, "length_norm_chars": 20, "function_word_bonus": 0.25, "frame_min_tokens": 2,
     "frame_min_share": 0.25,
 }
