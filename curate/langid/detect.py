@@ -169,7 +169,7 @@ def _hindustani_homographs(tokens: list[tuple[str, str]], tags: list[str | None]
 # Default thresholds (the single source: :class:`curate.langid.config.DetectConfig` takes its defaults
 # from here). Kept free of pydantic so that a process that only detects does not import it.
 DEFAULTS: dict[str, float | int] = {
-    "min_chars": 3, "min_score": 0.3, "token_margin": 1.0, "unknown_word_margin": 3.0, "cm_min_share": 0.14,
+    "min_chars": 3, "min_score": 0.3, "token_margin": 1.0, "unknown_word_margin": 3.0, "cm_min_share": 0.15,
     "cm_min_tokens": 1, "length_norm_chars": 20, "function_word_bonus": 0.25, "frame_min_tokens": 2,
     "frame_min_share": 0.25,
 }
