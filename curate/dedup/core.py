@@ -41,7 +41,7 @@ from curate.dbutil import quiet
 from curate.dedup import kernels as K
 from curate.dedup.cluster import choose_keepers
 from curate.dedup.config import DedupConfig, DedupTableConfig, MinHashConfig
-from curate.dedup.fold import tables, virama_table
+from curate.dedup.fold import single_table, tables, virama_table
 from curate.dedup.lsh import candidate_pairs
 from curate.dedup.minhash import EMPTY, estimated_jaccard, lsh_params, probe_table, seed_key
 from curate.dedup.views import id_text, match_text, shape_columns
@@ -79,7 +79,7 @@ class Tokens:
     doc_tok: np.ndarray
     doc_seg: np.ndarray
     has_letter: np.ndarray
-    raw_key: np.ndarray
+    raw_key: np.ndarray       # raw-bytes key of documents without a letter (0 for the others)
     seg_keys: np.ndarray = field(default=None)
 
     def boiler_mask(self, boiler_keys: np.ndarray | None) -> np.ndarray:
@@ -110,8 +110,7 @@ def tokenize(view: pa.Array, cfg: MinHashConfig) -> Tokens:
         view = view.combine_chunks() if view.num_chunks else pa.array([], pa.string())
     view = pc.fill_null(view.cast(pa.string()), "")
     data, offsets = _buffers(view)
-    fstart, flen, fdata = tables()
-    out = K.tokenize(data, offsets, fstart, flen, fdata, _VIRAMA, cfg.shingle == "char")
+    out = K.tokenize(data, offsets, single_table(), *tables(), _VIRAMA, cfg.shingle == "char")
     t = Tokens(data, offsets, *out)
     t.seg_keys = K.segment_keys(t.tok_hash, t.tok_digit, t.tok_seg, int(t.doc_seg[-1]))
     return t
