@@ -111,16 +111,13 @@ class Tokens:
                                                 pa.py_buffer(np.ascontiguousarray(self.data))).cast(pa.string())
 
     def take(self, docs: np.ndarray) -> "Tokens":
-        """The documents at (sorted) rows ``docs`` only, as if they had been tokenized alone."""
-        byte_idx, offsets = _ranges(self.offsets, docs)
-        tok_idx, doc_tok = _ranges(self.doc_tok, docs)
-        seg_idx, doc_seg = _ranges(self.doc_seg, docs)
-        ntok = np.diff(doc_tok)
-        shift = np.repeat(offsets[:-1] - self.offsets[docs], ntok)
-        seg_shift = np.repeat(doc_seg[:-1] - self.doc_seg[docs], ntok)
-        return Tokens(self.data[byte_idx], offsets, self.tok_hash[tok_idx], self.tok_digit[tok_idx],
-                      self.tok_seg[tok_idx] + seg_shift, self.tok_lo[tok_idx] + shift, self.tok_hi[tok_idx] + shift,
-                      doc_tok, doc_seg, self.has_letter[docs], self.raw_key[docs], self.seg_keys[seg_idx])
+        """The documents at rows ``docs`` only, as if they had been tokenized alone."""
+        docs = np.asarray(docs, np.int64)
+        (data, offsets, tok_hash, tok_digit, tok_seg, tok_lo, tok_hi, doc_tok, doc_seg,
+         seg_keys) = K.take_tokens(docs, self.data, self.offsets, self.tok_hash, self.tok_digit, self.tok_seg,
+                                   self.tok_lo, self.tok_hi, self.doc_tok, self.doc_seg, self.seg_keys)
+        return Tokens(data, offsets, tok_hash, tok_digit, tok_seg, tok_lo, tok_hi, doc_tok, doc_seg,
+                      self.has_letter[docs], self.raw_key[docs], seg_keys)
 
     @staticmethod
     def concat(parts: list["Tokens"]) -> "Tokens":
@@ -142,14 +139,6 @@ class Tokens:
         return Tokens(cat("data"), cat("offsets", shift, True), cat("tok_hash"), cat("tok_digit"),
                       cat("tok_seg", segs), cat("tok_lo", shift), cat("tok_hi", shift), cat("doc_tok", toks, True),
                       cat("doc_seg", segs, True), cat("has_letter"), cat("raw_key"), cat("seg_keys"))
-
-
-def _ranges(offsets: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(indices of the CSR rows ``rows`` of ``offsets``, one after the other; their new offsets)."""
-    lo, n = offsets[rows], offsets[rows + 1] - offsets[rows]
-    new = np.zeros(len(rows) + 1, np.int64)
-    np.cumsum(n, out=new[1:])
-    return np.repeat(lo - new[:-1], n) + np.arange(new[-1]), new
 
 
 def _buffers(arr: pa.Array) -> tuple[np.ndarray, np.ndarray]:

@@ -636,3 +636,42 @@ def disjoint_ids(keys, off, a, b):
                 q += 1
         out[i] = not shared
     return out
+
+
+@nb.njit(**_JIT)
+def take_tokens(docs, data, offsets, tok_hash, tok_digit, tok_seg, tok_lo, tok_hi, doc_tok, doc_seg, seg_keys):
+    """The tokens of documents ``docs`` only, renumbered as if they had been tokenized alone (one copy pass).
+
+    Returns (data, offsets, tok_hash, tok_digit, tok_seg, tok_lo, tok_hi, doc_tok, doc_seg, seg_keys).
+    """
+    m = len(docs)
+    new_off = np.zeros(m + 1, np.int64)
+    new_tok = np.zeros(m + 1, np.int64)
+    new_seg = np.zeros(m + 1, np.int64)
+    for r in range(m):
+        d = docs[r]
+        new_off[r + 1] = new_off[r] + offsets[d + 1] - offsets[d]
+        new_tok[r + 1] = new_tok[r] + doc_tok[d + 1] - doc_tok[d]
+        new_seg[r + 1] = new_seg[r] + doc_seg[d + 1] - doc_seg[d]
+    o_data = np.empty(new_off[m], np.uint8)
+    o_hash = np.empty(new_tok[m], np.uint64)
+    o_digit = np.empty(new_tok[m], np.bool_)
+    o_seg = np.empty(new_tok[m], np.int64)
+    o_lo = np.empty(new_tok[m], np.int64)
+    o_hi = np.empty(new_tok[m], np.int64)
+    o_keys = np.empty(new_seg[m], np.uint64)
+    for r in range(m):
+        d = docs[r]
+        o_data[new_off[r]:new_off[r + 1]] = data[offsets[d]:offsets[d + 1]]
+        shift = new_off[r] - offsets[d]
+        seg_shift = new_seg[r] - doc_seg[d]
+        q = new_tok[r]
+        for i in range(doc_tok[d], doc_tok[d + 1]):
+            o_hash[q] = tok_hash[i]
+            o_digit[q] = tok_digit[i]
+            o_seg[q] = tok_seg[i] + seg_shift
+            o_lo[q] = tok_lo[i] + shift
+            o_hi[q] = tok_hi[i] + shift
+            q += 1
+        o_keys[new_seg[r]:new_seg[r + 1]] = seg_keys[doc_seg[d]:doc_seg[d + 1]]
+    return o_data, new_off, o_hash, o_digit, o_seg, o_lo, o_hi, new_tok, new_seg, o_keys
