@@ -110,7 +110,7 @@ class Tokens:
         return pa.LargeStringArray.from_buffers(len(self.offsets) - 1, pa.py_buffer(np.ascontiguousarray(self.offsets)),
                                                 pa.py_buffer(np.ascontiguousarray(self.data))).cast(pa.string())
 
-    def take(self, docs: np.ndarray) -> "Tokens":
+    def take(self, docs: np.ndarray) -> Tokens:
         """The documents at rows ``docs`` only, as if they had been tokenized alone."""
         docs = np.asarray(docs, np.int64)
         (data, offsets, tok_hash, tok_digit, tok_seg, tok_lo, tok_hi, doc_tok, doc_seg,
@@ -120,7 +120,7 @@ class Tokens:
                       self.has_letter[docs], self.raw_key[docs], seg_keys)
 
     @staticmethod
-    def concat(parts: list["Tokens"]) -> "Tokens":
+    def concat(parts: list["Tokens"]) -> Tokens:
         """Documents of ``parts`` one after the other, as if tokenized together."""
         if len(parts) == 1:
             return parts[0]
@@ -405,7 +405,7 @@ class _Prepared:
             return None
         return self._order[at]
 
-    def __add__(self, other: "_Prepared") -> "_Prepared":
+    def __add__(self, other: _Prepared) -> _Prepared:
         a, b = self.t, other.t
         shift, segs, toks = len(a.data), int(a.doc_seg[-1]), int(a.doc_tok[-1])
         t = Tokens(np.concatenate([a.data, b.data]), np.concatenate([a.offsets, b.offsets[1:] + shift]),

@@ -5,7 +5,18 @@ byte ranges and exact keys on any text).  Not used by the library."""
 import numba as nb
 import numpy as np
 
-from curate.dedup.fold import BREAK, CLASS_SHIFT, CP_MASK, DIGIT, LETTER, MARK, SPACE, SYMBOL, TABLE_MAX, TERM
+from curate.dedup.fold import (
+    BREAK,
+    CLASS_SHIFT,
+    CP_MASK,
+    DIGIT,
+    LETTER,
+    MARK,
+    SPACE,
+    SYMBOL,
+    TABLE_MAX,
+    TERM,
+)
 from curate.dedup.kernels import FNV_OFFSET, FNV_PRIME, _decode, mix
 
 _U = nb.uint64

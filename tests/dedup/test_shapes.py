@@ -183,7 +183,7 @@ def test_resent_template_ticket_with_a_greeting_glued_to_a_boilerplate_sentence_
 def test_kept_first_pass_tokens_give_the_same_result_as_reading_the_texts_again(monkeypatch, shingle):
     """Verification takes the first pass's tokens when they fit the budget, else re-reads and re-tokenizes the
     texts (file mode, big tables); a budget crossed half-way drops them.  All three give the same columns."""
-    import curate.dedup.core as core
+    from curate.dedup import core
     from tests.dedup.corpus import corpus
 
     rows = scenario(seed=3, distinct=60, copies=12)
