@@ -79,6 +79,14 @@ def _sql_str(s: str) -> str:
 _VISIBLE = r"[^\s\p{Z}\p{Cc}\p{Cf}\x{FE00}-\x{FE0F}\x{E0100}-\x{E01EF}\x{115F}\x{1160}\x{3164}\x{FFA0}\x{2800}\x{034F}]"
 
 
+def _json_type_sql(value: str) -> str:
+    """SQL: the JSON type of an extracted JSON value (NULL when absent) from its first character:
+    VARCHAR, OBJECT, ARRAY, NULL, BOOLEAN or NUMBER (no second parse)."""
+    return (f"CASE WHEN {value} IS NULL THEN NULL ELSE CASE left({value}::VARCHAR, 1) WHEN '\"' THEN 'VARCHAR' "
+            f"WHEN '{{' THEN 'OBJECT' WHEN '[' THEN 'ARRAY' WHEN 'n' THEN 'NULL' WHEN 't' THEN 'BOOLEAN' "
+            f"WHEN 'f' THEN 'BOOLEAN' ELSE 'NUMBER' END END")
+
+
 def build_prepare_sql(opts: IngestOptions, source: str, ingest_id: str) -> str:
     """The one SQL statement that validates, maps and normalises a chunk (registered as ``_chunk``)."""
     tf = opts.text_field or "text"
@@ -87,7 +95,6 @@ def build_prepare_sql(opts: IngestOptions, source: str, ingest_id: str) -> str:
     drop_text = _sql_str(json.dumps({tf: None}))
     drop_sft = _sql_str(json.dumps({k: None for k in SFT_FIELDS}))
     drop_chat = _sql_str(json.dumps({"messages": None}))
-    id_expr = f"json_extract_string(j, {_path_literal(opts.id_field)})" if opts.id_field else "NULL"
     shape_sft = "NULL" if explicit else (
         "CASE WHEN instr_t IS NOT NULL OR out_t IS NOT NULL THEN 'sft' "
         "WHEN msg_t IS NOT NULL THEN 'chat' END")
@@ -114,52 +121,60 @@ def build_prepare_sql(opts: IngestOptions, source: str, ingest_id: str) -> str:
              WHERE doc_id IN (SELECT doc_id FROM keyed WHERE rec_id IS NOT NULL)) d ON d.doc_id = k.doc_id"""
     else:
         conflict_sql = "SELECT *, NULL::VARCHAR AS version_of FROM keyed"
+    # One parse per record for every field the shapes read (json_extract with a list of paths); types
+    # are read off each extracted value's first character, and strings are unescaped from the small
+    # extracted value, not from the whole record again.
+    paths = [tp] if explicit else [tp, "'$.instruction'", "'$.input'", "'$.output'", "'$.messages'"]
+    id_expr = "NULL"
+    if opts.id_field:
+        paths.append(_path_literal(opts.id_field))
+        id_expr = f"v[{len(paths)}]->>'$'"
+    sft_fields = ", ".join(f"NULL::VARCHAR AS {n}" for n in ("instr_t", "instr_v", "in_t", "in_v", "out_t", "out_v", "msg_t"))
+    sft_fields += ", NULL::JSON AS mv"
+    if not explicit:
+        # Only for records without a text field (a record with one is a text record whatever else it holds).
+        sft_fields = ", ".join(f"CASE WHEN text_t IS NULL THEN {e} END AS {n}" for n, e in (
+            ("instr_t", _json_type_sql("v[2]")), ("instr_v", "v[2]->>'$'"), ("in_t", _json_type_sql("v[3]")),
+            ("in_v", "v[3]->>'$'"), ("out_t", _json_type_sql("v[4]")), ("out_v", "v[4]->>'$'"), ("mv", "v[5]"),
+            ("msg_t", _json_type_sql("v[5]"))))
     return f"""
 WITH base AS (
-  -- json_valid parses without building a copy; the JSON functions below read the text directly
-  -- (DuckDB evaluates a CASE branch only for the rows that take it, so invalid rows are never parsed again).
+  -- json_valid parses without building a copy (DuckDB evaluates a CASE branch only for the rows that
+  -- take it, so invalid rows are never parsed again).
   SELECT source_row, raw, error, strlen(raw) AS nbytes,
          CASE WHEN error IS NULL AND strlen(raw) <= {maxb} AND json_valid(raw) THEN raw END AS j
   FROM _chunk
-), typed AS (
+), parsed AS (
   -- Checking the first byte for an object saves a full JSON parse per row.
   SELECT *, CASE WHEN j IS NULL THEN NULL WHEN starts_with(j, chr(123)) OR left(ltrim(j), 1) = chr(123) THEN 'OBJECT'
                  ELSE json_type(j) END AS jt,
-         json_extract(j, {tp}) AS text_j
+         CASE WHEN j IS NOT NULL THEN json_extract(j, [{", ".join(paths)}]) END AS v
   FROM base
-), typed2 AS (
-  -- The type of the text value is read off its first character, and the string is unescaped from the
-  -- small extracted value, not from the whole record again.
-  SELECT *, CASE WHEN text_j IS NULL THEN NULL
-                 WHEN left(text_j::VARCHAR, 1) = '"' THEN 'VARCHAR'
-                 ELSE json_type(text_j) END AS text_t,
-            CASE WHEN left(text_j::VARCHAR, 1) = '"' THEN text_j->>'$' END AS text_v
-  FROM typed
+), typed AS (
+  SELECT *, v[1] AS text_j, {_json_type_sql("v[1]")} AS text_t,
+         CASE WHEN left(v[1]::VARCHAR, 1) = '"' THEN v[1]->>'$' END AS text_v
+  FROM parsed
 ), fields AS (
-  -- The SFT/chat fields are only looked up for records without a text field: most rows parse the JSON twice, not ten times.
-  SELECT *,
-         CASE WHEN text_t IS NULL THEN json_type(j, '$.instruction') END AS instr_t,
-         CASE WHEN text_t IS NULL THEN json_extract_string(j, '$.instruction') END AS instr_v,
-         CASE WHEN text_t IS NULL THEN json_type(j, '$.input') END AS in_t,
-         CASE WHEN text_t IS NULL THEN json_extract_string(j, '$.input') END AS in_v,
-         CASE WHEN text_t IS NULL THEN json_type(j, '$.output') END AS out_t,
-         CASE WHEN text_t IS NULL THEN json_extract_string(j, '$.output') END AS out_v,
-         CASE WHEN text_t IS NULL THEN json_type(j, '$.messages') END AS msg_t,
-         {id_expr} AS rec_id
-  FROM typed2
+  SELECT *, {sft_fields}, {id_expr} AS rec_id
+  FROM typed
 ), shaped AS (
   SELECT *, CASE WHEN jt = 'OBJECT' AND text_t IS NOT NULL AND text_t <> 'NULL' THEN 'text'
                  WHEN jt = 'OBJECT' THEN {shape_sft} END AS shape
   FROM fields
+), chat AS (
+  -- The messages value (already cut out of the record) is parsed for its contents and roles.
+  SELECT *, CASE WHEN shape = 'chat' AND msg_t = 'ARRAY' THEN json_extract_string(mv, '$[*].content') END AS msg_c,
+            CASE WHEN shape = 'chat' AND msg_t = 'ARRAY' THEN json_extract_string(mv, '$[*].role') END AS msg_r
+  FROM shaped
 ), mapped AS (
   SELECT *,
     CASE shape
       WHEN 'text' THEN text_v
       WHEN 'sft' THEN {sft_text_sql("instr_v", "in_v", "out_v")}
-      WHEN 'chat' THEN {chat_text_sql("json_extract_string(j, '$.messages[*].content')")}
+      WHEN 'chat' THEN {chat_text_sql("msg_c")}
     END AS text0,
-    CASE WHEN shape = 'chat' THEN json_extract(j, '$.messages')::VARCHAR END AS messages0
-  FROM shaped
+    CASE WHEN shape = 'chat' THEN mv::VARCHAR END AS messages0
+  FROM chat
 ), checked AS (
   SELECT *, curate_norm(text0) AS text1,
     CASE
@@ -170,16 +185,14 @@ WITH base AS (
       WHEN shape IS NULL AND text_t = 'NULL' THEN 'missing text: field ''{tf}'' is null'
       WHEN shape IS NULL THEN 'missing text field ''{tf}''{'' if explicit else ' (and no instruction/output or messages)'}'
       WHEN shape = 'text' AND text_t <> 'VARCHAR'
-        THEN 'schema violation: field ''{tf}'' is ' || CASE WHEN text_t IN ('UBIGINT', 'BIGINT', 'DOUBLE') THEN 'a number' ELSE lower(text_t) END || ', expected a string'
+        THEN 'schema violation: field ''{tf}'' is ' || CASE WHEN text_t = 'NUMBER' THEN 'a number' ELSE lower(text_t) END || ', expected a string'
       WHEN shape = 'sft' AND (coalesce(instr_t, 'VARCHAR') <> 'VARCHAR' OR coalesce(out_t, 'NULL') <> 'VARCHAR'
                               OR coalesce(in_t, 'VARCHAR') NOT IN ('VARCHAR', 'NULL'))
         THEN 'schema violation: SFT record needs string instruction and output (input optional)'
       WHEN strpos(text0, chr(0)) > 0 THEN 'binary data: NUL character (U+0000) in the text'
-      WHEN shape = 'chat' AND (msg_t <> 'ARRAY' OR json_array_length(j, '$.messages') = 0
-             OR len(list_filter(json_extract_string(j, '$.messages[*].content'), x -> x IS NOT NULL))
-                <> json_array_length(j, '$.messages')
-             OR len(list_filter(json_extract_string(j, '$.messages[*].role'),
-                    x -> x IN ('system', 'user', 'assistant', 'tool'))) <> json_array_length(j, '$.messages'))
+      WHEN shape = 'chat' AND (msg_t <> 'ARRAY' OR len(msg_c) = 0
+             OR len(list_filter(msg_c, x -> x IS NOT NULL)) <> len(msg_c)
+             OR len(list_filter(msg_r, x -> x IN ('system', 'user', 'assistant', 'tool'))) <> len(msg_c))
         THEN 'schema violation: messages must be a non-empty array of {{role, content}} with role system/user/assistant/tool'
     END AS reason0
   FROM mapped
