@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import queue
+import re
 import threading
 import uuid
 from dataclasses import asdict, dataclass, field
@@ -208,7 +209,11 @@ WITH base AS (
     AS doc_id
   FROM final
 ), resolved AS (
-  {conflict_sql}
+  SELECT *, CASE shape WHEN 'text' THEN json_merge_patch(j, {drop_text})
+                       WHEN 'sft' THEN json_merge_patch(j, {drop_sft})
+                       WHEN 'chat' THEN json_merge_patch(j, {drop_chat}) END::VARCHAR AS meta0,
+            CASE shape WHEN 'text' THEN {drop_text} WHEN 'sft' THEN {drop_sft} WHEN 'chat' THEN {drop_chat} END AS meta_drop
+  FROM ({conflict_sql})
 )
 SELECT
   reason, source_row,
@@ -219,9 +224,9 @@ SELECT
   CASE WHEN shape = 'sft' THEN curate_norm(in_v) END AS input,
   CASE WHEN shape = 'sft' THEN curate_norm(out_v) END AS output,
   CASE WHEN shape = 'chat' THEN curate_nfc(messages0) END AS messages,
-  CASE shape WHEN 'text' THEN json_merge_patch(j, {drop_text})
-             WHEN 'sft' THEN json_merge_patch(j, {drop_sft})
-             WHEN 'chat' THEN json_merge_patch(j, {drop_chat}) END::VARCHAR AS meta,
+  -- DuckDB's JSON writer prints a float by value (1.10 -> 1.1, 1E5 -> 100000.0): where meta may hold one,
+  -- the numbers are put back as the record wrote them (curate_raw_numbers, Python, only those rows).
+  CASE WHEN regexp_matches(meta0, '[0-9][.eE]') THEN curate_raw_numbers(meta0, j, meta_drop) ELSE meta0 END AS meta,
   content_hash, version_of
 FROM resolved
 """
@@ -244,14 +249,64 @@ CREATE OR REPLACE MACRO curate_norm(s) AS
 
 
 def _register_html_to_text(con) -> None:
-    """Make :func:`curate.text.html.html_to_text` callable from SQL as ``curate_html_to_text`` (once per connection)."""
+    """Make :func:`curate.text.html.html_to_text` and :func:`raw_numbers` callable from SQL as
+    ``curate_html_to_text`` and ``curate_raw_numbers`` (once per connection)."""
     from duckdb.typing import VARCHAR
 
+    for name, fn, args in (("curate_html_to_text", html_to_text, [VARCHAR]),
+                           ("curate_raw_numbers", raw_numbers, [VARCHAR, VARCHAR, VARCHAR])):
+        try:
+            con.create_function(name, fn, args, VARCHAR, side_effects=False)
+        except Exception as exc:  # duckdb raises NotImplementedException when the name is already registered
+            if "already" not in str(exc):
+                raise
+
+
+# A JSON string or a JSON number, in the order they appear (strings are matched so digits in them are skipped).
+_JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|-?[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?')
+
+
+class _RawNumber(str):
+    """A JSON number kept as the text the record wrote."""
+
+
+def _raw_numbers_in(value) -> Iterator[str]:
+    if isinstance(value, _RawNumber):
+        yield value
+    elif isinstance(value, dict):
+        for v in value.values():
+            yield from _raw_numbers_in(v)
+    elif isinstance(value, list):
+        for v in value:
+            yield from _raw_numbers_in(v)
+
+
+def raw_numbers(meta: str, record: str, dropped: str) -> str:
+    """``meta`` (DuckDB's JSON text of ``record`` less the keys of the JSON object ``dropped``) with every
+    number written as in ``record`` (``1.10`` stays ``1.10``, ``1E5`` stays ``1E5``).
+
+    The record's numbers are read with Python's parser (numbers kept as their text), in document order
+    after the dropped keys are removed, and replace ``meta``'s numbers one by one.  When the two do not
+    line up (e.g. a key repeated in the record, which the parsers resolve differently) ``meta`` is
+    returned unchanged: values by value rather than a guess.
+    """
     try:
-        con.create_function("curate_html_to_text", html_to_text, [VARCHAR], VARCHAR, side_effects=False)
-    except Exception as exc:  # duckdb raises NotImplementedException when the name is already registered
-        if "already" not in str(exc):
-            raise
+        obj = json.loads(record, parse_float=_RawNumber, parse_int=_RawNumber)
+    except (ValueError, RecursionError):
+        return meta
+    if not isinstance(obj, dict):
+        return meta
+    for key in json.loads(dropped):
+        obj.pop(key, None)
+    want = list(_raw_numbers_in(obj))
+    spots = [m for m in _JSON_TOKEN.finditer(meta) if m.group()[0] != '"']
+    if len(spots) != len(want):
+        return meta
+    out, pos = [], 0
+    for m, text in zip(spots, want):
+        out += [meta[pos:m.start()], text]
+        pos = m.end()
+    return "".join(out) + meta[pos:]
 
 
 def _file_hash(path: Path) -> str:
