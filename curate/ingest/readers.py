@@ -626,8 +626,10 @@ def _duckdb_delimited_chunks(path: Path, delimiter: str, names: list[str]) -> It
     delim = _sql_literal(delimiter)
     src = (f"read_csv({_sql_literal(str(path))}, header=true, auto_detect=false, delim={delim}, quote='\"', "
            f"escape='\"', columns={cols}, all_varchar=true, store_rejects=true)")
+    # No progress bar: a pass over a large file would draw one on the user's stdout.
     con = duckdb.connect()
     try:
+        con.execute("SET enable_progress_bar = false")
         # Every column is read (a bare count(*) skips the field checks), so each bad row lands in reject_errors.
         con.execute(f"SELECT count(COLUMNS(*)) FROM {src}").fetchall()
         if con.execute("SELECT count(*) FROM reject_errors").fetchone()[0]:
