@@ -371,3 +371,18 @@ def test_csv_with_a_bad_row_leaves_the_fast_path(tmp_path, body):
     path = tmp_path / "bad.csv"
     path.write_text(body)
     assert readers._duckdb_delimited_chunks(path, ",", ["a", "b"]) is None
+
+
+def test_csv_over_the_fast_path_bound_takes_the_bounded_arrow_reader(tmp_path, monkeypatch):
+    """Past CSV_FAST_MAX_BYTES the Arrow reader (bounded memory) reads the file, gathered into big chunks."""
+    from curate.ingest import readers
+
+    path = tmp_path / "big.csv"
+    path.write_text("id,text\n" + "".join(f"{i:04d},row {i}\n" for i in range(300)))
+    monkeypatch.setattr(readers, "CSV_FAST_MAX_BYTES", 100)
+    monkeypatch.setattr(readers, "_duckdb_delimited_chunks", lambda *a: pytest.fail("fast path taken"))
+    monkeypatch.setattr(readers, "CHUNK_RECORDS", 128)
+    chunks = list(readers.read_delimited(path, ","))
+    rows = [r for c in chunks for r in c.to_pylist()]
+    assert [r["source_row"] for r in rows] == list(range(1, 301))
+    assert json.loads(rows[41]["raw"]) == {"id": "0041", "text": "row 41"}
