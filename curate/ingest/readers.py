@@ -32,7 +32,7 @@ CHUNK_BYTES = 32 * 1024 * 1024  # records per DuckLake commit, in bytes
 READ_BYTES = 4 * 1024 * 1024
 CHUNK_RECORDS = 50_000
 # DuckDB's streamed read_csv result holds memory that grows with the file (measured peak RSS of an ingest:
-# 597 MiB at 57 MiB, 1,176-1,270 MiB at 229 MiB of CSV), so larger files take the Arrow reader (bounded,
+# 597 MiB at 55 MiB, 1,176-1,270 MiB at 229 MiB of CSV), so larger files take the Arrow reader (bounded,
 # ~8 % more CPU).
 CSV_FAST_MAX_BYTES = 256 * 1024 * 1024
 CHUNK_SCHEMA = pa.schema([("source_row", pa.int64()), ("raw", pa.string()), ("error", pa.string())])
