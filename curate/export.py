@@ -5,6 +5,11 @@ has ``dup_cluster`` (so a cluster never straddles train and test), else the doc_
 The hash is xxh64 of the key, so a document keeps its split across exports and
 machines, and adding documents never moves existing ones.
 
+Export computes no signal: clusters come from the dedup stage, run before the snapshot. A
+snapshot without ``dup_cluster`` is split by document, and the result and ``export.json`` say
+so (``group_by: doc_id``, a ``note``); asking for ``group_by="cluster"`` explicitly on such a
+snapshot is an error.
+
 Nothing that fingerprints the raw text leaves: ``doc_id`` and ``dup_cluster`` (ingest ids are
 ``md5(source, row, md5(raw text))``) become keyed HMACs with the workspace key
 (:mod:`curate.keyed`), ``content_hash`` is the MD5 of the exported text itself,
@@ -22,16 +27,19 @@ from __future__ import annotations
 import json
 import shutil
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.compute as pc
 import xxhash
 
+from curate.approvals import require_approved
 from curate.errors import CurateError, PolicyError
 from curate.keyed import keyed_id, keyed_id_function, workspace_key
+from curate.results import Result
 from curate.snapshots import get_snapshot, public_exprs
-from curate.workspace import Workspace, ident
+from curate.storage import Lake, LineageKind, ident
 
 FORMATS = ("jsonl", "parquet", "hf")
 DEFAULT_SPLITS = {"train": 0.9, "validation": 0.05, "test": 0.05}
@@ -84,14 +92,24 @@ def find_straddling(table: pa.Table, split_col: str = "split", cluster_col: str 
     return [{"cluster": c, "splits": sorted(s)} for c, s in sorted(seen.items()) if len(s) > 1]
 
 
-def _near_duplicate_clusters(table: pa.Table) -> pa.Array | None:
-    """Clusters for a snapshot without dedup signals, computed on the fly if dedup is installed."""
-    try:
-        from curate.dedup import dedup_table  # type: ignore
-    except ImportError:
-        return None
-    out = dedup_table(table.select(["text"]), None)
-    return out.column("dup_cluster")
+NO_CLUSTERS_NOTE = ("the snapshot has no dup_cluster column: split by document, so near-duplicates may straddle "
+                     "splits (run the minhash and dedup stages before the snapshot to split by cluster)")
+
+
+@dataclass(eq=False)
+class ExportResult(Result):
+    """What :func:`export_snapshot` wrote. Reads like the dict it replaces (``res["counts"]``);
+    ``as_dict()`` for JSON."""
+
+    snapshot: str                  # NAME@V
+    path: str                      # the folder (HF: its dataset/ folder, for datasets.load_from_disk)
+    format: str                    # jsonl, parquet or hf
+    counts: dict[str, int]         # rows per split
+    straddling_clusters: int       # near-duplicate clusters with members in more than one split
+    pii_override: bool             # exported a snapshot that did not pass the PII policy (allow_raw)
+    approval_override: bool        # exported a snapshot no steward approved (recorded)
+    group_by: str = "cluster"      # the split unit used: cluster or doc_id
+    note: str | None = None        # why the split unit is not the one asked for, if so
 
 
 KEYED_COLUMNS = ("doc_id", "dup_cluster")  # ids derived from raw content: keyed on the way out
@@ -99,7 +117,7 @@ KEYED_COLUMNS = ("doc_id", "dup_cluster")  # ids derived from raw content: keyed
 _MANIFEST_PRIVATE = ("where", "recipe", "table_name", "content_hash", "lake_snapshot_id")
 
 
-def public_table(ws: Workspace, table: pa.Table) -> pa.Table:
+def public_table(ws: Lake, table: pa.Table) -> pa.Table:
     """``table`` as it may leave the workspace: keyed ids, own-text content hash, no paths or fingerprints."""
     key = workspace_key(ws.secrets_dir)
     con = ws.con.cursor()
@@ -116,7 +134,7 @@ def public_table(ws: Workspace, table: pa.Table) -> pa.Table:
         con.close()
 
 
-def public_manifest(ws: Workspace, manifest) -> dict:
+def public_manifest(ws: Lake, manifest) -> dict:
     """The snapshot manifest for ``export.json``: no filter literals, recipe paths or internal hashes.
 
     ``snapshot_key`` (keyed HMAC of the snapshot's content hash) lets the workspace owner match an
@@ -130,46 +148,51 @@ def public_manifest(ws: Workspace, manifest) -> dict:
     return info
 
 
-def export_snapshot(ws: Workspace, ref: str, fmt: str, out_dir: str | Path, splits: str | dict | None = None,
-                    allow_raw: bool = False, contamination: str = "refuse", group_by: str = "cluster",
-                    seed: int = 0, overwrite: bool = False, allow_unapproved: bool = False) -> dict:
+def export_snapshot(ws: Lake, ref: str, fmt: str, out_dir: str | Path, splits: str | dict | None = None,
+                    allow_raw: bool = False, contamination: str = "refuse", group_by: str | None = None,
+                    seed: int = 0, overwrite: bool = False, allow_unapproved: bool = False) -> ExportResult:
     """Export snapshot ``ref`` with deterministic splits into ``out_dir`` (atomically).
 
+    ``group_by``: the split unit, ``cluster`` (``dup_cluster``: near-duplicates stay on one side) or
+    ``doc_id``; None: cluster when the snapshot has clusters, else doc_id (said in the result's ``note``).
     Refuses (PolicyError, exit 4) a snapshot that has not passed the PII policy unless ``allow_raw``, and
     one a steward has not approved (see :mod:`curate.approvals`) unless ``allow_unapproved`` (or
     ``allow_raw``, the stronger override); an override is recorded in ``export.json`` and the lineage.
+
+    Raises:
+        CurateError: unknown format, contamination policy or group_by; ``group_by="cluster"`` on a snapshot
+            without ``dup_cluster``; ``out_dir`` not empty without ``overwrite``.
+        PolicyError: refused by the PII policy, approvals or straddling clusters (exit 4).
     """
     if fmt not in FORMATS:
         raise CurateError(f"unknown export format '{fmt}' (use {', '.join(FORMATS)})")
     if contamination not in ("refuse", "report", "ignore"):
         raise CurateError("contamination must be refuse, report or ignore")
+    if group_by not in (None, "cluster", "doc_id"):
+        raise CurateError("group_by must be cluster or doc_id")
     split_fracs = parse_splits(splits)
     snap = get_snapshot(ws, ref)
     m = snap.manifest
+    has_clusters = "dup_cluster" in m.schema_
+    if group_by == "cluster" and not has_clusters:
+        raise CurateError(f"snapshot {m.ref} has no dup_cluster column to split by: run the minhash and dedup "
+                          "stages before the snapshot, or split by document (--group-by doc_id)")
+    unit = group_by or ("cluster" if has_clusters else "doc_id")
+    note = NO_CLUSTERS_NOTE if not has_clusters else None
     if not m.pii_policy_passed and not allow_raw:
         raise PolicyError(f"snapshot {m.ref} has '{m.text_variant}' text and has not passed the PII policy; "
                           "export refused (create it with --text anonymized, or pass --allow-raw to override)")
-    from curate.approvals import require_approved
-
     approval = require_approved(ws, m.ref, "export", override=allow_unapproved or allow_raw)
     out = Path(out_dir)
     if out.exists() and any(out.iterdir()):
         if not overwrite:
             raise CurateError(f"{out} exists and is not empty (pass --overwrite to replace it)")
-    table = snap.table()
-    clusters = table.column("dup_cluster") if "dup_cluster" in table.column_names else None
-    if clusters is None and table.num_rows:
-        clusters = _near_duplicate_clusters(table)
-        if clusters is not None:
-            table = table.append_column("dup_cluster", clusters)
-    table = public_table(ws, table)
-    if group_by == "cluster" and clusters is not None:
+    table = public_table(ws, snap.table())
+    if unit == "cluster":
         keys = [c if c is not None else d for c, d in zip(table.column("dup_cluster").to_pylist(),
                                                           table.column("doc_id").to_pylist())]
-    elif group_by in ("cluster", "doc_id"):
-        keys = table.column("doc_id").to_pylist()
     else:
-        raise CurateError("group_by must be cluster or doc_id")
+        keys = table.column("doc_id").to_pylist()
     table = table.append_column("split", pa.array(assign_splits(keys, split_fracs, seed), pa.string()))
     straddling = find_straddling(table)
     if straddling and contamination == "refuse":
@@ -196,11 +219,13 @@ def export_snapshot(ws: Workspace, ref: str, fmt: str, out_dir: str | Path, spli
             for name, part in parts.items():
                 write_table(part, tmp / f"{name}.{fmt}")
         info = {"snapshot": public_manifest(ws, m), "format": fmt, "splits": split_fracs, "counts": counts,
-                "group_by": group_by if clusters is not None else "doc_id", "seed": seed,
+                "group_by": unit, "seed": seed,
                 "contamination": {"straddling_clusters": len(straddling), "examples": straddling[:20],
                                   "policy": contamination},
                 "pii_override": bool(allow_raw and not m.pii_policy_passed),
                 "approval": {"state": approval["state"], "override": approval["override"]}}
+        if note:
+            info["note"] = note
         (tmp / "export.json").write_text(json.dumps(info, indent=2, default=str, ensure_ascii=False))
         if out.exists():
             shutil.rmtree(out)
@@ -210,9 +235,10 @@ def export_snapshot(ws: Workspace, ref: str, fmt: str, out_dir: str | Path, spli
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     if not ws.read_only:
-        ws.record_lineage("export", str(out.resolve()), m.ref, {k: info[k] for k in ("format", "counts", "pii_override")}
+        ws.record_lineage(LineageKind.EXPORT, str(out.resolve()), m.ref,
+                          {k: info[k] for k in ("format", "counts", "pii_override")}
                           | {"straddling_clusters": len(straddling), "approval_override": approval["override"]})
     path = out / "dataset" if fmt == "hf" else out
-    return {"snapshot": m.ref, "path": str(path), "format": fmt, "counts": counts,
-            "straddling_clusters": len(straddling), "pii_override": info["pii_override"],
-            "approval_override": approval["override"]}
+    return ExportResult(snapshot=m.ref, path=str(path), format=fmt, counts=counts,
+                        straddling_clusters=len(straddling), pii_override=info["pii_override"],
+                        approval_override=approval["override"], group_by=unit, note=note)

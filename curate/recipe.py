@@ -169,6 +169,6 @@ def _run_recipe(ws, recipe: Recipe, base: Path, eng, batch_size: int, progress_f
             summary["export"] = export_snapshot(ws, m.ref, recipe.export.format, out, splits=recipe.export.splits,
                                                 allow_raw=recipe.snapshot.allow_raw,
                                                 contamination=recipe.export.contamination, overwrite=True,
-                                                allow_unapproved=recipe.export.allow_unapproved)
+                                                allow_unapproved=recipe.export.allow_unapproved).as_dict()
             log(f"exported {m.ref} to {summary['export']['path']}")
     return summary

@@ -265,7 +265,7 @@ def snapshot_show(ref, rows, workspace, as_json):
 def snapshot_diff(a, b, workspace, as_json):
     """Added / removed / changed doc_ids between two snapshots."""
     with _open(workspace, read_only=True) as ws:
-        d = ws.diff(a, b)
+        d = ws.diff(a, b).as_dict()
     emit(d, as_json, lambda d: console.print(
         f"{d['a']} → {d['b']}: +{d['added']} added, -{d['removed']} removed, ~{d['changed']} changed, "
         f"{d['unchanged']} unchanged" + (" (identical content)" if d["same_content"] else "")))
@@ -281,8 +281,9 @@ def snapshot_diff(a, b, workspace, as_json):
               help="Export a snapshot no steward has approved (recorded in export.json and the lineage).")
 @click.option("--contamination", type=click.Choice(["refuse", "report", "ignore"]), default="refuse",
               show_default=True, help="Near-duplicates straddling splits.")
-@click.option("--group-by", type=click.Choice(["cluster", "doc_id"]), default="cluster", show_default=True,
-              help="Split unit: near-duplicate cluster (keeps clusters on one side) or single document.")
+@click.option("--group-by", type=click.Choice(["cluster", "doc_id"]), default=None,
+              help="Split unit: near-duplicate cluster (keeps clusters on one side) or single document. "
+                   "Default: cluster when the snapshot has dup_cluster (from the dedup stage), else doc_id.")
 @click.option("--overwrite", is_flag=True)
 @workspace_option
 @json_option
@@ -295,7 +296,9 @@ def snapshot_export(ref, fmt, splits, output, allow_raw, allow_unapproved, conta
     with _open(workspace) as ws:
         res = ws.export(ref, fmt, output, splits=splits, allow_raw=allow_raw, contamination=contamination,
                         group_by=group_by, overwrite=overwrite, allow_unapproved=allow_unapproved)
-    emit(res, as_json, lambda d: console.print(
+    if res.note and not as_json:
+        console.print(f"[yellow]note[/]: {res.note}")
+    emit(res.as_dict(), as_json, lambda d: console.print(
         f"[green]exported[/] {d['snapshot']} → {d['path']} " + ", ".join(f"{k}={v}" for k, v in d["counts"].items())))
 
 

@@ -18,28 +18,28 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from curate.workspace import Workspace, data_path, ident
+from curate.storage import Lake, data_path, ident
 
 
-def _data_path(ws: Workspace) -> str:
+def _data_path(ws: Lake) -> str:
     return str(data_path(ws.path)) + "/"
 
 
-def orphaned_files(ws: Workspace) -> list[str]:
+def orphaned_files(ws: Lake) -> list[str]:
     """Files in ``lake/data`` that the DuckLake catalog does not know (dry run of DuckLake's cleanup)."""
     rows = ws.con.execute("SELECT * FROM ducklake_delete_orphaned_files('lake', dry_run => true, cleanup_all => true)"
                           ).fetchall()
     return sorted(r[0] for r in rows)
 
 
-def scheduled_files(ws: Workspace) -> list[str]:
+def scheduled_files(ws: Lake) -> list[str]:
     """Files DuckLake scheduled for deletion (no remaining lake snapshot references them)."""
     rows = ws.con.execute("SELECT * FROM ducklake_cleanup_old_files('lake', dry_run => true, cleanup_all => true)"
                           ).fetchall()
     return sorted(r[0] for r in rows)
 
 
-def check(ws: Workspace) -> dict:
+def check(ws: Lake) -> dict:
     """Integrity report: ``{"ok", "tables", "missing_files", "snapshot_problems", "orphaned_files"}``.
 
     ``ok`` is false when a referenced data file is missing or a snapshot's table is missing or
@@ -71,13 +71,13 @@ def check(ws: Workspace) -> dict:
             "snapshot_problems": problems, "orphaned_files": len(orphans)}
 
 
-def gc(ws: Workspace, dry_run: bool = False) -> dict:
+def gc(ws: Lake, dry_run: bool = False) -> dict:
     """Delete orphaned and scheduled-for-deletion data files; ``{"orphaned", "scheduled", "bytes", "dry_run"}``.
 
     Needs the workspace open for writing (the write lock guarantees no other writer has
     uncommitted files in flight, which would otherwise look orphaned).
     """
-    ws._require_writable()
+    ws.require_writable()
     orphans, scheduled = orphaned_files(ws), scheduled_files(ws)
     size = sum(Path(f).stat().st_size for f in orphans + scheduled if Path(f).exists())
     if not dry_run:

@@ -28,7 +28,7 @@ from curate.errors import CurateError
 from curate.ingest.nfc import needs_nfc_pattern
 from curate.ingest.readers import check_source, detect_format, flag_records, read_source
 from curate.ingest.shapes import SFT_FIELDS, chat_text_sql, sft_text_sql
-from curate.workspace import DOCUMENT_COLUMNS, Workspace, now
+from curate.storage import Lake, LineageKind, now
 
 DEFAULT_MAX_RECORD_BYTES = 1_000_000
 DEFAULT_MAX_DEPTH = 64
@@ -239,7 +239,7 @@ def _source_size(path: Path) -> int:
     return path.stat().st_size
 
 
-def ingest_file(ws: Workspace, path: Path, opts: IngestOptions,
+def ingest_file(ws: Lake, path: Path, opts: IngestOptions,
                 progress: Callable[[int], None] | None = None) -> IngestResult:
     check_source(path)
     fmt = detect_format(path, opts.fmt)
@@ -289,8 +289,7 @@ def ingest_file(ws: Workspace, path: Path, opts: IngestOptions,
         con.execute("INSERT INTO lake.ingests VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     [ingest_id, source, result.source_uri, fmt, file_hash, result.rows_read, result.ingested,
                      result.duplicates, result.quarantined, started, now()])
-        con.execute("INSERT INTO lake.lineage VALUES ('ingest', ?, ?, ?, ?)",
-                    [f"ingest:{ingest_id}", result.source_uri, json.dumps(result.as_dict()), now()])
+        ws.record_lineage(LineageKind.INGEST, f"ingest:{ingest_id}", result.source_uri, result.as_dict(), con=con)
     return result
 
 
@@ -390,10 +389,10 @@ def all_quarantined_error(results: list[dict]) -> str | None:
     return "; ".join(parts) + " — check --text-field/--format, or see `curate quarantine`"
 
 
-def ingest_sources(ws: Workspace, sources: Iterable[str | Path], opts: IngestOptions | None = None,
+def ingest_sources(ws: Lake, sources: Iterable[str | Path], opts: IngestOptions | None = None,
                    progress_factory=None, **kwargs) -> list[IngestResult]:
     """Ingest several files or folders; each is its own transaction."""
-    ws._require_writable()
+    ws.require_writable()
     opts = opts or IngestOptions(**kwargs)
     paths = [Path(src) for src in sources]
     for path in paths:  # every source is checked before the first is read
