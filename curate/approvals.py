@@ -79,7 +79,8 @@ def approve(ws: Lake, ref: str, by: str | None = None, note: str | None = None, 
         if audit is None:
             raise PolicyError(f"snapshot {ref} has no audit: run `curate audit {ref} --policy POLICY` first")
         if not audit["passed"]:
-            raise PolicyError(f"snapshot {ref}: its latest audit failed ({', '.join(audit['failed_gates']) or 'gates'}); "
+            failed = ", ".join(audit["failed_gates"]) or "gates"
+            raise PolicyError(f"snapshot {ref}: its latest audit failed ({failed}); "
                               "fix the data and audit a new version")
     who = by or _whoami()
     row = pa.table({"snapshot": [ref], "content_hash": [snap.manifest.content_hash], "approved": [not revoke],

@@ -165,7 +165,7 @@ def _run_recipe(ws, recipe: Recipe, base: Path, eng, batch_size: int, progress_f
         if recipe.export:
             from curate.export import export_snapshot
 
-            out = (base / recipe.export.path) if not Path(recipe.export.path).is_absolute() else Path(recipe.export.path)
+            out = base / recipe.export.path  # an absolute path stays as it is
             summary["export"] = export_snapshot(ws, m.ref, recipe.export.format, out, splits=recipe.export.splits,
                                                 allow_raw=recipe.snapshot.allow_raw,
                                                 contamination=recipe.export.contamination, overwrite=True,

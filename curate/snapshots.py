@@ -272,7 +272,8 @@ def is_fingerprint(column: str) -> bool:
     return column != "content_hash" and column.endswith(("_hash", "_signature"))
 
 
-def public_exprs(columns: list[str], text: str = "text", messages: str | None = "messages") -> tuple[dict[str, str], set[str]]:
+def public_exprs(columns: list[str], text: str = "text", messages: str | None = "messages",
+                 ) -> tuple[dict[str, str], set[str]]:
     """Replacements for columns derived from raw content, for rows that leave the raw zone.
 
     Returns ``(replace, drop)``: ``content_hash`` becomes the MD5 of the carried text and messages
@@ -309,7 +310,8 @@ def _select_sql(ws: Lake, text: str, where: str | None, apply_labels: bool) -> t
         if "clean_text" not in cols:
             raise CurateError("text variant 'clean' needs the clean stage: run it first")
         replace["text"] = "coalesce(clean_text, text)"
-    keep += "".join(f" AND {ident(c)} IS NULL" for c in signal_cols if c.endswith("_error"))  # a stage raised on the row
+    # a stage raised on the row
+    keep += "".join(f" AND {ident(c)} IS NULL" for c in signal_cols if c.endswith("_error"))
     if apply_labels:
         sel = OverlaySelect(ws.con, cols, text, replace, keep)
         for overlay in overlays():
@@ -362,7 +364,8 @@ def _policy_from_rows(ws: Lake, table_name: str, text: str, matched: int | None,
     rows = con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
     problems: list[str] = []
     if text != "raw" and not coverage_only:
-        raw_cols = sorted(c for c in cols if c in {f"pii_{f}" for f in RECORD_FIELDS} | {"clean_text"} or is_fingerprint(c))
+        raw_cols = sorted(c for c in cols
+                          if c in {f"pii_{f}" for f in RECORD_FIELDS} | {"clean_text"} or is_fingerprint(c))
         if raw_cols:
             problems.append(f"raw-text column(s) {', '.join(raw_cols)}")
     view_cols = set(ws.view_columns())

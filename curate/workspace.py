@@ -115,7 +115,7 @@ class Workspace(Lake):
         return list_snapshots(self)
 
     def diff(self, a: str, b: str, sample: int = 5) -> SnapshotDiff:
-        """Rows added, removed and changed from snapshot ``a`` to ``b`` (see :class:`~curate.snapshots.SnapshotDiff`)."""
+        """Rows added, removed and changed from snapshot ``a`` to ``b`` (a :class:`~curate.snapshots.SnapshotDiff`)."""
         return diff_snapshots(self, a, b, sample=sample)
 
     # -- export -----------------------------------------------------------------------

@@ -143,7 +143,8 @@ def test_redacted_number_cannot_be_brute_forced_from_the_export(ws, tmp_path):
     assert _brute_force(raw.to_pylist(), target["text"], number[:5]) == number
     # Keyed ids stay joinable: two exports of one workspace carry the same ids.
     again = ws.export("anon", "jsonl", tmp_path / "again", contamination="ignore", allow_unapproved=True)
-    ids = {json.loads(line)["doc_id"] for p in Path(again["path"]).glob("*.jsonl") for line in p.read_text().splitlines()}
+    ids = {json.loads(line)["doc_id"]
+           for p in Path(again["path"]).glob("*.jsonl") for line in p.read_text().splitlines()}
     assert ids == {r["doc_id"] for r in exported}
 
 

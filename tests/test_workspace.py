@@ -37,7 +37,7 @@ def _holder(path, seconds: float, flag) -> subprocess.Popen:
     release = str(flag) + ".release"
     code = (f"import time, pathlib\nimport pyarrow as pa\nfrom curate import Workspace\n"
             f"ws = Workspace({str(path)!r})\nws.put_table('notes', pa.table({{'a': [1]}}))\n"
-            "ws._require_writable()\n"  # a direct service call: holds the lock until close
+            "ws.require_writable()\n"  # a direct service call: holds the lock until close
             f"pathlib.Path({str(flag)!r}).write_text('locked')\nend = time.monotonic() + {seconds}\n"
             f"while time.monotonic() < end and not pathlib.Path({release!r}).exists():\n    time.sleep(0.05)\n"
             "ws.close()\n")
@@ -109,9 +109,10 @@ def test_reader_is_never_blocked_by_an_open_write_transaction(tmp_path, tickets)
     ws.close()
     started, done = tmp_path / "started", tmp_path / "done"
     code = ("import time, pathlib\nfrom curate import Workspace\n"
-            f"ws = Workspace({str(tmp_path / 'w')!r})\nws._require_writable()\n"
+            f"ws = Workspace({str(tmp_path / 'w')!r})\nws.require_writable()\n"
             "ws.con.execute('BEGIN TRANSACTION')\n"
-            "ws.con.execute(\"INSERT INTO lake.documents (doc_id, text) SELECT 'x' || range, 'filler' FROM range(1000)\")\n"
+            "ws.con.execute(\"INSERT INTO lake.documents (doc_id, text) \"\n"
+            "               \"SELECT 'x' || range, 'filler' FROM range(1000)\")\n"
             f"pathlib.Path({str(started)!r}).write_text('1')\ntime.sleep(20)\n"
             "ws.con.execute('COMMIT')\n"
             f"pathlib.Path({str(done)!r}).write_text('1')\nws.close()\n")

@@ -129,7 +129,8 @@ def run_cmd(recipe, engine, address, workers, workspace, as_json):
                              log=(lambda s: None) if as_json else (lambda s: console.print(s)),
                              engine=engine, address=address, workers=workers)
     emit(summary, as_json, lambda d: console.print(
-        f"[green]done[/]: snapshot {d['snapshot']['name']}@{d['snapshot']['version']}" if d["snapshot"] else "[green]done[/]"))
+        f"[green]done[/]: snapshot {d['snapshot']['name']}@{d['snapshot']['version']}" if d["snapshot"]
+        else "[green]done[/]"))
 
 
 @click.command("stages")
@@ -141,7 +142,8 @@ def stages_cmd(as_json):
     data = {n: {"kind": s.kind, "description": s.description, "outputs": list(s.outputs),
                 "params": list(s.config_model.model_fields)} for n, s in all_stages().items()}
     emit(data, as_json, lambda d: _table("stages", ["stage", "kind", "outputs", "description"],
-                                         [[n, v["kind"], ", ".join(v["outputs"]), v["description"]] for n, v in d.items()]))
+                                         [[n, v["kind"], ", ".join(v["outputs"]), v["description"]]
+                                          for n, v in d.items()]))
 
 
 def _parse_params(items: tuple[str, ...]) -> dict:

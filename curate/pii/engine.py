@@ -23,13 +23,12 @@ every document and scores context with English lemmas. :class:`Detector` instead
 
 from __future__ import annotations
 
-import os
 from dataclasses import asdict, dataclass
 from functools import lru_cache
 from typing import Sequence
 
 import regex as re
-from presidio_analyzer import RecognizerRegistry, RecognizerResult
+from presidio_analyzer import RecognizerRegistry
 
 from curate.pii.context import (BOOST, FAIL_CLOSED_AFTER, FAIL_CLOSED_BEFORE, FAIL_CLOSED_SCORE, NEGATABLE,
                                 has_close_positive, has_context, has_negative_context)

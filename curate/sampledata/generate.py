@@ -17,7 +17,6 @@ from collections import Counter
 from pathlib import Path
 
 from curate.errors import CurateError
-from curate.pii import checksums as cs
 from curate.sampledata import names as N
 from curate.sampledata.noise import BAD_COUNTS, BAD_KINDS, near_duplicate, bad_line
 from curate.sampledata.records import make_person, make_ticket, render_aadhaar, render_phone, ticket_record

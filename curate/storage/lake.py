@@ -427,7 +427,8 @@ class Lake:
         """
         con = con or self.con
         con.execute("DELETE FROM lake.signal_state WHERE stage = ?", [name])
-        con.execute("INSERT INTO lake.signal_state VALUES (?, ?, ?, ?, ?)", [name, config_hash, config_json, kind, now()])
+        con.execute("INSERT INTO lake.signal_state VALUES (?, ?, ?, ?, ?)",
+                    [name, config_hash, config_json, kind, now()])
 
     # -- the document view ------------------------------------------------------------
     def view_sql(self, at_version: int | None = None, exclude_signal: str | None = None) -> str:

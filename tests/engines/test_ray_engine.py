@@ -10,7 +10,6 @@ import sys
 import threading
 import time
 
-import pytest
 
 from curate import Workspace
 from curate.runner import run_stage

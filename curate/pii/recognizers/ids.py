@@ -5,7 +5,7 @@ from __future__ import annotations
 from presidio_analyzer import Pattern
 
 from curate.pii import checksums
-from curate.pii.recognizers.base import NUM_L, NUM_R, SEP, IndiaRecognizer, L, R
+from curate.pii.recognizers.base import NUM_L, NUM_R, IndiaRecognizer, L, R
 
 # Two-letter state/UT codes used on vehicle plates and driving licences (old and new).
 STATE_CODES = set(
