@@ -181,3 +181,28 @@ def test_export_needs_an_approval_or_a_recorded_override(ws, tmp_path):
     assert ok["approval_override"] is False
     overrides = [e["details"]["approval_override"] for e in ws.lineage() if e["kind"] == "export"]
     assert overrides == [True, False]
+
+
+def test_export_computes_no_clusters_and_says_how_it_split(many, tmp_path):
+    many.create_snapshot("s", text="raw")
+    with pytest.raises(CurateError, match="no dup_cluster column"):
+        many.export("s", "jsonl", tmp_path / "asked", allow_raw=True, group_by="cluster")
+    assert not (tmp_path / "asked").exists()
+    res = many.export("s", "jsonl", tmp_path / "auto", allow_raw=True)
+    assert res.group_by == "doc_id" and "no dup_cluster" in res.note
+    info = json.loads((tmp_path / "auto" / "export.json").read_text())
+    assert info["group_by"] == "doc_id" and info["note"] == res.note
+    rows = [json.loads(line) for p in (tmp_path / "auto").glob("*.jsonl") for line in p.read_text().splitlines()]
+    assert len(rows) == 400 and not any("dup_cluster" in r for r in rows)
+
+
+def test_export_result_is_typed_and_reads_like_the_old_dict(many, tmp_path):
+    from curate.export import ExportResult
+
+    many.create_snapshot("s", text="raw")
+    res = many.export("s", "parquet", tmp_path / "p", allow_raw=True)
+    assert isinstance(res, ExportResult)
+    assert res["counts"] is res.counts and sum(res.counts.values()) == 400
+    assert dict(res) == res.as_dict() and json.loads(json.dumps(res.as_dict()))["snapshot"] == "s@1"
+    with pytest.raises(KeyError):
+        res["nope"]

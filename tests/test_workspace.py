@@ -213,3 +213,39 @@ def test_cli_writer_waits_as_told_and_says_what_to_do(tmp_path, tickets):
     finally:
         holder.kill()
         holder.wait()
+
+
+def test_facade_methods_have_explicit_signatures():
+    import inspect
+
+    from curate.storage import Lake
+
+    for name, fn in inspect.getmembers(Workspace, inspect.isfunction):
+        if name.startswith("_"):
+            continue
+        kinds = {p.kind for p in inspect.signature(fn).parameters.values()}
+        assert inspect.Parameter.VAR_KEYWORD not in kinds and inspect.Parameter.VAR_POSITIONAL not in kinds, name
+    params = inspect.signature(Workspace.create_snapshot).parameters
+    assert {"where", "text", "recipe", "allow_raw", "apply_labels"} <= set(params)
+    assert {"group_by", "allow_unapproved", "splits"} <= set(inspect.signature(Workspace.export).parameters)
+    assert {"fmt", "text_field", "id_field"} <= set(inspect.signature(Workspace.ingest).parameters)
+    assert issubclass(Workspace, Lake)
+
+
+def test_diff_is_a_typed_result(ws, tickets):
+    from curate.snapshots import SnapshotDiff
+
+    ws.ingest([tickets])
+    ws.create_snapshot("s", text="raw")
+    ws.create_snapshot("s", text="raw", where="doc_id IS NOT NULL")
+    d = ws.diff("s@1", "s@2")
+    assert isinstance(d, SnapshotDiff) and d["unchanged"] == d.unchanged == 6 and d.same_content
+    assert json.loads(json.dumps(d.as_dict()))["a"] == "s@1"
+
+
+def test_ingest_takes_options_or_keywords_not_both(ws, tickets):
+    from curate.ingest.ingest import IngestOptions
+
+    with pytest.raises(TypeError, match="not both"):
+        ws.ingest([tickets], IngestOptions(), id_field="id")
+    assert ws.ingest([tickets], id_field="id")[0].ingested == 6
