@@ -73,6 +73,7 @@ class LineageKind(enum.StrEnum):
     AUGMENT = "augment"                      # derived snapshot <- NAME@V
     AUDIT = "audit"                          # audit report <- NAME@V (or run)
     APPROVAL = "approval"                    # approval:NAME@V <- NAME@V
+    APPROVAL_REFUSED = "approval_refused"    # NAME@V: a steward's recorded refusal (the steward notebook)
     APPROVAL_OVERRIDE = "approval_override"  # training run <- unapproved NAME@V (recorded override)
     PII_OVERRIDE = "pii_override"            # training run <- snapshot that did not pass the PII policy
     RUN = "run"                              # training run <- NAME@V
