@@ -43,16 +43,8 @@ import pyarrow as pa
 from curate._version import __version__
 from curate.errors import CurateError, OperationalError, note_secrets_dir
 from curate.locks import FileLock, PgAdvisoryLock
-from curate.storage.catalog import (
-    DEFAULT_CATALOG,
-    FORMAT_VERSION,
-    MARKER,
-    catalog_kind,
-    catalog_password,
-    connect_lake,
-    parse_catalog_url,
-    read_marker,
-)
+from curate.storage.catalog import (DEFAULT_CATALOG, FORMAT_VERSION, MARKER, catalog_kind, catalog_password,
+                                   connect_lake, parse_catalog_url, read_marker)
 
 #: seconds a writer waits for another writer before giving up (``CURATE_LOCK_WAIT`` overrides; 0 = fail at once)
 DEFAULT_LOCK_WAIT = 60.0
