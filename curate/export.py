@@ -109,7 +109,7 @@ class ExportResult(Result):
     pii_override: bool             # exported a snapshot that did not pass the PII policy (allow_raw)
     approval_override: bool        # exported a snapshot no steward approved (recorded)
     group_by: str = "cluster"      # the split unit used: cluster or doc_id
-    note: str | None = None        # why the split unit is not the one asked for, if so
+    note: str | None = None        # set when the snapshot has no clusters (near-duplicates may straddle splits)
 
 
 KEYED_COLUMNS = ("doc_id", "dup_cluster")  # ids derived from raw content: keyed on the way out
