@@ -1,6 +1,7 @@
 """Scale-out benchmark: the same stages on the local engine and on Ray, docs/s and peak memory per worker.
 
     .venv/bin/python benchmarks/scale.py [--docs 20000] [--workers 2] [--address local] [--out benchmarks/results/scale.md]
+        [--stages clean,langid,quality,minhash,pii] [--pii-nlp none]
 
 Data: ``curate sample-data`` support tickets (6 languages, PII in every row, exact and near
 duplicates). Two workspaces share one PII key; each stage runs on ``local`` (process pool of
@@ -10,6 +11,12 @@ wall seconds (including pool/actor start and model set-up), docs/s, peak RSS of 
 worker, and the ratio ray/local. Then ``dedup`` (global, on the driver) and an anonymized
 snapshot run on both, and the script checks that clusters, keepers and the snapshot content
 hash are identical.
+
+``dedup`` runs twice per workspace engine: on ``local`` the LSH buckets are grouped in DuckDB on
+the driver; on ``ray`` by Ray Data's hash shuffle on (band, band hash) (``curate.dedup.ray_lsh``),
+the rest on the driver. Reported: seconds, docs/s, the shuffle's records and bytes
+(``ray_lsh.LAST_RUN``), the peak RSS of every Ray worker process sampled every 0.2 s (psutil:
+the grouping runs as Ray tasks, not actors), and whether clusters and keepers are identical.
 """
 
 from __future__ import annotations
@@ -20,6 +27,7 @@ import os
 import shutil
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -33,6 +41,57 @@ from curate.runner import run_stage  # noqa: E402
 from curate.sampledata.generate import generate  # noqa: E402
 
 STAGES = ["clean", "langid", "quality", "minhash", "pii"]
+
+
+class RayWorkerRss(threading.Thread):
+    """Peak RSS (MiB) of each Ray worker process on this machine (``ray::…`` titles, agents excluded)."""
+
+    def __init__(self, every: float = 0.2):
+        super().__init__(daemon=True)
+        self.every, self.peak, self._stop_ = every, {}, threading.Event()
+
+    def run(self) -> None:
+        import psutil
+
+        while not self._stop_.is_set():
+            for p in psutil.process_iter(["pid", "cmdline", "memory_info"]):
+                cmd = " ".join(p.info["cmdline"] or [])
+                if cmd.startswith("ray::") and "Agent" not in cmd and p.info["memory_info"] is not None:
+                    rss = p.info["memory_info"].rss / 2**20
+                    self.peak[p.info["pid"]] = max(rss, self.peak.get(p.info["pid"], 0.0))
+            time.sleep(self.every)
+
+    def stop(self) -> dict:
+        self._stop_.set()
+        self.join()
+        return self.peak
+
+
+def _dedup_both(spaces: dict, ray_engine, docs: int) -> dict:
+    from curate.dedup import ray_lsh
+
+    out = {}
+    for name, ws in spaces.items():
+        sampler = RayWorkerRss() if name == "ray" else None
+        if sampler:
+            sampler.start()
+        t = time.perf_counter()
+        run_stage(ws, "dedup", {}, engine=ray_engine if name == "ray" else None)
+        secs = time.perf_counter() - t
+        out[f"{name}_s"] = round(secs, 1)
+        out[f"{name}_docs_s"] = round(docs / secs, 1)
+        if sampler:
+            peak = sampler.stop()
+            out["ray_workers_sampled"] = len(peak)
+            out["ray_peak_worker_mib"] = round(max(peak.values())) if peak else None
+            out["ray_shuffle"] = dict(ray_lsh.LAST_RUN)
+            mb = 1e6 / max(1, ray_lsh.LAST_RUN.get("rows", 1)) / 2**20
+            out["shuffle_mib_per_million_docs"] = round(ray_lsh.LAST_RUN.get("shuffle_bytes", 0) * mb)
+            out["signature_mib_per_million_docs"] = round(ray_lsh.LAST_RUN.get("signature_bytes", 0) * mb)
+    a, b = (spaces[n].read_signal("dedup").sort_by("doc_id") for n in ("local", "ray"))
+    out["same_clusters_and_keepers"] = a.equals(b)
+    out["dup_removed"] = a.num_rows - sum(a.column("dup_keep").to_pylist())
+    return out
 
 
 def main() -> None:
@@ -73,6 +132,7 @@ def main() -> None:
             lo, ra = res["local"], res["ray"]
             same = spaces["local"].read_signal(stage).sort_by("doc_id").equals(spaces["ray"].read_signal(stage).sort_by("doc_id"))
             rows.append({"stage": stage, "docs": lo.computed,
+                         "ray_docs_s_per_worker": round(ra.docs_per_s / args.workers, 1),
                          "local_s": lo.seconds, "local_docs_s": round(lo.docs_per_s, 1),
                          "local_peak_worker_mib": round(max(lo.workers.values()) / 1024),
                          "local_workers": len(lo.workers),
@@ -82,16 +142,11 @@ def main() -> None:
                          "ratio": round(ra.docs_per_s / lo.docs_per_s, 2) if lo.docs_per_s else None,
                          "identical": same})
             print(json.dumps(rows[-1]), flush=True)
-        ray_engine.close()
         checks = {}
         if "minhash" in args.stages:
-            for ws in spaces.values():
-                t = time.perf_counter()
-                run_stage(ws, "dedup", {})
-                checks.setdefault("dedup_s", []).append(round(time.perf_counter() - t, 1))
-            a, b = (spaces[n].read_signal("dedup").sort_by("doc_id") for n in ("local", "ray"))
-            checks["dedup_same_clusters_and_keepers"] = a.equals(b)
-            checks["dup_removed"] = a.num_rows - sum(a.column("dup_keep").to_pylist())
+            checks["dedup"] = _dedup_both(spaces, ray_engine, docs)
+            print(json.dumps(checks["dedup"]), flush=True)
+        ray_engine.close()
         if "pii" in args.stages:
             hashes = [ws.create_snapshot("bench").content_hash for ws in spaces.values()]
             checks["snapshot_hash_equal"] = hashes[0] == hashes[1]
@@ -114,6 +169,13 @@ def _write_md(path: Path, r: dict) -> None:
         lines.append(f"| {s['stage']} | {s['docs']} | {s['local_s']} | {s['local_docs_s']} | {s['local_peak_worker_mib']} "
                      f"({s['local_workers']} proc) | {s['ray_s']} | {s['ray_docs_s']} | {s['ray_peak_worker_mib']} "
                      f"({s['ray_workers']} proc) | {s['ratio']} | {s['identical']} |")
+    d = r["checks"].get("dedup")
+    if d:
+        lines += ["", "| dedup | local s | local docs/s | ray s | ray docs/s | ray peak MiB/worker | shuffle MiB per 1M docs "
+                  "| signatures MiB per 1M docs | same clusters and keepers |", "|---|---|---|---|---|---|---|---|---|",
+                  f"| {d['dup_removed']} removed | {d['local_s']} | {d['local_docs_s']} | {d['ray_s']} | {d['ray_docs_s']} "
+                  f"| {d['ray_peak_worker_mib']} ({d['ray_workers_sampled']} proc) | {d['shuffle_mib_per_million_docs']} "
+                  f"| {d['signature_mib_per_million_docs']} | {d['same_clusters_and_keepers']} |"]
     lines += ["", "Checks: " + json.dumps(r["checks"])]
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("\n".join(lines) + "\n")

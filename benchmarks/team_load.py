@@ -63,7 +63,9 @@ READER = textwrap.dedent("""
                 ws.count("documents"); [m.ref for m in ws.snapshots()]
             print(json.dumps({"read": time.monotonic() - t0}), flush=True)
         except Exception as exc:
-            print(json.dumps({"read_error": type(exc).__name__}), flush=True)
+            # the kind and the first line (synthetic data only): a failed read names itself in the result
+            print(json.dumps({"read_error": type(exc).__name__ + ": " + (str(exc).splitlines() or [""])[0][:160]}),
+                  flush=True)
         time.sleep(0.2)
 """)
 
@@ -128,7 +130,7 @@ def main() -> None:
         elapsed = time.monotonic() - start
         for p in list(writers.values()) + readers:
             p.send_signal(signal.SIGKILL)
-        records, reads, read_errors = [], [], 0
+        records, reads, read_errors, error_kinds = [], [], 0, {}
         for p in finished + list(writers.values()) + readers:
             out, _ = p.communicate()
             for line in out.splitlines():
@@ -142,6 +144,7 @@ def main() -> None:
                     reads.append(d["read"])
                 elif "read_error" in d:
                     read_errors += 1
+                    error_kinds[d["read_error"]] = error_kinds.get(d["read_error"], 0) + 1
 
         with Workspace(root, read_only=True) as ws:
             per_source = dict(ws.con.execute(
@@ -165,7 +168,9 @@ def main() -> None:
             "writer_wait_p50_s": round(pct([r["wait"] for r in records], 0.5), 3),
             "writer_wait_p95_s": round(pct([r["wait"] for r in records], 0.95), 3),
             "commit_p95_s": round(pct([r["commit"] for r in records], 0.95), 3),
-            "reads": len(reads), "read_errors": read_errors,
+            "writer_wait_max_s": round(max([r["wait"] for r in records], default=float("nan")), 3),
+            "reads": len(reads), "read_errors": read_errors, "read_error_kinds": error_kinds,
+            "read_p50_s": round(pct(reads, 0.5), 3),
             "read_p95_s": round(pct(reads, 0.95), 3),
             "machine": f"{platform.machine()} {os.cpu_count()} cores, {platform.python_version()}",
             "date": datetime.now(timezone.utc).strftime("%Y-%m-%d"),

@@ -90,6 +90,8 @@ def approve(ws: Lake, ref: str, by: str | None = None, note: str | None = None, 
         ws.put_table(TABLE, row, mode="append")
         ws.record_lineage(LineageKind.APPROVAL, f"approval:{ref}", ref,
                           {"approved": not revoke, "by": who, "audit": audit["subject"] if audit else None})
+        if hasattr(ws, "sync_curated"):  # zoned team mode: the approved snapshot reaches the curated zone
+            ws.sync_curated(ref)
     return approval_state(ws, ref)
 
 

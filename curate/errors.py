@@ -130,6 +130,33 @@ def describe_db_error(exc: BaseException, columns: list[str] | tuple[str, ...] =
     return kind + (f" (columns involved: {', '.join(named)})" if named else "")
 
 
+def field_path(loc: tuple | list) -> str:
+    """A pydantic error location as the user wrote it: ``sources[0].txt_field``; ``(root)`` when empty."""
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "(root)"
+
+
+def first_validation_error(exc) -> tuple[str, str]:
+    """``(field path, message)`` of the first error of a ``pydantic.ValidationError``.
+
+    The message is pydantic's (which names the expected type, not the input value), except that an
+    unexpected key says ``unknown key``. Callers frame it for their context; see :func:`validation_message`.
+    """
+    err = exc.errors()[0]
+    return field_path(err["loc"]), "unknown key" if err["type"] == "extra_forbidden" else err["msg"]
+
+
+def validation_message(exc, option: bool = False) -> str:
+    """One line for a ``pydantic.ValidationError``: ``'<field path>': <message>`` of its first error.
+
+    ``option=True`` names the field as the CLI option it came from (``--num-perm``).
+    """
+    where, msg = first_validation_error(exc)
+    return f"--{where.replace('_', '-').replace('.', '-')}: {msg}" if option else f"'{where}': {msg}"
+
+
 def _quotes_values(exc: BaseException) -> bool:
     try:
         import duckdb
@@ -187,8 +214,7 @@ def describe_exception(exc: BaseException) -> tuple[str, int]:
         import pydantic
 
         if isinstance(exc, pydantic.ValidationError):
-            parts = [f"{'.'.join(str(p) for p in e['loc']) or '(root)'}: {e['type']}" for e in exc.errors()[:5]]
-            return f"invalid {exc.title}: " + "; ".join(parts), CurateError.exit_code
+            return f"invalid {exc.title}: {validation_message(exc)}", CurateError.exit_code
     except ImportError:  # pragma: no cover
         pass
     if isinstance(exc, RecursionError):

@@ -17,6 +17,18 @@ Nothing that fingerprints the raw text leaves: ``doc_id`` and ``dup_cluster`` (i
 ``export.json`` carries the manifest without the filter, recipe or internal hashes.
 Splits hash the exported (keyed) group key, so they reveal nothing about the raw ids.
 
+What a trainer gets (the *layout*): by default only the training fields, ``id`` (the keyed doc_id) and
+``split`` — ``text``; or ``instruction``/``input``/``output``; or ``messages`` as a native Arrow
+``list<struct<role: string, content: string>>`` (TRL's and Axolotl's conversational format); or
+``prompt``/``completion`` (TRL's conversational prompt-completion format). Internal columns (signals,
+``meta``, ``source_uri``, ``content_hash``, ``dup_cluster``) only on request (``columns``, ``with_signals``).
+
+Two exports of one snapshot with the same options are byte-identical (row order by doc_id, no clock in any
+file, HF fingerprints derived from the snapshot key and the options). The export is written to a hidden
+temporary folder beside the output and renamed into place; the folder is registered in the workspace first
+(``tmp/exports/``), so one left by a killed export is removed by :func:`clean_export_leftovers` (``curate gc``
+and the start of the next export).
+
 Guards (both refuse by default, both overridable and the override is recorded):
 * PII: a snapshot that did not pass the PII policy (raw text) is not exported.
 * Contamination: near-duplicates that straddle splits are refused (``report`` lists them).
@@ -25,9 +37,7 @@ Guards (both refuse by default, both overridable and the override is recorded):
 from __future__ import annotations
 
 import json
-import shutil
-import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyarrow as pa
@@ -36,6 +46,8 @@ import xxhash
 
 from curate.approvals import require_approved
 from curate.errors import CurateError, PolicyError
+from curate.export_layout import LAYOUTS, trainer_table
+from curate.export_staging import clean_export_leftovers, create_staging, discard, publish
 from curate.keyed import keyed_id, keyed_id_function, workspace_key
 from curate.results import Result
 from curate.snapshots import get_snapshot, public_exprs
@@ -108,13 +120,34 @@ class ExportResult(Result):
     straddling_clusters: int       # near-duplicate clusters with members in more than one split
     pii_override: bool             # exported a snapshot that did not pass the PII policy (allow_raw)
     approval_override: bool        # exported a snapshot no steward approved (recorded)
+    layout: str = "text"           # the training layout written (see curate.export_layout)
+    columns: list[str] = field(default_factory=list)  # the exported columns, in order
     group_by: str = "cluster"      # the split unit used: cluster or doc_id
     note: str | None = None        # set when the snapshot has no clusters (near-duplicates may straddle splits)
 
 
+def _save_hf(parts: dict[str, pa.Table], path: Path, info: dict) -> None:
+    """``parts`` as a DatasetDict at ``path``, byte-identical for identical input.
+
+    The fingerprint (written to ``state.json``) is derived from the snapshot key, the export options and
+    the split, so it changes with the content; left to ``datasets`` it would pickle and hash the whole
+    table, and a memory-mapped one's file modification times, which differ from one export to the next.
+    Zero-row splits are left out (``datasets`` cannot load one back; they are counted as 0).
+    """
+    import datasets
+
+    datasets.disable_progress_bars()
+    basis = json.dumps({k: info[k] for k in ("snapshot", "layout", "columns", "splits", "seed", "group_by")},
+                       sort_keys=True, default=str)
+    dd = datasets.DatasetDict({k: datasets.Dataset(v, fingerprint=xxhash.xxh64_hexdigest(f"{basis}\x00{k}".encode()))
+                               for k, v in parts.items() if v.num_rows})
+    dd.save_to_disk(str(path))
+
+
 KEYED_COLUMNS = ("doc_id", "dup_cluster")  # ids derived from raw content: keyed on the way out
-# Manifest fields that may carry raw values (a filter's literals, recipe paths) or identify internal tables.
-_MANIFEST_PRIVATE = ("where", "recipe", "table_name", "content_hash", "lake_snapshot_id")
+# Manifest fields that may carry raw values (a filter's literals, recipe paths) or identify internal tables;
+# ``schema_`` names the snapshot's internal columns (fingerprints too): export.json lists the exported ones.
+_MANIFEST_PRIVATE = ("where", "recipe", "table_name", "content_hash", "lake_snapshot_id", "schema_")
 
 
 def public_table(ws: Lake, table: pa.Table) -> pa.Table:
@@ -150,8 +183,15 @@ def public_manifest(ws: Lake, manifest) -> dict:
 
 def export_snapshot(ws: Lake, ref: str, fmt: str, out_dir: str | Path, splits: str | dict | None = None,
                     allow_raw: bool = False, contamination: str = "refuse", group_by: str | None = None,
-                    seed: int = 0, overwrite: bool = False, allow_unapproved: bool = False) -> ExportResult:
-    """Export snapshot ``ref`` with deterministic splits into ``out_dir`` (atomically).
+                    seed: int = 0, overwrite: bool = False, allow_unapproved: bool = False, layout: str = "auto",
+                    columns: list[str] | tuple[str, ...] | str | None = None, with_signals: bool = False,
+                    ) -> ExportResult:
+    """Export snapshot ``ref`` with deterministic splits into ``out_dir`` (atomically, byte-reproducibly).
+
+    Files: ``<split>.jsonl`` / ``<split>.parquet`` / ``dataset/`` (``datasets.load_from_disk``), and
+    ``export.json``. Columns: ``id``, the ``layout``'s training fields and ``split`` (see
+    :mod:`curate.export_layout`), plus ``columns`` (names, or one comma-separated string) or, with
+    ``with_signals``, every public column.
 
     ``group_by``: the split unit, ``cluster`` (``dup_cluster``: near-duplicates stay on one side) or
     ``doc_id``; None: cluster when the snapshot has clusters, else doc_id (said in the result's ``note``).
@@ -160,10 +200,16 @@ def export_snapshot(ws: Lake, ref: str, fmt: str, out_dir: str | Path, splits: s
     ``allow_raw``, the stronger override); an override is recorded in ``export.json`` and the lineage.
 
     Raises:
-        CurateError: unknown format, contamination policy or group_by; ``group_by="cluster"`` on a snapshot
-            without ``dup_cluster``; ``out_dir`` not empty without ``overwrite``.
+        CurateError: unknown format, layout, column, contamination policy or group_by; a layout the rows cannot
+            fill; ``group_by="cluster"`` on a snapshot without ``dup_cluster``; ``out_dir`` not empty without
+            ``overwrite``.
         PolicyError: refused by the PII policy, approvals or straddling clusters (exit 4).
     """
+    if isinstance(columns, str):
+        columns = [c.strip() for c in columns.split(",") if c.strip()]
+    columns = list(columns or ())
+    if layout not in LAYOUTS:
+        raise CurateError(f"unknown export layout '{layout}' (use {', '.join(LAYOUTS)})")
     if fmt not in FORMATS:
         raise CurateError(f"unknown export format '{fmt}' (use {', '.join(FORMATS)})")
     if contamination not in ("refuse", "report", "ignore"):
@@ -198,41 +244,36 @@ def export_snapshot(ws: Lake, ref: str, fmt: str, out_dir: str | Path, splits: s
     if straddling and contamination == "refuse":
         raise PolicyError(f"{len(straddling)} near-duplicate cluster(s) straddle splits (e.g. {straddling[0]}); "
                           "export refused (split by cluster, or pass --contamination report)")
+    table, used_layout = trainer_table(table, layout, columns, with_signals)
     counts = {}
-    tmp = Path(tempfile.mkdtemp(prefix=".export-", dir=out.parent if out.parent.exists() else None))
+    info = {"snapshot": public_manifest(ws, m), "format": fmt, "layout": used_layout,
+            "columns": table.column_names, "splits": split_fracs, "counts": counts,
+            "group_by": unit, "seed": seed,
+            "contamination": {"straddling_clusters": len(straddling), "examples": straddling[:20],
+                              "policy": contamination},
+            "pii_override": bool(allow_raw and not m.pii_policy_passed),
+            "approval": {"state": approval["state"], "override": approval["override"]}}
+    if note:
+        info["note"] = note
+    clean_export_leftovers(ws.path)  # folders of a killed earlier export
+    tmp, record = create_staging(ws.path, out)
     try:
         parts = {}
         for name in split_fracs:
-            part = table.filter(pc.equal(table.column("split"), name)).drop_columns(["split"])
+            part = table.filter(pc.equal(table.column("split"), name))
             counts[name] = part.num_rows
             parts[name] = part
         if fmt == "hf":
-            import datasets
-
-            datasets.disable_progress_bars()
-            # datasets cannot load back a zero-row split, so empty splits are left out (and counted as 0).
-            dd = datasets.DatasetDict({k: datasets.Dataset(v) for k, v in parts.items() if v.num_rows})
-            dd.save_to_disk(str(tmp / "dataset"))
+            _save_hf(parts, tmp / "dataset", info)
         else:
             from curate.filemode import write_table
 
             for name, part in parts.items():
                 write_table(part, tmp / f"{name}.{fmt}")
-        info = {"snapshot": public_manifest(ws, m), "format": fmt, "splits": split_fracs, "counts": counts,
-                "group_by": unit, "seed": seed,
-                "contamination": {"straddling_clusters": len(straddling), "examples": straddling[:20],
-                                  "policy": contamination},
-                "pii_override": bool(allow_raw and not m.pii_policy_passed),
-                "approval": {"state": approval["state"], "override": approval["override"]}}
-        if note:
-            info["note"] = note
         (tmp / "export.json").write_text(json.dumps(info, indent=2, default=str, ensure_ascii=False))
-        if out.exists():
-            shutil.rmtree(out)
-        out.parent.mkdir(parents=True, exist_ok=True)
-        tmp.rename(out)
+        publish(tmp, out, record)
     except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
+        discard(tmp, record)
         raise
     if not ws.read_only:
         ws.record_lineage(LineageKind.EXPORT, str(out.resolve()), m.ref,
@@ -241,4 +282,5 @@ def export_snapshot(ws: Lake, ref: str, fmt: str, out_dir: str | Path, splits: s
     path = out / "dataset" if fmt == "hf" else out
     return ExportResult(snapshot=m.ref, path=str(path), format=fmt, counts=counts,
                         straddling_clusters=len(straddling), pii_override=info["pii_override"],
-                        approval_override=approval["override"], group_by=unit, note=note)
+                        approval_override=approval["override"], layout=used_layout, columns=info["columns"],
+                        group_by=unit, note=note)

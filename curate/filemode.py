@@ -145,10 +145,6 @@ def _json_rows(field: pa.Field, n: int):
     return np.unpackbits(np.frombuffer(base64.b64decode(field.metadata[MIXED_JSON]), dtype=np.uint8))[:n]
 
 
-def _jsonable(value: Any) -> Any:
-    return value
-
-
 def write_table(table: pa.Table, path: str | Path) -> None:
     """Write atomically: a temp file renamed into place, so a crash leaves no half-written output."""
     path = Path(path)

@@ -12,7 +12,7 @@ from typing import Any, Callable, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from curate.errors import CurateError
+from curate.errors import CurateError, first_validation_error
 from curate.stage import get_stage
 from curate.yamlfile import read_yaml
 
@@ -26,6 +26,8 @@ class SourceSpec(_Strict):
     format: Literal["jsonl", "json", "csv", "tsv", "parquet", "text", "hf"] | None = None
     text_field: str | None = None
     id_field: str | None = None
+    on_id_conflict: Literal["quarantine", "version"] = Field(
+        "quarantine", description="With id_field, a known id with new content: quarantined, or kept as a new version")
     source_name: str | None = None
     max_record_bytes: int = Field(1_000_000, gt=0)
 
@@ -50,6 +52,12 @@ class ExportSpec(_Strict):
     allow_unapproved: bool = Field(False, description=(
         "Export the new snapshot before a steward approved it (it cannot have been: the recipe just made it). "
         "Recorded in export.json and the lineage; without it a recipe's export is refused (exit 4)."))
+    layout: Literal["auto", "text", "sft", "messages", "prompt-completion"] = Field("auto", description=(
+        "Training fields written: text; instruction/input/output (sft); messages as a list of {role, content}; "
+        "prompt/completion (TRL's prompt-completion format); auto picks from the rows."))
+    columns: list[str] = Field(default_factory=list, description=(
+        "Internal columns to carry beside the training fields, id and split (e.g. lang, meta)."))
+    with_signals: bool = Field(False, description="Carry every public column (signals, meta, source_uri, ...).")
 
 
 class EngineSpec(_Strict):
@@ -75,13 +83,6 @@ class Recipe(_Strict):
     export: ExportSpec | None = None
 
 
-def _loc(loc: tuple) -> str:
-    out = ""
-    for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out or "(top level)"
-
-
 def load_recipe(path: str | Path) -> tuple[Recipe, Path]:
     path = Path(path)
     data = read_yaml(path, "recipe file")
@@ -90,11 +91,8 @@ def load_recipe(path: str | Path) -> tuple[Recipe, Path]:
     try:
         recipe = Recipe.model_validate(data)
     except ValidationError as exc:
-        err = exc.errors()[0]
-        msg = err["msg"]
-        if err["type"] == "extra_forbidden":
-            msg = "unknown key"
-        raise CurateError(f"{path}: {_loc(err['loc'])}: {msg}") from None
+        where, msg = first_validation_error(exc)
+        raise CurateError(f"{path}: {where}: {msg}") from None
     for i, st in enumerate(recipe.stages):
         try:
             get_stage(st.stage).make_config(st.params)
@@ -138,6 +136,7 @@ def _run_recipe(ws, recipe: Recipe, base: Path, eng, batch_size: int, progress_f
     for src in recipe.sources:
         p = (base / src.path) if not Path(src.path).is_absolute() else Path(src.path)
         opts = IngestOptions(fmt=src.format, text_field=src.text_field, id_field=src.id_field,
+                             on_id_conflict=src.on_id_conflict,
                              source_name=src.source_name, max_record_bytes=src.max_record_bytes)
         if progress_factory:
             from curate.ingest.ingest import _source_size
@@ -169,6 +168,8 @@ def _run_recipe(ws, recipe: Recipe, base: Path, eng, batch_size: int, progress_f
             summary["export"] = export_snapshot(ws, m.ref, recipe.export.format, out, splits=recipe.export.splits,
                                                 allow_raw=recipe.snapshot.allow_raw,
                                                 contamination=recipe.export.contamination, overwrite=True,
-                                                allow_unapproved=recipe.export.allow_unapproved).as_dict()
+                                                allow_unapproved=recipe.export.allow_unapproved,
+                                                layout=recipe.export.layout, columns=recipe.export.columns,
+                                                with_signals=recipe.export.with_signals).as_dict()
             log(f"exported {m.ref} to {summary['export']['path']}")
     return summary

@@ -34,7 +34,8 @@ import pyarrow.compute as pc
 from curate.dbutil import transaction
 from curate.engines import BatchSource, Engine, WorkerStats, make_engine
 from curate.errors import CurateError
-from curate.stage import SecretSources, Stage, StageConfig, get_stage, signal_schema, stage_context
+from curate.stage import (SecretSources, Stage, StageConfig, get_stage, signal_schema, stage_context,
+                          takes_engine)
 from curate.storage import Lake, ident, now, signal_table
 
 RECORD_COLUMNS = ("doc_id", "text", "instruction", "input", "output", "messages", "meta")
@@ -154,15 +155,22 @@ def run_stage(ws: Lake, name: str, params: dict | None = None, workers: int | No
     chash = config_hash(stage, cfg)
     changed = _invalidate_if_config_changed(ws, stage, chash)
     started = time.perf_counter()
+    opts = dict(engine_options or {})
+    if workers is not None:
+        opts["workers"] = workers
+    engine_name = engine.name if isinstance(engine, Engine) else (engine or "local")
+    if engine_name == "local":
+        opts.setdefault("pool_min_docs", POOL_MIN_DOCS)
     if stage.kind == "global":
-        result = _run_global(ws, stage, cfg, chash, changed)
-        engine_info = {"engine": "driver"}
+        # A global stage runs on the driver; one that takes an engine may distribute parts of it (dedup's LSH).
+        eng = make_engine(engine, **opts) if takes_engine(stage.fn) and engine_name != "local" else None
+        try:
+            result = _run_global(ws, stage, cfg, chash, changed, eng)
+            engine_info = {"engine": "driver"} if eng is None else {**eng.describe(), "driver": True}
+        finally:
+            if eng is not None and not isinstance(engine, Engine):
+                eng.close()
     else:
-        opts = dict(engine_options or {})
-        if workers is not None:
-            opts["workers"] = workers
-        if (engine or "local") == "local":
-            opts.setdefault("pool_min_docs", POOL_MIN_DOCS)
         eng = make_engine(engine, **opts)
         eng.worker_stats = WorkerStats()  # an engine shared by a recipe's stages reports each run on its own
         try:
@@ -183,12 +191,14 @@ def run_stage(ws: Lake, name: str, params: dict | None = None, workers: int | No
     return result
 
 
-def _run_global(ws: Lake, stage: Stage, cfg: StageConfig, chash: str, changed: bool) -> StageRunResult:
+def _run_global(ws: Lake, stage: Stage, cfg: StageConfig, chash: str, changed: bool,
+                engine: Engine | None = None) -> StageRunResult:
     cols = _input_columns(ws, stage, cfg)
     con = ws.con
     con.execute(f"CREATE OR REPLACE TEMP VIEW stage_input AS SELECT {', '.join(ident(c) for c in cols)} "
                 f"FROM ({ws.view_sql(exclude_signal=stage.name)})")
-    out = _check_outputs(stage, stage.fn(con, "stage_input", cfg))
+    extra = {"engine": engine} if engine is not None else {}
+    out = _check_outputs(stage, stage.fn(con, "stage_input", cfg, **extra))
     total = ws.count("documents")
     if out.num_rows != total:
         raise RuntimeError(f"global stage '{stage.name}' returned {out.num_rows} rows for {total} documents")
@@ -247,14 +257,17 @@ def _run_per_document(ws: Lake, stage, cfg, ctx, chash, changed, engine: Engine,
 
     bar = progress_factory(f"stage {stage.name}", source.count) if progress_factory else None
     advance = bar.__enter__() if bar else (lambda n: None)
+    results = engine.map_batches(stage, cfg, ctx, source)
     try:
-        for out in engine.map_batches(stage, cfg, ctx, source):
+        for out in results:
             buffered.append(out)
             advance(out.num_rows)
             if sum(t.num_rows for t in buffered) >= batch_size * COMMIT_EVERY_BATCHES:
                 flush()
         flush()
     finally:
+        if hasattr(results, "close"):  # a generator: stop the engine's workers now, also after a failed commit
+            results.close()
         if bar:
             bar.__exit__(None, None, None)
         writer.close()

@@ -15,32 +15,31 @@ Outside the raw zone nothing may fingerprint the raw text: a non-raw snapshot's
 basename, and raw-text fingerprint signals (``*_hash``, ``*_signature``, e.g. the
 MinHash stage's) are left out (see :func:`public_exprs`; exports also key the ids).
 
-The ``--where`` filter is parsed as one SQL expression (no statement, subquery or
-parenthesis escape gets through), and the policy flags are computed from the stored
+The ``--where`` filter is user SQL: it is parsed as one SQL expression and evaluated in a
+confined connection (:mod:`curate.usersql`: no files, no settings, no catalog); only the doc_ids
+it selects come back to the workspace's connection. The policy flags are computed from the stored
 rows after the table is built: an anonymized snapshot holding a row that the PII
 stage did not cover, or a text field that is not the PII variant, is refused.
 """
 
 from __future__ import annotations
 
-import json
-import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 import duckdb
 import pyarrow as pa
 from pydantic import BaseModel
 
-from curate import __version__
 from curate._lazy import import_plugins
 from curate.dbutil import transaction
 from curate.errors import CurateError
+from curate.provenance import code_version
 from curate.results import Result
 from curate.storage import Lake, LineageKind, check_name, ident, now
+from curate.usersql import parse_where, select_keys  # noqa: F401 - parse_where: public here before
 
 TEXT_VARIANTS = ("anonymized", "clean", "raw")
 RECORD_FIELDS = ("text", "instruction", "input", "output", "messages", "meta")
@@ -156,21 +155,6 @@ def overlays() -> list[SnapshotOverlay]:
     return [_OVERLAYS[k] for k in sorted(_OVERLAYS)]
 
 
-def code_version() -> str:
-    """curate's version plus the git commit when running from a checkout."""
-    try:
-        root = Path(__file__).resolve().parent.parent
-        sha = subprocess.run(["git", "-C", str(root), "rev-parse", "--short", "HEAD"], capture_output=True,
-                             text=True, timeout=5).stdout.strip()
-        dirty = subprocess.run(["git", "-C", str(root), "status", "--porcelain", "--untracked-files=no"],
-                               capture_output=True, text=True, timeout=5).stdout.strip()
-        if sha:
-            return f"{__version__}+g{sha}{'.dirty' if dirty else ''}"
-    except (OSError, subprocess.SubprocessError):
-        pass
-    return __version__
-
-
 def parse_ref(ref: str, version: int | None = None) -> tuple[str, int | None]:
     if "@" in ref:
         name, _, v = ref.partition("@")
@@ -200,68 +184,8 @@ def get_snapshot(ws: Lake, ref: str, version: int | None = None) -> Snapshot:
     return Snapshot(ws, Manifest.model_validate_json(row[0]))
 
 
-_WHERE_TABLE = "__curate_where__"
-_WHERE_PREFIX = f"SELECT * FROM {_WHERE_TABLE} WHERE "
-# Scalar functions that read the environment or settings: a filter has no business with them.
-_WHERE_DENIED_FUNCTIONS = {"getenv", "current_setting", "duckdb_secrets", "which_secret"}
-
-
-def _walk(node: Any):
-    if isinstance(node, dict):
-        yield node
-        for v in node.values():
-            yield from _walk(v)
-    elif isinstance(node, list):
-        for v in node:
-            yield from _walk(v)
-
-
-def parse_where(con: duckdb.DuckDBPyConnection, where: str) -> tuple[str, list[str]]:
-    """Parse a ``--where`` filter as exactly one SQL expression.
-
-    Returns the canonical SQL of the expression (re-rendered by DuckDB's own parser, fully
-    parenthesised, comments gone) and the column names it refers to. Raises ``CurateError``
-    naming the kind of problem (never quoting the text) for anything else: a parenthesis
-    escape such as ``1=1) OR (1=1``, a second statement (``; DROP TABLE …``), set operations,
-    ORDER/LIMIT/GROUP clauses, subqueries (which could read files or tables) and functions that
-    read the environment.
-    """
-    if not where.strip():
-        raise CurateError("bad --where: the filter is empty")
-    raw = con.execute("SELECT json_serialize_sql(?)", [_WHERE_PREFIX + where]).fetchone()[0]
-    tree = json.loads(raw)
-    if tree.get("error"):
-        pos = tree.get("position")
-        at = f" at character {int(pos) - len(_WHERE_PREFIX) + 1}" if str(pos or "").isdigit() else ""
-        kind = "a syntax error" if tree.get("error_type") == "parser" else "not a single expression"
-        raise CurateError(f"bad --where: {kind}{at}; it must be one SQL expression over the columns")
-    stmts = tree.get("statements") or []
-    node = stmts[0].get("node", {}) if len(stmts) == 1 else {}
-    plain = (node.get("type") == "SELECT_NODE" and not node.get("modifiers") and not node.get("cte_map", {}).get("map")
-             and not node.get("group_expressions") and not node.get("group_sets") and node.get("having") is None
-             and node.get("qualify") is None and node.get("sample") is None
-             and node.get("from_table", {}).get("table_name") == _WHERE_TABLE
-             and node.get("from_table", {}).get("type") == "BASE_TABLE"
-             and [e.get("class") for e in node.get("select_list", [])] == ["STAR"]
-             and node.get("where_clause") is not None)
-    if not plain:
-        raise CurateError("bad --where: it must be one SQL expression over the columns "
-                          "(no statements, set operations, GROUP/ORDER/LIMIT clauses)")
-    expr = node["where_clause"]
-    columns: list[str] = []
-    for n in _walk(expr):
-        if n.get("class") == "SUBQUERY":
-            raise CurateError("bad --where: subqueries are not allowed; filter on the document and signal columns")
-        if n.get("class") == "FUNCTION" and str(n.get("function_name", "")).lower() in _WHERE_DENIED_FUNCTIONS:
-            raise CurateError(f"bad --where: function {n['function_name']}() is not allowed in a filter")
-        if n.get("class") == "COLUMN_REF" and n.get("column_names"):
-            name = n["column_names"][-1]
-            if name not in columns:
-                columns.append(name)
-    sql = con.execute("SELECT json_deserialize_sql(?::JSON)", [raw]).fetchone()[0]
-    if not sql.startswith(_WHERE_PREFIX):  # pragma: no cover - DuckDB renders the prefix it parsed
-        raise CurateError("bad --where: it must be one SQL expression over the columns")
-    return sql[len(_WHERE_PREFIX):], columns
+#: name of the registered Arrow table holding the doc_ids a user filter selected (see :mod:`curate.usersql`)
+_SELECTED = "__curate_selected__"
 
 
 def is_fingerprint(column: str) -> bool:
@@ -292,7 +216,8 @@ def public_exprs(columns: list[str], text: str = "text", messages: str | None = 
 def _select_sql(ws: Lake, text: str, where: str | None, apply_labels: bool) -> tuple[str, str, str]:
     """SELECT for the snapshot rows, the SQL counting held-back rows and the SQL counting matched rows.
 
-    ``where`` must already be canonical (:func:`parse_where`).
+    ``where`` is a condition curate built (never user text: a user filter is evaluated confined and
+    arrives here as a doc_id semi-join).
     """
     cols = ws.view_columns()
     signal_cols = [c for c in cols if c not in ws.columns("documents")]
@@ -455,15 +380,24 @@ def create_snapshot(ws: Lake, name: str, where: str | None = None, text: str = "
         raise CurateError(f"unknown text variant '{text}' (use {', '.join(TEXT_VARIANTS)})")
     if ws.count("documents") == 0:
         raise CurateError("the workspace has no documents: run curate ingest first")
-    canonical, where_columns = parse_where(ws.con, where) if where is not None else (None, [])
-    rows_sql, held_sql, matched_sql = _select_sql(ws, text, canonical, apply_labels)
+    selection = None
+    if where is not None:
+        # user SQL runs confined; the workspace's connection only sees the doc_ids it selected
+        ws.con.register(_SELECTED, select_keys(ws.view(), where))
+        selection = f"doc_id IN (SELECT doc_id FROM {_SELECTED})"
     try:
-        held = ws.con.execute(held_sql).fetchone()[0]
-        matched = ws.con.execute(matched_sql).fetchone()[0]
-    except duckdb.Error as exc:
-        from curate.errors import describe_db_error
+        return _create_selected(ws, name, selection, where, text, recipe, allow_raw, apply_labels, parent, pre_commit)
+    finally:
+        if selection is not None:
+            ws.con.unregister(_SELECTED)
 
-        raise CurateError(f"bad --where: {describe_db_error(exc, where_columns)}") from None
+
+def _create_selected(ws: Lake, name: str, selection: str | None, where: str | None, text: str,
+                     recipe: dict | None, allow_raw: bool, apply_labels: bool, parent: str | None,
+                     pre_commit) -> Manifest:
+    rows_sql, held_sql, matched_sql = _select_sql(ws, text, selection, apply_labels)
+    held = ws.con.execute(held_sql).fetchone()[0]
+    matched = ws.con.execute(matched_sql).fetchone()[0]
     if parent is None:
         prev = ws.con.execute("SELECT max(version) FROM lake.snapshot_manifests WHERE name = ?", [name]).fetchone()[0]
         parent = f"{name}@{prev}" if prev else None
@@ -530,7 +464,9 @@ class SnapshotDiff(Result):
     columns_added: list[str]
     columns_removed: list[str]
     same_content: bool              # equal content hashes
-    samples: dict[str, list[str]]   # up to ``sample`` doc_ids per status (added, removed, changed)
+    updated: int                    # added rows that are new versions of a record of ``a`` (ingest --on-id-conflict)
+    samples: dict[str, list]        # up to ``sample`` doc_ids per status (added, removed, changed); ``updated``:
+    #                                 [{doc_id, previous_doc_id, version}]
 
 
 def diff_snapshots(ws: Lake, a: str, b: str, sample: int = 5) -> SnapshotDiff:
@@ -549,6 +485,7 @@ def diff_snapshots(ws: Lake, a: str, b: str, sample: int = 5) -> SnapshotDiff:
     counts = dict(con.execute("SELECT status, count(*) FROM _diff GROUP BY 1").fetchall())
     samples = {s: [r[0] for r in con.execute("SELECT doc_id FROM _diff WHERE status = ? ORDER BY doc_id LIMIT ?",
                                              [s, sample]).fetchall()] for s in ("added", "removed", "changed")}
+    updated = _updated_records(ws, ta)
     return SnapshotDiff(
         a=sa.ref, b=sb.ref,
         rows={"a": sa.manifest.row_count, "b": sb.manifest.row_count},
@@ -557,5 +494,20 @@ def diff_snapshots(ws: Lake, a: str, b: str, sample: int = 5) -> SnapshotDiff:
         columns_added=[c for c in sb.manifest.schema_ if c not in sa.manifest.schema_],
         columns_removed=[c for c in sa.manifest.schema_ if c not in sb.manifest.schema_],
         same_content=sa.manifest.content_hash == sb.manifest.content_hash,
-        samples=samples,
+        updated=len(updated),
+        samples={**samples, "updated": updated[:sample]},
     )
+
+
+def _updated_records(ws: Lake, ta: str) -> list[dict]:
+    """Added rows that are new versions (ingest ``on_id_conflict="version"``) of a record snapshot
+    ``a`` holds in some version: ``[{doc_id, previous_doc_id, version}]``, by doc_id."""
+    if not ws.has_table("record_versions"):
+        return []
+    rows = ws.con.execute(f"""
+        SELECT v.doc_id, v.previous_doc_id, v.version FROM _diff d JOIN lake.record_versions v USING (doc_id)
+        WHERE d.status = 'added' AND v.record_doc_id IN (
+            SELECT a.doc_id FROM lake.{ta} a
+            UNION SELECT w.record_doc_id FROM lake.record_versions w JOIN lake.{ta} a USING (doc_id))
+        ORDER BY v.doc_id""").fetchall()
+    return [{"doc_id": r[0], "previous_doc_id": r[1], "version": r[2]} for r in rows]

@@ -10,7 +10,10 @@ Two kinds exist:
 * ``global`` stages need every document at once (LSH grouping, clustering):
   ``fn(con, relation, cfg) -> pa.Table`` receives a DuckDB connection and the name of a
   relation that holds ``doc_id`` plus their declared inputs, and returns ``doc_id`` plus
-  outputs. They run on the driver, next to the workspace.
+  outputs. They run on the driver, next to the workspace. A global stage that declares an
+  ``engine`` parameter (``fn(con, relation, cfg, engine=None)``) also gets the run's engine
+  when it is not ``local`` and may hand it distributable parts of its work (``dedup``: the
+  LSH grouping on Ray); its output must not depend on the engine.
 
 Besides the function a stage may declare:
 
@@ -42,7 +45,7 @@ from typing import Any, Callable, Literal, Mapping
 import pyarrow as pa
 from pydantic import BaseModel, ConfigDict
 
-from curate.errors import CurateError
+from curate.errors import CurateError, validation_message
 
 
 class StageConfig(BaseModel):
@@ -133,9 +136,7 @@ class Stage:
         try:
             return self.config_model(**(params or {}))
         except ValidationError as exc:
-            first = exc.errors()[0]
-            where = ".".join(str(p) for p in first["loc"]) or "(root)"
-            raise CurateError(f"stage '{self.name}': bad parameter '{where}': {first['msg']}") from None
+            raise CurateError(f"stage '{self.name}': bad parameter {validation_message(exc)}") from None
 
     def output_schema(self) -> pa.Schema:
         return pa.schema([(k, v) for k, v in self.outputs.items()])
@@ -182,6 +183,15 @@ def _takes_context(fn: Callable) -> bool:
     except (TypeError, ValueError):
         return True
     return len(params) >= 3 or any(p.kind == p.VAR_POSITIONAL for p in params)
+
+
+@lru_cache(maxsize=256)
+def takes_engine(fn: Callable) -> bool:
+    """Whether a global stage's ``fn`` accepts the run's engine (``fn(con, relation, cfg, engine=None)``)."""
+    try:
+        return "engine" in inspect.signature(fn).parameters
+    except (TypeError, ValueError):
+        return False
 
 
 def call_stage(stage: Stage, cfg: StageConfig, ctx: StageContext, batch: pa.Table) -> pa.Table:

@@ -32,14 +32,19 @@ from curate.snapshots import (
 )
 from curate.storage import (  # noqa: F401 - re-exported: the names callers imported from here before the split
     DOCUMENT_COLUMNS,
+    RAW_TABLES,
+    ZONE_SCHEMAS,
     Lake,
     LineageKind,
+    attach_zone,
     check_name,
     connect_lake,
     data_path,
     ident,
+    is_raw_table,
     now,
     set_default_lock_wait,
+    workspace_zone,
 )
 
 if TYPE_CHECKING:
@@ -59,15 +64,18 @@ class Workspace(Lake):
     def ingest(self, sources: Iterable[str | Path], opts: IngestOptions | None = None, *,
                fmt: str | None = None, text_field: str | None = None, id_field: str | None = None,
                source_name: str | None = None, max_record_bytes: int | None = None, max_depth: int | None = None,
-               progress_factory: ProgressFactory | None = None) -> list[IngestResult]:
+               on_id_conflict: str | None = None, progress_factory: ProgressFactory | None = None,
+               ) -> list[IngestResult]:
         """Ingest files or folders (see :func:`curate.ingest.ingest.ingest_sources`); one result per source.
 
         ``opts`` or the keyword options (not both): ``fmt`` (default: from the extension), ``text_field``
         (default ``text``, else SFT/chat shapes), ``id_field``, ``source_name``, ``max_record_bytes``,
-        ``max_depth``. Bad rows go to quarantine with a reason.
+        ``max_depth``, ``on_id_conflict`` (``quarantine`` or ``version``: a known id with new content).
+        Bad rows go to quarantine with a reason.
         """
         given = {k: v for k, v in dict(fmt=fmt, text_field=text_field, id_field=id_field, source_name=source_name,
-                                       max_record_bytes=max_record_bytes, max_depth=max_depth).items()
+                                       max_record_bytes=max_record_bytes, max_depth=max_depth,
+                                       on_id_conflict=on_id_conflict).items()
                  if v is not None}
         if opts is not None and given:
             raise TypeError("pass either opts or keyword options, not both")
@@ -115,25 +123,43 @@ class Workspace(Lake):
         return list_snapshots(self)
 
     def diff(self, a: str, b: str, sample: int = 5) -> SnapshotDiff:
-        """Rows added, removed and changed from snapshot ``a`` to ``b`` (a :class:`~curate.snapshots.SnapshotDiff`)."""
+        """Rows added, removed, changed and updated from snapshot ``a`` to ``b``
+        (a :class:`~curate.snapshots.SnapshotDiff`)."""
         return diff_snapshots(self, a, b, sample=sample)
+
+    def sync_curated(self, ref: str) -> bool:
+        """Raw zone of a zoned team workspace: copy snapshot ``ref`` — rows, manifest, audits, approvals — into the
+        curated zone once a steward approved it, and keep its audits and approvals current there afterwards (a
+        failed audit or a revoke reaches the readers). Anywhere else: nothing. Returns whether it published."""
+        from curate.team.zones import sync_curated
+
+        return sync_curated(self, ref)
 
     # -- export -----------------------------------------------------------------------
     def export(self, ref: str, fmt: str, out_dir: str | Path, splits: str | dict | None = None,
                allow_raw: bool = False, contamination: str = "refuse", group_by: str | None = None,
-               seed: int = 0, overwrite: bool = False, allow_unapproved: bool = False) -> ExportResult:
-        """Export snapshot ``ref`` with deterministic splits (see :func:`curate.export.export_snapshot`)."""
+               seed: int = 0, overwrite: bool = False, allow_unapproved: bool = False, layout: str = "auto",
+               columns: list[str] | tuple[str, ...] | str | None = None, with_signals: bool = False,
+               ) -> ExportResult:
+        """Export snapshot ``ref`` with deterministic splits, trainer-ready (``layout``: training fields;
+        ``columns``/``with_signals``: more columns); see :func:`curate.export.export_snapshot`."""
         return export_snapshot(self, ref, fmt, out_dir, splits=splits, allow_raw=allow_raw,
                                contamination=contamination, group_by=group_by, seed=seed, overwrite=overwrite,
-                               allow_unapproved=allow_unapproved)
+                               allow_unapproved=allow_unapproved, layout=layout, columns=columns,
+                               with_signals=with_signals)
 
     def summary(self) -> dict:
-        """``{path, documents, quarantined, ingests, signals: {name: rows}, snapshots: [NAME@V]}``."""
+        """``{path, documents, quarantined, ingests, interrupted_ingests: [...], signals: {name: rows},
+        snapshots: [NAME@V]}``; a curated-zone workspace: ``{path, zone, snapshots}``."""
+        if self.zone == "curated":
+            return {"path": str(self.path), "zone": "curated (no access to raw records)",
+                    "snapshots": [m.ref for m in self.snapshots()]}
         return {
             "path": str(self.path),
             "documents": self.count("documents"),
             "quarantined": self.count("quarantine"),
             "ingests": self.count("ingests"),
+            "interrupted_ingests": self.interrupted_ingests(),
             "signals": {s: self.count(f"signal_{s}") for s in self.signals()},
             "snapshots": [m.ref for m in self.snapshots()],
         }

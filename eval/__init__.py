@@ -9,16 +9,10 @@
 
 from __future__ import annotations
 
-_EXPORTS = {"EvalConfig": "eval.config", "evaluate": "eval.evaluate", "eval_run": "eval.runner",
-            "check_gates": "eval.gates", "write_report": "eval.report"}
+from curate._lazy import lazy_exports
 
-
-def __getattr__(name):
-    if name in _EXPORTS:
-        import importlib
-
-        return getattr(importlib.import_module(_EXPORTS[name]), name)
-    raise AttributeError(name)
-
-
+# Resolved on first use so that ``import eval`` stays cheap (see curate/_lazy.py).
+_EXPORTS = {"EvalConfig": "config", "evaluate": "evaluate", "eval_run": "runner", "check_gates": "gates",
+            "write_report": "report"}
+__getattr__ = lazy_exports(__name__, _EXPORTS)
 __all__ = list(_EXPORTS)

@@ -90,10 +90,10 @@ def batch_nll(model, examples: list[dict], pad_id: int, batch_size: int) -> list
     import torch
     import torch.nn.functional as F
 
-    from train.data import SFTCollator
+    from train.data import sft_collator
 
     out: list[tuple[float, int]] = []
-    collate = SFTCollator(pad_id)
+    collate = sft_collator(pad_id)
     dev = _model_device(model)
     for i in range(0, len(examples), batch_size):
         batch = collate(examples[i:i + batch_size])

@@ -533,14 +533,15 @@ def raw_documents(ws, run: dict, lang_column: str = "lang") -> tuple[list[dict],
 def trained_content_hashes(ws, run: dict, rows: list[dict]) -> set[str]:
     """Content hashes of the raw documents whose records are in the run's training split.
 
-    The export keys ``doc_id`` with the workspace key (HMAC, purpose ``export-id``) and hashes its own text,
+    The export's ``id`` is the ``doc_id`` keyed with the workspace key (HMAC, purpose ``export-id``) and hashes its own text,
     so the raw rows are matched by keying their ``doc_id`` the same way."""
     from curate.keyed import keyed_id, workspace_key
     from train.runs import read_split
 
     t = read_split(Path(run["output_dir"]) / "data", "train")
-    if t is None or "doc_id" not in t.column_names:
+    id_col = next((c for c in ("id", "doc_id") if t is not None and c in t.column_names), None)  # doc_id: older runs
+    if id_col is None:
         return set()
-    exported = set(t.column("doc_id").to_pylist())
+    exported = set(t.column(id_col).to_pylist())
     key = workspace_key(ws.secrets_dir, create=False)
     return {r["content_hash"] for r in rows if keyed_id(key, r["doc_id"], "export-id") in exported}

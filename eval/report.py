@@ -1,13 +1,13 @@
 """Evaluation report as JSON (for scripts) and one self-contained HTML file (for people).
 
-The HTML embeds its chart as a base64 PNG and has no external assets, so it can be
-mailed or attached to a ticket as is.  Every value is escaped.
+The HTML (Jinja2 template ``eval/templates/eval.html``, shipped as package data) embeds its chart as a
+base64 PNG and has no external assets, so it can be mailed or attached to a ticket as is.  Every value
+is escaped (autoescape).
 """
 
 from __future__ import annotations
 
 import base64
-import html
 import io
 import json
 from pathlib import Path
@@ -16,11 +16,12 @@ CHART_METRICS = ("token_f1", "rouge_l", "chrf", "exact_match", "format_adherence
 
 
 def _fmt(v) -> str:
+    """A metric for the page: 4 decimals (4 significant digits from 1000 on), – for None; escaped by the template."""
     if v is None:
         return "–"
     if isinstance(v, float):
         return f"{v:.4f}" if abs(v) < 1000 else f"{v:.4g}"
-    return html.escape(str(v))
+    return str(v)
 
 
 def chart_png(report: dict) -> str:
@@ -47,42 +48,14 @@ def chart_png(report: dict) -> str:
 
 
 def render_html(report: dict) -> str:
-    e = html.escape
-    groups = ["overall"] + report["languages"]
-    metric_names = list(report["metrics"]["overall"]["adapter"])
-    rows = []
-    for g in groups:
-        m = report["metrics"][g]
-        for variant in ("base", "adapter"):
-            cells = "".join(f"<td>{_fmt(m[variant].get(k))}</td>" for k in metric_names)
-            rows.append(f"<tr><td>{e(g)}</td><td>{m['n']}</td><td>{variant}</td>{cells}</tr>")
-    head = "".join(f"<th>{e(k)}</th>" for k in metric_names)
-    samples = "".join(
-        f"<tr><td>{e(s['lang'])}</td><td>{e(s['prompt'])}</td><td>{e(s['reference'])}</td>"
-        f"<td>{e(s['base'])}</td><td>{e(s['adapter'])}</td></tr>" for s in report["samples"])
-    gates = "".join(f"<li class={'pass' if g['passed'] else 'fail'}>{e(g['gate'])}: value {_fmt(g['value'])} "
-                    f"({'passed' if g['passed'] else 'FAILED'})</li>" for g in report.get("gates", []))
-    fg = report.get("forgetting")
-    forgetting = (f"<p>Reference text ({fg['tokens']} tokens): perplexity base {_fmt(fg['base_perplexity'])}, "
-                  f"adapter {_fmt(fg['adapter_perplexity'])}, change {_fmt(fg['perplexity_increase'])}</p>"
-                  if fg else "<p>No reference text given (--reference FILE).</p>")
-    run = report.get("run", {})
-    warnings = "".join(f"<p class=fail>warning: {e(w)}</p>" for w in report.get("warnings", []) + report.get("notes", []))
-    return f"""<!doctype html><html><head><meta charset="utf-8"><title>curate eval {e(str(run.get('run_id', '')))}</title>
-<style>body{{font-family:system-ui,sans-serif;margin:2em;max-width:1200px}}table{{border-collapse:collapse;margin:1em 0}}
-td,th{{border:1px solid #ccc;padding:4px 8px;font-size:13px;vertical-align:top}}th{{background:#f3f3f3}}
-.pass{{color:#176117}}.fail{{color:#b00020;font-weight:bold}}td{{white-space:pre-wrap;overflow-wrap:anywhere;max-width:28em}}</style></head><body>
-<h1>Evaluation: {e(str(run.get('run_id', 'adapter')))}</h1>
-<p>Snapshot {e(str(run.get('snapshot_ref', '')))} · split <b>{e(report['split'])}</b> · {report['n_items']} items ·
-mode {e(report['mode'])} · device {e(report['device'])} · structured keys {e(str(report['structured_keys']))}</p>
-<h2>Gates</h2><ul>{gates or '<li>none requested</li>'}</ul>{warnings}
-<img alt="chart" src="data:image/png;base64,{chart_png(report)}">
-<h2>Metrics per language</h2>
-<table><tr><th>language</th><th>n</th><th>model</th>{head}</tr>{''.join(rows)}</table>
-<h2>Forgetting check</h2>{forgetting}
-<h2>Side-by-side samples</h2>
-<table><tr><th>lang</th><th>prompt</th><th>reference</th><th>base</th><th>adapter</th></tr>{samples}</table>
-</body></html>"""
+    """The report as one self-contained HTML page (template ``eval/templates/eval.html``, autoescaped)."""
+    from eval.privacy_report import _env
+
+    env = _env()
+    env.filters["fmt"] = _fmt
+    return env.get_template("eval.html").render(
+        report=report, run=report.get("run", {}), groups=["overall"] + report["languages"],
+        metric_names=list(report["metrics"]["overall"]["adapter"]), chart=chart_png(report))
 
 
 def write_report(report: dict, out_dir: str | Path) -> dict[str, str]:

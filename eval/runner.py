@@ -12,12 +12,12 @@ after the report is written and recorded, so a failing run still leaves its evid
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
 from pathlib import Path
 
 import pyarrow as pa
 
 from curate.errors import CurateError, PolicyError
+from curate.provenance import now
 
 from eval.config import EvalConfig
 from eval.canaries import load_canaries
@@ -49,7 +49,7 @@ def _rows_for(ws, run: dict, split: str, snapshot: str | None) -> tuple[pa.Table
         return snap.table(), snap.ref
     out = Path(run["output_dir"]) / "eval_data" / snap.ref.replace("@", "_v")
     ws.export(snap.ref, "parquet", out, splits=run["config"]["data"]["splits"], contamination="report",
-              overwrite=True)
+              overwrite=True, with_signals=True)  # per-language metrics read the lang signal
     rows = read_split(out, split)
     if rows is None:
         raise CurateError(f"snapshot {snap.ref} has no '{split}' split")
@@ -106,7 +106,7 @@ def eval_run(ws, run_id: str, split: str = "test", snapshot: str | None = None, 
     report["eval_snapshot"] = eval_ref
     report["gates"] = check_gates(list(gates), report, cfg.min_samples, cfg.small_sample)
     passed = all(g["passed"] for g in report["gates"])
-    created = datetime.now(timezone.utc).replace(tzinfo=None)
+    created = now()
     eval_id = f"{run_id}:{split}:{created.strftime('%Y%m%dT%H%M%S%f')}"
     out = Path(output) if output else Path(run["output_dir"]) / "eval" / (
         split if snapshot is None else f"{eval_ref.replace('@', '_v')}-{split}")

@@ -11,7 +11,7 @@ import sys
 import pytest
 
 from curate.approvals import approval_state, approve, require_approved
-from curate.audit.binding import audit_snapshot
+from curate.audit.runs import audit_snapshot
 from curate.audit.policy import AuditPolicy
 from curate.errors import PolicyError
 

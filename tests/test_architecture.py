@@ -71,6 +71,8 @@ def graph() -> grimp.ImportGraph:
 LEAF_HELPERS = {"curate.errors", "curate.dbutil", "curate._lazy", "curate.yamlfile", "curate.keyed"}
 STAGE_ALLOWED = {"curate.stage"} | LEAF_HELPERS
 CLI_PLUGIN_ALLOWED = STAGE_ALLOWED | {"curate.filemode", "curate.cli.output"}
+# The ignore_imports of the stage contract in pyproject.toml (each with its reason there).
+STAGE_EXCEPTIONS = {"curate.dedup.ray_lsh": {"curate.engines.ray_engine"}, "curate.pii.cli": {"curate.engines.pool"}}
 
 
 def _outside(graph: grimp.ImportGraph, module: str, package: str) -> set[str]:
@@ -83,7 +85,8 @@ def test_stage_packages_import_only_the_stage_contract_and_leaf_helpers(graph, p
     for module in sorted({package} | graph.find_descendants(package)):
         allowed = CLI_PLUGIN_ALLOWED if module == f"{package}.cli" else STAGE_ALLOWED
         extra = {m for m in _outside(graph, module, package)
-                 if m not in allowed and m != "curate.text" and not m.startswith("curate.text.")}
+                 if m not in allowed | STAGE_EXCEPTIONS.get(module, set())
+                 and m != "curate.text" and not m.startswith("curate.text.")}
         assert not extra, f"{module} imports {sorted(extra)}"
 
 
@@ -94,7 +97,7 @@ def test_leaf_helpers_are_leaves(graph):
 
 
 def test_storage_imports_nothing_above_it(graph):
-    below = {"curate.errors", "curate.dbutil", "curate.locks", "curate._version"}
+    below = {"curate.errors", "curate.dbutil", "curate.locks", "curate._version", "curate.provenance"}
     for module in sorted({"curate.storage"} | graph.find_descendants("curate.storage")):
         assert _outside(graph, module, "curate.storage") <= below, module
 

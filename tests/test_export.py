@@ -3,6 +3,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import shutil
 from pathlib import Path
 
 import datasets
@@ -29,8 +30,8 @@ def test_hf_export_loads_in_datasets_with_deterministic_splits(many, tmp_path):
     dd = datasets.load_from_disk(a["path"])
     assert sum(len(dd[k]) for k in dd) == 400 and len(dd["train"]) > 300
     assert a["counts"] == b["counts"]
-    ids_a = sorted(datasets.load_from_disk(a["path"])["test"]["doc_id"])
-    ids_b = sorted(datasets.load_from_disk(b["path"])["test"]["doc_id"])
+    ids_a = sorted(datasets.load_from_disk(a["path"])["test"]["id"])
+    ids_b = sorted(datasets.load_from_disk(b["path"])["test"]["id"])
     assert ids_a == ids_b
     info = json.loads((tmp_path / "a" / "export.json").read_text())
     assert info["snapshot"]["name"] == "s" and info["pii_override"] is True
@@ -126,7 +127,7 @@ def test_redacted_number_cannot_be_brute_forced_from_the_export(ws, tmp_path):
     exported = []
     for fmt in ("jsonl", "parquet", "hf"):
         out = tmp_path / f"out-{fmt}"
-        ws.export("anon", fmt, out, contamination="ignore", allow_unapproved=True)
+        ws.export("anon", fmt, out, contamination="ignore", allow_unapproved=True, with_signals=True)
         for f in sorted(p for p in out.rglob("*") if p.is_file()):
             blob = f.read_bytes()
             assert number.encode() not in blob and str(tmp_path).encode() not in blob, f  # no raw value, no local path
@@ -143,9 +144,8 @@ def test_redacted_number_cannot_be_brute_forced_from_the_export(ws, tmp_path):
     assert _brute_force(raw.to_pylist(), target["text"], number[:5]) == number
     # Keyed ids stay joinable: two exports of one workspace carry the same ids.
     again = ws.export("anon", "jsonl", tmp_path / "again", contamination="ignore", allow_unapproved=True)
-    ids = {json.loads(line)["doc_id"]
-           for p in Path(again["path"]).glob("*.jsonl") for line in p.read_text().splitlines()}
-    assert ids == {r["doc_id"] for r in exported}
+    ids = {json.loads(line)["id"] for p in Path(again["path"]).glob("*.jsonl") for line in p.read_text().splitlines()}
+    assert ids == {r["id"] for r in exported}
 
 
 def test_export_manifest_carries_no_filter_literals_or_paths(ws, tmp_path):
@@ -161,7 +161,7 @@ def test_export_manifest_carries_no_filter_literals_or_paths(ws, tmp_path):
 
 def test_export_needs_an_approval_or_a_recorded_override(ws, tmp_path):
     from curate.approvals import approve
-    from curate.audit.binding import audit_snapshot
+    from curate.audit.runs import audit_snapshot
     from curate.audit.policy import AuditPolicy
     from curate.errors import PolicyError
 
@@ -206,3 +206,23 @@ def test_export_result_is_typed_and_reads_like_the_old_dict(many, tmp_path):
     assert dict(res) == res.as_dict() and json.loads(json.dumps(res.as_dict()))["snapshot"] == "s@1"
     with pytest.raises(KeyError):
         res["nope"]
+
+
+def _tree(root: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def test_two_exports_of_one_snapshot_are_byte_identical(many, tmp_path):
+    many.create_snapshot("s", text="raw")
+    for fmt in ("hf", "jsonl", "parquet"):
+        for kw in ({}, {"with_signals": True}):
+            trees = []
+            for side in ("a", "b"):
+                many.export("s", fmt, tmp_path / side, allow_raw=True, **kw)
+                trees.append(_tree(tmp_path / side))
+            a, b = trees
+            assert sorted(a) == sorted(b) and len(a) >= 3, fmt
+            for name in a:
+                assert a[name] == b[name], (fmt, kw, name)
+            for side in ("a", "b"):
+                shutil.rmtree(tmp_path / side)

@@ -11,20 +11,13 @@ Imports are lazy so that ``import train`` (done by the CLI at start-up) stays ch
 
 from __future__ import annotations
 
+from curate._lazy import lazy_exports
+
 _EXPORTS = {
-    "TrainConfig": "train.config", "load_config": "train.config",
-    "build_tiny_llama": "train.tiny", "build_sft_examples": "train.data", "train_model": "train.trainer",
-    "merge_adapter": "train.merge", "train_on_snapshot": "train.runs", "list_runs": "train.runs",
-    "get_run": "train.runs", "merge_run": "train.runs",
+    "TrainConfig": "config", "load_config": "config",
+    "build_tiny_llama": "tiny", "build_sft_examples": "data", "train_model": "trainer",
+    "merge_adapter": "merge", "train_on_snapshot": "runs", "list_runs": "runs",
+    "get_run": "runs", "merge_run": "runs",
 }
-
-
-def __getattr__(name):
-    if name in _EXPORTS:
-        import importlib
-
-        return getattr(importlib.import_module(_EXPORTS[name]), name)
-    raise AttributeError(name)
-
-
+__getattr__ = lazy_exports(__name__, _EXPORTS)
 __all__ = list(_EXPORTS)

@@ -13,7 +13,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from curate.errors import CurateError
+from curate.errors import CurateError, validation_message
 
 
 class _Strict(BaseModel):
@@ -22,7 +22,9 @@ class _Strict(BaseModel):
 
 class DataConfig(_Strict):
     max_seq_len: int = Field(1024, ge=16, description="Tokens per example; longer examples are truncated (reported).")
-    packing: bool = Field(False, description="Pack several short examples into one sequence of max_seq_len.")
+    packing: bool = Field(False, description=(
+        "Pack several short examples into one sequence of max_seq_len (TRL best-fit-decreasing, padding-free: "
+        "position ids restart at every example, so no example attends to another)."))
     splits: dict[str, float] = Field(default_factory=lambda: {"train": 0.9, "validation": 0.05, "test": 0.05},
                                      description="Deterministic export splits (by near-duplicate cluster).")
     contamination: Literal["refuse", "report", "ignore"] = "refuse"
@@ -90,12 +92,6 @@ class TrainConfig(_Strict):
         return 2e-5 if self.mode == "full" else 2e-4
 
 
-def _format_error(exc: ValidationError) -> str:
-    err = exc.errors()[0]
-    where = ".".join(str(p) for p in err["loc"]) or "config"
-    return f"{where}: {err['msg']}"
-
-
 def load_config(path: str | Path | None = None, overrides: dict | None = None) -> TrainConfig:
     """Read a YAML/JSON config (if given), apply ``overrides`` (nested dict), validate."""
     data: dict = {}
@@ -119,4 +115,4 @@ def load_config(path: str | Path | None = None, overrides: dict | None = None) -
     try:
         return TrainConfig.model_validate(data)
     except ValidationError as exc:
-        raise CurateError(f"bad training config: {_format_error(exc)}") from None
+        raise CurateError(f"bad training config: {validation_message(exc)}") from None

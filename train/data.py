@@ -9,13 +9,22 @@ stop), i.e. the loss is on response tokens only.
 Assistant spans are found by rendering growing prefixes of the conversation and mapping
 character spans to tokens through the fast tokenizer's offsets: this works for any
 template that renders a prefix as a prefix, and falls back to locating the content text.
+
+Why this masking is curate's own and not TRL's: TRL's ``assistant_only_loss`` needs a chat template
+with ``{% generation %}`` tags (``return_assistant_tokens_mask``), which the templates models ship
+with (Llama, Qwen, Gemma, the tiny test model) lack; TRL swaps in a training template only for the
+families it knows. Everything after tokenization is TRL's: packing (:func:`pack_examples`, TRL's
+best-fit-decreasing ``pack_dataset``) and collation (:func:`sft_collator`, TRL's
+``DataCollatorForLanguageModeling``; with packing it is padding-free and restarts ``position_ids`` at
+every example, from which transformers builds a block-diagonal mask: no token attends across an example
+boundary).
 """
 
 from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass, field
-from typing import Any, Iterable
+from typing import Iterable
 
 import pyarrow as pa
 
@@ -142,22 +151,20 @@ def tokenize_example(tokenizer, msgs: list[dict], max_seq_len: int) -> tuple[dic
 
 
 def pack_examples(examples: list[dict], max_seq_len: int) -> list[dict]:
-    """Greedy packing of whole examples into sequences of at most ``max_seq_len`` tokens.
+    """Whole examples packed best-fit-decreasing into sequences of at most ``max_seq_len`` tokens (TRL's
+    ``pack_dataset``, strategy ``bfd``).
 
-    Examples are never split; attention crosses example boundaries inside a pack (the
-    classic packing trade-off: far less padding, slight cross-talk between examples).
+    Each pack carries ``seq_lengths`` (its examples' lengths, in order): :func:`sft_collator` turns them into
+    ``position_ids`` that restart at every example, so attention never crosses an example boundary.
     """
-    packs: list[dict] = []
-    cur = {"input_ids": [], "labels": []}
-    for ex in examples:
-        if cur["input_ids"] and len(cur["input_ids"]) + len(ex["input_ids"]) > max_seq_len:
-            packs.append(cur)
-            cur = {"input_ids": [], "labels": []}
-        cur["input_ids"] = cur["input_ids"] + ex["input_ids"]
-        cur["labels"] = cur["labels"] + ex["labels"]
-    if cur["input_ids"]:
-        packs.append(cur)
-    return packs
+    import datasets
+    from trl.data_utils import pack_dataset
+
+    if not examples:
+        return []
+    datasets.disable_progress_bars()
+    ds = datasets.Dataset.from_list([{"input_ids": e["input_ids"], "labels": e["labels"]} for e in examples])
+    return pack_dataset(ds, max_seq_len, strategy="bfd").to_list()
 
 
 def build_sft_examples(rows: pa.Table | Iterable[dict], tokenizer, max_seq_len: int = 1024, packing: bool = False,
@@ -197,25 +204,17 @@ def build_sft_examples(rows: pa.Table | Iterable[dict], tokenizer, max_seq_len: 
     return examples, rep
 
 
-class SFTCollator:
-    """Right-pads a batch: input_ids with the pad token, labels with -100."""
+def sft_collator(pad_token_id: int, padding_free: bool = False):
+    """TRL's ``DataCollatorForLanguageModeling`` for examples with ``input_ids`` and ``labels``.
 
-    def __init__(self, pad_token_id: int):
-        self.pad = pad_token_id
+    ``padding_free=False``: right-padded ``input_ids`` (pad token), ``labels`` (-100) and ``attention_mask``.
+    ``padding_free=True``: the batch as one row with ``position_ids`` restarting at every example (packed
+    examples via their ``seq_lengths``) and no attention mask, which transformers turns into a block-diagonal
+    mask; the first token of each example gets label -100.
+    """
+    from trl.trainer.sft_trainer import DataCollatorForLanguageModeling
 
-    def __call__(self, batch: list[dict[str, Any]]) -> dict:
-        import torch
-
-        n = max(len(b["input_ids"]) for b in batch)
-        ids = torch.full((len(batch), n), self.pad, dtype=torch.long)
-        labels = torch.full((len(batch), n), IGNORE_INDEX, dtype=torch.long)
-        mask = torch.zeros((len(batch), n), dtype=torch.long)
-        for i, b in enumerate(batch):
-            k = len(b["input_ids"])
-            ids[i, :k] = torch.tensor(b["input_ids"])
-            labels[i, :k] = torch.tensor(b["labels"])
-            mask[i, :k] = 1
-        return {"input_ids": ids, "labels": labels, "attention_mask": mask}
+    return DataCollatorForLanguageModeling(pad_token_id=pad_token_id, padding_free=padding_free)
 
 
 def require_examples(examples: list[dict], split: str, report: DataReport) -> None:

@@ -123,6 +123,29 @@ def lora_targets(model, cfg: TrainConfig) -> list[str] | str:
     return DEFAULT_TARGETS.get(getattr(model.config, "model_type", ""), "all-linear")
 
 
+def keep_embeddings_in_compute_dtype(model) -> None:
+    """Cast the input embedding and the LM head back to the compute dtype after k-bit preparation.
+
+    ``prepare_model_for_kbit_training`` upcasts every non-quantised weight to fp32 for stability. For the
+    norms that is what QLoRA does, but the embedding matrix and the LM head are frozen, large
+    (vocab x hidden each) and only read: in fp32 they held ~1 GB of the 2.5 GB CUDA peak of a 1.3B model with
+    a 32k vocabulary (BENCHMARKS.md, training on an H200). The QLoRA reference implementation
+    (artidoro/qlora, ``qlora.py``: ``if 'lm_head' in name or 'embed_tokens' in name: ... module.to(bfloat16)``)
+    keeps them in bf16 for the same reason. With fp32 compute (the CPU default) nothing changes.
+    """
+    import torch
+
+    dtype = getattr(getattr(model, "config", None), "dtype", None)
+    quant = getattr(model, "hf_quantizer", None)
+    compute = getattr(getattr(quant, "quantization_config", None), "bnb_4bit_compute_dtype", None)
+    target = compute if isinstance(compute, torch.dtype) else dtype
+    if target not in (torch.bfloat16, torch.float16):
+        return
+    for module in (model.get_input_embeddings(), model.get_output_embeddings()):
+        if module is not None and getattr(module, "weight", None) is not None and module.weight.dtype == torch.float32:
+            module.to(target)
+
+
 def prepare_for_training(model, cfg: TrainConfig):
     """Gradient checkpointing, k-bit preparation and LoRA wrapping according to ``cfg.mode``."""
     from peft import LoraConfig, get_peft_model, prepare_model_for_kbit_training
@@ -136,6 +159,7 @@ def prepare_for_training(model, cfg: TrainConfig):
     if cfg.mode == "qlora":
         model = prepare_model_for_kbit_training(model, use_gradient_checkpointing=gc,
                                                 gradient_checkpointing_kwargs={"use_reentrant": False})
+        keep_embeddings_in_compute_dtype(model)
     elif gc:
         model.gradient_checkpointing_enable(gradient_checkpointing_kwargs={"use_reentrant": False})
         model.enable_input_require_grads()

@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import traceback
 from dataclasses import asdict, dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +25,8 @@ import pyarrow.parquet as pq
 from curate.errors import CurateError, PolicyError
 
 from train.config import TrainConfig
-from train.provenance import code_version, library_versions
+from curate.provenance import code_version, now
+from train.provenance import library_versions
 
 RUNS_TABLE = "runs"
 RUNS_SCHEMA = pa.schema([
@@ -37,10 +38,6 @@ RUNS_SCHEMA = pa.schema([
     ("data_report", pa.string()), ("adapter_path", pa.string()), ("adapter_sha256", pa.string()),
     ("pii_override", pa.bool_()), ("error", pa.string()), ("recorded_at", pa.timestamp("us")),
 ])
-
-
-def _now() -> datetime:
-    return datetime.now(timezone.utc).replace(tzinfo=None)
 
 
 @dataclass
@@ -72,11 +69,11 @@ def _row(plan: RunPlan, status: str, result: dict | None = None, error: str | No
         "mode": plan.config.get("mode"), "config": json.dumps(plan.config, sort_keys=True),
         "library_versions": json.dumps(library_versions(), sort_keys=True), "code_version": code_version(),
         "output_dir": plan.output_dir, "started_at": plan.started_at,
-        "finished_at": _now() if status != "running" else None,
+        "finished_at": now() if status != "running" else None,
         "metrics": json.dumps(result.get("metrics"), default=str) if result else None,
         "data_report": json.dumps(result.get("data"), default=str) if result else None,
         "adapter_path": result.get("artifact_path"), "adapter_sha256": result.get("artifact_sha256"),
-        "pii_override": plan.pii_override, "error": error, "recorded_at": _now(),
+        "pii_override": plan.pii_override, "error": error, "recorded_at": now(),
     }
     return pa.Table.from_pylist([row], schema=RUNS_SCHEMA)
 
@@ -147,11 +144,12 @@ def prepare_run(ws, ref: str, base_model: str, output: str | Path, cfg: TrainCon
     out.mkdir(parents=True, exist_ok=True)
     data_dir = out / "data"
     ws.export(m.ref, "parquet", data_dir, splits=cfg.data.splits, allow_raw=allow_unapproved,
-              contamination=cfg.data.contamination, overwrite=True, allow_unapproved=True)  # decided above
+              contamination=cfg.data.contamination, overwrite=True, allow_unapproved=True,  # decided above
+              with_signals=True)  # evaluation reads lang from the run's splits
     plan = RunPlan(run_id=run_id, output_dir=str(out), data_dir=str(data_dir), snapshot_ref=m.ref,
                    snapshot_name=m.name, snapshot_version=m.version, snapshot_content_hash=m.content_hash,
                    base_model=str(base_model), config=cfg.model_dump(mode="json"), pii_override=override,
-                   started_at=_now(), resume=resume)
+                   started_at=now(), resume=resume)
     (out / "run.json").write_text(json.dumps(asdict(plan), indent=2, default=str))
     ws.put_table(RUNS_TABLE, _row(plan, "running"))
     if override:  # the override itself is an auditable event, recorded before any training happens

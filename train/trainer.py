@@ -25,7 +25,7 @@ import pyarrow as pa
 from curate.errors import CurateError
 
 from train.config import TrainConfig
-from train.data import SFTCollator, build_sft_examples, require_examples
+from train.data import build_sft_examples, require_examples, sft_collator
 from train.model import load_base_model, load_tokenizer, prepare_for_training, resolve_device, resolve_dtype
 
 
@@ -195,7 +195,8 @@ def train_model(base_model: str | Path, train_rows: pa.Table | Iterable[dict], v
     if has_val and t.early_stopping_patience:
         callbacks.append(EarlyStoppingCallback(early_stopping_patience=t.early_stopping_patience,
                                                early_stopping_threshold=t.early_stopping_threshold))
-    trainer = Trainer(model=model, args=args, data_collator=SFTCollator(tokenizer.pad_token_id),
+    # Packed sequences go padding-free: position_ids restart at every example (no cross-example attention).
+    trainer = Trainer(model=model, args=args, data_collator=sft_collator(tokenizer.pad_token_id, d.packing),
                       train_dataset=_ListDataset(train_ex), eval_dataset=_ListDataset(val_ex) if has_val else None,
                       processing_class=tokenizer, callbacks=callbacks)
     if not progress:  # without a progress bar Trainer prints every log dict; log.json has them

@@ -11,8 +11,8 @@ from curate._lazy import lazy_exports
 __getattr__ = lazy_exports(__name__, {
     'AuditResult': 'audit',
     'audit_table': 'audit',
-    'audit_snapshot': 'binding',
-    'compare_snapshots': 'binding',
+    'audit_snapshot': 'runs',
+    'compare_snapshots': 'runs',
     'compare_metrics': 'compare',
     'AuditPolicy': 'policy',
     'load_policy': 'policy',

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 
 import duckdb
 import pyarrow as pa
@@ -62,13 +62,18 @@ def _prepare(con: duckdb.DuckDBPyConnection, table: pa.Table) -> set[str]:
     return cols
 
 
+#: sections timed and reported by :func:`audit_table` (the unit of its progress callback)
+AUDIT_STEPS = ("prepare", "composition", "pii", "representation", "association", "fairness", "toxicity")
+
+
 def audit_table(table: pa.Table | duckdb.DuckDBPyRelation, policy: AuditPolicy | None = None, *,
                 manifest: dict[str, Any] | None = None, lineage: list[dict[str, Any]] | None = None,
-                removed: dict[str, int] | None = None) -> AuditResult:
+                removed: dict[str, int] | None = None, progress: Callable[[int], None] | None = None) -> AuditResult:
     """Audit snapshot rows (``doc_id``, ``text`` and any signal columns) against ``policy``.
 
     ``manifest``/``lineage`` feed the data card; ``removed`` (rows of the workspace left out of the snapshot,
-    by reason) comes from the workspace binding.
+    by reason) comes from the workspace layer (curate.audit.runs). ``progress(1)`` is called after each of the
+    :data:`AUDIT_STEPS` sections (the PII residual scan is the long one).
     """
     policy = policy or AuditPolicy()
     if isinstance(table, duckdb.DuckDBPyRelation):
@@ -84,6 +89,8 @@ def audit_table(table: pa.Table | duckdb.DuckDBPyRelation, policy: AuditPolicy |
             now = time.perf_counter()
             timings[name] = round(now - t0, 3)
             t0 = now
+            if progress is not None:
+                progress(1)
 
         cols = _prepare(con, table)
         from curate.audit.terms import build_hits
@@ -93,7 +100,7 @@ def audit_table(table: pa.Table | duckdb.DuckDBPyRelation, policy: AuditPolicy |
         n = table.num_rows
         metrics: dict[str, Any] = {"policy": policy.model_dump(mode="json")}
         metrics["composition"] = composition(con, cols)
-        if removed:
+        if removed is not None:
             metrics["composition"]["removed"] = removed
         lap("composition")
         metrics["pii"] = pii_section(con, cols, policy.pii.engine_limit, policy.pii.engine_params)

@@ -6,7 +6,7 @@ from typing import Any
 
 import click
 
-from curate.cli.output import console, emit, json_option
+from curate.cli.output import console, emit, json_option, progress_bar
 from curate.errors import CurateError, PolicyError, WorkspaceLockedError
 
 
@@ -33,7 +33,7 @@ def audit_cmd(snapshot: str | None, policy_path: str | None, output: str | None,
 
     Exits non-zero when a policy gate fails (the report is written either way).
     """
-    from curate.audit.binding import audit_snapshot, compare_snapshots
+    from curate.audit.runs import audit_snapshot, audit_steps, compare_snapshots
     from curate.audit.policy import load_policy
 
     if not snapshot and not compare:
@@ -44,11 +44,13 @@ def audit_cmd(snapshot: str | None, policy_path: str | None, output: str | None,
     ws = _open(workspace)
     try:
         if compare:
-            drift = compare_snapshots(ws, compare[0], compare[1], policy, output)
+            with progress_bar(f"audit {compare[0]} -> {compare[1]}", 2 * audit_steps(), enabled=not as_json) as adv:
+                drift = compare_snapshots(ws, compare[0], compare[1], policy, output, progress=adv)
             data: dict[str, Any] = {"a": drift["a"], "b": drift["b"], "language_tvd": drift["language_tvd"],
                                     "passed": drift["passed"], "failed_gates": drift["failed_gates"], "outputs": drift["outputs"]}
         else:
-            result = audit_snapshot(ws, snapshot, policy, output)
+            with progress_bar(f"audit {snapshot}", audit_steps(), enabled=not as_json) as adv:
+                result = audit_snapshot(ws, snapshot, policy, output, progress=adv)
             m = result.metrics
             data = {"snapshot": m["datacard"]["snapshot"], "passed": result.passed, "failed_gates": result.failed_gates,
                     "gates": m["gates"], "rows": m["composition"]["rows"], "outputs": m["outputs"]}

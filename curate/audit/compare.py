@@ -31,6 +31,11 @@ def compare_metrics(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
     out["composition"]["median_words"] = _delta(ca.get("length_words", {}).get("p50"), cb.get("length_words", {}).get("p50"))
     out["composition"]["duplicate_rate"] = _delta(ca.get("duplicates", {}).get("rate"), cb.get("duplicates", {}).get("rate"))
     out["composition"]["quality_flag_rate"] = _delta(ca.get("quality", {}).get("rate"), cb.get("quality", {}).get("rate"))
+    # Which policy judged B, and how the rows held back from each snapshot changed (by the reason that left them out).
+    out["policy"] = (b.get("policy") or {}).get("name") or (a.get("policy") or {}).get("name")
+    out["held_back"] = _delta(a.get("datacard", {}).get("held_back_rows"), b.get("datacard", {}).get("held_back_rows"))
+    lo_a, lo_b = ca.get("removed") or {}, cb.get("removed") or {}
+    out["left_out"] = {r: _delta(lo_a.get(r, 0), lo_b.get(r, 0)) for r in sorted(set(lo_a) | set(lo_b))}
     sa, sb = _dist(ca.get("sources", [])), _dist(cb.get("sources", []))
     out["sources"] = {"shift": _shift(sa, sb), "tvd": tvd(sa, sb)}
     la, lb = ca.get("language", {}), cb.get("language", {})
@@ -77,63 +82,48 @@ def compare_metrics(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _fmt_delta(d: dict[str, Any], as_pct: bool = False) -> tuple[str, str, str]:
-    f = R.pct if as_pct else R.num
-    sign = "" if d.get("delta") is None or d["delta"] <= 0 else "+"
-    return f(d.get("a")), f(d.get("b")), (sign + f(d["delta"])) if d.get("delta") is not None else "–"
-
-
 def render_compare_html(drift: dict[str, Any], gates: list[dict[str, Any]] | None = None) -> str:
+    """The drift report (template ``templates/compare.html``): one self-contained HTML page."""
     a, b = drift.get("a") or "A", drift.get("b") or "B"
-    comp = drift["composition"]
-    summary = R.kpis([("language mix TVD", R.pct(drift.get("language_tvd"))), ("source mix TVD", R.pct(drift["sources"]["tvd"])),
-                      ("rows", f'{R.num(comp["rows"]["a"])} → {R.num(comp["rows"]["b"])}'),
-                      ("residual PII", f'{R.num(drift["pii"]["residual"]["a"])} → {R.num(drift["pii"]["residual"]["b"])}'),
-                      ("toxic rate", f'{R.pct(drift["toxicity"]["rate"]["a"])} → {R.pct(drift["toxicity"]["rate"]["b"])}')])
-    summary += ('<p class="note">TVD = total-variation distance between two share distributions: 0 = identical mix, '
-                "100% = nothing in common.</p>")
-    summary += R.table(["axis", "TVD A→B"], [(R.esc(k), R.pct(v["tvd"])) for k, v in drift["representation"].items()], {1})
-    if gates:
-        summary += "<h3>Policy gates on B</h3>" + R.gates_html({"gates": gates, "policy": {}})
-    sections = [("drift-summary", "Drift summary", summary)]
-    rows = [(R.esc(k), *_fmt_delta(v, as_pct=k.endswith("rate"))) for k, v in comp.items()]
-    sections.append(("drift-composition", "Composition", R.table(["measure", a, b, "change"], rows, {1, 2, 3})))
-    lang_body = ""
-    if drift.get("lang_shift"):
-        sh = drift["lang_shift"]
-        lang_body += R.img(charts.grouped([s["value"] for s in sh], {a: [s["a"] for s in sh], b: [s["b"] for s in sh]},
-                                          "Language mix"), "language mix")
-        lang_body += R.table(["lang", a, b, "change"], [(R.esc(s["value"]), R.pct(s["a"]), R.pct(s["b"]), R.pct(s["delta"])) for s in sh], {1, 2, 3})
-    for key in ("romanized", "codemixed"):
-        if drift.get(key, {}).get("a") is not None or drift.get(key, {}).get("b") is not None:
-            lang_body += f"<p>{key}: " + " → ".join(_fmt_delta(drift[key], True)[:2]) + "</p>"
-    sections.append(("drift-language", "Language", lang_body or '<p class="note">no language signal in either snapshot</p>'))
-    rep = '<div class="grid">'
-    for axis, v in drift["representation"].items():
-        sh = v["shift"]
-        rep += R.img(charts.grouped([s["value"] for s in sh], {a: [s["a"] for s in sh], b: [s["b"] for s in sh]},
-                                    f"{axis} (TVD {100 * v['tvd']:.1f}%)"), axis)
-    sections.append(("drift-representation", "Representation", rep + "</div>"))
-    pii = drift["pii"]
-    sections.append(("drift-pii", "PII", R.table(["measure", a, b, "change"], [("residual", *_fmt_delta(pii["residual"]))] +
-                                                  [(f"anonymized {R.esc(t)}", *_fmt_delta(d)) for t, d in pii["anonymized_by_type"].items()], {1, 2, 3})))
-    tox = drift["toxicity"]
-    sections.append(("drift-toxicity", "Toxicity", R.table(["language", a, b, "change"], [("all", *_fmt_delta(tox["rate"], True))] +
-                                                            [(R.esc(l), *_fmt_delta(d, True)) for l, d in tox["by_document_language"].items()], {1, 2, 3})))
-    fair_rows = [(R.esc(ax), *_fmt_delta(v["parity_difference"]), *_fmt_delta(v["disparate_impact"])[:2]) for ax, v in drift["fairness"].items()]
-    sections.append(("drift-fairness", "Label fairness", R.table(["axis", f"parity diff {a}", f"parity diff {b}", "change",
-                                                                  f"disparate impact {a}", f"disparate impact {b}"], fair_rows, {1, 2, 3, 4, 5})))
-    sections.append(("drift-association", "Association", R.table(["pair", a, b, "change"], [
-        (R.esc(e["pair"]), R.num(e["a"]), R.num(e["b"]), R.num(e["delta"])) for e in drift["association"]], {1, 2, 3})))
-    return R.page(f"Drift: {a} → {b}", "differences of every audit metric", sections)
+    env = R.environment()
+    env.filters.update({
+        "apply": lambda v, name: R.pct(v) if name == "pct" else R.num(v),
+        "delta_row": lambda kv: (kv[0], kv[1], kv[0].endswith("rate")),
+        "anonymized_row": lambda kv: (f"anonymized {kv[0]}", kv[1], False),
+        "left_out_row": lambda kv: (f"left out: {kv[0]}", kv[1], False),
+        "rate_row": lambda kv: (kv[0], kv[1], True),
+        "tvd_row": lambda kv: (kv[0], R.pct(kv[1]["tvd"])),
+        "shift_row": lambda s: (s["value"], R.pct(s["a"]), R.pct(s["b"]), R.pct(s["delta"])),
+        "assoc_row": lambda e: (e["pair"], R.num(e["a"]), R.num(e["b"]), R.num(e["delta"])),
+    })
+
+    def grouped(shift: list[dict], title: str) -> str:
+        series = {a: [s["a"] for s in shift], b: [s["b"] for s in shift]}
+        return charts.grouped([s["value"] for s in shift], series, title)
+
+    chart_sets = {
+        "language": [(grouped(drift["lang_shift"], "Language mix"), "language mix")] if drift.get("lang_shift") else [],
+        "representation": [(grouped(v["shift"], f"{axis} (TVD {100 * v['tvd']:.1f}%)"), axis)
+                           for axis, v in drift["representation"].items()]}
+    lang_flags = [(k, drift[k].get("a"), drift[k].get("b")) for k in ("romanized", "codemixed")
+                  if drift.get(k, {}).get("a") is not None or drift.get(k, {}).get("b") is not None]
+    nav = [("drift-summary", "Drift summary"), ("drift-composition", "Composition"), ("drift-language", "Language"),
+           ("drift-representation", "Representation"), ("drift-pii", "PII"), ("drift-toxicity", "Toxicity"),
+           ("drift-fairness", "Label fairness"), ("drift-association", "Association")]
+    return env.get_template("compare.html").render(
+        drift=drift, a=a, b=b, gates=gates, charts=chart_sets, lang_flags=lang_flags, nav=nav,
+        title=f"Drift: {a} → {b}", subtitle="differences of every audit metric", stamp=R.stamp())
 
 
 def render_compare_markdown(drift: dict[str, Any], gates: list[dict[str, Any]] | None = None) -> str:
     a, b = drift.get("a") or "A", drift.get("b") or "B"
-    lines = [f"# Drift: {a} → {b}", "", f"- language mix TVD: {R.pct(drift.get('language_tvd'))}",
+    lines = [f"# Drift: {a} → {b}", "", f"- policy: {drift.get('policy') or 'default'}",
+             f"- language mix TVD: {R.pct(drift.get('language_tvd'))}",
              f"- rows: {drift['composition']['rows']['a']} → {drift['composition']['rows']['b']}",
+             f"- held back: {drift['held_back']['a']} → {drift['held_back']['b']}",
              f"- residual PII: {drift['pii']['residual']['a']} → {drift['pii']['residual']['b']}",
              f"- toxic rate: {R.pct(drift['toxicity']['rate']['a'])} → {R.pct(drift['toxicity']['rate']['b'])}"]
+    lines += [f"- left out ({r}): {d['a']} → {d['b']}" for r, d in drift["left_out"].items()]
     for axis, v in drift["representation"].items():
         lines.append(f"- {axis} TVD: {R.pct(v['tvd'])}")
     if gates:

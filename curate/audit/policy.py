@@ -12,7 +12,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from curate.errors import CurateError
+from curate.errors import CurateError, validation_message
 
 
 
@@ -114,6 +114,4 @@ def policy_from_dict(data: dict[str, Any], where: str = "policy") -> AuditPolicy
     try:
         return AuditPolicy(**data)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        loc = ".".join(str(p) for p in first["loc"]) or "(root)"
-        raise CurateError(f"{where}: bad policy key '{loc}': {first['msg']}") from None
+        raise CurateError(f"{where}: bad policy key {validation_message(exc)}") from None

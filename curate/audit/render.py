@@ -1,36 +1,24 @@
 """Render audit metrics as one self-contained HTML file (inline CSS, base64 charts, no scripts, no network)
-and as a short Markdown summary."""
+and as a short Markdown summary.
+
+The HTML comes from Jinja2 templates shipped as package data (``curate/audit/templates``: ``page.html`` the
+frame, ``macros.html`` tables/KPIs/badges, ``report.html`` the audit, ``compare.html`` the drift report),
+autoescaped; this module computes the charts and hands the metrics to them.
+"""
 
 from __future__ import annotations
 
 import html
 import json
 from datetime import datetime, timezone
-from typing import Any, Iterable
+from pathlib import Path
+from typing import Any
 
 from curate.audit import charts
 
 SECTIONS = ["gates", "composition", "pii", "representation", "association", "fairness", "toxicity", "datacard"]
 
-CSS = """
-*{box-sizing:border-box}body{margin:0;font:14px/1.5 system-ui,-apple-system,'Segoe UI',Roboto,'Noto Sans','Noto Sans Devanagari',sans-serif;
-color:#1d2430;background:#f4f6f9}header{background:#1d2f4f;color:#fff;padding:20px 32px}header h1{margin:0;font-size:22px}
-header .sub{opacity:.8;font-size:13px}nav{background:#fff;border-bottom:1px solid #dde3ea;padding:8px 32px;position:sticky;top:0}
-nav a{margin-right:14px;color:#2f6db5;text-decoration:none;font-size:13px}main{max-width:1180px;margin:0 auto;padding:16px 24px}
-section{background:#fff;border:1px solid #dde3ea;border-radius:8px;padding:18px 22px;margin:16px 0}
-h2{margin:0 0 10px;font-size:18px}h3{font-size:15px;margin:16px 0 6px}
-table{border-collapse:collapse;width:100%;margin:6px 0 10px;font-size:13px}th,td{border-bottom:1px solid #e6eaef;padding:5px 8px;text-align:left;vertical-align:top}
-th{background:#f7f9fb;font-weight:600}td.num{text-align:right;font-variant-numeric:tabular-nums}
-.grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(420px,1fr));gap:14px;align-items:start}
-.kpis{display:flex;flex-wrap:wrap;gap:10px;margin:4px 0 10px}.kpi{background:#f7f9fb;border:1px solid #e6eaef;border-radius:6px;padding:8px 14px;min-width:130px}
-.kpi b{display:block;font-size:18px}.kpi span{font-size:12px;color:#5a6675}
-img.chart{max-width:100%;height:auto;border:1px solid #eef1f4;border-radius:4px}
-.badge{display:inline-block;padding:1px 8px;border-radius:10px;font-size:12px;font-weight:600}
-.pass{background:#dff3e4;color:#1f7a3a}.fail{background:#fbe0e0;color:#b02a2a}.skipped{background:#eceff3;color:#5a6675}
-.banner{padding:10px 14px;border-radius:6px;font-weight:600;margin-bottom:8px}.banner.pass{border:1px solid #a9dcb6}.banner.fail{border:1px solid #f0b0b0}
-.note{color:#5a6675;font-size:12.5px}.snip{font-size:12.5px;color:#333;max-width:640px;word-break:break-word}
-code{background:#f1f3f6;padding:0 4px;border-radius:3px}footer{color:#7a8594;font-size:12px;text-align:center;padding:20px}
-"""
+TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 
 def esc(v: Any) -> str:
@@ -42,154 +30,78 @@ def pct(v: float | None) -> str:
 
 
 def num(v: Any) -> str:
+    """A value for a table cell: thousands separators for ints, 4 significant digits for floats, – for None."""
     if v is None:
         return "–"
     if isinstance(v, float):
         return f"{v:.4g}"
     if isinstance(v, int):
         return f"{v:,}"
-    return esc(v)
+    return str(v)
 
 
-def table(headers: list[str], rows: Iterable[Iterable[Any]], numeric: set[int] | None = None) -> str:
-    numeric = numeric or set()
-    out = ["<table><thead><tr>", *(f"<th>{esc(h)}</th>" for h in headers), "</tr></thead><tbody>"]
-    n = 0
-    for r in rows:
-        n += 1
-        out.append("<tr>" + "".join(f'<td class="num">{c}</td>' if i in numeric else f"<td>{c}</td>"
-                                    for i, c in enumerate(r)) + "</tr>")
-    if not n:
-        out.append(f'<tr><td colspan="{len(headers)}" class="note">nothing to show</td></tr>')
-    return "".join(out) + "</tbody></table>"
+def _listnum(v: Any) -> str:
+    return ", ".join(map(str, v)) if isinstance(v, list) else num(v)
 
 
-def img(b64: str, alt: str) -> str:
-    return f'<img class="chart" alt="{esc(alt)}" src="data:image/png;base64,{b64}">'
+def environment():
+    """The Jinja2 environment of the audit pages (templates in ``curate/audit/templates``, autoescaped)."""
+    import jinja2
+
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True,
+                             trim_blocks=True, lstrip_blocks=True)
+    def defined(fn):  # a key the metrics lack reads as None, as dict.get gave it before the templates
+        return lambda v, *a: fn(None if isinstance(v, jinja2.Undefined) else v, *a)
+
+    env.filters.update({
+        "num": defined(num), "pct": defined(pct), "listnum": defined(_listnum),
+        "pair_num": lambda kv: (kv[0], num(kv[1])),
+        "flag_row": lambda f: (f["flag"], num(f["rows"])),
+        "example_row": lambda e: (e["doc_id"], num(e["entities"])),
+        "reference_row": lambda gv: (gv[0], pct(gv[1]["observed"]), pct(gv[1]["expected"]), pct(gv[1]["difference"]),
+                                     num(gv[1]["ratio"])),
+        "fairness_row": lambda ae: (ae[0], num(len(ae[1]["distribution"])), num(ae[1].get("parity_difference")),
+                                    num(ae[1].get("disparate_impact")),
+                                    ", ".join(ae[1].get("excluded_small_groups", []))),
+        "lexicon_row": lambda kv: (kv[0], num(kv[1]["rows"]), pct(kv[1].get("rate")), json.dumps(kv[1]["by_severity"])),
+        "lineage_row": lambda e: (e.get("kind"), e.get("subject"), e.get("parent"), e.get("created_at")),
+        "tojson_pretty": lambda v: json.dumps(v, indent=1, ensure_ascii=False, default=str)[:3000],
+    })
+    return env
 
 
-def kpis(items: list[tuple[str, str]]) -> str:
-    return '<div class="kpis">' + "".join(f'<div class="kpi"><b>{v}</b><span>{esc(k)}</span></div>' for k, v in items) + "</div>"
+def stamp() -> str:
+    return datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
 
 
-def badge(status: str) -> str:
-    return f'<span class="badge {esc(status)}">{esc(status)}</span>'
+# -- charts per section (PNG, base64): (image, alt text) pairs -----------------------------------------------
 
-
-def section(sid: str, title: str, body: str) -> str:
-    return f'<section id="{sid}"><h2>{esc(title)}</h2>{body}</section>'
-
-
-def page(title: str, subtitle: str, sections: list[tuple[str, str, str]]) -> str:
-    nav = "".join(f'<a href="#{sid}">{esc(t)}</a>' for sid, t, _ in sections)
-    body = "".join(section(*s) for s in sections)
-    stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    return (f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">'
-            f"<title>{esc(title)}</title><style>{CSS}</style></head><body><header><h1>{esc(title)}</h1>"
-            f'<div class="sub">{esc(subtitle)}</div></header><nav>{nav}</nav><main>{body}</main>'
-            f"<footer>generated by curate audit · {stamp} · self-contained file, no external resources</footer></body></html>")
-
-
-# -- sections ----------------------------------------------------------------------------------------------
-
-def gates_html(m: dict[str, Any]) -> str:
-    gates = m.get("gates", [])
-    failed = [g["gate"] for g in gates if g["status"] == "fail"]
-    banner = (f'<div class="banner fail fail">FAILED: {esc(", ".join(failed))}</div>' if failed
-              else '<div class="banner pass">All policy gates passed</div>')
-    rows = [(esc(g["gate"]), badge(g["status"]), num(g["value"]) if not isinstance(g["value"], list) else esc(", ".join(g["value"])),
-             num(g["threshold"]) if not isinstance(g["threshold"], list) else esc(", ".join(g["threshold"])), esc(g["detail"]))
-            for g in gates]
-    return banner + f'<p class="note">policy: <code>{esc(m.get("policy", {}).get("name"))}</code></p>' + \
-        table(["gate", "status", "value", "threshold", "detail"], rows)
-
-
-def composition_html(c: dict[str, Any]) -> str:
-    items = [("rows", num(c.get("rows"))), ("tokens (words)", num(c.get("tokens"))),
-             ("median words/row", num(c.get("length_words", {}).get("p50")))]
-    if "duplicates" in c:
-        items.append(("duplicate rows", f'{num(c["duplicates"]["duplicate_rows"])} ({pct(c["duplicates"]["rate"])})'))
-    if "quality" in c and "rate" in c["quality"]:
-        items.append(("quality-flagged", f'{num(c["quality"]["flagged_rows"])} ({pct(c["quality"]["rate"])})'))
+def _composition_charts(c: dict[str, Any]) -> list[tuple[str, str]]:
+    out = []
     lang = c.get("language", {})
-    for k in ("romanized", "codemixed"):
-        if k in lang:
-            items.append((k, pct(lang[k]["share"])))
-    out = kpis(items)
-    charts_: list[str] = []
     h = c.get("length_words_histogram")
     if h:
-        charts_.append(img(charts.histogram(h["edges"], h["counts"], "Length distribution", "words per row (log)"), "length histogram"))
-    if lang.get("lang"):
-        charts_.append(img(charts.hbar([s["value"] for s in lang["lang"]], [s["share"] for s in lang["lang"]],
-                                       "Languages", percent=True), "languages"))
-    if c.get("sources"):
-        charts_.append(img(charts.hbar([s["value"] for s in c["sources"]], [s["share"] for s in c["sources"]],
-                                       "Sources", percent=True), "sources"))
-    if lang.get("script"):
-        charts_.append(img(charts.hbar([s["value"] for s in lang["script"]], [s["share"] for s in lang["script"]],
-                                       "Scripts", percent=True), "scripts"))
-    out += '<div class="grid">' + "".join(charts_) + "</div>"
-    lc = c.get("length_chars", {})
-    out += "<h3>Lengths</h3>" + table(["measure", "min", "p5", "p50", "p95", "max", "mean"], [
-        (name, *(num(d.get(k)) for k in ("min", "p5", "p50", "p95", "max", "mean")))
-        for name, d in (("characters", lc), ("words", c.get("length_words", {})))], numeric={1, 2, 3, 4, 5, 6})
-    if c.get("removed"):
-        out += "<h3>Left out of the snapshot</h3>" + table(["reason", "rows"], [(esc(k), num(v)) for k, v in c["removed"].items()], {1})
-    if c.get("quality", {}).get("flags"):
-        out += "<h3>Quality flags</h3>" + table(["flag", "rows"], [(esc(f["flag"]), num(f["rows"])) for f in c["quality"]["flags"]], {1})
+        out.append((charts.histogram(h["edges"], h["counts"], "Length distribution", "words per row (log)"),
+                    "length histogram"))
+    for key, title, alt, d in (("lang", "Languages", "languages", lang), ("sources", "Sources", "sources", c),
+                               ("script", "Scripts", "scripts", lang)):
+        if d.get(key):
+            shares = d[key]
+            out.append((charts.hbar([s["value"] for s in shares], [s["share"] for s in shares], title, percent=True), alt))
     return out
 
 
-def pii_html(p: dict[str, Any]) -> str:
-    eng = p.get("engine", {})
-    status = "pass" if p.get("residual", 0) == 0 else "fail"
-    out = kpis([("residual PII entities", f'{num(p.get("residual"))} {badge(status)}'),
-                ("anonymized entities", num(p.get("anonymized_total"))),
-                ("regex suspects (rows)", num(p.get("pattern_scan", {}).get("rows"))),
-                ("unconfirmed suspects", num(p.get("unconfirmed", 0)))])
-    out += f'<p class="note">Residual measured by: {esc(p.get("residual_basis"))}.</p>'
-    if eng.get("available"):
-        out += (f'<p class="note">Detectors ({esc(", ".join(eng.get("detectors", [])))}) scanned '
-                f'{num(eng.get("scanned_rows"))} of {num(eng.get("total_rows"))} rows '
-                f'(every regex suspect first, then a deterministic sample). Skipped: '
-                f'{num(eng.get("skipped_inserted", 0))} placeholders/pseudonyms the stage inserted, '
-                f'{num(eng.get("cleared_by_annotators", 0))} values annotators cleared as false alarms, '
-                f'{num(eng.get("lookalikes_kept", 0))} look-alike numbers (order, transaction, amount).</p>')
-    else:
-        out += f'<p class="note">PII engine not available: {esc(eng.get("reason"))}. The gate counts regex matches instead (fails closed).</p>'
-    grid = []
+def _pii_charts(p: dict[str, Any]) -> list[tuple[str, str]]:
     by = p.get("anonymized_by_type") or {}
-    if by:
-        grid.append(img(charts.hbar(list(by), list(by.values()), "Entities anonymized, by type", "entities"), "anonymized"))
-    matches = {k: v for k, v in p.get("pattern_scan", {}).get("matches", {}).items()}
-    grid.append(table(["regex pre-scan pattern", "matches"], [(esc(k), num(v)) for k, v in matches.items()], {1}))
-    out += '<div class="grid">' + "".join(grid) + "</div>"
-    if eng.get("by_type"):
-        out += "<h3>Residual entities found by the engine</h3>" + table(["type", "count"], [(esc(k), num(v)) for k, v in eng["by_type"].items()], {1})
-    if eng.get("by_detector"):
-        out += "<h3>Residual findings by detector</h3>" + table(["detector", "findings"], [(esc(k), num(v)) for k, v in eng["by_detector"].items()], {1})
-    unc = eng.get("unconfirmed") or {}
-    if unc.get("count"):
-        out += ("<h3>Regex suspects no detector confirmed (review them; ids only)</h3>"
-                + table(["pattern", "matches"], [(esc(k), num(v)) for k, v in unc.get("by_pattern", {}).items()], {1})
-                + f'<p class="note">Example rows: {esc(", ".join(unc.get("examples", [])))}</p>')
-    if eng.get("examples"):
-        out += "<h3>Rows with residual PII (ids only; values are never copied into the report)</h3>" + \
-            table(["doc_id", "entities"], [(esc(e["doc_id"]), num(e["entities"])) for e in eng["examples"]], {1})
-    return out
+    if not by:
+        return []
+    return [(charts.hbar(list(by), list(by.values()), "Entities anonymized, by type", "entities"), "anonymized")]
 
 
-def representation_html(r: dict[str, Any]) -> str:
-    out = ('<p class="note">Shares are shares of mentions among rows that mention the axis (a row naming two groups counts '
-           "for both). Coverage = rows mentioning the axis / all rows.</p>")
-    grid = []
-    rows = []
+def _representation_charts(r: dict[str, Any]) -> list[tuple[str, str]]:
+    out = []
     for axis, a in r.get("axes", {}).items():
         groups = a.get("groups", {})
-        rows.append((esc(axis), num(a.get("rows_mentioning")), pct(a.get("coverage")), num(len(groups)),
-                     pct(a.get("reference_tvd")) if "reference_tvd" in a else "–",
-                     esc(", ".join(a.get("absent_groups", [])[:6]) + (" …" if len(a.get("absent_groups", [])) > 6 else ""))))
         if not groups:
             continue
         labels, vals = charts.series_from(groups, "share")
@@ -200,105 +112,66 @@ def representation_html(r: dict[str, Any]) -> str:
             labels += missing
             vals += [0.0] * len(missing)
             refs = (refs or []) + [ref[g]["expected"] for g in missing]
-        grid.append(img(charts.hbar(labels, vals, f"{axis}", "share of mentions", ref=refs, percent=True), axis))
-    out += table(["axis", "rows mentioning", "coverage", "groups", "distance to reference (TVD)", "groups never mentioned"], rows, {1, 2, 3, 4})
-    out += '<div class="grid">' + "".join(grid) + "</div>"
-    for axis, a in r.get("axes", {}).items():
-        if a.get("reference"):
-            out += f"<h3>{esc(axis)}: observed vs reference</h3>" + table(
-                ["group", "observed", "expected", "difference", "ratio"],
-                [(esc(g), pct(v["observed"]), pct(v["expected"]), pct(v["difference"]), num(v["ratio"])) for g, v in a["reference"].items()],
-                {1, 2, 3, 4})
+        out.append((charts.hbar(labels, vals, f"{axis}", "share of mentions", ref=refs, percent=True), axis))
     return out
 
 
-def association_html(a: dict[str, Any]) -> str:
-    out = ('<p class="note">Normalised PMI between identity groups and attribute terms over rows '
-           "(1 = always together, 0 = independent, −1 = never together). Stereotypes show up as high values "
-           "for negative, derogatory or low-prestige occupation terms.</p>")
+def _association_charts(a: dict[str, Any]) -> list[tuple[str, str]]:
     classes = a.get("classes", [])
-    if classes:
-        rows_ = sorted({f'{c["axis"]}:{c["group"]}' for c in classes})[:30]
-        cols_ = sorted({f'{c["category"]}:{c["class"]}' for c in classes})
-        val = {(f'{c["axis"]}:{c["group"]}', f'{c["category"]}:{c["class"]}'): c["npmi"] for c in classes}
-        out += img(charts.heatmap(rows_, cols_, [[val.get((r, c)) for c in cols_] for r in rows_],
-                                  "Group × attribute class (NPMI)"), "association heatmap")
-    trs = []
-    for grp, items in a.get("groups", {}).items():
-        for it in items:
-            ex = "<br>".join(f'<span class="snip"><code>{esc(e["doc_id"])}</code> {esc(e["text"])}</span>' for e in it.get("examples", []))
-            trs.append((esc(grp), esc(f'{it["category"]}:{it["class"]}'), esc(it["term"]), num(it["rows"]), num(it["npmi"]), ex))
-    out += "<h3>Top associations per group</h3>" + table(["group", "class", "term", "rows", "NPMI", "examples"], trs, {3, 4})
-    return out
+    if not classes:
+        return []
+    rows_ = sorted({f'{c["axis"]}:{c["group"]}' for c in classes})[:30]
+    cols_ = sorted({f'{c["category"]}:{c["class"]}' for c in classes})
+    val = {(f'{c["axis"]}:{c["group"]}', f'{c["category"]}:{c["class"]}'): c["npmi"] for c in classes}
+    return [(charts.heatmap(rows_, cols_, [[val.get((r, c)) for c in cols_] for r in rows_],
+                            "Group × attribute class (NPMI)"), "association heatmap")]
 
 
-def fairness_html(f: dict[str, Any]) -> str:
+def _fairness_charts(f: dict[str, Any]) -> list[tuple[str, str]]:
+    out = []
     if not f.get("available"):
-        return f'<p class="note">Not assessed: {esc(f.get("reason"))}.</p>'
-    out = kpis([("label column", esc(f["label_field"])), ("labelled rows", num(f["labelled_rows"])),
-                ("worst parity difference", num((f.get("worst_parity_difference") or {}).get("value"))),
-                ("worst disparate impact", num((f.get("worst_disparate_impact") or {}).get("value")))])
-    out += ('<p class="note">Demographic-parity difference = max − min selection rate across groups (Fairlearn); '
-            "disparate impact = unprivileged / privileged rate when the policy names a privileged group (AIF360), "
-            "else min / max rate.</p>")
-    out += table(["label", "rows"], [(esc(k), num(v)) for k, v in f["labels"].items()], {1})
-    rows, grid = [], []
+        return out
     for axis, e in f.get("axes", {}).items():
-        rows.append((esc(axis), num(len(e["distribution"])), num(e.get("parity_difference")), num(e.get("disparate_impact")),
-                     esc(", ".join(e.get("excluded_small_groups", [])))))
         for label, bl in (e.get("by_label") or {}).items():
             if f.get("favorable_label") is None and len(e["by_label"]) > 2:
                 continue
-            grid.append(img(charts.selection_rates(bl["selection_rate"], f"{axis}: P(label = {label})"), f"{axis} {label}"))
-    out += table(["axis", "groups", "parity difference", "disparate impact", "left out (too few rows)"], rows, {1, 2, 3})
-    return out + '<div class="grid">' + "".join(grid) + "</div>"
-
-
-def toxicity_html(t: dict[str, Any]) -> str:
-    out = kpis([("flagged rows", num(t.get("flagged_rows"))), ("rate", pct(t.get("rate")))])
-    out += '<p class="note">Rows are flagged, not deleted: the ids are in <code>flagged_toxicity.parquet</code> beside this report.</p>'
-    grid = []
-    by_doc = t.get("by_document_language") or {}
-    if by_doc:
-        grid.append(img(charts.hbar(list(by_doc), [v["rate"] for v in by_doc.values()], "Toxic rate by document language",
-                                    percent=True), "toxicity by language"))
-    lex = t.get("by_lexicon_language", {})
-    grid.append(table(["lexicon", "rows", "rate", "by severity"],
-                      [(esc(k), num(v["rows"]), pct(v.get("rate")), esc(json.dumps(v["by_severity"]))) for k, v in lex.items()], {1, 2}))
-    out += '<div class="grid">' + "".join(grid) + "</div>"
-    ex = [(esc(l), f'<code>{esc(e["doc_id"])}</code>', esc(", ".join(e["terms"])), f'<span class="snip">{esc(e["text"])}</span>')
-          for l, es in t.get("examples", {}).items() for e in es]
-    return out + "<h3>Examples</h3>" + table(["lexicon", "doc_id", "terms", "text"], ex)
-
-
-def datacard_html(d: dict[str, Any]) -> str:
-    keys = ["snapshot", "created_at", "rows", "content_hash", "text_variant", "selection", "parent", "code_version",
-            "pii_policy_passed", "held_back_rows", "owner", "collection", "intended_use", "out_of_scope_use"]
-    out = table(["field", "value"], [(esc(k), num(d.get(k))) for k in keys])
-    out += "<h3>Sources</h3><p>" + esc(", ".join(d.get("sources") or []) or "–") + "</p>"
-    out += "<h3>Preprocessing</h3><p>" + esc(", ".join(d.get("preprocessing") or []) or "none recorded") + "</p>"
-    if d.get("recipe"):
-        out += "<h3>Recipe</h3><pre class='snip'>" + esc(json.dumps(d["recipe"], indent=1, ensure_ascii=False, default=str)[:3000]) + "</pre>"
-    out += "<h3>Known gaps</h3><ul>" + "".join(f"<li>{esc(g)}</li>" for g in d.get("known_gaps", [])) + "</ul>"
-    lin = d.get("lineage") or []
-    out += "<h3>Lineage</h3>" + table(["kind", "subject", "parent", "when"],
-                                      [(esc(e.get("kind")), esc(e.get("subject")), esc(e.get("parent")), esc(e.get("created_at"))) for e in lin])
+            out.append((charts.selection_rates(bl["selection_rate"], f"{axis}: P(label = {label})"), f"{axis} {label}"))
     return out
 
 
+def _toxicity_charts(t: dict[str, Any]) -> list[tuple[str, str]]:
+    by_doc = t.get("by_document_language") or {}
+    if not by_doc:
+        return []
+    return [(charts.hbar(list(by_doc), [v["rate"] for v in by_doc.values()], "Toxic rate by document language",
+                         percent=True), "toxicity by language")]
+
+
+DATACARD_FIELDS = ["snapshot", "created_at", "rows", "content_hash", "text_variant", "selection", "parent",
+                   "code_version", "pii_policy_passed", "held_back_rows", "owner", "collection", "intended_use", "out_of_scope_use"]
+_TITLES = {"gates": "Policy gates", "composition": "Composition", "pii": "PII", "representation": "Representation",
+           "association": "Association", "fairness": "Label fairness", "toxicity": "Toxicity and profanity",
+           "datacard": "Data card"}
+
+
 def render_html(m: dict[str, Any], title: str | None = None) -> str:
+    """The audit report of metrics ``m`` as one self-contained HTML page (template ``templates/report.html``)."""
     snap = m.get("datacard", {}).get("snapshot") or "rows"
     status = "PASSED" if m.get("passed") else "FAILED"
-    sections = [("gates", "Policy gates", gates_html(m)),
-                ("composition", "Composition", composition_html(m.get("composition", {}))),
-                ("pii", "PII", pii_html(m.get("pii", {}))),
-                ("representation", "Representation", representation_html(m.get("representation", {}))),
-                ("association", "Association", association_html(m.get("association", {}))),
-                ("fairness", "Label fairness", fairness_html(m.get("fairness", {}))),
-                ("toxicity", "Toxicity and profanity", toxicity_html(m.get("toxicity", {}))),
-                ("datacard", "Data card", datacard_html(m.get("datacard", {})))]
-    return page(title or f"Audit: {snap}", f"{status} · {m.get('composition', {}).get('rows', 0):,} rows · policy "
-                f"{m.get('policy', {}).get('name')}", sections)
+    c, d = m.get("composition", {}), m.get("datacard", {})
+    chart_sets = {"composition": _composition_charts(c), "pii": _pii_charts(m.get("pii", {})),
+                  "representation": _representation_charts(m.get("representation", {})),
+                  "association": _association_charts(m.get("association", {})),
+                  "fairness": _fairness_charts(m.get("fairness", {})),
+                  "toxicity": _toxicity_charts(m.get("toxicity", {}))}
+    cells = ("min", "p5", "p50", "p95", "max", "mean")
+    return environment().get_template("report.html").render(
+        m=m, charts=chart_sets, title=title or f"Audit: {snap}", stamp=stamp(),
+        subtitle=f"{status} · {c.get('rows', 0):,} rows · policy {m.get('policy', {}).get('name')}",
+        nav=[(sid, _TITLES[sid]) for sid in SECTIONS],
+        lc_cells=[num(c.get("length_chars", {}).get(k)) for k in cells],
+        lw_cells=[num(c.get("length_words", {}).get(k)) for k in cells],
+        datacard_rows=[(k, num(d.get(k))) for k in DATACARD_FIELDS])
 
 
 def render_markdown(m: dict[str, Any]) -> str:

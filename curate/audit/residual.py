@@ -18,9 +18,10 @@ scanned string; values never leave this module except through the caller's own s
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+
+from curate.text.digits import to_ascii_digits
 
 # Presidio entity names -> curate's, so both opinions speak of the same types.
 _TYPES = {"PHONE_NUMBER": "IN_PHONE", "IBAN_CODE": "IBAN_CODE", "CREDIT_CARD": "CREDIT_CARD", "IP_ADDRESS": "IP_ADDRESS",
@@ -56,11 +57,6 @@ class Finding:
     type: str
     source: str          # "presidio:<recognizer>" or "stdnum"/"phonenumbers"/"shape"
     lookalike: bool = False
-
-
-def ascii_digits(text: str) -> str:
-    """Every decimal digit of any script as its ASCII digit (one code point each: offsets are unchanged)."""
-    return "".join(str(unicodedata.digit(c)) if not c.isascii() and c.isdecimal() else c for c in text)
 
 
 @lru_cache(maxsize=1)
@@ -125,7 +121,7 @@ def detect(text: str) -> list[Finding]:
     """Independent findings in ``text`` (offsets into it), overlapping ones included."""
     from stdnum.in_ import gstin, pan
 
-    norm = ascii_digits(text)
+    norm = to_ascii_digits(text)
     out: list[Finding] = []
     for rec in _recognizers():
         need = _NEEDS.get(rec.name)

@@ -21,11 +21,12 @@ from typing import Any
 import pyarrow as pa
 
 from curate.errors import CurateError
+from curate.text.scripts import block_range
 
 SWAP_DIR = Path(__file__).with_name("swaps")
 TEXT_COLUMNS = ("text", "instruction", "input", "output", "messages")
 # Word characters for boundaries: ASCII word chars plus the Devanagari block (vowel signs are not \w in `re`).
-_WORD = r"[\w\u0900-\u097F]"
+_WORD = rf"[\w{block_range('Deva')}]"
 
 
 def _match_case(src: str, dst: str) -> str:

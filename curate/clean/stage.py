@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pyarrow as pa
 
-from curate.clean.normalize import clean_text
+from curate.clean.rules import clean_text
 from curate.stage import Stage, StageConfig, StageContext, register_stage
 
 
@@ -21,4 +21,7 @@ STAGE = register_stage(Stage(
     name="clean", kind="per_document", config_model=CleanConfig, fn=clean_batch,
     outputs={"clean_text": pa.string()},
     description="Indic-aware cleaning: HTML remnants, NFC (nukta forms), invisible characters, ZWJ/ZWNJ, dandas, whitespace.",
+    # 2: ZWJ/ZWNJ are kept after the viramas of every script (Unicode combining class 9: Meetei Mayek's too),
+    # not only after those of Devanagari … Malayalam and Sinhala.
+    version="2",
 ))

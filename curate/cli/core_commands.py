@@ -43,12 +43,16 @@ def _table(title: str, columns: list[str], rows: list[list]) -> None:
                    "CURATE_CATALOG_PASSWORD or PATH/secrets/catalog.password, 0600). Default: embedded SQLite.")
 @click.option("--data-path", type=click.Path(file_okay=False),
               help="Team mode: the shared folder for the Parquet files (default: PATH/lake/data).")
+@click.option("--zone", type=click.Choice(["raw", "curated"]),
+              help="Team mode: keep raw records apart. raw: a steward's workspace (documents, signals, snapshots; "
+                   "approving publishes); curated: an annotator's or engineer's (approved snapshots only). "
+                   "Grants: curate team grants.")
 @json_option
-def init(path, catalog, data_path, as_json):
+def init(path, catalog, data_path, zone, as_json):
     """Create a workspace folder (DuckLake catalog + Parquet data; embedded, or a team's PostgreSQL)."""
     from curate.workspace import Workspace
 
-    ws = Workspace.init(path, catalog=catalog, shared_data_path=data_path)
+    ws = Workspace.init(path, catalog=catalog, shared_data_path=data_path, zone=zone)
     info = ws.summary()
     ws.close()
     emit(info, as_json, lambda d: console.print(f"[green]workspace ready[/] at {d['path']}"))
@@ -62,6 +66,10 @@ def init(path, catalog, data_path, as_json):
               help="Field holding the text (default: 'text', else SFT or chat shapes). SOURCE:FIELD applies to "
                    "one source only (e.g. feedback.csv:comment); repeat for several.")
 @click.option("--id-field", help="Field with a stable record id (default: line number + content).")
+@click.option("--on-id-conflict", type=click.Choice(["quarantine", "version"]), default="quarantine",
+              show_default=True,
+              help="With --id-field, a known id with new content: quarantine it with the reason, or keep it as a "
+                   "new version of the record (own doc_id, linked in record_versions, shown by snapshot diff).")
 @click.option("--source-name", help="Name recorded as the rows' source (default: the file name).")
 @click.option("--max-record-bytes", type=int, default=1_000_000, show_default=True,
               help="Larger records are quarantined as oversize.")
@@ -69,7 +77,7 @@ def init(path, catalog, data_path, as_json):
               help="Records with JSON nested deeper are quarantined (later stages recurse over them).")
 @workspace_option
 @json_option
-def ingest(sources, fmt, text_fields, id_field, source_name, max_record_bytes, max_depth, workspace, as_json):
+def ingest(sources, fmt, text_fields, id_field, on_id_conflict, source_name, max_record_bytes, max_depth, workspace, as_json):
     """Ingest files or folders into the workspace; bad rows go to quarantine with a reason.
 
     Idempotent: ingesting the same file again adds nothing. The summary counts
@@ -85,7 +93,7 @@ def ingest(sources, fmt, text_fields, id_field, source_name, max_record_bytes, m
         check_source(Path(src), missing_ok=True)
     per_source = text_field_per_source(sources, text_fields)
     with _open(workspace) as ws:
-        opts = IngestOptions(fmt=fmt, id_field=id_field, source_name=source_name, max_record_bytes=max_record_bytes,
+        opts = IngestOptions(fmt=fmt, id_field=id_field, on_id_conflict=on_id_conflict, source_name=source_name, max_record_bytes=max_record_bytes,
                              max_depth=max_depth)
         results = []
         for src in sources:
@@ -270,7 +278,9 @@ def snapshot_diff(a, b, workspace, as_json):
         d = ws.diff(a, b).as_dict()
     emit(d, as_json, lambda d: console.print(
         f"{d['a']} → {d['b']}: +{d['added']} added, -{d['removed']} removed, ~{d['changed']} changed, "
-        f"{d['unchanged']} unchanged" + (" (identical content)" if d["same_content"] else "")))
+        f"{d['unchanged']} unchanged" + (f", {d['updated']} of the added are new versions of its records"
+                                          if d.get("updated") else "")
+        + (" (identical content)" if d["same_content"] else "")))
 
 
 @snapshot.command("export")
@@ -286,22 +296,32 @@ def snapshot_diff(a, b, workspace, as_json):
 @click.option("--group-by", type=click.Choice(["cluster", "doc_id"]), default=None,
               help="Split unit: near-duplicate cluster (keeps clusters on one side) or single document. "
                    "Default: cluster when the snapshot has dup_cluster (from the dedup stage), else doc_id.")
+@click.option("--layout", type=click.Choice(["auto", "text", "sft", "messages", "prompt-completion"]),
+              default="auto", show_default=True,
+              help="Training fields: text; instruction/input/output; messages (list of {role, content}); "
+                   "prompt/completion (TRL); auto picks from the rows.")
+@click.option("--columns", default="", help="Internal columns to add by name, e.g. lang,meta (default: none).")
+@click.option("--with-signals", is_flag=True, help="Add every public column (signals, meta, source_uri, ...).")
 @click.option("--overwrite", is_flag=True)
 @workspace_option
 @json_option
-def snapshot_export(ref, fmt, splits, output, allow_raw, allow_unapproved, contamination, group_by, overwrite,
-                    workspace, as_json):
+def snapshot_export(ref, fmt, splits, output, allow_raw, allow_unapproved, contamination, group_by, layout, columns,
+                    with_signals, overwrite, workspace, as_json):
     """Export a snapshot with deterministic splits (HF: datasets.load_from_disk loads it).
+
+    Trainer-ready: id, the training fields and split only, unless --columns / --with-signals.
 
     Only snapshots that passed the PII policy and that a steward approved (`snapshot approve`), unless an
     explicit, recorded override. Exit 4 when refused."""
     with _open(workspace) as ws:
         res = ws.export(ref, fmt, output, splits=splits, allow_raw=allow_raw, contamination=contamination,
-                        group_by=group_by, overwrite=overwrite, allow_unapproved=allow_unapproved)
+                        group_by=group_by, overwrite=overwrite, allow_unapproved=allow_unapproved, layout=layout,
+                        columns=columns, with_signals=with_signals)
     if res.note and not as_json:
         console.print(f"[yellow]note[/]: {res.note}")
     emit(res.as_dict(), as_json, lambda d: console.print(
-        f"[green]exported[/] {d['snapshot']} → {d['path']} " + ", ".join(f"{k}={v}" for k, v in d["counts"].items())))
+        f"[green]exported[/] {d['snapshot']} → {d['path']} ({d['layout']}: {', '.join(d['columns'])}) "
+        + ", ".join(f"{k}={v}" for k, v in d["counts"].items())))
 
 
 @click.command("quarantine")
@@ -312,6 +332,7 @@ def snapshot_export(ref, fmt, splits, output, allow_raw, allow_unapproved, conta
 def quarantine_cmd(limit, source, workspace, as_json):
     """Show quarantined rows with their reasons."""
     with _open(workspace, read_only=True) as ws:
+        ws.require_raw("quarantine")  # a curated-zone workspace: one clear line, not a missing table
         where = "WHERE source = ?" if source else ""
         params = [source] if source else []
         counts = ws.con.execute(f"SELECT reason, count(*) FROM lake.quarantine {where} GROUP BY 1 ORDER BY 2 DESC",

@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib
 import os
 import pkgutil
+import signal
 import sys
 
 import click
@@ -71,16 +72,47 @@ def _fail(message: str, code: int) -> None:
     sys.exit(code)
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM/SIGHUP, raised in the main thread like Ctrl-C's KeyboardInterrupt."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _on_terminate(signum, frame) -> None:
+    # Unwind like Ctrl-C: open transactions roll back, worker pools are stopped, the writer lock is
+    # released. The default action is restored first, so a second signal ends the process at once.
+    signal.signal(signum, signal.SIG_DFL)
+    raise Terminated(signum)
+
+
+def _install_signal_handlers() -> None:
+    for sig in (signal.SIGTERM, signal.SIGHUP):
+        try:
+            signal.signal(sig, _on_terminate)
+        except ValueError:  # not the main thread (the CLI embedded somewhere): leave the host's handlers
+            return
+
+
 def main() -> None:
     """Run the CLI. Every failure is one ``error: …`` line on stderr with a non-zero exit code.
 
     Messages never quote values (``curate.errors.describe_exception``) and known secrets are
     scrubbed from them; unexpected exceptions name their type and line. ``CURATE_DEBUG=1``
-    re-raises them with the traceback, for developers.
+    re-raises them with the traceback, for developers. SIGINT (Ctrl-C), SIGTERM and SIGHUP stop
+    the command cleanly — transactions roll back, worker processes end, the writer lock is
+    released — and exit with 128 + the signal number (130, 143, 129).
     """
+    _install_signal_handlers()
     try:
         cli.main(standalone_mode=False)
-    except click.exceptions.Abort:
+    except (click.exceptions.Abort, Terminated) as exc:
+        # click turns KeyboardInterrupt (and so Terminated) into Abort, keeping it as the cause
+        term = exc if isinstance(exc, Terminated) else exc.__cause__
+        if isinstance(term, Terminated):
+            click.echo("terminated", err=True)
+            sys.exit(128 + term.signum)
         click.echo("aborted", err=True)
         sys.exit(130)
     except click.ClickException as exc:

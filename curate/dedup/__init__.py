@@ -3,7 +3,8 @@
 Public API:
 * :func:`dedup_table` - file mode / library: add dup_cluster, dup_keep, dup_reason, dup_similarity.
 * :class:`DedupTableConfig`, :class:`MinHashConfig`, :class:`DedupConfig` - typed configs.
-* :func:`split_keeping_clusters`, :func:`find_contamination` - split guard for exports.
+
+Splits that keep every cluster on one side are made by the export (:func:`curate.export.assign_splits`).
 """
 
 from curate._lazy import lazy_exports
@@ -13,10 +14,7 @@ __getattr__ = lazy_exports(__name__, {
     'DedupConfig': 'config',
     'DedupTableConfig': 'config',
     'MinHashConfig': 'config',
-    'find_contamination': 'contamination',
-    'split_keeping_clusters': 'contamination',
     'dedup_table': 'core',
 })
 
-__all__ = ["DedupConfig", "DedupTableConfig", "MinHashConfig", "dedup_table", "find_contamination",
-           "split_keeping_clusters"]
+__all__ = ["DedupConfig", "DedupTableConfig", "MinHashConfig", "dedup_table"]

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from curate.cli.output import console, emit, json_option, progress_bar
-from curate.errors import CurateError
+from curate.errors import CurateError, validation_message
 
 
 class _DefaultRunGroup(click.Group):
@@ -59,8 +59,7 @@ def dedup_run(src, dst, text_field, threshold, keep, shingle, ngram, num_perm, a
     try:
         cfg = DedupTableConfig(**{k: v for k, v in params.items() if v is not None})
     except ValidationError as exc:
-        first = exc.errors()[0]
-        raise CurateError(f"dedup: bad option {'.'.join(map(str, first['loc'])) or ''}: {first['msg']}") from None
+        raise CurateError(f"dedup: bad option {validation_message(exc, option=True)}") from None
     if format_of(src) == "parquet" and format_of(dst) == "parquet":
         # Streaming path: memory holds signatures, not texts (1M docs in well under 4 GB).
         import pyarrow.parquet as pq

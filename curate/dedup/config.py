@@ -5,8 +5,9 @@ reported on held-out seeds): word 3-gram shingles of the folded text, 128 one-pe
 MinHash bins, **exact Jaccard >= 0.5** on the shingles that remain once boilerplate (segments
 in >= 1 % of the distinct documents, and at least 10 of them) is set aside, chain_cut 0.5;
 chats compared on their user and assistant turns, SFT pairs on instruction + input + output;
-a pair whose customer-written identifiers (numbers of 4+ characters) all differ is never a
-duplicate.  Re-sent copies
+a pair whose customer-written identifiers (numbers of 5+ digits however grouped or scripted,
+codes such as PAN, e-mail and UPI addresses; read from user turns / instruction + input) have
+nothing in common - different ones, or some on one side only - is never a duplicate.  Re-sent copies
 with a few percent of edited words, an added line or a dropped sentence stay well above 0.5;
 distinct conversations that share a system prompt and canned replies fall to ~0 once those
 are set aside.

@@ -29,6 +29,7 @@ import math
 import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Callable
 
 import duckdb
@@ -44,7 +45,7 @@ from curate.dedup.fold import tables, virama_table
 from curate.dedup.lsh import candidate_pairs
 from curate.dedup.minhash import EMPTY, estimated_jaccard, lsh_params, probe_table, seed_key
 from curate.dedup.views import id_text, match_text, shape_columns
-from curate.errors import CurateError
+from curate.errors import CurateError, validation_message
 
 OUTPUTS = {"dup_cluster": pa.string(), "dup_keep": pa.bool_(), "dup_reason": pa.string(),
            "dup_similarity": pa.float64(), "dup_jaccard": pa.float64(), "dup_shared": pa.string(),
@@ -58,9 +59,10 @@ SHARED_CHARS = 240
 # 0.5) a pair at the threshold is a candidate 99.3 % of the time; exact verification removes the extra
 # candidates, so LSH errs on the side of recall.
 LSH_FACTOR = 0.6
-# An identifier: a token holding a digit, at least this many bytes long (order/account/phone/PAN numbers,
-# dates; not "3 working days").
-ID_BYTES = 4
+# An identifier: digit-holding tokens run together with at least this many characters (order/account/phone/
+# Aadhaar/PAN numbers, dates in digits; not "3 working days", not a bare year shared by every ticket of 2026),
+# or an e-mail / UPI address (see kernels.id_sets).
+ID_CHARS = 5
 
 
 @dataclass
@@ -234,11 +236,88 @@ def boilerplate_keys(sk: Sketches, reps: np.ndarray, cfg: DedupConfig) -> np.nda
 
 def _prepared(source: TextSource, idx: np.ndarray, cfg, boiler: np.ndarray, ids: bool = False):
     rows = source.take(idx)
-    t = tokenize(match_text(rows, cfg), cfg)
+    view = match_text(rows, cfg)
+    t = tokenize(view, cfg)
     if not ids:
         return t, t.boiler_mask(boiler)
-    u = tokenize(id_text(rows, cfg), cfg)
-    return t, t.boiler_mask(boiler), K.id_sets(u.tok_hash, u.tok_digit, u.tok_lo, u.tok_hi, u.doc_tok, ID_BYTES)
+    # Identifiers are read from word tokens whatever the shingle mode (a number is one word).
+    ids_view = id_text(rows, cfg)
+    same = cfg.shingle == "word" and ids_view.equals(view)   # plain text rows: the same tokens serve both
+    u = t if same else tokenize(ids_view, cfg.model_copy(update={"shingle": "word"}))
+    return t, t.boiler_mask(boiler), K.id_sets(u.data, u.tok_hash, u.tok_digit, u.tok_lo, u.tok_hi, u.doc_tok,
+                                               ID_CHARS, *tables())
+
+
+class Verifier:
+    """Exact Jaccard, identifier agreement and shared spans for pairs of documents.
+
+    Texts are fetched and tokenized block by block (at most ``block_docs`` documents at a time),
+    so memory stays bounded however many candidates a corpus has.  When every document asked
+    for fits in one block (the usual case) the tokens are kept and reused by later calls (chain
+    checks, shared spans): each candidate is tokenized once.
+    """
+
+    def __init__(self, source: TextSource, cfg, boiler: np.ndarray, block_docs: int = 16_384):
+        self.source, self.cfg, self.boiler, self.block = source, cfg, boiler, max(2, block_docs)
+        self._kept: tuple | None = None
+
+    def _prepare(self, docs: np.ndarray) -> tuple:
+        t, mask, (ids, ids_off) = _prepared(self.source, docs, self.cfg, self.boiler, ids=True)
+        keys, off = K.shingle_sets(np.arange(len(docs)), t.tok_hash, t.tok_seg, t.doc_tok, mask, t.has_letter,
+                                   self.cfg.ngram)
+        return docs, t, mask, ids, ids_off, keys, off
+
+    def _blocks(self, a: np.ndarray, b: np.ndarray):
+        """(pair indices, rows of a / b in the block, the block) per block of prepared documents."""
+        if self._kept is not None:
+            docs = self._kept[0]
+            ra, rb = np.searchsorted(docs, a), np.searchsorted(docs, b)
+            if (ra < len(docs)).all() and (rb < len(docs)).all() and (docs[ra] == a).all() and (docs[rb] == b).all():
+                yield np.arange(len(a)), ra, rb, self._kept
+                return
+        every = np.unique(np.concatenate([a, b]))
+        if len(every) <= self.block:
+            self._kept = self._prepare(every)
+            yield np.arange(len(a)), np.searchsorted(every, a), np.searchsorted(every, b), self._kept
+            return
+        order = np.argsort(a, kind="stable")
+        step = self.block // 2
+        for s in range(0, len(order), step):
+            sel = order[s:s + step]
+            block = self._prepare(np.unique(np.concatenate([a[sel], b[sel]])))
+            yield sel, np.searchsorted(block[0], a[sel]), np.searchsorted(block[0], b[sel]), block
+            del block   # one block in memory at a time (the caller drops its references before asking on)
+
+    def pairs(self, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(exact Jaccard of the shingle sets, identifiers disagree) for each pair (a[i], b[i])."""
+        jac = np.zeros(len(a))
+        disjoint = np.zeros(len(a), bool)
+        for sel, ra, rb, block in self._blocks(a, b):
+            _, _, _, ids, ids_off, keys, off = block
+            jac[sel] = K.jaccard_pairs(keys, off, ra, rb)
+            disjoint[sel] = K.disjoint_ids(ids, ids_off, ra, rb)
+            del block, ids, ids_off, keys, off
+        return jac, disjoint
+
+    def spans(self, a: np.ndarray, b: np.ndarray, n: int) -> list:
+        """Per document (list of ``n``): excerpt of the longest run of n-grams ``a[i]`` shares with ``b[i]``."""
+        out: list = [None] * n
+        for sel, ra, rb, block in self._blocks(a, b):
+            t, mask = block[1], block[2]
+            lo, hi = K.shared_spans(ra, rb, t.tok_hash, t.tok_seg, t.doc_tok, mask, t.has_letter, t.tok_lo, t.tok_hi,
+                                    self.cfg.ngram)
+            for k in np.flatnonzero(lo >= 0):
+                out[int(a[sel[k]])] = t.excerpt(int(ra[k]), int(lo[k]), int(hi[k]))
+            del block, t, mask
+        return out
+
+
+def _has_shingles(sig: np.ndarray, rows: np.ndarray, chunk: int = 1 << 16) -> np.ndarray:
+    """Per row of ``rows``: whether its signature holds any shingle (chunked: no copy of all signatures)."""
+    out = np.zeros(len(rows), bool)
+    for s in range(0, len(rows), chunk):
+        out[s:s + chunk] = ~(sig[rows[s:s + chunk]] == EMPTY).all(axis=1)
+    return out
 
 
 def _group_ids(keys) -> np.ndarray:
@@ -250,12 +329,16 @@ def _group_ids(keys) -> np.ndarray:
 
 
 def cluster(sk: Sketches, source: TextSource, cfg, earliest: np.ndarray | None = None,
-            quality: list[np.ndarray] | None = None, con: duckdb.DuckDBPyConnection | None = None) -> Clusters:
+            quality: list[np.ndarray] | None = None, con: duckdb.DuckDBPyConnection | None = None,
+            candidates: Callable | None = None) -> Clusters:
     """Cluster documents given in canonical order (``cfg`` holds both the MinHash and the dedup settings).
 
     ``earliest``: ingest-order rank (default: position); ``quality``: sort keys, best first,
     for the ``best_quality`` policy.  ``sk.sig`` rows of documents holding boilerplate are
-    replaced by their signatures without it.
+    replaced by their signatures without it.  ``candidates(sig, rows, bands, rows_per_band,
+    window) -> (i, j)``: where LSH buckets are grouped (default: DuckDB on ``con``,
+    :func:`curate.dedup.lsh.candidate_pairs`; the Ray engine passes
+    :func:`curate.dedup.ray_lsh.candidate_pairs_ray`, which returns the same pairs).
     """
     sig = sk.sig
     n, num_perm = sig.shape
@@ -293,12 +376,12 @@ def cluster(sk: Sketches, source: TextSource, cfg, earliest: np.ndarray | None =
     else:
         bands, rows = lsh_params(round(LSH_FACTOR * cfg.threshold, 4), num_perm, cfg.false_positive_weight,
                                  cfg.false_negative_weight)
-    signed = reps[~(sig[reps] == EMPTY).all(axis=1)] if len(reps) else reps
-    own = con is None
+    signed = reps[_has_shingles(sig, reps)]
+    own = con is None and candidates is None
     if own:
         con = quiet(duckdb.connect())
     try:
-        ci, cj = candidate_pairs(con, sig, signed, bands, rows, cfg.bucket_window)
+        ci, cj = (candidates or partial(candidate_pairs, con))(sig, signed, bands, rows, cfg.bucket_window)
     finally:
         if own:
             con.close()
@@ -308,20 +391,13 @@ def cluster(sk: Sketches, source: TextSource, cfg, earliest: np.ndarray | None =
     ci, cj = ci[ok], cj[ok]
 
     # Exact verification on the shingle sets (boilerplate set aside).
+    verifier = Verifier(source, cfg, boiler)
     jac = np.zeros(0)
-    docs = keys = off = ids = ids_off = None
-    verified = None
     if len(ci):
-        docs = np.unique(np.concatenate([ci, cj]))
-        t, mask, (ids, ids_off) = _prepared(source, docs, cfg, boiler, ids=True)
-        verified = (docs, t, mask)
-        keys, off = K.shingle_sets(np.arange(len(docs)), t.tok_hash, t.tok_seg, t.doc_tok, mask, t.has_letter,
-                                   cfg.ngram)
-        ri, rj = np.searchsorted(docs, ci), np.searchsorted(docs, cj)
-        jac = K.jaccard_pairs(keys, off, ri, rj)
+        jac, disjoint = verifier.pairs(ci, cj)
         # Different identifiers (order, account, phone numbers the customer wrote) mean different cases,
         # however alike the template around them.
-        ok = (jac >= cfg.threshold - 1e-12) & ~K.disjoint_ids(ids, ids_off, ri, rj)
+        ok = (jac >= cfg.threshold - 1e-12) & ~disjoint
         ci, cj, jac = ci[ok], cj[ok], jac[ok]
 
     # Keepers: groups in policy order; each group's best member keeps the group.
@@ -338,7 +414,7 @@ def cluster(sk: Sketches, source: TextSource, cfg, earliest: np.ndarray | None =
     group_order = gid[order][best_of[order] == order]   # groups in the order of their best members
     assign, gsim = K.greedy(group_order, gid[ci], gid[cj], jac, n_groups)
     if len(ci) and cfg.chain_cut < 1.0:
-        _second_hop(assign, gsim, gid, ci, cj, docs, keys, off, ids, ids_off, first_of_group, cfg)
+        _second_hop(assign, gsim, gid, ci, cj, verifier, first_of_group, group_order, cfg)
     best_member = np.empty(n_groups, np.int64)
     best_member[gid] = best_of
     keeper = best_member[assign[gid]]
@@ -347,56 +423,78 @@ def cluster(sk: Sketches, source: TextSource, cfg, earliest: np.ndarray | None =
     similarity = np.ones(n)
     near = np.flatnonzero(~exact)
     if len(near):
-        similarity[near] = (sig[near] == sig[keeper[near]]).mean(axis=1)
+        similarity[near] = estimated_jaccard(sig, near, keeper[near])
     size = np.bincount(keeper, minlength=n)[keeper]
-    shared = _shared_spans(verified, near, keeper[near], cfg.ngram, n)
+    shared = verifier.spans(near, keeper[near], n) if len(near) else [None] * n
     return Clusters(keeper, size, exact, similarity, jaccard, shared, boilerplate, boiler, n_candidates,
                     len(ci), bands, rows)
 
 
-def _second_hop(assign, gsim, gid, ci, cj, docs, keys, off, ids, ids_off, first_of_group, cfg) -> None:
-    """Variants of one original are each similar to it but less to each other: a kept group with no
-    members of its own, similar to a *removed* group, joins that group's keeper when its own exact
-    Jaccard with the keeper is at least ``chain_cut`` x threshold (and their identifiers agree).
-    Updates ``assign`` / ``gsim`` in place."""
-    n_groups = len(assign)
-    removed = assign != np.arange(n_groups)
-    has_members = np.bincount(assign[removed], minlength=n_groups) > 0
-    free = ~removed & ~has_members
-    eu, ev = gid[ci], gid[cj]
-    x = np.concatenate([eu[free[eu] & removed[ev]], ev[free[ev] & removed[eu]]])
-    k = np.concatenate([assign[ev[free[eu] & removed[ev]]], assign[eu[free[ev] & removed[eu]]]])
-    if len(x) == 0:
-        return
-    pairs = np.unique(np.stack([x, k], axis=1), axis=0)
-    x, k = pairs[:, 0], pairs[:, 1]
-    rx, rk = np.searchsorted(docs, first_of_group[x]), np.searchsorted(docs, first_of_group[k])
-    j = K.jaccard_pairs(keys, off, rx, rk)
-    ok = (j >= cfg.chain_cut * cfg.threshold - 1e-12) & ~K.disjoint_ids(ids, ids_off, rx, rk)
-    # best keeper per group: highest Jaccard (ties: the first keeper in sorted order)
-    order = np.lexsort([k[ok], -j[ok], x[ok]])
-    xs, ks, js = x[ok][order], k[ok][order], j[ok][order]
-    first = np.ones(len(xs), bool)
-    first[1:] = xs[1:] != xs[:-1]
-    assign[xs[first]] = ks[first]
-    gsim[xs[first]] = js[first]
-
-
-def _shared_spans(verified, a: np.ndarray, b: np.ndarray, ngram: int, n: int) -> list:
-    """Excerpt of the longest run of n-grams each removed near duplicate shares with its keeper.
-
-    Both ends of every near removal took part in a verified pair, so their tokens are already at
-    hand in ``verified`` = (candidate documents, their tokens, their boilerplate mask).
+def _second_hop(assign, gsim, gid, ci, cj, verifier: Verifier, first_of_group, group_order, cfg) -> None:
+    """Variants of one original are each similar to it but less to each other, so the greedy pass
+    can keep two variants of one original apart, each with members of its own.  Two kept groups
+    ``x`` and ``k``, where ``x`` is similar to a removed member of ``k``, merge when ``x`` and
+    every member of the group that moves have an exact Jaccard of at least ``chain_cut`` x
+    threshold with the other keeper and identifiers that agree with it: every removed row stays
+    close to its own keeper.  The group later in keep-policy order moves into the earlier one.
+    Updates ``assign`` / ``gsim`` in place.
     """
-    out: list = [None] * n
-    if verified is None or len(a) == 0:
-        return out
-    docs, t, mask = verified
-    ra, rb = np.searchsorted(docs, a), np.searchsorted(docs, b)
-    lo, hi = K.shared_spans(ra, rb, t.tok_hash, t.tok_seg, t.doc_tok, mask, t.has_letter, t.tok_lo, t.tok_hi, ngram)
-    for k in np.flatnonzero(lo >= 0):
-        out[int(a[k])] = t.excerpt(int(ra[k]), int(lo[k]), int(hi[k]))
-    return out
+    n_groups = len(assign)
+    rank = np.empty(n_groups, np.int64)
+    rank[group_order] = np.arange(len(group_order))
+    removed = assign != np.arange(n_groups)
+    eu, ev = gid[ci], gid[cj]
+    fwd, bwd = ~removed[eu] & removed[ev], ~removed[ev] & removed[eu]
+    x = np.concatenate([eu[fwd], ev[bwd]])
+    k = np.concatenate([assign[ev[fwd]], assign[eu[bwd]]])
+    ok = k != x
+    if not ok.any():
+        return
+    pairs = np.unique(np.stack([np.minimum(x[ok], k[ok]), np.maximum(x[ok], k[ok])], axis=1), axis=0)
+    cut = cfg.chain_cut * cfg.threshold - 1e-12
+
+    def close(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        j, disjoint = verifier.pairs(first_of_group[a], first_of_group[b])
+        return j, (j >= cut) & ~disjoint
+
+    j, good = close(pairs[:, 0], pairs[:, 1])
+    pairs, j = pairs[good], j[good]
+    if not len(j):
+        return
+    mem = np.flatnonzero(removed)
+    mem = mem[np.argsort(assign[mem], kind="stable")]
+    owner = assign[mem]
+
+    def moves(src: np.ndarray, dest: np.ndarray):
+        """Per move src -> dest: whether every member of src is close to dest; members and their Jaccard."""
+        lo, hi = np.searchsorted(owner, src, "left"), np.searchsorted(owner, src, "right")
+        cnt = hi - lo
+        move_of = np.repeat(np.arange(len(src)), cnt)
+        m = mem[np.repeat(lo, cnt) + np.arange(cnt.sum()) - np.repeat(np.cumsum(cnt) - cnt, cnt)]
+        mj, mgood = close(m, dest[move_of])
+        allowed = np.ones(len(src), bool)
+        np.logical_and.at(allowed, move_of, mgood)
+        return allowed, m, mj, np.cumsum(cnt) - cnt, cnt
+
+    a, b = pairs[:, 0], pairs[:, 1]
+    first_a = rank[a] < rank[b]
+    # The later group (keep-policy order) joins the earlier one, never the other way round: the policy's
+    # choice of keeper stands.
+    src = np.where(first_a, b, a)
+    dest = np.where(first_a, a, b)
+    allowed, m, mj, s0, cnt = moves(src, dest)
+    order = np.lexsort([rank[dest], -j])
+    order = order[allowed[order]]
+    locked = np.zeros(n_groups, bool)    # received members: its own member list is no longer current
+    for q in order:
+        g, d = int(src[q]), int(dest[q])
+        if assign[g] != g or assign[d] != d or locked[g]:
+            continue
+        assign[g] = d
+        gsim[g] = j[q]
+        assign[m[s0[q]:s0[q] + cnt[q]]] = d
+        gsim[m[s0[q]:s0[q] + cnt[q]]] = mj[s0[q]:s0[q] + cnt[q]]
+        locked[d] = True
 
 
 def clusters_to_arrow(c: Clusters, doc_ids) -> dict[str, pa.Array]:
@@ -439,8 +537,7 @@ def _config(cfg) -> DedupTableConfig:
         try:
             return DedupTableConfig(**cfg)
         except ValidationError as exc:
-            first = exc.errors()[0]
-            raise CurateError(f"dedup: bad parameter '{'.'.join(map(str, first['loc']))}': {first['msg']}") from None
+            raise CurateError(f"dedup: bad parameter {validation_message(exc)}") from None
     return cfg
 
 

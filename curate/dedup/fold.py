@@ -29,6 +29,9 @@ import unicodedata
 
 import numpy as np
 
+from curate.text.digits import to_ascii_digits
+from curate.text.scripts import VIRAMAS as TEXT_VIRAMAS
+
 TABLE_MAX = 0x20000
 
 # Classes (bits 24-26 of a table entry; the low 21 bits hold the folded code point).
@@ -41,7 +44,7 @@ _DROP_INDIC = {0x093C, 0x09BC, 0x0A3C, 0x0ABC, 0x0B3C,                      # nu
                0x0A81, 0x0A82, 0x0B01, 0x0B02}
 _TERMINATORS = set(".!?\u0964\u0965\u061f\u06d4\u3002\u2026\u203c\u2047\u2048\u2049")
 _BREAKS = set("\n\r\x0b\x0c\x85\u2028\u2029")
-VIRAMAS = {0x094D, 0x09CD, 0x0A4D, 0x0ACD, 0x0B4D, 0x0BCD, 0x0C4D, 0x0CCD, 0x0D4D, 0x0DCA, 0xA8C4, 0x1B44}
+VIRAMAS = {ord(v) for v in TEXT_VIRAMAS}  # every script's (curate.text): glue a conjunct into one grapheme
 
 
 def _classify(c: str) -> list[int]:
@@ -56,7 +59,7 @@ def _classify(c: str) -> list[int]:
             or 0x1F3FB <= o <= 0x1F3FF):
         return []
     if cat == "Nd":
-        return [DIGIT << CLASS_SHIFT | (48 + unicodedata.decimal(c))]
+        return [DIGIT << CLASS_SHIFT | ord(to_ascii_digits(c))]
     if cat[0] == "N":
         return [DIGIT << CLASS_SHIFT | o] if unicodedata.digit(c, None) is None else \
             [DIGIT << CLASS_SHIFT | (48 + unicodedata.digit(c))]
@@ -115,20 +118,3 @@ def virama_table() -> np.ndarray:
     out = np.zeros(TABLE_MAX, np.bool_)
     out[list(VIRAMAS)] = True
     return out
-
-
-def fold_text(text: str) -> str:
-    """The folded text as the tokenizer sees it (for inspection and tests; not on the hot path).
-
-    Separators become spaces, segment ends become newlines, elongations are kept (the
-    tokenizer folds them).
-    """
-    start, length, data = tables()
-    out = []
-    for ch in text:
-        cp = ord(ch)
-        seq = data[start[cp]:start[cp] + length[cp]] if cp < TABLE_MAX else [LETTER << CLASS_SHIFT | cp]
-        for e in seq:
-            cls, c = int(e) >> CLASS_SHIFT, int(e) & CP_MASK
-            out.append("\n" if cls in (TERM, BREAK) else chr(c))
-    return "".join(out)

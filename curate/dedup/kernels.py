@@ -41,6 +41,26 @@ def mix(x):
 
 
 @nb.njit(**_JIT)
+def _decode(data, p, hi):
+    """(code point, bytes) of the UTF-8 sequence at ``data[p]``; a sequence cut off at ``hi`` is U+FFFD."""
+    b0 = data[p]
+    if b0 < 0x80:
+        return np.int64(b0), 1
+    if b0 < 0xE0:
+        w = 2
+        cp = ((np.int64(b0) & 0x1F) << 6) | (np.int64(data[p + 1]) & 0x3F) if p + 1 < hi else 0xFFFD
+    elif b0 < 0xF0:
+        w = 3
+        cp = (((np.int64(b0) & 0x0F) << 12) | ((np.int64(data[p + 1]) & 0x3F) << 6)
+              | (np.int64(data[p + 2]) & 0x3F)) if p + 2 < hi else 0xFFFD
+    else:
+        w = 4
+        cp = (((np.int64(b0) & 0x07) << 18) | ((np.int64(data[p + 1]) & 0x3F) << 12)
+              | ((np.int64(data[p + 2]) & 0x3F) << 6) | (np.int64(data[p + 3]) & 0x3F)) if p + 3 < hi else 0xFFFD
+    return np.int64(cp), min(w, hi - p)
+
+
+@nb.njit(**_JIT)
 def tokenize(data, offsets, fstart, flen, fdata, virama, char_mode):
     """Fold, tokenize and segment every document.
 
@@ -88,22 +108,7 @@ def tokenize(data, offsets, fstart, flen, fdata, virama, char_mode):
         last = -1
         p = lo
         while p < hi:
-            b0 = data[p]
-            if b0 < 0x80:
-                cp = np.int64(b0)
-                w = 1
-            elif b0 < 0xE0:
-                cp = ((np.int64(b0) & 0x1F) << 6) | (np.int64(data[p + 1]) & 0x3F) if p + 1 < hi else 0xFFFD
-                w = 2
-            elif b0 < 0xF0:
-                cp = (((np.int64(b0) & 0x0F) << 12) | ((np.int64(data[p + 1]) & 0x3F) << 6)
-                      | (np.int64(data[p + 2]) & 0x3F)) if p + 2 < hi else 0xFFFD
-                w = 3
-            else:
-                cp = (((np.int64(b0) & 0x07) << 18) | ((np.int64(data[p + 1]) & 0x3F) << 12)
-                      | ((np.int64(data[p + 2]) & 0x3F) << 6) | (np.int64(data[p + 3]) & 0x3F)) if p + 3 < hi else 0xFFFD
-                w = 4
-            w = min(w, hi - p)
+            cp, w = _decode(data, p, hi)
             if cp < TABLE_MAX:
                 e0 = fstart[cp]
                 e1 = e0 + flen[cp]
@@ -474,18 +479,101 @@ def greedy(order, eu, ev, ej, n_groups):
 
 
 @nb.njit(**_JIT)
-def id_sets(tok_hash, tok_digit, tok_lo, tok_hi, doc_tok, min_bytes):
-    """Sorted distinct hashes of each document's identifier tokens (holding a digit, >= min_bytes long)."""
+def _joins(data, a, b):
+    """Whether the bytes ``data[a:b]`` between two digit tokens keep them one identifier: nothing, one
+    '.', or up to 3 of ' ', '-', '/' ("3937 6336 7166", "074216-89386", "18/09/2026", "12.07")."""
+    if b - a > 3:
+        return False
+    if b - a == 1 and data[a] == 46:
+        return True
+    for p in range(a, b):
+        c = data[p]
+        if c != 32 and c != 45 and c != 47:
+            return False
+    return True
+
+
+@nb.njit(**_JIT)
+def _address(data, a, b):
+    """Whether the bytes between two tokens make them the two sides of an address: an '@' with at
+    most one other non-space byte beside it ("priya@okaxis", "divya.@kotak", "rahul_@ybl")."""
+    if b - a < 1 or b - a > 2:
+        return False
+    at = False
+    for p in range(a, b):
+        c = data[p]
+        if c == 64:
+            at = True
+        elif c == 32 or 9 <= c <= 13:
+            return False
+    return at
+
+
+@nb.njit(**_JIT)
+def _digits(data, a, b, h, fstart, flen, fdata):
+    """FNV-1a of the folded characters of the token ``data[a:b]`` continued from ``h``.
+
+    Returns (hash, characters, digits only?).  Folded, so any script's digits hash as ASCII.
+    """
+    n = 0
+    only = True
+    p = a
+    while p < b:
+        cp, w = _decode(data, p, b)
+        p += w
+        if cp >= TABLE_MAX:
+            only = False
+            h = (h ^ _U(cp)) * FNV_PRIME
+            n += 1
+            continue
+        for e in range(fstart[cp], fstart[cp] + flen[cp]):
+            entry = np.int64(fdata[e])
+            if (entry >> CLASS_SHIFT) != DIGIT:
+                only = False
+            h = (h ^ _U(entry & CP_MASK)) * FNV_PRIME
+            n += 1
+    return h, n, only
+
+
+@nb.njit(**_JIT)
+def id_sets(data, tok_hash, tok_digit, tok_lo, tok_hi, doc_tok, min_chars, fstart, flen, fdata):
+    """Sorted distinct hashes of each document's identifiers (CSR).
+
+    An identifier is a token holding a digit with at least ``min_chars`` characters (PAN,
+    "ORD123456", "XXXX1234"), a number written in groups joined by :func:`_joins` separators
+    with at least ``min_chars`` digits in all (phone, Aadhaar, account numbers, dates written
+    with digits; not "3 days", "4821" or a bare year), or an address ``x@y`` (e-mail, UPI id: the
+    tokens on both sides of an '@').  A number hashes its folded digits, so "3937 6336 7166",
+    "3937-6336-7166", "393763367166" and the same number in Devanagari digits are one identifier.
+    """
     n = len(doc_tok) - 1
-    out = np.empty(len(tok_hash), np.uint64)
+    out = np.empty(2 * len(tok_hash) + 1, np.uint64)
     off = np.zeros(n + 1, np.int64)
     pos = 0
     for d in range(n):
         start = pos
-        for i in range(doc_tok[d], doc_tok[d + 1]):
-            if tok_digit[i] and tok_hi[i] - tok_lo[i] >= min_bytes:
-                out[pos] = tok_hash[i]
+        end = doc_tok[d + 1]
+        i = doc_tok[d]
+        while i < end:
+            if i + 1 < end and _address(data, tok_hi[i], tok_lo[i + 1]):
+                out[pos] = mix((tok_hash[i] * GOLDEN) ^ _U(64) ^ mix(tok_hash[i + 1]))
                 pos += 1
+            if tok_digit[i]:
+                h, chars, number = _digits(data, tok_lo[i], tok_hi[i], FNV_OFFSET, fstart, flen, fdata)
+                j = i
+                while number and j + 1 < end and tok_digit[j + 1] and _joins(data, tok_hi[j], tok_lo[j + 1]):
+                    h2, c2, only = _digits(data, tok_lo[j + 1], tok_hi[j + 1], h, fstart, flen, fdata)
+                    if not only:
+                        break
+                    j += 1
+                    h = h2
+                    chars += c2
+                if chars >= min_chars:
+                    out[pos] = mix(h)
+                    pos += 1
+                i = j + 1
+                continue
+            i += 1
         if pos > start:
             u = np.unique(out[start:pos])
             out[start:start + len(u)] = u
@@ -496,12 +584,14 @@ def id_sets(tok_hash, tok_digit, tok_lo, tok_hi, doc_tok, min_bytes):
 
 @nb.njit(**_JIT)
 def disjoint_ids(keys, off, a, b):
-    """True where both documents carry identifiers and share none of them."""
+    """True where the documents' identifiers have nothing in common: both carry some and share
+    none, or only one of them carries any (a re-sent copy keeps the customer's numbers and
+    addresses; a template filled in for another customer does not)."""
     out = np.zeros(len(a), np.bool_)
     for i in range(len(a)):
         p, pe = off[a[i]], off[a[i] + 1]
         q, qe = off[b[i]], off[b[i] + 1]
-        if p == pe or q == qe:
+        if p == pe and q == qe:
             continue
         shared = False
         while p < pe and q < qe:

@@ -43,11 +43,26 @@ def probe_table(k: int, seed: int) -> np.ndarray:
 @lru_cache(maxsize=64)
 def lsh_params(threshold: float, num_perm: int, false_positive_weight: float = 0.5,
                false_negative_weight: float = 0.5) -> tuple[int, int]:
-    """(bands, rows) minimising the weighted error around ``threshold`` (datasketch's maths)."""
-    # Imported here: datasketch pulls in scipy.integrate (~1 s), which signing workers never need.
-    from datasketch.lsh import _optimal_param
+    """(bands, rows) with ``bands * rows <= num_perm`` minimising the weighted error around ``threshold``.
 
-    return _optimal_param(threshold, num_perm, false_positive_weight, false_negative_weight)
+    A pair with Jaccard similarity ``s`` shares at least one of ``b`` bands of ``r`` rows with probability
+    ``P(s) = 1 - (1 - s**r)**b`` (the LSH S-curve: Leskovec, Rajaraman & Ullman, *Mining of Massive
+    Datasets*, 3rd ed., section 3.4.2). The error weighed is the false-positive area ``∫_0^t P(s) ds`` plus
+    the false-negative area ``∫_t^1 (1 - P(s)) ds``, the objective datasketch's ``MinHashLSH`` optimises;
+    ties go to the first (fewest bands, then fewest rows), as there. Both integrands are polynomials of
+    degree ``r * b <= num_perm``, so Gauss-Legendre quadrature with ``num_perm // 2 + 1`` nodes (exact up to
+    degree ``2n - 1``) computes them exactly, for all ``(b, r)`` at once.
+    """
+    x, w = np.polynomial.legendre.leggauss(num_perm // 2 + 1)
+    pairs = np.array([(b, r) for b in range(1, num_perm + 1) for r in range(1, num_perm // b + 1)], np.float64)
+    b, r = pairs[:, :1], pairs[:, 1:]
+    t = threshold
+    s_fp = (x + 1) * t / 2                 # nodes mapped onto [0, t]
+    s_fn = t + (x + 1) * (1 - t) / 2       # … and onto [t, 1]
+    false_pos = (1 - (1 - s_fp ** r) ** b) @ w * (t / 2)
+    false_neg = ((1 - s_fn ** r) ** b) @ w * ((1 - t) / 2)
+    best = int(np.argmin(false_pos * false_positive_weight + false_neg * false_negative_weight))
+    return int(pairs[best, 0]), int(pairs[best, 1])
 
 
 def band_keys(sig: np.ndarray, rows: np.ndarray, bands, rows_per_band: int) -> np.ndarray:

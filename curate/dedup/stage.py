@@ -61,8 +61,22 @@ def _minhash_settings(params: pa.ChunkedArray) -> MinHashConfig:
     return MinHashConfig.model_validate_json(distinct[0].as_py())
 
 
-def dedup_relation(con: duckdb.DuckDBPyConnection, relation: str, cfg: DedupConfig) -> pa.Table:
-    """Global stage: cluster every document from its stored sketch; doc_id + dup_* columns."""
+def _candidates_on(engine):
+    """The LSH grouping for ``engine``: Ray Data's hash shuffle on a Ray engine, else ``None`` (DuckDB)."""
+    if getattr(engine, "name", None) != "ray":
+        return None
+    from curate.dedup.ray_lsh import candidate_pairs_ray
+
+    engine.connect()
+    return candidate_pairs_ray
+
+
+def dedup_relation(con: duckdb.DuckDBPyConnection, relation: str, cfg: DedupConfig, engine=None) -> pa.Table:
+    """Global stage: cluster every document from its stored sketch; doc_id + dup_* columns.
+
+    ``engine``: the run's engine (:mod:`curate.engines`); on ``ray`` the LSH buckets are grouped
+    on the cluster (:mod:`curate.dedup.ray_lsh`), with the same clusters and keepers.
+    """
     cols = _columns(con, relation)
     earliest = [c for c in ("ingested_at", "source_row") if c in cols] + ["doc_id"]
     quality = []
@@ -109,7 +123,8 @@ def dedup_relation(con: duckdb.DuckDBPyConnection, relation: str, cfg: DedupConf
         length = _lengths_sql(con, src, full, n)
         sk = Sketches(sig, exact, np.asarray(segs.values, np.uint64), np.asarray(segs.offsets, np.int64), length)
         c = cluster(sk, TextSource(take), full, earliest=rel.column("_earliest").to_numpy(),
-                    quality=[rel.column(f"_q{i}").to_numpy() for i in range(len(quality))], con=con)
+                    quality=[rel.column(f"_q{i}").to_numpy() for i in range(len(quality))], con=con,
+                    candidates=_candidates_on(engine))
     finally:
         con.execute(f"DROP TABLE IF EXISTS {src}")
     doc_ids = rel.column("doc_id").combine_chunks().cast(pa.string())
@@ -136,7 +151,8 @@ MINHASH = register_stage(Stage(
                 "SFT instruction+input+output, or text) folded (NFKC, case, digits of all scripts, elongations), "
                 "one-permutation MinHash signature, exact-duplicate key and segment keys for the boilerplate "
                 "detector; cached, so new ingests only sketch new documents.",
-    version="2",
+    # 3: character shingles glue conjuncts after the viramas of every script (curate.text), not a hand list.
+    version="3",
 ))
 
 DEDUP = register_stage(Stage(

@@ -19,7 +19,6 @@ import pyarrow.compute as pc
 
 from curate.errors import CurateError
 
-SEP = "\u2029"
 SFT_FIELDS = ("instruction", "input", "output")
 _MSG_JSON = '[{"role": "VARCHAR", "content": "VARCHAR"}]'
 

@@ -91,7 +91,7 @@ def run_demo(out: Path, n: int = 3000, train: bool = True, log: Callable[[str], 
 
         log("4/7 steward audit (HTML + JSON + Markdown, with policy gates) and approval of what passed")
         from curate.approvals import approve
-        from curate.audit.binding import audit_snapshot
+        from curate.audit.runs import audit_snapshot
         from curate.audit.policy import load_policy
 
         policy = load_policy(POLICY)

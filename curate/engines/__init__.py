@@ -6,7 +6,8 @@ and yields result tables — ``doc_id`` + the stage's outputs + ``<stage>_error`
 order. It never opens the workspace, commits or decides what is pending: the runner commits
 what it yields, so every engine is resumable the same way (a killed run recomputes only the
 rows whose results were not committed). Global stages run on the driver, next to DuckDB,
-whatever the engine.
+whatever the engine; a global stage that takes an ``engine`` parameter may hand parts of its work
+to it (``dedup``: LSH grouping on Ray, :mod:`curate.dedup.ray_lsh`).
 
 * ``local`` (:mod:`curate.engines.local`): in-process, or a process pool for larger runs.
 * ``ray`` (:mod:`curate.engines.ray_engine`): Ray Data ``map_batches`` on a Ray cluster.
@@ -117,7 +118,8 @@ class Engine:
 
 def make_engine(name: str | Engine | None = None, **settings) -> Engine:
     """``local`` (default) or ``ray``; ``settings`` are the engine's keyword options
-    (local: ``workers``, ``pool_min_docs``; ray: ``address``, ``workers``, ``staging_dir``).
+    (local: ``workers``, ``pool_min_docs``; ray: ``address``, ``workers``, ``staging_dir``,
+    ``object_store_mb``).
     An :class:`Engine` instance is returned as is."""
     if isinstance(name, Engine):
         return name

@@ -1,5 +1,8 @@
 """The local engine: in-process for small runs, a spawn-context process pool for larger ones.
 
+The pool's workers die with the driver (``kill -9`` included) and are terminated when the run
+stops early (error, Ctrl-C, SIGTERM): see :mod:`curate.engines.pool`.
+
 Results come back in input order whatever the pool does, so a pooled run writes exactly the
 rows a serial run writes. Each worker process runs ``stage.setup`` once (first batch) and
 keeps the state for the rest of the run.
@@ -7,14 +10,14 @@ keeps the state for the rest of the run.
 
 from __future__ import annotations
 
-import multiprocessing as mp
 import os
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, wait
 from typing import Iterator
 
 import pyarrow as pa
 
 from curate.engines import BatchSource, Engine, worker_id_and_rss
+from curate.engines.pool import process_pool, stop_pool
 from curate.stage import Stage, StageConfig, StageContext, apply_batch
 
 # Below this many pending documents a pool costs more (process start, imports) than it saves.
@@ -62,7 +65,9 @@ class LocalEngine(Engine):
                 yield out
             _WORKER_CTX.clear()  # in-process: release the models with the run
             return
-        with ProcessPoolExecutor(max_workers=self.workers, mp_context=mp.get_context("spawn")) as pool:
+        pool = process_pool(self.workers)  # workers die with this process (curate.engines.pool)
+        finished = False
+        try:
             inflight = []
             # Results are yielded in input order, so output is identical to a serial run.
             for batch in source.batches():
@@ -72,6 +77,11 @@ class LocalEngine(Engine):
                     yield self._done(inflight.pop(0).result())
             for fut in inflight:
                 yield self._done(fut.result())
+            finished = True
+        finally:
+            # An error, Ctrl-C/SIGTERM or an abandoned generator (GeneratorExit) stops the workers now
+            # instead of letting them finish queued batches nobody will commit.
+            stop_pool(pool, kill=not finished)
 
     def _done(self, result: tuple[pa.Table, str, int]) -> pa.Table:
         out, worker, rss = result

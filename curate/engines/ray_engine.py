@@ -26,10 +26,12 @@ with ``ray start`` on this machine), ``HOST:PORT`` (a cluster's GCS) or ``ray://
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import shutil
 import socket
+import tempfile
 import uuid
 from pathlib import Path
 from typing import Iterator
@@ -37,6 +39,7 @@ from typing import Iterator
 import pyarrow as pa
 
 from curate.engines import BatchSource, Engine, worker_id_and_rss
+from curate.engines.pool import start_reaper, stop_reaper
 from curate.errors import CurateError
 from curate.stage import Stage, StageConfig, StageContext, apply_batch
 
@@ -93,6 +96,26 @@ def check_reachable(address: str, timeout: float = 5.0) -> None:
         raise CurateError(f"Ray is not reachable at {address}: {exc.strerror or type(exc).__name__}") from None
 
 
+@contextlib.contextmanager
+def quiet_ray_data(preserve_order: bool | None = None):
+    """Ray Data without its progress bars and INFO/WARNING lines on the CLI's stderr (the runner draws its
+    own bar); ``preserve_order``: set the execution option for the block. Everything is restored after."""
+    from ray.data import DataContext
+
+    dctx = DataContext.get_current()
+    log = logging.getLogger("ray.data")
+    saved = (dctx.execution_options.preserve_order, dctx.enable_progress_bars, log.level)
+    log.setLevel(logging.ERROR)  # first: turning the bars off logs a warning
+    dctx.enable_progress_bars = False
+    if preserve_order is not None:
+        dctx.execution_options.preserve_order = preserve_order
+    try:
+        yield dctx
+    finally:
+        dctx.execution_options.preserve_order, dctx.enable_progress_bars = saved[:2]
+        log.setLevel(saved[2])
+
+
 def _user_error(exc: BaseException) -> CurateError | None:
     """The CurateError a stage raised on a worker, if Ray wrapped one (RayTaskError, UserCodeException)."""
     seen = set()
@@ -110,16 +133,21 @@ def _user_error(exc: BaseException) -> CurateError | None:
 
 class RayEngine(Engine):
     """``address``: see the module docstring; ``workers``: actors (default: the cluster's CPUs, at
-    most 8 per node here); ``staging_dir``: where pending rows are staged (default: the workspace)."""
+    most 8 per node here); ``staging_dir``: where pending rows are staged (default: the workspace);
+    ``object_store_mb``: object store size of the private (``local``) instance."""
 
     name = "ray"
 
-    def __init__(self, address: str | None = None, workers: int | None = None, staging_dir: str | None = None):
+    def __init__(self, address: str | None = None, workers: int | None = None, staging_dir: str | None = None,
+                 object_store_mb: int | None = None):
         super().__init__()
+        self.object_store_mb = object_store_mb  # private instance only (default: Ray's, 30 % of RAM)
         self.address = address or "local"
         self.workers = workers
         self.staging_dir = staging_dir
         self._owned = False
+        self._private_dir: str | None = None
+        self._reaper = None
 
     def describe(self) -> dict:
         return {"engine": self.name, "address": self.address, "workers": self.workers}
@@ -133,18 +161,42 @@ class RayEngine(Engine):
             return
         kwargs: dict = dict(log_to_driver=False, logging_level=logging.ERROR, configure_logging=False)
         if self.address == "local":
+            # Ray Data puts each stage's constructor arguments — the context with the PII key bytes — and
+            # the batches (raw text) into the object store, which spills to disk under memory pressure,
+            # by default into Ray's world-readable session folder. Our private instance spills into a
+            # 0700 folder of its own instead, removed by close().
+            self._private_dir = tempfile.mkdtemp(prefix="curate-ray-")
             kwargs.update(address="local", include_dashboard=False,
-                          num_cpus=self.workers or min(os.cpu_count() or 1, 8))
+                          num_cpus=self.workers or min(os.cpu_count() or 1, 8),
+                          object_spilling_directory=self._private_dir)
+            if self.object_store_mb:
+                kwargs["object_store_memory"] = self.object_store_mb * 2**20
         else:
             if self.address != "auto":
                 check_reachable(self.address)
             kwargs["address"] = self.address
+        if self.address == "local":
+            # Not every process of a private instance dies with the driver (agents and idle workers
+            # outlived a kill -9 by minutes): a watchdog ends them (curate.engines.pool.start_reaper).
+            # It also removes the private spill folder, which may hold key bytes.
+            self._reaper = start_reaper(remove=self._private_dir)
         try:
             ray.init(**kwargs)
         except (ConnectionError, RuntimeError, ValueError, TimeoutError) as exc:
+            self.close()
             first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
             raise CurateError(f"Ray is not reachable at {self.address}: {first}") from None
         self._owned = True
+
+    @property
+    def spill_dir(self) -> str | None:
+        """Where our private Ray instance spills objects (0700; ``None`` on an external cluster)."""
+        return self._private_dir
+
+    def _remove_private_dir(self) -> None:
+        if self._private_dir is not None:
+            shutil.rmtree(self._private_dir, ignore_errors=True)
+            self._private_dir = None
 
     def close(self) -> None:
         if self._owned:
@@ -152,6 +204,9 @@ class RayEngine(Engine):
 
             ray.shutdown()
             self._owned = False
+        self._remove_private_dir()
+        stop_reaper(self._reaper)
+        self._reaper = None
 
     def _actors(self) -> int:
         if self.workers:
@@ -164,17 +219,16 @@ class RayEngine(Engine):
                     source: BatchSource) -> Iterator[pa.Table]:
         self.connect()
         import ray.data
-        from ray.data import ActorPoolStrategy, DataContext
+        from ray.data import ActorPoolStrategy
 
         base = Path(self.staging_dir or source.scratch or ".")
         folder = base / f"ray-{stage.name}-{uuid.uuid4().hex[:12]}"
-        dctx = DataContext.get_current()
-        saved = (dctx.execution_options.preserve_order, dctx.enable_progress_bars)
-        try:
+        # Results in input order, like the local engine.
+        with contextlib.ExitStack() as stack:
+            stack.callback(shutil.rmtree, folder, ignore_errors=True)
+            stack.enter_context(quiet_ray_data(preserve_order=True))
             actors = self._actors()
             paths = source.to_parquet(folder, rows_per_file=_rows_per_file(source.count, source.batch_size, actors))
-            dctx.execution_options.preserve_order = True  # results in input order, like the local engine
-            dctx.enable_progress_bars = False  # the runner draws its own bar
             # The actors read the staged files themselves: a Ray Data read operator would need CPU
             # slots of its own, which a pool holding every CPU of a small cluster never frees.
             ds = ray.data.from_items([{"path": str(p)} for p in paths], override_num_blocks=len(paths)).map_batches(
@@ -195,6 +249,3 @@ class RayEngine(Engine):
                 if user is not None:
                     raise CurateError(str(user)) from None
                 raise
-        finally:
-            dctx.execution_options.preserve_order, dctx.enable_progress_bars = saved
-            shutil.rmtree(folder, ignore_errors=True)

@@ -8,7 +8,8 @@ catalog knows — current and historical snapshots, files scheduled for deletion
 data folder listing) and deletes files already scheduled for deletion
 (``ducklake_cleanup_old_files``; DuckLake schedules only files that no remaining lake
 snapshot references). It expires no lake snapshot, so time travel and every curate
-snapshot keep their files.
+snapshot keep their files. It also removes the hidden staging folders that killed exports left beside
+their output (see :mod:`curate.export_staging`).
 
 :func:`check` verifies that every data file the catalog references exists, that every
 snapshot's table exists with the row count of its manifest, and counts orphans.
@@ -18,11 +19,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from curate.storage import Lake, data_path, ident
-
-
-def _data_path(ws: Lake) -> str:
-    return str(data_path(ws.path)) + "/"
+from curate.storage import Lake, ident
 
 
 def orphaned_files(ws: Lake) -> list[str]:
@@ -72,17 +69,25 @@ def check(ws: Lake) -> dict:
 
 
 def gc(ws: Lake, dry_run: bool = False) -> dict:
-    """Delete orphaned and scheduled-for-deletion data files; ``{"orphaned", "scheduled", "bytes", "dry_run"}``.
+    """Delete orphaned and scheduled-for-deletion data files, and staging folders of killed exports.
 
+    Returns ``{"orphaned", "scheduled", "export_folders", "bytes", "dry_run"}`` (counts; bytes freed).
     Needs the workspace open for writing (the write lock guarantees no other writer has
-    uncommitted files in flight, which would otherwise look orphaned).
+    uncommitted files in flight, which would otherwise look orphaned). Export staging folders are
+    removed only when the workspace recorded them and their process is gone
+    (:func:`curate.export_staging.clean_export_leftovers`).
     """
+    from curate.export_staging import clean_export_leftovers
+
     ws.require_writable()
     orphans, scheduled = orphaned_files(ws), scheduled_files(ws)
     size = sum(Path(f).stat().st_size for f in orphans + scheduled if Path(f).exists())
+    exports = clean_export_leftovers(ws.path, dry_run=dry_run)
+    size += exports["bytes"]
     if not dry_run:
         if orphans:
             ws.con.execute("SELECT count(*) FROM ducklake_delete_orphaned_files('lake', cleanup_all => true)")
         if scheduled:
             ws.con.execute("SELECT count(*) FROM ducklake_cleanup_old_files('lake', cleanup_all => true)")
-    return {"orphaned": len(orphans), "scheduled": len(scheduled), "bytes": size, "dry_run": dry_run}
+    return {"orphaned": len(orphans), "scheduled": len(scheduled), "export_folders": exports["folders"],
+            "bytes": size, "dry_run": dry_run}

@@ -40,14 +40,15 @@ def check_cmd(workspace, as_json):
 @workspace_option
 @json_option
 def gc_cmd(dry_run, workspace, as_json):
-    """Delete data files no snapshot references (left by failed or interrupted writes)."""
+    """Delete data files no snapshot references (left by failed or interrupted writes) and staging folders
+    of killed exports."""
     from curate.gc import gc
 
     with _open(workspace) as ws:
         res = gc(ws, dry_run=dry_run)
     emit(res, as_json, lambda d: console.print(
         f"{'would delete' if d['dry_run'] else 'deleted'} {d['orphaned']} orphaned and {d['scheduled']} "
-        f"expired file(s), {d['bytes'] / 1e6:.1f} MB"))
+        f"expired file(s), {d['export_folders']} staging folder(s) of killed exports, {d['bytes'] / 1e6:.1f} MB"))
 
 
 commands = [check_cmd, gc_cmd]

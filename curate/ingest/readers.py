@@ -34,12 +34,6 @@ CHUNK_RECORDS = 50_000
 CHUNK_SCHEMA = pa.schema([("source_row", pa.int64()), ("raw", pa.string()), ("error", pa.string())])
 
 
-@dataclass(frozen=True)
-class Source:
-    uri: str
-    fmt: str
-
-
 def detect_format(path: Path, fmt: str | None = None) -> str:
     if fmt:
         if fmt not in FORMAT_READERS:
@@ -192,11 +186,6 @@ def open_binary(path: Path):
     return gzip.open(path, "rb") if magic == b"\x1f\x8b" else open(path, "rb")
 
 
-def is_gzip(path: Path) -> bool:
-    with open(path, "rb") as fh:
-        return fh.read(2) == b"\x1f\x8b"
-
-
 def check_source(path: Path, missing_ok: bool = False) -> None:
     """Refuse what cannot be read as data before anything is locked or opened for reading.
 
@@ -262,34 +251,109 @@ def flag_records(chunk: pa.Table, max_depth: int, strict_json: bool = False) -> 
       vectorised count per chunk;
     * with ``strict_json``: JSON that DuckDB's parser accepts but the standard does not (a trailing
       comma, ``NaN``/``Infinity``).  Only lines where a regex finds such a spot are parsed again.
+
+    The JSONL fast path (:func:`raw_lines`) finds the same candidates in DuckDB and numpy and
+    settles each with :func:`flag_row`, so both paths give the same reasons.
     """
     import pyarrow.compute as pc
 
     raw, err = chunk["raw"], chunk["error"]
     has_nul = pc.match_substring_regex(raw, r"\x00")  # the regex kernel is ~20x faster than the plain one here
     deep_candidates = pc.greater(pc.count_substring_regex(raw, r"[\[{]"), max_depth)
-    lax = (pc.match_substring_regex(raw, r",\s*[}\]]|NaN|Infinity") if strict_json
+    lax = (pc.match_substring_regex(raw, LAX_JSON_RE2) if strict_json
            else pa.nulls(len(raw), pa.bool_()).fill_null(False))
     if not (pc.any(has_nul).as_py() or pc.any(deep_candidates).as_py() or pc.any(lax).as_py()):
         return chunk
     raws, errs = raw.to_pylist(), err.to_pylist()
     nul, cand, lax = has_nul.to_pylist(), deep_candidates.to_pylist(), lax.to_pylist()
     for i in range(len(raws)):
-        if nul[i]:
-            raws[i] = raws[i].replace("\x00", "\\x00")
-            if errs[i] is None:
-                errs[i] = "binary data: NUL byte in record"
-        if cand[i] and errs[i] is None:
-            d = json_depth(raws[i])
-            if d > max_depth:
-                errs[i] = f"nesting too deep: {d} levels > limit {max_depth}"
-        if lax[i] and errs[i] is None:
-            errs[i] = _strict_json_error(raws[i])
+        if nul[i] or cand[i] or lax[i]:
+            raws[i], errs[i] = flag_row(raws[i], errs[i], max_depth, nul[i], cand[i], lax[i])
     return pa.Table.from_arrays([chunk["source_row"], pa.array(raws, pa.string()), pa.array(errs, pa.string())],
                                 schema=CHUNK_SCHEMA)
 
 
+# Where DuckDB's JSON parser is laxer than the standard: a comma before a closing bracket, NaN, Infinity.
+LAX_JSON_RE2 = r",\s*[}\]]|NaN|Infinity"
+LAX_COMMA_RE2 = r",\s*[}\]]"  # without the words: RE2 then skips to each comma with memchr
+
+
+def flag_row(raw: str, err: str | None, max_depth: int, nul: bool, deep: bool, lax: bool) -> tuple[str, str | None]:
+    """Settle one candidate record of :func:`flag_records`: its (raw sample, error)."""
+    if nul:
+        raw = raw.replace("\x00", "\\x00")
+        if err is None:
+            err = "binary data: NUL byte in record"
+    if deep and err is None:
+        d = json_depth(raw)
+        if d > max_depth:
+            err = f"nesting too deep: {d} levels > limit {max_depth}"
+    if lax and err is None:
+        err = _strict_json_error(raw)
+    return raw, err
+
+
+@dataclass(frozen=True)
+class LineBlock:
+    """Whole lines of a UTF-8 JSONL file, each ending in ``\\n`` (no ``\\r`` left); ``first_row`` is
+    the line number of the first.  Blank lines are still in (they keep the numbering)."""
+
+    first_row: int
+    data: bytes
+
+
+@dataclass(frozen=True)
+class RawLines:
+    """A :class:`LineBlock` as an Arrow table (``source_row``, ``raw``) over the block's own bytes.
+
+    No Python object per line and no copy: the offsets come from one numpy scan for ``\\n``, so each
+    ``raw`` value still ends with its ``\\n``; UTF-8 was validated in C++.  Blank lines, NULs and
+    non-standard JSON are found in DuckDB next (see ``curate.ingest.ingest``); ``deep_rows`` are the
+    lines with more than ``max_depth`` brackets (counted in numpy, only when the block could hold one).
+    """
+
+    table: pa.Table
+    deep_rows: tuple[int, ...]
+    nbytes: int
+
+
+def raw_lines(block: LineBlock, max_depth: int, max_bytes: int) -> RawLines | list[pa.Table]:
+    """The fast path's view of a block, or flagged chunks (the per-line path) when it is not valid UTF-8."""
+    data = block.data
+    a = np.frombuffer(data, np.uint8)
+    ends = np.flatnonzero(a == 10) + 1
+    offsets = np.empty(len(ends) + 1, np.int32)
+    offsets[0] = 0
+    offsets[1:] = ends
+    raw = pa.Array.from_buffers(pa.string(), len(ends), [None, pa.py_buffer(offsets), pa.py_buffer(data)])
+    try:
+        raw.validate(full=True)  # UTF-8, in C++
+    except pa.ArrowInvalid:
+        lines = _split_block(data[:-1])
+        return [flag_records(c, max_depth, strict_json=True) for c in _nonblank_chunk(lines, block.first_row, max_bytes)]
+    deep: tuple[int, ...] = ()
+    # Every line that is an object starts with "{": so no line holds more brackets than the block's
+    # total less one per other object line.  Only when that bound exceeds the limit are lines counted.
+    opens = data.count(b"{") + data.count(b"[")
+    objects = data.count(b"\n{") + data.startswith(b"{")
+    if opens - objects + 1 > max_depth:
+        pos = np.flatnonzero((a == 123) | (a == 91))
+        per_line = np.bincount(np.searchsorted(ends, pos, side="right"), minlength=len(ends))
+        deep = tuple(int(i) + block.first_row for i in np.flatnonzero(per_line > max_depth))
+    rows = pa.array(np.arange(block.first_row, block.first_row + len(ends), dtype=np.int64))
+    return RawLines(pa.Table.from_arrays([rows, raw], names=["source_row", "raw"]), deep, len(data))
+
+
 def read_jsonl(path: Path, max_bytes: int = 1_000_000) -> Iterator[pa.Table]:
+    """JSON Lines as chunks (the per-line path; ingest takes :func:`read_jsonl_blocks` directly)."""
+    for item in read_jsonl_blocks(path, max_bytes):
+        if isinstance(item, LineBlock):
+            yield from _nonblank_chunk(_split_block(item.data[:-1]), item.first_row, max_bytes)
+        else:
+            yield item
+
+
+def read_jsonl_blocks(path: Path, max_bytes: int = 1_000_000) -> Iterator[LineBlock | pa.Table]:
     """JSON Lines, one record per line; ``\\n``, ``\\r\\n`` and lone ``\\r`` all end a line.
 
     A gzip-compressed file (``.jsonl.gz`` or gzip magic bytes) is read transparently.  A
@@ -309,15 +373,15 @@ def read_jsonl(path: Path, max_bytes: int = 1_000_000) -> Iterator[pa.Table]:
     drop_lf = False  # the oversize line ended with "\r" at a block end: a "\n" next belongs to it
     # Small reads, big chunks: lines gather until CHUNK_BYTES (one DuckLake commit each), while a
     # read never holds more than READ_BYTES of a line that turns out to be oversize.
-    pending: list[pa.Array] = []
+    pending: list[bytes] = []
     pending_bytes, pending_row = 0, 1
 
-    def flush() -> Iterator[pa.Table]:
+    def flush() -> Iterator[LineBlock]:
         nonlocal pending, pending_bytes
         if pending:
-            lines = pending[0] if len(pending) == 1 else pa.concat_arrays(pending)
+            data = pending[0] if len(pending) == 1 else b"".join(pending)
             pending, pending_bytes = [], 0
-            yield from _nonblank_chunk(lines, pending_row, max_bytes)
+            yield LineBlock(pending_row, data)
 
     with open_binary(path) as fh:
         first = True
@@ -361,12 +425,12 @@ def read_jsonl(path: Path, max_bytes: int = 1_000_000) -> Iterator[pa.Table]:
                 tail = block + hold
             else:
                 tail = block[cut + 1:] + hold
-                lines = _split_block(block[:cut])
+                body = block[:cut + 1]
                 if not pending:
                     pending_row = row
-                pending.append(lines)
+                pending.append(body)
                 pending_bytes += cut
-                row += len(lines)
+                row += body.count(b"\n")
                 if pending_bytes >= CHUNK_BYTES:
                     yield from flush()
             del block
@@ -374,7 +438,7 @@ def read_jsonl(path: Path, max_bytes: int = 1_000_000) -> Iterator[pa.Table]:
                 skipping, tail = (row, tail[:2048], len(tail)), b""
         yield from flush()
         if tail:
-            yield from _nonblank_chunk([tail], row, max_bytes)
+            yield LineBlock(row, tail + b"\n")
 
 
 _EOL = re.compile(rb"\r\n|\r|\n")

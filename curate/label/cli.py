@@ -7,7 +7,7 @@ import os
 import click
 
 from curate.cli.output import console, emit, json_option, progress_bar
-from curate.errors import CurateError
+from curate.errors import CurateError, validation_message
 
 workspace_option = click.option(
     "--workspace", "-w", "workspace", type=click.Path(file_okay=False), default=None,
@@ -48,7 +48,11 @@ def serve_cmd(port, timeout, workspace, as_json):
         secrets_dir, data_dir = ws.secrets_dir, ws.path / "label-studio"
     finally:
         ws.close()  # do not hold the workspace lock while Label Studio starts
-    info, started = serve(secrets_dir, data_dir, port=port, timeout=timeout)
+    if not as_json:  # a fresh data folder takes about a minute (Label Studio migrates its database first)
+        console.print(f"starting Label Studio on port {port} (or finding it running); a first start takes about "
+                      "a minute")
+    with progress_bar("waiting for Label Studio (s)", int(timeout), enabled=not as_json) as advance:
+        info, started = serve(secrets_dir, data_dir, port=port, timeout=timeout, progress=advance)
     out = {"url": info.url, "pid": info.pid, "started": started, "username": info.username,
            "credentials_file": str(secrets_dir / CREDENTIALS_FILE), "log": info.log_file}
 
@@ -109,8 +113,7 @@ def push_cmd(snapshot, task, where, sample, strategy, seed, stratify_by, labels,
                            prediction_column=prediction_column, score_column=score_column, overlap=overlap,
                            reviewer=reviewer, batch_size=batch_size)
     except ValidationError as exc:
-        err = exc.errors()[0]
-        raise CurateError(f"--{'-'.join(str(x) for x in err['loc']).replace('_', '-')}: {err['msg']}") from None
+        raise CurateError(validation_message(exc, option=True)) from None
     ws = _open(workspace)
     try:
         conn = _conn(ws, url)

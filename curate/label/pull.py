@@ -17,10 +17,11 @@ import time
 from collections import defaultdict
 from typing import Any
 
+from curate import provenance
 from curate.errors import CurateError
 from curate.label import store
 from curate.label.client import Connection, sdk_error
-from curate.label.normalize import normalize, status_of
+from curate.label.outcomes import normalize, status_of
 from curate.label.resolve import current_annotations, merge_documents, project_report
 
 
@@ -63,7 +64,7 @@ def pull(ws, conn: Connection, project_ref: str, reviewer: str | None = None) ->
         raise CurateError(f"no project '{project_ref}' pushed from this workspace to {conn.url} "
                           "(see `curate label status`)")
     if reviewer and (reviewer != rec.get("reviewer") or rec.get("rule") != "reviewer"):
-        rec = {**rec, "reviewer": reviewer, "rule": "reviewer", "updated_at": store.utcnow()}
+        rec = {**rec, "reviewer": reviewer, "rule": "reviewer", "updated_at": provenance.now()}
         store.save_project(ws, rec)
     pid, task_type = rec["project_id"], rec["task_type"]
     tasks = export_tasks(conn, pid)
@@ -77,7 +78,7 @@ def pull(ws, conn: Connection, project_ref: str, reviewer: str | None = None) ->
             if r["annotation_id"] not in latest or r["version"] > latest[r["annotation_id"]]["version"]:
                 latest[r["annotation_id"]] = r
 
-    now = store.utcnow()
+    now = provenance.now()
     new_rows: list[dict] = []
     seen: set[int] = set()
     counts = {"new": 0, "changed": 0, "unchanged": 0, "deleted": 0}

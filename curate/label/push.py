@@ -16,6 +16,7 @@ from typing import Any
 import pyarrow as pa
 from pydantic import BaseModel, ConfigDict, Field
 
+from curate import provenance
 from curate.errors import CurateError
 from curate.label import sampling, store
 from curate.label.client import Connection, sdk_error
@@ -70,7 +71,7 @@ def _extra_values(task: str, built: list[BuiltTask]) -> dict[str, list[str]]:
 def _ensure_project(client, ws, server: str, title: str, task: str, snapshot: str, opts: PushOptions,
                     extra: dict[str, list[str]]) -> tuple[dict, bool]:
     """The project row (created on the server if needed) and whether it was created now."""
-    now = store.utcnow()
+    now = provenance.now()
     rec = store.find_project(ws, server, title)
     if rec is not None and rec["title"] != title:
         rec = None  # `title` matched another project's numeric id: titles only here
@@ -167,7 +168,7 @@ def push(ws, conn: Connection, snapshot_ref: str, opts: PushOptions, progress=No
             lost = {d: t for d, t in server_ids.items() if d not in known}
             if lost:
                 by_doc = {b.doc_id: b for b in built}
-                now = store.utcnow()
+                now = provenance.now()
                 ws.put_table("label_tasks", store.to_table([
                     {"server": conn.url, "project_id": pid, "task_type": opts.task, "task_id": t, "doc_id": d,
                      "snapshot": ref, "predicted_value": by_doc[d].predicted_value if d in by_doc else None,
@@ -188,7 +189,7 @@ def push(ws, conn: Connection, snapshot_ref: str, opts: PushOptions, progress=No
         if len(task_ids) != len(chunk):
             raise CurateError(f"Label Studio imported {len(task_ids)} of {len(chunk)} tasks; run the push again "
                               "(it reconciles with the server and imports only what is missing)")
-        now = store.utcnow()
+        now = provenance.now()
         # Task ids come back in import order (bulk create keeps the order of the request).
         ws.put_table("label_tasks", store.to_table([
             {"server": conn.url, "project_id": pid, "task_type": opts.task, "task_id": int(t), "doc_id": b.doc_id,

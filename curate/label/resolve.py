@@ -17,7 +17,7 @@ from collections import Counter, defaultdict
 from typing import Any
 
 from curate.label.agreement import agreement
-from curate.label.normalize import normalize
+from curate.label.outcomes import normalize
 from curate.label.tasks import spans_value
 
 TASK_PRIORITY = ("classify", "lang", "sft", "pii")  # whose label_value a document in several projects shows

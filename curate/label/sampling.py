@@ -16,6 +16,7 @@ import duckdb
 import pyarrow as pa
 
 from curate.errors import CurateError
+from curate.usersql import select_keys
 
 STRATEGIES = ("random", "uncertainty", "stratified")
 
@@ -42,12 +43,12 @@ def select(rel: duckdb.DuckDBPyRelation, columns: list[str], task: str, where: s
            score_column: str | None = None) -> pa.Table:
     """The rows to push: ``columns`` of ``rel`` after ``where`` and sampling (all rows when no sample)."""
     have = rel.columns
-    if where:
-        try:
-            rel = rel.filter(where)
-            rel.limit(0).fetchall()  # surface SQL errors here, as one line
-        except duckdb.Error as exc:
-            raise CurateError(f"bad --where: {str(exc).splitlines()[0]}") from None
+    if where is not None:
+        # user SQL runs in a confined connection (curate.usersql); only the selected doc_ids come back, joined
+        # here through DuckDB's scan of this function's local Arrow table
+        __curate_selected__ = select_keys(rel, where)  # noqa: F841 - read by name in the SQL below
+        rel = rel.query("__curate_rel__", "SELECT * FROM __curate_rel__ WHERE doc_id IN "
+                                          "(SELECT doc_id FROM __curate_selected__)")
     h = f"hash(doc_id || '#{int(seed)}')"
     if sample is None:
         return rel.project(", ".join(_q(c) for c in columns)).order("doc_id").fetch_arrow_table()

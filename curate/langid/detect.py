@@ -19,13 +19,16 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass, field
-from typing import Iterable
+from types import SimpleNamespace
+from typing import TYPE_CHECKING, Iterable
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field
 
 from curate.langid.model import Model, load_model, posterior
 from curate.langid.text import clauses, fold_token, normalize, strip_links, tokenize
+
+if TYPE_CHECKING:
+    from curate.langid.config import DetectConfig
 
 # Scripts written by exactly one of the languages we cover (Konkani in Kannada script and
 # Santali in other scripts exist, but are rare in enterprise text).
@@ -41,8 +44,10 @@ HINDUSTANI = ("hi", "ur")
 # Orthographic facts that n-gram counts from small seeds may not weigh enough: a letter that one
 # language always uses and others never do. (letters, languages the presence of any of them rules out)
 ORTHOGRAPHY_RULES: dict[str, list[tuple[frozenset[str], frozenset[str]]]] = {
-    # Assamese writes r as ৰ (U+09F0), Bengali and Meitei-in-Bengali-script as র (U+09B0).
-    "Beng": [(frozenset("ৰ"), frozenset({"bn", "mni"})), (frozenset("র"), frozenset({"as"}))],
+    # Assamese writes r as ৰ (U+09F0), Bengali and Meitei-in-Bengali-script as র (U+09B0); Assamese
+    # (and Meitei) write w as ৱ (U+09F1), a letter Bengali orthography does not have.
+    "Beng": [(frozenset("ৰ"), frozenset({"bn", "mni"})), (frozenset("র"), frozenset({"as"})),
+             (frozenset("ৱ"), frozenset({"bn"}))],
     # Kashmiri vowel letters/marks (ٲ ٕ ۄ ؠ ٚ ۆ ێ) and Sindhi implosives/retroflexes (ڪ ٻ ڄ ڃ ڊ ڏ ڍ ڌ ڳ ڱ ڻ ۾ ٿ ٺ ٽ ڦ)
     # do not occur in Urdu, Persian or Arabic orthography.
     "Arab": [(frozenset("ٲٕۄؠٚۆێ"), frozenset({"ur", "sd", "fa", "ar"})),
@@ -67,30 +72,107 @@ SUBORDINATORS = frozenset(
     "because since although though unless whereas whenever while if when which who whom whose "
     "jaise jaisa kyunki kyuki kyonki kyoki taaki taki agar jab jabki halanki halaanki jo jisse jiske".split())
 SUBORDINATE_WEIGHT = 0.5
+SUBORDINATE_MAX_RATIO = 2.0
+# English system morphemes (Myers-Scotton): pronouns, determiners, auxiliaries, modals, copulas,
+# prepositions and conjunctions. Discourse words ("please", "ok", "lol") and content words are not.
+ENGLISH_SYSTEM = frozenset(
+    "i me my mine you your yours he him his she her hers it its we us our they them their this that these those "
+    "a an the is am are was were be been being do does did have has had will would shall should can could may "
+    "might must not don doesn didn isn aren wasn weren won wouldn shouldn couldn haven hasn of in on at for with "
+    "from by to into about than and or but if because".split())
+# Romanized Hindustani words that are also English words (में/me, है/he, इस/is, तो/to, और/or, थे/the, उस/us,
+# दो/do). Letters cannot tell them apart; their neighbours can (see ``_hindustani_homographs``).
+HINDUSTANI_HOMOGRAPHS = frozenset("me he is to or the us do".split())
+# English words after which "me"/"us" is the English object pronoun ("tell me", "for us").
+_EN_OBJECT_HEADS = frozenset(
+    "for to with tell told give gave let help call show send sent remind text love miss like about of from without "
+    "join follow trust believe excuse make made take ask asked pick forgive wake annoy pay paid get got hit dm ping "
+    "message teach taught hear heard see saw watch understand inform notify guide allow".split())
+# Hindustani postpositions and particles that follow the noun after demonstrative इस/उस ("is song ko").
+_HI_POSTPOSITIONS = frozenset("ko ka ki ke me mein main se par pe tak liye baar bar wala wali wale waqt time".split())
 _FOLD_CACHE_LIMIT = 200_000
 
 
-class DetectConfig(BaseModel):
-    """Thresholds of the detector (shared by the stage config and the Python API)."""
+def _hindustani_homographs(tokens: list[tuple[str, str]], tags: list[str | None], starts: list[int],
+                           indic: str) -> None:
+    """Tag the romanized Hindustani/English homographs (me he is to or the us do) from their neighbours.
 
-    model_config = ConfigDict(extra="forbid")
+    The nearest tagged token on each side within the clause decides, by where each reading can stand:
+    Hindi में follows a noun ("route me"), English "me" an English verb or preposition ("tell me");
+    English "he" is a subject, so a verb follows it, while Hindi है ends a clause or precedes Hindi;
+    Hindi इस/उस is followed by a noun and a postposition ("is song ko"); English "the"/"to" never end a
+    clause, Hindi थे/तो often do; Hindi दो follows a verb stem ("kar do"). Unresolved ones stay untagged
+    (they follow the matrix language). ``tags`` is updated in place.
+    """
+    n = len(tokens)
+    clause = [0] * n
+    c = -1
+    bounds = set(starts)
+    for i in range(n):
+        if i in bounds:
+            c += 1
+        clause[i] = c
 
-    min_chars: int = Field(3, ge=1, description="Fewer letters than this gives 'und'.")
-    min_score: float = Field(0.3, ge=0.0, le=1.0, description="lang_score below this gives 'und' (ambiguous text).")
-    token_margin: float = Field(1.0, ge=0.0, description=(
-        "A Latin token is tagged English or romanized-Indic only when the log-likelihood ratio exceeds this."))
-    cm_min_share: float = Field(0.15, ge=0.0, le=1.0, description=(
-        "Share of language tokens the embedded language needs for the document to count as code-mixed."))
-    cm_min_tokens: int = Field(1, ge=1, description="Tokens the embedded language needs for 'codemixed'.")
-    length_norm_chars: int = Field(20, ge=1, description="lang_score is scaled by sqrt(min(1, letters / this)).")
-    function_word_bonus: float = Field(0.25, ge=0.0, description=(
-        "Extra weight of a function word when choosing the matrix language (0.25: token majority decides, "
-        "function words break near-ties; chosen on the tuning half of the dev file)."))
-    frame_min_tokens: int = Field(2, ge=1, description=(
-        "Indic tokens needed to make an Indic language the matrix of a row whose English words have no "
-        "English frame (no subject pronoun, auxiliary or modal)."))
-    frame_min_share: float = Field(0.25, ge=0.0, le=1.0, description=(
-        "Share of the matrix-vote weight those Indic tokens need (with frame_min_tokens)."))
+    def near(i: int, step: int) -> tuple[str | None, str | None]:
+        j = i + step
+        while 0 <= j < n and clause[j] == clause[i]:
+            if tokens[j][1] == "Latn" and tags[j] is not None:
+                return tokens[j][0], tags[j]
+            j += step
+        return None, None
+
+    for i, (w, sc) in enumerate(tokens):
+        if sc != "Latn" or w not in HINDUSTANI_HOMOGRAPHS or tags[i] is not None:
+            continue
+        pw, pt = near(i, -1)
+        nw, nt = near(i, 1)
+        after = [tokens[j][0] for j in range(i + 1, min(n, i + 4)) if clause[j] == clause[i]]
+        final = not any(clause[j] == clause[i] for j in range(i + 1, min(n, i + 2)))
+        tag: str | None = None
+        if w in ("me", "us"):
+            if pw in _EN_OBJECT_HEADS or (pt is None and nt == "en") or (w == "us" and pt == "en" and nt == "en"):
+                tag = "en"
+            elif w == "us" and not any(a in _HI_POSTPOSITIONS for a in after):
+                tag = pt if pt is not None and pt == nt else None
+            else:
+                tag = indic
+        elif w == "he":
+            tag = "en" if nt == "en" and pt != indic else indic
+        elif w == "is":
+            if any(a in _HI_POSTPOSITIONS for a in after):
+                tag = indic
+            elif pt == "en" or nt == "en":
+                tag = "en"
+        elif w in ("the", "to"):
+            if final or nt == indic:
+                tag = indic
+            elif nt == "en":
+                tag = "en" if pt != indic or w == "the" else None
+        elif w == "or":
+            if pt == "en" and nt == "en":
+                tag = "en"
+            elif nt == indic or pt == indic:
+                tag = indic
+        elif w == "do":
+            tag = indic if pt == indic else "en"
+        tags[i] = tag
+
+
+# Default thresholds (the single source: :class:`curate.langid.config.DetectConfig` takes its defaults
+# from here). Kept free of pydantic so that a process that only detects does not import it.
+DEFAULTS: dict[str, float | int] = {
+    "min_chars": 3, "min_score": 0.3, "token_margin": 1.0, "unknown_word_margin": 3.0, "cm_min_share": 0.15,
+    "cm_min_tokens": 1, "length_norm_chars": 20, "function_word_bonus": 0.25, "frame_min_tokens": 2,
+    "frame_min_share": 0.25,
+}
+
+
+def __getattr__(name: str):  # DetectConfig is a pydantic model: imported on first use only
+    if name == "DetectConfig":
+        from curate.langid.config import DetectConfig
+
+        return DetectConfig
+    raise AttributeError(name)
 
 
 @dataclass
@@ -129,11 +211,16 @@ def _langdetect_fallback(text: str) -> list[tuple[str, float]]:
         return []
 
 
-class Detector:
+class LanguageIdentifier:
     def __init__(self, config: DetectConfig | None = None, model: Model | None = None):
-        self.cfg = config or DetectConfig()
+        """``config``: a :class:`curate.langid.config.DetectConfig` (None: the defaults in ``DEFAULTS``)."""
+        self.cfg = config if config is not None else SimpleNamespace(**DEFAULTS)
         self.model = model or load_model()
         self._fold: dict[str, str | None] = {}  # token -> folded token (None: laughter); a cache
+        latn = self.model.groups.get("Latn")
+        fws = latn.function_words if latn is not None else {}
+        # Urdu-only function words (kyunke, bohat, shukriya …): Urdu's romanized lexicon minus Hindi's
+        self._urdu_markers = fws.get("ur", frozenset()) - fws.get("hi", frozenset())
 
     def detect(self, text: str | None, keep_tokens: bool = False) -> LangResult:
         return self.detect_many([text], keep_tokens)[0]
@@ -147,7 +234,7 @@ class Detector:
             if not isinstance(p, LangResult):
                 for tok, sc in p[0]:
                     if sc in groups:
-                        pending.setdefault(sc, []).append(tok)
+                        pending.setdefault(sc, []).append(tok)  # fill() skips the cached ones
         for sc, toks in pending.items():
             groups[sc].fill(toks)
         return [p if isinstance(p, LangResult) else self._decide(*p, keep_tokens=keep_tokens) for p in prepped]
@@ -157,6 +244,7 @@ class Detector:
             return _und("Zyyy", {})
         tokens: list[tuple[str, str]] = []
         starts: list[int] = []  # index of the first token of each clause
+        letters: dict[str, int] = {}
         fold = self._fold
         for piece in clauses(strip_links(normalize(text))):
             starts.append(len(tokens))
@@ -168,9 +256,7 @@ class Detector:
                     f = fold[tok] = fold_token(tok)
                 if f is not None:
                     tokens.append((f, sc))
-        letters: dict[str, int] = {}
-        for tok, sc in tokens:
-            letters[sc] = letters.get(sc, 0) + len(tok)
+                    letters[sc] = letters.get(sc, 0) + len(f)
         total = sum(letters.values())
         if total == 0:
             return _und("Zyyy", {})
@@ -198,7 +284,9 @@ class Detector:
             words = [tokens[i][0] for i in idx]
             if script == "Latn" and "Latn" in groups:
                 prefer = [lang for lang, _ in script_result.values()]
-                latin_alts, latin_within = self._tag_latin(words, idx, tags, prefer)
+                latin_alts, latin_within, latin_best = self._tag_latin(words, idx, tags, prefer)
+                if latin_best in HINDUSTANI:
+                    _hindustani_homographs(tokens, tags, starts, latin_best)
                 continue
             group = groups.get(script)
             if group is not None:
@@ -235,7 +323,9 @@ class Detector:
         n_en_frame = 0
         bonus = 1.0 + cfg.function_word_bonus
         sub = self._subordinate(tokens, starts)
-        for (tok, sc), t, is_sub in zip(tokens, tags, sub):
+        n_system: dict[str, int] = {}  # system morphemes per language, main clauses only
+        system = [False] * len(tokens)
+        for k, ((tok, sc), t, is_sub) in enumerate(zip(tokens, tags, sub)):
             if t is None:
                 n_ambiguous += 1
                 continue
@@ -244,8 +334,12 @@ class Detector:
             counts[t] = counts.get(t, 0) + 1
             g = groups.get(sc)
             fw = g.function_words.get(t) if g is not None else None
-            w = bonus if fw and tok in fw else 1.0
+            is_fw = bool(fw and tok in fw)
+            w = bonus if is_fw else 1.0
             weight[t] = weight.get(t, 0.0) + (w * SUBORDINATE_WEIGHT if is_sub else w)
+            system[k] = tok in ENGLISH_SYSTEM if t == "en" else is_fw
+            if not is_sub and system[k]:
+                n_system[t] = n_system.get(t, 0) + 1
             if t == "en" and not is_sub and tok in ENGLISH_FRAME:
                 n_en_frame += 1
         if not counts:
@@ -255,16 +349,30 @@ class Detector:
             counts = {latin_alts[0][0]: n_ambiguous}
             weight = {latin_alts[0][0]: float(n_ambiguous)}
             n_ambiguous = 0
-        # Ties go to the Indic language: "मेरा account block हो गया" is Hindi with English words.
-        matrix = min(weight, key=lambda k: (-weight[k], k == "en", k))
-        if matrix == "en" and n_en_frame == 0:
-            # English words without an English frame (no subject, auxiliary or modal: "waiting for the
-            # trailer", "set alarm for") are phrases inserted into the Indic sentence.
+        # Ties go to the Indic language ("मेरा account block हो गया" is Hindi with English words) unless
+        # the English words have a finite frame ("she sings so beautifully, dil khush ho gaya").
+        matrix = min(weight, key=lambda k: (-weight[k], k == "en" and not n_en_frame, k))
+        if n_system.get(matrix, 0) == 0:
+            # Matrix Language Frame: the matrix language supplies the system morphemes (postpositions,
+            # auxiliaries, pronouns, determiners). A vote winner without any, against a language that
+            # has some, is a run of inserted content words: "eight minute ka timer set kare",
+            # "accident ki report" are Hindi; "respect from tamil nadu" is English.
+            alt = max((k for k in counts if k != matrix), key=lambda k: (n_system.get(k, 0), weight[k]), default=None)
+            if alt is not None and n_system.get(alt, 0) >= 1:
+                matrix = alt
+        if matrix == "en" and n_en_frame == 0 and self._indic_clause(tags, starts, system):
+            # Several clauses, one framed by an Indic language, and English words without a finite
+            # frame (no subject, auxiliary or modal: "padam semma mass, waiting for the trailer"):
+            # the English clause is a non-finite fragment attached to the Indic one. Within one
+            # clause the token vote stands ("f true true apne teammate ko race jitwa di").
             indic = max((k for k in counts if k != "en"), key=lambda k: (weight[k], k), default=None)
             if (indic is not None and counts[indic] >= cfg.frame_min_tokens
                     and weight[indic] >= cfg.frame_min_share * sum(weight.values())):
                 matrix = indic
         matrix_weight_share = weight[matrix] / sum(weight.values())
+        if n_system:
+            # a frame chosen by its system morphemes is as certain as their share
+            matrix_weight_share = max(matrix_weight_share, n_system.get(matrix, 0) / sum(n_system.values()))
         others = sorted(((k, v) for k, v in counts.items() if k != matrix), key=lambda kv: (-kv[1], kv[0]))
         embedded, n_embedded = others[0] if others else (None, 0)
         n_matrix = counts[matrix] + n_ambiguous          # untagged tokens follow the matrix language
@@ -298,17 +406,47 @@ class Detector:
                           embedded if codemixed else None, round(cmi, 2), alts, shares, token_tags)
 
     @staticmethod
+    def _indic_clause(tags: list[str | None], starts: list[int], system: list[bool]) -> bool:
+        """Is the text several clauses, the first of them framed by an Indic language (more Indic than
+        English system morphemes, or more Indic tokens when neither has any)? The first clause is the
+        main one in a comment: "padam semma mass, waiting for the trailer" adds an English fragment to a
+        Tamil sentence, while "my brother also works there, usko bhi yahi problem hai" adds Hindi to an
+        English one."""
+        ends = starts[1:] + [len(tags)]
+        seen = 0
+        for a, b in zip(starts, ends):
+            part = [(t, s) for t, s in zip(tags[a:b], system[a:b]) if t is not None and t != UND]
+            if part:
+                seen += 1
+                if seen == 1:
+                    sys_en = sum(s and t == "en" for t, s in part)
+                    sys_in = sum(s and t != "en" for t, s in part)
+                    n_en = sum(t == "en" for t, _ in part)
+                    if not (sys_in > sys_en or (sys_in == sys_en and len(part) - n_en > n_en)):
+                        return False
+        return seen >= 2
+
+    @staticmethod
     def _subordinate(tokens: list[tuple[str, str]], starts: list[int]) -> list[bool]:
-        """Per token: is it in a subordinate clause (from a subordinator to the next punctuation)?"""
+        """Per token: is it in a subordinate clause (from a subordinator to the next punctuation)?
+
+        A subordinate clause that runs to the end of the row without punctuation has no visible end, so
+        it is taken as one only while it is at most SUBORDINATE_MAX_RATIO times as long as the text
+        before it: "they should give reward | jaise ki last year kiya tha" (4 : 6) is, while a
+        short English opening before "agar" and thirty Hindi words is not; that Hindi holds main clauses.
+        A row that opens with a subordinator and has no punctuation marks nothing.
+        """
         out = [False] * len(tokens)
-        bounds = set(starts)
-        inside = False
-        for i, (tok, _) in enumerate(tokens):
-            if i in bounds:
-                inside = False
-            if tok in SUBORDINATORS:
-                inside = True
-            out[i] = inside
+        ends = starts[1:] + [len(tokens)]
+        for a, b in zip(starts, ends):
+            k = next((i for i in range(a, b) if tokens[i][0] in SUBORDINATORS), None)
+            if k is None or (k == 0 and len(starts) == 1):
+                continue
+            last_piece = b == len(tokens)
+            if last_piece and (b - k) > SUBORDINATE_MAX_RATIO * max(1, k):  # k tokens precede it
+                continue
+            for i in range(k, b):
+                out[i] = True
         return out
 
     @staticmethod
@@ -327,7 +465,7 @@ class Detector:
         return np.array([-50.0 if lang in excluded else 0.0 for lang in group.langs], dtype=np.float32)
 
     def _tag_latin(self, words: list[str], idx: list[int], tags: list[str | None],
-                   prefer: list[str]) -> tuple[list[tuple[str, float]], float]:
+                   prefer: list[str]) -> tuple[list[tuple[str, float]], float, str]:
         """Tag Latin tokens en / best romanized Indic language I*; return (alternatives, P(I* | Indic))."""
         group = self.model.groups["Latn"]
         V, nf = group.words(words)
@@ -349,28 +487,33 @@ class Detector:
             # Romanized Urdu and Hindi are the same spoken language in the same letters; n-grams
             # cannot separate them reliably, so Urdu needs an Urdu-only function word
             # (kyunke, bohat, shukriya …: Urdu's lexicon minus Hindi's), else it is Hindi.
-            fws = group.function_words
-            markers = fws.get("ur", frozenset()) - fws.get("hi", frozenset())
-            if not any(w in markers for w in words):
+            if not any(w in self._urdu_markers for w in words):
                 best, best_lang = group.lang_index["hi"], "hi"
         diff = V[:, en] - V[:, best]
+        diffl = diff.tolist()
         m = self.cfg.token_margin
+        unknown_margin = self.cfg.unknown_word_margin
         fw_en = group.function_words.get("en", frozenset())
         fw_best = group.function_words.get(best_lang, frozenset())
         glue: list[int] = []
+        hindustani = best_lang in HINDUSTANI
         for k, i in enumerate(idx):
             w = words[k]
-            if w in fw_en and w in fw_best:
+            if w in fw_en and w in fw_best or (hindustani and w in HINDUSTANI_HOMOGRAPHS):
                 # Glue words of both languages ("me", "to", "is", "he"): Hindi में/तो/इस/है or
                 # English. They are decided by their neighbours below, else follow the matrix language.
                 glue.append(k)
                 continue
-            d = diff[k]
+            d = diffl[k]
+            if m < d < unknown_margin and len(w) > 1 and not group.in_lexicon(w):
+                # English-looking letters but not an English word ("sirf", "zinda", "dete" in chat
+                # Hindi): not evidence of English; it follows the matrix language.
+                continue
             if d > m:
                 tags[i] = "en"
             elif d < -m:
                 tags[i] = best_lang
-        for k in glue:
+        for k in (() if hindustani else glue):
             # A glue word between two words of one language is that language ("this is the best
             # song": English; "mujhe to pata hai": Hindi). At the edge of a text one neighbour is not
             # enough: "is song ko like karen" starts with Hindi इस before an English noun.
@@ -384,7 +527,7 @@ class Detector:
         p = posterior((V[not_en].sum(axis=0) if not_en.any() else V.sum(axis=0)) + group.prior, nf)
         p[en] = 0.0
         p = p / p.sum()
-        share_en = float((diff > m).mean())
+        share_en = sum(d > m for d in diffl) / len(diffl)
         alts = sorted([("en", round(share_en, 4))] +
                       [(group.langs[j], round(float(p[j]) * (1 - share_en), 4)) for j in np.argsort(-p)[:3] if j != en],
                       key=lambda kv: -kv[1])[:3]
@@ -393,4 +536,4 @@ class Detector:
         within = float(p[best])
         if best_lang in HINDUSTANI:
             within = sum(float(p[group.lang_index[x]]) for x in HINDUSTANI if x in group.lang_index)
-        return alts, within
+        return alts, within, best_lang

@@ -13,6 +13,8 @@ arithmetic), the hashes are matched against the model's sorted feature hashes wi
 from __future__ import annotations
 
 import json
+import math
+import zlib
 from functools import lru_cache
 from pathlib import Path
 
@@ -98,60 +100,98 @@ def token_feature_hashes(tokens: list[str], max_n: int) -> tuple[np.ndarray, np.
     return np.concatenate(hs), np.concatenate(ts)
 
 
+def word_crc(word: str) -> int:
+    """CRC-32 of a word's UTF-8 bytes: how the English lexicon is stored (stable across processes)."""
+    return zlib.crc32(word.encode("utf-8"))
+
+
+def sorted_feature_table(script: str, feats: list[str], M: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(sorted feature hashes, rows of ``M`` in that order): what the model file stores, so that
+    loading needs no hashing. Raises CurateError on a hash collision."""
+    h = string_hashes(feats)
+    order = np.argsort(h, kind="stable")
+    keys = h[order]
+    if len(np.unique(keys)) != len(keys):
+        raise CurateError(f"language-ID model: feature hash collision in group {script}")
+    return keys, M[order]
+
+
 class GroupModel:
     """Languages sharing one script, and the features that tell them apart."""
 
-    def __init__(self, script: str, langs: list[str], feats: list[str], M: np.ndarray, prior: np.ndarray, max_n: int,
+    def __init__(self, script: str, langs: list[str], keys: np.ndarray, M: np.ndarray, prior: np.ndarray, max_n: int,
                  function_words: dict[str, list[str]] | None = None):
+        """``keys``: sorted unique feature hashes (:func:`sorted_feature_table`), ``M`` their rows."""
         self.script = script
         # Function-word lexicon per language (from the seed files): tells glue words apart.
         self.function_words = {k: frozenset(v) for k, v in (function_words or {}).items()}
         self.langs = langs
         self.lang_index = {lang: i for i, lang in enumerate(langs)}
         self.indic_columns = np.array([i for i, lang in enumerate(langs) if lang != "en"], dtype=np.int64)
-        h = string_hashes(feats)
-        order = np.argsort(h)
-        self.keys = h[order]
-        if len(np.unique(self.keys)) != len(self.keys):
-            raise CurateError(f"language-ID model: feature hash collision in group {script}; rebuild the model")
-        self.M = M[order]
+        self.keys = keys
+        self.M = M
         self.prior = prior
         self.max_n = max_n
-        self._cache: dict[str, tuple[np.ndarray, int, np.ndarray | None]] = {}
+        # Word cache: token -> row of self._V (scores) and self._nf (feature counts); rows are appended
+        # per batch, so one fancy-indexing call gathers a document's word vectors.
+        self._row: dict[str, int] = {}
+        self._V = np.zeros((0, len(langs)), dtype=np.float32)
+        self._nf: list[int] = []
+        self.lexicon: np.ndarray | None = None  # sorted CRC-32 of known words (Latin: English), or None
+        self._lexicon_set: frozenset[int] | None = None
+
+    def in_lexicon(self, word: str) -> bool:
+        """Is ``word`` in the group's word lexicon (True when the model has none)?"""
+        if self.lexicon is None:
+            return True
+        if self._lexicon_set is None:
+            self._lexicon_set = frozenset(self.lexicon.tolist())
+        return word_crc(word) in self._lexicon_set
+
+    def clear_cache(self) -> None:
+        self._row = {}
+        self._V = np.zeros((0, len(self.langs)), dtype=np.float32)
+        self._nf = []
 
     def fill(self, tokens: list[str]) -> None:
         """Score every token not yet cached, all at once."""
-        missing = [t for t in dict.fromkeys(tokens) if t not in self._cache]
+        row = self._row
+        missing = [t for t in dict.fromkeys(tokens) if t not in row]
         if not missing:
             return
-        if len(self._cache) + len(missing) > _CACHE_LIMIT:
-            self._cache.clear()
+        if len(row) + len(missing) > _CACHE_LIMIT:
+            self.clear_cache()
+            row = self._row
         h, tid = token_feature_hashes(missing, self.max_n)
         i = np.searchsorted(self.keys, h)
         i[i == len(self.keys)] = 0
         hit = self.keys[i] == h
-        V = np.zeros((len(missing), len(self.langs)), dtype=np.float32)
-        np.add.at(V, tid[hit], self.M[i[hit]])
-        nf = np.bincount(tid[hit], minlength=len(missing))
-        # The whole-word feature (the last len(missing) hashes) on its own: lexicon membership.
-        wi, wh = i[-len(missing):], hit[-len(missing):]
-        cache = self._cache
+        th, ih = tid[hit], i[hit]
+        V = np.empty((len(missing), len(self.langs)), dtype=np.float32)
+        for j in range(len(self.langs)):  # one bincount per language: far faster than np.add.at
+            V[:, j] = np.bincount(th, weights=self.M[ih, j], minlength=len(missing))
+        nf = np.bincount(th, minlength=len(missing))
+        base = len(self._nf)
+        if base + len(missing) > len(self._V):  # grow by doubling: single-text calls stay cheap
+            grown = np.empty((max(2 * len(self._V), base + len(missing), 1024), len(self.langs)), dtype=np.float32)
+            grown[:base] = self._V[:base]
+            self._V = grown
+        self._V[base:base + len(missing)] = V
+        self._nf.extend(nf.tolist())
         for k, t in enumerate(missing):
-            cache[t] = (V[k], int(nf[k]), self.M[wi[k]] if wh[k] else None)
+            row[t] = base + k
 
     def words(self, tokens: list[str]) -> tuple[np.ndarray, int]:
         """Per-token score matrix ``[len(tokens), len(langs)]`` and the total feature count."""
-        hits = self.lookup(tokens)
-        return np.stack([h[0] for h in hits]), sum(h[1] for h in hits)
-
-    def lookup(self, tokens: list[str]) -> list[tuple[np.ndarray, int, np.ndarray | None]]:
-        """Cached (score vector, #features, whole-word feature row or None) per token."""
-        cache = self._cache
+        row = self._row
         try:
-            return [cache[t] for t in tokens]
+            rows = [row[t] for t in tokens]
         except KeyError:
             self.fill(tokens)
-            return [cache[t] for t in tokens]
+            row = self._row
+            rows = [row[t] for t in tokens]
+        nf = self._nf
+        return self._V[rows], sum(nf[r] for r in rows)
 
 
 class Model:
@@ -161,7 +201,7 @@ class Model:
     def clear_cache(self) -> None:
         """Forget every cached word score (benchmarks measure the cold path with this)."""
         for g in self.groups.values():
-            g._cache.clear()
+            g.clear_cache()
 
 
 def posterior(scores: np.ndarray, n_features: int) -> np.ndarray:
@@ -171,7 +211,7 @@ def posterior(scores: np.ndarray, n_features: int) -> np.ndarray:
     texts; dividing by sqrt(n) keeps a score that grows with evidence but stays usable
     as a confidence.
     """
-    z = scores / max(1.0, float(np.sqrt(max(n_features, 1))))
+    z = scores / max(1.0, math.sqrt(max(n_features, 1)))
     z = z - z.max()
     e = np.exp(z)
     return e / e.sum()
@@ -187,7 +227,8 @@ def load_model(path: str | None = None) -> Model:
         groups = {}
         for g in meta["groups"]:
             langs = bytes(z[f"{g}__langs"]).decode().split("\n")
-            feats = bytes(z[f"{g}__feats"]).decode().split("\n")
             fw = json.loads(bytes(z[f"{g}__fw"]).decode()) if f"{g}__fw" in z else {}
-            groups[g] = GroupModel(g, langs, feats, z[f"{g}__M"], z[f"{g}__prior"], meta["max_n"], fw)
+            groups[g] = GroupModel(g, langs, z[f"{g}__keys"], z[f"{g}__M"], z[f"{g}__prior"], meta["max_n"], fw)
+            if f"{g}__en_lexicon" in z:
+                groups[g].lexicon = z[f"{g}__en_lexicon"]
     return Model(groups)

@@ -7,7 +7,8 @@ from functools import lru_cache
 
 import pyarrow as pa
 
-from curate.langid.detect import DetectConfig, Detector
+from curate.langid.config import DetectConfig
+from curate.langid.detect import LanguageIdentifier
 from curate.stage import Stage, StageConfig, StageContext, register_stage
 
 OUTPUTS = {
@@ -28,13 +29,13 @@ class LangIdConfig(StageConfig, DetectConfig):
 
 
 @lru_cache(maxsize=8)
-def _detector(cfg_json: str) -> Detector:
+def _detector(cfg_json: str) -> LanguageIdentifier:
     # One detector per config and process: it holds the model and the word-score cache, which is
     # what makes later batches fast. It changes no result, so the stage stays stateless in effect.
-    return Detector(DetectConfig.model_validate_json(cfg_json))
+    return LanguageIdentifier(DetectConfig.model_validate_json(cfg_json))
 
 
-def langid_setup(cfg: LangIdConfig, ctx: StageContext) -> Detector:
+def langid_setup(cfg: LangIdConfig, ctx: StageContext) -> LanguageIdentifier:
     """Per worker: load the model once."""
     return _detector(json.dumps(cfg.model_dump(exclude={"text_field"}), sort_keys=True))
 
@@ -51,4 +52,7 @@ STAGE = register_stage(Stage(
     name="langid", kind="per_document", config_model=LangIdConfig, fn=langid_batch, outputs=OUTPUTS, setup=langid_setup,
     description="Language ID for the 22 scheduled Indian languages + English: script shares, native and "
                 "romanized text, code-mixing (matrix/embedded language, CMI); und for short or ambiguous text.",
+    # 2: scripts from curate.text's Unicode-generated table (IPA and full-width Latin letters are Latn, Vedic
+    # tone marks no script) instead of a hand-typed block table.
+    version="2",
 ))

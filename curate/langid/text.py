@@ -17,7 +17,7 @@ import unicodedata
 
 import numpy as np
 
-from curate.langid.scripts import SCRIPTS, TABLE
+from curate.text.scripts import SCRIPTS, TABLE
 
 _ZW = dict.fromkeys([0x200C, 0x200D, 0x200B, 0xFEFF, 0x00AD])
 _MAP = {0x06CC: 0x064A, **_ZW}
@@ -44,6 +44,7 @@ _SPLIT_RE = re.compile("|".join(f"({_char_class(i)})" for i in range(1, len(SCRI
 # Any letter of any script: the fast path.
 _LETTERS_RE = re.compile("[" + "".join(_char_class(i)[1:-2] for i in range(1, len(SCRIPTS))) + "]+")
 _SCRIPT_OF = TABLE.tobytes()  # code point -> script id, as bytes for fast indexing from Python
+_N = len(_SCRIPT_OF)
 
 
 def tokenize(norm_text: str) -> list[tuple[str, str]]:
@@ -57,8 +58,8 @@ def tokenize(norm_text: str) -> list[tuple[str, str]]:
     for tok in _LETTERS_RE.findall(norm_text):
         a = ord(tok[0])
         b = ord(tok[-1])
-        sa = table[a] if a < 0x10000 else 0
-        if len(tok) == 1 or sa == (table[b] if b < 0x10000 else 0):
+        sa = table[a] if a < _N else 0
+        if len(tok) == 1 or sa == (table[b] if b < _N else 0):
             out.append((tok, SCRIPTS[sa]))
         else:
             out.extend((m.group(), SCRIPTS[m.lastindex]) for m in _SPLIT_RE.finditer(tok))
@@ -94,7 +95,9 @@ def fold_token(token: str) -> str | None:
     """A letter token as scored: elongations shortened to two letters; ``None`` for laughter."""
     if _LAUGHTER_RE.fullmatch(token):
         return None
-    return _ELONGATION_RE.sub(r"\1\1", token) if len(token) > 2 else token
+    if len(token) < 3 or _ELONGATION_RE.search(token) is None:  # most tokens: no template expansion
+        return token
+    return _ELONGATION_RE.sub(r"\1\1", token)
 
 
 def clauses(norm_text: str) -> list[str]:

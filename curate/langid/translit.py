@@ -18,8 +18,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
-BLOCKS = {"Deva": 0x0900, "Beng": 0x0980, "Guru": 0x0A00, "Gujr": 0x0A80, "Orya": 0x0B00,
-          "Taml": 0x0B80, "Telu": 0x0C00, "Knda": 0x0C80, "Mlym": 0x0D00}
+from curate.text.scripts import ISCII_BLOCK_START as BLOCKS
+
 DRAVIDIAN = {"Taml", "Telu", "Knda", "Mlym"}
 
 _VOWELS = {0x05: "a", 0x06: "aa", 0x07: "i", 0x08: "ee", 0x09: "u", 0x0A: "oo", 0x0B: "ri", 0x0C: "li",
@@ -175,4 +175,6 @@ def _romanize_word(word: str, long_vowels: bool) -> str:
     if pending_a and script in DRAVIDIAN:
         res.append("a")  # Dravidian words keep their final vowel; Indo-Aryan drop the schwa
     out = "".join(res)
-    return out[:-1] + "m" if out.endswith("M") else out.replace("M", "n")
+    if out.endswith("M"):  # word-final anusvara is m (படம் padam), any other is n (అందం andam)
+        out = out[:-1] + "m"
+    return out.replace("M", "n")

@@ -12,7 +12,7 @@ from curate._lazy import lazy_exports
 # Resolved on first use so that importing the package stays cheap (see curate/_lazy.py).
 __getattr__ = lazy_exports(__name__, {
     'ENTITY_TYPES': 'engine',
-    'Detector': 'engine',
+    'PiiDetector': 'engine',
     'Span': 'engine',
     'build_analyzer': 'engine',
     'build_registry': 'engine',
@@ -24,5 +24,5 @@ __getattr__ = lazy_exports(__name__, {
     'load_policy': 'policy',
 })
 
-__all__ = ["ENTITY_TYPES", "Detector", "Span", "build_analyzer", "build_registry", "get_detector", "Anonymizer",
+__all__ = ["ENTITY_TYPES", "PiiDetector", "Span", "build_analyzer", "build_registry", "get_detector", "Anonymizer",
            "decrypt", "mask", "PiiPolicy", "load_policy"]

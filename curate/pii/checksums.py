@@ -38,7 +38,7 @@ from stdnum.in_ import epic as _epic
 from stdnum.in_ import pan as _pan
 from stdnum.in_ import vid as _vid
 
-from curate.pii.digits import to_ascii_digits
+from curate.text.digits import to_ascii_digits
 
 __all__ = [
     "normalize_digits", "verhoeff_checksum", "verhoeff_valid", "luhn_checksum", "luhn_valid",

@@ -10,13 +10,13 @@ import json
 import os
 import re
 from collections import Counter
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import click
 import pyarrow as pa
 
 from curate.cli.output import console, emit, json_option, progress_bar
+from curate.engines.pool import process_pool, stop_pool
 from curate.errors import CurateError
 from curate.filemode import read_table, write_table
 from curate.pii.stage import PiiConfig, pii_secrets, policy_of, run_rows
@@ -135,10 +135,15 @@ def _process_file(src: str, text_field: str | None, policy: str | None, nlp: str
     out = []
     with progress_bar("pii", len(rows)) as advance:
         if workers > 1 and len(chunks) > 1:
-            with ProcessPoolExecutor(max_workers=workers) as pool:
+            pool = process_pool(workers)  # workers die with this process; stopped on error/Ctrl-C
+            finished = False
+            try:
                 for res, chunk in zip(pool.map(_chunk_job, [(c, *job) for c in chunks]), chunks):
                     out.extend(res)
                     advance(len(chunk))
+                finished = True
+            finally:
+                stop_pool(pool, kill=not finished)
         else:
             for c in chunks:
                 out.extend(_chunk_job((c, *job)))

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import regex as re
 
+from curate.text.scripts import INDIC_BLOCKS_RANGE
+
 CONTEXT: dict[str, list[str]] = {
     "IN_AADHAAR": ["aadhaar", "aadhar", "adhaar", "adhar", "aadhaar card", "uid", "uidai", "आधार", "आधार कार्ड",
                    "आधार नंबर", "আধার", "আধাৰ", "ஆதார்", "આધાર", "ఆధార్", "ಆಧಾರ್", "ആധാർ", "ਆਧਾਰ", "ଆଧାର", "آدھار",
@@ -81,7 +83,7 @@ def _alternation(words: list[str]) -> "re.Pattern":
     # substrings because case endings attach to them (आधारकार्ड, खाते).
     parts = sorted({w.lower() for w in words}, key=len, reverse=True)
     # Very short Indic words ("रु") would match inside names (मुरुगन), so they need Indic-letter boundaries too.
-    indic = r"\u0900-\u0dff"
+    indic = INDIC_BLOCKS_RANGE
     # A space inside a phrase matches any run of whitespace ("Virtual  ID", "आधार\nनंबर").
     esc = {w: re.escape(w).replace("\\ ", r"\s+") for w in parts}
     alts = [rf"(?<![a-z]){esc[w]}(?![a-z])" if w.isascii()

@@ -6,7 +6,7 @@ its e-mail/URL recognizers need the network for tldextract). :func:`build_analyz
 wraps it in a Presidio ``AnalyzerEngine`` for callers who want that API.
 
 The pipeline itself does not call ``AnalyzerEngine.analyze``: that runs the NLP engine on
-every document and scores context with English lemmas. :class:`Detector` instead
+every document and scores context with English lemmas. :class:`PiiDetector` instead
 
 1. normalises Indic digits on a copy (same offsets),
 2. runs each pattern recognizer only if a cheap pre-check passes (digits, "@", "://" …),
@@ -32,11 +32,11 @@ from presidio_analyzer import RecognizerRegistry
 
 from curate.pii.context import (BOOST, FAIL_CLOSED_AFTER, FAIL_CLOSED_BEFORE, FAIL_CLOSED_SCORE, NEGATABLE,
                                 has_close_positive, has_context, has_negative_context)
-from curate.pii.digits import to_ascii_digits
 from curate.pii.recognizers import contact, ids
 from curate.pii.recognizers.base import IndiaRecognizer
 from curate.pii.recognizers.names import ENTITY as PERSON, IndianNameRecognizer
-from curate.pii.scripts import dominant_script
+from curate.text.digits import to_ascii_digits
+from curate.text.scripts import dominant_script
 
 PATTERN_RECOGNIZERS: tuple[type[IndiaRecognizer], ...] = (
     ids.AadhaarRecognizer, ids.VidRecognizer, ids.PanRecognizer, ids.GstinRecognizer, ids.IfscRecognizer,
@@ -90,7 +90,7 @@ def build_registry(nlp: str = "none", spacy_model: str = "en_core_web_sm") -> Re
 
 
 def build_analyzer(nlp: str = "none", spacy_model: str = "en_core_web_sm"):
-    """A Presidio ``AnalyzerEngine`` over curate's registry (slow path; the stage uses :class:`Detector`)."""
+    """A Presidio ``AnalyzerEngine`` over curate's registry (slow path; the stage uses :class:`PiiDetector`)."""
     from presidio_analyzer import AnalyzerEngine
     from presidio_analyzer.nlp_engine import NlpArtifacts, NlpEngine
 
@@ -124,7 +124,7 @@ def _resolve_nlp(nlp: str) -> str:
     return "spacy" if have else "none"
 
 
-class Detector:
+class PiiDetector:
     """Finds PII spans; one instance per process (see :func:`get_detector`)."""
 
     def __init__(self, nlp: str = "auto", spacy_model: str = "en_core_web_sm", threshold: float = 0.5,
@@ -250,6 +250,6 @@ def resolve(spans: list[Span]) -> list[Span]:
 
 @lru_cache(maxsize=4)
 def get_detector(nlp: str = "auto", spacy_model: str = "en_core_web_sm", threshold: float = 0.5,
-                 entities: tuple[str, ...] | None = None) -> Detector:
+                 entities: tuple[str, ...] | None = None) -> PiiDetector:
     """One detector per process and configuration (recognizers and the spaCy model are loaded once)."""
-    return Detector(nlp, spacy_model, threshold, entities)
+    return PiiDetector(nlp, spacy_model, threshold, entities)

@@ -20,10 +20,11 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Mapping, Sequence
 
-from curate.pii.engine import Detector, Span
+from curate.pii.engine import PiiDetector, Span
 from curate.pii.operators import Anonymizer
 from curate.pii.policy import PiiPolicy, key_entity
-from curate.pii.scripts import COVERED_SCRIPTS, LANG_SCRIPT, NEUTRAL_SCRIPTS, name_scripts, significant_scripts
+from curate.pii.scripts import COVERED_SCRIPTS, LANG_SCRIPT, NEUTRAL_SCRIPTS, name_scripts
+from curate.text.scripts import significant_scripts
 
 Path = tuple  # (field, key or index, ...)
 
@@ -145,13 +146,6 @@ def _set(obj: Any, path: Path, new: Any) -> None:
     cur[path[-1]] = new
 
 
-def _get(obj: Any, path: Path) -> Any:
-    cur = obj
-    for p in path:
-        cur = cur[p]
-    return cur
-
-
 def _declared_uncovered(row: Mapping[str, Any], covered: Sequence[str]) -> set[str]:
     out: set[str] = set()
     lang, script = row.get("lang"), row.get("script")
@@ -165,8 +159,8 @@ def _declared_uncovered(row: Mapping[str, Any], covered: Sequence[str]) -> set[s
     return out
 
 
-def process_rows(rows: Sequence[Mapping[str, Any]], fields: Sequence[str], detector: Detector, anonymizer: Anonymizer,
-                 policy: PiiPolicy, covered_scripts: Sequence[str] = COVERED_SCRIPTS,
+def process_rows(rows: Sequence[Mapping[str, Any]], fields: Sequence[str], detector: PiiDetector,
+                 anonymizer: Anonymizer, policy: PiiPolicy, covered_scripts: Sequence[str] = COVERED_SCRIPTS,
                  json_fields: Sequence[str] = ("messages", "meta"),
                  field_types: Mapping[str, str] | None = None) -> list[RowResult]:
     """Anonymize ``fields`` of every row.

@@ -21,9 +21,7 @@ only; it is never written anywhere.
 
 from __future__ import annotations
 
-import base64
 import os
-import secrets
 from pathlib import Path
 
 from curate.errors import CurateError
@@ -89,7 +87,3 @@ def resolve_secrets(policy, sources=None) -> dict[str, bytes]:
     if "encrypt" in ops:
         out[ENC] = enc_key()
     return out
-
-
-def new_key() -> str:
-    return base64.urlsafe_b64encode(secrets.token_bytes(32)).decode().rstrip("=")

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
+from curate.text.scripts import ISCII_BLOCK_START, SCRIPT_BLOCKS
+
 SCRIPTS = ("latn", "deva", "beng", "taml")
 
 
@@ -17,7 +19,9 @@ def _read(name: str) -> list[str]:
 
 # Brahmic blocks laid out like Devanagari (ISCII order): a Devanagari name carried over by the block offset is
 # the same name in that script. Tamil is not ISCII-complete (no aspirates or voiced stops), so it has its own list.
-DERIVED_SCRIPTS = {"gujr": 0x180, "guru": 0x100, "orya": 0x200, "telu": 0x300, "knda": 0x380, "mlym": 0x400}
+DERIVED_SCRIPTS = {s.lower(): ISCII_BLOCK_START[s] - ISCII_BLOCK_START["Deva"]
+                   for s in ("Gujr", "Guru", "Orya", "Telu", "Knda", "Mlym")}
+_DEVA_FIRST, _DEVA_LAST = SCRIPT_BLOCKS["Deva"]
 
 
 def deva_to(word: str, offset: int) -> str | None:
@@ -25,7 +29,7 @@ def deva_to(word: str, offset: int) -> str | None:
     out = []
     for ch in word:
         cp = ord(ch)
-        if 0x0900 <= cp <= 0x097F:
+        if _DEVA_FIRST <= cp <= _DEVA_LAST:
             g = chr(cp + offset)
             try:
                 unicodedata.name(g)
@@ -35,11 +39,6 @@ def deva_to(word: str, offset: int) -> str | None:
         else:
             out.append(ch)
     return "".join(out)
-
-
-def deva_to_gujr(word: str) -> str | None:
-    """Devanagari → Gujarati by the ISCII-aligned block offset; None if a code point has no Gujarati twin."""
-    return deva_to(word, DERIVED_SCRIPTS["gujr"])
 
 
 def _derived(words: list[str]) -> set[str]:

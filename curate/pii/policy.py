@@ -9,7 +9,7 @@ from typing import Literal
 import regex as re
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from curate.errors import CurateError
+from curate.errors import CurateError, validation_message
 
 Operator = Literal["placeholder", "mask", "hash", "pseudonym", "encrypt", "keep"]
 
@@ -124,10 +124,6 @@ class PiiPolicy(BaseModel):
     def spec(self, entity: str) -> OperatorSpec:
         return self.operators.get(entity, self.default)
 
-    def needs_key(self) -> bool:
-        ops = {s.operator for s in self.operators.values()} | {self.default.operator}
-        return bool(ops & {"hash", "pseudonym"})
-
 
 def load_policy(path: str | Path | None = None, data: dict | None = None) -> PiiPolicy:
     if path is None and data is None:
@@ -139,6 +135,4 @@ def load_policy(path: str | Path | None = None, data: dict | None = None) -> Pii
     try:
         return PiiPolicy.model_validate(data)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(x) for x in first["loc"]) or "(root)"
-        raise CurateError(f"PII policy: bad value at '{where}': {first['msg']}") from None
+        raise CurateError(f"PII policy: bad value at {validation_message(exc)}") from None

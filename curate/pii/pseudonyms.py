@@ -15,9 +15,9 @@ import re
 import string
 
 from curate.pii import checksums
-from curate.pii.digits import digit_script, render_digits, to_ascii_digits
 from curate.pii.lexicon import fake_names
-from curate.pii.scripts import dominant_script
+from curate.text.digits import digit_set, render_digits, to_ascii_digits
+from curate.text.scripts import dominant_script
 
 
 def normalise(entity: str, value: str) -> str:
@@ -126,9 +126,9 @@ def _fake(entity: str, value: str, rng: random.Random) -> str:
 
 def pseudonym(key: bytes, entity: str, value: str) -> str:
     """A realistic fake for ``value``; never equal to it; digits in the original's digit script."""
-    script = digit_script(value)
+    digits = digit_set(value)
     for attempt in range(8):
         fake = _fake(entity, value, _rng(key, entity, value, attempt))
         if normalise(entity, fake) != normalise(entity, value):
-            return render_digits(fake, script)
+            return render_digits(fake, digits)
     return f"<{entity}>"  # pragma: no cover - eight collisions in a row

@@ -145,6 +145,8 @@ STAGE = register_stage(Stage(
     description="Detect Indian PII (Aadhaar, PAN, GSTIN, UPI, phones, names in Indic scripts …) in every text field "
                 "and anonymize it by policy; rows with text in a script no recognizer covers get pii_covered=false "
                 "(held back) with the reason in pii_reason.",
-    version="2",
+    # 3: scripts from curate.text (every Unicode script has its ISO 15924 code in pii_reason, where letters of
+    # an unlisted script were 'script:Zyyy-other'; dandas and digits no longer count as letters).
+    version="3",
     summarize=summarize,
 ))

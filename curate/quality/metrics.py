@@ -1,9 +1,9 @@
 """Per-document quality metrics, computed in one pass over the distinct characters.
 
-Character classes come from ``unicodedata`` and scripts from the first word of the
-character's Unicode name (DEVANAGARI, TAMIL, LATIN, ARABIC …), both cached per code point,
-so a document costs one ``Counter`` over its characters plus work per *distinct* character.
-Digits in every script count as digits (Indic digits ०-९, ০-৯ … included).
+Character classes come from ``unicodedata`` and scripts (ISO 15924 codes: ``Deva``, ``Taml``, ``Latn``,
+``Olck``, ``Mtei`` …) from :mod:`curate.text.scripts`, both cached per code point, so a document costs
+one ``Counter`` over its characters plus work per *distinct* character. Digits in every script count as
+digits (Indic digits ०-९, ০-৯ … included).
 """
 
 from __future__ import annotations
@@ -12,6 +12,8 @@ import re
 import unicodedata
 from collections import Counter
 from functools import lru_cache
+
+from curate.text.scripts import script_of_char
 
 # Lines that carry no content of their own: mail/chat signatures, disclaimers, web chrome.
 BOILERPLATE = re.compile(
@@ -26,14 +28,11 @@ MAX_SCAN_CHARS = 50_000   # repetition statistics on the first 50k characters bo
 
 @lru_cache(maxsize=65536)
 def _char_class(ch: str) -> tuple[str, str | None]:
-    """(class, script): class is letter, digit, symbol, space or other; script for letters and marks."""
+    """(class, script): class is letter, mark, digit, symbol, space or other; ISO 15924 script for letters and
+    marks (``Zyyy`` for a letter or mark of no script, e.g. a combining accent)."""
     cat = unicodedata.category(ch)
     if cat[0] in "LM":
-        name = unicodedata.name(ch, "")
-        script = name.split(" ", 1)[0] if name else "UNKNOWN"
-        if script in ("CJK", "HIRAGANA", "KATAKANA"):
-            script = "CJK"
-        return ("letter" if cat[0] == "L" else "mark"), script
+        return ("letter" if cat[0] == "L" else "mark"), script_of_char(ch)
     if cat == "Nd" or cat == "No":
         return "digit", None
     if cat[0] in "PS":

@@ -30,6 +30,9 @@ STAGE = register_stage(Stage(
     name="quality", kind="per_document", config_model=QualityConfig, fn=quality_batch,
     outputs={"quality_ok": pa.bool_(), "quality_flags": pa.list_(pa.string()), "quality_metrics": pa.string()},
     optional_inputs=("lang",),
+    # 2: quality_metrics' "script" holds ISO 15924 codes (Deva, Olck, Mtei …) from curate.text, not Unicode
+    # name prefixes (DEVANAGARI, OL, MEETEI).
+    version="2",
     description="Quality flags (never deletion): length, word/char/line repetition, symbol and digit ratios, "
                 "letters outside the dominant script, boilerplate lines; per-language thresholds via 'lang'.",
 ))

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from curate.pii import checksums as cs
 from curate.sampledata import names as N
 from curate.sampledata.templates import INTENTS, LANG_WEIGHTS, LANGS, SCRIPT, T
+from curate.text.digits import render_digits
 
-_DEVANAGARI_DIGITS = {ord(str(d)): chr(0x0966 + d) for d in range(10)}
 CHANNELS = ["email", "app_chat", "whatsapp", "phone_transcript", "branch_walkin", "twitter"]
 PRODUCTS = {"card_blocked": ["debit_card", "credit_card"], "upi_failed": ["upi"], "kyc_update": ["savings_account"],
             "loan_emi": ["home_loan", "personal_loan", "car_loan"], "refund": ["credit_card", "upi", "debit_card"],
@@ -48,7 +48,7 @@ class Person:
         return self.given[4]
 
     def native_name(self, lang: str) -> str:
-        idx = {"latin": 0, "devanagari": 1, "tamil": 2, "bengali": 3}[SCRIPT[lang]]
+        idx = {"Latn": 0, "Deva": 1, "Taml": 2, "Beng": 3}[SCRIPT[lang]]
         return f"{self.given[idx]} {self.family[idx]}"
 
 
@@ -87,8 +87,8 @@ def render_phone(rng: random.Random, d: str) -> str:
 
 def render_aadhaar(rng: random.Random, a: str, lang: str) -> str:
     form = rng.choice([a, f"{a[:4]} {a[4:8]} {a[8:]}", f"{a[:4]} {a[4:8]} {a[8:]}", f"{a[:4]}-{a[4:8]}-{a[8:]}"])
-    if SCRIPT[lang] == "devanagari" and rng.random() < 0.4:
-        form = form.translate(_DEVANAGARI_DIGITS)
+    if SCRIPT[lang] == "Deva" and rng.random() < 0.4:
+        form = render_digits(form, "Deva")
     return form
 
 
@@ -130,7 +130,7 @@ def make_ticket(rng: random.Random, lang: str | None = None, intent: str | None 
     intent = intent or rng.choice(INTENTS)
     p = make_person(rng, lang)
     t = T[lang]
-    city = p.city[0] if SCRIPT[lang] == "latin" else p.city[1][lang]
+    city = p.city[0] if SCRIPT[lang] == "Latn" else p.city[1][lang]
     order = rng.choice([f"ORD{rng.randint(10**9, 10**10 - 1)}", f"OD{rng.randint(10**14, 10**15 - 1)}",
                         f"#{rng.randint(100000, 999999)}"])
     values = {

@@ -12,7 +12,8 @@ LANGS = ["en", "hi", "hinglish", "ta", "bn", "mr"]
 LANG_WEIGHTS = [0.30, 0.20, 0.20, 0.10, 0.10, 0.10]
 INTENTS = ["card_blocked", "upi_failed", "kyc_update", "loan_emi", "refund", "address_change"]
 # Which script a language's names and digits are written in.
-SCRIPT = {"en": "latin", "hinglish": "latin", "hi": "devanagari", "mr": "devanagari", "ta": "tamil", "bn": "bengali"}
+# ISO 15924 code of the script each sample language is written in (hinglish: romanized Hindi).
+SCRIPT = {"en": "Latn", "hinglish": "Latn", "hi": "Deva", "mr": "Deva", "ta": "Taml", "bn": "Beng"}
 
 T: dict[str, dict] = {
     "en": {

@@ -19,13 +19,20 @@ from pathlib import Path
 import duckdb
 
 from curate.dbutil import quiet
-from curate.errors import CurateError, WorkspaceLockedError
+from curate.errors import CurateError, OperationalError, WorkspaceLockedError
 
 FORMAT_VERSION = 1
 MARKER = "curate.json"
 #: catalog kind -> catalog file under lake/ (see the module docstring for why SQLite is the default)
 CATALOG_FILES = {"sqlite": "catalog.sqlite", "duckdb": "catalog.ducklake"}
 DEFAULT_CATALOG = "sqlite"
+#: team mode with zones: zone -> the PostgreSQL schema holding its DuckLake catalog (its Parquet files go to
+#: ``DATA_PATH/<zone>``). ``raw``: documents, quarantine, signals, every snapshot (the steward's workspace);
+#: ``curated``: approved snapshots with their manifests, audits and approvals, and what readers record (runs,
+#: lineage). A database role without privileges on ``curate_raw`` cannot read a raw record (see curate.team.zones).
+ZONE_SCHEMAS = {"raw": "curate_raw", "curated": "curate_curated"}
+#: tables of the raw zone (plus every ``signal_*`` table): a curated-zone workspace has none of them
+RAW_TABLES = frozenset({"documents", "quarantine", "ingests", "signal_state"})
 
 
 def read_marker(root: Path) -> dict:
@@ -81,12 +88,25 @@ def catalog_password(root: Path) -> str | None:
     return None
 
 
-def data_path(root: Path) -> Path:
-    """Where the Parquet files live: ``lake/data`` in the folder, or a team's shared data path."""
+def data_path(root: Path, zone: str | None = None) -> Path:
+    """Where the Parquet files live: ``lake/data`` in the folder, or a team's shared data path
+    (``DATA_PATH/<zone>`` for a zoned team workspace; ``zone`` defaults to the workspace's own)."""
     spec = read_marker(root).get("catalog")
     if isinstance(spec, dict) and spec.get("data_path"):
-        return Path(spec["data_path"])
+        zone = zone or spec.get("zone")
+        return Path(spec["data_path"]) / zone if zone else Path(spec["data_path"])
     return root / "lake" / "data"
+
+
+def workspace_zone(root: Path) -> str | None:
+    """``raw`` (a steward's zoned team workspace), ``curated`` (a reader's) or None (no zones: one catalog)."""
+    spec = read_marker(root).get("catalog")
+    return spec.get("zone") if isinstance(spec, dict) else None
+
+
+def is_raw_table(name: str) -> bool:
+    """Whether lake table ``name`` belongs to the raw zone (:data:`RAW_TABLES` and every signal table)."""
+    return name in RAW_TABLES or name.startswith("signal_")
 
 
 def _sql_str(value: str) -> str:
@@ -121,8 +141,7 @@ def connect_lake(root: Path, read_only: bool = False, catalog: str | None = None
     if kind == "postgres":
         spec = read_marker(root)["catalog"]
         _create_pg_secret(con, spec, catalog_password(root))
-        target = f"ducklake:postgres:dbname={spec['dbname']}"
-        opts += ", METADATA_PARAMETERS MAP {'SECRET': 'curate_catalog'}"
+        target, opts = _pg_target(spec, spec.get("zone"), data)
         if not data.is_dir():
             con.close()
             raise CurateError(f"workspace {root}: shared data path {data} is missing or not mounted")
@@ -149,12 +168,67 @@ def connect_lake(root: Path, read_only: bool = False, catalog: str | None = None
             raise WorkspaceLockedError(f"workspace {root} is in use by another process (DuckDB lock held); "
                                        "wait for it to finish and retry") from None
         if kind == "postgres":
+            denied = _pg_zone_denied(root, spec)
+            if denied:
+                raise OperationalError(denied) from None
             # the driver's message can quote the connection string; name the place, not the values
             raise CurateError(f"workspace {root}: cannot attach the team catalog "
                               f"(database {spec['dbname']!r} on {spec['host']}:{spec['port']}): check that the "
                               "server runs, the database exists and the password is set") from None
         raise
     return con
+
+
+def _pg_target(spec: dict, zone: str | None, data: Path) -> tuple[str, str]:
+    """ATTACH target and options of a team catalog (of one zone, when zoned); credentials via the secret."""
+    opts = (f"DATA_PATH {_sql_str(str(data) + '/')}, OVERRIDE_DATA_PATH true, "
+            "METADATA_PARAMETERS MAP {'SECRET': 'curate_catalog'}")
+    if zone:
+        opts += f", METADATA_SCHEMA {_sql_str(ZONE_SCHEMAS[zone])}"
+    return f"ducklake:postgres:dbname={spec['dbname']}", opts
+
+
+def attach_zone(con: duckdb.DuckDBPyConnection, root: Path, zone: str, alias: str) -> None:
+    """Attach another zone of a zoned team workspace to ``con`` as ``alias`` (the steward publishes approved
+    snapshots into the curated zone this way).
+
+    Raises:
+        OperationalError: this workspace's database role has no access to that zone.
+    """
+    spec = read_marker(root)["catalog"]
+    data = data_path(root, zone)
+    data.mkdir(parents=True, exist_ok=True)
+    target, opts = _pg_target(spec, zone, data)
+    try:
+        con.execute(f"ATTACH {_sql_str(target)} AS {alias} ({opts})")
+    except duckdb.Error:
+        denied = _pg_zone_denied(root, spec, zone)
+        raise OperationalError(denied or f"workspace {root}: cannot attach the {zone} zone of the team catalog") \
+            from None
+
+
+def _pg_zone_denied(root: Path, spec: dict, zone: str | None = None) -> str | None:
+    """Why a zoned attach failed, when the reason is the role's privileges (DuckLake only says the load failed)."""
+    zone = zone or spec.get("zone")
+    if not zone:
+        return None
+    try:
+        import psycopg
+
+        with psycopg.connect(host=spec["host"], port=spec["port"], dbname=spec["dbname"], user=spec.get("user"),
+                             password=catalog_password(root), connect_timeout=10) as conn:
+            schema = ZONE_SCHEMAS[zone]
+            row = conn.execute("SELECT current_user, n.oid IS NOT NULL, has_schema_privilege(current_user, n.oid, "
+                               "'USAGE') FROM (SELECT 1) x LEFT JOIN pg_namespace n ON n.nspname = %s",
+                               [schema]).fetchone()
+    except Exception:  # the server is not reachable: the caller's generic message says what to check
+        return None
+    user, exists, usage = row
+    if exists and not usage:
+        what = "raw records (documents, quarantine, signals)" if zone == "raw" else "the curated zone"
+        return (f"database role {user!r} has no access to the {zone} zone (schema {schema}): it cannot read "
+                f"{what}; work in a curated-zone workspace (curate init --zone curated) or ask a data steward")
+    return None
 
 
 def _private_copy(catalog_file: Path) -> Path:

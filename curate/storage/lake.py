@@ -17,7 +17,7 @@ snapshot behind.
 state (the config hash each signal was computed with), the joined document view and the lineage
 (kinds: :class:`LineageKind`). Services (ingest, runner, snapshots, export, approvals, gc) take a
 ``Lake``; :class:`curate.workspace.Workspace` is the facade over them. This module imports
-nothing of curate above :mod:`curate.errors`, :mod:`curate.dbutil` and :mod:`curate.locks`
+nothing of curate above :mod:`curate.errors`, :mod:`curate.dbutil`, :mod:`curate.locks` and :mod:`curate.provenance`
 (checked by the import contract in ``pyproject.toml``).
 
 Writers are serialized by ``.lock`` (taken at the first write, not at open, with a bounded,
@@ -33,7 +33,7 @@ import re
 import sys
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -43,8 +43,10 @@ import pyarrow as pa
 from curate._version import __version__
 from curate.errors import CurateError, OperationalError, note_secrets_dir
 from curate.locks import FileLock, PgAdvisoryLock
-from curate.storage.catalog import (DEFAULT_CATALOG, FORMAT_VERSION, MARKER, catalog_kind, catalog_password,
-                                   connect_lake, parse_catalog_url, read_marker)
+from curate.provenance import now
+from curate.storage.catalog import (DEFAULT_CATALOG, FORMAT_VERSION, MARKER, ZONE_SCHEMAS, catalog_kind,
+                                   catalog_password, connect_lake, is_raw_table, parse_catalog_url, read_marker,
+                                   workspace_zone)
 
 #: seconds a writer waits for another writer before giving up (``CURATE_LOCK_WAIT`` overrides; 0 = fail at once)
 DEFAULT_LOCK_WAIT = 60.0
@@ -99,6 +101,7 @@ CORE_TABLES: dict[str, dict[str, str]] = {
         "ingest_id": "VARCHAR", "source": "VARCHAR", "source_uri": "VARCHAR", "format": "VARCHAR",
         "file_hash": "VARCHAR", "rows_read": "BIGINT", "ingested": "BIGINT", "duplicates": "BIGINT",
         "quarantined": "BIGINT", "started_at": "TIMESTAMP", "finished_at": "TIMESTAMP",
+        "state": "VARCHAR",  # running (until the end, or a kill), done, interrupted (closed by the next writer)
     },
     "snapshot_manifests": {
         "name": "VARCHAR", "version": "INTEGER", "table_name": "VARCHAR", "manifest": "VARCHAR",
@@ -116,11 +119,6 @@ CORE_TABLES: dict[str, dict[str, str]] = {
 SIGNAL_PREFIX = "signal_"
 
 _NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
-
-
-def now() -> datetime:
-    """The current UTC time as a naive timestamp (what the lake's TIMESTAMP columns hold)."""
-    return datetime.now(timezone.utc).replace(tzinfo=None)
 
 
 def check_name(name: str, what: str = "name") -> str:
@@ -189,6 +187,7 @@ class Lake:
         self._release_at_zero = False
         _private_by_default(self.path)
         self.catalog = catalog_kind(self.path)
+        self.zone = workspace_zone(self.path) if self.catalog == "postgres" else None
         # a workspace on read-only media (a mounted backup, a full remount): readers work, writes say why not
         self._readonly_media = bool(os.statvfs(self.path).f_flag & os.ST_RDONLY)
         self._lock: FileLock | PgAdvisoryLock
@@ -201,14 +200,14 @@ class Lake:
         if self.catalog == "duckdb" and not read_only and not self._readonly_media:
             self._acquire_lock()  # a DuckDB-file catalog admits one process: lock before attaching
         self.con = connect_lake(self.path, read_only=read_only or self._readonly_media, catalog=self.catalog)
-        if not read_only and not set(CORE_TABLES).issubset(self.table_names()):
+        if not read_only and not set(self._core_tables()).issubset(self.table_names()):
             with self.writer():
                 self._ensure_core_tables()
 
     # -- lifecycle -----------------------------------------------------------------
     @classmethod
     def init(cls, path: str | Path, catalog: str | None = None, shared_data_path: str | Path | None = None,
-             ) -> Any:
+             zone: str | None = None) -> Any:
         """Create a workspace (idempotent) and open it (as an instance of ``cls``).
 
         Args:
@@ -217,6 +216,10 @@ class Lake:
                 team catalog (password from ``CURATE_CATALOG_PASSWORD`` or ``secrets/catalog.password``).
             shared_data_path: team mode only: the folder every member mounts for the Parquet files
                 (default: this workspace's ``lake/data``).
+            zone: team mode only: ``raw`` (a steward: raw zone, publishes approved snapshots) or ``curated``
+                (an annotator or engineer: approved snapshots only), each in its own PostgreSQL schema
+                (:data:`~curate.storage.catalog.ZONE_SCHEMAS`) and data folder, so database grants keep raw
+                records from a role; None keeps one catalog for everything.
 
         Raises:
             CurateError: folder not empty, bad catalog URL, catalog unreachable.
@@ -237,8 +240,18 @@ class Lake:
             if catalog:
                 spec = parse_catalog_url(catalog)
                 spec["data_path"] = str(Path(shared_data_path).resolve()) if shared_data_path else None
+                if zone is not None:
+                    if zone not in ZONE_SCHEMAS:
+                        raise CurateError(f"unknown --zone {zone!r} (use {', '.join(ZONE_SCHEMAS)})")
+                    if not shared_data_path:
+                        raise CurateError("--zone needs --data-path: the zones' files live in a shared folder")
+                    spec["zone"] = zone
                 if shared_data_path:
                     Path(spec["data_path"]).mkdir(parents=True, exist_ok=True)
+                    if zone:
+                        (Path(spec["data_path"]) / zone).mkdir(exist_ok=True)
+            elif zone is not None:
+                raise CurateError("--zone is for team workspaces (with --catalog postgresql://...)")
             elif shared_data_path:
                 raise CurateError("--data-path is for team workspaces (with --catalog postgresql://...)")
             marker.write_text(json.dumps({"format": FORMAT_VERSION, "created_at": now().isoformat(),
@@ -278,10 +291,24 @@ class Lake:
         os.chmod(d, 0o700)
         return d
 
-    def _ensure_core_tables(self) -> None:
-        for table, cols in CORE_TABLES.items():
+    def _core_tables(self) -> dict[str, dict[str, str]]:
+        return {t: c for t, c in CORE_TABLES.items() if self.zone != "curated" or not is_raw_table(t)}
+
+    def _ensure_core_tables(self, alias: str = "lake") -> None:
+        for table, cols in self._core_tables().items():
             coldefs = ", ".join(f"{ident(c)} {t}" for c, t in cols.items())
-            self.con.execute(f"CREATE TABLE IF NOT EXISTS lake.{table} ({coldefs})")
+            self.con.execute(f"CREATE TABLE IF NOT EXISTS {alias}.{table} ({coldefs})")
+
+    def require_raw(self, what: str) -> None:
+        """Refuse, in one line, what needs the raw zone in a curated-zone workspace.
+
+        Raises:
+            OperationalError: ``what`` is a raw-zone table and this workspace works in the curated zone (exit 5).
+        """
+        if self.zone == "curated" and is_raw_table(what):
+            raise OperationalError(f"workspace {self.path} works in the curated zone: it has no access to raw "
+                                   f"records ({what} is in the raw zone); approved snapshots are here — a data "
+                                   "steward works with documents")
 
     # -- the writer lock -------------------------------------------------------------
     def require_writable(self) -> None:
@@ -350,6 +377,7 @@ class Lake:
     def put_table(self, name: str, table: pa.Table, mode: str = "append") -> None:
         """Store an auxiliary table (runs, labels, label_tasks, audits …); ``mode``: append or replace."""
         check_name(name, "table name")
+        self.require_raw(name)
         if mode not in ("append", "replace"):
             raise ValueError("mode must be 'append' or 'replace'")
         with self.writer():
@@ -369,16 +397,19 @@ class Lake:
 
     def get_table(self, name: str) -> pa.Table | None:
         """The whole lake table ``name``, or None when it does not exist."""
+        self.require_raw(name)
         if not self.has_table(name):
             return None
         return self.con.execute(f"SELECT * FROM lake.{ident(name)}").fetch_arrow_table()
 
     def documents(self) -> pa.Table:
         """Every document (columns :data:`DOCUMENT_COLUMNS`), by doc_id."""
+        self.require_raw("documents")
         return self.con.execute("SELECT * FROM lake.documents ORDER BY doc_id").fetch_arrow_table()
 
     def count(self, table: str) -> int:
         """Rows of lake table ``table``."""
+        self.require_raw(table)
         return self.con.execute(f"SELECT count(*) FROM lake.{ident(table)}").fetchone()[0]
 
     # -- signals -------------------------------------------------------------------
@@ -430,11 +461,12 @@ class Lake:
         Raises:
             CurateError: two signals hold a column of the same name.
         """
+        self.require_raw("documents")
         at = f" AT (VERSION => {int(at_version)})" if at_version is not None else ""
-        sql = f"SELECT * FROM lake.documents{at} AS d"
+        sql = f"SELECT * FROM lake.documents AS d{at}"  # DuckDB wants the alias before AT (...)
         seen = set(self.columns("documents"))
         for sig in self.signals():
-            if sig == exclude_signal:
+            if sig == exclude_signal or (at and not self._existed(signal_table(sig), at)):
                 continue
             cols = [c for c in self.columns(signal_table(sig)) if c != "doc_id"]
             clash = seen.intersection(cols)
@@ -444,6 +476,15 @@ class Lake:
             sql += f" LEFT JOIN lake.{ident(signal_table(sig))}{at} USING (doc_id)"
         return sql
 
+    def _existed(self, table: str, at: str) -> bool:
+        """Whether ``table`` existed at the DuckLake version in ``at`` (a signal made later is left out of a
+        historical view)."""
+        try:
+            self.con.execute(f"SELECT 1 FROM lake.{ident(table)}{at} LIMIT 0")
+            return True
+        except duckdb.CatalogException:
+            return False
+
     def view(self, columns: Iterable[str] | None = None) -> duckdb.DuckDBPyRelation:
         """Documents LEFT JOIN every signal table (one row per document), optionally only ``columns``."""
         sel = ", ".join(ident(c) for c in columns) if columns else "*"
@@ -451,6 +492,22 @@ class Lake:
 
     def view_columns(self) -> list[str]:
         return [d[0] for d in self.con.execute(f"SELECT * FROM ({self.view_sql()}) LIMIT 0").description]
+
+    # -- ingests ---------------------------------------------------------------------
+    def interrupted_ingests(self) -> list[dict]:
+        """Ingests that did not finish: ``running`` (running now, or killed: the next writer closes it)
+        or ``interrupted`` (closed with the counts it had committed). Re-running the ingest completes the data.
+
+        Each: ``{ingest_id, source, source_uri, state, started_at, ingested, quarantined}``, oldest first.
+        """
+        try:
+            rows = self.con.execute("SELECT ingest_id, source, source_uri, state, started_at, ingested, quarantined "
+                                    "FROM lake.ingests WHERE state IN ('running', 'interrupted') "
+                                    "ORDER BY started_at").fetchall()
+        except duckdb.BinderException:  # a workspace from before ingests had a state
+            return []
+        keys = ("ingest_id", "source", "source_uri", "state", "started_at", "ingested", "quarantined")
+        return [dict(zip(keys, r)) for r in rows]
 
     # -- lineage -------------------------------------------------------------------
     def record_lineage(self, kind: LineageKind | str, subject: str, parent: str | None, details: dict | None = None,

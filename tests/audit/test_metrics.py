@@ -119,3 +119,18 @@ def test_residual_pii_regex_prescan_counts_identifiers():
     assert p["pattern_scan"]["matches"]["EMAIL"] == 1 and p["pattern_scan"]["matches"]["IN_PAN"] == 1
     assert p["pattern_scan"]["matches"]["IN_PHONE"] == 1
     assert p["pattern_scan"]["rows"] == 2 and p["residual"] >= 2
+
+
+def test_fairness_finds_a_label_kept_in_meta():
+    """Ingest keeps every non-text field in ``meta``: a source's ``label`` arrives as ``meta.label``."""
+    t = skewed_rows()
+    meta = [json.dumps({**json.loads(m), "label": v}) for m, v in zip(t.column("meta").to_pylist(),
+                                                                      t.column("label_value").to_pylist())]
+    t = t.drop_columns(["label_value", "meta"]).append_column("meta", pa.array(meta))
+    for configured in (None, "label"):
+        f = audit_table(t, AuditPolicy(fairness={"favorable_label": "approve", "label_field": configured})
+                        ).metrics["fairness"]
+        assert f["available"] and f["label_field"] == "meta.label"
+        assert f["axes"]["gender"]["parity_difference"] == pytest.approx(0.5)   # 0.75 - 0.25, as with a column
+    f = audit_table(t, AuditPolicy(fairness={"label_field": "outcome"})).metrics["fairness"]
+    assert not f["available"] and "'outcome'" in f["reason"]

@@ -38,7 +38,8 @@ def test_audit_snapshot_writes_three_files_and_records(two_snapshots, tmp_path):
     assert {"report.html", "report.json", "summary.md", "flagged_toxicity.parquet"} <= files
     data = json.loads((tmp_path / "out" / "report.json").read_text())
     assert data["composition"]["rows"] == 80 and data["datacard"]["snapshot"] == "train@1"
-    assert data["composition"]["removed"] == {"other (selection)": 60}  # the prod documents are not in train
+    # the prod documents came after train@1 was made: the workspace as it was then left nothing out
+    assert data["composition"]["removed"] == {}
     assert data["representation"]["axes"]["segment"]["groups"]["sme"]["rows"] == 30
     assert res.passed
     audits = ws.get_table("audits").to_pylist()
@@ -96,3 +97,61 @@ def test_removed_rows_are_listed_under_the_reason_that_removed_them(ws, tmp_path
     res = audit_snapshot(ws, "mix", AuditPolicy(), tmp_path / "a")
     assert res.metrics["composition"]["removed"] == {"pii_not_covered (script:Cyrl)": 1, "quality": 1}
     assert by_text["నా ఫోన్ నంబర్ 9845012345"]  # the Telugu row is anonymized and kept
+
+
+def test_left_out_reasons_are_those_of_the_snapshot_time_and_drift_shows_held_back(ws, tmp_path):
+    """A (1 row uncovered) and B (2 uncovered, 1 row a stage failed on): each audit lists its own snapshot's reasons,
+    even after the PII signal changed; the drift names its policy and the change in held-back rows."""
+    import pyarrow as pa
+
+    _ingest(ws, tmp_path, "six", [{"text": f"ticket number {i} about a card"} for i in range(6)])
+    ids = sorted(ws.documents().column("doc_id").to_pylist())
+
+    def pii(uncovered, failed=()):
+        cols = {"doc_id": ids, "pii_text": [f"ticket {i}" for i in range(6)],
+                "pii_covered": [i not in uncovered for i in range(6)],
+                "pii_error": ["ValueError at x.py:1" if i in failed else None for i in range(6)]}
+        ws.write_signal("pii", pa.table(cols), replace=True)
+
+    pii({0})
+    a = ws.create_snapshot("s")
+    pii({0, 1}, failed={2})
+    b = ws.create_snapshot("s")
+    assert (a.held_back, b.held_back) == (1, 3)
+    policy = AuditPolicy.model_validate({"name": "drift-policy", "gates": {"max_residual_pii": None}})
+    ra = audit_snapshot(ws, "s@1", policy, tmp_path / "a")
+    assert ra.metrics["composition"]["removed"] == {"pii_not_covered (no PII result)": 1}
+    rb = audit_snapshot(ws, "s@2", policy, tmp_path / "b")
+    assert rb.metrics["composition"]["removed"] == {"pii_not_covered (no PII result)": 2, "stage error (pii)": 1}
+    drift = compare_snapshots(ws, "s@1", "s@2", policy, tmp_path / "d")
+    assert drift["policy"] == "drift-policy"
+    assert drift["held_back"] == {"a": 1, "b": 3, "delta": 2}
+    assert drift["left_out"]["stage error (pii)"] == {"a": 0, "b": 1, "delta": 1}
+    md = (tmp_path / "d" / "summary.md").read_text()
+    assert "policy: drift-policy" in md and "held back: 1 → 3" in md
+
+
+def test_fairness_reads_a_label_field_ingested_into_meta(ws, tmp_path):
+    rows = ([{"text": f"She asked about her loan {i}", "label": "approve" if i < 5 else "reject"} for i in range(20)]
+            + [{"text": f"He asked about his loan {i}", "label": "approve" if i < 15 else "reject"} for i in range(20)])
+    _ingest(ws, tmp_path, "labelled", rows)
+    ws.create_snapshot("lab", text="raw", allow_raw=True)
+    policy = AuditPolicy.model_validate({"fairness": {"label_field": "label", "favorable_label": "approve"},
+                                         "gates": {"max_residual_pii": None}})
+    f = audit_snapshot(ws, "lab", policy, tmp_path / "f").metrics["fairness"]
+    assert f["available"] and f["label_field"] == "meta.label"
+    assert f["axes"]["gender"]["parity_difference"] == pytest.approx(0.5)  # 15/20 - 5/20
+
+
+def test_audit_reports_progress_step_by_step(ws, tmp_path):
+    from curate.audit.runs import audit_steps
+
+    _ingest(ws, tmp_path, "p", [{"text": f"ticket {i} about my card"} for i in range(5)])
+    ws.create_snapshot("p", text="raw", allow_raw=True)
+    ws.create_snapshot("p", text="raw", allow_raw=True)
+    steps: list[int] = []
+    audit_snapshot(ws, "p@1", AuditPolicy(), tmp_path / "a", progress=steps.append)
+    assert steps == [1] * audit_steps() and audit_steps() == 8  # snapshot read + 7 sections
+    steps.clear()
+    compare_snapshots(ws, "p@1", "p@2", AuditPolicy(), tmp_path / "c", progress=steps.append)
+    assert sum(steps) == 2 * audit_steps()

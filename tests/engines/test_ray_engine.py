@@ -69,14 +69,14 @@ def test_same_recipe_on_local_and_ray_gives_the_same_snapshot(ray_cluster, tmp_p
     _same_key(local, remote)
     a = run_recipe(local, recipe)
     b = run_recipe(remote, recipe, engine="ray", address=ray_cluster["address"], workers=2)
-    assert [s["engine"] for s in b["stages"]] == ["ray", "ray", "ray", "ray", "driver", "ray"]
+    assert [s["engine"] for s in b["stages"]] == ["ray"] * 6  # dedup: LSH grouped on Ray, the rest on the driver
     assert a["snapshot"]["row_count"] == b["snapshot"]["row_count"] > 100
     assert a["snapshot"]["content_hash"] == b["snapshot"]["content_hash"]
     for sig in ("clean", "langid", "quality", "minhash", "dedup", "pii"):
         assert local.read_signal(sig).sort_by("doc_id").equals(remote.read_signal(sig).sort_by("doc_id")), sig
     # Statistics recorded for both engines.
     runs = remote.get_table("stage_runs").to_pylist()
-    assert {r["stage"] for r in runs if r["engine"] == "ray"} == {"clean", "langid", "quality", "minhash", "pii"}
+    assert {r["stage"] for r in runs if r["engine"] == "ray"} == {"clean", "langid", "quality", "minhash", "dedup", "pii"}
     quality = next(s for s in b["stages"] if s["stage"] == "quality")
     assert quality["flags"] == next(s for s in a["stages"] if s["stage"] == "quality")["flags"]
     local.close()

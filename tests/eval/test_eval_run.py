@@ -46,8 +46,8 @@ def test_test_split_was_held_out_from_training(shared_run):
     import pyarrow.parquet as pq
 
     data = shared_run["root"] / "runs" / "r1" / "data"
-    train_ids = set(pq.read_table(data / "train.parquet").column("doc_id").to_pylist())
-    test_ids = set(pq.read_table(data / "test.parquet").column("doc_id").to_pylist())
+    train_ids = set(pq.read_table(data / "train.parquet").column("id").to_pylist())
+    test_ids = set(pq.read_table(data / "test.parquet").column("id").to_pylist())
     assert test_ids and not (train_ids & test_ids)
 
 

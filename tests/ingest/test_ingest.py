@@ -158,3 +158,46 @@ def test_same_id_with_new_text_is_a_quarantined_conflict_not_a_duplicate(ws, tmp
 def test_missing_source_is_a_clear_error(ws, tmp_path):
     with pytest.raises(CurateError, match="no such file"):
         ingest_file(ws, tmp_path / "nope.jsonl", IngestOptions())
+
+
+def test_same_id_with_new_text_can_be_kept_as_a_linked_version(ws, tmp_path):
+    """Issue 20: with on_id_conflict="version" an update is kept under its own doc_id, linked to the
+    record's earlier version, counted as ingested (never a duplicate), and shown by snapshot diff."""
+    a = write_jsonl(tmp_path / "a.jsonl", [{"id": "T1", "text": "card blocked"}, {"id": "T2", "text": "two"}])
+    opts = IngestOptions(id_field="id", source_name="crm", on_id_conflict="version")
+    first = ingest_file(ws, a, opts)
+    assert (first.ingested, first.versions) == (2, 0)
+    ws.create_snapshot("tickets", text="raw", allow_raw=True)
+    b = write_jsonl(tmp_path / "b.jsonl", [{"id": "T1", "text": "card blocked"},          # same: duplicate
+                                           {"id": "T1", "text": "card unblocked now"},    # version 2
+                                           {"id": "T1", "text": "card unblocked now"},    # same update again
+                                           {"id": "T1", "text": "closed"},                # version 3
+                                           {"id": "T3", "text": "new ticket"}])
+    res = ingest_file(ws, b, opts)
+    assert (res.rows_read, res.ingested, res.duplicates, res.quarantined, res.versions) == (5, 3, 2, 0, 2)
+    assert ws.count("quarantine") == 0
+    texts = dict(ws.con.execute("SELECT text, doc_id FROM lake.documents").fetchall())
+    assert set(texts) == {"card blocked", "two", "card unblocked now", "closed", "new ticket"}
+    links = ws.con.execute("SELECT doc_id, record_doc_id, previous_doc_id, version FROM lake.record_versions "
+                           "ORDER BY version").fetchall()
+    v1 = texts["card blocked"]
+    assert links == [(texts["card unblocked now"], v1, v1, 2), (texts["closed"], v1, texts["card unblocked now"], 3)]
+    # Ingesting the same updates again adds nothing; a later file's update continues the chain.
+    again = ingest_file(ws, b, opts)
+    assert (again.ingested, again.duplicates, again.versions) == (0, 5, 0)
+    c = write_jsonl(tmp_path / "c.jsonl", [{"id": "T1", "text": "reopened"}])
+    assert ingest_file(ws, c, opts).versions == 1
+    last = ws.con.execute("SELECT previous_doc_id, version FROM lake.record_versions ORDER BY version DESC").fetchone()
+    assert last == (texts["closed"], 4)
+    ws.create_snapshot("tickets", text="raw", allow_raw=True)
+    d = ws.diff("tickets@1", "tickets@2")
+    assert (d["added"], d["removed"], d["updated"]) == (4, 0, 3)
+    assert {u["doc_id"] for u in d["samples"]["updated"]} == {texts["card unblocked now"], texts["closed"],
+                                                            ws.con.execute("SELECT doc_id FROM lake.documents WHERE "
+                                                                           "text = 'reopened'").fetchone()[0]}
+
+
+def test_unknown_id_conflict_choice_is_a_clear_error(ws, tmp_path):
+    a = write_jsonl(tmp_path / "a.jsonl", [{"id": "T1", "text": "x"}])
+    with pytest.raises(CurateError, match="on_id_conflict"):
+        ingest_file(ws, a, IngestOptions(id_field="id", on_id_conflict="merge"))

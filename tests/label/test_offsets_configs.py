@@ -70,7 +70,7 @@ def test_redact_spans_replaces_resolved_spans_and_registers_in_duckdb():
 
     import duckdb
 
-    from curate.label.apply import redact_spans, register
+    from curate.spans import redact_spans, register
 
     text = "Mera naam Ravi Kumar hai, aadhaar 2345 6789 0123"
     spans = _json.dumps([{"start": 10, "end": 20, "type": "PERSON"}, {"start": 34, "end": 48, "type": "IN_AADHAAR"},

@@ -11,7 +11,7 @@ import pytest
 
 from curate.errors import CurateError
 from curate.label import sampling
-from curate.label.normalize import normalize, status_of
+from curate.label.outcomes import normalize, status_of
 from curate.label.resolve import current_annotations, merge_documents, project_report
 from curate.label.tasks import build_lang, build_pii, build_sft, spans_value
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from curate.langid.detect import Detector
+from curate.langid.detect import LanguageIdentifier
 from curate.langid.text import clauses, fold_token, normalize, strip_links
 
 DATA = Path(__file__).parent / "data" / "comments.tsv"
@@ -20,7 +20,7 @@ DATA = Path(__file__).parent / "data" / "comments.tsv"
 
 @pytest.fixture(scope="module")
 def det():
-    return Detector()
+    return LanguageIdentifier()
 
 
 # --- the issue's own examples ---------------------------------------------------------------------

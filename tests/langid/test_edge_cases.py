@@ -6,12 +6,12 @@ import json
 
 import pytest
 
-from curate.langid.detect import Detector
+from curate.langid.detect import LanguageIdentifier
 
 
 @pytest.fixture(scope="module")
 def det():
-    return Detector()
+    return LanguageIdentifier()
 
 
 @pytest.mark.parametrize("text", ["", None, "   ", "12345", "₹ 4,500.00", "९८७६५४३२१०", "😀🎉👍", "!!! ??? ...", "ok"])
@@ -60,4 +60,4 @@ def test_row_serialisation_is_json(det):
 
 def test_deterministic(det):
     text = "mera order abhi tak deliver nahi hua, tracking bhi update nahi ho rahi"
-    assert Detector().detect(text) == det.detect(text)
+    assert LanguageIdentifier().detect(text) == det.detect(text)

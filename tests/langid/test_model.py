@@ -7,7 +7,7 @@ import numpy as np
 from curate.langid.build import build
 from curate.langid.features import MODEL_PATH, char_grams
 from curate.langid.model import string_hashes, token_feature_hashes
-from curate.langid.scripts import script_shares
+from curate.text.scripts import script_shares
 from curate.langid.translit import romanize
 
 

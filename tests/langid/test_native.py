@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from curate.langid.detect import Detector
+from curate.langid.detect import LanguageIdentifier
 
 NATIVE = {
     "as": ("মোৰ দেউতাই প্ৰতি ৰাতিপুৱা বাগিচাত কাম কৰে আৰু মই তেওঁক সহায় কৰোঁ।", "Beng"),
@@ -56,7 +56,7 @@ SHARED_SCRIPT = [
 
 @pytest.fixture(scope="module")
 def det():
-    return Detector()
+    return LanguageIdentifier()
 
 
 @pytest.mark.parametrize("lang", sorted(NATIVE))

@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import pytest
 
-from curate.langid.detect import Detector
+from curate.langid.detect import LanguageIdentifier
 
 
 @pytest.fixture(scope="module")
 def det():
-    return Detector()
+    return LanguageIdentifier()
 
 
 ROMANIZED = [

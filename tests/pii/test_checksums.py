@@ -14,7 +14,7 @@ from stdnum import luhn, verhoeff
 from stdnum.in_ import aadhaar, epic, gstin, pan, vid
 
 from curate.pii import checksums as c
-from curate.pii.digits import render_digits
+from curate.text.digits import render_digits
 
 B36 = string.digits + string.ascii_uppercase
 # Aadhaar numbers and VIDs from issue 11: stdnum (and Presidio) accept them, the old hand-written Verhoeff

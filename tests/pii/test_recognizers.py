@@ -8,7 +8,7 @@ import pytest
 from stdnum import luhn, verhoeff
 from stdnum.in_ import aadhaar, epic, gstin, vid
 
-from curate.pii.digits import render_digits
+from curate.text.digits import render_digits
 
 AADHAAR = "248063581782"                      # issue 11: rejected by the old Verhoeff table, valid per stdnum
 AADHAAR_SP = f"{AADHAAR[:4]} {AADHAAR[4:8]} {AADHAAR[8:]}"

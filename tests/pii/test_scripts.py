@@ -14,8 +14,9 @@ import pytest
 from stdnum import verhoeff
 from stdnum.in_ import aadhaar, pan
 
-from curate.pii.scripts import COVERED_SCRIPTS, LANG_SCRIPT, name_scripts, significant_scripts
+from curate.pii.scripts import COVERED_SCRIPTS, LANG_SCRIPT, name_scripts
 from curate.pii.stage import PiiConfig, pii_batch
+from curate.text.scripts import significant_scripts
 
 PHONE = phonenumbers.format_number(phonenumbers.example_number_for_type("IN", phonenumbers.PhoneNumberType.MOBILE),
                                    phonenumbers.PhoneNumberFormat.NATIONAL).replace(" ", "").lstrip("0")

@@ -34,7 +34,7 @@ def test_flags_name_the_reason_and_nothing_is_deleted():
     assert flags[5] == ["boilerplate"]
     assert "mixed_script" in flags[6]
     assert out.column("quality_ok").to_pylist() == [f == [] for f in flags]
-    assert '"script": "DEVANAGARI"' in out.column("quality_metrics")[0].as_py()
+    assert '"script": "Deva"' in out.column("quality_metrics")[0].as_py()
 
 
 def test_per_language_thresholds_use_the_lang_column():

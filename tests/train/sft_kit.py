@@ -72,7 +72,7 @@ def build_workspace(root: Path, rows: list[dict] | None = None):
     ws.create_snapshot("sft_raw", text="raw")
     # A steward's sign-off, as training requires: an audit of sft@1 that passed its policy, then the approval.
     from curate.approvals import approve
-    from curate.audit.binding import audit_snapshot
+    from curate.audit.runs import audit_snapshot
     from curate.audit.policy import AuditPolicy
 
     policy = AuditPolicy.model_validate({"name": "train-tests", "gates": {"max_residual_pii": None}})

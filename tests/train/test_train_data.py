@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from train.data import (IGNORE_INDEX, SFTCollator, build_sft_examples, pack_examples, prompt_and_reference,
-                        row_to_messages)
+from train.data import (IGNORE_INDEX, build_sft_examples, pack_examples, prompt_and_reference, row_to_messages,
+                        sft_collator)
 
 
 @pytest.fixture(scope="module")
@@ -74,10 +74,48 @@ def test_packing_keeps_every_token_within_the_window(tok):
     exs, rep = build_sft_examples(rows, tok, max_seq_len=64)
     packed = pack_examples(exs, 64)
     assert len(packed) < len(exs)
-    assert all(len(p["input_ids"]) <= 64 for p in packed)
-    assert sum(len(p["input_ids"]) for p in packed) == sum(len(e["input_ids"]) for e in exs)
+    assert all(len(p["input_ids"]) <= 64 and sum(p["seq_lengths"]) == len(p["input_ids"]) for p in packed)
+    # Every example lands whole in one pack, its labels beside its tokens.
+    pieces = []
+    for p in packed:
+        at = 0
+        for n in p["seq_lengths"]:
+            pieces.append((tuple(p["input_ids"][at:at + n]), tuple(p["labels"][at:at + n])))
+            at += n
+    assert sorted(pieces) == sorted((tuple(e["input_ids"]), tuple(e["labels"])) for e in exs)
     _, rep2 = build_sft_examples(rows, tok, max_seq_len=64, packing=True)
     assert rep2.packed_sequences == len(packed)
+
+
+def test_packed_examples_do_not_attend_to_each_other(tiny_base, tok):
+    """Oracle: the model's logits for each example run on its own; a pack must reproduce them exactly."""
+    import torch
+    from transformers import AutoModelForCausalLM
+
+    model = AutoModelForCausalLM.from_pretrained(tiny_base).eval()
+    model.config.use_cache = False  # as prepare_for_training sets it (a cache turns off the packed-sequence mask)
+    rows = [{"instruction": "Classify", "input": f"ticket {i} card blocked", "output": "refund"} for i in range(6)]
+    exs, _ = build_sft_examples(rows, tok, max_seq_len=128)
+    packed = pack_examples(exs, 128)
+    assert any(len(p["seq_lengths"]) > 1 for p in packed)
+    batch = sft_collator(tok.pad_token_id, padding_free=True)(packed[:1])
+    with torch.no_grad():
+        together = model(input_ids=batch["input_ids"], position_ids=batch["position_ids"]).logits[0]
+        # The old packing (one plain sequence, attention over the whole pack) differs: the check can fail.
+        naive = model(input_ids=batch["input_ids"]).logits[0]
+        at = 0
+        for n in packed[0]["seq_lengths"]:
+            alone = model(input_ids=batch["input_ids"][:, at:at + n]).logits[0]
+            torch.testing.assert_close(together[at:at + n], alone, rtol=1e-4, atol=1e-4)
+            if at:
+                assert not torch.allclose(naive[at:at + n], alone, atol=1e-3)
+            at += n
+    # Labels: each example's own, except its first token (nothing before it to predict from).
+    starts = {0}
+    for n in packed[0]["seq_lengths"][:-1]:
+        starts.add(max(starts) + n)
+    want = [IGNORE_INDEX if i in starts else label for i, label in enumerate(packed[0]["labels"])]
+    assert batch["labels"][0].tolist() == want
 
 
 def test_fallback_template_for_tokenizers_without_one(tiny_base):
@@ -91,8 +129,8 @@ def test_fallback_template_for_tokenizers_without_one(tiny_base):
 
 
 def test_collator_pads_labels_with_ignore_index():
-    batch = SFTCollator(pad_token_id=0)([{"input_ids": [5, 6, 7], "labels": [-100, 6, 7]},
-                                         {"input_ids": [8], "labels": [8]}])
+    batch = sft_collator(pad_token_id=0)([{"input_ids": [5, 6, 7], "labels": [-100, 6, 7]},
+                                          {"input_ids": [8], "labels": [8]}])
     assert batch["input_ids"].tolist() == [[5, 6, 7], [8, 0, 0]]
     assert batch["labels"].tolist() == [[-100, 6, 7], [8, -100, -100]]
     assert batch["attention_mask"].tolist() == [[1, 1, 1], [1, 0, 0]]

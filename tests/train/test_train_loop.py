@@ -69,6 +69,18 @@ def test_plain_lora_learns_and_reloads_identically(tiny_base, tmp_path):
     assert torch.equal(g1, g2)
 
 
+def test_packed_padding_free_training_learns(tiny_base, tmp_path):
+    """Packing on TRL (best-fit-decreasing packs, padding-free batches with per-example position ids)."""
+    cfg = fast_config("lora", epochs=6)
+    cfg = cfg.model_copy(update={"data": cfg.data.model_copy(update={"packing": True})})
+    res = train_model(tiny_base, ROWS[:40], ROWS[40:], tmp_path, cfg, progress=False)
+    losses = _logged_losses(tmp_path)
+    assert losses[-1] < losses[0] - 0.5, losses
+    rep = res["data"]["train"]
+    assert rep["examples"] == 40 and 0 < rep["packed_sequences"] < 40
+    assert res["metrics"]["eval_loss"] is not None
+
+
 def test_resume_from_checkpoint_continues_the_step_count(tiny_base, tmp_path):
     cfg = fast_config("lora", max_steps=4, eval_steps=2, logging_steps=1)
     first = train_model(tiny_base, ROWS[:40], ROWS[40:], tmp_path, cfg, progress=False)
@@ -118,3 +130,26 @@ def test_lora_targets_default_per_architecture_and_bad_targets_fail_clearly(tiny
     bad = cfg.model_copy(update={"lora": cfg.lora.model_copy(update={"target_modules": ["c_attn"]})})
     with pytest.raises(CurateError, match="target modules"):
         prepare_for_training(model, bad)
+
+
+def test_qlora_keeps_embeddings_in_16bit_compute_dtype_and_norms_in_fp32(tiny_base):
+    # The QLoRA reference (artidoro/qlora) casts lm_head/embed_tokens to bf16 and norms to fp32 after
+    # k-bit preparation; peft alone would leave all three in fp32.
+    from train.model import load_base_model, prepare_for_training
+
+    cfg = fast_config("qlora")
+    cfg = cfg.model_copy(update={"quant": cfg.quant.model_copy(update={"compute_dtype": "bf16"})})
+    model = prepare_for_training(load_base_model(tiny_base, "qlora", cfg, "cpu"), cfg)
+    assert model.get_input_embeddings().weight.dtype == torch.bfloat16
+    assert model.get_output_embeddings().weight.dtype == torch.bfloat16
+    norms = [p.dtype for n, p in model.named_parameters() if "norm" in n]
+    assert norms and set(norms) == {torch.float32}
+
+
+def test_qlora_with_fp32_compute_leaves_embeddings_in_fp32(tiny_base):
+    from train.model import load_base_model, prepare_for_training
+
+    cfg = fast_config("qlora")
+    cfg = cfg.model_copy(update={"quant": cfg.quant.model_copy(update={"compute_dtype": "fp32"})})
+    model = prepare_for_training(load_base_model(tiny_base, "qlora", cfg, "cpu"), cfg)
+    assert model.get_input_embeddings().weight.dtype == torch.float32

@@ -12,6 +12,7 @@ difference either way; the ratio is not symmetric, so name the favourable label 
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import duckdb
@@ -38,14 +39,41 @@ def parity(rates: dict[str, float], privileged: str | None) -> tuple[float, floa
     return dpd, dir_
 
 
+def _meta_label(con: duckdb.DuckDBPyConnection, columns: set[str], configured: str | None) -> tuple[str, str] | None:
+    """``(shown name, SQL)`` of a label kept as a field of ``meta`` (ingest puts every field that is not a text
+    field there, so a ``label`` column of the source arrives as ``meta.label``); None when no row has one."""
+    if "meta" not in columns:
+        return None
+    for name in ([configured] if configured else list(LABEL_CANDIDATES)):
+        path = "$." + json.dumps(name)  # a quoted JSON path key: any field name, no SQL built from it
+        expr = f"CASE WHEN json_valid(meta) THEN json_extract_string(meta, {_sql_str(path)}) END"
+        if con.execute(f"SELECT count(*) FROM audit_docs WHERE {expr} IS NOT NULL").fetchone()[0]:
+            return f"meta.{name}", expr
+    return None
+
+
+def _sql_str(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
 def fairness(con: duckdb.DuckDBPyConnection, columns: set[str], label_field: str | None, favorable: str | None,
              privileged: dict[str, str], min_group_size: int, axes: list[str] | None) -> dict[str, Any]:
+    """Label fairness of the snapshot rows in ``audit_docs`` over the groups in ``audit_groups``.
+
+    The label is a column (``label_field``, else the first of :data:`LABEL_CANDIDATES`), or the same-named field
+    of ``meta`` when the snapshot has no such column (reported as ``meta.<name>``).
+    """
     field = pick_label_field(columns, label_field)
+    expr = f'"{field}"' if field else None
     if field is None:
-        why = f"label column '{label_field}' not in snapshot" if label_field else "snapshot has no label column"
-        return {"available": False, "reason": why}
+        found = _meta_label(con, columns, label_field)
+        if found is None:
+            why = (f"label column '{label_field}' not in snapshot (nor a '{label_field}' field in meta)" if label_field
+                   else "snapshot has no label column")
+            return {"available": False, "reason": why}
+        field, expr = found
     con.execute(f"""CREATE OR REPLACE TEMP TABLE audit_labels AS
-        SELECT doc_id, CAST("{field}" AS VARCHAR) AS label FROM audit_docs WHERE "{field}" IS NOT NULL""")
+        SELECT doc_id, CAST({expr} AS VARCHAR) AS label FROM audit_docs WHERE {expr} IS NOT NULL""")
     labelled = con.execute("SELECT count(*) FROM audit_labels").fetchone()[0]
     if not labelled:
         return {"available": False, "reason": f"label column '{field}' is empty"}

@@ -29,6 +29,8 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
+from curate.text.digits import non_ascii_digit_class
+
 # RE2 patterns (DuckDB). Deliberately loose: they pick rows for the engine, they do not decide.
 PATTERNS: dict[str, str] = {
     "EMAIL": r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}",
@@ -37,7 +39,8 @@ PATTERNS: dict[str, str] = {
     "IN_PAN": r"\b[A-Z]{5}[0-9]{4}[A-Z]\b",
     "IN_IFSC": r"\b[A-Z]{4}0[A-Z0-9]{6}\b",
     "UPI_ID": r"\b[A-Za-z0-9.\-_]{2,}@(?:ok[a-z]+|ybl|upi|paytm|apl|ibl|axl)\b",
-    "INDIC_DIGIT_NUMBER": r"[०-९০-৯੦-੯૦-૯௦-௯౦-౯೦-೯൦-൯]{6,}",
+    # Six or more non-ASCII decimal digits of any script (Devanagari … Arabic-Indic, Ol Chiki, full-width).
+    "INDIC_DIGIT_NUMBER": non_ascii_digit_class() + "{6,}",
 }
 
 

@@ -29,7 +29,6 @@ R = r"(?![0-9A-Za-z])"
 # A digit group must not continue with another separated digit group (it would be part of a longer number).
 NUM_L = r"(?<![0-9A-Za-z])(?<![0-9][ \-.])"
 NUM_R = r"(?![0-9A-Za-z])(?![ \-.][0-9])"
-SEP = r"[ \u00a0\-]?"
 
 # Presidio's default flags include IGNORECASE; identifier patterns are case-sensitive on purpose
 # (a PAN is written in capitals; lowercase variants get their own, weaker pattern).

@@ -27,15 +27,13 @@ import regex as re
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 
 from curate.pii.lexicon import Lexicon, load_lexicon
+from curate.text.scripts import SCHEDULED_SCRIPTS, letter_class
 
 ENTITY = "PERSON"
 
-# Letters (and combining marks) of every Brahmic block U+0900-U+0DFF except the digits and dandas, Perso-Arabic
-# letters (not its digits or punctuation), Ol Chiki and Meetei Mayek letters, and ZWNJ/ZWJ.
-_IND = (r"\u0900-\u0963\u0971-\u097F\u0980-\u09E5\u09F0-\u09FF\u0A00-\u0A65\u0A70-\u0A7F\u0A80-\u0AE5\u0AF0-\u0AFF"
-        r"\u0B00-\u0B65\u0B70-\u0B7F\u0B80-\u0BE5\u0BF0-\u0BFF\u0C00-\u0C65\u0C70-\u0C7F\u0C80-\u0CE5\u0CF0-\u0CFF"
-        r"\u0D00-\u0D65\u0D70-\u0D7F\u0621-\u064A\u064B-\u065F\u0670-\u06D3\u06D5\u06FA-\u06FF\u1C5A-\u1C7D"
-        r"\uABC0-\uABEA\u200C\u200D")
+# Letters (and combining marks) of the non-Latin scripts of the scheduled languages (not their digits or
+# dandas: curate.text.scripts), and ZWNJ/ZWJ.
+_IND = letter_class([s for s in SCHEDULED_SCRIPTS if s != "Latn"]) + "\u200c\u200d"
 TOKEN = re.compile(rf"[A-Za-z]+(?:['’][A-Za-z]+)?|[{_IND}]+")
 
 # Trigger phrases; the name starts right after the match. (pattern, strength): "strong" accepts

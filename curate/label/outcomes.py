@@ -15,8 +15,6 @@ from dataclasses import dataclass, field
 from curate.label.offsets import OffsetMap
 from curate.label.tasks import spans_value
 
-STATUSES = ("accepted", "corrected", "rejected")
-
 
 @dataclass
 class Outcome:

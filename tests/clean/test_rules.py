@@ -1,4 +1,4 @@
-from curate.clean.normalize import clean_text, fix_joiners
+from curate.clean.rules import clean_text, fix_joiners
 
 
 def test_html_remnants_and_entities():
@@ -24,3 +24,14 @@ def test_zwj_kept_after_virama_only():
 def test_pipe_used_as_danda():
     assert clean_text("खाता बंद है | कृपया मदद करें") == "खाता बंद है । कृपया मदद करें"
     assert clean_text("a | b") == "a | b"
+
+
+def test_zwj_kept_after_meetei_mayek_virama():
+    # MEETEI MAYEK APUN IYEK (U+ABED) is a virama (Unicode combining class 9), like the Brahmic ones.
+    import unicodedata
+
+    apun_iyek = "\uabed"
+    assert unicodedata.combining(apun_iyek) == 9
+    conjunct = "\uabc0" + apun_iyek + "\u200d" + "\uabc1"
+    assert fix_joiners(conjunct) == conjunct
+    assert fix_joiners("\uabc0\u200d\uabc1") == "\uabc0\uabc1"  # no virama before it: noise

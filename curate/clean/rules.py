@@ -2,7 +2,8 @@
 
 Rules, in order (each one is a separate function so it can be tested on its own):
 
-1. HTML remnants: tags and entities (``&nbsp;``, ``&#2325;``) left by exports from CRMs.
+1. HTML remnants: tags and entities (``&nbsp;``, ``&#2325;``) left by exports from CRMs
+   (:func:`curate.text.html.html_to_text`).
 2. Unicode NFC.  For Devanagari, Bengali and Gurmukhi the precomposed nukta letters
    (क़ U+0958 …) are composition *exclusions*: NFC always yields base + nukta (क + ़),
    so two spellings of the same word become one string.
@@ -19,30 +20,19 @@ Rules, in order (each one is a separate function so it can be tested on its own)
 
 from __future__ import annotations
 
-import html
 import re
 import unicodedata
 
-_TAG = re.compile(r"<(script|style)\b[^>]*>.*?</\1\s*>|<!--.*?-->|<[A-Za-z/!][^>]*>", re.S | re.I)
-_BLOCK_TAG = re.compile(r"<\s*(br|/p|/div|/li|/tr|/h[1-6])\b[^>]*>", re.I)
-_ENTITY = re.compile(r"&(#\d+|#x[0-9a-fA-F]+|[A-Za-z]{2,8});")
+from curate.text.html import html_to_text
+from curate.text.nfc import nfc
+from curate.text.scripts import INDIC_BLOCKS_RANGE, VIRAMAS
 
 ZWJ, ZWNJ = "\u200d", "\u200c"
-# Viramas of the Indic scripts (Devanagari … Malayalam, Sinhala).
-VIRAMAS = {"\u094d", "\u09cd", "\u0a4d", "\u0acd", "\u0b4d", "\u0bcd", "\u0c4d", "\u0ccd", "\u0d4d", "\u0dca"}
 _INVISIBLE = {"\u200b", "\ufeff", "\u00ad", "\u2060", "\u200e", "\u200f", "\u202a", "\u202b", "\u202c",
               "\u202d", "\u202e", "\u2066", "\u2067", "\u2068", "\u2069"}
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _MANY_NEWLINES = re.compile(r"\n{3,}")
-_INDIC_PIPE = re.compile(r"(?<=[\u0900-\u0dff])\s*\|\s*(?=[\u0900-\u0dff]|\s*$)", re.M)
-
-
-def strip_html(text: str) -> str:
-    if "<" not in text and "&" not in text:
-        return text
-    text = _BLOCK_TAG.sub("\n", text)
-    text = _TAG.sub("", text)
-    return _ENTITY.sub(lambda m: html.unescape(m.group(0)), text)
+_INDIC_PIPE = re.compile(rf"(?<=[{INDIC_BLOCKS_RANGE}])\s*\|\s*(?=[{INDIC_BLOCKS_RANGE}]|\s*$)", re.M)
 
 
 def remove_invisible(text: str) -> str:
@@ -92,8 +82,8 @@ def collapse_whitespace(text: str) -> str:
 def clean_text(text: str | None) -> str | None:
     if text is None:
         return None
-    text = strip_html(text)
-    text = unicodedata.normalize("NFC", text)
+    text = html_to_text(text)
+    text = nfc(text)
     text = remove_invisible(text)
     text = fix_joiners(text)
     text = fix_dandas(text)

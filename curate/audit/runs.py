@@ -1,4 +1,5 @@
-"""Layer (b): audit snapshots of a workspace through the public ``curate.Workspace`` API."""
+"""Layer (b), like train/runs.py and eval/runner.py: audit snapshots of a workspace through the public
+``curate.Workspace`` API and record each audit run."""
 
 from __future__ import annotations
 
@@ -16,6 +17,8 @@ from curate.audit.gates import evaluate_gates, failed
 from curate.audit.output import write_report
 from curate.audit.policy import AuditPolicy
 from curate.audit.render import render_html, render_markdown
+from curate.usersql import select_keys
+from curate.provenance import now
 
 
 def _manifest_dict(snap: Any) -> dict[str, Any]:
@@ -25,23 +28,41 @@ def _manifest_dict(snap: Any) -> dict[str, Any]:
     return d
 
 
+def _view_at(ws: Any, lake_snapshot_id: int | None):
+    """The workspace view as it was when the snapshot was made (DuckLake time travel), so each row's reason is
+    the one that applied then (a signal rerun since may have changed it); the current view when that version
+    cannot be read (a signal table created later, an older workspace)."""
+    if lake_snapshot_id is not None:
+        try:
+            rel = ws.con.sql(f"SELECT * FROM ({ws.view_sql(at_version=int(lake_snapshot_id))})")
+            rel.limit(0).fetchall()
+            return rel
+        except duckdb.Error:
+            pass
+    return ws.view()
+
+
 def removed_rows(ws: Any, snapshot_ids: pa.Array, manifest: dict[str, Any] | None = None) -> dict[str, int]:
     """Workspace documents left out of the snapshot, by the reason that actually excluded them.
 
-    In the order the snapshot applies them: held back by the PII stage (anonymized variant; reported with the
+    In the order the snapshot applies them: ``added after the snapshot`` (ingested later), ``stage error
+    (<stage>)`` (a stage raised on the row), held back by the PII stage (anonymized variant; reported with the
     stage's ``pii_reason``, e.g. ``pii_not_covered (script:Cyrl)``), rejected by annotators, then the selection
     (``where``): ``duplicate``/``quality`` only when the selection names ``dup_keep``/``quality_ok`` and the row
-    fails it, else ``selection (where)``. Rows added after the snapshot are ``other (selection)``.
+    fails it, else ``selection (where)``; anything else ``other (selection)``.
     """
     m = manifest or {}
-    cols = set(ws.view_columns())
-    want = [c for c in ("pii_covered", "pii_reason", "label_status", "dup_keep", "quality_ok") if c in cols]
-    view = ws.view(["doc_id"] + want).fetch_arrow_table()
+    rel = _view_at(ws, m.get("lake_snapshot_id"))
+    cols = set(rel.columns)
+    errors = sorted(c for c in cols if c.endswith("_error"))  # a stage raised on the row: snapshots hold it back
+    want = [c for c in ("ingested_at", "pii_covered", "pii_reason", "label_status", "dup_keep", "quality_ok")
+            if c in cols] + errors
+    view = rel.project(", ".join('"' + c + '"' for c in ["doc_id"] + want)).fetch_arrow_table()
     where = m.get("where")
     selected = None
     if where:
         try:
-            selected = ws.view().filter(where).project("doc_id").fetch_arrow_table().column("doc_id")
+            selected = select_keys(rel, where).column("doc_id")  # user SQL: evaluated confined
         except Exception:  # a selection that no longer parses (columns dropped since): reasons stay generic
             selected = None
     con = duckdb.connect()
@@ -50,6 +71,11 @@ def removed_rows(ws: Any, snapshot_ids: pa.Array, manifest: dict[str, Any] | Non
         con.register("s", pa.table({"doc_id": snapshot_ids}))
         con.register("w", pa.table({"doc_id": selected if selected is not None else pa.array([], pa.string())}))
         cases = []
+        created = m.get("created_at")
+        if created and "ingested_at" in cols:  # not there when the snapshot was made: no reason applied to it
+            at = datetime.fromisoformat(str(created)).replace(tzinfo=None).isoformat(sep=" ")
+            cases.append(f"WHEN ingested_at > TIMESTAMP '{at}' THEN 'added after the snapshot'")
+        cases += [f"WHEN \"{c}\" IS NOT NULL THEN 'stage error ({c[:-len('_error')]})'" for c in errors]
         if m.get("text_variant") == "anonymized" and "pii_covered" in cols:
             why = "coalesce(pii_reason, 'no PII result')" if "pii_reason" in cols else "'no PII result'"
             cases.append(f"WHEN NOT coalesce(pii_covered, FALSE) THEN 'pii_not_covered (' || {why} || ')'")
@@ -71,7 +97,14 @@ def removed_rows(ws: Any, snapshot_ids: pa.Array, manifest: dict[str, Any] | Non
     return {r: int(n) for r, n in rows}
 
 
-def _audit_one(ws: Any, ref: str, policy: AuditPolicy) -> tuple[AuditResult, dict[str, Any]]:
+def audit_steps() -> int:
+    """Progress steps of one :func:`audit_snapshot` (a compare runs two)."""
+    from curate.audit.audit import AUDIT_STEPS
+
+    return 1 + len(AUDIT_STEPS)
+
+
+def _audit_one(ws: Any, ref: str, policy: AuditPolicy, progress=None) -> tuple[AuditResult, dict[str, Any]]:
     snap = ws.snapshot(ref)
     manifest = _manifest_dict(snap)
     table = snap.table()
@@ -79,8 +112,12 @@ def _audit_one(ws: Any, ref: str, policy: AuditPolicy) -> tuple[AuditResult, dic
         lineage = ws.lineage(manifest["ref"])
     except Exception:  # lineage is descriptive only; an older workspace without it still gets an audit
         lineage = []
-    removed = removed_rows(ws, table.column("doc_id").cast(pa.string()), manifest)
-    return audit_table(table, policy, manifest=manifest, lineage=lineage, removed=removed), manifest
+    # a curated-zone (team) workspace cannot see the documents a snapshot left out: that part needs a steward
+    removed = None if getattr(ws, "zone", None) == "curated" else \
+        removed_rows(ws, table.column("doc_id").cast(pa.string()), manifest)
+    if progress is not None:
+        progress(1)  # the snapshot read and the left-out rows: one step before the audit's own sections
+    return audit_table(table, policy, manifest=manifest, lineage=lineage, removed=removed, progress=progress), manifest
 
 
 def default_output(ref: str, cwd: Path | None = None) -> Path:
@@ -94,22 +131,25 @@ def _record(ws: Any, subject: str, parent: str, passed: bool, failed_gates: list
         return False
     row = pa.table({"subject": [subject], "snapshot": [parent], "passed": [passed], "failed_gates": [json.dumps(failed_gates)],
                     "policy": [policy.name], "report": [paths.get("html")],
-                    "created_at": [datetime.now(timezone.utc).isoformat()]})
+                    "created_at": [now().replace(tzinfo=timezone.utc).isoformat()]})
     ws.put_table("audits", row, mode="append")
     ws.record_lineage("audit", subject, parent, {"passed": passed, "failed_gates": failed_gates,
                                                  "policy": policy.name, "report": paths.get("html")})
+    if hasattr(ws, "sync_curated"):  # zoned team mode: a published snapshot's new audit reaches the readers
+        ws.sync_curated(parent)
     return True
 
 
 def audit_snapshot(ws: Any, ref: str, policy: AuditPolicy | None = None, out_dir: str | Path | None = None,
-                   record: bool = True) -> AuditResult:
+                   record: bool = True, progress=None) -> AuditResult:
     """Audit snapshot ``ref`` ("name" or "name@3"), write report.html/json + summary.md into ``out_dir``.
 
+    ``progress(n)``, when given, advances by :func:`audit_steps` in all (for a progress bar).
     Returns the result (``.passed``, ``.failed_gates``, ``.metrics``, ``.paths``); it does not raise on failed
     gates — the CLI turns those into a :class:`curate.errors.PolicyError`.
     """
     policy = policy or AuditPolicy()
-    result, manifest = _audit_one(ws, ref, policy)
+    result, manifest = _audit_one(ws, ref, policy, progress)
     out = Path(out_dir) if out_dir else default_output(manifest["ref"])
     paths = write_report(out, result.metrics, render_html(result.metrics), render_markdown(result.metrics), result.flagged)
     result.metrics["outputs"] = paths
@@ -120,11 +160,11 @@ def audit_snapshot(ws: Any, ref: str, policy: AuditPolicy | None = None, out_dir
 
 
 def compare_snapshots(ws: Any, a: str, b: str, policy: AuditPolicy | None = None,
-                      out_dir: str | Path | None = None) -> dict[str, Any]:
+                      out_dir: str | Path | None = None, progress=None) -> dict[str, Any]:
     """Audit both snapshots and write the drift report; gates (incl. ``max_language_drift``) apply to B."""
     policy = policy or AuditPolicy()
-    ra, ma = _audit_one(ws, a, policy)
-    rb, mb = _audit_one(ws, b, policy)
+    ra, ma = _audit_one(ws, a, policy, progress)
+    rb, mb = _audit_one(ws, b, policy, progress)
     drift = compare_metrics(ra.metrics, rb.metrics)
     gates = evaluate_gates({**rb.metrics, "drift": drift}, policy)
     drift["gates_b"] = gates

@@ -1,0 +1,152 @@
+"""The columns of an export: the training fields a trainer reads as they are, internal columns on request.
+
+Layouts (``layout``), each plus ``id`` (the keyed doc_id) and ``split``:
+
+* ``text`` — ``text`` (language-modelling format; SFT and chat rows carry their rendering).
+* ``sft`` — ``instruction``, ``input``, ``output`` (Alpaca / Axolotl ``alpaca`` format).
+* ``messages`` — ``messages``: ``list<struct<role: string, content: string>>`` (TRL's and Axolotl's
+  conversational format); an SFT row becomes ``[user: instruction\\n\\ninput, assistant: output]``, the same
+  conversation ``train.data.row_to_messages`` builds.
+* ``prompt-completion`` — ``prompt`` (the conversation before the last assistant turn) and ``completion``
+  (that turn), both conversational lists: TRL's prompt-completion format, on which SFTTrainer computes the
+  loss on the completion only.
+* ``auto`` (default) — from the rows: all chats → ``messages``; all SFT → ``sft``; chats and SFT mixed →
+  ``messages``; otherwise (any row without a training target) ``text``.
+
+Other columns travel only when asked for by name (``columns``) or all at once (``with_signals``); a chat's
+``messages`` is the native list in every layout. Columns that fingerprint raw text never leave (they are
+already dropped by :func:`curate.export.public_table`; asking for one is an error).
+"""
+
+from __future__ import annotations
+
+import duckdb
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from curate.errors import CurateError
+
+LAYOUTS = ("auto", "text", "sft", "messages", "prompt-completion")
+MESSAGE_TYPE = pa.list_(pa.struct([("role", pa.string()), ("content", pa.string())]))
+# Record fields the layouts are built from; the rest of a row is "internal" (signals, provenance).
+_RECORD = ("text", "instruction", "input", "output", "messages")
+
+# A row's shape. SFT needs a non-empty output and a prompt (what train.data.row_to_messages requires).
+_IS_CHAT = "messages IS NOT NULL"
+_IS_SFT = ("(messages IS NULL AND coalesce(output, '') <> '' "
+           "AND (coalesce(instruction, '') <> '' OR coalesce(input, '') <> ''))")
+_CHAT_LIST = """from_json(messages, '[{"role": "VARCHAR", "content": "VARCHAR"}]')"""
+_SFT_LIST = ("[{'role': 'user', 'content': concat_ws(chr(10) || chr(10), nullif(instruction, ''), nullif(input, ''))}, "
+             "{'role': 'assistant', 'content': output}]")
+_CONVERSATION = f"CASE WHEN {_IS_CHAT} THEN {_CHAT_LIST} WHEN {_IS_SFT} THEN {_SFT_LIST} END"
+# 1-based index of the last assistant turn (0 when there is none).
+_LAST_ASSISTANT = ("CASE WHEN list_position(list_reverse(list_transform(_conv, m -> m.role)), 'assistant') IS NULL "
+                   "THEN 0 ELSE len(_conv) + 1 - list_position(list_reverse(list_transform(_conv, m -> m.role)), "
+                   "'assistant') END")
+
+
+def _col(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _shapes(con: duckdb.DuckDBPyConnection, cols: list[str]) -> tuple[int, int, int]:
+    """(rows, chats, SFT rows) of the registered ``_rows``."""
+    if not {"messages", "instruction", "input", "output"} <= set(cols):
+        n = con.execute("SELECT count(*) FROM _rows").fetchone()[0]
+        chats = con.execute(f"SELECT count(*) FROM _rows WHERE {_IS_CHAT}").fetchone()[0] if "messages" in cols else 0
+        return n, chats, 0
+    return con.execute(f"SELECT count(*), count(*) FILTER ({_IS_CHAT}), count(*) FILTER ({_IS_SFT}) FROM _rows"
+                       ).fetchone()
+
+
+def choose_layout(n: int, chats: int, sft: int) -> str:
+    """The ``auto`` layout for ``n`` rows of which ``chats`` are chats and ``sft`` instruction records."""
+    if n and chats == n:
+        return "messages"
+    if n and sft == n:
+        return "sft"
+    if n and chats + sft == n:
+        return "messages"
+    return "text"
+
+
+def layout_columns(layout: str) -> tuple[str, ...]:
+    return {"text": ("text",), "sft": ("instruction", "input", "output"), "messages": ("messages",),
+            "prompt-completion": ("prompt", "completion")}[layout]
+
+
+def trainer_table(table: pa.Table, layout: str = "auto", columns: list[str] | tuple[str, ...] = (),
+                  with_signals: bool = False) -> tuple[pa.Table, str]:
+    """``table`` (public rows with ``doc_id`` and ``split``) in ``layout``; returns it and the layout used.
+
+    Column order: ``id``, the layout's fields, ``split``, then the requested columns in the order given
+    (``with_signals``: every other column in the table's order). Row order is kept.
+
+    Raises:
+        CurateError: unknown layout or column; a layout some rows cannot fill (e.g. ``sft`` with chat rows,
+            ``messages`` with rows that hold no conversation).
+    """
+    if layout not in LAYOUTS:
+        raise CurateError(f"unknown export layout '{layout}' (use {', '.join(LAYOUTS)})")
+    cols = table.column_names
+    for c in _RECORD:  # every layout's SQL may name every record field; a snapshot without one has nulls
+        if c not in cols:
+            table = table.append_column(c, pa.nulls(table.num_rows, pa.string()))
+    con = duckdb.connect()
+    try:
+        con.register("_rows", table)
+        n, chats, sft = _shapes(con, table.column_names)
+        chosen = choose_layout(n, chats, sft) if layout == "auto" else layout
+        no_target = n - chats - sft
+        if chosen == "sft" and sft != n:
+            raise CurateError(f"layout 'sft' needs instruction records: {n - sft} of {n} rows are chats or plain text "
+                              "(use --layout messages or text)")
+        if chosen in ("messages", "prompt-completion") and no_target:
+            raise CurateError(f"layout '{chosen}' needs conversations: {no_target} of {n} rows hold neither messages "
+                              "nor an instruction with an output "
+                              "(use --layout text, or select them out of the snapshot)")
+        fields = layout_columns(chosen)
+        extra = _extra_columns(cols, fields, columns, with_signals)
+        exprs = {"id": "doc_id", "text": "text", "instruction": "instruction", "input": "input", "output": "output",
+                 "messages": _CONVERSATION if chosen == "messages" else f"CASE WHEN {_IS_CHAT} THEN {_CHAT_LIST} END",
+                 "prompt": "list_slice(_conv, 1, _last - 1)", "completion": "list_slice(_conv, _last, _last)",
+                 "split": "split"}
+        select = ", ".join(f"{exprs.get(c, _col(c))} AS {_col(c)}" for c in ("id", *fields, "split", *extra))
+        sql = (f"WITH c AS (SELECT *, {_CONVERSATION} AS _conv FROM _rows), "
+               f"l AS (SELECT *, {_LAST_ASSISTANT} AS _last FROM c) SELECT {select} FROM l")
+        out = con.execute(sql).fetch_arrow_table()
+    finally:
+        con.close()
+    if chosen == "prompt-completion":
+        bad = pc.sum(pc.equal(pc.list_value_length(out.column("completion")), 0)).as_py()
+        if bad:
+            raise CurateError(f"layout 'prompt-completion' needs an assistant turn: {bad} chat(s) have none")
+    return _typed(out), chosen
+
+
+def _extra_columns(cols: list[str], fields: tuple[str, ...], columns, with_signals: bool) -> list[str]:
+    taken = set(fields) | {"doc_id", "split", "id"}
+    available = [c for c in cols if c not in taken]
+    if with_signals:
+        return available
+    out = []
+    for c in columns:
+        if c in taken or c in out:
+            continue
+        if c not in available:
+            from curate.snapshots import is_fingerprint
+
+            why = ("fingerprints the raw text and never leaves the workspace" if is_fingerprint(c)
+                   else f"is not a column of this snapshot (available: {', '.join(available) or 'none'})")
+            raise CurateError(f"export column '{c}' {why}")
+        out.append(c)
+    return out
+
+
+def _typed(table: pa.Table) -> pa.Table:
+    """Conversational columns as exactly ``list<struct<role: string, content: string>>`` (DuckDB names its
+    list child ``element``/``l``; datasets and TRL read the same either way, but one schema everywhere)."""
+    fields = []
+    for f in table.schema:
+        fields.append(pa.field(f.name, MESSAGE_TYPE) if f.name in ("messages", "prompt", "completion") else f)
+    return table.cast(pa.schema(fields))

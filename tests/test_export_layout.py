@@ -1,0 +1,226 @@
+"""Trainer-ready exports: what `datasets` and TRL read as they are, internal columns only on request.
+
+Oracles: the rows the test wrote (messages, instruction/input/output) and the tokenizer's own chat template
+(transformers' ``apply_chat_template``), never curate's rendering.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import datasets
+import pyarrow as pa
+import pytest
+
+from curate.errors import CurateError
+from tests.conftest import write_jsonl
+
+CHATS = [{"messages": [{"role": "system", "content": "You are a bank's support agent."},
+                       {"role": "user", "content": f"my card {i} is blocked"},
+                       {"role": "assistant", "content": f"card {i} is unblocked now"},
+                       {"role": "user", "content": "thanks, और मेरा रिफंड?"},
+                       {"role": "assistant", "content": f"refund {i} reaches you in 3 days"}]} for i in range(24)]
+SFT = [{"instruction": "Classify the ticket.", "input": f"UPI payment {i} failed, paise kat gaye",
+        "output": json.dumps({"intent": "refund", "n": i})} for i in range(24)]
+SFT_NO_INPUT = [{"instruction": f"Write a greeting number {i}.", "output": f"Namaste {i}!"} for i in range(6)]
+TEXT = [{"text": f"plain support note {i} about a branch visit"} for i in range(24)]
+MESSAGE_FEATURE = datasets.List({"role": datasets.Value("string"), "content": datasets.Value("string")})
+
+
+@pytest.fixture(scope="module")
+def shaped(tmp_path_factory):
+    """A workspace with chat, SFT and plain-text rows, and one raw snapshot per mix."""
+    from curate import Workspace
+
+    root = tmp_path_factory.mktemp("shaped")
+    ws = Workspace.init(root / "ws")
+    key = ws.secrets_dir / "pii.key"  # a fixed key: the keyed ids, hence the splits, are the same every session
+    key.write_text("export-layout-fixed-key-0123456789\n")
+    key.chmod(0o600)
+    ws.ingest([write_jsonl(root / "chat.jsonl", CHATS), write_jsonl(root / "sft.jsonl", SFT + SFT_NO_INPUT),
+               write_jsonl(root / "notes.jsonl", TEXT)])
+    ids = [r[0] for r in ws.con.execute("SELECT doc_id FROM lake.documents ORDER BY doc_id").fetchall()]
+    # An internal signal and a raw-text fingerprint beside the documents.
+    ws.write_signal("toy", pa.table({"doc_id": ids, "lang": ["hi"] * len(ids),
+                                     "toy_signature": [f"sig{i}" for i in range(len(ids))]}))
+    for name, where in (("chat", "messages IS NOT NULL"), ("sft", "instruction IS NOT NULL"),
+                        ("notes", "messages IS NULL AND instruction IS NULL"),
+                        ("convo", "messages IS NOT NULL OR instruction IS NOT NULL"), ("all", None)):
+        ws.create_snapshot(name, text="raw", where=where)
+    yield ws, root
+    ws.close()
+
+
+def _export(ws, ref, fmt, out, **kw):
+    return ws.export(ref, fmt, out, allow_raw=True, contamination="ignore", **kw)
+
+
+def _rows(res) -> list[dict]:
+    dd = datasets.load_from_disk(res["path"])
+    return [r for split in dd for r in dd[split]]
+
+
+def _no_local_paths(out: Path, root: Path) -> None:
+    for f in (p for p in out.rglob("*") if p.is_file()):
+        blob = f.read_bytes()
+        assert str(root).encode() not in blob and b"toy_signature" not in blob and b"sig1" not in blob, f
+
+
+def test_chat_export_is_native_conversational_in_every_format(shaped, tmp_path):
+    ws, root = shaped
+    expected = {json.dumps(c["messages"], sort_keys=True) for c in CHATS}
+    want = {"id": datasets.Value("string"), "messages": MESSAGE_FEATURE, "split": datasets.Value("string")}
+    for fmt in ("hf", "jsonl", "parquet"):
+        out = tmp_path / fmt
+        res = _export(ws, "chat", fmt, out)
+        assert res["layout"] == "messages" and res["columns"] == ["id", "messages", "split"]
+        if fmt == "hf":
+            dd = datasets.load_from_disk(res["path"])
+        else:  # the generic loaders, straight from the files
+            files = {s: str(out / f"{s}.{fmt}") for s, n in res["counts"].items() if n}
+            dd = datasets.load_dataset("json" if fmt == "jsonl" else "parquet", data_files=files)
+        got = []
+        for split in dd:
+            assert dict(dd[split].features) == want, (fmt, dd[split].features)
+            assert set(dd[split]["split"]) == {split}
+            got += [json.dumps(m, sort_keys=True) for m in dd[split]["messages"]]
+        assert sorted(got) == sorted(expected)
+        _no_local_paths(out, root)
+
+
+def test_sft_layout_and_conversations_from_sft_rows(shaped, tmp_path):
+    ws, _ = shaped
+    res = _export(ws, "sft", "hf", tmp_path / "sft")
+    assert res["layout"] == "sft" and res["columns"] == ["id", "instruction", "input", "output", "split"]
+    rows = _rows(res)
+    assert sorted((r["instruction"], r["input"], r["output"]) for r in rows) == sorted(
+        (s["instruction"], s.get("input"), s["output"]) for s in SFT + SFT_NO_INPUT)
+    # Chats and SFT rows together: one conversational column, SFT rows as user/assistant turns.
+    res = _export(ws, "convo", "hf", tmp_path / "convo")
+    assert res["layout"] == "messages" and res["columns"] == ["id", "messages", "split"]
+    got = sorted(json.dumps(r["messages"], sort_keys=True) for r in _rows(res))
+    want = [c["messages"] for c in CHATS]
+    want += [[{"role": "user", "content": f"{s['instruction']}\n\n{s['input']}"},
+              {"role": "assistant", "content": s["output"]}] for s in SFT]
+    want += [[{"role": "user", "content": s["instruction"]}, {"role": "assistant", "content": s["output"]}]
+             for s in SFT_NO_INPUT]
+    assert got == sorted(json.dumps(m, sort_keys=True) for m in want)
+
+
+def test_text_layout_when_rows_hold_no_training_target(shaped, tmp_path):
+    ws, _ = shaped
+    res = _export(ws, "notes", "jsonl", tmp_path / "notes")
+    assert res["layout"] == "text" and res["columns"] == ["id", "text", "split"]
+    res = _export(ws, "all", "jsonl", tmp_path / "all")  # plain notes among chats: every row's text
+    assert res["layout"] == "text"
+    lines = [json.loads(line) for p in (tmp_path / "all").glob("*.jsonl") for line in p.read_text().splitlines()]
+    assert len(lines) == len(CHATS) + len(SFT) + len(SFT_NO_INPUT) + len(TEXT)
+    assert {t["text"] for t in TEXT} <= {r["text"] for r in lines}
+
+
+def test_prompt_completion_layout_splits_at_the_last_assistant_turn(shaped, tmp_path):
+    ws, _ = shaped
+    res = _export(ws, "chat", "hf", tmp_path / "pc", layout="prompt-completion")
+    assert res["columns"] == ["id", "prompt", "completion", "split"]
+    rows = _rows(res)
+    want = sorted((json.dumps(c["messages"][:-1]), json.dumps(c["messages"][-1:])) for c in CHATS)
+    assert sorted((json.dumps(r["prompt"]), json.dumps(r["completion"])) for r in rows) == want
+    dd = datasets.load_from_disk(res["path"])
+    assert dd["train"].features["prompt"] == MESSAGE_FEATURE == dd["train"].features["completion"]
+
+
+def test_a_layout_the_rows_cannot_fill_is_refused(shaped, tmp_path):
+    ws, _ = shaped
+    with pytest.raises(CurateError, match="layout 'sft' needs instruction records: 24 of 24"):
+        _export(ws, "chat", "jsonl", tmp_path / "a", layout="sft")
+    with pytest.raises(CurateError, match="layout 'messages' needs conversations: 24 of 24"):
+        _export(ws, "notes", "jsonl", tmp_path / "b", layout="messages")
+    with pytest.raises(CurateError, match="unknown export layout"):
+        _export(ws, "chat", "jsonl", tmp_path / "c", layout="alpaca")
+    assert not any(p.name.startswith(".export-") for p in tmp_path.iterdir())
+
+
+def test_internal_columns_only_on_request(shaped, tmp_path):
+    ws, root = shaped
+    res = _export(ws, "chat", "parquet", tmp_path / "one", columns="lang")
+    assert res["columns"] == ["id", "messages", "split", "lang"]
+    with pytest.raises(CurateError, match="'toy_signature' fingerprints the raw text"):
+        _export(ws, "chat", "parquet", tmp_path / "two", columns=["toy_signature"])
+    with pytest.raises(CurateError, match="'nope' is not a column of this snapshot"):
+        _export(ws, "chat", "parquet", tmp_path / "three", columns=["nope"])
+    res = _export(ws, "chat", "jsonl", tmp_path / "all", with_signals=True)
+    assert {"lang", "meta", "source_uri", "content_hash", "text"} <= set(res["columns"])
+    assert "doc_id" not in res["columns"] and "toy_signature" not in res["columns"]
+    row = json.loads((tmp_path / "all" / "train.jsonl").read_text().splitlines()[0])
+    assert row["source_uri"] == "chat.jsonl" and isinstance(row["messages"], list)
+    _no_local_paths(tmp_path / "all", root)
+
+
+def test_cli_layout_and_columns(shaped, tmp_path):
+    ws, _ = shaped
+
+    def curate(*args):
+        return subprocess.run([sys.executable, "-m", "curate.cli.main", *args, "-w", str(ws.path)],
+                              capture_output=True, text=True, timeout=300)
+
+    ok = curate("snapshot", "export", "sft", "-o", str(tmp_path / "x"), "--allow-raw", "--contamination", "ignore",
+                "--layout", "messages", "--columns", "lang", "--format", "parquet", "--json")
+    assert ok.returncode == 0, ok.stderr
+    assert json.loads(ok.stdout)["columns"] == ["id", "messages", "split", "lang"]
+    bad = curate("snapshot", "export", "chat", "-o", str(tmp_path / "y"), "--allow-raw", "--layout", "sft")
+    assert bad.returncode == 2 and bad.stderr.startswith("error: layout 'sft'") and bad.stderr.count("\n") == 1
+
+
+# -- TRL reads the export as its documented dataset formats -------------------------------------------------
+
+@pytest.fixture(scope="module")
+def tiny_chat_model(shaped):
+    from train.tiny import build_tiny_llama
+
+    _, root = shaped
+    texts = [m["content"] for c in CHATS for m in c["messages"]]
+    return build_tiny_llama(root / "tiny", texts, vocab_size=400, hidden=32, layers=1, heads=2)
+
+
+def _sft_trainer(model_path, dataset, out):
+    from transformers import AutoTokenizer
+    from trl import SFTConfig, SFTTrainer
+
+    tok = AutoTokenizer.from_pretrained(model_path)
+    args = SFTConfig(output_dir=str(out), max_steps=1, use_cpu=True, report_to=[], per_device_train_batch_size=2,
+                     max_length=256, save_strategy="no", disable_tqdm=True)
+    return SFTTrainer(model=str(model_path), args=args, train_dataset=dataset, processing_class=tok), tok
+
+
+def test_trl_sft_trainer_prepares_and_trains_on_the_conversational_export(shaped, tiny_chat_model, tmp_path):
+    ws, _ = shaped
+    res = _export(ws, "chat", "hf", tmp_path / "chat")
+    train = datasets.load_from_disk(res["path"])["train"]
+    trainer, tok = _sft_trainer(tiny_chat_model, train, tmp_path / "trl")
+    prepared = trainer.train_dataset
+    source = {c["messages"][1]["content"]: c["messages"] for c in CHATS}
+    for i in range(3):
+        msgs = source[train[i]["messages"][1]["content"]]
+        want = tok.apply_chat_template(msgs, tokenize=True)  # the template's own rendering of the source row
+        want = want["input_ids"] if isinstance(want, dict) or hasattr(want, "keys") else want
+        assert prepared[i]["input_ids"] == list(want)
+    assert trainer.train().global_step == 1
+
+
+def test_trl_prompt_completion_export_masks_the_prompt(shaped, tiny_chat_model, tmp_path):
+    ws, _ = shaped
+    res = _export(ws, "chat", "hf", tmp_path / "pc", layout="prompt-completion")
+    train = datasets.load_from_disk(res["path"])["train"]
+    trainer, tok = _sft_trainer(tiny_chat_model, train, tmp_path / "trl")
+    assert trainer.completion_only_loss is True
+    for i, ex in enumerate(trainer.train_dataset):
+        # TRL turns its completion mask into labels: -100 on every prompt token.
+        trained = [t for t, label in zip(ex["input_ids"], ex["labels"]) if label != -100]
+        completion_text = tok.decode(trained)
+        assert train[i]["completion"][0]["content"] in completion_text and "my card" not in completion_text, (
+            completion_text, tok.decode(ex["input_ids"]))
+        assert 0 < len(trained) < len(ex["input_ids"])
+    assert trainer.train().global_step == 1
