@@ -51,7 +51,11 @@ def confined_connection() -> duckdb.DuckDBPyConnection:
                                  "autoinstall_known_extensions": False, "autoload_known_extensions": False})
     try:
         con.execute("LOAD json")  # json_serialize_sql and the json_* functions filters use on meta
-        for setting in ("SET enable_progress_bar = false", "SET temp_directory = ''",
+        try:  # cosmetic only; inside Jupyter DuckDB refuses any progress-bar change without ipywidgets
+            con.execute("SET enable_progress_bar = false")
+        except duckdb.InvalidInputException:
+            pass
+        for setting in ("SET temp_directory = ''",
                         f"SET memory_limit = '{MEMORY_LIMIT}'", "SET python_enable_replacements = false",
                         "SET allow_community_extensions = false", "SET enable_external_access = false",
                         "SET lock_configuration = true"):
