@@ -290,21 +290,31 @@ print(json.dumps({**r.as_dict(), "peak_mib": peak}))
 """
 
 
-@pytest.mark.slow
-def test_a_64_mb_line_costs_under_300_mb_of_peak_rss(tmp_path):
-    """Issue 20: the whole ingest (imports, DuckDB, DuckLake commit included) in a fresh process
-    peaks under 300 MB with a 64 MB line in the file; it used to need about 1.6 GB."""
-    path = tmp_path / "huge.jsonl"
+def _peak_ingest(tmp_path, name, line_bytes):
+    path = tmp_path / f"{name}.jsonl"
     with open(path, "w") as fh:
-        fh.write(json.dumps({"text": "before"}) + "\n" + '{"text": "' + "z" * (64 << 20) + '"}\n'
+        fh.write(json.dumps({"text": "before"}) + "\n" + '{"text": "' + "z" * line_bytes + '"}\n'
                  + json.dumps({"text": "after"}) + "\n")
     env = {**os.environ, "PYTHONPATH": os.getcwd()}
-    proc = subprocess.run([sys.executable, "-c", _PEAK_RSS_CHILD, str(tmp_path / "w"), str(path)],
+    proc = subprocess.run([sys.executable, "-c", _PEAK_RSS_CHILD, str(tmp_path / f"w-{name}"), str(path)],
                           capture_output=True, text=True, timeout=300, env=env)
     assert proc.returncode == 0, proc.stderr[-2000:]
-    out = json.loads(proc.stdout)
-    assert (out["rows_read"], out["ingested"], out["quarantined"]) == (3, 2, 1)
-    assert out["peak_mib"] < 300, f"peak RSS {out['peak_mib']:.0f} MiB"
+    return json.loads(proc.stdout)
+
+
+@pytest.mark.slow
+def test_a_64_mb_line_costs_under_100_mb_more_peak_rss_than_a_small_file(tmp_path):
+    """Issue 20: the whole ingest (imports, DuckDB, DuckLake commit included) in a fresh process
+    with a 64 MB line in the file peaks under 100 MiB above the same ingest of a small file; it used
+    to need about 1.6 GB. Relative to a baseline measured in the same run, because the absolute
+    figure depends on the machine (DuckDB sizes per-thread buffers by core count: 219 MiB here on
+    2 cores, 305 MiB on the CI machine)."""
+    small = _peak_ingest(tmp_path, "small", 10)
+    huge = _peak_ingest(tmp_path, "huge", 64 << 20)
+    assert (small["rows_read"], small["ingested"], small["quarantined"]) == (3, 3, 0)
+    assert (huge["rows_read"], huge["ingested"], huge["quarantined"]) == (3, 2, 1)
+    extra = huge["peak_mib"] - small["peak_mib"]
+    assert extra < 100, f"peak RSS {huge['peak_mib']:.0f} MiB vs {small['peak_mib']:.0f} MiB for a small file"
 
 
 def test_mixed_types_in_a_field_are_kept_as_written_in_workspace_mode(ws, tmp_path):
