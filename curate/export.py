@@ -1,13 +1,15 @@
 """Export a snapshot to JSONL / Parquet / a Hugging Face DatasetDict, with deterministic splits.
 
 Split assignment hashes a *group key*: the near-duplicate cluster when the snapshot
-has ``dup_cluster`` (so a cluster never straddles train and test), else the doc_id.
+has ``dup_cluster`` (so a cluster never straddles train and test), else the exported content
+(``content_hash``: exact copies of one example stay on one side), or, when asked, the doc_id.
 The hash is xxh64 of the key, so a document keeps its split across exports and
 machines, and adding documents never moves existing ones.
 
 Export computes no signal: clusters come from the dedup stage, run before the snapshot. A
-snapshot without ``dup_cluster`` is split by document, and the result and ``export.json`` say
-so (``group_by: doc_id``, a ``note``); asking for ``group_by="cluster"`` explicitly on such a
+snapshot without ``dup_cluster`` is split by exact content (the MD5 the snapshot already carries;
+near-duplicates that differ by a character may straddle), and the result and ``export.json`` say
+so (``group_by: content``, a ``note``); asking for ``group_by="cluster"`` explicitly on such a
 snapshot is an error.
 
 Nothing that fingerprints the raw text leaves: ``doc_id`` and ``dup_cluster`` (ingest ids are
@@ -104,8 +106,10 @@ def find_straddling(table: pa.Table, split_col: str = "split", cluster_col: str 
     return [{"cluster": c, "splits": sorted(s)} for c, s in sorted(seen.items()) if len(s) > 1]
 
 
-NO_CLUSTERS_NOTE = ("the snapshot has no dup_cluster column: split by document, so near-duplicates may straddle "
-                     "splits (run the minhash and dedup stages before the snapshot to split by cluster)")
+NO_CLUSTERS_NOTE = ("the snapshot has no dup_cluster column: split by exact content, so exact copies stay on one "
+                    "side but near-duplicates may straddle splits (run the minhash and dedup stages before the "
+                    "snapshot to split by cluster)")
+GROUP_UNITS = ("cluster", "content", "doc_id")
 
 
 @dataclass(eq=False)
@@ -122,7 +126,7 @@ class ExportResult(Result):
     approval_override: bool        # exported a snapshot no steward approved (recorded)
     layout: str = "text"           # the training layout written (see curate.export_layout)
     columns: list[str] = field(default_factory=list)  # the exported columns, in order
-    group_by: str = "cluster"      # the split unit used: cluster or doc_id
+    group_by: str = "cluster"      # the split unit used: cluster, content or doc_id
     note: str | None = None        # set when the snapshot has no clusters (near-duplicates may straddle splits)
 
 
@@ -193,8 +197,9 @@ def export_snapshot(ws: Lake, ref: str, fmt: str, out_dir: str | Path, splits: s
     :mod:`curate.export_layout`), plus ``columns`` (names, or one comma-separated string) or, with
     ``with_signals``, every public column.
 
-    ``group_by``: the split unit, ``cluster`` (``dup_cluster``: near-duplicates stay on one side) or
-    ``doc_id``; None: cluster when the snapshot has clusters, else doc_id (said in the result's ``note``).
+    ``group_by``: the split unit, ``cluster`` (``dup_cluster``: near-duplicates stay on one side),
+    ``content`` (exact copies stay on one side) or ``doc_id``; None: cluster when the snapshot has
+    clusters, else content (said in the result's ``note``).
     Refuses (PolicyError, exit 4) a snapshot that has not passed the PII policy unless ``allow_raw``, and
     one a steward has not approved (see :mod:`curate.approvals`) unless ``allow_unapproved`` (or
     ``allow_raw``, the stronger override); an override is recorded in ``export.json`` and the lineage.
@@ -214,8 +219,8 @@ def export_snapshot(ws: Lake, ref: str, fmt: str, out_dir: str | Path, splits: s
         raise CurateError(f"unknown export format '{fmt}' (use {', '.join(FORMATS)})")
     if contamination not in ("refuse", "report", "ignore"):
         raise CurateError("contamination must be refuse, report or ignore")
-    if group_by not in (None, "cluster", "doc_id"):
-        raise CurateError("group_by must be cluster or doc_id")
+    if group_by is not None and group_by not in GROUP_UNITS:
+        raise CurateError(f"group_by must be one of {', '.join(GROUP_UNITS)}")
     split_fracs = parse_splits(splits)
     snap = get_snapshot(ws, ref)
     m = snap.manifest
@@ -223,7 +228,7 @@ def export_snapshot(ws: Lake, ref: str, fmt: str, out_dir: str | Path, splits: s
     if group_by == "cluster" and not has_clusters:
         raise CurateError(f"snapshot {m.ref} has no dup_cluster column to split by: run the minhash and dedup "
                           "stages before the snapshot, or split by document (--group-by doc_id)")
-    unit = group_by or ("cluster" if has_clusters else "doc_id")
+    unit = group_by or ("cluster" if has_clusters else "content")
     note = NO_CLUSTERS_NOTE if not has_clusters else None
     if not m.pii_policy_passed and not allow_raw:
         raise PolicyError(f"snapshot {m.ref} has '{m.text_variant}' text and has not passed the PII policy; "
@@ -238,7 +243,7 @@ def export_snapshot(ws: Lake, ref: str, fmt: str, out_dir: str | Path, splits: s
         keys = [c if c is not None else d for c, d in zip(table.column("dup_cluster").to_pylist(),
                                                           table.column("doc_id").to_pylist())]
     else:
-        keys = table.column("doc_id").to_pylist()
+        keys = table.column("content_hash" if unit == "content" else "doc_id").to_pylist()
     table = table.append_column("split", pa.array(assign_splits(keys, split_fracs, seed), pa.string()))
     straddling = find_straddling(table)
     if straddling and contamination == "refuse":

@@ -293,9 +293,10 @@ def snapshot_diff(a, b, workspace, as_json):
               help="Export a snapshot no steward has approved (recorded in export.json and the lineage).")
 @click.option("--contamination", type=click.Choice(["refuse", "report", "ignore"]), default="refuse",
               show_default=True, help="Near-duplicates straddling splits.")
-@click.option("--group-by", type=click.Choice(["cluster", "doc_id"]), default=None,
-              help="Split unit: near-duplicate cluster (keeps clusters on one side) or single document. "
-                   "Default: cluster when the snapshot has dup_cluster (from the dedup stage), else doc_id.")
+@click.option("--group-by", type=click.Choice(["cluster", "content", "doc_id"]), default=None,
+              help="Split unit: near-duplicate cluster (keeps clusters on one side), exact content (keeps exact "
+                   "copies on one side) or single document. Default: cluster when the snapshot has dup_cluster "
+                   "(from the dedup stage), else content.")
 @click.option("--layout", type=click.Choice(["auto", "text", "sft", "messages", "prompt-completion"]),
               default="auto", show_default=True,
               help="Training fields: text; instruction/input/output; messages (list of {role, content}); "
