@@ -113,7 +113,8 @@ def run_demo(out: Path, n: int = 3000, train: bool = True, log: Callable[[str], 
             log("6/7 QLoRA: tiny Llama built locally, 4-bit NF4 base + LoRA, a few steps on the SFT snapshot")
             waived = not sft_audit.passed
             if waived:  # show the recorded override rather than stop the demo (training refuses unapproved data)
-                log(f"    {sft.ref} failed its audit ({', '.join(sft_audit.failed_gates or []) or 'gates'}): training it "
+                gates = ", ".join(sft_audit.failed_gates or []) or "gates"
+                log(f"    {sft.ref} failed its audit ({gates}): training it "
                     "with the recorded override (--allow-unapproved), as an engineer would after a steward's waiver")
             summary["train"] = _train_and_eval(ws, sft.ref, out, log, allow_unapproved=waived)
         else:
