@@ -1,6 +1,6 @@
 # curate: two commands on a fresh machine.
 #   make demo   set up, then run the end-to-end demo on bundled sample data
-#   make test   set up, then run the whole test suite
+#   make test   set up, then lint (ruff, import contracts) and run the whole test suite
 PYTHON ?= python3
 VENV   := .venv
 LSVENV := .venv-ls
@@ -8,7 +8,7 @@ BIN    := $(VENV)/bin
 PIP    := $(BIN)/pip --disable-pip-version-check -q
 DEMO_DIR ?= demo-workspace
 
-.PHONY: setup setup-labelstudio setup-chromium demo test bench schemas clean
+.PHONY: setup setup-labelstudio setup-chromium demo lint test bench schemas clean
 
 setup: $(VENV)/.installed
 $(VENV)/.installed: requirements.lock pyproject.toml
@@ -34,7 +34,12 @@ demo: setup
 setup-chromium:
 	@command -v chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-lohit-deva >/dev/null) || echo "chromium not installed: the report rendering test will skip"; }
 
-test: setup setup-labelstudio setup-chromium
+# ruff (rules and line length: [tool.ruff] in pyproject.toml) and the layer contracts ([tool.importlinter]).
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/lint-imports --no-cache
+
+test: setup setup-labelstudio setup-chromium lint
 	$(BIN)/python -m pytest -q
 
 bench: setup

@@ -40,7 +40,7 @@ def machine() -> str:
 
 def markdown(res: dict) -> str:
     s = res["setup"]
-    lines = [f"# Does curation pay? (issue 16)", "", f"Machine: {s['machine']}", "",
+    lines = ["# Does curation pay? (issue 16)", "", f"Machine: {s['machine']}", "",
              f"Model: {s['model']}; {s['steps']} optimizer steps (batch 8) per run; seeds {s['seeds']}. "
              f"Raw snapshot {s['raw_rows']} rows, curated {s['curated_rows']} rows, held-out {s['heldout_rows']} "
              f"records (same for both). Wall time {s['wall_s']} s.", "",

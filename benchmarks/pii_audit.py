@@ -123,7 +123,7 @@ def main() -> None:
         "planted, stage blind to IDs / current": _audit(planted, policy, True, True, blind),
         "planted, stage blind to IDs / stage engine only": _audit(planted, policy, False, True, blind),
     }
-    lines = [f"# PII audit: can it catch the stage? (`benchmarks/pii_audit.py`)", "",
+    lines = ["# PII audit: can it catch the stage? (`benchmarks/pii_audit.py`)", "",
              f"Machine: {machine()}", "",
              f"Demo workspace: {args.n} generated tickets (+ feedback, KYC notes, SFT pairs, chats), demo recipe "
              f"(pseudonyms for names), snapshot {summary['snapshot']['ref']} with {snap.num_rows} rows; built in "

@@ -115,7 +115,7 @@ def main() -> None:
     new_lsh = _time(lambda: [lsh_params(t, p) for t, p in grid], repeat=1)
 
     print(f"machine: {machine()}")
-    print(f"| step | baseline | curate.text | ratio (baseline / new) |\n|---|---|---|---|")
+    print("| step | baseline | curate.text | ratio (baseline / new) |\n|---|---|---|---|")
     print(f"| HTML rows normalised at ingest ({args.rows:,} rows with markup) | {old:.2f} s (SQL macro) | "
           f"{new:.2f} s (Python UDF) | {old / new:.2f}x |")
     print(f"| letters per script, 5,000 texts | {old_sc:.2f} s (block search) | {new_sc:.2f} s (table) | "

@@ -1,6 +1,6 @@
 """curate: a data-first workbench for fine-tuning datasets (DuckDB + DuckLake)."""
 
-__version__ = "0.1.0"
+from curate._version import __version__
 
 
 def __getattr__(name):  # lazy: keep `import curate` cheap for stage worker processes

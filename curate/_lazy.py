@@ -16,3 +16,26 @@ def lazy_exports(package: str, exports: dict[str, str]) -> Callable[[str], Any]:
         return getattr(importlib.import_module(f"{package}.{exports[name]}"), name)
 
     return __getattr__
+
+
+def import_plugins(package: str, module: str) -> list[str]:
+    """Import ``<package>.<sub>.<module>`` for every subpackage ``sub`` that has one; return their names.
+
+    Plugin discovery: a capability registers itself when its module is imported (stages in
+    ``stage.py``, snapshot overlays in ``overlay.py``), so the core names no capability.
+    """
+    import pkgutil
+
+    found = []
+    for sub in pkgutil.iter_modules(importlib.import_module(package).__path__):
+        if not sub.ispkg:
+            continue
+        name = f"{package}.{sub.name}.{module}"
+        try:
+            importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+            continue
+        found.append(name)
+    return found

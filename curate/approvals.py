@@ -17,16 +17,17 @@ from __future__ import annotations
 
 import getpass
 import json
-from typing import Any
 
 import pyarrow as pa
 
 from curate.errors import CurateError, PolicyError
+from curate.snapshots import get_snapshot
+from curate.storage import Lake, LineageKind, now
 
 TABLE = "approvals"
 
 
-def _latest_audit(ws: Any, ref: str) -> dict | None:
+def _latest_audit(ws: Lake, ref: str) -> dict | None:
     if not ws.has_table("audits"):
         return None
     row = ws.con.execute("SELECT subject, passed, failed_gates, policy, created_at FROM lake.audits "
@@ -37,7 +38,7 @@ def _latest_audit(ws: Any, ref: str) -> dict | None:
             "policy": row[3], "at": str(row[4])}
 
 
-def _latest_approval(ws: Any, ref: str) -> dict | None:
+def _latest_approval(ws: Lake, ref: str) -> dict | None:
     if not ws.has_table(TABLE):
         return None
     row = ws.con.execute(f"SELECT approved, approver, audit, note, created_at FROM lake.{TABLE} "
@@ -47,10 +48,10 @@ def _latest_approval(ws: Any, ref: str) -> dict | None:
     return {"approved": bool(row[0]), "by": row[1], "audit": row[2], "note": row[3], "at": str(row[4])}
 
 
-def approval_state(ws: Any, ref: str) -> dict:
+def approval_state(ws: Lake, ref: str) -> dict:
     """``{"state": approved|unapproved|revoked|audit_failed, "audit": {...}|None, "approval": {...}|None}``
     for snapshot ``ref`` (``NAME`` or ``NAME@V``; ``NAME`` means the latest version)."""
-    ref = ws.snapshot(ref).ref
+    ref = get_snapshot(ws, ref).ref
     audit, approval = _latest_audit(ws, ref), _latest_approval(ws, ref)
     if audit is not None and not audit["passed"]:
         state = "audit_failed"
@@ -61,14 +62,14 @@ def approval_state(ws: Any, ref: str) -> dict:
     return {"snapshot": ref, "state": state, "audit": audit, "approval": approval}
 
 
-def approve(ws: Any, ref: str, by: str | None = None, note: str | None = None, revoke: bool = False) -> dict:
+def approve(ws: Lake, ref: str, by: str | None = None, note: str | None = None, revoke: bool = False) -> dict:
     """Approve (or revoke) snapshot ``ref``; returns the new :func:`approval_state`.
 
     Raises:
         PolicyError: approving a snapshot without a passing audit of it, or one not anonymized under the
             PII policy (exit 4).
     """
-    snap = ws.snapshot(ref)
+    snap = get_snapshot(ws, ref)
     ref = snap.ref
     audit = _latest_audit(ws, ref)
     if not revoke:
@@ -78,24 +79,23 @@ def approve(ws: Any, ref: str, by: str | None = None, note: str | None = None, r
         if audit is None:
             raise PolicyError(f"snapshot {ref} has no audit: run `curate audit {ref} --policy POLICY` first")
         if not audit["passed"]:
-            raise PolicyError(f"snapshot {ref}: its latest audit failed ({', '.join(audit['failed_gates']) or 'gates'}); "
+            failed = ", ".join(audit["failed_gates"]) or "gates"
+            raise PolicyError(f"snapshot {ref}: its latest audit failed ({failed}); "
                               "fix the data and audit a new version")
     who = by or _whoami()
-    from curate.workspace import now
-
     row = pa.table({"snapshot": [ref], "content_hash": [snap.manifest.content_hash], "approved": [not revoke],
                     "approver": [who], "audit": [audit["subject"] if audit else None], "note": [note],
                     "created_at": [now()]})
     with ws.writer():
         ws.put_table(TABLE, row, mode="append")
-        ws.record_lineage("approval", f"approval:{ref}", ref,
+        ws.record_lineage(LineageKind.APPROVAL, f"approval:{ref}", ref,
                           {"approved": not revoke, "by": who, "audit": audit["subject"] if audit else None})
         if hasattr(ws, "sync_curated"):  # zoned team mode: the approved snapshot reaches the curated zone
             ws.sync_curated(ref)
     return approval_state(ws, ref)
 
 
-def require_approved(ws: Any, ref: str, action: str, override: bool = False) -> dict:
+def require_approved(ws: Lake, ref: str, action: str, override: bool = False) -> dict:
     """Refuse ``action`` ("export", "training") on a snapshot that is not approved, unless ``override``.
 
     Returns the approval state with ``override`` set, for the caller to record in its lineage.

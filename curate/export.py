@@ -1,9 +1,16 @@
 """Export a snapshot to JSONL / Parquet / a Hugging Face DatasetDict, with deterministic splits.
 
 Split assignment hashes a *group key*: the near-duplicate cluster when the snapshot
-has ``dup_cluster`` (so a cluster never straddles train and test), else the doc_id.
+has ``dup_cluster`` (so a cluster never straddles train and test), else the exported content
+(``content_hash``: exact copies of one example stay on one side), or, when asked, the doc_id.
 The hash is xxh64 of the key, so a document keeps its split across exports and
 machines, and adding documents never moves existing ones.
+
+Export computes no signal: clusters come from the dedup stage, run before the snapshot. A
+snapshot without ``dup_cluster`` is split by exact content (the MD5 the snapshot already carries;
+near-duplicates that differ by a character may straddle), and the result and ``export.json`` say
+so (``group_by: content``, a ``note``); asking for ``group_by="cluster"`` explicitly on such a
+snapshot is an error.
 
 Nothing that fingerprints the raw text leaves: ``doc_id`` and ``dup_cluster`` (ingest ids are
 ``md5(source, row, md5(raw text))``) become keyed HMACs with the workspace key
@@ -33,18 +40,21 @@ Guards (both refuse by default, both overridable and the override is recorded):
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.compute as pc
 import xxhash
 
+from curate.approvals import require_approved
 from curate.errors import CurateError, PolicyError
 from curate.export_layout import LAYOUTS, trainer_table
 from curate.export_staging import clean_export_leftovers, create_staging, discard, publish
 from curate.keyed import keyed_id, keyed_id_function, workspace_key
+from curate.results import Result
 from curate.snapshots import get_snapshot, public_exprs
-from curate.workspace import Workspace, ident
+from curate.storage import Lake, LineageKind, ident
 
 FORMATS = ("jsonl", "parquet", "hf")
 DEFAULT_SPLITS = {"train": 0.9, "validation": 0.05, "test": 0.05}
@@ -97,14 +107,28 @@ def find_straddling(table: pa.Table, split_col: str = "split", cluster_col: str 
     return [{"cluster": c, "splits": sorted(s)} for c, s in sorted(seen.items()) if len(s) > 1]
 
 
-def _near_duplicate_clusters(table: pa.Table) -> pa.Array | None:
-    """Clusters for a snapshot without dedup signals, computed on the fly if dedup is installed."""
-    try:
-        from curate.dedup import dedup_table  # type: ignore
-    except ImportError:
-        return None
-    out = dedup_table(table.select(["text"]), None)
-    return out.column("dup_cluster")
+NO_CLUSTERS_NOTE = ("the snapshot has no dup_cluster column: split by exact content, so exact copies stay on one "
+                    "side but near-duplicates may straddle splits (run the minhash and dedup stages before the "
+                    "snapshot to split by cluster)")
+GROUP_UNITS = ("cluster", "content", "doc_id")
+
+
+@dataclass(eq=False)
+class ExportResult(Result):
+    """What :func:`export_snapshot` wrote. Reads like the dict it replaces (``res["counts"]``);
+    ``as_dict()`` for JSON."""
+
+    snapshot: str                  # NAME@V
+    path: str                      # the folder (HF: its dataset/ folder, for datasets.load_from_disk)
+    format: str                    # jsonl, parquet or hf
+    counts: dict[str, int]         # rows per split
+    straddling_clusters: int       # near-duplicate clusters with members in more than one split
+    pii_override: bool             # exported a snapshot that did not pass the PII policy (allow_raw)
+    approval_override: bool        # exported a snapshot no steward approved (recorded)
+    layout: str = "text"           # the training layout written (see curate.export_layout)
+    columns: list[str] = field(default_factory=list)  # the exported columns, in order
+    group_by: str = "cluster"      # the split unit used: cluster, content or doc_id
+    note: str | None = None        # set when the snapshot has no clusters (near-duplicates may straddle splits)
 
 
 def _save_hf(parts: dict[str, pa.Table], path: Path, info: dict) -> None:
@@ -131,7 +155,7 @@ KEYED_COLUMNS = ("doc_id", "dup_cluster")  # ids derived from raw content: keyed
 _MANIFEST_PRIVATE = ("where", "recipe", "table_name", "content_hash", "lake_snapshot_id", "schema_")
 
 
-def public_table(ws: Workspace, table: pa.Table) -> pa.Table:
+def public_table(ws: Lake, table: pa.Table) -> pa.Table:
     """``table`` as it may leave the workspace: keyed ids, own-text content hash, no paths or fingerprints."""
     key = workspace_key(ws.secrets_dir)
     con = ws.con.cursor()
@@ -148,7 +172,7 @@ def public_table(ws: Workspace, table: pa.Table) -> pa.Table:
         con.close()
 
 
-def public_manifest(ws: Workspace, manifest) -> dict:
+def public_manifest(ws: Lake, manifest) -> dict:
     """The snapshot manifest for ``export.json``: no filter literals, recipe paths or internal hashes.
 
     ``snapshot_key`` (keyed HMAC of the snapshot's content hash) lets the workspace owner match an
@@ -162,10 +186,11 @@ def public_manifest(ws: Workspace, manifest) -> dict:
     return info
 
 
-def export_snapshot(ws: Workspace, ref: str, fmt: str, out_dir: str | Path, splits: str | dict | None = None,
-                    allow_raw: bool = False, contamination: str = "refuse", group_by: str = "cluster",
+def export_snapshot(ws: Lake, ref: str, fmt: str, out_dir: str | Path, splits: str | dict | None = None,
+                    allow_raw: bool = False, contamination: str = "refuse", group_by: str | None = None,
                     seed: int = 0, overwrite: bool = False, allow_unapproved: bool = False, layout: str = "auto",
-                    columns: list[str] | tuple[str, ...] | str | None = None, with_signals: bool = False) -> dict:
+                    columns: list[str] | tuple[str, ...] | str | None = None, with_signals: bool = False,
+                    ) -> ExportResult:
     """Export snapshot ``ref`` with deterministic splits into ``out_dir`` (atomically, byte-reproducibly).
 
     Files: ``<split>.jsonl`` / ``<split>.parquet`` / ``dataset/`` (``datasets.load_from_disk``), and
@@ -173,12 +198,18 @@ def export_snapshot(ws: Workspace, ref: str, fmt: str, out_dir: str | Path, spli
     :mod:`curate.export_layout`), plus ``columns`` (names, or one comma-separated string) or, with
     ``with_signals``, every public column.
 
+    ``group_by``: the split unit, ``cluster`` (``dup_cluster``: near-duplicates stay on one side),
+    ``content`` (exact copies stay on one side) or ``doc_id``; None: cluster when the snapshot has
+    clusters, else content (said in the result's ``note``).
     Refuses (PolicyError, exit 4) a snapshot that has not passed the PII policy unless ``allow_raw``, and
     one a steward has not approved (see :mod:`curate.approvals`) unless ``allow_unapproved`` (or
     ``allow_raw``, the stronger override); an override is recorded in ``export.json`` and the lineage.
-    Raises ``CurateError`` for an unknown format, layout or column, and a layout the rows cannot fill.
-    Returns ``{"snapshot", "path", "format", "layout", "columns", "counts", "straddling_clusters",
-    "pii_override", "approval_override"}``.
+
+    Raises:
+        CurateError: unknown format, layout, column, contamination policy or group_by; a layout the rows cannot
+            fill; ``group_by="cluster"`` on a snapshot without ``dup_cluster``; ``out_dir`` not empty without
+            ``overwrite``.
+        PolicyError: refused by the PII policy, approvals or straddling clusters (exit 4).
     """
     if isinstance(columns, str):
         columns = [c.strip() for c in columns.split(",") if c.strip()]
@@ -189,33 +220,31 @@ def export_snapshot(ws: Workspace, ref: str, fmt: str, out_dir: str | Path, spli
         raise CurateError(f"unknown export format '{fmt}' (use {', '.join(FORMATS)})")
     if contamination not in ("refuse", "report", "ignore"):
         raise CurateError("contamination must be refuse, report or ignore")
+    if group_by is not None and group_by not in GROUP_UNITS:
+        raise CurateError(f"group_by must be one of {', '.join(GROUP_UNITS)}")
     split_fracs = parse_splits(splits)
     snap = get_snapshot(ws, ref)
     m = snap.manifest
+    has_clusters = "dup_cluster" in m.schema_
+    if group_by == "cluster" and not has_clusters:
+        raise CurateError(f"snapshot {m.ref} has no dup_cluster column to split by: run the minhash and dedup "
+                          "stages before the snapshot, or split by document (--group-by doc_id)")
+    unit = group_by or ("cluster" if has_clusters else "content")
+    note = NO_CLUSTERS_NOTE if not has_clusters else None
     if not m.pii_policy_passed and not allow_raw:
         raise PolicyError(f"snapshot {m.ref} has '{m.text_variant}' text and has not passed the PII policy; "
                           "export refused (create it with --text anonymized, or pass --allow-raw to override)")
-    from curate.approvals import require_approved
-
     approval = require_approved(ws, m.ref, "export", override=allow_unapproved or allow_raw)
     out = Path(out_dir)
     if out.exists() and any(out.iterdir()):
         if not overwrite:
             raise CurateError(f"{out} exists and is not empty (pass --overwrite to replace it)")
-    table = snap.table()
-    clusters = table.column("dup_cluster") if "dup_cluster" in table.column_names else None
-    if clusters is None and table.num_rows:
-        clusters = _near_duplicate_clusters(table)
-        if clusters is not None:
-            table = table.append_column("dup_cluster", clusters)
-    table = public_table(ws, table)
-    if group_by == "cluster" and clusters is not None:
+    table = public_table(ws, snap.table())
+    if unit == "cluster":
         keys = [c if c is not None else d for c, d in zip(table.column("dup_cluster").to_pylist(),
                                                           table.column("doc_id").to_pylist())]
-    elif group_by in ("cluster", "doc_id"):
-        keys = table.column("doc_id").to_pylist()
     else:
-        raise CurateError("group_by must be cluster or doc_id")
+        keys = table.column("content_hash" if unit == "content" else "doc_id").to_pylist()
     table = table.append_column("split", pa.array(assign_splits(keys, split_fracs, seed), pa.string()))
     straddling = find_straddling(table)
     if straddling and contamination == "refuse":
@@ -225,11 +254,13 @@ def export_snapshot(ws: Workspace, ref: str, fmt: str, out_dir: str | Path, spli
     counts = {}
     info = {"snapshot": public_manifest(ws, m), "format": fmt, "layout": used_layout,
             "columns": table.column_names, "splits": split_fracs, "counts": counts,
-            "group_by": group_by if clusters is not None else "doc_id", "seed": seed,
+            "group_by": unit, "seed": seed,
             "contamination": {"straddling_clusters": len(straddling), "examples": straddling[:20],
                               "policy": contamination},
             "pii_override": bool(allow_raw and not m.pii_policy_passed),
             "approval": {"state": approval["state"], "override": approval["override"]}}
+    if note:
+        info["note"] = note
     clean_export_leftovers(ws.path)  # folders of a killed earlier export
     tmp, record = create_staging(ws.path, out)
     try:
@@ -251,10 +282,11 @@ def export_snapshot(ws: Workspace, ref: str, fmt: str, out_dir: str | Path, spli
         discard(tmp, record)
         raise
     if not ws.read_only:
-        ws.record_lineage("export", str(out.resolve()), m.ref, {k: info[k] for k in ("format", "counts", "pii_override")}
+        ws.record_lineage(LineageKind.EXPORT, str(out.resolve()), m.ref,
+                          {k: info[k] for k in ("format", "counts", "pii_override")}
                           | {"straddling_clusters": len(straddling), "approval_override": approval["override"]})
     path = out / "dataset" if fmt == "hf" else out
-    return {"snapshot": m.ref, "path": str(path), "format": fmt, "layout": used_layout,
-            "columns": info["columns"], "counts": counts,
-            "straddling_clusters": len(straddling), "pii_override": info["pii_override"],
-            "approval_override": approval["override"]}
+    return ExportResult(snapshot=m.ref, path=str(path), format=fmt, counts=counts,
+                        straddling_clusters=len(straddling), pii_override=info["pii_override"],
+                        approval_override=approval["override"], layout=used_layout, columns=info["columns"],
+                        group_by=unit, note=note)

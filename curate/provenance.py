@@ -11,7 +11,7 @@ from datetime import datetime, timezone
 from functools import lru_cache
 from pathlib import Path
 
-from curate import __version__
+from curate._version import __version__
 
 __all__ = ["now", "code_version"]
 

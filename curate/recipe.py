@@ -164,12 +164,12 @@ def _run_recipe(ws, recipe: Recipe, base: Path, eng, batch_size: int, progress_f
         if recipe.export:
             from curate.export import export_snapshot
 
-            out = (base / recipe.export.path) if not Path(recipe.export.path).is_absolute() else Path(recipe.export.path)
+            out = base / recipe.export.path  # an absolute path stays as it is
             summary["export"] = export_snapshot(ws, m.ref, recipe.export.format, out, splits=recipe.export.splits,
                                                 allow_raw=recipe.snapshot.allow_raw,
                                                 contamination=recipe.export.contamination, overwrite=True,
                                                 allow_unapproved=recipe.export.allow_unapproved,
                                                 layout=recipe.export.layout, columns=recipe.export.columns,
-                                                with_signals=recipe.export.with_signals)
+                                                with_signals=recipe.export.with_signals).as_dict()
             log(f"exported {m.ref} to {summary['export']['path']}")
     return summary

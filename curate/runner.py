@@ -36,7 +36,7 @@ from curate.engines import BatchSource, Engine, WorkerStats, make_engine
 from curate.errors import CurateError
 from curate.stage import (SecretSources, Stage, StageConfig, get_stage, signal_schema, stage_context,
                           takes_engine)
-from curate.workspace import Workspace, ident, now
+from curate.storage import Lake, ident, now, signal_table
 
 RECORD_COLUMNS = ("doc_id", "text", "instruction", "input", "output", "messages", "meta")
 DEFAULT_BATCH_SIZE = 1000
@@ -103,24 +103,22 @@ def count_flags(stage: Stage, out: pa.Table, into: dict[str, int]) -> None:
                     into[key] = into.get(key, 0) + item["counts"]
 
 
-def _invalidate_if_config_changed(ws: Workspace, stage: Stage, chash: str) -> bool:
-    row = ws.con.execute("SELECT config_hash FROM lake.signal_state WHERE stage = ?", [stage.name]).fetchone()
-    if row is not None and row[0] != chash:
+def _invalidate_if_config_changed(ws: Lake, stage: Stage, chash: str) -> bool:
+    recorded = ws.signal_config_hash(stage.name)
+    if recorded is not None and recorded != chash:
         ws.drop_signal(stage.name)
         return True
-    if row is None and ws.has_table(f"signal_{stage.name}"):
+    if recorded is None and ws.has_table(signal_table(stage.name)):
         ws.drop_signal(stage.name)  # a table from an unrecorded run: not trusted
         return True
     return False
 
 
-def _record_state(ws: Workspace, stage: Stage, cfg: StageConfig, chash: str) -> None:
-    ws.con.execute("DELETE FROM lake.signal_state WHERE stage = ?", [stage.name])
-    ws.con.execute("INSERT INTO lake.signal_state VALUES (?, ?, ?, ?, ?)",
-                   [stage.name, chash, cfg.model_dump_json(), stage.kind, now()])
+def _record_state(ws: Lake, stage: Stage, cfg: StageConfig, chash: str) -> None:
+    ws.record_signal_state(stage.name, chash, cfg.model_dump_json(), stage.kind)
 
 
-def _record_run(ws: Workspace, result: StageRunResult, engine: dict) -> None:
+def _record_run(ws: Lake, result: StageRunResult, engine: dict) -> None:
     ws.put_table("stage_runs", pa.table({
         "stage": [result.stage], "engine": [result.engine], "finished_at": [now()],
         "computed": [result.computed], "cached": [result.cached], "seconds": [result.seconds],
@@ -129,7 +127,7 @@ def _record_run(ws: Workspace, result: StageRunResult, engine: dict) -> None:
     }))
 
 
-def _input_columns(ws: Workspace, stage: Stage, cfg: StageConfig) -> list[str]:
+def _input_columns(ws: Lake, stage: Stage, cfg: StageConfig) -> list[str]:
     available = set(ws.view_columns())
     needed = list(dict.fromkeys([*RECORD_COLUMNS, *stage.inputs(cfg)]))
     missing = [c for c in needed if c not in available]
@@ -140,7 +138,7 @@ def _input_columns(ws: Workspace, stage: Stage, cfg: StageConfig) -> list[str]:
     return needed + optional
 
 
-def run_stage(ws: Workspace, name: str, params: dict | None = None, workers: int | None = None,
+def run_stage(ws: Lake, name: str, params: dict | None = None, workers: int | None = None,
               batch_size: int = DEFAULT_BATCH_SIZE, progress_factory=None,
               on_commit: Callable[[int], None] | None = None, engine: str | Engine | None = None,
               engine_options: dict | None = None) -> StageRunResult:
@@ -151,7 +149,7 @@ def run_stage(ws: Workspace, name: str, params: dict | None = None, workers: int
     processes (local pool size, Ray actors). Raises :class:`CurateError` for bad parameters,
     missing input columns, a missing key, or an unreachable Ray cluster.
     """
-    ws._require_writable()
+    ws.require_writable()
     stage = get_stage(name)
     cfg = stage.make_config(params)
     chash = config_hash(stage, cfg)
@@ -193,7 +191,7 @@ def run_stage(ws: Workspace, name: str, params: dict | None = None, workers: int
     return result
 
 
-def _run_global(ws: Workspace, stage: Stage, cfg: StageConfig, chash: str, changed: bool,
+def _run_global(ws: Lake, stage: Stage, cfg: StageConfig, chash: str, changed: bool,
                 engine: Engine | None = None) -> StageRunResult:
     cols = _input_columns(ws, stage, cfg)
     con = ws.con
@@ -214,7 +212,7 @@ def _run_global(ws: Workspace, stage: Stage, cfg: StageConfig, chash: str, chang
     return result
 
 
-def pending_source(ws: Workspace, stage: Stage, cfg: StageConfig, batch_size: int) -> BatchSource:
+def pending_source(ws: Lake, stage: Stage, cfg: StageConfig, batch_size: int) -> BatchSource:
     """The documents without a row in the stage's signal table, with the stage's input columns, by doc_id."""
     table = f"signal_{stage.name}"
     cols = _input_columns(ws, stage, cfg)
@@ -224,7 +222,8 @@ def pending_source(ws: Workspace, stage: Stage, cfg: StageConfig, batch_size: in
     return BatchSource(ws.con, sql, count, batch_size, scratch=str(ws.path / "tmp"))
 
 
-def _run_per_document(ws, stage, cfg, ctx, chash, changed, engine: Engine, batch_size, progress_factory, on_commit):
+def _run_per_document(ws: Lake, stage, cfg, ctx, chash, changed, engine: Engine, batch_size, progress_factory,
+                      on_commit):
     table = f"signal_{stage.name}"
     con = ws.con
     schema = signal_schema(stage)

@@ -24,7 +24,8 @@ stage did not cover, or a text field that is not the PII variant, is refused.
 
 from __future__ import annotations
 
-import json
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -32,11 +33,13 @@ import duckdb
 import pyarrow as pa
 from pydantic import BaseModel
 
+from curate._lazy import import_plugins
 from curate.dbutil import transaction
 from curate.errors import CurateError
-from curate.usersql import parse_where, select_keys  # noqa: F401 - parse_where: public here before
 from curate.provenance import code_version
-from curate.workspace import Workspace, check_name, ident, now
+from curate.results import Result
+from curate.storage import Lake, LineageKind, check_name, ident, now
+from curate.usersql import parse_where, select_keys  # noqa: F401 - parse_where: public here before
 
 TEXT_VARIANTS = ("anonymized", "clean", "raw")
 RECORD_FIELDS = ("text", "instruction", "input", "output", "messages", "meta")
@@ -58,7 +61,7 @@ class Manifest(BaseModel):
     pii_policy_passed: bool
     pii_override: bool = False
     held_back: int = 0
-    labels_applied: int = 0
+    labels_applied: int = 0  # set by the label overlay (curate/label/overlay.py) when it applied labels
     lake_snapshot_id: int | None = None
     table_name: str
 
@@ -68,7 +71,7 @@ class Manifest(BaseModel):
 
 
 class Snapshot:
-    def __init__(self, ws: Workspace, manifest: Manifest):
+    def __init__(self, ws: Lake, manifest: Manifest):
         self.ws = ws
         self.manifest = manifest
 
@@ -90,6 +93,68 @@ class Snapshot:
         return f"Snapshot({self.ref}, rows={self.manifest.row_count}, text={self.manifest.text_variant})"
 
 
+@dataclass
+class OverlaySelect:
+    """What a :class:`SnapshotOverlay` rewrites while a snapshot's SELECT is built.
+
+    ``replace`` maps a view column to the SQL expression that fills it (absent: the column as is);
+    ``keep`` is the SQL condition a row must meet to be stored (rows failing it are held back). The
+    text variant's replacements are already in place, and the public-zone rewrites come after.
+    """
+
+    con: duckdb.DuckDBPyConnection
+    columns: list[str]           # the view's columns (documents + every signal)
+    text: str                    # the text variant: anonymized, clean or raw
+    replace: dict[str, str]
+    keep: str
+
+
+def _no_exemptions(field: str, columns: set[str]) -> list[str]:
+    return []
+
+
+def _no_manifest_fields(con: duckdb.DuckDBPyConnection, columns: list[str]) -> dict[str, Any]:
+    return {}
+
+
+@dataclass(frozen=True)
+class SnapshotOverlay:
+    """A capability's rewrite of snapshot rows (the label package's annotator corrections), applied by
+    :func:`create_snapshot` when ``apply_labels`` is true; the core names none of its columns.
+
+    * ``select(sel)``: edit ``sel.replace`` / ``sel.keep`` (see :class:`OverlaySelect`).
+    * ``exempt(field, view_columns)``: overlay columns whose non-null value lets record field ``field``
+      legitimately differ from its text variant (the policy check of the stored rows skips such rows).
+    * ``manifest_fields(con, view_columns)``: extra :class:`Manifest` fields (e.g. ``labels_applied``).
+
+    Register it from ``curate/<package>/overlay.py`` with :func:`register_overlay`; snapshots import
+    every such module before building a snapshot.
+    """
+
+    name: str
+    select: Callable[[OverlaySelect], None]
+    exempt: Callable[[str, set[str]], list[str]] = _no_exemptions
+    manifest_fields: Callable[[duckdb.DuckDBPyConnection, list[str]], dict[str, Any]] = _no_manifest_fields
+
+
+_OVERLAYS: dict[str, SnapshotOverlay] = {}
+
+
+def register_overlay(overlay: SnapshotOverlay) -> SnapshotOverlay:
+    """Register a snapshot overlay (idempotent for the same object; a second one of that name is an error)."""
+    existing = _OVERLAYS.get(overlay.name)
+    if existing is not None and existing is not overlay:
+        raise RuntimeError(f"snapshot overlay '{overlay.name}' registered twice")
+    _OVERLAYS[overlay.name] = overlay
+    return overlay
+
+
+def overlays() -> list[SnapshotOverlay]:
+    """The registered overlays, by name (importing every ``curate.<package>.overlay`` module first)."""
+    import_plugins("curate", "overlay")
+    return [_OVERLAYS[k] for k in sorted(_OVERLAYS)]
+
+
 def parse_ref(ref: str, version: int | None = None) -> tuple[str, int | None]:
     if "@" in ref:
         name, _, v = ref.partition("@")
@@ -99,12 +164,12 @@ def parse_ref(ref: str, version: int | None = None) -> tuple[str, int | None]:
     return ref, version
 
 
-def list_snapshots(ws: Workspace) -> list[Manifest]:
+def list_snapshots(ws: Lake) -> list[Manifest]:
     rows = ws.con.execute("SELECT manifest FROM lake.snapshot_manifests ORDER BY name, version").fetchall()
     return [Manifest.model_validate_json(r[0]) for r in rows]
 
 
-def get_snapshot(ws: Workspace, ref: str, version: int | None = None) -> Snapshot:
+def get_snapshot(ws: Lake, ref: str, version: int | None = None) -> Snapshot:
     name, version = parse_ref(ref, version)
     if version is None:
         row = ws.con.execute("SELECT manifest FROM lake.snapshot_manifests WHERE name = ? ORDER BY version DESC "
@@ -131,7 +196,8 @@ def is_fingerprint(column: str) -> bool:
     return column != "content_hash" and column.endswith(("_hash", "_signature"))
 
 
-def public_exprs(columns: list[str], text: str = "text", messages: str | None = "messages") -> tuple[dict[str, str], set[str]]:
+def public_exprs(columns: list[str], text: str = "text", messages: str | None = "messages",
+                 ) -> tuple[dict[str, str], set[str]]:
     """Replacements for columns derived from raw content, for rows that leave the raw zone.
 
     Returns ``(replace, drop)``: ``content_hash`` becomes the MD5 of the carried text and messages
@@ -147,7 +213,7 @@ def public_exprs(columns: list[str], text: str = "text", messages: str | None = 
     return replace, {c for c in columns if is_fingerprint(c)}
 
 
-def _select_sql(ws: Workspace, text: str, where: str | None, apply_labels: bool) -> tuple[str, str, str]:
+def _select_sql(ws: Lake, text: str, where: str | None, apply_labels: bool) -> tuple[str, str, str]:
     """SELECT for the snapshot rows, the SQL counting held-back rows and the SQL counting matched rows.
 
     ``where`` is a condition curate built (never user text: a user filter is evaluated confined and
@@ -169,46 +235,13 @@ def _select_sql(ws: Workspace, text: str, where: str | None, apply_labels: bool)
         if "clean_text" not in cols:
             raise CurateError("text variant 'clean' needs the clean stage: run it first")
         replace["text"] = "coalesce(clean_text, text)"
-    keep += "".join(f" AND {ident(c)} IS NULL" for c in signal_cols if c.endswith("_error"))  # a stage raised on the row
-    if apply_labels and "label_status" in cols:
-        keep += " AND label_status IS DISTINCT FROM 'rejected'"
-        if "label_response" in cols:
-            response = "label_response"
-            if text == "anonymized":
-                # An annotator's edited response is raw text: the anonymized variant uses its PII-scanned form
-                # (label_response_pii, written when labels are pulled); one that was not scanned, or is in a
-                # script nothing covers, holds the row back (fail closed).
-                if "label_response_pii" in cols and "label_response_covered" in cols:
-                    response = "label_response_pii"
-                    keep += " AND (label_response IS NULL OR coalesce(label_response_covered, FALSE))"
-                else:
-                    keep += " AND label_response IS NULL"
-                # The raw edit never travels as a column of an anonymized snapshot either.
-                replace["label_response"] = "label_response_pii" if response != "label_response" else "CAST(NULL AS VARCHAR)"
-            out_expr = f"coalesce({response}, {replace.get('output', 'output')})"
-            replace["output"] = out_expr
-            # An edited response changes the SFT rendering of the text too.
-            replace["text"] = (f"CASE WHEN {response} IS NOT NULL AND instruction IS NOT NULL THEN concat_ws("
-                               f"chr(10) || chr(10), {replace.get('instruction', 'instruction')}, "
-                               f"nullif({replace.get('input', 'input')}, ''), {out_expr}) "
-                               f"ELSE {replace.get('text', 'text')} END")
-        if "label_pii_spans" in cols and text == "anonymized":
-            # Annotator-corrected spans override the predicted ones: redact the raw text with them.
-            from curate.spans import register
-
-            register(ws.con)
-            # The corrected spans were marked on the main text; what they mark is the same person's data wherever
-            # else it occurs (SFT fields, chat messages, metadata), so those fields are redacted too.
-            for f in ("instruction", "input", "output", "messages", "meta"):
-                if f in cols:
-                    base = replace.get(f, ident(f))
-                    is_json = "TRUE" if f in ("messages", "meta") else "FALSE"
-                    replace[f] = (f"CASE WHEN label_pii_spans IS NOT NULL THEN label_redact_in({base}, text, "
-                                  f"label_pii_spans, {is_json}) ELSE {base} END")
-            replace["text"] = (f"CASE WHEN label_pii_spans IS NOT NULL THEN label_redact_in(label_redact(text, "
-                               f"label_pii_spans), text, label_pii_spans, FALSE) ELSE {replace['text']} END")
-        if "label_lang" in cols and "lang" in cols:
-            replace["lang"] = "coalesce(label_lang, lang)"
+    # a stage raised on the row
+    keep += "".join(f" AND {ident(c)} IS NULL" for c in signal_cols if c.endswith("_error"))
+    if apply_labels:
+        sel = OverlaySelect(ws.con, cols, text, replace, keep)
+        for overlay in overlays():
+            overlay.select(sel)
+        keep = sel.keep
     # Raw-PII columns of other variants never travel into an anonymized snapshot.
     drop = {"clean_text"} if text != "raw" else set()
     if text != "raw":
@@ -237,12 +270,12 @@ def _content_hash(con, table: str, columns: list[str]) -> str:
     return row[0]
 
 
-def _next_version(ws: Workspace, name: str) -> int:
+def _next_version(ws: Lake, name: str) -> int:
     row = ws.con.execute("SELECT max(version) FROM lake.snapshot_manifests WHERE name = ?", [name]).fetchone()
     return (row[0] or 0) + 1
 
 
-def _policy_from_rows(ws: Workspace, table_name: str, text: str, matched: int | None, apply_labels: bool,
+def _policy_from_rows(ws: Lake, table_name: str, text: str, matched: int | None, apply_labels: bool,
                       coverage_only: bool = False) -> dict:
     """Policy flags and held-back count computed from the stored rows of a just-built snapshot table.
 
@@ -256,11 +289,17 @@ def _policy_from_rows(ws: Workspace, table_name: str, text: str, matched: int | 
     rows = con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
     problems: list[str] = []
     if text != "raw" and not coverage_only:
-        raw_cols = sorted(c for c in cols if c in {f"pii_{f}" for f in RECORD_FIELDS} | {"clean_text"} or is_fingerprint(c))
+        raw_cols = sorted(c for c in cols
+                          if c in {f"pii_{f}" for f in RECORD_FIELDS} | {"clean_text"} or is_fingerprint(c))
         if raw_cols:
             problems.append(f"raw-text column(s) {', '.join(raw_cols)}")
     view_cols = set(ws.view_columns())
-    labelled = {c for c in ("label_response", "label_pii_spans") if apply_labels and c in view_cols}
+
+    def exempt(field: str) -> str:
+        """SQL: the row's overlay columns let ``field`` differ from its variant (an annotator's correction)."""
+        cols = [c for o in overlays() for c in o.exempt(field, view_cols)] if apply_labels else []
+        return " OR ".join(f"v.{ident(c)} IS NOT NULL" for c in cols) or "FALSE"
+
     checks: list[str] = []
     if text == "anonymized":
         if "pii_covered" not in cols:
@@ -274,15 +313,10 @@ def _policy_from_rows(ws: Workspace, table_name: str, text: str, matched: int | 
     elif text == "anonymized":
         for f in RECORD_FIELDS:
             if f in cols and f"pii_{f}" in view_cols:
-                # An annotator's correction legitimately replaces the variant: corrected PII spans are redacted in
-                # every field the marked string occurs in; an edited response replaces text and output.
-                exempt = [c for c in labelled if c == "label_pii_spans" or f == "text"
-                          or (f == "output" and c == "label_response")]
                 cond = f"s.{ident(f)} IS DISTINCT FROM v.{ident('pii_' + f)}"
-                checks.append(f"({cond} AND NOT ({' OR '.join(f'v.{c} IS NOT NULL' for c in exempt) or 'FALSE'}))")
+                checks.append(f"({cond} AND NOT ({exempt(f)}))")
     elif text == "clean" and "text" in cols and "clean_text" in view_cols:
-        exempt = " OR ".join(f"v.{c} IS NOT NULL" for c in labelled) or "FALSE"
-        checks.append(f"(s.text IS DISTINCT FROM coalesce(v.clean_text, v.text) AND NOT ({exempt}))")
+        checks.append(f"(s.text IS DISTINCT FROM coalesce(v.clean_text, v.text) AND NOT ({exempt('text')}))")
     if checks:
         n = con.execute(f"SELECT count(*) FROM {t} s LEFT JOIN ({ws.view_sql()}) v USING (doc_id) "
                         f"WHERE v.doc_id IS NULL OR {' OR '.join(checks)}").fetchone()[0]
@@ -297,7 +331,7 @@ def _policy_from_rows(ws: Workspace, table_name: str, text: str, matched: int | 
     return {"pii_policy_passed": text == "anonymized", "held_back": held}
 
 
-def _commit_snapshot(ws: Workspace, name: str, fill_sql: str, params: list, manifest_fields: dict,
+def _commit_snapshot(ws: Lake, name: str, fill_sql: str, params: list, manifest_fields: dict,
                      pre_commit=None, verify=None) -> Manifest:
     """Create table + manifest in one DuckLake transaction.
 
@@ -321,11 +355,9 @@ def _commit_snapshot(ws: Workspace, name: str, fill_sql: str, params: list, mani
             pre_commit(manifest)
         con.execute("INSERT INTO lake.snapshot_manifests VALUES (?, ?, ?, ?, ?)",
                     [name, version, table_name, manifest.model_dump_json(), manifest.created_at])
-        con.execute("INSERT INTO lake.lineage VALUES ('snapshot', ?, ?, ?, ?)",
-                    [manifest.ref, manifest.parent, json.dumps({"where": manifest.where,
-                                                                "text": manifest.text_variant,
-                                                                "content_hash": manifest.content_hash}),
-                     manifest.created_at])
+        ws.record_lineage(LineageKind.SNAPSHOT, manifest.ref, manifest.parent,
+                          {"where": manifest.where, "text": manifest.text_variant,
+                           "content_hash": manifest.content_hash}, con=con, at=manifest.created_at)
     sid = con.execute("SELECT max(snapshot_id) FROM ducklake_snapshots('lake')").fetchone()[0]
     manifest.lake_snapshot_id = sid
     con.execute("UPDATE lake.snapshot_manifests SET manifest = ? WHERE name = ? AND version = ?",
@@ -333,7 +365,7 @@ def _commit_snapshot(ws: Workspace, name: str, fill_sql: str, params: list, mani
     return manifest
 
 
-def create_snapshot(ws: Workspace, name: str, where: str | None = None, text: str = "anonymized",
+def create_snapshot(ws: Lake, name: str, where: str | None = None, text: str = "anonymized",
                     recipe: dict | None = None, allow_raw: bool = False, apply_labels: bool = True,
                     parent: str | None = None, pre_commit=None) -> Manifest:
     """Materialise a new version of snapshot ``name``.
@@ -342,7 +374,7 @@ def create_snapshot(ws: Workspace, name: str, where: str | None = None, text: st
     are held back), ``clean`` or ``raw``.  A non-anonymized snapshot does not pass the
     PII policy; exports and training refuse it unless explicitly overridden.
     """
-    ws._require_writable()
+    ws.require_writable()
     check_name(name, "snapshot name")
     if text not in TEXT_VARIANTS:
         raise CurateError(f"unknown text variant '{text}' (use {', '.join(TEXT_VARIANTS)})")
@@ -360,7 +392,7 @@ def create_snapshot(ws: Workspace, name: str, where: str | None = None, text: st
             ws.con.unregister(_SELECTED)
 
 
-def _create_selected(ws: Workspace, name: str, selection: str | None, where: str | None, text: str,
+def _create_selected(ws: Lake, name: str, selection: str | None, where: str | None, text: str,
                      recipe: dict | None, allow_raw: bool, apply_labels: bool, parent: str | None,
                      pre_commit) -> Manifest:
     rows_sql, held_sql, matched_sql = _select_sql(ws, text, selection, apply_labels)
@@ -369,12 +401,13 @@ def _create_selected(ws: Workspace, name: str, selection: str | None, where: str
     if parent is None:
         prev = ws.con.execute("SELECT max(version) FROM lake.snapshot_manifests WHERE name = ?", [name]).fetchone()[0]
         parent = f"{name}@{prev}" if prev else None
-    labels_applied = 0
-    if apply_labels and "label_status" in ws.view_columns():
-        labels_applied = ws.con.execute("SELECT count(*) FROM lake.signal_labels").fetchone()[0]
     fields: dict[str, Any] = dict(text_variant=text, where=where, recipe=recipe, parent=parent,
-                                  pii_policy_passed=(text == "anonymized"), pii_override=allow_raw and text != "anonymized",
-                                  held_back=held, labels_applied=labels_applied)
+                                  pii_policy_passed=(text == "anonymized"),
+                                  pii_override=allow_raw and text != "anonymized", held_back=held)
+    if apply_labels:
+        view_cols = ws.view_columns()
+        for overlay in overlays():
+            fields.update(overlay.manifest_fields(ws.con, view_cols))
 
     def verify(table_name: str) -> dict:
         computed = _policy_from_rows(ws, table_name, text, matched, apply_labels)
@@ -386,14 +419,14 @@ def _create_selected(ws: Workspace, name: str, selection: str | None, where: str
     return _commit_snapshot(ws, name, rows_sql, [], fields, pre_commit=pre_commit, verify=verify)
 
 
-def create_snapshot_from_table(ws: Workspace, name: str, table: pa.Table, parent_ref: str | None = None,
+def create_snapshot_from_table(ws: Lake, name: str, table: pa.Table, parent_ref: str | None = None,
                                recipe: dict | None = None, text_variant: str | None = None) -> Manifest:
     """A snapshot from rows computed outside the workspace view (e.g. counterfactual augmentation).
 
     It inherits the parent's text variant and PII status: rows derived from an anonymized
     snapshot stay anonymized.
     """
-    ws._require_writable()
+    ws.require_writable()
     check_name(name, "snapshot name")
     if "doc_id" not in table.column_names:
         raise CurateError("a snapshot table needs a doc_id column")
@@ -416,7 +449,27 @@ def create_snapshot_from_table(ws: Workspace, name: str, table: pa.Table, parent
         ws.con.unregister("_snap_src")
 
 
-def diff_snapshots(ws: Workspace, a: str, b: str, sample: int = 5) -> dict:
+@dataclass(eq=False)
+class SnapshotDiff(Result):
+    """Snapshot ``a`` → ``b``, row by row (by doc_id; a row *changed* when any common column but the ingest
+    provenance differs). Reads like the dict it replaces (``d["added"]``); ``as_dict()`` for JSON."""
+
+    a: str                          # NAME@V
+    b: str
+    rows: dict[str, int]            # {"a": rows of a, "b": rows of b}
+    added: int
+    removed: int
+    changed: int
+    unchanged: int
+    columns_added: list[str]
+    columns_removed: list[str]
+    same_content: bool              # equal content hashes
+    updated: int                    # added rows that are new versions of a record of ``a`` (ingest --on-id-conflict)
+    samples: dict[str, list]        # up to ``sample`` doc_ids per status (added, removed, changed); ``updated``:
+    #                                 [{doc_id, previous_doc_id, version}]
+
+
+def diff_snapshots(ws: Lake, a: str, b: str, sample: int = 5) -> SnapshotDiff:
     sa, sb = get_snapshot(ws, a), get_snapshot(ws, b)
     ta, tb = ident(sa.manifest.table_name), ident(sb.manifest.table_name)
     common = [c for c in sa.manifest.schema_ if c in sb.manifest.schema_ and c not in _HASH_EXCLUDE]
@@ -433,20 +486,20 @@ def diff_snapshots(ws: Workspace, a: str, b: str, sample: int = 5) -> dict:
     samples = {s: [r[0] for r in con.execute("SELECT doc_id FROM _diff WHERE status = ? ORDER BY doc_id LIMIT ?",
                                              [s, sample]).fetchall()] for s in ("added", "removed", "changed")}
     updated = _updated_records(ws, ta)
-    return {
-        "a": sa.ref, "b": sb.ref,
-        "rows": {"a": sa.manifest.row_count, "b": sb.manifest.row_count},
-        "added": counts.get("added", 0), "removed": counts.get("removed", 0),
-        "changed": counts.get("changed", 0), "unchanged": counts.get("same", 0),
-        "columns_added": [c for c in sb.manifest.schema_ if c not in sa.manifest.schema_],
-        "columns_removed": [c for c in sa.manifest.schema_ if c not in sb.manifest.schema_],
-        "same_content": sa.manifest.content_hash == sb.manifest.content_hash,
-        "updated": len(updated),
-        "samples": {**samples, "updated": updated[:sample]},
-    }
+    return SnapshotDiff(
+        a=sa.ref, b=sb.ref,
+        rows={"a": sa.manifest.row_count, "b": sb.manifest.row_count},
+        added=counts.get("added", 0), removed=counts.get("removed", 0),
+        changed=counts.get("changed", 0), unchanged=counts.get("same", 0),
+        columns_added=[c for c in sb.manifest.schema_ if c not in sa.manifest.schema_],
+        columns_removed=[c for c in sa.manifest.schema_ if c not in sb.manifest.schema_],
+        same_content=sa.manifest.content_hash == sb.manifest.content_hash,
+        updated=len(updated),
+        samples={**samples, "updated": updated[:sample]},
+    )
 
 
-def _updated_records(ws: Workspace, ta: str) -> list[dict]:
+def _updated_records(ws: Lake, ta: str) -> list[dict]:
     """Added rows that are new versions (ingest ``on_id_conflict="version"``) of a record snapshot
     ``a`` holds in some version: ``[{doc_id, previous_doc_id, version}]``, by doc_id."""
     if not ws.has_table("record_versions"):

@@ -34,10 +34,8 @@ first lookup, so adding a stage package touches no core file.
 
 from __future__ import annotations
 
-import importlib
 import inspect
 import os
-import pkgutil
 import traceback
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
@@ -264,15 +262,9 @@ def _discover() -> None:
     if _DISCOVERED:
         return
     _DISCOVERED = True
-    import curate
+    from curate._lazy import import_plugins
 
-    for mod in pkgutil.iter_modules(curate.__path__):
-        if mod.ispkg:
-            try:
-                importlib.import_module(f"curate.{mod.name}.stage")
-            except ModuleNotFoundError as exc:
-                if exc.name != f"curate.{mod.name}.stage":
-                    raise
+    import_plugins("curate", "stage")
 
 
 def get_stage(name: str) -> Stage:

@@ -20,7 +20,8 @@ from .conftest import write_jsonl
 
 @pytest.fixture
 def audited(ws, tmp_path):
-    src = write_jsonl(tmp_path / "t.jsonl", [{"text": f"My card {i} is blocked, please help me today"} for i in range(12)]
+    src = write_jsonl(tmp_path / "t.jsonl",
+                      [{"text": f"My card {i} is blocked, please help me today"} for i in range(12)]
                       + [{"text": "Call me on 9876543210 about the refund"}])
     ws.ingest([src])
     ws.run_stage("langid")

@@ -183,6 +183,49 @@ def test_export_needs_an_approval_or_a_recorded_override(ws, tmp_path):
     assert overrides == [True, False]
 
 
+def test_export_computes_no_clusters_and_says_how_it_split(many, tmp_path):
+    many.create_snapshot("s", text="raw")
+    with pytest.raises(CurateError, match="no dup_cluster column"):
+        many.export("s", "jsonl", tmp_path / "asked", allow_raw=True, group_by="cluster")
+    assert not (tmp_path / "asked").exists()
+    res = many.export("s", "jsonl", tmp_path / "auto", allow_raw=True)
+    assert res.group_by == "content" and "no dup_cluster" in res.note
+    info = json.loads((tmp_path / "auto" / "export.json").read_text())
+    assert info["group_by"] == "content" and info["note"] == res.note
+    rows = [json.loads(line) for p in (tmp_path / "auto").glob("*.jsonl") for line in p.read_text().splitlines()]
+    assert len(rows) == 400 and not any("dup_cluster" in r for r in rows)
+
+
+def test_exact_copies_stay_on_one_side_without_clusters(ws, tmp_path):
+    # 30 examples, each written 8 times (a re-sent ticket, a canary planted repeatedly): without dedup
+    # signals the split unit is the exact content, so no example is in train and test at once.
+    rows = [{"text": f"ticket {i}: card {i} blocked after travel to city {i * 7}"} for i in range(30)] * 8
+    ws.ingest([write_jsonl(tmp_path / "copies.jsonl", rows)])
+    ws.create_snapshot("c", text="raw")
+    res = ws.export("c", "jsonl", tmp_path / "out", allow_raw=True)
+    assert res.group_by == "content" and sum(res.counts.values()) == 240
+    sides = {}
+    for p in (tmp_path / "out").glob("*.jsonl"):
+        for line in p.read_text().splitlines():
+            sides.setdefault(json.loads(line)["text"], set()).add(p.stem)
+    assert len(sides) == 30 and all(len(s) == 1 for s in sides.values())
+    by_doc = ws.export("c", "jsonl", tmp_path / "by-doc", allow_raw=True, group_by="doc_id",
+                       contamination="ignore")
+    assert by_doc.group_by == "doc_id"
+
+
+def test_export_result_is_typed_and_reads_like_the_old_dict(many, tmp_path):
+    from curate.export import ExportResult
+
+    many.create_snapshot("s", text="raw")
+    res = many.export("s", "parquet", tmp_path / "p", allow_raw=True)
+    assert isinstance(res, ExportResult)
+    assert res["counts"] is res.counts and sum(res.counts.values()) == 400
+    assert dict(res) == res.as_dict() and json.loads(json.dumps(res.as_dict()))["snapshot"] == "s@1"
+    with pytest.raises(KeyError):
+        res["nope"]
+
+
 def _tree(root: Path) -> dict[str, bytes]:
     return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
 

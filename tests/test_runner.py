@@ -40,7 +40,8 @@ def test_stage_output_lands_as_signal_and_is_incremental(ws, tmp_path):
     path = _corpus(ws, tmp_path, 50)
     res = run_stage(ws, "upper_test", {}, workers=1, batch_size=16)
     assert (res.computed, res.cached) == (50, 0)
-    assert ws.con.execute("SELECT count(*) FROM lake.signal_upper_test WHERE upper LIKE 'DOCUMENT NUMBER%'").fetchone()[0] == 50
+    upper = "SELECT count(*) FROM lake.signal_upper_test WHERE upper LIKE 'DOCUMENT NUMBER%'"
+    assert ws.con.execute(upper).fetchone()[0] == 50
     with open(path, "a") as fh:
         fh.write(json.dumps({"text": "one more"}) + "\n")
     ws.ingest([path])

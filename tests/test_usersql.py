@@ -43,7 +43,7 @@ def _forms(canary: Path, target: Path) -> list[str]:
         "1=1; SET enable_external_access = true",
         "1=1; PRAGMA enable_profiling",
         "1=1; PRAGMA threads=1",
-        f"1=1; INSTALL httpfs; LOAD httpfs",
+        "1=1; INSTALL httpfs; LOAD httpfs",
         # set operations and subqueries over tables, files and table functions
         "1=1 UNION SELECT * FROM lake.documents",
         "1=1 UNION ALL SELECT 1",

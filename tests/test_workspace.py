@@ -37,7 +37,7 @@ def _holder(path, seconds: float, flag) -> subprocess.Popen:
     release = str(flag) + ".release"
     code = (f"import time, pathlib\nimport pyarrow as pa\nfrom curate import Workspace\n"
             f"ws = Workspace({str(path)!r})\nws.put_table('notes', pa.table({{'a': [1]}}))\n"
-            "ws._require_writable()\n"  # a direct service call: holds the lock until close
+            "ws.require_writable()\n"  # a direct service call: holds the lock until close
             f"pathlib.Path({str(flag)!r}).write_text('locked')\nend = time.monotonic() + {seconds}\n"
             f"while time.monotonic() < end and not pathlib.Path({release!r}).exists():\n    time.sleep(0.05)\n"
             "ws.close()\n")
@@ -109,9 +109,10 @@ def test_reader_is_never_blocked_by_an_open_write_transaction(tmp_path, tickets)
     ws.close()
     started, done = tmp_path / "started", tmp_path / "done"
     code = ("import time, pathlib\nfrom curate import Workspace\n"
-            f"ws = Workspace({str(tmp_path / 'w')!r})\nws._require_writable()\n"
+            f"ws = Workspace({str(tmp_path / 'w')!r})\nws.require_writable()\n"
             "ws.con.execute('BEGIN TRANSACTION')\n"
-            "ws.con.execute(\"INSERT INTO lake.documents (doc_id, text) SELECT 'x' || range, 'filler' FROM range(1000)\")\n"
+            "ws.con.execute(\"INSERT INTO lake.documents (doc_id, text) \"\n"
+            "               \"SELECT 'x' || range, 'filler' FROM range(1000)\")\n"
             f"pathlib.Path({str(started)!r}).write_text('1')\ntime.sleep(20)\n"
             "ws.con.execute('COMMIT')\n"
             f"pathlib.Path({str(done)!r}).write_text('1')\nws.close()\n")
@@ -212,3 +213,39 @@ def test_cli_writer_waits_as_told_and_says_what_to_do(tmp_path, tickets):
     finally:
         holder.kill()
         holder.wait()
+
+
+def test_facade_methods_have_explicit_signatures():
+    import inspect
+
+    from curate.storage import Lake
+
+    for name, fn in inspect.getmembers(Workspace, inspect.isfunction):
+        if name.startswith("_"):
+            continue
+        kinds = {p.kind for p in inspect.signature(fn).parameters.values()}
+        assert inspect.Parameter.VAR_KEYWORD not in kinds and inspect.Parameter.VAR_POSITIONAL not in kinds, name
+    params = inspect.signature(Workspace.create_snapshot).parameters
+    assert {"where", "text", "recipe", "allow_raw", "apply_labels"} <= set(params)
+    assert {"group_by", "allow_unapproved", "splits"} <= set(inspect.signature(Workspace.export).parameters)
+    assert {"fmt", "text_field", "id_field"} <= set(inspect.signature(Workspace.ingest).parameters)
+    assert issubclass(Workspace, Lake)
+
+
+def test_diff_is_a_typed_result(ws, tickets):
+    from curate.snapshots import SnapshotDiff
+
+    ws.ingest([tickets])
+    ws.create_snapshot("s", text="raw")
+    ws.create_snapshot("s", text="raw", where="doc_id IS NOT NULL")
+    d = ws.diff("s@1", "s@2")
+    assert isinstance(d, SnapshotDiff) and d["unchanged"] == d.unchanged == 6 and d.same_content
+    assert json.loads(json.dumps(d.as_dict()))["a"] == "s@1"
+
+
+def test_ingest_takes_options_or_keywords_not_both(ws, tickets):
+    from curate.ingest.ingest import IngestOptions
+
+    with pytest.raises(TypeError, match="not both"):
+        ws.ingest([tickets], IngestOptions(), id_field="id")
+    assert ws.ingest([tickets], id_field="id")[0].ingested == 6

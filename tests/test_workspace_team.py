@@ -68,11 +68,11 @@ def test_team_writers_serialize_on_an_advisory_lock(tmp_path, pg_database, team_
         other.wait = 0.5
         assert other.count("documents") == 0  # readers do not wait
         with pytest.raises(WorkspaceLockedError, match=rf"pid {holder.pid} on "):
-            other.record_lineage("note", "x", None)
+            other.record_lineage("audit", "x", None)
         holder.stdin.write("\n")
         holder.stdin.flush()
         assert holder.wait(timeout=60) == 0
-        other.record_lineage("note", "x", None)  # free now
+        other.record_lineage("audit", "x", None)  # free now
         other.close()
     finally:
         holder.kill()

@@ -137,7 +137,8 @@ def run_cmd(recipe, engine, address, workers, workspace, as_json):
                              log=(lambda s: None) if as_json else (lambda s: console.print(s)),
                              engine=engine, address=address, workers=workers)
     emit(summary, as_json, lambda d: console.print(
-        f"[green]done[/]: snapshot {d['snapshot']['name']}@{d['snapshot']['version']}" if d["snapshot"] else "[green]done[/]"))
+        f"[green]done[/]: snapshot {d['snapshot']['name']}@{d['snapshot']['version']}" if d["snapshot"]
+        else "[green]done[/]"))
 
 
 @click.command("stages")
@@ -149,7 +150,8 @@ def stages_cmd(as_json):
     data = {n: {"kind": s.kind, "description": s.description, "outputs": list(s.outputs),
                 "params": list(s.config_model.model_fields)} for n, s in all_stages().items()}
     emit(data, as_json, lambda d: _table("stages", ["stage", "kind", "outputs", "description"],
-                                         [[n, v["kind"], ", ".join(v["outputs"]), v["description"]] for n, v in d.items()]))
+                                         [[n, v["kind"], ", ".join(v["outputs"]), v["description"]]
+                                          for n, v in d.items()]))
 
 
 def _parse_params(items: tuple[str, ...]) -> dict:
@@ -273,7 +275,7 @@ def snapshot_show(ref, rows, workspace, as_json):
 def snapshot_diff(a, b, workspace, as_json):
     """Added / removed / changed doc_ids between two snapshots."""
     with _open(workspace, read_only=True) as ws:
-        d = ws.diff(a, b)
+        d = ws.diff(a, b).as_dict()
     emit(d, as_json, lambda d: console.print(
         f"{d['a']} → {d['b']}: +{d['added']} added, -{d['removed']} removed, ~{d['changed']} changed, "
         f"{d['unchanged']} unchanged" + (f", {d['updated']} of the added are new versions of its records"
@@ -291,8 +293,10 @@ def snapshot_diff(a, b, workspace, as_json):
               help="Export a snapshot no steward has approved (recorded in export.json and the lineage).")
 @click.option("--contamination", type=click.Choice(["refuse", "report", "ignore"]), default="refuse",
               show_default=True, help="Near-duplicates straddling splits.")
-@click.option("--group-by", type=click.Choice(["cluster", "doc_id"]), default="cluster", show_default=True,
-              help="Split unit: near-duplicate cluster (keeps clusters on one side) or single document.")
+@click.option("--group-by", type=click.Choice(["cluster", "content", "doc_id"]), default=None,
+              help="Split unit: near-duplicate cluster (keeps clusters on one side), exact content (keeps exact "
+                   "copies on one side) or single document. Default: cluster when the snapshot has dup_cluster "
+                   "(from the dedup stage), else content.")
 @click.option("--layout", type=click.Choice(["auto", "text", "sft", "messages", "prompt-completion"]),
               default="auto", show_default=True,
               help="Training fields: text; instruction/input/output; messages (list of {role, content}); "
@@ -314,7 +318,9 @@ def snapshot_export(ref, fmt, splits, output, allow_raw, allow_unapproved, conta
         res = ws.export(ref, fmt, output, splits=splits, allow_raw=allow_raw, contamination=contamination,
                         group_by=group_by, overwrite=overwrite, allow_unapproved=allow_unapproved, layout=layout,
                         columns=columns, with_signals=with_signals)
-    emit(res, as_json, lambda d: console.print(
+    if res.note and not as_json:
+        console.print(f"[yellow]note[/]: {res.note}")
+    emit(res.as_dict(), as_json, lambda d: console.print(
         f"[green]exported[/] {d['snapshot']} → {d['path']} ({d['layout']}: {', '.join(d['columns'])}) "
         + ", ".join(f"{k}={v}" for k, v in d["counts"].items())))
 

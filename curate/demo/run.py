@@ -107,7 +107,7 @@ def run_demo(out: Path, n: int = 3000, train: bool = True, log: Callable[[str], 
 
         log("5/7 exporting the approved snapshot as a Hugging Face dataset")
         exp = ws.export(ref, "hf", out / "exports" / "support", splits="train=0.9,validation=0.05,test=0.05")
-        summary["export"] = exp
+        summary["export"] = exp.as_dict()
 
         if train:
             log("6/7 QLoRA: tiny Llama built locally, 4-bit NF4 base + LoRA, a few steps on the SFT snapshot")

@@ -19,24 +19,24 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from curate.workspace import Workspace, ident
+from curate.storage import Lake, ident
 
 
-def orphaned_files(ws: Workspace) -> list[str]:
+def orphaned_files(ws: Lake) -> list[str]:
     """Files in ``lake/data`` that the DuckLake catalog does not know (dry run of DuckLake's cleanup)."""
     rows = ws.con.execute("SELECT * FROM ducklake_delete_orphaned_files('lake', dry_run => true, cleanup_all => true)"
                           ).fetchall()
     return sorted(r[0] for r in rows)
 
 
-def scheduled_files(ws: Workspace) -> list[str]:
+def scheduled_files(ws: Lake) -> list[str]:
     """Files DuckLake scheduled for deletion (no remaining lake snapshot references them)."""
     rows = ws.con.execute("SELECT * FROM ducklake_cleanup_old_files('lake', dry_run => true, cleanup_all => true)"
                           ).fetchall()
     return sorted(r[0] for r in rows)
 
 
-def check(ws: Workspace) -> dict:
+def check(ws: Lake) -> dict:
     """Integrity report: ``{"ok", "tables", "missing_files", "snapshot_problems", "orphaned_files"}``.
 
     ``ok`` is false when a referenced data file is missing or a snapshot's table is missing or
@@ -68,7 +68,7 @@ def check(ws: Workspace) -> dict:
             "snapshot_problems": problems, "orphaned_files": len(orphans)}
 
 
-def gc(ws: Workspace, dry_run: bool = False) -> dict:
+def gc(ws: Lake, dry_run: bool = False) -> dict:
     """Delete orphaned and scheduled-for-deletion data files, and staging folders of killed exports.
 
     Returns ``{"orphaned", "scheduled", "export_folders", "bytes", "dry_run"}`` (counts; bytes freed).
@@ -79,7 +79,7 @@ def gc(ws: Workspace, dry_run: bool = False) -> dict:
     """
     from curate.export_staging import clean_export_leftovers
 
-    ws._require_writable()
+    ws.require_writable()
     orphans, scheduled = orphaned_files(ws), scheduled_files(ws)
     size = sum(Path(f).stat().st_size for f in orphans + scheduled if Path(f).exists())
     exports = clean_export_leftovers(ws.path, dry_run=dry_run)

@@ -29,9 +29,9 @@ from curate.errors import CurateError
 from curate.ingest.readers import (LAX_COMMA_RE2, LineBlock, RawLines, check_source, detect_format, flag_records,
                                    flag_row, raw_lines, read_jsonl_blocks, read_source)
 from curate.ingest.shapes import SFT_FIELDS, chat_text_sql, sft_text_sql
+from curate.storage import Lake, LineageKind, now
 from curate.text.html import MARKUP_HINT_RE2, html_to_text
 from curate.text.nfc import needs_nfc_pattern
-from curate.workspace import Workspace, now
 
 DEFAULT_MAX_RECORD_BYTES = 1_000_000
 DEFAULT_MAX_DEPTH = 64
@@ -328,7 +328,7 @@ def _source_size(path: Path) -> int:
     return path.stat().st_size
 
 
-def ingest_file(ws: Workspace, path: Path, opts: IngestOptions,
+def ingest_file(ws: Lake, path: Path, opts: IngestOptions,
                 progress: Callable[[int], None] | None = None) -> IngestResult:
     check_source(path)
     if opts.on_id_conflict not in ID_CONFLICT_CHOICES:
@@ -346,7 +346,7 @@ def ingest_file(ws: Workspace, path: Path, opts: IngestOptions,
     versioned = bool(opts.id_field) and opts.on_id_conflict == "version"
     if versioned:
         con.execute(f"CREATE TABLE IF NOT EXISTS lake.record_versions ({_VERSION_COLUMNS})")
-    _begin_ingest(con, result, file_hash, repaired)
+    _begin_ingest(ws, con, result, file_hash, repaired)
     for chunk in prefetch(_chunks(path, fmt, opts)):
         # One transaction per chunk: DuckLake keeps a transaction's new data in memory until it commits,
         # so a whole-file transaction would grow with the file. A kill loses at most the chunk in
@@ -397,7 +397,7 @@ def _ensure_state_column(con) -> None:
         con.execute("ALTER TABLE lake.ingests ADD COLUMN state VARCHAR")
 
 
-def _begin_ingest(con, result: IngestResult, file_hash: str, repaired: list[str]) -> None:
+def _begin_ingest(ws: Lake, con, result: IngestResult, file_hash: str, repaired: list[str]) -> None:
     """Provenance first (issue 20): the ``ingests`` row (state ``running``) and the lineage entry are
     committed before the first chunk, so every committed document's ``ingest_id`` has both, even
     when the process is killed; the end of the ingest fills in the counts and ``done``."""
@@ -406,9 +406,8 @@ def _begin_ingest(con, result: IngestResult, file_hash: str, repaired: list[str]
                     "duplicates, quarantined, started_at, finished_at, state) "
                     "VALUES (?, ?, ?, ?, ?, 0, 0, 0, 0, ?, NULL, 'running')",
                     [result.ingest_id, result.source, result.source_uri, result.format, file_hash, now()])
-        con.execute("INSERT INTO lake.lineage VALUES ('ingest', ?, ?, ?, ?)",
-                    [f"ingest:{result.ingest_id}", result.source_uri,
-                     json.dumps({**result.as_dict(), "state": "running", "repaired": repaired}), now()])
+        ws.record_lineage(LineageKind.INGEST, f"ingest:{result.ingest_id}", result.source_uri,
+                          {**result.as_dict(), "state": "running", "repaired": repaired}, con=con)
 
 
 def repair_interrupted_ingests(con) -> list[str]:
@@ -659,11 +658,11 @@ def all_quarantined_error(results: list[dict]) -> str | None:
     return "; ".join(parts) + " — check --text-field/--format, or see `curate quarantine`"
 
 
-def ingest_sources(ws: Workspace, sources: Iterable[str | Path], opts: IngestOptions | None = None,
+def ingest_sources(ws: Lake, sources: Iterable[str | Path], opts: IngestOptions | None = None,
                    progress_factory=None, **kwargs) -> list[IngestResult]:
     """Ingest several files or folders; each is its own transaction."""
     ws.require_raw("documents")  # a curated-zone (team) workspace holds no raw records
-    ws._require_writable()
+    ws.require_writable()
     opts = opts or IngestOptions(**kwargs)
     paths = [Path(src) for src in sources]
     for path in paths:  # every source is checked before the first is read

@@ -34,11 +34,7 @@ def cleared_with_text(docs: list[dict], texts: dict[str, str]) -> None:
 
 def pii_config(ws) -> dict[str, Any]:
     """Parameters of the workspace's last ``pii`` stage run (empty: the stage defaults)."""
-    try:
-        row = ws.con.execute("SELECT config FROM lake.signal_state WHERE stage = 'pii'").fetchone()
-    except Exception:  # a workspace without the table: the stage defaults apply
-        row = None
-    return json.loads(row[0]) if row and row[0] else {}
+    return ws.signal_config("pii") or {}
 
 
 def scan_responses(ws, docs: list[dict]) -> None:

@@ -55,7 +55,7 @@ def sync_curated(ws: Any, ref: str) -> bool:
     """
     if getattr(ws, "zone", None) != "raw":
         return False
-    from curate.workspace import _CORE_TABLES, attach_zone, ident
+    from curate.storage import CORE_TABLES, attach_zone, ident
 
     snap = ws.snapshot(ref)
     m = snap.manifest
@@ -71,7 +71,7 @@ def sync_curated(ws: Any, ref: str) -> bool:
             return False
         with transaction(con):
             for table in ("snapshot_manifests", "lineage"):
-                cols = ", ".join(f"{ident(c)} {t}" for c, t in _CORE_TABLES[table].items())
+                cols = ", ".join(f"{ident(c)} {t}" for c, t in CORE_TABLES[table].items())
                 con.execute(f"CREATE TABLE IF NOT EXISTS {_ALIAS}.{table} ({cols})")
             if not published:
                 if m.table_name in have:
@@ -106,7 +106,7 @@ def grant_statements(stewards: list[str], readers: list[str]) -> list[str]:
     Raises:
         CurateError: no steward, or a role name that is not a plain identifier.
     """
-    from curate.workspace import ZONE_SCHEMAS
+    from curate.storage import ZONE_SCHEMAS
 
     if not stewards:
         raise CurateError("name at least one steward role (--steward)")

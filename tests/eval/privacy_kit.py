@@ -44,7 +44,9 @@ def build(root: Path) -> dict:
         # The tokenizer is trained on the data *without* canaries, as a real base model's tokenizer never
         # saw them: a BPE trained on 16 copies of a canary learns it as a few tokens of its own.
         base = sft_kit.tiny_model(root, rows)
-        cfg = sft_kit.fast_config("full", epochs=20, learning_rate=1e-2)
+        # 80 epochs: at 20 the 0.2M model ranked every canary first (exposure log2(51)) but reproduced none
+        # greedily in some sessions; the tests need a model that really memorised what it saw 16 times.
+        cfg = sft_kit.fast_config("full", epochs=80, learning_rate=1e-2)
         cfg.data.splits = {"train": 0.9, "test": 0.1}
         for name in ("raw", "anon"):
             train_on_snapshot(ws, name, str(base), root / "runs" / name, cfg, allow_unapproved=True, progress=False)

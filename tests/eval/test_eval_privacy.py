@@ -123,10 +123,10 @@ def test_cli_privacy_fails_the_gate_with_exit_4_and_prints_no_value(kit, tmp_pat
     from curate.errors import PolicyError
 
     res = CliRunner().invoke(cli, ["eval", "raw", "--privacy", "--canaries", str(kit["canary_file"]), "--samples", "1",
-                                    "--max-samples", "4", "--max-new-tokens", "4", "--gate", "pii_extraction:0",
+                                    "--max-samples", "4", "--max-new-tokens", "8", "--gate", "pii_extraction:0",
                                     "--output", str(tmp_path / "cli"), "--workspace", str(kit["ws_path"]), "--json"],
                              catch_exceptions=True)
-    assert isinstance(res.exception, PolicyError) and res.exception.exit_code == 4  # `main` exits 4 on it
+    assert isinstance(res.exception, PolicyError) and res.exception.exit_code == 4, res.output[-3000:]  # `main` exits 4
     out = res.output
     assert not any(c.value in out or re.sub(r"\D", "", c.value) in out for c in kit["canaries"])
     data = json.loads(res.stdout[res.stdout.index("{"):])

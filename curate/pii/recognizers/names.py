@@ -310,10 +310,12 @@ class IndianNameRecognizer(EntityRecognizer):
                 k = lex.kind(nxt.text)
                 same_case = (not t.latin) or (nxt.latin and (_is_cap(nxt) or nxt.text.isupper()) == (_is_cap(t) or t.text.isupper()))
                 if k and same_case and nxt.latin == t.latin:
-                    run.append(nxt); kinds.append(k)
+                    run.append(nxt)
+                    kinds.append(k)
                 elif (not k and nxt.latin and t.latin and _is_cap(nxt) and _is_cap(t) and kinds[-1] == "G"
                       and nxt.text.lower() not in lex.not_names):
-                    run.append(nxt); kinds.append("U")  # "Rahul Khandelwal": unknown capitalised surname
+                    run.append(nxt)  # "Rahul Khandelwal": unknown capitalised surname
+                    kinds.append("U")
                     j += 1
                     break
                 else:
@@ -324,7 +326,8 @@ class IndianNameRecognizer(EntityRecognizer):
                 p = toks[i - 1]
                 if p.text.lower() not in lex.not_names and not lex.kind(p.text) and p.latin == t.latin and (
                         not p.latin or (_is_cap(p) and _is_cap(t))):
-                    run.insert(0, p); kinds.insert(0, "U")
+                    run.insert(0, p)
+                    kinds.insert(0, "U")
             named = [k for k in kinds if k != "U"]
             if "G" in kinds or len(named) >= 2 or (len(named) == 1 and "U" in kinds and named[0] == "S"):
                 lower = run[0].latin and run[0].text.islower()
