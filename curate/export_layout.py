@@ -6,8 +6,8 @@ Layouts (``layout``), each plus ``id`` (the keyed doc_id) and ``split``:
 * ``sft`` — ``instruction``, ``input``, ``output`` (Alpaca / Axolotl ``alpaca`` format).
 * ``messages`` — ``messages``: ``list<struct<role: string, content: string, ...>>`` (TRL's and Axolotl's
   conversational format; every other key a message holds in any row, e.g. ``name``, ``tool_calls``,
-  ``tool_call_id``, follows role and content, null where a message lacks it); an SFT row becomes ``[user: instruction\\n\\ninput, assistant: output]``, the same
-  conversation ``train.data.row_to_messages`` builds.
+  ``tool_call_id``, follows role and content, null where a message lacks it); an SFT row becomes
+  ``[user: instruction\\n\\ninput, assistant: output]``, the same conversation ``train.data.row_to_messages`` builds.
 * ``prompt-completion`` — ``prompt`` (the conversation before the last assistant turn) and ``completion``
   (that turn), both conversational lists: TRL's prompt-completion format, on which SFTTrainer computes the
   loss on the completion only.
@@ -129,7 +129,8 @@ def trainer_table(table: pa.Table, layout: str = "auto", columns: list[str] | tu
         n, chats, sft = _shapes(con, table.column_names)
         msg_type = "'[" + message_structure(con).replace("'", "''") + "]'"
         chat_list = f"from_json(messages, {msg_type})"
-        conversation = f"CASE WHEN {_IS_CHAT} THEN {chat_list} WHEN {_IS_SFT} THEN from_json({_SFT_JSON}, {msg_type}) END"
+        sft_list = f"from_json({_SFT_JSON}, {msg_type})"
+        conversation = f"CASE WHEN {_IS_CHAT} THEN {chat_list} WHEN {_IS_SFT} THEN {sft_list} END"
         chosen = choose_layout(n, chats, sft) if layout == "auto" else layout
         no_target = n - chats - sft
         if chosen == "sft" and sft != n:

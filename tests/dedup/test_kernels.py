@@ -62,7 +62,7 @@ VARIED = [
     "Ｏｒｄｅｒ １２３４５ ｉｓ ｌａｔｅ", "ﬁnance ﬂow ﬃ ① ㎏ ℌ 𝐁𝐨𝐥𝐝", "Straße STRASSE ǅ İstanbul",  # NFKC, case
     "priya.k@okaxis paid ₹1,299.50 on 18/09/2026; PAN ABCDE1234F, call +91 98765-43210",          # identifiers
     "a\u200db\u200cc\u00add\ufeffe\u200ef", "x\u0301\u0301 e\u0308 Ω Å", "line one\r\nline two\u2028three\u2029four",
-    "\x00\x01\x7f ctrl", "𠀀𠀁 𪜀 ext-B", "١٢٣ ۴۵۶ ߁߂ ๑๒", "Ⅻ ⅷ ½ ²³ ¹",                  # CJK ext (>= TABLE_MAX), digits
+    "\x00\x01\x7f ctrl", "𠀀𠀁 𪜀 ext-B", "١٢٣ ۴۵۶ ߁߂ ๑๒", "Ⅻ ⅷ ½ ²³ ¹",  # CJK ext (>= TABLE_MAX), digits
     "aaaa bbbb 1000 ooo!!! ... ?? \u0964\u0965 end.", "क्ष त्र ज्ञ श्र — ददददद", "¿¡ «» „“ 、。",
 ]
 
