@@ -3,7 +3,7 @@
 * workspace-free: ``eval.evaluate.evaluate(base_model, adapter_path, rows, train_cfg, EvalConfig())``,
   ``eval.metrics`` (exact match, token F1, ROUGE-L, chrF, JSON format adherence),
   ``eval.report.write_report``, ``eval.gates.check_gates``;
-* workspace: ``eval.runner.eval_run(ws, run_id, split="test", reference=..., gates=[...])``
+* workspace: ``eval.runs.eval_run(ws, run_id, split="test", reference=..., gates=[...])``
   (table ``evals``, lineage ``eval <- run``; failed gates raise PolicyError).
 """
 

@@ -45,7 +45,7 @@ def eval_command(run_id, split, snapshot, reference, gates, max_samples, max_new
                  device, output, workspace, as_json, privacy, canaries, n_samples, min_samples, small_sample) -> None:
     """Compare RUN's adapter with its base model, per language and overall (--privacy: and test it for leaks)."""
     from eval.config import EvalConfig, PrivacyConfig
-    from eval.runner import eval_run, raise_failed_gates
+    from eval.runs import eval_run, raise_failed_gates
     from train.cli import open_ws
 
     privacy = privacy or canaries is not None

@@ -133,7 +133,7 @@ def run_experiment(root: str | Path, seeds=(0, 1, 2), steps: int = 300, n: int =
     import torch
 
     from eval.config import EvalConfig, PrivacyConfig
-    from eval.runner import eval_run
+    from eval.runs import eval_run
     from train.runs import train_on_snapshot
     from train.tiny import build_tiny_llama
 

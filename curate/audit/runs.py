@@ -1,4 +1,4 @@
-"""Layer (b), like train/runs.py and eval/runner.py: audit snapshots of a workspace through the public
+"""Layer (b), like train/runs.py and eval/runs.py: audit snapshots of a workspace through the public
 ``curate.Workspace`` API and record each audit run."""
 
 from __future__ import annotations

@@ -123,7 +123,7 @@ def run_demo(out: Path, n: int = 3000, train: bool = True, log: Callable[[str], 
 
 def _train_and_eval(ws, ref: str, out: Path, log) -> dict:
     from eval.config import EvalConfig
-    from eval.runner import eval_run
+    from eval.runs import eval_run
     from train.config import TrainConfig
     from train.runs import train_on_snapshot
     from train.tiny import build_tiny_llama

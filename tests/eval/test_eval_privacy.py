@@ -11,7 +11,7 @@ import pytest
 from curate.errors import CurateError
 from eval.config import EvalConfig, PrivacyConfig
 from eval.detect import sweep
-from eval.runner import eval_run, gate_lineage
+from eval.runs import eval_run, gate_lineage
 from tests.eval import privacy_kit
 
 CFG = EvalConfig(max_new_tokens=8, max_samples=8, samples_per_language=2,

@@ -8,7 +8,7 @@ import pytest
 
 from curate.errors import PolicyError
 from eval.config import EvalConfig
-from eval.runner import eval_run
+from eval.runs import eval_run
 
 FAST = EvalConfig(max_new_tokens=16, max_samples=16, samples_per_language=2)
 REFERENCE = ("The bank opens at nine. Customers may update their address online. "
