@@ -67,17 +67,46 @@ class RayWorkerRss(threading.Thread):
         return self.peak
 
 
+class DriverRss(threading.Thread):
+    """Peak RSS (MiB) of this process (the driver) while it runs, and its RSS at the start, sampled every 0.05 s."""
+
+    def __init__(self, every: float = 0.05):
+        import psutil
+
+        super().__init__(daemon=True)
+        self.proc = psutil.Process()
+        self.every, self._stop_ = every, threading.Event()
+        self.start_mib = self.peak_mib = self.proc.memory_info().rss / 2**20
+
+    def run(self) -> None:
+        while not self._stop_.is_set():
+            self.peak_mib = max(self.peak_mib, self.proc.memory_info().rss / 2**20)
+            time.sleep(self.every)
+
+    def stop(self) -> tuple[float, float]:
+        """(RSS at the start, peak RSS), MiB."""
+        self._stop_.set()
+        self.join()
+        return round(self.start_mib), round(self.peak_mib)
+
+
 def _dedup_both(spaces: dict, ray_engine, docs: int) -> dict:
     from curate.dedup import ray_lsh
 
     out = {}
-    for name, ws in spaces.items():
+    for name in ("ray", "local"):  # ray first: its driver growth is measured from the lower starting RSS
+        ws = spaces[name]
         sampler = RayWorkerRss() if name == "ray" else None
         if sampler:
             sampler.start()
+        driver = DriverRss()
+        driver.start()
         t = time.perf_counter()
         run_stage(ws, "dedup", {}, engine=ray_engine if name == "ray" else None)
         secs = time.perf_counter() - t
+        start_mib, peak_mib = driver.stop()
+        out[f"{name}_driver_start_mib"], out[f"{name}_driver_peak_mib"] = start_mib, peak_mib
+        out[f"{name}_driver_growth_mib"] = peak_mib - start_mib
         out[f"{name}_s"] = round(secs, 1)
         out[f"{name}_docs_s"] = round(docs / secs, 1)
         if sampler:

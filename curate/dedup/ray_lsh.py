@@ -90,10 +90,7 @@ def candidate_pairs_ray(sig: np.ndarray, rows: np.ndarray, bands: int, rows_per_
     connection); ``partitions``: shuffle partitions (default: by volume, at least twice the
     cluster's CPUs). Needs ``ray.init`` done (the Ray engine connects first).
     """
-    import ray
     import ray.data
-
-    from curate.engines.ray_engine import quiet_ray_data
 
     started = time.perf_counter()
     rows = np.asarray(rows, np.int64)
@@ -106,14 +103,28 @@ def candidate_pairs_ray(sig: np.ndarray, rows: np.ndarray, bands: int, rows_per_
         r = rows[s:s + BLOCK_ROWS]
         flat = pa.array(np.ascontiguousarray(sig[r]).ravel(), pa.uint32())
         blocks.append(pa.table({"row": pa.array(r), "sig": pa.FixedSizeListArray.from_arrays(flat, num_perm)}))
-    records = len(rows) * bands
+    # into the object store: the driver's copies can go
+    return grouped_pairs(lambda: ray.data.from_arrow(blocks), len(rows), n, bands, rows_per_band,
+                         window, partitions, started, signature_bytes=len(rows) * num_perm * 4)
+
+
+def grouped_pairs(blocks, count: int, n: int, bands: int, rows_per_band: int, window: int = 32,
+                  partitions: int | None = None, started: float | None = None,
+                  signature_bytes: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Steps 2-5 on the Ray dataset ``blocks()`` makes: ``(row, sig)`` tables of ``count`` rows (``sig``: fixed-size
+    lists of uint32) with rows < ``n``; returns the distinct candidate pairs (i < j), sorted.
+    ``signature_bytes``: what reaching the workers cost the signatures (for :data:`LAST_RUN`)."""
+    import ray
+
+    from curate.engines.ray_engine import quiet_ray_data
+
+    started = time.perf_counter() if started is None else started
+    records = count * bands
     cpus = max(1, int(ray.cluster_resources().get("CPU", 1)))
     parts = partitions or max(2 * cpus, -(-records // RECORDS_PER_PARTITION))
     with quiet_ray_data():
-        ds = ray.data.from_arrow(blocks)  # into the object store: the driver's copies can go
-        del blocks
-        ds = (ds.map_batches(_band_records, fn_kwargs={"bands": bands, "rows_per_band": rows_per_band},
-                             batch_format="pyarrow", batch_size=None)
+        ds = (blocks().map_batches(_band_records, fn_kwargs={"bands": bands, "rows_per_band": rows_per_band},
+                                   batch_format="pyarrow", batch_size=None)
               .repartition(parts, keys=["band", "key"], sort=True)
               .map_batches(_bucket_pair_codes, fn_kwargs={"window": window, "n": n},
                            batch_format="pyarrow", batch_size=None))
@@ -121,7 +132,7 @@ def candidate_pairs_ray(sig: np.ndarray, rows: np.ndarray, bands: int, rows_per_
                                                                                    batch_size=None)]
     code = np.unique(np.concatenate(codes)) if codes else np.zeros(0, np.int64)
     LAST_RUN.clear()
-    LAST_RUN.update(rows=len(rows), bands=bands, partitions=parts, records=records,
-                    shuffle_bytes=records * RECORD_BYTES, signature_bytes=len(rows) * num_perm * 4,
+    LAST_RUN.update(rows=count, bands=bands, partitions=parts, records=records,
+                    shuffle_bytes=records * RECORD_BYTES, signature_bytes=signature_bytes,
                     pairs=len(code), seconds=round(time.perf_counter() - started, 3))
     return code // n, code % n

@@ -29,9 +29,13 @@ def test_ray_grouping_gives_the_duckdb_pairs(ray_cluster):
     assert len(empty[0]) == len(empty[1]) == 0
 
 
-def test_dedup_on_ray_keeps_the_same_clusters_and_keepers(ray_cluster, tmp_path):
+def test_dedup_on_ray_keeps_the_same_clusters_and_keepers(ray_cluster, tmp_path, monkeypatch):
+    from curate.dedup import ray_dedup
     from curate.sampledata.generate import generate
 
+    # Blocks of 97 documents (7 of them, the last one short): most candidate pairs join documents of two
+    # blocks, so verification needs partner rows shipped between blocks.
+    monkeypatch.setattr(ray_dedup, "BLOCK_DOCS", 97)
     generate(tmp_path / "data", n=600)  # support tickets with exact and near-duplicate families
     spaces = {}
     for name in ("local", "ray"):
@@ -48,6 +52,10 @@ def test_dedup_on_ray_keeps_the_same_clusters_and_keepers(ray_cluster, tmp_path)
     assert a.equals(b)
     near = [r for r in b.to_pylist() if not r["dup_keep"] and r["dup_jaccard"] < 1.0]
     assert len(near) > 10  # near duplicates (not only exact ones) were clustered through the Ray buckets
+    assert all(r["dup_shared"] for r in near)  # shared spans came from the verification tasks
+    assert sum(r["dup_boilerplate"] > 0 for r in b.to_pylist()) > 0  # canned replies set aside on the workers
+    run = ray_dedup.LAST_RUN
+    assert run["blocks"] == 7 and run["partner_rows"] > 0 and run["verify_pairs"] > 0
     runs = spaces["ray"].get_table("stage_runs").to_pylist()
     assert [r["engine"] for r in runs if r["stage"] == "dedup"] == ["ray"]
     for ws in spaces.values():
