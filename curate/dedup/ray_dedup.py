@@ -15,8 +15,9 @@ ids, keep-policy keys, lengths, segments set aside) and pairs:
 * **Candidates**: the representatives' signatures go from those blocks into the LSH hash shuffle
   (:func:`curate.dedup.ray_lsh.grouped_pairs`); the driver receives the distinct pairs (8 bytes each).
 * **Verification** (``pairs``, ``estimated``, ``spans``): a pair belongs to the block of its first
-  document. Per source block one task reads the partner documents the other blocks ask for and
-  returns one table per asking block (``num_returns``); per block one task joins its own documents
+  document. Per source block one task reads the partner documents other blocks ask for and
+  returns one table per asking task (``num_returns``); per block and :data:`PAIRS_PER_TASK` of its
+  pairs one task joins the block's documents
   with the partners it received and runs the local :class:`~curate.dedup.core.Verifier` — estimated
   Jaccard, exact Jaccard of the shingle sets, identifier check, shared spans — so results are those
   of the local engine by construction. Only per-pair numbers come back.
@@ -43,6 +44,8 @@ from curate.dedup.views import match_text
 
 #: consecutive canonical positions per staged file (one task's block)
 BLOCK_DOCS = 50_000
+#: pairs per verification task at most (a task holds its block and the partner rows of these pairs)
+PAIRS_PER_TASK = 250_000
 #: what the last :class:`RayDocs` did (benchmarks, cost model): ``blocks``, ``partner_rows`` (rows shipped to
 #: another block for verification), ``verify_pairs``, ``seconds`` per step
 LAST_RUN: dict = {}
@@ -263,11 +266,15 @@ class RayDocs:
 
         started = time.perf_counter()
         a, b = np.asarray(a, np.int64), np.asarray(b, np.int64)
-        dest = self._block_of(a)
-        order = np.argsort(dest, kind="stable")
-        a, b, dest = a[order], b[order], dest[order]
-        # Partner documents each block asks for: b outside the block, each (block, document) once.
-        other = self._block_of(b) != dest
+        order = np.argsort(self._block_of(a), kind="stable")
+        a, b = a[order], b[order]
+        home = self._block_of(a)
+        # One task per block and PAIRS_PER_TASK of its pairs: bounds the partner rows a task holds.
+        first = np.searchsorted(home, home)
+        sub = (np.arange(len(a)) - first) // PAIRS_PER_TASK
+        dest = np.cumsum(np.r_[True, (home[1:] != home[:-1]) | (sub[1:] != sub[:-1])]) - 1
+        # Partner documents each task asks for: b outside its block, each (task, document) once.
+        other = self._block_of(b) != home
         req = np.unique(dest[other] * self.n + b[other])
         req_dest, req_pos = req // self.n, req % self.n
         req_src = self._block_of(req_pos)
@@ -287,12 +294,12 @@ class RayDocs:
         LAST_RUN["partner_rows"] += len(req_pos)
         LAST_RUN["verify_pairs"] += len(a)
         check = ray.remote(_check_block)
-        blocks = np.unique(dest)
         tasks = []
-        for d in blocks:
+        for d in range(int(dest[-1]) + 1):
             lo, hi = np.searchsorted(dest, [d, d + 1])
-            tasks.append(check.remote(self.files[d], self.shape, self._sigs[d], a[lo:hi], b[lo:hi], mode,
-                                      min_estimate, self.cfg, self.boiler, *partners.get(int(d), [])))
+            k = int(home[lo])
+            tasks.append(check.remote(self.files[k], self.shape, self._sigs[k], a[lo:hi], b[lo:hi], mode,
+                                      min_estimate, self.cfg, self.boiler, *partners.get(d, [])))
         results = ray.get(tasks)
         self._timed(mode, started)
         return order, results

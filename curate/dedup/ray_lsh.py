@@ -3,8 +3,10 @@
 The same candidates as :func:`curate.dedup.lsh.candidate_pairs` (DuckDB on the driver), so
 clusters and keepers do not depend on the engine:
 
-1. The driver cuts the signatures of the rows to band (``sig[rows]``, uint32) into blocks of
-   :data:`BLOCK_ROWS` rows and puts them into Ray's object store (``ray.data.from_arrow``).
+1. The input: blocks of ``(row, sig)`` records in Ray's object store. The Ray engine's dedup
+   (:class:`curate.dedup.ray_dedup.RayDocs`) makes them on the workers, one per staged block of
+   documents, via :func:`grouped_pairs`; :func:`candidate_pairs_ray` cuts a signature matrix the
+   caller holds (``sig[rows]``) into blocks of :data:`BLOCK_ROWS` rows.
 2. ``map_batches`` (workers): each block becomes ``(band, key, row)`` records, one per row and
    band, with :func:`curate.dedup.minhash.band_keys` — the band hash the local path uses.
 3. ``repartition(P, keys=["band", "key"], sort=True)``: Ray Data's hash shuffle puts every
@@ -19,11 +21,10 @@ clusters and keepers do not depend on the engine:
 
 Memory: each worker holds one block (``BLOCK_ROWS`` x bands records) or one partition
 (records / P; P grows with the records so a partition stays near :data:`RECORDS_PER_PARTITION`);
-the driver holds the signatures (as for local dedup) and the candidate codes. Shuffle volume:
-18 bytes per record (int16 band, uint64 key, int64 row), i.e. ``18 x bands`` bytes per
-document, plus the signatures shipped once (``4 x num_perm`` bytes per document).
-Verification (estimated and exact Jaccard), connected components and keepers stay on the
-driver (:func:`curate.dedup.core.cluster`), chunked as in local mode.
+the driver holds the candidate codes. Shuffle volume: 18 bytes per record (int16 band, uint64
+key, int64 row), i.e. ``18 x bands`` bytes per document, plus the signatures read once
+(``4 x num_perm`` bytes per document). Verification, similarities and shared spans run as Ray
+tasks too (:mod:`curate.dedup.ray_dedup`); keepers are chosen on the driver from the pairs.
 """
 
 from __future__ import annotations

@@ -93,6 +93,7 @@ def test_ray_docs_answer_like_the_local_docs(ray_cluster, monkeypatch):
                  .append_column("dup_signature", sketches.column("dup_signature"))
                  .append_column("dup_segments", sketches.column("dup_segments")))
     monkeypatch.setattr(ray_dedup, "BLOCK_DOCS", 37)
+    monkeypatch.setattr(ray_dedup, "PAIRS_PER_TASK", 20)  # a block's pairs split over several tasks
     source = BatchSource(con, "SELECT _pos, text, dup_signature, dup_segments FROM docs ORDER BY _pos", n, 16,
                          own_cursor=False)
     remote = ray_dedup.RayDocs.stage(source, ["text"], cfg.num_perm, cfg, None)
