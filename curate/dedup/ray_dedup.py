@@ -14,16 +14,16 @@ ids, keep-policy keys, lengths, segments set aside) and pairs:
   keeps the block's signatures in the object store.
 * **Candidates**: the representatives' signatures go from those blocks into the LSH hash shuffle
   (:func:`curate.dedup.ray_lsh.grouped_pairs`); the driver receives the distinct pairs (8 bytes each).
-* **Verification** (``pairs``, ``estimated``, ``spans``): a pair belongs to the block of its first
-  document. Per source block one task reads the partner documents other blocks ask for and
-  returns one table per asking task (``num_returns``); per block and :data:`PAIRS_PER_TASK` of its
-  pairs one task joins the block's documents
-  with the partners it received and runs the local :class:`~curate.dedup.core.Verifier` — estimated
-  Jaccard, exact Jaccard of the shingle sets, identifier check, shared spans — so results are those
-  of the local engine by construction. Only per-pair numbers come back.
+* **Verification** (``pairs``, ``estimated``, ``spans``): pairs sorted by their first document are
+  cut into tasks of at most :data:`PAIRS_PER_TASK` pairs whose first documents share a block. For
+  each task, per block holding its documents, a task reads those rows (only their Parquet row
+  groups) with their signatures; the verification task joins them and runs the local
+  :class:`~curate.dedup.core.Verifier` — estimated Jaccard, exact Jaccard of the shingle sets,
+  identifier check, shared spans — so results are those of the local engine by construction. Only
+  per-pair numbers come back; the driver submits a bounded number of tasks at a time, so its
+  temporaries are one task's.
 
-Data moved per block pair: partner rows (shape columns + signature) once per asking block, however
-many of its pairs need them. Tasks are retried by Ray when a worker dies (``max_retries``); the
+Data moved per verification task: the rows (shape columns + signature) of its documents. Tasks are retried by Ray when a worker dies (``max_retries``); the
 staged files are removed when the stage ends. On a multi-node cluster the staging folder must be
 storage every node mounts (the engine's ``staging_dir``).
 """
@@ -46,8 +46,8 @@ from curate.dedup.views import match_text
 BLOCK_DOCS = 50_000
 #: pairs per verification task at most (a task holds its block and the partner rows of these pairs)
 PAIRS_PER_TASK = 250_000
-#: what the last :class:`RayDocs` did (benchmarks, cost model): ``blocks``, ``partner_rows`` (rows shipped to
-#: another block for verification), ``verify_pairs``, ``seconds`` per step
+#: what the last :class:`RayDocs` did (benchmarks, cost model): ``blocks``, ``partner_rows`` (rows read for a
+#: verification task from a block other than its own), ``verify_pairs``, ``seconds`` per step
 LAST_RUN: dict = {}
 
 
@@ -101,22 +101,24 @@ def _at_least(counts: pa.Table, cut: int) -> pa.Table:
     return counts.select(["key"]).filter(pc.greater_equal(total, cut))
 
 
-def _take_rows(path: str, shape: list[str], sigs: pa.Table, local: np.ndarray, splits: np.ndarray):
-    """Task: rows ``local`` of a block (``_pos``, shape columns, ``sig``), cut at ``splits`` into one table per
-    asking block."""
-    t = pq.read_table(path, columns=["_pos", *shape]).append_column("sig", sigs.column("sig"))
-    rows = t.take(pa.array(local))
-    parts = [rows.slice(int(lo), int(hi - lo)) for lo, hi in zip(splits[:-1], splits[1:])]
-    return parts if len(parts) > 1 else parts[0]
+def _take_rows(path: str, shape: list[str], sigs: pa.Table, local: np.ndarray) -> pa.Table:
+    """Task: rows ``local`` (sorted, distinct) of a block: ``_pos``, shape columns, ``sig``. Only the row groups
+    holding them are read."""
+    f = pq.ParquetFile(path)
+    starts = np.r_[0, np.cumsum([f.metadata.row_group(g).num_rows for g in range(f.num_row_groups)])]
+    group = np.searchsorted(starts, local, "right") - 1
+    groups = np.unique(group)
+    read = f.read_row_groups(groups.tolist(), columns=["_pos", *shape])
+    base = np.r_[0, np.cumsum(np.diff(starts)[groups])][np.searchsorted(groups, group)]  # group's first row in `read`
+    return read.take(pa.array(base + local - starts[group])).append_column("sig", sigs.column("sig").take(local))
 
 
-def _check_block(path: str, shape: list[str], sigs: pa.Table, a: np.ndarray, b: np.ndarray, mode: str,
-                 min_estimate: float | None, cfg, boiler: np.ndarray, *partners: pa.Table):
-    """Task: the block's documents joined with the partner rows it received; per pair (a[k], b[k]) by mode:
-    ``pairs`` -> (exact Jaccard, identifiers disagree), ``estimated`` -> estimated Jaccard, ``spans`` ->
-    shared span excerpts."""
-    own = pq.read_table(path, columns=["_pos", *shape]).append_column("sig", sigs.column("sig"))
-    t = pa.concat_tables([own, *[p.cast(own.schema) for p in partners]]) if partners else own
+def _check_block(a: np.ndarray, b: np.ndarray, mode: str, min_estimate: float | None, cfg, boiler: np.ndarray,
+                 shape: list[str], *rows: pa.Table):
+    """Task: the rows of the documents of the pairs (from :func:`_take_rows`, one table per block); per pair
+    (a[k], b[k]) by mode: ``pairs`` -> (exact Jaccard, identifiers disagree), ``estimated`` -> estimated
+    Jaccard, ``spans`` -> shared span excerpts."""
+    t = pa.concat_tables([r.cast(rows[0].schema) for r in rows])
     pos = np.asarray(t.column("_pos").to_numpy(), np.int64)
     order = np.argsort(pos, kind="stable")
     t, pos = t.take(pa.array(order)), pos[order]
@@ -127,9 +129,7 @@ def _check_block(path: str, shape: list[str], sigs: pa.Table, a: np.ndarray, b: 
     verifier = Verifier(TextSource(lambda idx: texts.take(pa.array(np.searchsorted(pos, idx)))), cfg, boiler)
     if mode == "spans":
         return verifier.span_list(a, b)
-    # Estimated Jaccard on the positions within the block (same rows as the global ones).
-    local_sig = _LocalRows(sig, pos)
-    return verifier.checked(local_sig, a, b, min_estimate)
+    return verifier.checked(_LocalRows(sig, pos), a, b, min_estimate)
 
 
 class _LocalRows:
@@ -260,70 +260,76 @@ class RayDocs:
         return out
 
     def _run(self, a: np.ndarray, b: np.ndarray, mode: str, min_estimate: float | None = None) -> tuple:
-        """(order, per-block results of ``_check_block``): the results, concatenated, belong to the pairs
-        ``(a[order], b[order])``."""
+        """(order, per-task results of ``_check_block``): the results, concatenated, belong to the pairs
+        ``(a[order], b[order])`` (``order`` ``None``: as given, ``a`` was sorted)."""
         import ray
 
         started = time.perf_counter()
         a, b = np.asarray(a, np.int64), np.asarray(b, np.int64)
-        order = np.argsort(self._block_of(a), kind="stable")
-        a, b = a[order], b[order]
-        home = self._block_of(a)
-        # One task per block and PAIRS_PER_TASK of its pairs: bounds the partner rows a task holds.
-        first = np.searchsorted(home, home)
-        sub = (np.arange(len(a)) - first) // PAIRS_PER_TASK
-        dest = np.cumsum(np.r_[True, (home[1:] != home[:-1]) | (sub[1:] != sub[:-1])]) - 1
-        # Partner documents each task asks for: b outside its block, each (task, document) once.
-        other = self._block_of(b) != home
-        req = np.unique(dest[other] * self.n + b[other])
-        req_dest, req_pos = req // self.n, req % self.n
-        req_src = self._block_of(req_pos)
-        by_src = np.lexsort((req_pos, req_dest, req_src))
-        req_dest, req_pos, req_src = req_dest[by_src], req_pos[by_src], req_src[by_src]
-        partners: dict[int, list] = {}
-        take = ray.remote(_take_rows)
-        for s in np.unique(req_src):
-            lo, hi = np.searchsorted(req_src, [s, s + 1])
-            d = req_dest[lo:hi]
-            starts = np.flatnonzero(np.r_[True, d[1:] != d[:-1]])
-            splits = np.r_[starts, len(d)]
-            refs = take.options(num_returns=len(starts)).remote(
-                self.files[s], self.shape, self._sigs[s], req_pos[lo:hi] - self.starts[s], splits)
-            for dd, ref in zip(d[starts], refs if len(starts) > 1 else [refs]):
-                partners.setdefault(int(dd), []).append(ref)
-        LAST_RUN["partner_rows"] += len(req_pos)
+        order = None
+        if len(a) > 1 and not (a[1:] >= a[:-1]).all():  # candidate pairs come sorted: no copies then
+            order = np.argsort(a, kind="stable")
+            a, b = a[order], b[order]
+        # Tasks: runs of at most PAIRS_PER_TASK pairs whose first documents share a block. The driver's
+        # temporaries are one task's; a bounded number of tasks is in flight.
+        cuts = np.unique(np.r_[np.searchsorted(a, self.starts[1:-1]), np.arange(0, len(a), PAIRS_PER_TASK), len(a)])
+        take, check = ray.remote(_take_rows), ray.remote(_check_block)
+        limit = 2 * max(1, int(ray.cluster_resources().get("CPU", 1)))
+        running: dict = {}
+        results: dict = {}
+        for lo, hi in zip(cuts[:-1], cuts[1:]):
+            ca, cb = a[lo:hi], b[lo:hi]
+            docs = np.unique(np.concatenate([ca, cb]))
+            src = self._block_of(docs)
+            bounds = np.flatnonzero(np.r_[True, src[1:] != src[:-1], True])
+            rows = [take.remote(self.files[src[x]], self.shape, self._sigs[src[x]], docs[x:y] - self.starts[src[x]])
+                    for x, y in zip(bounds[:-1], bounds[1:])]
+            LAST_RUN["partner_rows"] += int((src != src[0]).sum()) if len(src) else 0
+            running[check.remote(ca, cb, mode, min_estimate, self.cfg, self.boiler, self.shape, *rows)] = int(lo)
+            while len(running) >= limit:
+                self._collect(running, results, 1)
+        self._collect(running, results, len(running))
         LAST_RUN["verify_pairs"] += len(a)
-        check = ray.remote(_check_block)
-        tasks = []
-        for d in range(int(dest[-1]) + 1):
-            lo, hi = np.searchsorted(dest, [d, d + 1])
-            k = int(home[lo])
-            tasks.append(check.remote(self.files[k], self.shape, self._sigs[k], a[lo:hi], b[lo:hi], mode,
-                                      min_estimate, self.cfg, self.boiler, *partners.get(d, [])))
-        results = ray.get(tasks)
         self._timed(mode, started)
-        return order, results
+        return order, [results[k] for k in sorted(results)]
+
+    @staticmethod
+    def _collect(running: dict, results: dict, count: int) -> None:
+        import ray
+
+        if not count:
+            return
+        done, _ = ray.wait(list(running), num_returns=count)
+        for ref in done:
+            results[running.pop(ref)] = ray.get(ref)
+
+    @staticmethod
+    def _place(out, order: np.ndarray | None, values) -> None:
+        if order is None:
+            out[:] = values
+        else:
+            out[order] = values
 
     def pairs(self, a: np.ndarray, b: np.ndarray, min_estimate: float | None = None) -> tuple[np.ndarray, np.ndarray]:
         jac, disjoint = np.zeros(len(a)), np.zeros(len(a), bool)
         if len(a):
             order, results = self._run(a, b, "pairs", min_estimate)
-            jac[order] = np.concatenate([r[0] for r in results])
-            disjoint[order] = np.concatenate([r[1] for r in results])
+            self._place(jac, order, np.concatenate([r[0] for r in results]))
+            self._place(disjoint, order, np.concatenate([r[1] for r in results]))
         return jac, disjoint
 
     def estimated(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
         out = np.zeros(len(a))
         if len(a):
             order, results = self._run(a, b, "estimated")
-            out[order] = np.concatenate(results)
+            self._place(out, order, np.concatenate(results))
         return out
 
     def spans(self, a: np.ndarray, b: np.ndarray) -> list:
         out: list = [None] * len(a)
         if len(a):
             order, results = self._run(a, b, "spans")
-            for k, text in zip(order.tolist(), (x for r in results for x in r)):
+            where = range(len(a)) if order is None else order.tolist()
+            for k, text in zip(where, (x for r in results for x in r)):
                 out[k] = text
         return out
-
