@@ -131,9 +131,15 @@ def grouped_pairs(blocks, count: int, n: int, bands: int, rows_per_band: int, wi
                            batch_format="pyarrow", batch_size=None))
         codes = [np.asarray(b.column("code").to_numpy()) for b in ds.iter_batches(batch_format="pyarrow",
                                                                                    batch_size=None)]
-    code = np.unique(np.concatenate(codes)) if codes else np.zeros(0, np.int64)
+    # Distinct codes sorted in place (np.unique would hold two more copies of every candidate's code).
+    code = np.concatenate(codes) if codes else np.zeros(0, np.int64)
+    del codes
+    code.sort()
+    code = code[np.r_[True, code[1:] != code[:-1]]] if len(code) else code
     LAST_RUN.clear()
     LAST_RUN.update(rows=count, bands=bands, partitions=parts, records=records,
                     shuffle_bytes=records * RECORD_BYTES, signature_bytes=signature_bytes,
                     pairs=len(code), seconds=round(time.perf_counter() - started, 3))
-    return code // n, code % n
+    i = code // n
+    code -= i * n   # in place: j
+    return i, code

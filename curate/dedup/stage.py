@@ -165,8 +165,11 @@ def _cluster_on_ray(con, relation: str, full: DedupTableConfig, shape: list[str]
     engine.connect()
     sql = (f'SELECT row_number() OVER (ORDER BY doc_id) - 1 AS _pos, {_shape_sql(shape)}, dup_signature, '
            f'dup_segments FROM "{relation}" ORDER BY doc_id')
-    docs = RayDocs.stage(BatchSource(con, sql, rel.num_rows, min(BLOCK_DOCS, 4096), own_cursor=False), shape, full.num_perm, full,
-                         getattr(engine, "staging_dir", None))
+    # The staged texts go under the private instance's 0700 folder when there is one: its watchdog removes
+    # it even when the driver is killed. Else a 0700 temp folder (or the engine's shared staging_dir).
+    folder = getattr(engine, "staging_dir", None) or getattr(engine, "spill_dir", None)
+    docs = RayDocs.stage(BatchSource(con, sql, rel.num_rows, min(BLOCK_DOCS, 4096), own_cursor=False), shape,
+                         full.num_perm, full, folder)
     try:
         return cluster_docs(docs, exact_keys(rel.column("dup_text_hash")), full, earliest=rel.column("_earliest").to_numpy(),
                             quality=quality_keys)
