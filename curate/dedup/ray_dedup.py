@@ -30,6 +30,7 @@ storage every node mounts (the engine's ``staging_dir``).
 
 from __future__ import annotations
 
+import itertools
 import shutil
 import tempfile
 import time
@@ -38,8 +39,16 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from curate.dedup.core import (TextSource, Verifier, boilerplate_cut, boilerplate_holders, estimated_jaccard,
-                               rep_segment_counts, resign, _has_shingles)
+from curate.dedup.core import (
+    TextSource,
+    Verifier,
+    _has_shingles,
+    boilerplate_cut,
+    boilerplate_holders,
+    estimated_jaccard,
+    rep_segment_counts,
+    resign,
+)
 from curate.dedup.views import match_text
 
 #: consecutive canonical positions per staged file (one task's block)
@@ -165,7 +174,7 @@ class RayDocs:
         LAST_RUN.update(blocks=len(files), partner_rows=0, verify_pairs=0, seconds={})
 
     @classmethod
-    def stage(cls, source, shape: list[str], num_perm: int, cfg, folder: str | None) -> "RayDocs":
+    def stage(cls, source, shape: list[str], num_perm: int, cfg, folder: str | None) -> RayDocs:
         """Stage ``source`` (a :class:`curate.engines.BatchSource` selecting ``_pos``, ``shape``,
         ``dup_signature``, ``dup_segments`` in canonical order) under ``folder`` (default: a private temp folder)."""
         started = time.perf_counter()
@@ -277,14 +286,14 @@ class RayDocs:
         limit = 2 * max(1, int(ray.cluster_resources().get("CPU", 1)))
         running: dict = {}
         results: dict = {}
-        for lo, hi in zip(cuts[:-1], cuts[1:]):
+        for lo, hi in itertools.pairwise(cuts):
             ca, cb = a[lo:hi], b[lo:hi]
             docs = np.unique(np.concatenate([ca, cb]))
             src = self._block_of(docs)
             bounds = np.flatnonzero(np.r_[True, src[1:] != src[:-1], True])
             rows = [take.remote(self.files[src[x]], self.shape, self._sigs[src[x]], docs[x:y] - self.starts[src[x]])
-                    for x, y in zip(bounds[:-1], bounds[1:])]
-            LAST_RUN["partner_rows"] += int((src != src[0]).sum()) if len(src) else 0
+                    for x, y in itertools.pairwise(bounds)]
+            LAST_RUN["partner_rows"] += int((src != self._block_of(ca[:1])[0]).sum())
             running[check.remote(ca, cb, mode, min_estimate, self.cfg, self.boiler, self.shape, *rows)] = int(lo)
             while len(running) >= limit:
                 self._collect(running, results, 1)

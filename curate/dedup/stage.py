@@ -17,7 +17,16 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from curate.dedup.config import DedupConfig, DedupTableConfig, MinHashConfig
-from curate.dedup.core import OUTPUTS, _buffers, Sketches, TextSource, cluster, cluster_docs, clusters_to_arrow, sketch
+from curate.dedup.core import (
+    OUTPUTS,
+    Sketches,
+    TextSource,
+    _buffers,
+    cluster,
+    cluster_docs,
+    clusters_to_arrow,
+    sketch,
+)
 from curate.dedup.views import match_text, shape_columns
 from curate.errors import CurateError
 from curate.stage import Stage, StageContext, register_stage
