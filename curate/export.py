@@ -14,7 +14,8 @@ Splits hash the exported (keyed) group key, so they reveal nothing about the raw
 
 What a trainer gets (the *layout*): by default only the training fields, ``id`` (the keyed doc_id) and
 ``split`` — ``text``; or ``instruction``/``input``/``output``; or ``messages`` as a native Arrow
-``list<struct<role: string, content: string>>`` (TRL's and Axolotl's conversational format); or
+``list<struct<role: string, content: string, ...>>`` (TRL's and Axolotl's conversational format; other message
+keys such as ``tool_calls`` or ``name`` follow role and content); or
 ``prompt``/``completion`` (TRL's conversational prompt-completion format). Internal columns (signals,
 ``meta``, ``source_uri``, ``content_hash``, ``dup_cluster``) only on request (``columns``, ``with_signals``).
 

@@ -4,8 +4,9 @@ Layouts (``layout``), each plus ``id`` (the keyed doc_id) and ``split``:
 
 * ``text`` — ``text`` (language-modelling format; SFT and chat rows carry their rendering).
 * ``sft`` — ``instruction``, ``input``, ``output`` (Alpaca / Axolotl ``alpaca`` format).
-* ``messages`` — ``messages``: ``list<struct<role: string, content: string>>`` (TRL's and Axolotl's
-  conversational format); an SFT row becomes ``[user: instruction\\n\\ninput, assistant: output]``, the same
+* ``messages`` — ``messages``: ``list<struct<role: string, content: string, ...>>`` (TRL's and Axolotl's
+  conversational format; every other key a message holds in any row, e.g. ``name``, ``tool_calls``,
+  ``tool_call_id``, follows role and content, null where a message lacks it); an SFT row becomes ``[user: instruction\\n\\ninput, assistant: output]``, the same
   conversation ``train.data.row_to_messages`` builds.
 * ``prompt-completion`` — ``prompt`` (the conversation before the last assistant turn) and ``completion``
   (that turn), both conversational lists: TRL's prompt-completion format, on which SFTTrainer computes the
@@ -35,14 +36,44 @@ _RECORD = ("text", "instruction", "input", "output", "messages")
 _IS_CHAT = "messages IS NOT NULL"
 _IS_SFT = ("(messages IS NULL AND coalesce(output, '') <> '' "
            "AND (coalesce(instruction, '') <> '' OR coalesce(input, '') <> ''))")
-_CHAT_LIST = """from_json(messages, '[{"role": "VARCHAR", "content": "VARCHAR"}]')"""
-_SFT_LIST = ("[{'role': 'user', 'content': concat_ws(chr(10) || chr(10), nullif(instruction, ''), nullif(input, ''))}, "
-             "{'role': 'assistant', 'content': output}]")
-_CONVERSATION = f"CASE WHEN {_IS_CHAT} THEN {_CHAT_LIST} WHEN {_IS_SFT} THEN {_SFT_LIST} END"
+_BASE_MESSAGE = {"role": "VARCHAR", "content": "VARCHAR"}
+# An SFT row as the same conversation (built as JSON, so it takes the chats' message type, extra keys null).
+_SFT_JSON = ("json_array(json_object('role', 'user', 'content', concat_ws(chr(10) || chr(10), nullif(instruction, ''), "
+             "nullif(input, ''))), json_object('role', 'assistant', 'content', output))")
 # 1-based index of the last assistant turn (0 when there is none).
 _LAST_ASSISTANT = ("CASE WHEN list_position(list_reverse(list_transform(_conv, m -> m.role)), 'assistant') IS NULL "
                    "THEN 0 ELSE len(_conv) + 1 - list_position(list_reverse(list_transform(_conv, m -> m.role)), "
                    "'assistant') END")
+
+
+def message_structure(con: duckdb.DuckDBPyConnection) -> str:
+    """The JSON structure (``from_json`` type) of one message of the registered ``_rows``' ``messages``.
+
+    ``role`` and ``content`` come first, as strings; every other key a message holds in any row (``name``,
+    ``tool_calls``, ``tool_call_id``, ...) follows with the type DuckDB infers over all rows (``JSON`` text
+    where rows disagree or the value is always null), so no key is silently dropped.
+    """
+    import json
+
+    row = con.execute("SELECT json_group_structure(messages::JSON) FROM _rows WHERE messages IS NOT NULL").fetchone()
+    merged = json.loads(row[0]) if row and row[0] else None
+    item = merged[0] if isinstance(merged, list) and merged and isinstance(merged[0], dict) else {}
+    out = dict(_BASE_MESSAGE)
+    for key, typ in item.items():
+        if key not in out:
+            out[key] = _json_type(typ)
+    return json.dumps(out)
+
+
+def _json_type(typ):
+    """A json_group_structure type as a from_json type: NULL (never seen with a value) becomes JSON."""
+    if typ == "NULL":
+        return "JSON"
+    if isinstance(typ, list):
+        return [_json_type(typ[0])] if typ else ["JSON"]
+    if isinstance(typ, dict):
+        return {k: _json_type(v) for k, v in typ.items()} or "JSON"
+    return typ
 
 
 def _col(name: str) -> str:
@@ -96,6 +127,9 @@ def trainer_table(table: pa.Table, layout: str = "auto", columns: list[str] | tu
     try:
         con.register("_rows", table)
         n, chats, sft = _shapes(con, table.column_names)
+        msg_type = "'[" + message_structure(con).replace("'", "''") + "]'"
+        chat_list = f"from_json(messages, {msg_type})"
+        conversation = f"CASE WHEN {_IS_CHAT} THEN {chat_list} WHEN {_IS_SFT} THEN from_json({_SFT_JSON}, {msg_type}) END"
         chosen = choose_layout(n, chats, sft) if layout == "auto" else layout
         no_target = n - chats - sft
         if chosen == "sft" and sft != n:
@@ -108,11 +142,11 @@ def trainer_table(table: pa.Table, layout: str = "auto", columns: list[str] | tu
         fields = layout_columns(chosen)
         extra = _extra_columns(cols, fields, columns, with_signals)
         exprs = {"id": "doc_id", "text": "text", "instruction": "instruction", "input": "input", "output": "output",
-                 "messages": _CONVERSATION if chosen == "messages" else f"CASE WHEN {_IS_CHAT} THEN {_CHAT_LIST} END",
+                 "messages": conversation if chosen == "messages" else f"CASE WHEN {_IS_CHAT} THEN {chat_list} END",
                  "prompt": "list_slice(_conv, 1, _last - 1)", "completion": "list_slice(_conv, _last, _last)",
                  "split": "split"}
         select = ", ".join(f"{exprs.get(c, _col(c))} AS {_col(c)}" for c in ("id", *fields, "split", *extra))
-        sql = (f"WITH c AS (SELECT *, {_CONVERSATION} AS _conv FROM _rows), "
+        sql = (f"WITH c AS (SELECT *, {conversation} AS _conv FROM _rows), "
                f"l AS (SELECT *, {_LAST_ASSISTANT} AS _last FROM c) SELECT {select} FROM l")
         out = con.execute(sql).fetch_arrow_table()
     finally:
@@ -144,9 +178,13 @@ def _extra_columns(cols: list[str], fields: tuple[str, ...], columns, with_signa
 
 
 def _typed(table: pa.Table) -> pa.Table:
-    """Conversational columns as exactly ``list<struct<role: string, content: string>>`` (DuckDB names its
-    list child ``element``/``l``; datasets and TRL read the same either way, but one schema everywhere)."""
+    """Conversational columns as ``list<struct<role: string, content: string, ...>>`` (exactly
+    :data:`MESSAGE_TYPE` when the messages hold no other key; DuckDB names its list child ``element``/``l``;
+    datasets and TRL read the same either way, but one schema everywhere)."""
     fields = []
     for f in table.schema:
-        fields.append(pa.field(f.name, MESSAGE_TYPE) if f.name in ("messages", "prompt", "completion") else f)
+        if f.name in ("messages", "prompt", "completion") and pa.types.is_list(f.type):
+            extra = [c for c in f.type.value_type if c.name not in ("role", "content")]
+            f = pa.field(f.name, pa.list_(pa.struct([*MESSAGE_TYPE.value_type, *extra])))
+        fields.append(f)
     return table.cast(pa.schema(fields))

@@ -224,3 +224,37 @@ def test_trl_prompt_completion_export_masks_the_prompt(shaped, tiny_chat_model, 
             completion_text, tok.decode(ex["input_ids"]))
         assert 0 < len(trained) < len(ex["input_ids"])
     assert trainer.train().global_step == 1
+
+
+def test_message_keys_beyond_role_and_content_travel_with_the_export():
+    """Tool calls, names and tool_call_ids are part of the conversation a trainer reads (TRL's and the
+    OpenAI format's ``tool_calls``): the export keeps every key a message holds, role and content first."""
+    from curate.export_layout import trainer_table
+
+    call = {"id": "c1", "type": "function", "function": {"name": "balance", "arguments": '{"acct": "0042"}'}}
+    chat = [{"role": "user", "content": "balance?", "name": "asha"},
+            {"role": "assistant", "content": "", "tool_calls": [call]},
+            {"role": "tool", "content": "₹1,250", "tool_call_id": "c1"},
+            {"role": "assistant", "content": "₹1,250 in your account"}]
+    plain = [{"role": "user", "content": "hi"}, {"role": "assistant", "content": "hello"}]
+    rows = pa.table({"doc_id": ["a", "b", "c"], "split": ["train"] * 3,
+                     "messages": [json.dumps(chat), json.dumps(plain), None],
+                     "instruction": [None, None, "Say hi."], "input": [None, None, ""], "output": [None, None, "Hi!"],
+                     "text": ["t1", "t2", "t3"]})
+    out, layout = trainer_table(rows)
+    assert layout == "messages"
+    item = out.schema.field("messages").type.value_type
+    assert [f.name for f in item][:2] == ["role", "content"]
+    got = out.column("messages").to_pylist()
+    first = [{k: v for k, v in m.items() if v is not None} for m in got[0]]
+    assert first == [{k: v for k, v in m.items() if v != ""} | {"content": m["content"]} for m in chat]
+    assert [{k: m[k] for k in ("role", "content")} for m in got[2]] == [
+        {"role": "user", "content": "Say hi."}, {"role": "assistant", "content": "Hi!"}]
+    assert all(m["tool_calls"] is None for m in got[1] + got[2])
+    pc_out, _ = trainer_table(rows, "prompt-completion")
+    assert pc_out.column("completion").to_pylist()[0][0]["content"] == "₹1,250 in your account"
+    # Without extra keys the type is exactly the documented one.
+    only, _ = trainer_table(rows.slice(1, 2))
+    from curate.export_layout import MESSAGE_TYPE
+
+    assert only.schema.field("messages").type == MESSAGE_TYPE

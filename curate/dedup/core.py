@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import math
 import os
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
@@ -41,7 +42,7 @@ from curate.dbutil import quiet
 from curate.dedup import kernels as K
 from curate.dedup.cluster import choose_keepers
 from curate.dedup.config import DedupConfig, DedupTableConfig, MinHashConfig
-from curate.dedup.fold import tables, virama_table
+from curate.dedup.fold import single_table, tables, virama_table
 from curate.dedup.lsh import candidate_pairs
 from curate.dedup.minhash import EMPTY, estimated_jaccard, lsh_params, probe_table, seed_key
 from curate.dedup.views import id_text, match_text, shape_columns
@@ -63,6 +64,10 @@ LSH_FACTOR = 0.6
 # Aadhaar/PAN numbers, dates in digits; not "3 working days", not a bare year shared by every ticket of 2026),
 # or an e-mail / UPI address (see kernels.id_sets).
 ID_CHARS = 5
+# In-memory tables (dedup_table) keep their first-pass tokens up to this many bytes (~40 per token: ~6 M
+# tokens, ~60 MB of Indic text), so verification does not tokenize candidates again; beyond it (and in the
+# streaming file mode, whose memory bound matters more) candidates are re-read and tokenized.
+KEEP_TOKEN_BYTES = 256 << 20
 
 
 @dataclass
@@ -79,7 +84,7 @@ class Tokens:
     doc_tok: np.ndarray
     doc_seg: np.ndarray
     has_letter: np.ndarray
-    raw_key: np.ndarray
+    raw_key: np.ndarray       # raw-bytes key of documents without a letter (0 for the others)
     seg_keys: np.ndarray = field(default=None)
 
     def boiler_mask(self, boiler_keys: np.ndarray | None) -> np.ndarray:
@@ -93,6 +98,47 @@ class Tokens:
         hi = int(self.offsets[d + 1]) if hi is None else hi
         t = " ".join(self.data[lo:hi].tobytes().decode("utf-8", "replace").split())
         return t if len(t) <= width else t[: width - 1] + "…"
+
+    @property
+    def nbytes(self) -> int:
+        """Bytes held (text and token arrays)."""
+        return sum(int(a.nbytes) for a in (self.data, self.offsets, self.tok_hash, self.tok_digit, self.tok_seg,
+                                           self.tok_lo, self.tok_hi, self.doc_tok, self.doc_seg, self.seg_keys))
+
+    def view(self) -> pa.Array:
+        """The tokenized texts again, as a string array (no copy of the text)."""
+        return pa.LargeStringArray.from_buffers(len(self.offsets) - 1, pa.py_buffer(np.ascontiguousarray(self.offsets)),
+                                                pa.py_buffer(np.ascontiguousarray(self.data))).cast(pa.string())
+
+    def take(self, docs: np.ndarray) -> Tokens:
+        """The documents at rows ``docs`` only, as if they had been tokenized alone."""
+        docs = np.asarray(docs, np.int64)
+        (data, offsets, tok_hash, tok_digit, tok_seg, tok_lo, tok_hi, doc_tok, doc_seg,
+         seg_keys) = K.take_tokens(docs, self.data, self.offsets, self.tok_hash, self.tok_digit, self.tok_seg,
+                                   self.tok_lo, self.tok_hi, self.doc_tok, self.doc_seg, self.seg_keys)
+        return Tokens(data, offsets, tok_hash, tok_digit, tok_seg, tok_lo, tok_hi, doc_tok, doc_seg,
+                      self.has_letter[docs], self.raw_key[docs], seg_keys)
+
+    @staticmethod
+    def concat(parts: list["Tokens"]) -> Tokens:
+        """Documents of ``parts`` one after the other, as if tokenized together."""
+        if len(parts) == 1:
+            return parts[0]
+        shift = np.cumsum([0] + [len(p.data) for p in parts[:-1]])
+        segs = np.cumsum([0] + [int(p.doc_seg[-1]) for p in parts[:-1]])
+        toks = np.cumsum([0] + [int(p.doc_tok[-1]) for p in parts[:-1]])
+
+        def cat(name, add=None, offsets=False):
+            arrays = [getattr(p, name) for p in parts]
+            if add is not None:
+                arrays = [a + k for a, k in zip(arrays, add)]
+            if offsets:
+                arrays = arrays[:1] + [a[1:] for a in arrays[1:]]
+            return np.concatenate(arrays)
+
+        return Tokens(cat("data"), cat("offsets", shift, True), cat("tok_hash"), cat("tok_digit"),
+                      cat("tok_seg", segs), cat("tok_lo", shift), cat("tok_hi", shift), cat("doc_tok", toks, True),
+                      cat("doc_seg", segs, True), cat("has_letter"), cat("raw_key"), cat("seg_keys"))
 
 
 def _buffers(arr: pa.Array) -> tuple[np.ndarray, np.ndarray]:
@@ -110,8 +156,7 @@ def tokenize(view: pa.Array, cfg: MinHashConfig) -> Tokens:
         view = view.combine_chunks() if view.num_chunks else pa.array([], pa.string())
     view = pc.fill_null(view.cast(pa.string()), "")
     data, offsets = _buffers(view)
-    fstart, flen, fdata = tables()
-    out = K.tokenize(data, offsets, fstart, flen, fdata, _VIRAMA, cfg.shingle == "char")
+    out = K.tokenize(data, offsets, single_table(), *tables(), _VIRAMA, cfg.shingle == "char")
     t = Tokens(data, offsets, *out)
     t.seg_keys = K.segment_keys(t.tok_hash, t.tok_digit, t.tok_seg, int(t.doc_seg[-1]))
     return t
@@ -131,14 +176,36 @@ class Sketches:
     length: np.ndarray       # characters of the compared text (the 'longest' policy)
 
 
-def sketch(view: pa.Array, cfg: MinHashConfig) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """(signatures, exact keys, distinct segment keys, their offsets) for a batch of compared texts."""
+def sketch(view: pa.Array, cfg: MinHashConfig, tokens: list | None = None
+           ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(signatures, exact keys, distinct segment keys, their offsets) for a batch of compared texts.
+
+    ``tokens``: a list that receives the batch's :class:`Tokens` (kept for verification)."""
     t = tokenize(view, cfg)
     sig, _, _ = K.sign(t.tok_hash, t.tok_seg, t.doc_tok, t.boiler_mask(None), t.has_letter,
                        cfg.ngram, cfg.num_perm, seed_key(cfg.seed), probe_table(cfg.num_perm, cfg.seed))
     exact = K.exact_keys(t.tok_hash, t.doc_tok, t.has_letter, t.raw_key)
     seg, seg_off = K.distinct_per_doc(t.seg_keys, t.doc_seg)
+    if tokens is not None:
+        tokens.append(t)
     return sig, exact, seg, seg_off
+
+
+class KeptTokens:
+    """First-pass tokens of every document, by canonical position: verification and the boilerplate
+    re-signing take them from here instead of fetching and tokenizing the texts again."""
+
+    def __init__(self, parts: dict[int, Tokens]):
+        self.starts = np.array(sorted(parts), np.int64)
+        self.parts = [parts[int(a)] for a in self.starts]
+
+    def take(self, idx: np.ndarray) -> Tokens:
+        """Tokens of the documents at sorted positions ``idx``, as if tokenized together."""
+        cut = np.searchsorted(idx, self.starts)
+        cut = np.append(cut, len(idx))
+        out = [part.take(idx[a:b] - start) for part, start, a, b in zip(self.parts, self.starts, cut[:-1], cut[1:])
+               if b > a]
+        return Tokens.concat(out) if out else tokenize(pa.array([], pa.string()), MinHashConfig())
 
 
 def _lengths(view: pa.Array) -> np.ndarray:
@@ -149,26 +216,36 @@ def _lengths(view: pa.Array) -> np.ndarray:
 class Sketcher:
     """Collects :class:`Sketches` batch by batch into preallocated arrays (no concatenation copies).
 
-    Two threads sign two batches at once: the compiled loops release the GIL.
+    Two threads sign two batches at once: the compiled loops release the GIL.  With ``keep_bytes``
+    the batches' tokens are kept too (:meth:`kept`) while they take at most that many bytes in all
+    (text and token arrays, ~40 bytes per token); past it they are dropped and clustering re-reads
+    the texts it needs.  Results are the same either way.
     """
 
-    def __init__(self, n: int, cfg: MinHashConfig):
+    def __init__(self, n: int, cfg: MinHashConfig, keep_bytes: int = 0):
         self.cfg = cfg
         self.sig = np.empty((n, cfg.num_perm), np.uint32)
         self.exact = np.empty(n, np.uint64)
         self.length = np.empty(n, np.int64)
         self.seg_parts: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+        self.keep_bytes = keep_bytes
+        self._tokens: dict[int, Tokens] | None = {} if keep_bytes > 0 else None
+        self._kept_bytes = 0
+        self._lock = threading.Lock()
 
     def add(self, view: pa.Array, offset: int, batch_size: int = 2048, workers: int | None = None,
             progress: Callable[[int], None] | None = None) -> None:
         def one(start: int) -> int:
             part = view.slice(start, batch_size)
-            sig, exact, seg, seg_off = sketch(part, self.cfg)
+            toks: list | None = [] if self._tokens is not None else None
+            sig, exact, seg, seg_off = sketch(part, self.cfg, toks)
             at = offset + start
             self.sig[at:at + len(exact)] = sig
             self.exact[at:at + len(exact)] = exact
             self.length[at:at + len(exact)] = _lengths(part)
             self.seg_parts[at] = (seg, seg_off)
+            if toks:
+                self._keep(at, toks[0])
             return len(exact)
 
         workers = workers or min(2, os.cpu_count() or 1)
@@ -176,6 +253,22 @@ class Sketcher:
             for done in pool.map(one, range(0, len(view), batch_size)):
                 if progress:
                     progress(done)
+
+    def _keep(self, at: int, t: Tokens) -> None:
+        with self._lock:
+            if self._tokens is None:
+                return
+            self._kept_bytes += t.nbytes
+            if self._kept_bytes > self.keep_bytes:
+                self._tokens = None          # over budget: drop them all, clustering re-reads the texts
+            else:
+                self._tokens[at] = t
+
+    def kept(self) -> KeptTokens | None:
+        """The first-pass tokens of every document, or None when they were not (all) kept."""
+        if not self._tokens or sum(len(t.offsets) - 1 for t in self._tokens.values()) != len(self.exact):
+            return None
+        return KeptTokens(self._tokens)
 
     def result(self) -> Sketches:
         segs, offs, base = [], [np.zeros(1, np.int64)], 0
@@ -259,71 +352,155 @@ def boilerplate_holders(seg_keys: np.ndarray, seg_off: np.ndarray, boiler: np.nd
 
 
 def resign(sig: np.ndarray, idx: np.ndarray, source: TextSource, cfg, boiler: np.ndarray,
-           excluded: np.ndarray) -> None:
+           excluded: np.ndarray, tokens: KeptTokens | None = None) -> None:
     """Sign the documents at positions ``idx`` again with the boilerplate segments set aside: ``sig[idx]`` and
-    ``excluded[idx]`` (segments set aside) are updated in place, 4,096 documents at a time."""
+    ``excluded[idx]`` (segments set aside) are updated in place, 4,096 documents at a time.  ``tokens``: the
+    first pass's (:meth:`Sketcher.kept`), so the texts are not fetched and tokenized again."""
     num_perm = sig.shape[1]
     for s in range(0, len(idx), 4096):
         part = idx[s:s + 4096]
-        t, mask = _prepared(source, part, cfg, boiler)
+        t, mask = _prepared(source, part, cfg, boiler, kept=tokens)
         new, _, ex = K.sign(t.tok_hash, t.tok_seg, t.doc_tok, mask, t.has_letter, cfg.ngram,
                             num_perm, seed_key(cfg.seed), probe_table(num_perm, cfg.seed))
         sig[part] = new
         excluded[part] = ex
 
 
-def _prepared(source: TextSource, idx: np.ndarray, cfg, boiler: np.ndarray, ids: bool = False):
-    rows = source.take(idx)
-    view = match_text(rows, cfg)
-    t = tokenize(view, cfg)
-    if not ids:
-        return t, t.boiler_mask(boiler)
-    # Identifiers are read from word tokens whatever the shingle mode (a number is one word).
-    ids_view = id_text(rows, cfg)
-    same = cfg.shingle == "word" and ids_view.equals(view)   # plain text rows: the same tokens serve both
-    u = t if same else tokenize(ids_view, cfg.model_copy(update={"shingle": "word"}))
-    return t, t.boiler_mask(boiler), K.id_sets(u.data, u.tok_hash, u.tok_digit, u.tok_lo, u.tok_hi, u.doc_tok,
-                                               ID_CHARS, *tables())
+def _csr_concat(parts: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
+    """One CSR (values, offsets) from several, rows in order."""
+    vals = np.concatenate([v[o[0]:o[-1]] for v, o in parts])
+    offs, base = [np.zeros(1, np.int64)], 0
+    for _, o in parts:
+        offs.append(o[1:] - o[0] + base)
+        base += int(o[-1] - o[0])
+    return vals, np.concatenate(offs)
+
+
+def _csr_pick(use_b: np.ndarray, a: tuple[np.ndarray, np.ndarray], b: tuple[np.ndarray, np.ndarray]):
+    """Per row, row r of CSR ``a`` or (where ``use_b[r]``) the next row of CSR ``b`` (one row per True)."""
+    (va, oa), (vb, ob) = a, b
+    cnt_b = np.zeros(len(use_b), np.int64)
+    cnt_b[use_b] = np.diff(ob)
+    start_b = np.zeros(len(use_b), np.int64)
+    start_b[use_b] = ob[:-1] + len(va)
+    cnt = np.where(use_b, cnt_b, np.diff(oa))
+    start = np.where(use_b, start_b, oa[:-1])
+    off = np.concatenate([[0], np.cumsum(cnt)]).astype(np.int64)
+    idx = np.repeat(start - off[:-1], cnt) + np.arange(off[-1])
+    return np.concatenate([va, vb])[idx], off
+
+
+def _prepared(source: TextSource, idx: np.ndarray, cfg, boiler: np.ndarray, ids: bool = False,
+              kept: KeptTokens | None = None):
+    """Tokens and boilerplate mask (and with ``ids`` the identifier sets, CSR) of the documents at ``idx``:
+    from ``kept`` when given, else fetched from ``source`` and tokenized."""
+    if kept is not None:
+        t = kept.take(idx)
+        if not ids:
+            return t, t.boiler_mask(boiler)
+        rows, view = source.take(idx), t.view()
+    else:
+        rows = source.take(idx)
+        view = match_text(rows, cfg)
+        t = tokenize(view, cfg)
+        if not ids:
+            return t, t.boiler_mask(boiler)
+    # Identifiers are read from word tokens whatever the shingle mode (a number is one word), from what the
+    # customer wrote (id_text).  Where that is the compared text itself (plain-text rows) its tokens serve both;
+    # only the other rows (chats, SFT pairs) are tokenized again.
+    ids_view = pc.fill_null(id_text(rows, cfg).cast(pa.string()), "")
+    if cfg.shingle == "word":
+        differs = ~np.asarray(pc.equal(ids_view, pc.fill_null(view.cast(pa.string()), "")).to_numpy(
+            zero_copy_only=False), bool)
+    else:
+        differs = np.ones(len(view), bool)
+    own = K.id_sets(t.data, t.tok_hash, t.tok_digit, t.tok_lo, t.tok_hi, t.doc_tok, ID_CHARS, *tables()) \
+        if not differs.all() else (np.zeros(0, np.uint64), np.zeros(len(view) + 1, np.int64))
+    if not differs.any():
+        return t, t.boiler_mask(boiler), own
+    u = tokenize(ids_view.filter(pa.array(differs)), cfg.model_copy(update={"shingle": "word"}))
+    other = K.id_sets(u.data, u.tok_hash, u.tok_digit, u.tok_lo, u.tok_hi, u.doc_tok, ID_CHARS, *tables())
+    return t, t.boiler_mask(boiler), _csr_pick(differs, own, other)
+
+
+@dataclass
+class _Prepared:
+    """Tokens, boilerplate mask, identifier sets and shingle sets of some documents (rows in ``docs`` order)."""
+
+    docs: np.ndarray
+    t: Tokens
+    mask: np.ndarray
+    ids: tuple[np.ndarray, np.ndarray]
+    keys: tuple[np.ndarray, np.ndarray]
+
+    def __post_init__(self):
+        self._order = np.argsort(self.docs, kind="stable")
+        self._sorted = self.docs[self._order]
+
+    def rows(self, q: np.ndarray) -> np.ndarray | None:
+        """Row of each document of ``q``; None when one of them is not here."""
+        at = np.searchsorted(self._sorted, q)
+        if len(q) and ((at >= len(self._sorted)).any() or (self._sorted[np.minimum(at, len(self._sorted) - 1)] != q).any()):
+            return None
+        return self._order[at]
+
+    def __add__(self, other: _Prepared) -> _Prepared:
+        a, b = self.t, other.t
+        shift, segs, toks = len(a.data), int(a.doc_seg[-1]), int(a.doc_tok[-1])
+        t = Tokens(np.concatenate([a.data, b.data]), np.concatenate([a.offsets, b.offsets[1:] + shift]),
+                   np.concatenate([a.tok_hash, b.tok_hash]), np.concatenate([a.tok_digit, b.tok_digit]),
+                   np.concatenate([a.tok_seg, b.tok_seg + segs]), np.concatenate([a.tok_lo, b.tok_lo + shift]),
+                   np.concatenate([a.tok_hi, b.tok_hi + shift]), np.concatenate([a.doc_tok, b.doc_tok[1:] + toks]),
+                   np.concatenate([a.doc_seg, b.doc_seg[1:] + segs]), np.concatenate([a.has_letter, b.has_letter]),
+                   np.concatenate([a.raw_key, b.raw_key]), np.concatenate([a.seg_keys, b.seg_keys]))
+        return _Prepared(np.concatenate([self.docs, other.docs]), t, np.concatenate([self.mask, other.mask]),
+                         _csr_concat([self.ids, other.ids]), _csr_concat([self.keys, other.keys]))
 
 
 class Verifier:
     """Exact Jaccard, identifier agreement and shared spans for pairs of documents.
 
     Texts are fetched and tokenized block by block (at most ``block_docs`` documents at a time),
-    so memory stays bounded however many candidates a corpus has.  When every document asked
-    for fits in one block (the usual case) the tokens are kept and reused by later calls (chain
-    checks, shared spans): each candidate is tokenized once.
+    so memory stays bounded however many candidates a corpus has.  While every document asked
+    for fits in one block (the usual case) the prepared documents are kept, and a later call
+    (chain checks, shared spans) prepares only the documents it adds: each document is
+    tokenized once.  With ``tokens`` (the first pass's, :meth:`Sketcher.kept`) the compared texts
+    are not tokenized again at all; only chats' user turns and SFT prompts are, for identifiers.
     """
 
-    def __init__(self, source: TextSource, cfg, boiler: np.ndarray, block_docs: int = 16_384):
+    def __init__(self, source: TextSource, cfg, boiler: np.ndarray, block_docs: int = 16_384,
+                 tokens: KeptTokens | None = None):
         self.source, self.cfg, self.boiler, self.block = source, cfg, boiler, max(2, block_docs)
-        self._kept: tuple | None = None
+        self.tokens = tokens
+        self._kept: _Prepared | None = None
 
-    def _prepare(self, docs: np.ndarray) -> tuple:
-        t, mask, (ids, ids_off) = _prepared(self.source, docs, self.cfg, self.boiler, ids=True)
-        keys, off = K.shingle_sets(np.arange(len(docs)), t.tok_hash, t.tok_seg, t.doc_tok, mask, t.has_letter,
-                                   self.cfg.ngram)
-        return docs, t, mask, ids, ids_off, keys, off
+    def _prepare(self, docs: np.ndarray) -> _Prepared:
+        t, mask, ids = _prepared(self.source, docs, self.cfg, self.boiler, ids=True, kept=self.tokens)
+        keys = K.shingle_sets(np.arange(len(docs)), t.tok_hash, t.tok_seg, t.doc_tok, mask, t.has_letter,
+                              self.cfg.ngram)
+        return _Prepared(docs, t, mask, ids, keys)
 
     def _blocks(self, a: np.ndarray, b: np.ndarray):
         """(pair indices, rows of a / b in the block, the block) per block of prepared documents."""
-        if self._kept is not None:
-            docs = self._kept[0]
-            ra, rb = np.searchsorted(docs, a), np.searchsorted(docs, b)
-            if (ra < len(docs)).all() and (rb < len(docs)).all() and (docs[ra] == a).all() and (docs[rb] == b).all():
-                yield np.arange(len(a)), ra, rb, self._kept
-                return
         every = np.unique(np.concatenate([a, b]))
+        kept = self._kept
+        if kept is not None:
+            missing = np.setdiff1d(every, kept.docs)
+            if len(missing) and len(kept.docs) + len(missing) <= self.block:
+                kept = self._kept = kept + self._prepare(missing)
+            if kept.rows(every) is not None:
+                yield np.arange(len(a)), kept.rows(a), kept.rows(b), kept
+                return
         if len(every) <= self.block:
             self._kept = self._prepare(every)
-            yield np.arange(len(a)), np.searchsorted(every, a), np.searchsorted(every, b), self._kept
+            yield np.arange(len(a)), self._kept.rows(a), self._kept.rows(b), self._kept
             return
         order = np.argsort(a, kind="stable")
         step = self.block // 2
         for s in range(0, len(order), step):
             sel = order[s:s + step]
             block = self._prepare(np.unique(np.concatenate([a[sel], b[sel]])))
-            yield sel, np.searchsorted(block[0], a[sel]), np.searchsorted(block[0], b[sel]), block
+            yield sel, block.rows(a[sel]), block.rows(b[sel]), block
             del block   # one block in memory at a time (the caller drops its references before asking on)
 
     def pairs(self, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -331,17 +508,16 @@ class Verifier:
         jac = np.zeros(len(a))
         disjoint = np.zeros(len(a), bool)
         for sel, ra, rb, block in self._blocks(a, b):
-            _, _, _, ids, ids_off, keys, off = block
-            jac[sel] = K.jaccard_pairs(keys, off, ra, rb)
-            disjoint[sel] = K.disjoint_ids(ids, ids_off, ra, rb)
-            del block, ids, ids_off, keys, off
+            jac[sel] = K.jaccard_pairs(*block.keys, ra, rb)
+            disjoint[sel] = K.disjoint_ids(*block.ids, ra, rb)
+            del block
         return jac, disjoint
 
     def span_list(self, a: np.ndarray, b: np.ndarray) -> list:
         """Per pair: excerpt of the longest run of n-grams ``a[i]`` shares with ``b[i]`` (``None``: nothing shared)."""
         out: list = [None] * len(a)
         for sel, ra, rb, block in self._blocks(a, b):
-            t, mask = block[1], block[2]
+            t, mask = block.t, block.mask
             lo, hi = K.shared_spans(ra, rb, t.tok_hash, t.tok_seg, t.doc_tok, mask, t.has_letter, t.tok_lo, t.tok_hi,
                                     self.cfg.ngram)
             for k in np.flatnonzero(lo >= 0):
@@ -373,15 +549,18 @@ def spread_spans(a: np.ndarray, spans: list, n: int) -> list:
 class LocalDocs:
     """Sketches in this process's memory, texts from a :class:`TextSource`: what :func:`cluster_docs` asks of
     the documents, answered on the driver (local engine, file mode). ``grouping(sig, rows, bands,
-    rows_per_band, window) -> (i, j)``: where LSH buckets are grouped (default: DuckDB on ``con``).
+    rows_per_band, window) -> (i, j)``: where LSH buckets are grouped (default: DuckDB on ``con``);
+    ``tokens``: the first pass's (:meth:`Sketcher.kept`, in-memory tables), used for re-signing and
+    verification instead of fetching and tokenizing the texts again.
 
     The Ray engine's counterpart (:class:`curate.dedup.ray_dedup.RayDocs`) answers the same questions on the
     workers, so the driver never holds the signatures or texts.
     """
 
     def __init__(self, sk: Sketches, source: TextSource, cfg, con: duckdb.DuckDBPyConnection | None = None,
-                 grouping: Callable | None = None):
+                 grouping: Callable | None = None, tokens: KeptTokens | None = None):
         self.sk, self.source, self.cfg, self.con, self.grouping = sk, source, cfg, con, grouping
+        self.tokens = tokens
         self.verifier: Verifier | None = None
         self.length = np.asarray(sk.length, np.int64)
         self.num_perm = sk.sig.shape[1]
@@ -394,8 +573,8 @@ class LocalDocs:
         excluded = np.zeros(len(sk.exact), np.int32)
         if len(boiler):
             todo = reps[boilerplate_holders(sk.seg_keys, sk.seg_off, boiler)[reps]]
-            resign(sk.sig, todo, self.source, self.cfg, boiler, excluded)
-        self.verifier = Verifier(self.source, self.cfg, boiler)
+            resign(sk.sig, todo, self.source, self.cfg, boiler, excluded, self.tokens)
+        self.verifier = Verifier(self.source, self.cfg, boiler, tokens=self.tokens)
         return boiler, excluded
 
     def candidates(self, reps: np.ndarray, bands: int, rows: int, window: int) -> tuple[np.ndarray, np.ndarray]:
@@ -439,7 +618,7 @@ def _group_ids(keys) -> np.ndarray:
 
 def cluster(sk: Sketches, source: TextSource, cfg, earliest: np.ndarray | None = None,
             quality: list[np.ndarray] | None = None, con: duckdb.DuckDBPyConnection | None = None,
-            candidates: Callable | None = None) -> Clusters:
+            candidates: Callable | None = None, tokens: KeptTokens | None = None) -> Clusters:
     """Cluster documents given in canonical order (``cfg`` holds both the MinHash and the dedup settings).
 
     ``earliest``: ingest-order rank (default: position); ``quality``: sort keys, best first,
@@ -447,9 +626,10 @@ def cluster(sk: Sketches, source: TextSource, cfg, earliest: np.ndarray | None =
     replaced by their signatures without it.  ``candidates(sig, rows, bands, rows_per_band,
     window) -> (i, j)``: where LSH buckets are grouped (default: DuckDB on ``con``,
     :func:`curate.dedup.lsh.candidate_pairs`; :func:`curate.dedup.ray_lsh.candidate_pairs_ray`
-    returns the same pairs from a Ray cluster).
+    returns the same pairs from a Ray cluster).  ``tokens``: the first pass's tokens
+    (:meth:`Sketcher.kept`), so that no compared text is tokenized twice.
     """
-    return cluster_docs(LocalDocs(sk, source, cfg, con, candidates), sk.exact, cfg, earliest, quality)
+    return cluster_docs(LocalDocs(sk, source, cfg, con, candidates, tokens), sk.exact, cfg, earliest, quality)
 
 
 def cluster_docs(docs, exact, cfg, earliest: np.ndarray | None = None,
@@ -661,9 +841,10 @@ def dedup_table(table: pa.Table, cfg: DedupTableConfig | dict | None = None, bat
     cfg = _config(cfg)
     view = match_text(table, cfg)
     n = table.num_rows
-    sk = Sketcher(n, cfg)
+    sk = Sketcher(n, cfg, keep_bytes=KEEP_TOKEN_BYTES)
     sk.add(view, 0, batch_size, workers, progress)
-    c = cluster(sk.result(), TextSource.of(table.select(shape_columns(table.column_names, cfg))), cfg)
+    c = cluster(sk.result(), TextSource.of(table.select(shape_columns(table.column_names, cfg))), cfg,
+                tokens=sk.kept())
     if stats is not None:
         stats.update(_stats(c))
     return _with_outputs(table, clusters_to_arrow(c, row_ids(n)))

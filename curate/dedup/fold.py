@@ -113,6 +113,23 @@ def tables() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return _TABLES
 
 
+_SINGLE: np.ndarray | None = None
+
+
+def single_table() -> np.ndarray:
+    """int32[TABLE_MAX]: each code point's one folded entry (class << 24 | code point), -1 when it
+    folds to nothing, -2 when it folds to several (then read :func:`tables`).  The tokenizer's one
+    table load per code point; built once per process from :func:`tables`, read-only."""
+    global _SINGLE
+    if _SINGLE is None:
+        start, length, data = tables()
+        first = data[np.minimum(start, max(len(data) - 1, 0))]
+        out = np.where(length == 1, first, np.where(length == 0, -1, -2)).astype(np.int32)
+        out.flags.writeable = False
+        _SINGLE = out
+    return _SINGLE
+
+
 def virama_table() -> np.ndarray:
     """Bool per folded code point < TABLE_MAX: a virama (glues the next consonant into a grapheme)."""
     out = np.zeros(TABLE_MAX, np.bool_)

@@ -61,15 +61,27 @@ def _decode(data, p, hi):
 
 
 @nb.njit(**_JIT)
-def tokenize(data, offsets, fstart, flen, fdata, virama, char_mode):
+def tokenize(data, offsets, fone, fstart, flen, fdata, virama, char_mode):
     """Fold, tokenize and segment every document.
+
+    ``fone`` (:func:`curate.dedup.fold.single_table`) holds, per code point below
+    ``TABLE_MAX``, its one folded table entry, -1 when it folds to nothing and -2 when it folds to
+    several (read from ``fstart``/``flen``/``fdata``); code points at or above are letters.
 
     Returns ``(tok_hash, tok_digit, tok_seg, tok_lo, tok_hi, doc_tok, doc_seg, has_letter, raw_key)``:
     per token its hash, whether it holds a digit, its segment (global index) and its byte
     range in ``data``; per document its token and segment ranges, whether it has a letter,
-    and a hash of its raw bytes (outer ASCII whitespace stripped), the exact key of texts
-    without letters.  ``char_mode`` makes grapheme clusters the tokens (a base character with
-    its marks, a virama gluing the next consonant) with one space token between words.
+    and, for documents without a letter only (0 for the others), a hash of its raw bytes
+    (outer ASCII whitespace stripped): their exact key.  ``char_mode`` makes grapheme clusters
+    the tokens (a base character with its marks, a virama gluing the next consonant) with one
+    space token between words.
+
+    Why it is shaped this way (it is the first pass's main cost, ~35 % of the pipeline): one
+    table load per code point (``fone``; the three-table walk only for the few code points that
+    fold to several), ASCII bytes skip the UTF-8 decoder, the open token's hash and end stay in
+    registers until it closes, and the raw-bytes hash (a serial multiply per byte) is computed only
+    for the rare documents that need it.  ``tests/dedup/test_kernels.py`` checks it
+    token for token against the straightforward implementation it replaced.
     """
     n = len(offsets) - 1
     nbytes = offsets[n] - offsets[0]
@@ -83,48 +95,51 @@ def tokenize(data, offsets, fstart, flen, fdata, virama, char_mode):
     doc_seg = np.zeros(n + 1, np.int64)
     has_letter = np.zeros(n, np.bool_)
     raw_key = np.zeros(n, np.uint64)
+    space_hash = mix(FNV_OFFSET ^ _U(32))
     t = 0
     seg = 0
     for d in range(n):
         lo = offsets[d]
         hi = offsets[d + 1]
-        # raw key: FNV-1a over the bytes without surrounding ASCII whitespace
-        a, b = lo, hi
-        while a < b and (data[a] == 32 or 9 <= data[a] <= 13):
-            a += 1
-        while b > a and (data[b - 1] == 32 or 9 <= data[b - 1] <= 13):
-            b -= 1
-        rh = FNV_OFFSET
-        for p in range(a, b):
-            rh = (rh ^ _U(data[p])) * FNV_PRIME
-        raw_key[d] = mix(rh ^ _U(b - a))
-
-        in_tok = False      # a token is open
+        in_tok = False      # a token is open (its hash is h, its end cur_hi)
         in_word = False     # a word is open (char mode: tokens are the graphemes of words)
         need_space = False  # char mode: a space token goes before the next word of this segment
         seg_used = False    # the current segment holds a token
         pending = False     # a terminator was seen; a following separator ends the segment
+        letter = False
         h = FNV_OFFSET
+        cur_hi = lo
         last = -1
         p = lo
         while p < hi:
-            cp, w = _decode(data, p, hi)
-            if cp < TABLE_MAX:
-                e0 = fstart[cp]
-                e1 = e0 + flen[cp]
+            b0 = data[p]
+            if b0 < 0x80:
+                cp = np.int64(b0)
+                w = 1
             else:
-                e0 = -1
-                e1 = 0
-            e = e0
+                cp, w = _decode(data, p, hi)
+            if cp < TABLE_MAX:
+                f = np.int64(fone[cp])
+                if f == -1:         # folds to nothing (format characters, nukta, ...)
+                    p += w
+                    continue
+                if f >= 0:
+                    e, e1 = -2, -1
+                else:
+                    e = np.int64(fstart[cp])
+                    e1 = e + flen[cp]
+            else:
+                f = (LETTER << CLASS_SHIFT) | cp
+                e, e1 = -2, -1
             while e < e1:
-                entry = (LETTER << CLASS_SHIFT) | cp if e0 < 0 else np.int64(fdata[e])
+                entry = f if e < 0 else np.int64(fdata[e])
                 e += 1
                 cls = entry >> CLASS_SHIFT
                 c = entry & CP_MASK
                 if cls == LETTER or cls == MARK or cls == DIGIT:
                     pending = False
                     if in_word and cls != DIGIT and c == last:
-                        tok_hi[t - 1] = p + w      # elongation: the repeat is folded away
+                        cur_hi = p + w             # elongation: the repeat is folded away
                         continue
                     new_tok = not in_tok
                     if char_mode and in_tok and cls != MARK and not (last >= 0 and last < TABLE_MAX and virama[last]):
@@ -132,8 +147,9 @@ def tokenize(data, offsets, fstart, flen, fdata, virama, char_mode):
                     if new_tok:
                         if in_tok:
                             tok_hash[t - 1] = mix(h)
+                            tok_hi[t - 1] = cur_hi
                         if char_mode and need_space and not in_word:
-                            tok_hash[t] = mix(FNV_OFFSET ^ _U(32))
+                            tok_hash[t] = space_hash
                             tok_seg[t] = seg
                             tok_lo[t] = p
                             tok_hi[t] = p
@@ -142,23 +158,22 @@ def tokenize(data, offsets, fstart, flen, fdata, virama, char_mode):
                         h = FNV_OFFSET
                         tok_seg[t] = seg
                         tok_lo[t] = p
-                        tok_hi[t] = p + w
-                        tok_digit[t] = False
                         t += 1
                         in_tok = True
                         seg_used = True
                     in_word = True
                     h = (h ^ _U(c)) * FNV_PRIME
-                    tok_hi[t - 1] = p + w
+                    cur_hi = p + w
                     last = c
                     if cls == DIGIT:
                         tok_digit[t - 1] = True
                     elif cls == LETTER:
-                        has_letter[d] = True
+                        letter = True
                     continue
                 # anything else ends the open token and word
                 if in_tok:
                     tok_hash[t - 1] = mix(h)
+                    tok_hi[t - 1] = cur_hi
                     in_tok = False
                 if in_word:
                     in_word = False
@@ -171,7 +186,7 @@ def tokenize(data, offsets, fstart, flen, fdata, virama, char_mode):
                         need_space = False
                     pending = False
                     if char_mode and need_space:
-                        tok_hash[t] = mix(FNV_OFFSET ^ _U(32))
+                        tok_hash[t] = space_hash
                         tok_seg[t] = seg
                         tok_lo[t] = p
                         tok_hi[t] = p
@@ -180,7 +195,6 @@ def tokenize(data, offsets, fstart, flen, fdata, virama, char_mode):
                     tok_seg[t] = seg
                     tok_lo[t] = p
                     tok_hi[t] = p + w
-                    tok_digit[t] = False
                     t += 1
                     seg_used = True
                     need_space = char_mode
@@ -195,11 +209,29 @@ def tokenize(data, offsets, fstart, flen, fdata, virama, char_mode):
             p += w
         if in_tok:
             tok_hash[t - 1] = mix(h)
+            tok_hi[t - 1] = cur_hi
         if seg_used:
             seg += 1
         doc_tok[d + 1] = t
         doc_seg[d + 1] = seg
+        has_letter[d] = letter
+        if not letter:
+            raw_key[d] = _raw_key(data, lo, hi)
     return (tok_hash[:t], tok_digit[:t], tok_seg[:t], tok_lo[:t], tok_hi[:t], doc_tok, doc_seg, has_letter, raw_key)
+
+
+@nb.njit(**_JIT)
+def _raw_key(data, lo, hi):
+    """FNV-1a over the bytes ``data[lo:hi]`` without surrounding ASCII whitespace, and their count."""
+    a, b = lo, hi
+    while a < b and (data[a] == 32 or 9 <= data[a] <= 13):
+        a += 1
+    while b > a and (data[b - 1] == 32 or 9 <= data[b - 1] <= 13):
+        b -= 1
+    rh = FNV_OFFSET
+    for p in range(a, b):
+        rh = (rh ^ _U(data[p])) * FNV_PRIME
+    return mix(rh ^ _U(b - a))
 
 
 @nb.njit(**_JIT)
@@ -604,3 +636,42 @@ def disjoint_ids(keys, off, a, b):
                 q += 1
         out[i] = not shared
     return out
+
+
+@nb.njit(**_JIT)
+def take_tokens(docs, data, offsets, tok_hash, tok_digit, tok_seg, tok_lo, tok_hi, doc_tok, doc_seg, seg_keys):
+    """The tokens of documents ``docs`` only, renumbered as if they had been tokenized alone (one copy pass).
+
+    Returns (data, offsets, tok_hash, tok_digit, tok_seg, tok_lo, tok_hi, doc_tok, doc_seg, seg_keys).
+    """
+    m = len(docs)
+    new_off = np.zeros(m + 1, np.int64)
+    new_tok = np.zeros(m + 1, np.int64)
+    new_seg = np.zeros(m + 1, np.int64)
+    for r in range(m):
+        d = docs[r]
+        new_off[r + 1] = new_off[r] + offsets[d + 1] - offsets[d]
+        new_tok[r + 1] = new_tok[r] + doc_tok[d + 1] - doc_tok[d]
+        new_seg[r + 1] = new_seg[r] + doc_seg[d + 1] - doc_seg[d]
+    o_data = np.empty(new_off[m], np.uint8)
+    o_hash = np.empty(new_tok[m], np.uint64)
+    o_digit = np.empty(new_tok[m], np.bool_)
+    o_seg = np.empty(new_tok[m], np.int64)
+    o_lo = np.empty(new_tok[m], np.int64)
+    o_hi = np.empty(new_tok[m], np.int64)
+    o_keys = np.empty(new_seg[m], np.uint64)
+    for r in range(m):
+        d = docs[r]
+        o_data[new_off[r]:new_off[r + 1]] = data[offsets[d]:offsets[d + 1]]
+        shift = new_off[r] - offsets[d]
+        seg_shift = new_seg[r] - doc_seg[d]
+        q = new_tok[r]
+        for i in range(doc_tok[d], doc_tok[d + 1]):
+            o_hash[q] = tok_hash[i]
+            o_digit[q] = tok_digit[i]
+            o_seg[q] = tok_seg[i] + seg_shift
+            o_lo[q] = tok_lo[i] + shift
+            o_hi[q] = tok_hi[i] + shift
+            q += 1
+        o_keys[new_seg[r]:new_seg[r + 1]] = seg_keys[doc_seg[d]:doc_seg[d + 1]]
+    return o_data, new_off, o_hash, o_digit, o_seg, o_lo, o_hi, new_tok, new_seg, o_keys

@@ -111,11 +111,7 @@ def run_demo(out: Path, n: int = 3000, train: bool = True, log: Callable[[str], 
 
         if train:
             log("6/7 QLoRA: tiny Llama built locally, 4-bit NF4 base + LoRA, a few steps on the SFT snapshot")
-            waived = not sft_audit.passed
-            if waived:  # show the recorded override rather than stop the demo (training refuses unapproved data)
-                log(f"    {sft.ref} failed its audit ({', '.join(sft_audit.failed_gates or []) or 'gates'}): training it "
-                    "with the recorded override (--allow-unapproved), as an engineer would after a steward's waiver")
-            summary["train"] = _train_and_eval(ws, sft.ref, out, log, allow_unapproved=waived)
+            summary["train"] = _train_and_eval(ws, sft.ref, out, log)
         else:
             log("6/7 training skipped (--no-train)")
     finally:
@@ -125,7 +121,7 @@ def run_demo(out: Path, n: int = 3000, train: bool = True, log: Callable[[str], 
     return summary
 
 
-def _train_and_eval(ws, ref: str, out: Path, log, allow_unapproved: bool = False) -> dict:
+def _train_and_eval(ws, ref: str, out: Path, log) -> dict:
     from eval.config import EvalConfig
     from eval.runner import eval_run
     from train.config import TrainConfig
@@ -139,8 +135,7 @@ def _train_and_eval(ws, ref: str, out: Path, log, allow_unapproved: bool = False
         "training": {"max_steps": 30, "batch_size": 8, "grad_accum": 1, "eval_steps": 10, "learning_rate": 3e-3},
         "data": {"max_seq_len": 192},
     })
-    run = train_on_snapshot(ws, ref, str(base), out / "runs" / "demo-qlora", cfg, allow_unapproved=allow_unapproved,
-                            progress=False)
+    run = train_on_snapshot(ws, ref, str(base), out / "runs" / "demo-qlora", cfg, progress=False)
     log(f"    run {run['run_id']}: train loss {run.get('metrics', {}).get('train_loss')}")
     report = eval_run(ws, run["run_id"], split="test", output=out / "reports" / "eval", cfg=EvalConfig(max_samples=40))
     return {"run_id": run["run_id"], "adapter": run.get("adapter_path"), "metrics": run.get("metrics"),

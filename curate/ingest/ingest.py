@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import queue
+import re
 import threading
 import uuid
 from dataclasses import asdict, dataclass, field
@@ -79,6 +80,14 @@ def _sql_str(s: str) -> str:
 _VISIBLE = r"[^\s\p{Z}\p{Cc}\p{Cf}\x{FE00}-\x{FE0F}\x{E0100}-\x{E01EF}\x{115F}\x{1160}\x{3164}\x{FFA0}\x{2800}\x{034F}]"
 
 
+def _json_type_sql(value: str) -> str:
+    """SQL: the JSON type of an extracted JSON value (NULL when absent) from its first character:
+    VARCHAR, OBJECT, ARRAY, NULL, BOOLEAN or NUMBER (no second parse)."""
+    return (f"CASE WHEN {value} IS NULL THEN NULL ELSE CASE left({value}::VARCHAR, 1) WHEN '\"' THEN 'VARCHAR' "
+            f"WHEN '{{' THEN 'OBJECT' WHEN '[' THEN 'ARRAY' WHEN 'n' THEN 'NULL' WHEN 't' THEN 'BOOLEAN' "
+            f"WHEN 'f' THEN 'BOOLEAN' ELSE 'NUMBER' END END")
+
+
 def build_prepare_sql(opts: IngestOptions, source: str, ingest_id: str) -> str:
     """The one SQL statement that validates, maps and normalises a chunk (registered as ``_chunk``)."""
     tf = opts.text_field or "text"
@@ -87,7 +96,6 @@ def build_prepare_sql(opts: IngestOptions, source: str, ingest_id: str) -> str:
     drop_text = _sql_str(json.dumps({tf: None}))
     drop_sft = _sql_str(json.dumps({k: None for k in SFT_FIELDS}))
     drop_chat = _sql_str(json.dumps({"messages": None}))
-    id_expr = f"json_extract_string(j, {_path_literal(opts.id_field)})" if opts.id_field else "NULL"
     shape_sft = "NULL" if explicit else (
         "CASE WHEN instr_t IS NOT NULL OR out_t IS NOT NULL THEN 'sft' "
         "WHEN msg_t IS NOT NULL THEN 'chat' END")
@@ -114,52 +122,60 @@ def build_prepare_sql(opts: IngestOptions, source: str, ingest_id: str) -> str:
              WHERE doc_id IN (SELECT doc_id FROM keyed WHERE rec_id IS NOT NULL)) d ON d.doc_id = k.doc_id"""
     else:
         conflict_sql = "SELECT *, NULL::VARCHAR AS version_of FROM keyed"
+    # One parse per record for every field the shapes read (json_extract with a list of paths); types
+    # are read off each extracted value's first character, and strings are unescaped from the small
+    # extracted value, not from the whole record again.
+    paths = [tp] if explicit else [tp, "'$.instruction'", "'$.input'", "'$.output'", "'$.messages'"]
+    id_expr = "NULL"
+    if opts.id_field:
+        paths.append(_path_literal(opts.id_field))
+        id_expr = f"v[{len(paths)}]->>'$'"
+    sft_fields = ", ".join(f"NULL::VARCHAR AS {n}" for n in ("instr_t", "instr_v", "in_t", "in_v", "out_t", "out_v", "msg_t"))
+    sft_fields += ", NULL::JSON AS mv"
+    if not explicit:
+        # Only for records without a text field (a record with one is a text record whatever else it holds).
+        sft_fields = ", ".join(f"CASE WHEN text_t IS NULL THEN {e} END AS {n}" for n, e in (
+            ("instr_t", _json_type_sql("v[2]")), ("instr_v", "v[2]->>'$'"), ("in_t", _json_type_sql("v[3]")),
+            ("in_v", "v[3]->>'$'"), ("out_t", _json_type_sql("v[4]")), ("out_v", "v[4]->>'$'"), ("mv", "v[5]"),
+            ("msg_t", _json_type_sql("v[5]"))))
     return f"""
 WITH base AS (
-  -- json_valid parses without building a copy; the JSON functions below read the text directly
-  -- (DuckDB evaluates a CASE branch only for the rows that take it, so invalid rows are never parsed again).
+  -- json_valid parses without building a copy (DuckDB evaluates a CASE branch only for the rows that
+  -- take it, so invalid rows are never parsed again).
   SELECT source_row, raw, error, strlen(raw) AS nbytes,
          CASE WHEN error IS NULL AND strlen(raw) <= {maxb} AND json_valid(raw) THEN raw END AS j
   FROM _chunk
-), typed AS (
+), parsed AS (
   -- Checking the first byte for an object saves a full JSON parse per row.
   SELECT *, CASE WHEN j IS NULL THEN NULL WHEN starts_with(j, chr(123)) OR left(ltrim(j), 1) = chr(123) THEN 'OBJECT'
                  ELSE json_type(j) END AS jt,
-         json_extract(j, {tp}) AS text_j
+         CASE WHEN j IS NOT NULL THEN json_extract(j, [{", ".join(paths)}]) END AS v
   FROM base
-), typed2 AS (
-  -- The type of the text value is read off its first character, and the string is unescaped from the
-  -- small extracted value, not from the whole record again.
-  SELECT *, CASE WHEN text_j IS NULL THEN NULL
-                 WHEN left(text_j::VARCHAR, 1) = '"' THEN 'VARCHAR'
-                 ELSE json_type(text_j) END AS text_t,
-            CASE WHEN left(text_j::VARCHAR, 1) = '"' THEN text_j->>'$' END AS text_v
-  FROM typed
+), typed AS (
+  SELECT *, v[1] AS text_j, {_json_type_sql("v[1]")} AS text_t,
+         CASE WHEN left(v[1]::VARCHAR, 1) = '"' THEN v[1]->>'$' END AS text_v
+  FROM parsed
 ), fields AS (
-  -- The SFT/chat fields are only looked up for records without a text field: most rows parse the JSON twice, not ten times.
-  SELECT *,
-         CASE WHEN text_t IS NULL THEN json_type(j, '$.instruction') END AS instr_t,
-         CASE WHEN text_t IS NULL THEN json_extract_string(j, '$.instruction') END AS instr_v,
-         CASE WHEN text_t IS NULL THEN json_type(j, '$.input') END AS in_t,
-         CASE WHEN text_t IS NULL THEN json_extract_string(j, '$.input') END AS in_v,
-         CASE WHEN text_t IS NULL THEN json_type(j, '$.output') END AS out_t,
-         CASE WHEN text_t IS NULL THEN json_extract_string(j, '$.output') END AS out_v,
-         CASE WHEN text_t IS NULL THEN json_type(j, '$.messages') END AS msg_t,
-         {id_expr} AS rec_id
-  FROM typed2
+  SELECT *, {sft_fields}, {id_expr} AS rec_id
+  FROM typed
 ), shaped AS (
   SELECT *, CASE WHEN jt = 'OBJECT' AND text_t IS NOT NULL AND text_t <> 'NULL' THEN 'text'
                  WHEN jt = 'OBJECT' THEN {shape_sft} END AS shape
   FROM fields
+), chat AS (
+  -- The messages value (already cut out of the record) is parsed for its contents and roles.
+  SELECT *, CASE WHEN shape = 'chat' AND msg_t = 'ARRAY' THEN json_extract_string(mv, '$[*].content') END AS msg_c,
+            CASE WHEN shape = 'chat' AND msg_t = 'ARRAY' THEN json_extract_string(mv, '$[*].role') END AS msg_r
+  FROM shaped
 ), mapped AS (
   SELECT *,
     CASE shape
       WHEN 'text' THEN text_v
       WHEN 'sft' THEN {sft_text_sql("instr_v", "in_v", "out_v")}
-      WHEN 'chat' THEN {chat_text_sql("json_extract_string(j, '$.messages[*].content')")}
+      WHEN 'chat' THEN {chat_text_sql("msg_c")}
     END AS text0,
-    CASE WHEN shape = 'chat' THEN json_extract(j, '$.messages')::VARCHAR END AS messages0
-  FROM shaped
+    CASE WHEN shape = 'chat' THEN mv::VARCHAR END AS messages0
+  FROM chat
 ), checked AS (
   SELECT *, curate_norm(text0) AS text1,
     CASE
@@ -170,16 +186,14 @@ WITH base AS (
       WHEN shape IS NULL AND text_t = 'NULL' THEN 'missing text: field ''{tf}'' is null'
       WHEN shape IS NULL THEN 'missing text field ''{tf}''{'' if explicit else ' (and no instruction/output or messages)'}'
       WHEN shape = 'text' AND text_t <> 'VARCHAR'
-        THEN 'schema violation: field ''{tf}'' is ' || CASE WHEN text_t IN ('UBIGINT', 'BIGINT', 'DOUBLE') THEN 'a number' ELSE lower(text_t) END || ', expected a string'
+        THEN 'schema violation: field ''{tf}'' is ' || CASE WHEN text_t = 'NUMBER' THEN 'a number' ELSE lower(text_t) END || ', expected a string'
       WHEN shape = 'sft' AND (coalesce(instr_t, 'VARCHAR') <> 'VARCHAR' OR coalesce(out_t, 'NULL') <> 'VARCHAR'
                               OR coalesce(in_t, 'VARCHAR') NOT IN ('VARCHAR', 'NULL'))
         THEN 'schema violation: SFT record needs string instruction and output (input optional)'
       WHEN strpos(text0, chr(0)) > 0 THEN 'binary data: NUL character (U+0000) in the text'
-      WHEN shape = 'chat' AND (msg_t <> 'ARRAY' OR json_array_length(j, '$.messages') = 0
-             OR len(list_filter(json_extract_string(j, '$.messages[*].content'), x -> x IS NOT NULL))
-                <> json_array_length(j, '$.messages')
-             OR len(list_filter(json_extract_string(j, '$.messages[*].role'),
-                    x -> x IN ('system', 'user', 'assistant', 'tool'))) <> json_array_length(j, '$.messages'))
+      WHEN shape = 'chat' AND (msg_t <> 'ARRAY' OR len(msg_c) = 0
+             OR len(list_filter(msg_c, x -> x IS NOT NULL)) <> len(msg_c)
+             OR len(list_filter(msg_r, x -> x IN ('system', 'user', 'assistant', 'tool'))) <> len(msg_c))
         THEN 'schema violation: messages must be a non-empty array of {{role, content}} with role system/user/assistant/tool'
     END AS reason0
   FROM mapped
@@ -195,7 +209,11 @@ WITH base AS (
     AS doc_id
   FROM final
 ), resolved AS (
-  {conflict_sql}
+  SELECT *, CASE shape WHEN 'text' THEN json_merge_patch(j, {drop_text})
+                       WHEN 'sft' THEN json_merge_patch(j, {drop_sft})
+                       WHEN 'chat' THEN json_merge_patch(j, {drop_chat}) END::VARCHAR AS meta0,
+            CASE shape WHEN 'text' THEN {drop_text} WHEN 'sft' THEN {drop_sft} WHEN 'chat' THEN {drop_chat} END AS meta_drop
+  FROM ({conflict_sql})
 )
 SELECT
   reason, source_row,
@@ -206,9 +224,9 @@ SELECT
   CASE WHEN shape = 'sft' THEN curate_norm(in_v) END AS input,
   CASE WHEN shape = 'sft' THEN curate_norm(out_v) END AS output,
   CASE WHEN shape = 'chat' THEN curate_nfc(messages0) END AS messages,
-  CASE shape WHEN 'text' THEN json_merge_patch(j, {drop_text})
-             WHEN 'sft' THEN json_merge_patch(j, {drop_sft})
-             WHEN 'chat' THEN json_merge_patch(j, {drop_chat}) END::VARCHAR AS meta,
+  -- DuckDB's JSON writer prints a float by value (1.10 -> 1.1, 1E5 -> 100000.0): where meta may hold one,
+  -- the numbers are put back as the record wrote them (curate_raw_numbers, Python, only those rows).
+  CASE WHEN regexp_matches(meta0, '[0-9][.eE]') THEN curate_raw_numbers(meta0, j, meta_drop) ELSE meta0 END AS meta,
   content_hash, version_of
 FROM resolved
 """
@@ -231,14 +249,64 @@ CREATE OR REPLACE MACRO curate_norm(s) AS
 
 
 def _register_html_to_text(con) -> None:
-    """Make :func:`curate.text.html.html_to_text` callable from SQL as ``curate_html_to_text`` (once per connection)."""
+    """Make :func:`curate.text.html.html_to_text` and :func:`raw_numbers` callable from SQL as
+    ``curate_html_to_text`` and ``curate_raw_numbers`` (once per connection)."""
     from duckdb.typing import VARCHAR
 
+    for name, fn, args in (("curate_html_to_text", html_to_text, [VARCHAR]),
+                           ("curate_raw_numbers", raw_numbers, [VARCHAR, VARCHAR, VARCHAR])):
+        try:
+            con.create_function(name, fn, args, VARCHAR, side_effects=False)
+        except Exception as exc:  # duckdb raises NotImplementedException when the name is already registered
+            if "already" not in str(exc):
+                raise
+
+
+# A JSON string or a JSON number, in the order they appear (strings are matched so digits in them are skipped).
+_JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|-?[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?')
+
+
+class _RawNumber(str):
+    """A JSON number kept as the text the record wrote."""
+
+
+def _raw_numbers_in(value) -> Iterator[str]:
+    if isinstance(value, _RawNumber):
+        yield value
+    elif isinstance(value, dict):
+        for v in value.values():
+            yield from _raw_numbers_in(v)
+    elif isinstance(value, list):
+        for v in value:
+            yield from _raw_numbers_in(v)
+
+
+def raw_numbers(meta: str, record: str, dropped: str) -> str:
+    """``meta`` (DuckDB's JSON text of ``record`` less the keys of the JSON object ``dropped``) with every
+    number written as in ``record`` (``1.10`` stays ``1.10``, ``1E5`` stays ``1E5``).
+
+    The record's numbers are read with Python's parser (numbers kept as their text), in document order
+    after the dropped keys are removed, and replace ``meta``'s numbers one by one.  When the two do not
+    line up (e.g. a key repeated in the record, which the parsers resolve differently) ``meta`` is
+    returned unchanged: values by value rather than a guess.
+    """
     try:
-        con.create_function("curate_html_to_text", html_to_text, [VARCHAR], VARCHAR, side_effects=False)
-    except Exception as exc:  # duckdb raises NotImplementedException when the name is already registered
-        if "already" not in str(exc):
-            raise
+        obj = json.loads(record, parse_float=_RawNumber, parse_int=_RawNumber)
+    except (ValueError, RecursionError):
+        return meta
+    if not isinstance(obj, dict):
+        return meta
+    for key in json.loads(dropped):
+        obj.pop(key, None)
+    want = list(_raw_numbers_in(obj))
+    spots = [m for m in _JSON_TOKEN.finditer(meta) if m.group()[0] != '"']
+    if len(spots) != len(want):
+        return meta
+    out, pos = [], 0
+    for m, text in zip(spots, want):
+        out += [meta[pos:m.start()], text]
+        pos = m.end()
+    return "".join(out) + meta[pos:]
 
 
 def _file_hash(path: Path) -> str:

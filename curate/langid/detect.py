@@ -93,6 +93,13 @@ _HI_POSTPOSITIONS = frozenset("ko ka ki ke me mein main se par pe tak liye baar 
 _FOLD_CACHE_LIMIT = 200_000
 
 
+def _english_past_verb(word: str | None) -> bool:
+    """An English past tense or participle ("motivated", "helped", "asked"): its object follows it, so
+    "she motivated me" is English "me", while Hindi में follows a noun ("route me", "speed me": -eed
+    and three-letter words such as "bed" are nouns too often)."""
+    return word is not None and len(word) > 4 and word.endswith("ed") and not word.endswith("eed")
+
+
 def _hindustani_homographs(tokens: list[tuple[str, str]], tags: list[str | None], starts: list[int],
                            indic: str) -> None:
     """Tag the romanized Hindustani/English homographs (me he is to or the us do) from their neighbours.
@@ -130,7 +137,8 @@ def _hindustani_homographs(tokens: list[tuple[str, str]], tags: list[str | None]
         final = not any(clause[j] == clause[i] for j in range(i + 1, min(n, i + 2)))
         tag: str | None = None
         if w in ("me", "us"):
-            if pw in _EN_OBJECT_HEADS or (pt is None and nt == "en") or (w == "us" and pt == "en" and nt == "en"):
+            if (pw in _EN_OBJECT_HEADS or (pt is None and nt == "en") or (w == "us" and pt == "en" and nt == "en")
+                    or (pt == "en" and _english_past_verb(pw))):
                 tag = "en"
             elif w == "us" and not any(a in _HI_POSTPOSITIONS for a in after):
                 tag = pt if pt is not None and pt == nt else None
@@ -335,9 +343,18 @@ class LanguageIdentifier:
             g = groups.get(sc)
             fw = g.function_words.get(t) if g is not None else None
             is_fw = bool(fw and tok in fw)
+            if t == "en":
+                system[k] = tok in ENGLISH_SYSTEM
+            else:
+                # A word in an Indic script is written with its language's own morphology (case
+                # suffixes, verb endings: "இருக்கிறேன்", "आहे", "ఉంది"; most Tamil or Telugu words have no
+                # function-word list to look up at all), so it carries the frame and weighs as a function
+                # word. Without this a Tamil or Marathi paragraph beside one English sentence with "the",
+                # "what" and "will" was framed English although it had more words.
+                is_fw = is_fw or (sc != "Latn" and t in INDIC_LANGS)
+                system[k] = is_fw
             w = bonus if is_fw else 1.0
             weight[t] = weight.get(t, 0.0) + (w * SUBORDINATE_WEIGHT if is_sub else w)
-            system[k] = tok in ENGLISH_SYSTEM if t == "en" else is_fw
             if not is_sub and system[k]:
                 n_system[t] = n_system.get(t, 0) + 1
             if t == "en" and not is_sub and tok in ENGLISH_FRAME:
@@ -400,7 +417,9 @@ class LanguageIdentifier:
         # Confidence: which language within its script x how much of the frame is matrix x length.
         length_factor = min(1.0, total / cfg.length_norm_chars) ** 0.5
         score = round(float(within * matrix_weight_share ** 0.5 * length_factor), 4)
-        romanized = script == "Latn" and (matrix in INDIC_LANGS or (codemixed and embedded in INDIC_LANGS))
+        # Romanized: Latin letters carry the Indic language; an English row with a Tamil-script sentence is not.
+        romanized = script == "Latn" and (matrix in INDIC_LANGS or (codemixed and embedded in INDIC_LANGS and any(
+            t == embedded and sc == "Latn" for (_, sc), t in zip(tokens, tags))))
         token_tags = [(tok, t or matrix) for (tok, _), t in zip(tokens, tags)] if keep_tokens else None
         return LangResult(matrix if score >= cfg.min_score else UND, script, romanized, codemixed, score,
                           embedded if codemixed else None, round(cmi, 2), alts, shares, token_tags)

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import json
 from functools import lru_cache
+from typing import Literal
 
 import pyarrow as pa
+from pydantic import Field
 
 from curate.langid.config import DetectConfig
 from curate.langid.detect import LanguageIdentifier
+from curate.langid.shapes import row_texts
 from curate.stage import Stage, StageConfig, StageContext, register_stage
 
 OUTPUTS = {
@@ -21,11 +24,21 @@ OUTPUTS = {
     "cmi": pa.float64(),               # code-mixing index, Das & Gambäck (2014), 0..100
     "lang_alternatives": pa.string(),  # JSON [[lang, score], ...] top 3
     "script_shares": pa.string(),      # JSON {script: share of letters}
+    "lang_fields": pa.string(),        # what was read: "input+output", "messages:user+assistant", or the text field
 }
+# Stage options that are not detector thresholds (left out of the detector's config).
+_STAGE_ONLY = {"text_field", "fields", "chat_roles"}
 
 
 class LangIdConfig(StageConfig, DetectConfig):
     """Language identification: 22 scheduled Indian languages + English, native and romanized, code-mixing."""
+
+    fields: Literal["auto", "text"] = Field("auto", description=(
+        "auto: chats (a messages column) are identified on the turns of chat_roles, SFT rows on input + output "
+        "(instruction + output when there is no input): a shared English instruction template or system prompt "
+        "does not decide the row's language; text: text_field only."))
+    chat_roles: list[str] = Field(["user", "assistant"], description=(
+        "Chat roles whose turns are identified (the system prompt is usually a shared template)."))
 
 
 @lru_cache(maxsize=8)
@@ -37,14 +50,22 @@ def _detector(cfg_json: str) -> LanguageIdentifier:
 
 def langid_setup(cfg: LangIdConfig, ctx: StageContext) -> LanguageIdentifier:
     """Per worker: load the model once."""
-    return _detector(json.dumps(cfg.model_dump(exclude={"text_field"}), sort_keys=True))
+    return _detector(json.dumps(cfg.model_dump(exclude=_STAGE_ONLY), sort_keys=True))
 
 
 def langid_batch(batch: pa.Table, cfg: LangIdConfig, ctx: StageContext | None = None) -> pa.Table:
     det = ctx.state if ctx is not None and ctx.state is not None else langid_setup(cfg, ctx)
-    texts = batch.column(cfg.text_field).to_pylist()
-    texts = [t if isinstance(t, str) else (None if t is None else str(t)) for t in texts]
-    rows = [r.to_row() for r in det.detect_many(texts)]
+    shaped = row_texts(batch, cfg.text_field, cfg.fields, tuple(cfg.chat_roles))
+    rows = [r.to_row() for r in det.detect_many([s.text for s in shaped])]
+    used = [s.fields for s in shaped]
+    # A chat or SFT part without language content (no letters, or fewer than min_chars: a label, a
+    # number) leaves the whole text to decide, template included; ambiguous text (a score) stays und.
+    redo = [i for i, (s, r) in enumerate(zip(shaped, rows))
+            if s.fields != cfg.text_field and s.whole and r["lang"] == "und" and r["lang_score"] == 0.0]
+    for i, r in zip(redo, det.detect_many([shaped[i].whole for i in redo])):
+        rows[i], used[i] = r.to_row(), cfg.text_field
+    for r, u in zip(rows, used):
+        r["lang_fields"] = u
     return pa.table({name: pa.array([r[name] for r in rows], typ) for name, typ in OUTPUTS.items()})
 
 
@@ -54,5 +75,7 @@ STAGE = register_stage(Stage(
                 "romanized text, code-mixing (matrix/embedded language, CMI); und for short or ambiguous text.",
     # 2: scripts from curate.text's Unicode-generated table (IPA and full-width Latin letters are Latn, Vedic
     # tone marks no script) instead of a hand-typed block table.
-    version="2",
+    # 3: chats and SFT pairs are identified on their distinguishing turns/fields (lang_fields says which);
+    # native-script Indic words carry a clause's frame; romanized only for Latin-script Indic tokens.
+    version="3",
 ))

@@ -177,3 +177,26 @@ def test_resent_template_ticket_with_a_greeting_glued_to_a_boilerplate_sentence_
         groups.setdefault(r["group"], []).append(i)
     resent = [m for m in groups.values() if len(m) > 1 and any(ch.isdigit() for ch in rows[m[0]]["text"])]
     assert all(len({out[i]["dup_cluster"] for i in m}) == 1 and out[m[0]]["dup_cluster"] for m in resent)
+
+
+@pytest.mark.parametrize("shingle", ["word", "char"])
+def test_kept_first_pass_tokens_give_the_same_result_as_reading_the_texts_again(monkeypatch, shingle):
+    """Verification takes the first pass's tokens when they fit the budget, else re-reads and re-tokenizes the
+    texts (file mode, big tables); a budget crossed half-way drops them.  All three give the same columns."""
+    from curate.dedup import core
+    from tests.dedup.corpus import corpus
+
+    rows = scenario(seed=3, distinct=60, copies=12)
+    texts = [r["text"] for r in corpus(seed=3, per_script=4)]
+    rng = __import__("random").Random(3)
+    rows += [{"text": t} for t in texts] + [{"text": t.upper() + " 👍"} for t in rng.sample(texts, 10)]
+    rows += [{"text": "Ｏｒｄｅｒ １２３４５ ﬁled by priya.k@okaxis"}, {"text": "order 12345 filed by PRIYA.K@OKAXIS"},
+             {"text": "👍"}, {"text": "👍"}, {"text": ""}, {"text": None}]
+    table = _table(rows)
+    params = {"shingle": shingle, "ngram": 5 if shingle == "char" else 3}
+    outs = []
+    for budget in (core.KEEP_TOKEN_BYTES, 0, 200_000):
+        monkeypatch.setattr(core, "KEEP_TOKEN_BYTES", budget)
+        outs.append(dedup_table(table, params, batch_size=64))
+    assert outs[0].column("dup_keep").to_pylist().count(False) > 12      # the comparison is not vacuous
+    assert outs[0].equals(outs[1]) and outs[0].equals(outs[2])

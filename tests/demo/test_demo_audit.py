@@ -33,6 +33,10 @@ def test_demo_audit_passes_with_pseudonyms_and_fails_on_a_planted_leak(tmp_path,
     monkeypatch.setenv("CURATE_PII_KEY", "demo-test-key-0123456789")
     summary = run_demo(tmp_path / "demo", n=300, train=False, log=lambda s: None)
     assert summary["audit"]["passed"] is True, summary["audit"]
+    # The SFT snapshot too: its rows are identified on input + output, not on the shared English instruction,
+    # so the Tamil, Bengali, Marathi and Hindi pairs count for required_languages (issue 12 regression).
+    assert summary["sft_audit"]["passed"] is True, summary["sft_audit"]
+    assert summary["approvals"] == {summary["snapshot"]["ref"]: True, summary["sft_snapshot"]["ref"]: True}
     report = json.loads((tmp_path / "demo" / "reports" / "audit" / "report.json").read_text())
     pii = report["pii"]
     assert pii["residual"] == 0 and pii["anonymized_by_type"]["PERSON"] > 0

@@ -201,3 +201,73 @@ def test_unknown_id_conflict_choice_is_a_clear_error(ws, tmp_path):
     a = write_jsonl(tmp_path / "a.jsonl", [{"id": "T1", "text": "x"}])
     with pytest.raises(CurateError, match="on_id_conflict"):
         ingest_file(ws, a, IngestOptions(id_field="id", on_id_conflict="merge"))
+
+
+# Each line with the reason or the fields a reader of the shapes in schemas/document.schema.json expects,
+# written by hand: the single-parse prepare SQL must give exactly these (types, shapes, nulls, numbers).
+_NO_SFT = "schema violation: SFT record needs string instruction and output (input optional)"
+_BAD_CHAT = ("schema violation: messages must be a non-empty array of {role, content} with role "
+             "system/user/assistant/tool")
+_SHAPE_CASES = [
+    ('{"text": "plain", "n": 1.10, "big": 123456789012345678901234567890, "e": 1E5, "z": -0.0}',
+     ("plain", None, None, None, None, '{"n":1.10,"big":123456789012345678901234567890,"e":1E5,"z":-0.0}')),
+    ('{"text": null, "instruction": "i", "output": "o"}', "missing text: field 'text' is null"),
+    ('{"text": 5}', "schema violation: field 'text' is a number, expected a string"),
+    ('{"text": -1.5e3}', "schema violation: field 'text' is a number, expected a string"),
+    ('{"text": false}', "schema violation: field 'text' is boolean, expected a string"),
+    ('{"text": {"x": 1}}', "schema violation: field 'text' is object, expected a string"),
+    ('{"text": ["x"]}', "schema violation: field 'text' is array, expected a string"),
+    ('{"instruction": "do", "input": "", "output": "done", "k": "v"}', ("do\n\ndone", "do", "", "done", None, '{"k":"v"}')),
+    ('{"instruction": "do", "input": null, "output": "done"}', ("do\n\ndone", "do", None, "done", None, "{}")),
+    ('{"output": "only output"}', ("only output", None, None, "only output", None, "{}")),
+    ('{"instruction": 3, "output": "done"}', _NO_SFT),
+    ('{"instruction": "no out"}', _NO_SFT),
+    ('{"instruction": "i", "input": 4, "output": "o"}', _NO_SFT),
+    ('{"messages": [{"role": "user", "content": "hi", "name": "u1"}, {"role": "assistant", "content": "yo"}], "w": 0.50}',
+     ("hi\nyo", None, None, None, '[{"role":"user","content":"hi","name":"u1"},{"role":"assistant","content":"yo"}]',
+      '{"w":0.50}')),
+    ('{"messages": []}', _BAD_CHAT),
+    ('{"messages": [{"role": "boss", "content": "x"}]}', _BAD_CHAT),
+    ('{"messages": [{"role": "user"}]}', _BAD_CHAT),
+    ('{"messages": "nope"}', _BAD_CHAT),
+    ('[1, 2]', "schema violation: record is a JSON array, not an object"),
+    ('{"other": 1}', "missing text field 'text' (and no instruction/output or messages)"),
+    ('{"text": "\\u00a0 \\u200b"}', "empty text"),
+    ('{"text": "esc \\"q\\" \\\\ \\u0915", "m": {"v": [1, 2.50, "3.10"]}}',
+     ('esc "q" \\ क', None, None, None, None, '{"m":{"v":[1,2.50,"3.10"]}}')),
+]
+
+
+def test_each_record_shape_from_one_parse_gives_the_expected_fields_and_reasons(ws, tmp_path):
+    """Every field (text, SFT, chat, id) comes from one parse of the record; numbers in meta stay as written."""
+    path = tmp_path / "shapes.jsonl"
+    path.write_text("\n".join(line for line, _ in _SHAPE_CASES) + "\n", encoding="utf-8")
+    res = ingest_file(ws, path, IngestOptions())
+    docs = {r[-1]: r[:-1] for r in _docs(ws)}
+    bad = dict(ws.con.execute("SELECT source_row, reason FROM lake.quarantine").fetchall())
+    for n, (line, want) in enumerate(_SHAPE_CASES, 1):
+        got = bad.get(n) if isinstance(want, str) else docs.get(n)
+        assert got == want, (n, line)
+    assert res.rows_read == len(_SHAPE_CASES) == res.ingested + res.quarantined
+
+
+def test_id_field_is_read_from_the_same_parse(ws, tmp_path):
+    path = tmp_path / "ids.jsonl"
+    path.write_text('{"text": "a", "id": 7}\n{"text": "b", "id": "7"}\n{"text": "c", "id": null}\n'
+                    '{"instruction": "i", "output": "o", "id": "x"}\n', encoding="utf-8")
+    res = ingest_file(ws, path, IngestOptions(id_field="id"))
+    # 7 and "7" are the same id (its text), so the second is a conflict; a null id falls back to line + content.
+    assert (res.ingested, res.quarantined) == (3, 1)
+    reason = ws.con.execute("SELECT source_row, reason FROM lake.quarantine").fetchone()
+    assert reason == (2, "id conflict: id already ingested with different content")
+
+
+def test_raw_numbers_puts_back_the_numbers_as_written():
+    from curate.ingest.ingest import raw_numbers
+
+    assert raw_numbers('{"a":1.1,"b":[100000.0,"1.5"]}', '{"text": "x 2.0", "a": 1.10, "b": [1E5, "1.5"]}',
+                       '{"text": null}') == '{"a":1.10,"b":[1E5,"1.5"]}'
+    # Numbers inside a dropped field are skipped; a record whose numbers do not line up keeps meta as given.
+    assert raw_numbers('{"k":2.5}', '{"messages": [{"n": 1.0}], "k": 2.50}', '{"messages": null}') == '{"k":2.50}'
+    assert raw_numbers('{"k":2.5}', '{"k": 1.0, "k": 2.50}', '{"text": null}') == '{"k":2.50}'
+    assert raw_numbers('{"k":2.5,"j":1.0}', '{"k": 2.50}', '{"text": null}') == '{"k":2.5,"j":1.0}'

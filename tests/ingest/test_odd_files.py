@@ -332,3 +332,57 @@ def test_mixed_types_in_a_field_are_kept_as_written_in_workspace_mode(ws, tmp_pa
     assert metas[:3] == [{"pin": "011001", "n": 7}, {"pin": 11001, "n": "seven"}, {"pin": {"code": "0042"}, "n": [1, "2"]}]
     # Integers of any size are kept digit for digit (parsed here with Python's exact ints).
     assert metas[3] == {"acct": 123456789012345678901234567890, "ok": True, "none": None}
+
+
+_CLEAN_DELIMITED = {
+    "bom_crlf.csv": '\ufeffid,text,amount,empty\r\n0042,"hello, ""world""",1.50,\r\n\r\n011001,"two\nlines",2,x\r\n',
+    "quoted.csv": 'a,b,c\n"  spaced  ","",3\n"x\r\ny",नमस्ते,"4,5"\n,,\n',
+    "multiline_last.csv": 'a,b\n1,"ends\nhere"\n',
+    "tabs.tsv": "id\ttext\n007\tउदाहरण \"quoted\"\n\n8\t\n",
+}
+
+
+@pytest.mark.parametrize("name", sorted(_CLEAN_DELIMITED))
+def test_csv_fast_path_reads_what_the_arrow_reader_reads(tmp_path, monkeypatch, name):
+    """DuckDB's read_csv(all_varchar) path against the Arrow reader (the path malformed files take):
+    same record numbers and the same values, as written."""
+    from curate.ingest import readers
+
+    path = tmp_path / name
+    path.write_bytes(_CLEAN_DELIMITED[name].encode("utf-8"))
+    delimiter = "\t" if name.endswith(".tsv") else ","
+    taken = []
+    real = readers._duckdb_delimited_chunks
+    monkeypatch.setattr(readers, "_duckdb_delimited_chunks", lambda *a: taken.append(real(*a)) or taken[-1])
+    fast = [r for c in readers.read_delimited(path, delimiter) for r in c.to_pylist()]
+    assert taken and taken[0] is not None  # the clean file took the fast path
+    slow = [r for c in readers.read_delimited(path, delimiter, fast=False) for r in c.to_pylist()]
+    assert fast == slow and fast and all(r["error"] is None for r in fast)
+    if name == "bom_crlf.csv":
+        assert [json.loads(r["raw"]) for r in fast] == [
+            {"id": "0042", "text": 'hello, "world"', "amount": "1.50", "empty": ""},
+            {"id": "011001", "text": "two\nlines", "amount": "2", "empty": "x"}]
+
+
+@pytest.mark.parametrize("body", ['a,b\n1,2\n3\n', 'a,b\n1,2\n3,"open\n4,5\n', 'a,b\n1,2,3\n'])
+def test_csv_with_a_bad_row_leaves_the_fast_path(tmp_path, body):
+    from curate.ingest import readers
+
+    path = tmp_path / "bad.csv"
+    path.write_text(body)
+    assert readers._duckdb_delimited_chunks(path, ",", ["a", "b"]) is None
+
+
+def test_csv_over_the_fast_path_bound_takes_the_bounded_arrow_reader(tmp_path, monkeypatch):
+    """Past CSV_FAST_MAX_BYTES the Arrow reader (bounded memory) reads the file, gathered into big chunks."""
+    from curate.ingest import readers
+
+    path = tmp_path / "big.csv"
+    path.write_text("id,text\n" + "".join(f"{i:04d},row {i}\n" for i in range(300)))
+    monkeypatch.setattr(readers, "CSV_FAST_MAX_BYTES", 100)
+    monkeypatch.setattr(readers, "_duckdb_delimited_chunks", lambda *a: pytest.fail("fast path taken"))
+    monkeypatch.setattr(readers, "CHUNK_RECORDS", 128)
+    chunks = list(readers.read_delimited(path, ","))
+    rows = [r for c in chunks for r in c.to_pylist()]
+    assert [r["source_row"] for r in rows] == list(range(1, 301))
+    assert json.loads(rows[41]["raw"]) == {"id": "0041", "text": "row 41"}

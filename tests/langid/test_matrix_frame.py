@@ -74,6 +74,9 @@ def test_english_content_words_without_system_morphemes_do_not_frame(det):
     ("wo log kal aaye the", "the", "hi"),                        # Hindi थे ends the clause
     ("bhai ye form fill kar do please", "do", "hi"),             # Hindi दो after a verb stem
     ("mujhe to pata hi nahi tha", "to", "hi"),                   # Hindi तो before Hindi
+    ("she motivated me apne dum pe karne ko", "me", "en"),      # English object after a past-tense verb
+    ("my sister helped me bahut zyada", "me", "en"),
+    ("ghar ki internet speed me problem hai", "me", "hi"),      # Hindi में after a noun ending in -eed
     ("I want to go home early", "to", "en"),
 ])
 def test_hindustani_english_homographs_by_context(det, text, word, tag):

@@ -15,7 +15,7 @@ def test_stage_is_registered_with_declared_outputs():
     st = get_stage("langid")
     assert st.kind == "per_document"
     assert set(st.outputs) == {"lang", "script", "romanized", "codemixed", "lang_score", "embedded_lang", "cmi",
-                               "lang_alternatives", "script_shares"}
+                               "lang_alternatives", "script_shares", "lang_fields"}
 
 
 def test_batch_same_length_order_and_types():
