@@ -12,11 +12,15 @@ worker, and the ratio ray/local. Then ``dedup`` (global, on the driver) and an a
 snapshot run on both, and the script checks that clusters, keepers and the snapshot content
 hash are identical.
 
-``dedup`` runs twice per workspace engine: on ``local`` the LSH buckets are grouped in DuckDB on
-the driver; on ``ray`` by Ray Data's hash shuffle on (band, band hash) (``curate.dedup.ray_lsh``),
-the rest on the driver. Reported: seconds, docs/s, the shuffle's records and bytes
-(``ray_lsh.LAST_RUN``), the peak RSS of every Ray worker process sampled every 0.2 s (psutil:
-the grouping runs as Ray tasks, not actors), and whether clusters and keepers are identical.
+``dedup`` runs once per workspace: on ``local`` everything runs on the driver (LSH buckets grouped
+in DuckDB); on ``ray`` boilerplate counting, re-signing, LSH grouping (Ray Data's hash shuffle on
+(band, band hash), ``curate.dedup.ray_lsh``) and pair verification run as Ray tasks
+(``curate.dedup.ray_dedup``) and the driver keeps per-document numbers and pairs. Reported:
+seconds, docs/s, the driver's RSS at the start and its peak (sampled every 0.05 s; Ray first, so
+its growth is measured from the lower start), the shuffle's records and bytes
+(``ray_lsh.LAST_RUN``), the tasks' blocks, partner rows and seconds per step
+(``ray_dedup.LAST_RUN``), the peak RSS of every Ray worker process sampled every 0.2 s (psutil),
+and whether clusters and keepers are identical.
 """
 
 from __future__ import annotations
@@ -67,17 +71,46 @@ class RayWorkerRss(threading.Thread):
         return self.peak
 
 
+class DriverRss(threading.Thread):
+    """Peak RSS (MiB) of this process (the driver) while it runs, and its RSS at the start, sampled every 0.05 s."""
+
+    def __init__(self, every: float = 0.05):
+        import psutil
+
+        super().__init__(daemon=True)
+        self.proc = psutil.Process()
+        self.every, self._stop_ = every, threading.Event()
+        self.start_mib = self.peak_mib = self.proc.memory_info().rss / 2**20
+
+    def run(self) -> None:
+        while not self._stop_.is_set():
+            self.peak_mib = max(self.peak_mib, self.proc.memory_info().rss / 2**20)
+            time.sleep(self.every)
+
+    def stop(self) -> tuple[float, float]:
+        """(RSS at the start, peak RSS), MiB."""
+        self._stop_.set()
+        self.join()
+        return round(self.start_mib), round(self.peak_mib)
+
+
 def _dedup_both(spaces: dict, ray_engine, docs: int) -> dict:
-    from curate.dedup import ray_lsh
+    from curate.dedup import ray_dedup, ray_lsh
 
     out = {}
-    for name, ws in spaces.items():
+    for name in ("ray", "local"):  # ray first: its driver growth is measured from the lower starting RSS
+        ws = spaces[name]
         sampler = RayWorkerRss() if name == "ray" else None
         if sampler:
             sampler.start()
+        driver = DriverRss()
+        driver.start()
         t = time.perf_counter()
         run_stage(ws, "dedup", {}, engine=ray_engine if name == "ray" else None)
         secs = time.perf_counter() - t
+        start_mib, peak_mib = driver.stop()
+        out[f"{name}_driver_start_mib"], out[f"{name}_driver_peak_mib"] = start_mib, peak_mib
+        out[f"{name}_driver_growth_mib"] = peak_mib - start_mib
         out[f"{name}_s"] = round(secs, 1)
         out[f"{name}_docs_s"] = round(docs / secs, 1)
         if sampler:
@@ -85,6 +118,7 @@ def _dedup_both(spaces: dict, ray_engine, docs: int) -> dict:
             out["ray_workers_sampled"] = len(peak)
             out["ray_peak_worker_mib"] = round(max(peak.values())) if peak else None
             out["ray_shuffle"] = dict(ray_lsh.LAST_RUN)
+            out["ray_tasks"] = dict(ray_dedup.LAST_RUN)  # blocks, partner rows shipped, pairs verified, s per step
             mb = 1e6 / max(1, ray_lsh.LAST_RUN.get("rows", 1)) / 2**20
             out["shuffle_mib_per_million_docs"] = round(ray_lsh.LAST_RUN.get("shuffle_bytes", 0) * mb)
             out["signature_mib_per_million_docs"] = round(ray_lsh.LAST_RUN.get("signature_bytes", 0) * mb)
@@ -171,9 +205,12 @@ def _write_md(path: Path, r: dict) -> None:
                      f"({s['ray_workers']} proc) | {s['ratio']} | {s['identical']} |")
     d = r["checks"].get("dedup")
     if d:
-        lines += ["", "| dedup | local s | local docs/s | ray s | ray docs/s | ray peak MiB/worker | shuffle MiB per 1M docs "
-                  "| signatures MiB per 1M docs | same clusters and keepers |", "|---|---|---|---|---|---|---|---|---|",
-                  f"| {d['dup_removed']} removed | {d['local_s']} | {d['local_docs_s']} | {d['ray_s']} | {d['ray_docs_s']} "
+        lines += ["", "| dedup | local s | local docs/s | local driver MiB start / peak | ray s | ray docs/s "
+                  "| ray driver MiB start / peak | ray peak MiB/worker | shuffle MiB per 1M docs "
+                  "| signatures MiB per 1M docs | same clusters and keepers |", "|---|---|---|---|---|---|---|---|---|---|---|",
+                  f"| {d['dup_removed']} removed | {d['local_s']} | {d['local_docs_s']} "
+                  f"| {d['local_driver_start_mib']} / {d['local_driver_peak_mib']} | {d['ray_s']} | {d['ray_docs_s']} "
+                  f"| {d['ray_driver_start_mib']} / {d['ray_driver_peak_mib']} "
                   f"| {d['ray_peak_worker_mib']} ({d['ray_workers_sampled']} proc) | {d['shuffle_mib_per_million_docs']} "
                   f"| {d['signature_mib_per_million_docs']} | {d['same_clusters_and_keepers']} |"]
     lines += ["", "Checks: " + json.dumps(r["checks"])]

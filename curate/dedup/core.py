@@ -317,14 +317,53 @@ class Clusters:
 
 def boilerplate_keys(sk: Sketches, reps: np.ndarray, cfg: DedupConfig) -> np.ndarray:
     """Sorted segment keys found in at least max(min_docs, share x distinct documents) distinct documents."""
-    if cfg.boilerplate_share >= 1.0 or len(reps) == 0:
+    cut = boilerplate_cut(cfg, len(reps))
+    if cut is None:
         return np.zeros(0, np.uint64)
     is_rep = np.zeros(len(sk.seg_off) - 1, bool)
     is_rep[reps] = True
-    doc_of_key = np.repeat(is_rep, np.diff(sk.seg_off))   # each document's keys are distinct already
-    keys, counts = np.unique(sk.seg_keys[doc_of_key], return_counts=True)
-    cut = max(cfg.boilerplate_min_docs, math.ceil(cfg.boilerplate_share * len(reps)))
+    keys, counts = rep_segment_counts(sk.seg_keys, sk.seg_off, is_rep)
     return keys[counts >= cut]
+
+
+def boilerplate_cut(cfg, n_reps: int) -> int | None:
+    """Distinct documents a segment must be found in to be boilerplate; ``None`` when the detector is off."""
+    if cfg.boilerplate_share >= 1.0 or n_reps == 0:
+        return None
+    return max(cfg.boilerplate_min_docs, math.ceil(cfg.boilerplate_share * n_reps))
+
+
+def rep_segment_counts(seg_keys: np.ndarray, seg_off: np.ndarray, is_rep: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(sorted segment keys, distinct documents holding each) over the documents where ``is_rep``."""
+    doc_of_key = np.repeat(is_rep, np.diff(seg_off))   # each document's keys are distinct already
+    return np.unique(seg_keys[doc_of_key], return_counts=True)
+
+
+def boilerplate_holders(seg_keys: np.ndarray, seg_off: np.ndarray, boiler: np.ndarray) -> np.ndarray:
+    """Per document: whether any of its segment keys is boilerplate."""
+    n = len(seg_off) - 1
+    holds = np.zeros(n, bool)
+    if len(boiler) == 0:
+        return holds
+    has = np.isin(seg_keys, boiler)
+    nz = np.flatnonzero(np.diff(seg_off) > 0)
+    holds[nz] = np.add.reduceat(has, seg_off[:-1][nz]) > 0
+    return holds
+
+
+def resign(sig: np.ndarray, idx: np.ndarray, source: TextSource, cfg, boiler: np.ndarray,
+           excluded: np.ndarray, tokens: KeptTokens | None = None) -> None:
+    """Sign the documents at positions ``idx`` again with the boilerplate segments set aside: ``sig[idx]`` and
+    ``excluded[idx]`` (segments set aside) are updated in place, 4,096 documents at a time.  ``tokens``: the
+    first pass's (:meth:`Sketcher.kept`), so the texts are not fetched and tokenized again."""
+    num_perm = sig.shape[1]
+    for s in range(0, len(idx), 4096):
+        part = idx[s:s + 4096]
+        t, mask = _prepared(source, part, cfg, boiler, kept=tokens)
+        new, _, ex = K.sign(t.tok_hash, t.tok_seg, t.doc_tok, mask, t.has_letter, cfg.ngram,
+                            num_perm, seed_key(cfg.seed), probe_table(num_perm, cfg.seed))
+        sig[part] = new
+        excluded[part] = ex
 
 
 def _csr_concat(parts: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
@@ -474,17 +513,91 @@ class Verifier:
             del block
         return jac, disjoint
 
-    def spans(self, a: np.ndarray, b: np.ndarray, n: int) -> list:
-        """Per document (list of ``n``): excerpt of the longest run of n-grams ``a[i]`` shares with ``b[i]``."""
-        out: list = [None] * n
+    def span_list(self, a: np.ndarray, b: np.ndarray) -> list:
+        """Per pair: excerpt of the longest run of n-grams ``a[i]`` shares with ``b[i]`` (``None``: nothing shared)."""
+        out: list = [None] * len(a)
         for sel, ra, rb, block in self._blocks(a, b):
             t, mask = block.t, block.mask
             lo, hi = K.shared_spans(ra, rb, t.tok_hash, t.tok_seg, t.doc_tok, mask, t.has_letter, t.tok_lo, t.tok_hi,
                                     self.cfg.ngram)
             for k in np.flatnonzero(lo >= 0):
-                out[int(a[sel[k]])] = t.excerpt(int(ra[k]), int(lo[k]), int(hi[k]))
+                out[int(sel[k])] = t.excerpt(int(ra[k]), int(lo[k]), int(hi[k]))
             del block, t, mask
         return out
+
+    def checked(self, sig: np.ndarray, a: np.ndarray, b: np.ndarray,
+                min_estimate: float | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """:meth:`pairs` for the pairs whose estimated Jaccard (rows of ``sig``) reaches ``min_estimate``;
+        the others get Jaccard -1 (not verified)."""
+        jac = np.full(len(a), -1.0)
+        disjoint = np.zeros(len(a), bool)
+        ok = np.ones(len(a), bool) if min_estimate is None else estimated_jaccard(sig, a, b) >= min_estimate
+        if ok.any():
+            jac[ok], disjoint[ok] = self.pairs(a[ok], b[ok])
+        return jac, disjoint
+
+
+def spread_spans(a: np.ndarray, spans: list, n: int) -> list:
+    """Per document (list of ``n``): the span of the pair whose first document it is."""
+    out: list = [None] * n
+    for k, text in enumerate(spans):
+        if text is not None:
+            out[int(a[k])] = text
+    return out
+
+
+class LocalDocs:
+    """Sketches in this process's memory, texts from a :class:`TextSource`: what :func:`cluster_docs` asks of
+    the documents, answered on the driver (local engine, file mode). ``grouping(sig, rows, bands,
+    rows_per_band, window) -> (i, j)``: where LSH buckets are grouped (default: DuckDB on ``con``);
+    ``tokens``: the first pass's (:meth:`Sketcher.kept`, in-memory tables), used for re-signing and
+    verification instead of fetching and tokenizing the texts again.
+
+    The Ray engine's counterpart (:class:`curate.dedup.ray_dedup.RayDocs`) answers the same questions on the
+    workers, so the driver never holds the signatures or texts.
+    """
+
+    def __init__(self, sk: Sketches, source: TextSource, cfg, con: duckdb.DuckDBPyConnection | None = None,
+                 grouping: Callable | None = None, tokens: KeptTokens | None = None):
+        self.sk, self.source, self.cfg, self.con, self.grouping = sk, source, cfg, con, grouping
+        self.tokens = tokens
+        self.verifier: Verifier | None = None
+        self.length = np.asarray(sk.length, np.int64)
+        self.num_perm = sk.sig.shape[1]
+
+    def boilerplate(self, reps: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(boilerplate keys, segments set aside per document); the representatives holding boilerplate
+        are signed again without it."""
+        sk = self.sk
+        boiler = boilerplate_keys(sk, reps, self.cfg)
+        excluded = np.zeros(len(sk.exact), np.int32)
+        if len(boiler):
+            todo = reps[boilerplate_holders(sk.seg_keys, sk.seg_off, boiler)[reps]]
+            resign(sk.sig, todo, self.source, self.cfg, boiler, excluded, self.tokens)
+        self.verifier = Verifier(self.source, self.cfg, boiler, tokens=self.tokens)
+        return boiler, excluded
+
+    def candidates(self, reps: np.ndarray, bands: int, rows: int, window: int) -> tuple[np.ndarray, np.ndarray]:
+        """LSH candidate pairs among the representatives that have shingles."""
+        sig = self.sk.sig
+        signed = reps[_has_shingles(sig, reps)]
+        own = self.con is None and self.grouping is None
+        con = quiet(duckdb.connect()) if own else self.con
+        try:
+            return (self.grouping or partial(candidate_pairs, con))(sig, signed, bands, rows, window)
+        finally:
+            if own:
+                con.close()
+
+    def pairs(self, a: np.ndarray, b: np.ndarray, min_estimate: float | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """(exact Jaccard, identifiers disagree) per pair; see :meth:`Verifier.checked`."""
+        return self.verifier.checked(self.sk.sig, a, b, min_estimate)
+
+    def estimated(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        return estimated_jaccard(self.sk.sig, a, b)
+
+    def spans(self, a: np.ndarray, b: np.ndarray) -> list:
+        return self.verifier.span_list(a, b)
 
 
 def _has_shingles(sig: np.ndarray, rows: np.ndarray, chunk: int = 1 << 16) -> np.ndarray:
@@ -512,39 +625,37 @@ def cluster(sk: Sketches, source: TextSource, cfg, earliest: np.ndarray | None =
     for the ``best_quality`` policy.  ``sk.sig`` rows of documents holding boilerplate are
     replaced by their signatures without it.  ``candidates(sig, rows, bands, rows_per_band,
     window) -> (i, j)``: where LSH buckets are grouped (default: DuckDB on ``con``,
-    :func:`curate.dedup.lsh.candidate_pairs`; the Ray engine passes
-    :func:`curate.dedup.ray_lsh.candidate_pairs_ray`, which returns the same pairs).  ``tokens``: the
-    first pass's tokens (:meth:`Sketcher.kept`), so that no compared text is tokenized twice.
+    :func:`curate.dedup.lsh.candidate_pairs`; :func:`curate.dedup.ray_lsh.candidate_pairs_ray`
+    returns the same pairs from a Ray cluster).  ``tokens``: the first pass's tokens
+    (:meth:`Sketcher.kept`), so that no compared text is tokenized twice.
     """
-    sig = sk.sig
-    n, num_perm = sig.shape
+    return cluster_docs(LocalDocs(sk, source, cfg, con, candidates, tokens), sk.exact, cfg, earliest, quality)
+
+
+def cluster_docs(docs, exact, cfg, earliest: np.ndarray | None = None,
+                 quality: list[np.ndarray] | None = None) -> Clusters:
+    """Cluster documents in canonical order from ``exact`` (per document: exact-duplicate key, numpy or Arrow)
+    and ``docs``, which answers every question about signatures and texts (:class:`LocalDocs` here,
+    :class:`curate.dedup.ray_dedup.RayDocs` on Ray workers): boilerplate, candidates, verification,
+    similarities and shared spans. Here only per-document numbers and pairs are held.
+    """
+    gid = _group_ids(exact) if len(exact) else np.zeros(0, np.int64)
+    n = len(gid)
     pos = np.arange(n, dtype=np.int64)
-    gid = _group_ids(sk.exact) if n else np.zeros(0, np.int64)
     n_groups = int(gid.max()) + 1 if n else 0
     first_of_group = np.full(n_groups, n, np.int64)
     np.minimum.at(first_of_group, gid, pos)
     reps = np.sort(first_of_group)
 
     # Boilerplate: counted over distinct documents; their holders are signed again without it.
-    boiler = boilerplate_keys(sk, reps, cfg)
+    boiler, excluded = docs.boilerplate(reps)
     excluded_of_group = np.zeros(n_groups, np.int32)
-    if len(boiler):
-        has = np.isin(sk.seg_keys, boiler)
-        lens = np.diff(sk.seg_off)
-        holds = np.zeros(n, bool)
-        nz = np.flatnonzero(lens > 0)
-        holds[nz] = np.add.reduceat(has, sk.seg_off[:-1][nz]) > 0
-        todo = reps[holds[reps]]
-        for s in range(0, len(todo), 4096):
-            idx = todo[s:s + 4096]
-            t, mask = _prepared(source, idx, cfg, boiler, kept=tokens)
-            new, _, excluded = K.sign(t.tok_hash, t.tok_seg, t.doc_tok, mask, t.has_letter, cfg.ngram,
-                                      num_perm, seed_key(cfg.seed), probe_table(num_perm, cfg.seed))
-            sig[idx] = new
-            excluded_of_group[gid[idx]] = excluded
+    excluded_of_group[gid[reps]] = excluded[reps]
     boilerplate = excluded_of_group[gid]
+    del excluded
 
     # Near-duplicate candidates among group representatives that have shingles.
+    num_perm = docs.num_perm
     if cfg.bands is not None:
         bands, rows = cfg.bands, cfg.rows
         if bands * rows > num_perm:
@@ -552,33 +663,21 @@ def cluster(sk: Sketches, source: TextSource, cfg, earliest: np.ndarray | None =
     else:
         bands, rows = lsh_params(round(LSH_FACTOR * cfg.threshold, 4), num_perm, cfg.false_positive_weight,
                                  cfg.false_negative_weight)
-    signed = reps[_has_shingles(sig, reps)]
-    own = con is None and candidates is None
-    if own:
-        con = quiet(duckdb.connect())
-    try:
-        ci, cj = (candidates or partial(candidate_pairs, con))(sig, signed, bands, rows, cfg.bucket_window)
-    finally:
-        if own:
-            con.close()
+    ci, cj = docs.candidates(reps, bands, rows, cfg.bucket_window)
     n_candidates = len(ci)
-    est = estimated_jaccard(sig, ci, cj)
-    ok = est >= cfg.threshold - ESTIMATE_MARGIN
-    ci, cj = ci[ok], cj[ok]
 
-    # Exact verification on the shingle sets (boilerplate set aside).
-    verifier = Verifier(source, cfg, boiler, tokens=tokens)
+    # Estimated Jaccard first, then exact verification on the shingle sets (boilerplate set aside).
+    # Different identifiers (order, account, phone numbers the customer wrote) mean different cases,
+    # however alike the template around them.
     jac = np.zeros(0)
     if len(ci):
-        jac, disjoint = verifier.pairs(ci, cj)
-        # Different identifiers (order, account, phone numbers the customer wrote) mean different cases,
-        # however alike the template around them.
+        jac, disjoint = docs.pairs(ci, cj, cfg.threshold - ESTIMATE_MARGIN)
         ok = (jac >= cfg.threshold - 1e-12) & ~disjoint
         ci, cj, jac = ci[ok], cj[ok], jac[ok]
 
     # Keepers: groups in policy order; each group's best member keeps the group.
     earliest = pos if earliest is None else np.asarray(earliest)
-    length = np.asarray(sk.length, np.int64)
+    length = np.asarray(docs.length, np.int64)
     if cfg.keep == "earliest":
         keys_ = [earliest, pos]
     elif cfg.keep == "longest":
@@ -590,23 +689,23 @@ def cluster(sk: Sketches, source: TextSource, cfg, earliest: np.ndarray | None =
     group_order = gid[order][best_of[order] == order]   # groups in the order of their best members
     assign, gsim = K.greedy(group_order, gid[ci], gid[cj], jac, n_groups)
     if len(ci) and cfg.chain_cut < 1.0:
-        _second_hop(assign, gsim, gid, ci, cj, verifier, first_of_group, group_order, cfg)
+        _second_hop(assign, gsim, gid, ci, cj, docs, first_of_group, group_order, cfg)
     best_member = np.empty(n_groups, np.int64)
     best_member[gid] = best_of
     keeper = best_member[assign[gid]]
-    exact = gid == gid[keeper]
-    jaccard = np.where(exact, 1.0, gsim[gid])
+    exact_ = gid == gid[keeper]
+    jaccard = np.where(exact_, 1.0, gsim[gid])
     similarity = np.ones(n)
-    near = np.flatnonzero(~exact)
+    near = np.flatnonzero(~exact_)
     if len(near):
-        similarity[near] = estimated_jaccard(sig, near, keeper[near])
+        similarity[near] = docs.estimated(near, keeper[near])
     size = np.bincount(keeper, minlength=n)[keeper]
-    shared = verifier.spans(near, keeper[near], n) if len(near) else [None] * n
-    return Clusters(keeper, size, exact, similarity, jaccard, shared, boilerplate, boiler, n_candidates,
+    shared = spread_spans(near, docs.spans(near, keeper[near]), n) if len(near) else [None] * n
+    return Clusters(keeper, size, exact_, similarity, jaccard, shared, boilerplate, boiler, n_candidates,
                     len(ci), bands, rows)
 
 
-def _second_hop(assign, gsim, gid, ci, cj, verifier: Verifier, first_of_group, group_order, cfg) -> None:
+def _second_hop(assign, gsim, gid, ci, cj, docs, first_of_group, group_order, cfg) -> None:
     """Variants of one original are each similar to it but less to each other, so the greedy pass
     can keep two variants of one original apart, each with members of its own.  Two kept groups
     ``x`` and ``k``, where ``x`` is similar to a removed member of ``k``, merge when ``x`` and
@@ -630,7 +729,7 @@ def _second_hop(assign, gsim, gid, ci, cj, verifier: Verifier, first_of_group, g
     cut = cfg.chain_cut * cfg.threshold - 1e-12
 
     def close(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        j, disjoint = verifier.pairs(first_of_group[a], first_of_group[b])
+        j, disjoint = docs.pairs(first_of_group[a], first_of_group[b])
         return j, (j >= cut) & ~disjoint
 
     j, good = close(pairs[:, 0], pairs[:, 1])

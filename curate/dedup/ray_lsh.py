@@ -3,8 +3,10 @@
 The same candidates as :func:`curate.dedup.lsh.candidate_pairs` (DuckDB on the driver), so
 clusters and keepers do not depend on the engine:
 
-1. The driver cuts the signatures of the rows to band (``sig[rows]``, uint32) into blocks of
-   :data:`BLOCK_ROWS` rows and puts them into Ray's object store (``ray.data.from_arrow``).
+1. The input: blocks of ``(row, sig)`` records in Ray's object store. The Ray engine's dedup
+   (:class:`curate.dedup.ray_dedup.RayDocs`) makes them on the workers, one per staged block of
+   documents, via :func:`grouped_pairs`; :func:`candidate_pairs_ray` cuts a signature matrix the
+   caller holds (``sig[rows]``) into blocks of :data:`BLOCK_ROWS` rows.
 2. ``map_batches`` (workers): each block becomes ``(band, key, row)`` records, one per row and
    band, with :func:`curate.dedup.minhash.band_keys` — the band hash the local path uses.
 3. ``repartition(P, keys=["band", "key"], sort=True)``: Ray Data's hash shuffle puts every
@@ -19,11 +21,10 @@ clusters and keepers do not depend on the engine:
 
 Memory: each worker holds one block (``BLOCK_ROWS`` x bands records) or one partition
 (records / P; P grows with the records so a partition stays near :data:`RECORDS_PER_PARTITION`);
-the driver holds the signatures (as for local dedup) and the candidate codes. Shuffle volume:
-18 bytes per record (int16 band, uint64 key, int64 row), i.e. ``18 x bands`` bytes per
-document, plus the signatures shipped once (``4 x num_perm`` bytes per document).
-Verification (estimated and exact Jaccard), connected components and keepers stay on the
-driver (:func:`curate.dedup.core.cluster`), chunked as in local mode.
+the driver holds the candidate codes. Shuffle volume: 18 bytes per record (int16 band, uint64
+key, int64 row), i.e. ``18 x bands`` bytes per document, plus the signatures read once
+(``4 x num_perm`` bytes per document). Verification, similarities and shared spans run as Ray
+tasks too (:mod:`curate.dedup.ray_dedup`); keepers are chosen on the driver from the pairs.
 """
 
 from __future__ import annotations
@@ -90,10 +91,7 @@ def candidate_pairs_ray(sig: np.ndarray, rows: np.ndarray, bands: int, rows_per_
     connection); ``partitions``: shuffle partitions (default: by volume, at least twice the
     cluster's CPUs). Needs ``ray.init`` done (the Ray engine connects first).
     """
-    import ray
     import ray.data
-
-    from curate.engines.ray_engine import quiet_ray_data
 
     started = time.perf_counter()
     rows = np.asarray(rows, np.int64)
@@ -106,22 +104,42 @@ def candidate_pairs_ray(sig: np.ndarray, rows: np.ndarray, bands: int, rows_per_
         r = rows[s:s + BLOCK_ROWS]
         flat = pa.array(np.ascontiguousarray(sig[r]).ravel(), pa.uint32())
         blocks.append(pa.table({"row": pa.array(r), "sig": pa.FixedSizeListArray.from_arrays(flat, num_perm)}))
-    records = len(rows) * bands
+    # into the object store: the driver's copies can go
+    return grouped_pairs(lambda: ray.data.from_arrow(blocks), len(rows), n, bands, rows_per_band,
+                         window, partitions, started, signature_bytes=len(rows) * num_perm * 4)
+
+
+def grouped_pairs(blocks, count: int, n: int, bands: int, rows_per_band: int, window: int = 32,
+                  partitions: int | None = None, started: float | None = None,
+                  signature_bytes: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Steps 2-5 on the Ray dataset ``blocks()`` makes: ``(row, sig)`` tables of ``count`` rows (``sig``: fixed-size
+    lists of uint32) with rows < ``n``; returns the distinct candidate pairs (i < j), sorted.
+    ``signature_bytes``: what reaching the workers cost the signatures (for :data:`LAST_RUN`)."""
+    import ray
+
+    from curate.engines.ray_engine import quiet_ray_data
+
+    started = time.perf_counter() if started is None else started
+    records = count * bands
     cpus = max(1, int(ray.cluster_resources().get("CPU", 1)))
     parts = partitions or max(2 * cpus, -(-records // RECORDS_PER_PARTITION))
     with quiet_ray_data():
-        ds = ray.data.from_arrow(blocks)  # into the object store: the driver's copies can go
-        del blocks
-        ds = (ds.map_batches(_band_records, fn_kwargs={"bands": bands, "rows_per_band": rows_per_band},
-                             batch_format="pyarrow", batch_size=None)
+        ds = (blocks().map_batches(_band_records, fn_kwargs={"bands": bands, "rows_per_band": rows_per_band},
+                                   batch_format="pyarrow", batch_size=None)
               .repartition(parts, keys=["band", "key"], sort=True)
               .map_batches(_bucket_pair_codes, fn_kwargs={"window": window, "n": n},
                            batch_format="pyarrow", batch_size=None))
         codes = [np.asarray(b.column("code").to_numpy()) for b in ds.iter_batches(batch_format="pyarrow",
                                                                                    batch_size=None)]
-    code = np.unique(np.concatenate(codes)) if codes else np.zeros(0, np.int64)
+    # Distinct codes sorted in place (np.unique would hold two more copies of every candidate's code).
+    code = np.concatenate(codes) if codes else np.zeros(0, np.int64)
+    del codes
+    code.sort()
+    code = code[np.r_[True, code[1:] != code[:-1]]] if len(code) else code
     LAST_RUN.clear()
-    LAST_RUN.update(rows=len(rows), bands=bands, partitions=parts, records=records,
-                    shuffle_bytes=records * RECORD_BYTES, signature_bytes=len(rows) * num_perm * 4,
+    LAST_RUN.update(rows=count, bands=bands, partitions=parts, records=records,
+                    shuffle_bytes=records * RECORD_BYTES, signature_bytes=signature_bytes,
                     pairs=len(code), seconds=round(time.perf_counter() - started, 3))
-    return code // n, code % n
+    i = code // n
+    code -= i * n   # in place: j
+    return i, code

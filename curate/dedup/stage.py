@@ -17,7 +17,16 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from curate.dedup.config import DedupConfig, DedupTableConfig, MinHashConfig
-from curate.dedup.core import OUTPUTS, Sketches, TextSource, cluster, clusters_to_arrow, sketch
+from curate.dedup.core import (
+    OUTPUTS,
+    Sketches,
+    TextSource,
+    _buffers,
+    cluster,
+    cluster_docs,
+    clusters_to_arrow,
+    sketch,
+)
 from curate.dedup.views import match_text, shape_columns
 from curate.errors import CurateError
 from curate.stage import Stage, StageContext, register_stage
@@ -27,6 +36,18 @@ _COUNTER = itertools.count()
 
 def hex_hashes(h: np.ndarray) -> pa.Array:
     return pa.array([f"{x:016x}" for x in h.tolist()], pa.string())
+
+
+def exact_keys(hashes) -> np.ndarray:
+    """``dup_text_hash`` values (16 hex digits, :func:`hex_hashes`) back to uint64, vectorised."""
+    arr = hashes.combine_chunks() if isinstance(hashes, pa.ChunkedArray) else hashes
+    data, offsets = _buffers(arr)
+    if len(arr) and not (np.diff(offsets) == 16).all():
+        return np.array([int(h, 16) for h in arr.to_pylist()], np.uint64)
+    digits = data.reshape(len(arr), 16).astype(np.uint64)
+    nibbles = np.where(digits >= ord("a"), digits - ord("a") + 10, digits - ord("0"))
+    shifts = np.arange(60, -1, -4, dtype=np.uint64)
+    return np.bitwise_or.reduce(nibbles << shifts, axis=1) if len(arr) else np.zeros(0, np.uint64)
 
 
 def _csr(offsets: np.ndarray, values: pa.Array) -> pa.Array:
@@ -53,29 +74,34 @@ def _columns(con: duckdb.DuckDBPyConnection, relation: str) -> set[str]:
     return {row[0] for row in con.execute(f'DESCRIBE "{relation}"').fetchall()}
 
 
-def _minhash_settings(params: pa.ChunkedArray) -> MinHashConfig:
-    distinct = params.unique()
-    if distinct.null_count or len(distinct) != 1:
+def _checked_settings(con: duckdb.DuckDBPyConnection, relation: str) -> MinHashConfig:
+    """The minhash settings every document was sketched with; a :class:`CurateError` when a document has no
+    sketch, settings differ or signatures differ in length (checked in SQL: nothing is fetched per document)."""
+    missing, nulls, distinct, params, widths = con.execute(
+        f'SELECT count(*) FILTER (WHERE dup_signature IS NULL OR dup_text_hash IS NULL), '
+        f'count(*) FILTER (WHERE dup_params IS NULL), count(DISTINCT dup_params), any_value(dup_params), '
+        f'list(DISTINCT len(dup_signature)) FILTER (WHERE dup_signature IS NOT NULL) FROM "{relation}"').fetchone()
+    if missing:
+        raise CurateError(f"dedup: {missing} document(s) have no MinHash signature; run the 'minhash' stage first")
+    if nulls or distinct != 1:
         raise CurateError("dedup: documents were sketched with different 'minhash' settings (or not at all); "
                           "rerun the 'minhash' stage")
-    return MinHashConfig.model_validate_json(distinct[0].as_py())
+    mh = MinHashConfig.model_validate_json(params)
+    if set(widths or []) != {mh.num_perm}:
+        raise CurateError("dedup: signatures of different lengths in the workspace; rerun the 'minhash' stage")
+    return mh
 
 
-def _candidates_on(engine):
-    """The LSH grouping for ``engine``: Ray Data's hash shuffle on a Ray engine, else ``None`` (DuckDB)."""
-    if getattr(engine, "name", None) != "ray":
-        return None
-    from curate.dedup.ray_lsh import candidate_pairs_ray
-
-    engine.connect()
-    return candidate_pairs_ray
+def _on_ray(engine) -> bool:
+    return getattr(engine, "name", None) == "ray"
 
 
 def dedup_relation(con: duckdb.DuckDBPyConnection, relation: str, cfg: DedupConfig, engine=None) -> pa.Table:
     """Global stage: cluster every document from its stored sketch; doc_id + dup_* columns.
 
-    ``engine``: the run's engine (:mod:`curate.engines`); on ``ray`` the LSH buckets are grouped
-    on the cluster (:mod:`curate.dedup.ray_lsh`), with the same clusters and keepers.
+    ``engine``: the run's engine (:mod:`curate.engines`); on ``ray`` signatures, segment keys and texts stay on
+    the cluster (:class:`curate.dedup.ray_dedup.RayDocs`: boilerplate, LSH grouping and verification run as Ray
+    tasks) and the driver holds per-document numbers and pairs only; the clusters and keepers are the same.
     """
     cols = _columns(con, relation)
     earliest = [c for c in ("ingested_at", "source_row") if c in cols] + ["doc_id"]
@@ -85,30 +111,41 @@ def dedup_relation(con: duckdb.DuckDBPyConnection, relation: str, cfg: DedupConf
     if "quality_flags" in cols:
         quality.append("coalesce(len(quality_flags), 0)")
     quality_sql = "".join(f", {q} AS _q{i}" for i, q in enumerate(quality))
-    rel = con.execute(
-        f'SELECT doc_id, dup_text_hash, dup_signature, dup_segments, dup_params, '
-        f'row_number() OVER (ORDER BY {", ".join(earliest)}) AS _earliest{quality_sql} '
-        f'FROM "{relation}" ORDER BY doc_id').fetch_arrow_table()
-    n = rel.num_rows
+    n = con.execute(f'SELECT count(*) FROM "{relation}"').fetchone()[0]
     if n == 0:
         return pa.table({"doc_id": pa.array([], pa.string()), **{k: pa.array([], t) for k, t in OUTPUTS.items()}})
-    sig_col = rel.column("dup_signature").combine_chunks()
-    if sig_col.null_count or rel.column("dup_text_hash").null_count:
-        raise CurateError(f"dedup: {sig_col.null_count} document(s) have no MinHash signature; run the 'minhash' stage first")
-    mh = _minhash_settings(rel.column("dup_params"))
+    mh = _checked_settings(con, relation)
     full = DedupTableConfig(**(cfg.model_dump() | mh.model_dump()))
-    widths = np.diff(np.asarray(sig_col.offsets))
-    if set(widths.tolist()) != {mh.num_perm}:
-        raise CurateError("dedup: signatures of different lengths in the workspace; rerun the 'minhash' stage")
-    sig = np.asarray(sig_col.flatten(), np.uint32).reshape(n, mh.num_perm).copy()
-    segs = rel.column("dup_segments").combine_chunks()
-    exact = np.array([int(h, 16) for h in rel.column("dup_text_hash").to_pylist()], np.uint64)
+    ray = _on_ray(engine)
+    sketch_sql = "" if ray else ", dup_signature, dup_segments"
+    rel = con.execute(
+        f'SELECT doc_id, dup_text_hash{sketch_sql}, '
+        f'row_number() OVER (ORDER BY {", ".join(earliest)}) AS _earliest{quality_sql} '
+        f'FROM "{relation}" ORDER BY doc_id').fetch_arrow_table()
+    shape = shape_columns(cols, full)
+    quality_keys = [rel.column(f"_q{i}").to_numpy() for i in range(len(quality))]
+    if ray:
+        c = _cluster_on_ray(con, relation, full, shape, rel, quality_keys, engine)
+    else:
+        c = _cluster_here(con, relation, full, shape, rel, quality_keys)
+    doc_ids = rel.column("doc_id").combine_chunks().cast(pa.string())
+    return pa.table({"doc_id": doc_ids, **clusters_to_arrow(c, doc_ids)})
 
+
+def _shape_sql(shape: list[str]) -> str:
+    return ", ".join(f'"{c}"' for c in shape)
+
+
+def _cluster_here(con, relation: str, full: DedupTableConfig, shape: list[str], rel: pa.Table, quality_keys):
+    """Local engine: sketches in memory, texts fetched from DuckDB as verification asks for them."""
+    n = rel.num_rows
+    sig = np.asarray(rel.column("dup_signature").combine_chunks().flatten(), np.uint32).reshape(n, full.num_perm).copy()
+    segs = rel.column("dup_segments").combine_chunks()
+    exact = exact_keys(rel.column("dup_text_hash"))
     # Compared texts stay in DuckDB; only the rows clustering asks for come out.
     src = f"_dedup_texts_{next(_COUNTER)}"
-    shape = shape_columns(cols, full)
     con.execute(f'CREATE TEMP TABLE {src} AS SELECT row_number() OVER (ORDER BY doc_id) - 1 AS _pos, '
-                f'{", ".join(chr(34) + c + chr(34) for c in shape)} FROM "{relation}"')
+                f'{_shape_sql(shape)} FROM "{relation}"')
     try:
         def take(idx: np.ndarray) -> pa.Table:
             name = f"_dedup_take_{next(_COUNTER)}"
@@ -122,13 +159,31 @@ def dedup_relation(con: duckdb.DuckDBPyConnection, relation: str, cfg: DedupConf
 
         length = _lengths_sql(con, src, full, n)
         sk = Sketches(sig, exact, np.asarray(segs.values, np.uint64), np.asarray(segs.offsets, np.int64), length)
-        c = cluster(sk, TextSource(take), full, earliest=rel.column("_earliest").to_numpy(),
-                    quality=[rel.column(f"_q{i}").to_numpy() for i in range(len(quality))], con=con,
-                    candidates=_candidates_on(engine))
+        return cluster(sk, TextSource(take), full, earliest=rel.column("_earliest").to_numpy(), quality=quality_keys,
+                       con=con)
     finally:
         con.execute(f"DROP TABLE IF EXISTS {src}")
-    doc_ids = rel.column("doc_id").combine_chunks().cast(pa.string())
-    return pa.table({"doc_id": doc_ids, **clusters_to_arrow(c, doc_ids)})
+
+
+def _cluster_on_ray(con, relation: str, full: DedupTableConfig, shape: list[str], rel: pa.Table, quality_keys,
+                    engine):
+    """Ray engine: the documents are staged for Ray tasks; the driver keeps per-document numbers and pairs."""
+    from curate.dedup.ray_dedup import BLOCK_DOCS, RayDocs
+    from curate.engines import BatchSource
+
+    engine.connect()
+    sql = (f'SELECT row_number() OVER (ORDER BY doc_id) - 1 AS _pos, {_shape_sql(shape)}, dup_signature, '
+           f'dup_segments FROM "{relation}" ORDER BY doc_id')
+    # The staged texts go under the private instance's 0700 folder when there is one: its watchdog removes
+    # it even when the driver is killed. Else a 0700 temp folder (or the engine's shared staging_dir).
+    folder = getattr(engine, "staging_dir", None) or getattr(engine, "spill_dir", None)
+    docs = RayDocs.stage(BatchSource(con, sql, rel.num_rows, min(BLOCK_DOCS, 4096), own_cursor=False), shape,
+                         full.num_perm, full, folder)
+    try:
+        return cluster_docs(docs, exact_keys(rel.column("dup_text_hash")), full, earliest=rel.column("_earliest").to_numpy(),
+                            quality=quality_keys)
+    finally:
+        docs.close()
 
 
 def _lengths_sql(con, src: str, cfg, n: int) -> np.ndarray:
@@ -161,7 +216,7 @@ DEDUP = register_stage(Stage(
     inputs=dedup_inputs,
     optional_inputs=("quality_ok", "quality_flags", "source_row", "ingested_at"),
     description="Exact + near-duplicate clusters: boilerplate segments (in >= boilerplate_share of documents) set "
-                "aside, LSH candidates grouped in DuckDB, verified on the exact Jaccard of the shingle sets; every "
+                "aside, LSH candidates grouped in DuckDB (on Ray: by a hash shuffle, verified by Ray tasks), verified on the exact Jaccard of the shingle sets; every "
                 "removed row names its keeper, estimated and exact similarity and the shared span.",
     version="2",
 ))

@@ -35,7 +35,9 @@ class BatchSource:
 
     ``sql`` selects ``doc_id`` plus the stage's input columns in a stable order;
     ``count`` is its row count; ``batch_size`` the rows per batch handed to the stage;
-    ``scratch`` a folder an engine may stage files in (inside the workspace), or ``None``.
+    ``scratch`` a folder an engine may stage files in (inside the workspace), or ``None``;
+    ``own_cursor``: read through a cursor of ``con`` (``False``: on ``con`` itself, whose temp views a
+    cursor does not see; nothing else may use ``con`` meanwhile).
     """
 
     con: duckdb.DuckDBPyConnection
@@ -43,15 +45,23 @@ class BatchSource:
     count: int
     batch_size: int
     scratch: str | None = None
+    own_cursor: bool = True
+
+    def _cursor(self) -> duckdb.DuckDBPyConnection:
+        return self.con.cursor() if self.own_cursor else self.con
+
+    def _done(self, cur: duckdb.DuckDBPyConnection) -> None:
+        if self.own_cursor:
+            cur.close()
 
     def batches(self) -> Iterator[pa.Table]:
         """Stream the rows as Arrow tables of ``batch_size`` rows (bounded memory on the driver)."""
-        cur = self.con.cursor()
+        cur = self._cursor()
         try:
             for batch in cur.execute(self.sql).fetch_record_batch(self.batch_size):
                 yield pa.Table.from_batches([batch])
         finally:
-            cur.close()
+            self._done(cur)
 
     def to_parquet(self, folder: str | os.PathLike, rows_per_file: int) -> list[str]:
         """Write the rows as numbered Parquet files under ``folder`` (in order); returns their paths.
@@ -60,7 +70,7 @@ class BatchSource:
         """
         os.makedirs(folder, exist_ok=True)
         paths: list[str] = []
-        cur = self.con.cursor()
+        cur = self._cursor()
         try:
             import pyarrow.parquet as pq
 
@@ -78,7 +88,7 @@ class BatchSource:
             if writer is not None:
                 writer.close()
         finally:
-            cur.close()
+            self._done(cur)
         return paths
 
 

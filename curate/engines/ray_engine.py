@@ -33,6 +33,7 @@ import shutil
 import socket
 import tempfile
 import uuid
+import warnings
 from pathlib import Path
 from typing import Iterator
 
@@ -96,6 +97,22 @@ def check_reachable(address: str, timeout: float = 5.0) -> None:
         raise CurateError(f"Ray is not reachable at {address}: {exc.strerror or type(exc).__name__}") from None
 
 
+# A new private instance gets token authentication (good: other local users cannot submit work to it) and
+# Ray announces that on stderr with a WARNING, which is noise to the CLI's user.
+_TOKEN_AUTH_LOGGER = "ray._private.authentication.authentication_token_setup"
+
+
+@contextlib.contextmanager
+def _quiet_logger(name: str, level: int = logging.ERROR):
+    log = logging.getLogger(name)
+    saved = log.level
+    log.setLevel(level)
+    try:
+        yield
+    finally:
+        log.setLevel(saved)
+
+
 @contextlib.contextmanager
 def quiet_ray_data(preserve_order: bool | None = None):
     """Ray Data without its progress bars and INFO/WARNING lines on the CLI's stderr (the runner draws its
@@ -103,17 +120,17 @@ def quiet_ray_data(preserve_order: bool | None = None):
     from ray.data import DataContext
 
     dctx = DataContext.get_current()
-    log = logging.getLogger("ray.data")
-    saved = (dctx.execution_options.preserve_order, dctx.enable_progress_bars, log.level)
-    log.setLevel(logging.ERROR)  # first: turning the bars off logs a warning
-    dctx.enable_progress_bars = False
-    if preserve_order is not None:
-        dctx.execution_options.preserve_order = preserve_order
-    try:
-        yield dctx
-    finally:
-        dctx.execution_options.preserve_order, dctx.enable_progress_bars = saved[:2]
-        log.setLevel(saved[2])
+    saved = (dctx.execution_options.preserve_order, dctx.enable_progress_bars)
+    with _quiet_logger("ray.data"), warnings.catch_warnings():  # the logger first: turning the bars off logs a warning
+        # A run with fewer staged files than actors is fine (a small run); Ray Data says so in a UserWarning.
+        warnings.filterwarnings("ignore", message="The minimum number of concurrent actors", category=UserWarning)
+        dctx.enable_progress_bars = False
+        if preserve_order is not None:
+            dctx.execution_options.preserve_order = preserve_order
+        try:
+            yield dctx
+        finally:
+            dctx.execution_options.preserve_order, dctx.enable_progress_bars = saved
 
 
 def _user_error(exc: BaseException) -> CurateError | None:
@@ -157,6 +174,12 @@ class RayEngine(Engine):
             import ray
         except ImportError:  # pragma: no cover - ray is in the lock file
             raise CurateError("the ray engine needs Ray: pip install 'ray[data]==2.60.0'") from None
+        # Ray's usage statistics (sent to Anyscale unless opted out) stay off unless the user opted in. Off,
+        # Ray Data also starts no driver thread polling a Prometheus at localhost:9090 every 10 s: without
+        # one it logged a connection traceback each time, onto the CLI's stderr, and formatting those
+        # tracebacks (ast.parse in a second thread) raced CPython 3.11's AST state: "SystemError: AST
+        # constructor recursion depth mismatch" in the main thread's own ast.parse (pytest's rewriting).
+        os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
         if ray.is_initialized():
             return
         kwargs: dict = dict(log_to_driver=False, logging_level=logging.ERROR, configure_logging=False)
@@ -181,7 +204,8 @@ class RayEngine(Engine):
             # It also removes the private spill folder, which may hold key bytes.
             self._reaper = start_reaper(remove=self._private_dir)
         try:
-            ray.init(**kwargs)
+            with _quiet_logger(_TOKEN_AUTH_LOGGER):
+                ray.init(**kwargs)
         except (ConnectionError, RuntimeError, ValueError, TimeoutError) as exc:
             self.close()
             first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
