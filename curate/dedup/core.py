@@ -440,7 +440,9 @@ class _Prepared:
     def rows(self, q: np.ndarray) -> np.ndarray | None:
         """Row of each document of ``q``; None when one of them is not here."""
         at = np.searchsorted(self._sorted, q)
-        if len(q) and ((at >= len(self._sorted)).any() or (self._sorted[np.minimum(at, len(self._sorted) - 1)] != q).any()):
+        if not len(q):
+            return self._order[at]
+        if (at >= len(self._sorted)).any() or (self._sorted[np.minimum(at, len(self._sorted) - 1)] != q).any():
             return None
         return self._order[at]
 

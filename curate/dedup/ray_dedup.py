@@ -23,9 +23,9 @@ ids, keep-policy keys, lengths, segments set aside) and pairs:
   per-pair numbers come back; the driver submits a bounded number of tasks at a time, so its
   temporaries are one task's.
 
-Data moved per verification task: the rows (shape columns + signature) of its documents. Tasks are retried by Ray when a worker dies (``max_retries``); the
-staged files are removed when the stage ends. On a multi-node cluster the staging folder must be
-storage every node mounts (the engine's ``staging_dir``).
+Data moved per verification task: the rows (shape columns + signature) of its documents. Tasks are
+retried by Ray when a worker dies (``max_retries``); the staged files are removed when the stage ends.
+On a multi-node cluster the staging folder must be storage every node mounts (the engine's ``staging_dir``).
 """
 
 from __future__ import annotations
