@@ -93,6 +93,8 @@ def ingest(sources, fmt, text_fields, id_field, on_id_conflict, source_name, max
         check_source(Path(src), missing_ok=True)
     per_source = text_field_per_source(sources, text_fields)
     with _open(workspace) as ws:
+        for src in sources:  # a missing source fails the command before any source is ingested
+            check_source(Path(src))
         opts = IngestOptions(fmt=fmt, id_field=id_field, on_id_conflict=on_id_conflict, source_name=source_name, max_record_bytes=max_record_bytes,
                              max_depth=max_depth)
         results = []

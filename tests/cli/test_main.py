@@ -58,3 +58,12 @@ def test_more_user_errors(tmp_path, args, needle):
     curate("init", ws)
     res = curate(*args, "-w", ws)
     assert res.returncode != 0 and needle in res.stderr and "Traceback" not in res.stderr
+
+
+def test_a_missing_source_fails_before_any_source_is_ingested(tmp_path, tickets):
+    ws = str(tmp_path / "ws")
+    curate("init", ws)
+    res = curate("ingest", str(tickets), str(tmp_path / "typo.jsonl"), "-w", ws, "--json")
+    assert res.returncode == 2 and "typo.jsonl: no such file or folder" in res.stderr
+    status = json.loads(curate("status", "-w", ws, "--json").stdout)
+    assert status["documents"] == 0 and status["ingests"] == 0
