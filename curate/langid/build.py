@@ -62,6 +62,11 @@ LD_EFFECTIVE_SIZE = 20000.0  # n-grams a langdetect profile counts as, for the w
 FW_SHARE = 0.3       # share of each language's word distribution given to its function-word list
                      # (a fixed share, so a small seed file does not inflate its function words)
 LD_SHARE = 0.5       # for languages with a langdetect profile: share of the profile vs our seed
+CLDR_SHARE = 0.15    # share of the CLDR locale strings (see _cldr_tokens) in a Devanagari language's
+                     # character n-gram distribution: chosen on the tuning half and on 3-/5-word chunks of
+                     # it (0.1-0.3 are within noise of each other). As whole words, and in the Bengali and
+                     # Arabic groups, the strings cost accuracy (bn -> as, ks -> ur), so they are not used there.
+CLDR_GROUPS = ("Deva",)
 WORD_WEIGHT = 2.0    # stored in the model: word-feature scores are multiplied by this at run time
 # Log priors within a group (added once per document; bn/mr/gu/pa -2 since issue 12: a short Hindi span
 # such as "bilkul bekaar" was read as Bengali at -1). Romanized Urdu and Hindi are nearly the
@@ -131,6 +136,34 @@ def _spacy_stop_words(lang: str) -> list[str]:
     return sorted(normalize(w) for w in mod.STOP_WORDS if w.strip())
 
 
+def _cldr_strings(obj, out: list[str]) -> None:
+    if isinstance(obj, str):
+        out.append(obj)
+    elif isinstance(obj, (list, tuple)):
+        for v in obj:
+            _cldr_strings(v, out)
+    elif hasattr(obj, "items"):
+        for _, v in obj.items():
+            _cldr_strings(v, out)
+
+
+def _cldr_tokens(lang: str, script: str) -> list[str]:
+    """Words in ``script`` of the CLDR locale data for ``lang`` as shipped in the pinned ``babel`` package
+    (Babel BSD-3-Clause; CLDR data under the Unicode License v3): names of languages, countries, months
+    and days, unit and date phrases ("{0} सेकंद आदीं", "{0} ছেকেণ্ড পূৰ্বে"), translated by each locale's
+    CLDR contributors. Mostly nouns and loan names, but spelt with each language's own conventions
+    (Assamese ৰ/ৱ, Konkani ॅ, Nepali -्याण्ड), and with its own postpositions in the phrases. Only the
+    locale's own data (``merge_inherited=False``); sorted and de-duplicated, so the build is deterministic.
+    [] when the locale is not in CLDR."""
+    from babel import localedata
+
+    if not localedata.exists(lang):
+        return []
+    out: list[str] = []
+    _cldr_strings(localedata.load(lang, merge_inherited=False), out)
+    return sorted(set(_tokens(sorted(set(out)), script)))
+
+
 def _ld_profile(lang: str, script: str) -> dict[str, float] | None:
     """langdetect's n-gram probabilities for ``lang``, restricted to letters of ``script``."""
     import langdetect
@@ -184,6 +217,10 @@ def build_group(group: str, seeds: dict[str, dict[str, SeedFile]]) -> tuple[list
             ld = _ld_profile(lang, group)
             if ld:
                 p = {g: (1 - LD_SHARE) * p.get(g, 0.0) + LD_SHARE * ld.get(g, 0.0) for g in set(p) | set(ld)}
+        cldr = _cldr_tokens(lang, group) if group in CLDR_GROUPS else []
+        if cldr:
+            cp = _probs(Counter(g for t in cldr for g in char_grams(t)))
+            p = {g: (1 - CLDR_SHARE) * p.get(g, 0.0) + CLDR_SHARE * cp.get(g, 0.0) for g in set(p) | set(cp)}
         char_p.append(p)
         wc: Counter[str] = Counter(toks)
         total = sum(wc.values())
