@@ -275,6 +275,53 @@ def english_lexicon() -> np.ndarray:
     return np.unique(np.array([word_crc(w) for w in words], dtype=np.uint32))
 
 
+def _faker_english_words() -> set[str]:
+    """Lower-case words of Faker's ``en_US`` providers other than person names (lorem words, job titles,
+    company words, colours, street suffixes …): ordinary English words that some names also are."""
+    import importlib
+    import pkgutil
+
+    import faker.providers
+
+    words: set[str] = set()
+    for m in sorted(pkgutil.iter_modules(faker.providers.__path__), key=lambda m: m.name):
+        if m.name == "person":
+            continue
+        try:
+            provider = importlib.import_module(f"faker.providers.{m.name}.en_US").Provider
+        except ImportError:
+            continue
+        for attr in sorted(dir(provider)):
+            value = getattr(provider, attr, None)
+            items = value.keys() if isinstance(value, dict) else value if isinstance(value, (tuple, list)) else ()
+            for x in items:
+                if isinstance(x, str):
+                    words.update(w for w in x.lower().split() if w.isalpha())
+    return words
+
+
+NAME_MIN_LEN = 4  # shorter names are too often words: lal, das, dar, pal, dua, ram, raj
+# Names in Faker's lists that are also everyday English or romanized Hindi words (checked by hand against the
+# list the build makes; written for curate): they stay language evidence.
+NOT_NAMES = frozenset("babu badal bail bath char chana dada dash date din doctor forum gala hans hari harsh kale kari lala loyal lucky "
+                      "mall mane mann master maya more nidra pall pant raja sane sarkar tailor tank township uttar warrior".split())
+
+
+def proper_names(ordinary: set[str]) -> list[str]:
+    """Lower-case Indian given names, surnames, cities and states from the ``Faker`` package's ``en_IN``
+    person and address providers (MIT; pinned in requirements.lock), sorted. A name says nothing about the
+    language of the text around it ("respect from tamil nadu", "happy birthday sanjay sir"), so the
+    detector leaves these tokens out of the language counts. Names that are also ordinary words are left
+    out of the list: ``ordinary`` (the Latin group's function words of every language), ``NOT_NAMES``
+    and Faker's other ``en_US`` word lists (``contractor``, ``merchant``)."""
+    from faker.providers.address.en_IN import Provider as Address
+    from faker.providers.person.en_IN import Provider as Person
+
+    raw = list(Person.first_names) + list(Person.last_names) + list(Address.cities) + list(Address.states)
+    words = {w for name in raw for w in name.lower().split() if w.isascii() and w.isalpha() and len(w) >= NAME_MIN_LEN}
+    return sorted(words - ordinary - NOT_NAMES - _faker_english_words())
+
+
 def build(out: Path = MODEL_PATH) -> dict[str, int]:
     seeds = load_seeds()
     arrays: dict[str, np.ndarray] = {}
@@ -282,6 +329,9 @@ def build(out: Path = MODEL_PATH) -> dict[str, int]:
     for group in GROUPS:
         langs, feats, M, lexicons = build_group(group, seeds)
         arrays[f"{group}__fw"] = np.frombuffer(json.dumps(lexicons, ensure_ascii=False).encode(), dtype=np.uint8)
+        if group == "Latn":
+            ordinary = set().union(*map(set, lexicons.values()))
+            arrays["Latn__names"] = np.frombuffer("\n".join(proper_names(ordinary)).encode(), dtype=np.uint8)
         arrays[f"{group}__langs"] = np.frombuffer("\n".join(langs).encode(), dtype=np.uint8)
         arrays[f"{group}__keys"], arrays[f"{group}__M"] = sorted_feature_table(group, feats, M)
         prior = np.array([PRIORS.get(group, {}).get(lang, 0.0) for lang in langs], dtype=np.float32)

@@ -123,7 +123,7 @@ def _hindustani_homographs(tokens: list[tuple[str, str]], tags: list[str | None]
     def near(i: int, step: int) -> tuple[str | None, str | None]:
         j = i + step
         while 0 <= j < n and clause[j] == clause[i]:
-            if tokens[j][1] == "Latn" and tags[j] is not None:
+            if tokens[j][1] == "Latn" and tags[j] is not None and tags[j] != UND:
                 return tokens[j][0], tags[j]
             j += step
         return None, None
@@ -489,10 +489,17 @@ class LanguageIdentifier:
         group = self.model.groups["Latn"]
         V, nf = group.words(words)
         en = group.lang_index["en"]
+        # Proper names (the model's list: Indian given names, surnames, cities, states) are no evidence of
+        # the language around them: "respect from tamil nadu" is English, "happy birthday sanjay sir, aap
+        # aage badho" is Hindi whatever the name's letters look like. They are tagged und (left out of
+        # the counts, like numbers) unless the text is nothing but names.
+        is_name = [w in group.names for w in words]
+        if all(is_name):
+            is_name = [False] * len(words)
         # I* is chosen on the tokens that are not clearly English against every Indic language, so
         # the English words of a Hinglish command ("alarm ko cancel kardo") do not pick the language.
         indic_best = V[:, group.indic_columns].max(axis=1)
-        maybe_indic = V[:, en] - indic_best <= self.cfg.token_margin
+        maybe_indic = (V[:, en] - indic_best <= self.cfg.token_margin) & ~np.array(is_name, dtype=bool)
         indic_total = (V[maybe_indic] if maybe_indic.any() else V).sum(axis=0) + group.prior
         indic_total[en] = -np.inf
         preferred = [group.lang_index[x] for x in prefer if x in group.lang_index and x != "en"]
@@ -518,6 +525,9 @@ class LanguageIdentifier:
         hindustani = best_lang in HINDUSTANI
         for k, i in enumerate(idx):
             w = words[k]
+            if is_name[k]:
+                tags[i] = UND
+                continue
             if w in fw_en and w in fw_best or (hindustani and w in HINDUSTANI_HOMOGRAPHS):
                 # Glue words of both languages ("me", "to", "is", "he"): Hindi में/तो/इस/है or
                 # English. They are decided by their neighbours below, else follow the matrix language.
@@ -536,8 +546,8 @@ class LanguageIdentifier:
             # A glue word between two words of one language is that language ("this is the best
             # song": English; "mujhe to pata hai": Hindi). At the edge of a text one neighbour is not
             # enough: "is song ko like karen" starts with Hindi इस before an English noun.
-            left = next((tags[idx[j]] for j in range(k - 1, -1, -1) if tags[idx[j]] is not None), None)
-            right = next((tags[idx[j]] for j in range(k + 1, len(idx)) if tags[idx[j]] is not None), None)
+            left = next((tags[idx[j]] for j in range(k - 1, -1, -1) if tags[idx[j]] not in (None, UND)), None)
+            right = next((tags[idx[j]] for j in range(k + 1, len(idx)) if tags[idx[j]] not in (None, UND)), None)
             if left is not None and left == right:
                 tags[idx[k]] = left
         # Which romanized language, scored on the tokens that are not clearly English, so that a

@@ -138,6 +138,7 @@ class GroupModel:
         self._V = np.zeros((0, len(langs)), dtype=np.float32)
         self._nf: list[int] = []
         self.lexicon: np.ndarray | None = None  # sorted CRC-32 of known words (Latin: English), or None
+        self.names: frozenset[str] = frozenset()  # proper names (Latin): not evidence of any language
         self._lexicon_set: frozenset[int] | None = None
 
     def in_lexicon(self, word: str) -> bool:
@@ -231,4 +232,6 @@ def load_model(path: str | None = None) -> Model:
             groups[g] = GroupModel(g, langs, z[f"{g}__keys"], z[f"{g}__M"], z[f"{g}__prior"], meta["max_n"], fw)
             if f"{g}__en_lexicon" in z:
                 groups[g].lexicon = z[f"{g}__en_lexicon"]
+            if f"{g}__names" in z:
+                groups[g].names = frozenset(bytes(z[f"{g}__names"]).decode().split("\n"))
     return Model(groups)
