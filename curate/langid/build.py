@@ -303,8 +303,11 @@ def _faker_english_words() -> set[str]:
 NAME_MIN_LEN = 4  # shorter names are too often words: lal, das, dar, pal, dua, ram, raj
 # Names in Faker's lists that are also everyday English or romanized Hindi words (checked by hand against the
 # list the build makes; written for curate): they stay language evidence.
-NOT_NAMES = frozenset("babu badal bail bath char chana dada dash date din doctor forum gala hans hari harsh kale kari lala loyal lucky "
-                      "mall mane mann master maya more nidra pall pant raja sane sarkar tailor tank township uttar warrior".split())
+NOT_NAMES = frozenset((
+    "babu badal bail bath char chana dada dash date din doctor forum gala hans hari harsh kale "
+    "kari lala loyal lucky mall mane mann master maya more nidra pall pant raja sane sarkar "
+    "tailor tank township uttar warrior"
+).split())
 
 
 def proper_names(ordinary: set[str]) -> list[str]:

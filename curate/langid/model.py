@@ -182,6 +182,20 @@ class GroupModel:
         for k, t in enumerate(missing):
             row[t] = base + k
 
+    def whole_word_scores(self, tokens: list[str]) -> np.ndarray:
+        """``[len(tokens), len(langs)]``: the score of each token's whole-word feature alone (0 for a word
+        no training text of the group had): > 0 for a language means the word was seen in its training
+        text more often than in the group's on average."""
+        out = np.zeros((len(tokens), len(self.langs)), dtype=np.float32)
+        if not tokens:
+            return out
+        h = string_hashes(["\x00" + t for t in tokens])
+        i = np.searchsorted(self.keys, h)
+        i[i == len(self.keys)] = 0
+        hit = self.keys[i] == h
+        out[hit] = self.M[i[hit]]
+        return out
+
     def words(self, tokens: list[str]) -> tuple[np.ndarray, int]:
         """Per-token score matrix ``[len(tokens), len(langs)]`` and the total feature count."""
         row = self._row
