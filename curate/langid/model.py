@@ -136,6 +136,7 @@ class GroupModel:
         # per batch, so one fancy-indexing call gathers a document's word vectors.
         self._row: dict[str, int] = {}
         self._V = np.zeros((0, len(langs)), dtype=np.float32)
+        self._W = np.zeros((0, len(langs)), dtype=np.float32)  # the whole-word feature's row alone
         self._nf: list[int] = []
         self.lexicon: np.ndarray | None = None  # sorted CRC-32 of known words (Latin: English), or None
         self.names: frozenset[str] = frozenset()  # proper names (Latin): not evidence of any language
@@ -152,6 +153,7 @@ class GroupModel:
     def clear_cache(self) -> None:
         self._row = {}
         self._V = np.zeros((0, len(self.langs)), dtype=np.float32)
+        self._W = np.zeros((0, len(self.langs)), dtype=np.float32)
         self._nf = []
 
     def fill(self, tokens: list[str]) -> None:
@@ -172,12 +174,19 @@ class GroupModel:
         for j in range(len(self.langs)):  # one bincount per language: far faster than np.add.at
             V[:, j] = np.bincount(th, weights=self.M[ih, j], minlength=len(missing))
         nf = np.bincount(th, minlength=len(missing))
+        # token_feature_hashes lists the whole-word hashes last, one per token in order
+        W = np.zeros_like(V)
+        w_hit = hit[-len(missing):]
+        W[w_hit] = self.M[i[-len(missing):][w_hit]]
         base = len(self._nf)
         if base + len(missing) > len(self._V):  # grow by doubling: single-text calls stay cheap
-            grown = np.empty((max(2 * len(self._V), base + len(missing), 1024), len(self.langs)), dtype=np.float32)
-            grown[:base] = self._V[:base]
-            self._V = grown
+            size = max(2 * len(self._V), base + len(missing), 1024)
+            for name in ("_V", "_W"):
+                grown = np.empty((size, len(self.langs)), dtype=np.float32)
+                grown[:base] = getattr(self, name)[:base]
+                setattr(self, name, grown)
         self._V[base:base + len(missing)] = V
+        self._W[base:base + len(missing)] = W
         self._nf.extend(nf.tolist())
         for k, t in enumerate(missing):
             row[t] = base + k
@@ -185,16 +194,9 @@ class GroupModel:
     def whole_word_scores(self, tokens: list[str]) -> np.ndarray:
         """``[len(tokens), len(langs)]``: the score of each token's whole-word feature alone (0 for a word
         no training text of the group had): > 0 for a language means the word was seen in its training
-        text more often than in the group's on average."""
-        out = np.zeros((len(tokens), len(self.langs)), dtype=np.float32)
-        if not tokens:
-            return out
-        h = string_hashes(["\x00" + t for t in tokens])
-        i = np.searchsorted(self.keys, h)
-        i[i == len(self.keys)] = 0
-        hit = self.keys[i] == h
-        out[hit] = self.M[i[hit]]
-        return out
+        text more often than in the group's on average. Cached with the word scores."""
+        self.fill(tokens)
+        return self._W[[self._row[t] for t in tokens]]
 
     def words(self, tokens: list[str]) -> tuple[np.ndarray, int]:
         """Per-token score matrix ``[len(tokens), len(langs)]`` and the total feature count."""
