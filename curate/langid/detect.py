@@ -513,8 +513,8 @@ class LanguageIdentifier:
         V, nf = group.words(words)
         en = group.lang_index["en"]
         # Proper names (the model's list: Indian given names, surnames, cities, states) are no evidence of
-        # the language around them: "respect from tamil nadu" is English, "happy birthday sanjay sir, aap
-        # aage badho" is Hindi whatever the name's letters look like. They are tagged und (left out of
+        # the language around them: "respect from tamil nadu" is English, not code-mixed; "priya ne kaha
+        # ki wo kal aayegi" is Hindi, not code-mixed, whatever the name's letters look like. They are tagged und (left out of
         # the counts, like numbers) unless the text is nothing but names.
         is_name = [w in group.names for w in words]
         if all(is_name):
