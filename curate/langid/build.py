@@ -318,7 +318,7 @@ NOT_NAMES = frozenset((
 def proper_names(ordinary: set[str]) -> list[str]:
     """Lower-case Indian given names, surnames, cities and states from the ``Faker`` package's ``en_IN``
     person and address providers (MIT; pinned in requirements.lock), sorted. A name says nothing about the
-    language of the text around it ("respect from tamil nadu", "happy birthday sanjay sir"), so the
+    language of the text around it ("respect from tamil nadu", "happy birthday priya"), so the
     detector leaves these tokens out of the language counts. Names that are also ordinary words are left
     out of the list: ``ordinary`` (the Latin group's function words of every language), ``NOT_NAMES``
     and Faker's other ``en_US`` word lists (``contractor``, ``merchant``)."""
