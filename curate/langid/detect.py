@@ -64,6 +64,11 @@ ENGLISH_FRAME = frozenset(
     "i he she we they am is are was were be been being will would shall should can could may might must "
     "do does did have has had don doesn didn isn aren wasn weren won wouldn shouldn couldn can't cannot haven "
     "hasn im ive ill youre theyre thats its lets".split())
+# Irregular English past tenses: with a subject they make a finite clause ("my sister got the job").
+ENGLISH_PAST = frozenset(
+    "got went came made gave took said told saw left won lost ate drank wrote bought brought thought felt kept "
+    "met paid sent spent sold stood understood began broke chose drove forgot found heard knew ran sang sat slept "
+    "spoke taught threw wore".split())
 # Words that open a subordinate clause. The matrix language is the language of the main clause, so
 # tokens of a subordinate clause weigh SUBORDINATE_WEIGHT in the matrix vote ("they should give reward
 # | jaise ki last year kiya tha"). Indic subordination is mostly suffixal (Tamil -nu, -aa), so the
@@ -123,7 +128,7 @@ def _hindustani_homographs(tokens: list[tuple[str, str]], tags: list[str | None]
     def near(i: int, step: int) -> tuple[str | None, str | None]:
         j = i + step
         while 0 <= j < n and clause[j] == clause[i]:
-            if tokens[j][1] == "Latn" and tags[j] is not None:
+            if tokens[j][1] == "Latn" and tags[j] is not None and tags[j] != UND:
                 return tokens[j][0], tags[j]
             j += step
         return None, None
@@ -377,7 +382,15 @@ class LanguageIdentifier:
             alt = max((k for k in counts if k != matrix), key=lambda k: (n_system.get(k, 0), weight[k]), default=None)
             if alt is not None and n_system.get(alt, 0) >= 1:
                 matrix = alt
-        if matrix == "en" and n_en_frame == 0 and self._indic_clause(tags, starts, system):
+        if (matrix != "en" and "en" in counts and counts["en"] >= cfg.frame_min_tokens
+                and weight["en"] >= cfg.frame_min_share * sum(weight.values())
+                and self._first_clause(tags, starts, system, tokens) == "en"):
+            # The mirror image of the rule below: an English first clause with its own system morphemes
+            # ("my sister got the job, amra sobai khub khushi"; "we reached late, traffic thumba jasti
+            # ittu") frames the comment, and the Indic clause after it is the embedded one, even when it
+            # has more words: its words are what the comment adds, not the frame it is said in.
+            matrix = "en"
+        if matrix == "en" and n_en_frame == 0 and self._first_clause(tags, starts, system, tokens) not in (None, "en"):
             # Several clauses, one framed by an Indic language, and English words without a finite
             # frame (no subject, auxiliary or modal: "padam semma mass, waiting for the trailer"):
             # the English clause is a non-finite fragment attached to the Indic one. Within one
@@ -425,14 +438,19 @@ class LanguageIdentifier:
                           embedded if codemixed else None, round(cmi, 2), alts, shares, token_tags)
 
     @staticmethod
-    def _indic_clause(tags: list[str | None], starts: list[int], system: list[bool]) -> bool:
-        """Is the text several clauses, the first of them framed by an Indic language (more Indic than
-        English system morphemes, or more Indic tokens when neither has any)? The first clause is the
-        main one in a comment: "padam semma mass, waiting for the trailer" adds an English fragment to a
+    def _first_clause(tags: list[str | None], starts: list[int], system: list[bool],
+                      tokens: list[tuple[str, str]]) -> str | None:
+        """Of a text of several clauses, the language framing the first one: ``"indic"`` when the Indic
+        languages have more system morphemes there than English (or as many, and more tokens); ``"en"``
+        when English has more system morphemes and more tokens *and* a finite frame (a subject pronoun,
+        auxiliary, modal or copula, or a past-tense verb: "my sister got the job"; "sooo proud of you"
+        has none); else None, and None for a single clause. The first clause is the main
+        one in a comment: "padam semma mass, waiting for the trailer" adds an English fragment to a
         Tamil sentence, while "my brother also works there, usko bhi yahi problem hai" adds Hindi to an
         English one."""
         ends = starts[1:] + [len(tags)]
         seen = 0
+        first: str | None = None
         for a, b in zip(starts, ends):
             part = [(t, s) for t, s in zip(tags[a:b], system[a:b]) if t is not None and t != UND]
             if part:
@@ -441,9 +459,14 @@ class LanguageIdentifier:
                     sys_en = sum(s and t == "en" for t, s in part)
                     sys_in = sum(s and t != "en" for t, s in part)
                     n_en = sum(t == "en" for t, _ in part)
-                    if not (sys_in > sys_en or (sys_in == sys_en and len(part) - n_en > n_en)):
-                        return False
-        return seen >= 2
+                    n_in = len(part) - n_en
+                    if sys_in > sys_en or (sys_in == sys_en and n_in > n_en):
+                        first = "indic"
+                    elif sys_en > sys_in and n_en > n_in and any(
+                            t == "en" and (w in ENGLISH_FRAME or w in ENGLISH_PAST or _english_past_verb(w))
+                            for (w, _), t in zip(tokens[a:b], tags[a:b])):
+                        first = "en"
+        return first if seen >= 2 else None
 
     @staticmethod
     def _subordinate(tokens: list[tuple[str, str]], starts: list[int]) -> list[bool]:
@@ -489,10 +512,17 @@ class LanguageIdentifier:
         group = self.model.groups["Latn"]
         V, nf = group.words(words)
         en = group.lang_index["en"]
+        # Proper names (the model's list: Indian given names, surnames, cities, states) are no evidence of
+        # the language around them: "respect from tamil nadu" is English, not code-mixed; "priya ne kaha
+        # ki wo kal aayegi" is Hindi, not code-mixed, whatever the name's letters look like. They are tagged und (left out of
+        # the counts, like numbers) unless the text is nothing but names.
+        is_name = [w in group.names for w in words]
+        if all(is_name):
+            is_name = [False] * len(words)
         # I* is chosen on the tokens that are not clearly English against every Indic language, so
         # the English words of a Hinglish command ("alarm ko cancel kardo") do not pick the language.
         indic_best = V[:, group.indic_columns].max(axis=1)
-        maybe_indic = V[:, en] - indic_best <= self.cfg.token_margin
+        maybe_indic = (V[:, en] - indic_best <= self.cfg.token_margin) & ~np.array(is_name, dtype=bool)
         indic_total = (V[maybe_indic] if maybe_indic.any() else V).sum(axis=0) + group.prior
         indic_total[en] = -np.inf
         preferred = [group.lang_index[x] for x in prefer if x in group.lang_index and x != "en"]
@@ -515,9 +545,13 @@ class LanguageIdentifier:
         fw_en = group.function_words.get("en", frozenset())
         fw_best = group.function_words.get(best_lang, frozenset())
         glue: list[int] = []
+        weak: list[int] = []
         hindustani = best_lang in HINDUSTANI
         for k, i in enumerate(idx):
             w = words[k]
+            if is_name[k]:
+                tags[i] = UND
+                continue
             if w in fw_en and w in fw_best or (hindustani and w in HINDUSTANI_HOMOGRAPHS):
                 # Glue words of both languages ("me", "to", "is", "he"): Hindi में/तो/इस/है or
                 # English. They are decided by their neighbours below, else follow the matrix language.
@@ -531,13 +565,25 @@ class LanguageIdentifier:
             if d > m:
                 tags[i] = "en"
             elif d < -m:
+                if d > -unknown_margin and len(w) > 1 and group.in_lexicon(w):
+                    weak.append(k)  # decided below: is it a word of best_lang's training text?
+                    continue
                 tags[i] = best_lang
+        if weak:
+            # An English word whose letters only weakly look Indic ("market", "take", "again" beside
+            # Hindi n-grams ke/tak/gai) and that best_lang's training text never had as a word is not
+            # evidence of best_lang: it stays untagged and follows the matrix language, as a weakly
+            # English-looking non-English word does above.
+            seen = group.whole_word_scores([words[k] for k in weak])[:, best] > 0
+            for k, s in zip(weak, seen.tolist()):
+                if s:
+                    tags[idx[k]] = best_lang
         for k in (() if hindustani else glue):
             # A glue word between two words of one language is that language ("this is the best
             # song": English; "mujhe to pata hai": Hindi). At the edge of a text one neighbour is not
             # enough: "is song ko like karen" starts with Hindi इस before an English noun.
-            left = next((tags[idx[j]] for j in range(k - 1, -1, -1) if tags[idx[j]] is not None), None)
-            right = next((tags[idx[j]] for j in range(k + 1, len(idx)) if tags[idx[j]] is not None), None)
+            left = next((tags[idx[j]] for j in range(k - 1, -1, -1) if tags[idx[j]] not in (None, UND)), None)
+            right = next((tags[idx[j]] for j in range(k + 1, len(idx)) if tags[idx[j]] not in (None, UND)), None)
             if left is not None and left == right:
                 tags[idx[k]] = left
         # Which romanized language, scored on the tokens that are not clearly English, so that a

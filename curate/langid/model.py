@@ -136,8 +136,10 @@ class GroupModel:
         # per batch, so one fancy-indexing call gathers a document's word vectors.
         self._row: dict[str, int] = {}
         self._V = np.zeros((0, len(langs)), dtype=np.float32)
+        self._W = np.zeros((0, len(langs)), dtype=np.float32)  # the whole-word feature's row alone
         self._nf: list[int] = []
         self.lexicon: np.ndarray | None = None  # sorted CRC-32 of known words (Latin: English), or None
+        self.names: frozenset[str] = frozenset()  # proper names (Latin): not evidence of any language
         self._lexicon_set: frozenset[int] | None = None
 
     def in_lexicon(self, word: str) -> bool:
@@ -151,6 +153,7 @@ class GroupModel:
     def clear_cache(self) -> None:
         self._row = {}
         self._V = np.zeros((0, len(self.langs)), dtype=np.float32)
+        self._W = np.zeros((0, len(self.langs)), dtype=np.float32)
         self._nf = []
 
     def fill(self, tokens: list[str]) -> None:
@@ -171,15 +174,29 @@ class GroupModel:
         for j in range(len(self.langs)):  # one bincount per language: far faster than np.add.at
             V[:, j] = np.bincount(th, weights=self.M[ih, j], minlength=len(missing))
         nf = np.bincount(th, minlength=len(missing))
+        # token_feature_hashes lists the whole-word hashes last, one per token in order
+        W = np.zeros_like(V)
+        w_hit = hit[-len(missing):]
+        W[w_hit] = self.M[i[-len(missing):][w_hit]]
         base = len(self._nf)
         if base + len(missing) > len(self._V):  # grow by doubling: single-text calls stay cheap
-            grown = np.empty((max(2 * len(self._V), base + len(missing), 1024), len(self.langs)), dtype=np.float32)
-            grown[:base] = self._V[:base]
-            self._V = grown
+            size = max(2 * len(self._V), base + len(missing), 1024)
+            for name in ("_V", "_W"):
+                grown = np.empty((size, len(self.langs)), dtype=np.float32)
+                grown[:base] = getattr(self, name)[:base]
+                setattr(self, name, grown)
         self._V[base:base + len(missing)] = V
+        self._W[base:base + len(missing)] = W
         self._nf.extend(nf.tolist())
         for k, t in enumerate(missing):
             row[t] = base + k
+
+    def whole_word_scores(self, tokens: list[str]) -> np.ndarray:
+        """``[len(tokens), len(langs)]``: the score of each token's whole-word feature alone (0 for a word
+        no training text of the group had): > 0 for a language means the word was seen in its training
+        text more often than in the group's on average. Cached with the word scores."""
+        self.fill(tokens)
+        return self._W[[self._row[t] for t in tokens]]
 
     def words(self, tokens: list[str]) -> tuple[np.ndarray, int]:
         """Per-token score matrix ``[len(tokens), len(langs)]`` and the total feature count."""
@@ -231,4 +248,6 @@ def load_model(path: str | None = None) -> Model:
             groups[g] = GroupModel(g, langs, z[f"{g}__keys"], z[f"{g}__M"], z[f"{g}__prior"], meta["max_n"], fw)
             if f"{g}__en_lexicon" in z:
                 groups[g].lexicon = z[f"{g}__en_lexicon"]
+            if f"{g}__names" in z:
+                groups[g].names = frozenset(bytes(z[f"{g}__names"]).decode().split("\n"))
     return Model(groups)

@@ -77,5 +77,7 @@ STAGE = register_stage(Stage(
     # tone marks no script) instead of a hand-typed block table.
     # 3: chats and SFT pairs are identified on their distinguishing turns/fields (lang_fields says which);
     # native-script Indic words carry a clause's frame; romanized only for Latin-script Indic tokens.
-    version="3",
+    # 4: the model's Devanagari n-grams also learn from CLDR locale strings (babel); Maithili's function-word
+    # list no longer holds content words; English-framed code-mixing and name handling (issue 12, fourth pass).
+    version="4",
 ))

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 import numpy as np
 
@@ -27,24 +28,38 @@ def normalize(text: str) -> str:
     return unicodedata.normalize("NFC", text).translate(_MAP).lower()
 
 
-def _char_class(script_id: int) -> str:
-    """A regex character class of every BMP code point whose script id is ``script_id``."""
-    idx = (TABLE == script_id).nonzero()[0]
-    # Runs of consecutive code points, found with numpy (Han alone has ~27,000 code points).
-    breaks = np.flatnonzero(np.diff(idx) != 1)
-    starts = np.concatenate([idx[:1], idx[breaks + 1]])
-    ends = np.concatenate([idx[breaks], idx[-1:]])
-    parts = [re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}"
-             for a, b in zip(starts.tolist(), ends.tolist())]
-    return "[" + "".join(parts) + "]+"
+def _char_classes() -> list[str]:
+    """Per script id 1..n-1: a regex character class (``[...]+``) of every code point of that script.
+
+    One stable argsort of the table groups the code points by script (a comparison of the whole table
+    per script cost ~50 ms at every import, where a detector's start-up time counts)."""
+    order = np.argsort(TABLE, kind="stable")
+    bounds = np.searchsorted(TABLE[order], np.arange(len(SCRIPTS) + 1))
+    out = []
+    for i in range(1, len(SCRIPTS)):
+        idx = order[bounds[i]:bounds[i + 1]]
+        # Runs of consecutive code points, found with numpy (Han alone has ~27,000 code points).
+        breaks = np.flatnonzero(np.diff(idx) != 1)
+        starts = np.concatenate([idx[:1], idx[breaks + 1]])
+        ends = np.concatenate([idx[breaks], idx[-1:]])
+        parts = [re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}"
+                 for a, b in zip(starts.tolist(), ends.tolist())]
+        out.append("[" + "".join(parts) + "]+")
+    return out
 
 
-# One alternative per script: ``m.lastindex`` is the script id (used to split mixed-script runs).
-_SPLIT_RE = re.compile("|".join(f"({_char_class(i)})" for i in range(1, len(SCRIPTS))))
+_CLASSES = _char_classes()
 # Any letter of any script: the fast path.
-_LETTERS_RE = re.compile("[" + "".join(_char_class(i)[1:-2] for i in range(1, len(SCRIPTS))) + "]+")
+_LETTERS_RE = re.compile("[" + "".join(c[1:-2] for c in _CLASSES) + "]+")
 _SCRIPT_OF = TABLE.tobytes()  # code point -> script id, as bytes for fast indexing from Python
 _N = len(_SCRIPT_OF)
+
+
+@lru_cache(maxsize=1)
+def _split_re() -> re.Pattern:
+    """One alternative per script: ``m.lastindex`` is the script id (splits the rare mixed-script run).
+    Compiled on first use: most texts never need it, and compiling it is most of this module's import."""
+    return re.compile("|".join(f"({c})" for c in _CLASSES))
 
 
 def tokenize(norm_text: str) -> list[tuple[str, str]]:
@@ -62,7 +77,7 @@ def tokenize(norm_text: str) -> list[tuple[str, str]]:
         if len(tok) == 1 or sa == (table[b] if b < _N else 0):
             out.append((tok, SCRIPTS[sa]))
         else:
-            out.extend((m.group(), SCRIPTS[m.lastindex]) for m in _SPLIT_RE.finditer(tok))
+            out.extend((m.group(), SCRIPTS[m.lastindex]) for m in _split_re().finditer(tok))
     return out
 
 
