@@ -40,6 +40,9 @@ INDIC_LANGS = frozenset({"as", "bn", "brx", "doi", "gu", "hi", "kn", "ks", "kok"
                          "or", "pa", "sa", "sat", "sd", "ta", "te", "ur"})
 UND = "und"
 HINDUSTANI = ("hi", "ur")
+# A native-script text too short for ``min_score`` still gets its language when the language is more
+# probable than all others of its script together (see ``_decide``): short text is not "no language".
+NATIVE_MIN_WITHIN = 0.5
 
 # Orthographic facts that n-gram counts from small seeds may not weigh enough: a letter that one
 # language always uses and others never do. (letters, languages the presence of any of them rules out)
@@ -324,7 +327,12 @@ class LanguageIdentifier:
             length_factor = min(1.0, total / cfg.length_norm_chars) ** 0.5
             score = round(float(alts[0][1] * length_factor), 4)
             token_tags = [(tok, lang) for tok, _ in tokens] if keep_tokens else None
-            return LangResult(lang if score >= cfg.min_score else UND, script, False, False, score, None, 0.0,
+            # Letters of an Indian script are language content however few they are: a one- or two-word
+            # comment ("धन्यवाद", "ठीक है", "நன்றி") names the language its script and the model make more
+            # likely than all others together, with the low score its length earns, instead of und.
+            named = score >= cfg.min_score or (script != "Latn" and alts[0][1] >= NATIVE_MIN_WITHIN
+                                               and lang in INDIC_LANGS)
+            return LangResult(lang if named else UND, script, False, False, score, None, 0.0,
                               alts, shares, token_tags)
 
         # Token counts (for CMI and the code-mix flag) and frame weights (for the matrix language):
