@@ -341,11 +341,13 @@ def whole_process(texts: list[str], before: Path | None = None, repeat: int = 1)
     if before is not None:
         runs.append(("curate (before)", _WHOLE_PROCESS["curate"], before.resolve()))
     # Every tool runs from compiled bytecode, as an installed package does (pip compiles on install;
-    # langdetect and numpy have theirs in site-packages): the children may write __pycache__ even where
-    # the environment sets PYTHONDONTWRITEBYTECODE, and one untimed run per tool writes it. Without this
-    # a checkout was recompiled from source in every process (~40 ms of curate's ~0.8 s) while the
-    # baseline was not.
+    # langdetect and numpy have theirs in site-packages): the children may write bytecode even where the
+    # environment sets PYTHONDONTWRITEBYTECODE, into a temporary PYTHONPYCACHEPREFIX (no checkout is
+    # written to), and one untimed run per tool writes it. Without this a checkout was recompiled from
+    # source in every process (~40 ms of curate's ~0.8 s) while the baseline was not.
+    pycache = tempfile.mkdtemp(prefix="langid-bench-pyc-")
     env = {k: v for k, v in __import__("os").environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env["PYTHONPYCACHEPREFIX"] = pycache
     for rep in range(repeat + 1):
         for name, body, where in runs:
             code = f"import json\ntexts = json.load(open({fh.name!r}, encoding='utf-8'))\n" + body
@@ -356,6 +358,7 @@ def whole_process(texts: list[str], before: Path | None = None, repeat: int = 1)
             if rep:  # run 0 is the warm-up
                 out[name] = min(out.get(name, t), t)
     Path(fh.name).unlink()
+    __import__("shutil").rmtree(pycache, ignore_errors=True)
     return out
 
 
