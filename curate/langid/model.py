@@ -200,15 +200,12 @@ class GroupModel:
 
     def words(self, tokens: list[str]) -> tuple[np.ndarray, int]:
         """Per-token score matrix ``[len(tokens), len(langs)]`` and the total feature count."""
-        row = self._row
         try:
-            rows = [row[t] for t in tokens]
+            rows = list(map(self._row.__getitem__, tokens))
         except KeyError:
             self.fill(tokens)
-            row = self._row
-            rows = [row[t] for t in tokens]
-        nf = self._nf
-        return self._V[rows], sum(nf[r] for r in rows)
+            rows = list(map(self._row.__getitem__, tokens))
+        return self._V[rows], sum(map(self._nf.__getitem__, rows))
 
 
 class Model:
