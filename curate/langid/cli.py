@@ -49,7 +49,8 @@ def _render(data: dict) -> None:
               help="Output file (.jsonl/.json/.csv/.tsv/.parquet); every input column is kept, in order.")
 @click.option("--text-field", default="text", show_default=True, help="Column holding the text.")
 @click.option("--min-chars", type=int, default=None, help="Fewer letters than this gives 'und' (default 3).")
-@click.option("--min-score", type=float, default=None, help="lang_score below this gives 'und' (default 0.3).")
+@click.option("--min-score", type=float, default=None, help="lang_score below this gives 'und' (default 0.3), except short native-script text whose "
+              "language is more probable than all others of its script.")
 @json_option
 def langid_cmd(src, dst, text_field, min_chars, min_score, as_json):
     """Identify language, script, romanization and code-mixing of every row of SRC."""

@@ -14,7 +14,9 @@ class DetectConfig(BaseModel):
 
     min_chars: int = Field(DEFAULTS["min_chars"], ge=1, description="Fewer letters than this gives 'und'.")
     min_score: float = Field(DEFAULTS["min_score"], ge=0.0, le=1.0,
-                             description="lang_score below this gives 'und' (ambiguous text).")
+                             description=("lang_score below this gives 'und' (ambiguous text), except text in one "
+                                          "Indian script whose language holds >= 0.5 of the script's probability "
+                                          "(short native text is named with its low score)."))
     token_margin: float = Field(DEFAULTS["token_margin"], ge=0.0, description=(
         "A Latin token is tagged English or romanized-Indic only when the log-likelihood ratio exceeds this."))
     unknown_word_margin: float = Field(DEFAULTS["unknown_word_margin"], ge=0.0, description=(
