@@ -48,7 +48,7 @@ def _render(data: dict) -> None:
 @click.option("--output", "-o", "dst", required=True, type=click.Path(dir_okay=False),
               help="Output file (.jsonl/.json/.csv/.tsv/.parquet); every input column is kept, in order.")
 @click.option("--text-field", default="text", show_default=True, help="Column holding the text.")
-@click.option("--min-chars", type=int, default=None, help="Fewer letters than this gives 'und' (default 3).")
+@click.option("--min-chars", type=int, default=None, help="Fewer letters than this gives 'und' (default 3; 2 for text in one Indian script).")
 @click.option("--min-score", type=float, default=None, help="lang_score below this gives 'und' (default 0.3), except short native-script text whose "
               "language is more probable than all others of its script.")
 @json_option

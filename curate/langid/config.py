@@ -12,7 +12,8 @@ class DetectConfig(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    min_chars: int = Field(DEFAULTS["min_chars"], ge=1, description="Fewer letters than this gives 'und'.")
+    min_chars: int = Field(DEFAULTS["min_chars"], ge=1, description=("Fewer letters than this gives 'und' (a text in one Indian script "
+                                                                   "needs only 2: a consonant and its vowel sign are a word)."))
     min_score: float = Field(DEFAULTS["min_score"], ge=0.0, le=1.0,
                              description=("lang_score below this gives 'und' (ambiguous text), except text in one "
                                           "Indian script whose language holds >= 0.5 of the script's probability "

@@ -43,6 +43,12 @@ HINDUSTANI = ("hi", "ur")
 # A native-script text too short for ``min_score`` still gets its language when the language is more
 # probable than all others of its script together (see ``_decide``): short text is not "no language".
 NATIVE_MIN_WITHIN = 0.5
+# In an Indian script two letters are already a word — a consonant and its vowel sign: के, का, کی, ਦੇ, जी
+# (the commonest postpositions and replies) — so ``min_chars`` (meant for Latin noise: "k", "ok") stops at
+# this many letters for a text written in one of these scripts alone.
+NATIVE_MIN_CHARS = 2
+INDIC_SCRIPTS = frozenset({"Deva", "Beng", "Arab", "Guru", "Gujr", "Orya", "Taml", "Telu", "Knda", "Mlym", "Olck",
+                           "Mtei"})
 
 # Orthographic facts that n-gram counts from small seeds may not weigh enough: a letter that one
 # language always uses and others never do. (letters, languages the presence of any of them rules out)
@@ -278,7 +284,8 @@ class LanguageIdentifier:
             return _und("Zyyy", {})
         ranked = sorted(letters.items(), key=lambda kv: -kv[1])
         shares = {sc: round(n / total, 4) for sc, n in ranked}
-        if total < self.cfg.min_chars:
+        if total < self.cfg.min_chars and not (total >= NATIVE_MIN_CHARS and len(ranked) == 1
+                                                and ranked[0][0] in INDIC_SCRIPTS):
             return _und(ranked[0][0], shares)
         return tokens, shares, ranked[0][0], total, starts
 

@@ -63,3 +63,16 @@ def test_bengali_r_rules_out_assamese(det):
 ])
 def test_a_full_sentence_with_markers_keeps_its_small_language(det, lang, text):
     assert det.detect(text).lang == lang
+
+
+@pytest.mark.parametrize("lang,text", [
+    ("hi", "है"), ("hi", "की"), ("ur", "کی"), ("gu", "છે"), ("pa", "ਜੀ"), ("te", "కి"), ("kn", "ನೀ"), ("or", "ହଁ"),
+])
+def test_two_letter_native_word_is_a_word(det, lang, text):
+    # a consonant and its vowel sign: below min_chars (3), which is meant for Latin noise
+    assert det.detect(text).lang == lang
+
+
+@pytest.mark.parametrize("text", ["ok", "k", "क", "ও"])
+def test_latin_noise_and_single_letters_stay_und(det, text):
+    assert det.detect(text).lang == "und"
