@@ -26,24 +26,22 @@ in the workspace); every step depends only on that order and on the texts.
 from __future__ import annotations
 
 import math
-import os
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Callable
 
-import duckdb
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from curate.dbutil import quiet
 from curate.dedup import kernels as K
 from curate.dedup.cluster import choose_keepers
 from curate.dedup.config import DedupConfig, DedupTableConfig, MinHashConfig
 from curate.dedup.fold import single_table, tables, virama_table
-from curate.dedup.lsh import candidate_pairs
+from curate.dedup.lsh import candidate_pairs_local
+from curate.dedup.parallel import pieces, pmap, threads
 from curate.dedup.minhash import EMPTY, estimated_jaccard, lsh_params, probe_table, seed_key
 from curate.dedup.views import id_text, match_text, shape_columns
 from curate.errors import CurateError, validation_message
@@ -68,6 +66,9 @@ ID_CHARS = 5
 # tokens, ~60 MB of Indic text), so verification does not tokenize candidates again; beyond it (and in the
 # streaming file mode, whose memory bound matters more) candidates are re-read and tokenized.
 KEEP_TOKEN_BYTES = 256 << 20
+# Documents (or pairs) per piece of a parallel compiled step: pieces are cut by this size alone, never by the
+# thread count, and joined in order, so results do not depend on how many threads ran them.
+PIECE = 1024
 
 
 @dataclass
@@ -216,10 +217,10 @@ def _lengths(view: pa.Array) -> np.ndarray:
 class Sketcher:
     """Collects :class:`Sketches` batch by batch into preallocated arrays (no concatenation copies).
 
-    Two threads sign two batches at once: the compiled loops release the GIL.  With ``keep_bytes``
-    the batches' tokens are kept too (:meth:`kept`) while they take at most that many bytes in all
-    (text and token arrays, ~40 bytes per token); past it they are dropped and clustering re-reads
-    the texts it needs.  Results are the same either way.
+    Batches are signed on several threads at once (all cores by default: the compiled loops release
+    the GIL).  With ``keep_bytes`` the batches' tokens are kept too (:meth:`kept`) while they take at most
+    that many bytes in all (text and token arrays, ~40 bytes per token); past it they are dropped and
+    clustering re-reads the texts it needs.  Results are the same either way.
     """
 
     def __init__(self, n: int, cfg: MinHashConfig, keep_bytes: int = 0):
@@ -248,7 +249,7 @@ class Sketcher:
                 self._keep(at, toks[0])
             return len(exact)
 
-        workers = workers or min(2, os.cpu_count() or 1)
+        workers = threads(workers)
         with ThreadPoolExecutor(max_workers=workers) as pool:
             for done in pool.map(one, range(0, len(view), batch_size)):
                 if progress:
@@ -471,15 +472,17 @@ class Verifier:
     """
 
     def __init__(self, source: TextSource, cfg, boiler: np.ndarray, block_docs: int = 16_384,
-                 tokens: KeptTokens | None = None):
+                 tokens: KeptTokens | None = None, threads: int | None = None):
         self.source, self.cfg, self.boiler, self.block = source, cfg, boiler, max(2, block_docs)
-        self.tokens = tokens
+        self.tokens, self.threads = tokens, threads
         self._kept: _Prepared | None = None
 
     def _prepare(self, docs: np.ndarray) -> _Prepared:
         t, mask, ids = _prepared(self.source, docs, self.cfg, self.boiler, ids=True, kept=self.tokens)
-        keys = K.shingle_sets(np.arange(len(docs)), t.tok_hash, t.tok_seg, t.doc_tok, mask, t.has_letter,
-                              self.cfg.ngram)
+        keys = _csr_concat(pmap(lambda p: K.shingle_sets(np.arange(*p), t.tok_hash, t.tok_seg, t.doc_tok, mask,
+                                                         t.has_letter, self.cfg.ngram),
+                                pieces(len(docs), PIECE), self.threads)) if len(docs) else \
+            (np.zeros(0, np.uint64), np.zeros(1, np.int64))
         return _Prepared(docs, t, mask, ids, keys)
 
     def _blocks(self, a: np.ndarray, b: np.ndarray):
@@ -510,21 +513,24 @@ class Verifier:
         jac = np.zeros(len(a))
         disjoint = np.zeros(len(a), bool)
         for sel, ra, rb, block in self._blocks(a, b):
-            jac[sel] = K.jaccard_pairs(*block.keys, ra, rb)
-            disjoint[sel] = K.disjoint_ids(*block.ids, ra, rb)
-            del block
+            parts = pmap(partial(_pair_piece, block, ra, rb), pieces(len(ra), 4 * PIECE), self.threads)
+            if parts:
+                jac[sel] = np.concatenate([j for j, _ in parts])
+                disjoint[sel] = np.concatenate([d for _, d in parts])
+            del block, parts
         return jac, disjoint
 
     def span_list(self, a: np.ndarray, b: np.ndarray) -> list:
         """Per pair: excerpt of the longest run of n-grams ``a[i]`` shares with ``b[i]`` (``None``: nothing shared)."""
         out: list = [None] * len(a)
         for sel, ra, rb, block in self._blocks(a, b):
-            t, mask = block.t, block.mask
-            lo, hi = K.shared_spans(ra, rb, t.tok_hash, t.tok_seg, t.doc_tok, mask, t.has_letter, t.tok_lo, t.tok_hi,
-                                    self.cfg.ngram)
+            t = block.t
+            parts = pmap(partial(_span_piece, block, ra, rb, self.cfg.ngram), pieces(len(ra), PIECE), self.threads)
+            lo = np.concatenate([x for x, _ in parts]) if parts else np.zeros(0, np.int64)
+            hi = np.concatenate([y for _, y in parts]) if parts else np.zeros(0, np.int64)
             for k in np.flatnonzero(lo >= 0):
                 out[int(sel[k])] = t.excerpt(int(ra[k]), int(lo[k]), int(hi[k]))
-            del block, t, mask
+            del block, t, parts
         return out
 
     def checked(self, sig: np.ndarray, a: np.ndarray, b: np.ndarray,
@@ -537,6 +543,19 @@ class Verifier:
         if ok.any():
             jac[ok], disjoint[ok] = self.pairs(a[ok], b[ok])
         return jac, disjoint
+
+
+def _pair_piece(block: _Prepared, ra: np.ndarray, rb: np.ndarray, piece: tuple[int, int]):
+    """(exact Jaccard, identifiers disagree) of the pairs ``piece`` of rows (ra, rb) of ``block``."""
+    a, b = ra[piece[0]:piece[1]], rb[piece[0]:piece[1]]
+    return K.jaccard_pairs(*block.keys, a, b), K.disjoint_ids(*block.ids, a, b)
+
+
+def _span_piece(block: _Prepared, ra: np.ndarray, rb: np.ndarray, ngram: int, piece: tuple[int, int]):
+    """Byte range of the longest shared run for the pairs ``piece`` (:func:`curate.dedup.kernels.shared_spans`)."""
+    t = block.t
+    return K.shared_spans(ra[piece[0]:piece[1]], rb[piece[0]:piece[1]], t.tok_hash, t.tok_seg, t.doc_tok, block.mask,
+                          t.has_letter, t.tok_lo, t.tok_hi, ngram)
 
 
 def spread_spans(a: np.ndarray, spans: list, n: int) -> list:
@@ -559,10 +578,10 @@ class LocalDocs:
     workers, so the driver never holds the signatures or texts.
     """
 
-    def __init__(self, sk: Sketches, source: TextSource, cfg, con: duckdb.DuckDBPyConnection | None = None,
-                 grouping: Callable | None = None, tokens: KeptTokens | None = None):
-        self.sk, self.source, self.cfg, self.con, self.grouping = sk, source, cfg, con, grouping
-        self.tokens = tokens
+    def __init__(self, sk: Sketches, source: TextSource, cfg, grouping: Callable | None = None,
+                 tokens: KeptTokens | None = None, threads: int | None = None):
+        self.sk, self.source, self.cfg, self.grouping = sk, source, cfg, grouping
+        self.tokens, self.threads = tokens, threads
         self.verifier: Verifier | None = None
         self.length = np.asarray(sk.length, np.int64)
         self.num_perm = sk.sig.shape[1]
@@ -576,20 +595,16 @@ class LocalDocs:
         if len(boiler):
             todo = reps[boilerplate_holders(sk.seg_keys, sk.seg_off, boiler)[reps]]
             resign(sk.sig, todo, self.source, self.cfg, boiler, excluded, self.tokens)
-        self.verifier = Verifier(self.source, self.cfg, boiler, tokens=self.tokens)
+        self.verifier = Verifier(self.source, self.cfg, boiler, tokens=self.tokens, threads=self.threads)
         return boiler, excluded
 
     def candidates(self, reps: np.ndarray, bands: int, rows: int, window: int) -> tuple[np.ndarray, np.ndarray]:
         """LSH candidate pairs among the representatives that have shingles."""
         sig = self.sk.sig
         signed = reps[_has_shingles(sig, reps)]
-        own = self.con is None and self.grouping is None
-        con = quiet(duckdb.connect()) if own else self.con
-        try:
-            return (self.grouping or partial(candidate_pairs, con))(sig, signed, bands, rows, window)
-        finally:
-            if own:
-                con.close()
+        if self.grouping is not None:
+            return self.grouping(sig, signed, bands, rows, window)
+        return candidate_pairs_local(sig, signed, bands, rows, window, threads=self.threads)
 
     def pairs(self, a: np.ndarray, b: np.ndarray, min_estimate: float | None = None) -> tuple[np.ndarray, np.ndarray]:
         """(exact Jaccard, identifiers disagree) per pair; see :meth:`Verifier.checked`."""
@@ -619,19 +634,20 @@ def _group_ids(keys) -> np.ndarray:
 
 
 def cluster(sk: Sketches, source: TextSource, cfg, earliest: np.ndarray | None = None,
-            quality: list[np.ndarray] | None = None, con: duckdb.DuckDBPyConnection | None = None,
-            candidates: Callable | None = None, tokens: KeptTokens | None = None) -> Clusters:
+            quality: list[np.ndarray] | None = None, candidates: Callable | None = None,
+            tokens: KeptTokens | None = None, threads: int | None = None) -> Clusters:
     """Cluster documents given in canonical order (``cfg`` holds both the MinHash and the dedup settings).
 
     ``earliest``: ingest-order rank (default: position); ``quality``: sort keys, best first,
     for the ``best_quality`` policy.  ``sk.sig`` rows of documents holding boilerplate are
     replaced by their signatures without it.  ``candidates(sig, rows, bands, rows_per_band,
-    window) -> (i, j)``: where LSH buckets are grouped (default: DuckDB on ``con``,
-    :func:`curate.dedup.lsh.candidate_pairs`; :func:`curate.dedup.ray_lsh.candidate_pairs_ray`
+    window) -> (i, j)``: where LSH buckets are grouped (default: compiled, bands on ``threads`` threads,
+    :func:`curate.dedup.lsh.candidate_pairs_local`; :func:`curate.dedup.ray_lsh.candidate_pairs_ray`
     returns the same pairs from a Ray cluster).  ``tokens``: the first pass's tokens
-    (:meth:`Sketcher.kept`), so that no compared text is tokenized twice.
+    (:meth:`Sketcher.kept`), so that no compared text is tokenized twice.  ``threads``: for the compiled
+    steps (default all cores, :func:`curate.dedup.parallel.threads`); results do not depend on it.
     """
-    return cluster_docs(LocalDocs(sk, source, cfg, con, candidates, tokens), sk.exact, cfg, earliest, quality)
+    return cluster_docs(LocalDocs(sk, source, cfg, candidates, tokens, threads), sk.exact, cfg, earliest, quality)
 
 
 def cluster_docs(docs, exact, cfg, earliest: np.ndarray | None = None,
@@ -846,7 +862,7 @@ def dedup_table(table: pa.Table, cfg: DedupTableConfig | dict | None = None, bat
     sk = Sketcher(n, cfg, keep_bytes=KEEP_TOKEN_BYTES)
     sk.add(view, 0, batch_size, workers, progress)
     c = cluster(sk.result(), TextSource.of(table.select(shape_columns(table.column_names, cfg))), cfg,
-                tokens=sk.kept())
+                tokens=sk.kept(), threads=workers)
     if stats is not None:
         stats.update(_stats(c))
     return _with_outputs(table, clusters_to_arrow(c, row_ids(n)))

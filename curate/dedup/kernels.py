@@ -675,3 +675,56 @@ def take_tokens(docs, data, offsets, tok_hash, tok_digit, tok_seg, tok_lo, tok_h
             q += 1
         o_keys[new_seg[r]:new_seg[r + 1]] = seg_keys[doc_seg[d]:doc_seg[d + 1]]
     return o_data, new_off, o_hash, o_digit, o_seg, o_lo, o_hi, new_tok, new_seg, o_keys
+
+
+@nb.njit(**_JIT)
+def band_pairs(sig, rows, band, rows_per_band, window, n_docs):
+    """Candidate pairs of one LSH band, as sorted distinct codes ``i * n_docs + j`` (i < j).
+
+    The band key is :func:`curate.dedup.minhash.band_keys`' hash of the band's slots; rows
+    sharing a key form a bucket, members in row order (``rows`` must be sorted).  Inside a
+    bucket each member is paired with the first member and with the next ``window`` members
+    (:func:`curate.dedup.lsh._pairs_from_buckets`, the DuckDB path, makes the same pairs).
+    """
+    m = len(rows)
+    keys = np.empty(m, np.uint64)
+    h0 = _U(band + 1) * GOLDEN
+    base = band * rows_per_band
+    for x in range(m):
+        h = h0
+        for k in range(rows_per_band):
+            h = mix((h * GOLDEN) ^ _U(sig[rows[x], base + k]))
+        keys[x] = h
+    order = np.argsort(keys, kind="mergesort")   # stable: members stay in row order
+    total = 0
+    s = 0
+    while s < m:
+        e = s + 1
+        while e < m and keys[order[e]] == keys[order[s]]:
+            e += 1
+        size = e - s
+        if size > 1:
+            total += size - 1
+            for d in range(1, window + 1):
+                if size - d <= 0:
+                    break
+                total += size - d
+        s = e
+    codes = np.empty(total, np.int64)
+    q = 0
+    s = 0
+    while s < m:
+        e = s + 1
+        while e < m and keys[order[e]] == keys[order[s]]:
+            e += 1
+        if e - s > 1:
+            first = rows[order[s]]
+            for p in range(s + 1, e):
+                codes[q] = first * n_docs + rows[order[p]]
+                q += 1
+            for d in range(1, window + 1):
+                for p in range(s, e - d):
+                    codes[q] = rows[order[p]] * n_docs + rows[order[p + d]]
+                    q += 1
+        s = e
+    return np.unique(codes[:q])

@@ -1,0 +1,48 @@
+"""Thread count and an order-keeping thread map for the compiled (``nogil``) dedup kernels.
+
+Every parallel step cuts its work into pieces whose boundaries depend only on the input size
+(never on the thread count) and joins the pieces' results in piece order, so the dup_* columns
+are the same with 1 thread or 64 (``tests/dedup/test_parallel.py``).
+"""
+
+from __future__ import annotations
+
+import os
+from concurrent.futures import ThreadPoolExecutor
+from typing import Callable, Iterable, TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+#: Environment variable that caps the threads of the dedup kernels (default: every core this process may use).
+THREADS_ENV = "CURATE_DEDUP_THREADS"
+
+
+def threads(n: int | None = None) -> int:
+    """Threads to use: ``n`` when given (>= 1), else ``$CURATE_DEDUP_THREADS``, else the cores this process
+    may run on (``os.sched_getaffinity``, so a container's or ``taskset``'s limit is respected)."""
+    if n:
+        return max(1, int(n))
+    env = os.environ.get(THREADS_ENV, "").strip()
+    if env.isdigit() and int(env) > 0:
+        return int(env)
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):   # not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def pmap(fn: Callable[[T], R], items: Iterable[T], n: int | None = None) -> list[R]:
+    """``[fn(x) for x in items]``, on up to :func:`threads` threads; results in item order."""
+    items = list(items)
+    k = min(threads(n), len(items))
+    if k <= 1:
+        return [fn(x) for x in items]
+    with ThreadPoolExecutor(max_workers=k) as pool:
+        return list(pool.map(fn, items))
+
+
+def pieces(total: int, size: int) -> list[tuple[int, int]]:
+    """``[(start, stop), ...]`` cutting ``range(total)`` into pieces of ``size`` (the last may be shorter):
+    boundaries depend on ``total`` and ``size`` only."""
+    return [(s, min(total, s + size)) for s in range(0, total, max(1, size))]
