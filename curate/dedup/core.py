@@ -71,6 +71,12 @@ KEEP_TOKEN_BYTES = 256 << 20
 PIECE = 1024
 
 
+# What str.split() splits on (str.isspace), for the compiled excerpts: below U+0100 as a lookup table, the rest
+# as sorted code points.
+_SPACE_LATIN1 = np.array([chr(c).isspace() for c in range(256)], np.bool_)
+_SPACES = np.array([c for c in range(256, 0x110000) if chr(c).isspace()], np.int64)
+
+
 @dataclass
 class Tokens:
     """Tokenizer output for a batch (see :func:`curate.dedup.kernels.tokenize`)."""
@@ -99,6 +105,16 @@ class Tokens:
         hi = int(self.offsets[d + 1]) if hi is None else hi
         t = " ".join(self.data[lo:hi].tobytes().decode("utf-8", "replace").split())
         return t if len(t) <= width else t[: width - 1] + "…"
+
+    def excerpts(self, lo: np.ndarray, hi: np.ndarray, width: int = SHARED_CHARS) -> list[str]:
+        """:meth:`excerpt` of many byte ranges at once (compiled; same strings)."""
+        lo, hi = np.asarray(lo, np.int64), np.asarray(hi, np.int64)
+        data, off, bad = K.excerpts(self.data, lo, hi, width, _SPACE_LATIN1, _SPACES)
+        out = pa.StringArray.from_buffers(len(lo), pa.py_buffer(off.astype(np.int32)), pa.py_buffer(data)).to_pylist() \
+            if off[-1] < 2**31 else [data[off[r]:off[r + 1]].tobytes().decode() for r in range(len(lo))]
+        for r in np.flatnonzero(bad):   # not well-formed UTF-8: Python's replacement rules
+            out[r] = self.excerpt(0, int(lo[r]), int(hi[r]), width)
+        return out
 
     @property
     def nbytes(self) -> int:
@@ -196,16 +212,19 @@ class KeptTokens:
     """First-pass tokens of every document, by canonical position: verification and the boilerplate
     re-signing take them from here instead of fetching and tokenizing the texts again."""
 
-    def __init__(self, parts: dict[int, Tokens]):
+    def __init__(self, parts: dict[int, Tokens], threads: int | None = None):
         self.starts = np.array(sorted(parts), np.int64)
         self.parts = [parts[int(a)] for a in self.starts]
+        self.threads = threads
 
     def take(self, idx: np.ndarray) -> Tokens:
-        """Tokens of the documents at sorted positions ``idx``, as if tokenized together."""
+        """Tokens of the documents at sorted positions ``idx``, as if tokenized together (batches copied on
+        several threads, joined in order)."""
         cut = np.searchsorted(idx, self.starts)
         cut = np.append(cut, len(idx))
-        out = [part.take(idx[a:b] - start) for part, start, a, b in zip(self.parts, self.starts, cut[:-1], cut[1:])
-               if b > a]
+        todo = [(part, idx[a:b] - start) for part, start, a, b in zip(self.parts, self.starts, cut[:-1], cut[1:])
+                if b > a]
+        out = pmap(lambda job: job[0].take(job[1]), todo, self.threads)
         return Tokens.concat(out) if out else tokenize(pa.array([], pa.string()), MinHashConfig())
 
 
@@ -233,6 +252,7 @@ class Sketcher:
         self._tokens: dict[int, Tokens] | None = {} if keep_bytes > 0 else None
         self._kept_bytes = 0
         self._lock = threading.Lock()
+        self.threads: int | None = None
 
     def add(self, view: pa.Array, offset: int, batch_size: int = 2048, workers: int | None = None,
             progress: Callable[[int], None] | None = None) -> None:
@@ -249,7 +269,7 @@ class Sketcher:
                 self._keep(at, toks[0])
             return len(exact)
 
-        workers = threads(workers)
+        workers = self.threads = threads(workers)
         with ThreadPoolExecutor(max_workers=workers) as pool:
             for done in pool.map(one, range(0, len(view), batch_size)):
                 if progress:
@@ -269,7 +289,7 @@ class Sketcher:
         """The first-pass tokens of every document, or None when they were not (all) kept."""
         if not self._tokens or sum(len(t.offsets) - 1 for t in self._tokens.values()) != len(self.exact):
             return None
-        return KeptTokens(self._tokens)
+        return KeptTokens(self._tokens, self.threads)
 
     def result(self) -> Sketches:
         segs, offs, base = [], [np.zeros(1, np.int64)], 0
@@ -358,13 +378,18 @@ def resign(sig: np.ndarray, idx: np.ndarray, source: TextSource, cfg, boiler: np
     ``excluded[idx]`` (segments set aside) are updated in place, 4,096 documents at a time.  ``tokens``: the
     first pass's (:meth:`Sketcher.kept`), so the texts are not fetched and tokenized again."""
     num_perm = sig.shape[1]
-    for s in range(0, len(idx), 4096):
-        part = idx[s:s + 4096]
+
+    def one(piece: tuple[int, int]) -> None:
+        part = idx[piece[0]:piece[1]]
         t, mask = _prepared(source, part, cfg, boiler, kept=tokens)
         new, _, ex = K.sign(t.tok_hash, t.tok_seg, t.doc_tok, mask, t.has_letter, cfg.ngram,
                             num_perm, seed_key(cfg.seed), probe_table(num_perm, cfg.seed))
         sig[part] = new
         excluded[part] = ex
+
+    # Pieces touch disjoint rows of sig/excluded.  Only kept tokens are read on several threads: a TextSource
+    # (a Parquet file re-read, a DuckDB query) is asked one piece at a time.
+    pmap(one, pieces(len(idx), PIECE), tokens.threads if tokens is not None else 1)
 
 
 def _csr_concat(parts: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
@@ -528,8 +553,9 @@ class Verifier:
             parts = pmap(partial(_span_piece, block, ra, rb, self.cfg.ngram), pieces(len(ra), PIECE), self.threads)
             lo = np.concatenate([x for x, _ in parts]) if parts else np.zeros(0, np.int64)
             hi = np.concatenate([y for _, y in parts]) if parts else np.zeros(0, np.int64)
-            for k in np.flatnonzero(lo >= 0):
-                out[int(sel[k])] = t.excerpt(int(ra[k]), int(lo[k]), int(hi[k]))
+            found = np.flatnonzero(lo >= 0)
+            for k, text in zip(found, t.excerpts(lo[found], hi[found])):
+                out[int(sel[k])] = text
             del block, t, parts
         return out
 

@@ -728,3 +728,92 @@ def band_pairs(sig, rows, band, rows_per_band, window, n_docs):
                     q += 1
         s = e
     return np.unique(codes[:q])
+
+
+@nb.njit(**_JIT)
+def _utf8_strict(data, p, hi):
+    """(code point, bytes) of a well-formed UTF-8 sequence at ``data[p]`` (Unicode 15, table 3-7), or (-1, 1)."""
+    b0 = np.int64(data[p])
+    if b0 < 0x80:
+        return b0, 1
+    if 0xC2 <= b0 <= 0xDF:
+        w, cp, lo2, hi2 = 2, b0 & 0x1F, 0x80, 0xBF
+    elif 0xE0 <= b0 <= 0xEF:
+        w, cp = 3, b0 & 0x0F
+        lo2, hi2 = (0xA0, 0xBF) if b0 == 0xE0 else ((0x80, 0x9F) if b0 == 0xED else (0x80, 0xBF))
+    elif 0xF0 <= b0 <= 0xF4:
+        w, cp = 4, b0 & 0x07
+        lo2, hi2 = (0x90, 0xBF) if b0 == 0xF0 else ((0x80, 0x8F) if b0 == 0xF4 else (0x80, 0xBF))
+    else:
+        return np.int64(-1), 1
+    if p + w > hi:
+        return np.int64(-1), 1
+    for k in range(1, w):
+        c = np.int64(data[p + k])
+        if (k == 1 and (c < lo2 or c > hi2)) or (k > 1 and (c < 0x80 or c > 0xBF)):
+            return np.int64(-1), 1
+        cp = (cp << 6) | (c & 0x3F)
+    return cp, w
+
+
+@nb.njit(**_JIT)
+def excerpts(data, lo, hi, width, space_latin1, spaces):
+    """Per range ``data[lo[r]:hi[r]]``: its words joined by one space (whitespace: ``space_latin1[cp]`` below
+    U+0100, else one of the sorted code points ``spaces``), cut to ``width - 1`` characters plus "…" when longer than ``width`` - Python's
+    ``" ".join(s.split())`` and ``s[:width - 1] + "…"``, on UTF-8 bytes.
+
+    Returns (bytes, offsets, bad): ``bad[r]`` when the range is not well-formed UTF-8 (the caller decodes
+    those rows itself, with Python's replacement rules).
+    """
+    n = len(lo)
+    cap = 0
+    for r in range(n):
+        cap += max(0, hi[r] - lo[r]) + 3
+    out = np.empty(cap, np.uint8)
+    off = np.zeros(n + 1, np.int64)
+    bad = np.zeros(n, np.bool_)
+    pos = 0
+    for r in range(n):
+        start = pos
+        nchar = 0
+        cut = -1
+        pending = False
+        p = lo[r]
+        while p < hi[r]:
+            cp, w = _utf8_strict(data, p, hi[r])
+            if cp < 0:
+                bad[r] = True
+                break
+            if cp < 256:
+                is_space = space_latin1[cp]
+            else:
+                i = np.searchsorted(spaces, cp)
+                is_space = i < len(spaces) and spaces[i] == cp
+            if is_space:
+                pending = nchar > 0
+                p += w
+                continue
+            if pending:
+                if nchar == width - 1:
+                    cut = pos
+                out[pos] = 32
+                pos += 1
+                nchar += 1
+                pending = False
+            if nchar == width - 1:
+                cut = pos
+            for k in range(w):
+                out[pos + k] = data[p + k]
+            pos += w
+            nchar += 1
+            p += w
+        if bad[r]:
+            pos = start
+        elif nchar > width:
+            pos = cut
+            out[pos] = 0xE2
+            out[pos + 1] = 0x80
+            out[pos + 2] = 0xA6
+            pos += 3
+        off[r + 1] = pos
+    return out[:pos], off, bad
