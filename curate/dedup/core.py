@@ -41,9 +41,9 @@ from curate.dedup.cluster import choose_keepers
 from curate.dedup.config import DedupConfig, DedupTableConfig, MinHashConfig
 from curate.dedup.fold import single_table, tables, virama_table
 from curate.dedup.lsh import candidate_pairs_local
-from curate.dedup.parallel import pieces, pmap, threads
+from curate.dedup.parallel import parallel_section, pieces, pmap, threads
 from curate.dedup.minhash import EMPTY, estimated_jaccard, lsh_params, probe_table, seed_key
-from curate.dedup.views import id_text, match_text, shape_columns
+from curate.dedup.views import id_text, match_and_id_text, match_text, shape_columns
 from curate.errors import CurateError, validation_message
 
 OUTPUTS = {"dup_cluster": pa.string(), "dup_keep": pa.bool_(), "dup_reason": pa.string(),
@@ -270,7 +270,7 @@ class Sketcher:
             return len(exact)
 
         workers = self.threads = threads(workers)
-        with ThreadPoolExecutor(max_workers=workers) as pool:
+        with parallel_section(), ThreadPoolExecutor(max_workers=workers) as pool:
             for done in pool.map(one, range(0, len(view), batch_size)):
                 if progress:
                     progress(done)
@@ -306,16 +306,17 @@ class TextSource:
     """The shape columns of documents by canonical position, fetched on demand (only candidates
     are re-read)."""
 
-    def __init__(self, take: Callable[[np.ndarray], pa.Table]):
+    def __init__(self, take: Callable[[np.ndarray], pa.Table], ids: pa.Array | None = None):
         self._take = take
+        self.ids = ids   # id_text of every document, when computed with the compared texts (in-memory tables)
 
     def take(self, idx: np.ndarray) -> pa.Table:
         """Shape columns (text, messages, instruction, input, output) of the documents at sorted positions ``idx``."""
         return self._take(np.asarray(idx, np.int64))
 
     @classmethod
-    def of(cls, table: pa.Table) -> "TextSource":
-        return cls(lambda idx: table.take(pa.array(idx)))
+    def of(cls, table: pa.Table, ids: pa.Array | None = None) -> "TextSource":
+        return cls(lambda idx: table.take(pa.array(idx)), ids)
 
 
 @dataclass
@@ -424,17 +425,19 @@ def _prepared(source: TextSource, idx: np.ndarray, cfg, boiler: np.ndarray, ids:
         t = kept.take(idx)
         if not ids:
             return t, t.boiler_mask(boiler)
-        rows, view = source.take(idx), t.view()
+        view = t.view()
+        id_view = source.ids.take(pa.array(idx)) if source.ids is not None else id_text(source.take(idx), cfg)
     else:
         rows = source.take(idx)
         view = match_text(rows, cfg)
         t = tokenize(view, cfg)
         if not ids:
             return t, t.boiler_mask(boiler)
+        id_view = id_text(rows, cfg)
     # Identifiers are read from word tokens whatever the shingle mode (a number is one word), from what the
     # customer wrote (id_text).  Where that is the compared text itself (plain-text rows) its tokens serve both;
     # only the other rows (chats, SFT pairs) are tokenized again.
-    ids_view = pc.fill_null(id_text(rows, cfg).cast(pa.string()), "")
+    ids_view = pc.fill_null(id_view.cast(pa.string()), "")
     if cfg.shingle == "word":
         differs = ~np.asarray(pc.equal(ids_view, pc.fill_null(view.cast(pa.string()), "")).to_numpy(
             zero_copy_only=False), bool)
@@ -883,11 +886,12 @@ def dedup_table(table: pa.Table, cfg: DedupTableConfig | dict | None = None, bat
     Raises :class:`CurateError` for a missing or non-text column or a bad parameter.
     """
     cfg = _config(cfg)
-    view = match_text(table, cfg)
+    # The customer-written text (identifiers) comes from the same query: the chats' JSON is decoded once.
+    view, ids = match_and_id_text(table, cfg)
     n = table.num_rows
     sk = Sketcher(n, cfg, keep_bytes=KEEP_TOKEN_BYTES)
     sk.add(view, 0, batch_size, workers, progress)
-    c = cluster(sk.result(), TextSource.of(table.select(shape_columns(table.column_names, cfg))), cfg,
+    c = cluster(sk.result(), TextSource.of(table.select(shape_columns(table.column_names, cfg)), ids), cfg,
                 tokens=sk.kept(), threads=workers)
     if stats is not None:
         stats.update(_stats(c))

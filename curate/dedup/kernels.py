@@ -682,51 +682,70 @@ def band_pairs(sig, rows, band, rows_per_band, window, n_docs):
     """Candidate pairs of one LSH band, as sorted distinct codes ``i * n_docs + j`` (i < j).
 
     The band key is :func:`curate.dedup.minhash.band_keys`' hash of the band's slots; rows
-    sharing a key form a bucket, members in row order (``rows`` must be sorted).  Inside a
-    bucket each member is paired with the first member and with the next ``window`` members
-    (:func:`curate.dedup.lsh._pairs_from_buckets`, the DuckDB path, makes the same pairs).
+    sharing a key form a bucket (an open-addressing hash table: no sort), members in row order
+    (``rows`` must be sorted).  Inside a bucket each member is paired with the first member and with
+    the next ``window`` members (:func:`curate.dedup.lsh._pairs_from_buckets`, the DuckDB path, makes
+    the same pairs).
     """
     m = len(rows)
-    keys = np.empty(m, np.uint64)
+    cap = 1
+    while cap < 2 * m:
+        cap *= 2
+    slot_key = np.empty(cap, np.uint64)
+    slot_bucket = np.full(cap, -1, np.int64)
+    head = np.empty(m, np.int64)
+    tail = np.empty(m, np.int64)
+    size = np.zeros(m, np.int64)
+    nxt = np.full(m, -1, np.int64)
+    n_buckets = 0
     h0 = _U(band + 1) * GOLDEN
     base = band * rows_per_band
+    mask = _U(cap - 1)
     for x in range(m):
         h = h0
         for k in range(rows_per_band):
             h = mix((h * GOLDEN) ^ _U(sig[rows[x], base + k]))
-        keys[x] = h
-    order = np.argsort(keys, kind="mergesort")   # stable: members stay in row order
+        s = np.int64(h & mask)
+        while slot_bucket[s] >= 0 and slot_key[s] != h:
+            s = (s + 1) & (cap - 1)
+        b = slot_bucket[s]
+        if b < 0:
+            b = n_buckets
+            n_buckets += 1
+            slot_bucket[s] = b
+            slot_key[s] = h
+            head[b] = x
+        else:
+            nxt[tail[b]] = x
+        tail[b] = x
+        size[b] += 1
     total = 0
-    s = 0
-    while s < m:
-        e = s + 1
-        while e < m and keys[order[e]] == keys[order[s]]:
-            e += 1
-        size = e - s
-        if size > 1:
-            total += size - 1
+    for b in range(n_buckets):
+        if size[b] > 1:
+            total += size[b] - 1
             for d in range(1, window + 1):
-                if size - d <= 0:
+                if size[b] - d <= 0:
                     break
-                total += size - d
-        s = e
+                total += size[b] - d
     codes = np.empty(total, np.int64)
+    members = np.empty(m, np.int64)
     q = 0
-    s = 0
-    while s < m:
-        e = s + 1
-        while e < m and keys[order[e]] == keys[order[s]]:
-            e += 1
-        if e - s > 1:
-            first = rows[order[s]]
-            for p in range(s + 1, e):
-                codes[q] = first * n_docs + rows[order[p]]
+    for b in range(n_buckets):
+        if size[b] < 2:
+            continue
+        x = head[b]
+        L = 0
+        while x >= 0:
+            members[L] = rows[x]
+            L += 1
+            x = nxt[x]
+        for p in range(1, L):
+            codes[q] = members[0] * n_docs + members[p]
+            q += 1
+        for d in range(1, window + 1):
+            for p in range(0, L - d):
+                codes[q] = members[p] * n_docs + members[p + d]
                 q += 1
-            for d in range(1, window + 1):
-                for p in range(s, e - d):
-                    codes[q] = rows[order[p]] * n_docs + rows[order[p + d]]
-                    q += 1
-        s = e
     return np.unique(codes[:q])
 
 
@@ -786,6 +805,8 @@ def excerpts(data, lo, hi, width, space_latin1, spaces):
                 break
             if cp < 256:
                 is_space = space_latin1[cp]
+            elif cp < spaces[0] or cp > spaces[-1]:
+                is_space = False
             else:
                 i = np.searchsorted(spaces, cp)
                 is_space = i < len(spaces) and spaces[i] == cp
@@ -802,6 +823,9 @@ def excerpts(data, lo, hi, width, space_latin1, spaces):
                 pending = False
             if nchar == width - 1:
                 cut = pos
+            if nchar >= width:   # a character past the width: the text is cut, the rest is not needed
+                nchar += 1
+                break
             for k in range(w):
                 out[pos + k] = data[p + k]
             pos += w

@@ -8,6 +8,9 @@ are the same with 1 thread or 64 (``tests/dedup/test_parallel.py``).
 from __future__ import annotations
 
 import os
+import threading
+import time
+from contextlib import contextmanager
 from concurrent.futures import ThreadPoolExecutor
 from typing import Callable, Iterable, TypeVar
 
@@ -32,14 +35,47 @@ def threads(n: int | None = None) -> int:
         return max(1, os.cpu_count() or 1)
 
 
+_LOCAL = threading.local()
+#: Wall seconds the calling thread spent in :func:`pmap` (and :func:`parallel_section`) outside any other
+#: parallel step: the part of a run that more cores would shorten (``benchmarks/dedup.py --scaling``).
+PARALLEL_SECONDS = [0.0]
+
+
+@contextmanager
+def parallel_section():
+    """Marks a parallel step: its wall time counts in :data:`PARALLEL_SECONDS`, and :func:`pmap` calls made
+    from inside it (on any thread) run serially instead of starting threads of their own."""
+    if getattr(_LOCAL, "inside", False):
+        yield
+        return
+    _LOCAL.inside = True
+    t0 = time.perf_counter()
+    try:
+        yield
+    finally:
+        PARALLEL_SECONDS[0] += time.perf_counter() - t0
+        _LOCAL.inside = False
+
+
+def _inside(fn: Callable[[T], R]) -> Callable[[T], R]:
+    def run(x: T) -> R:
+        _LOCAL.inside = True
+        return fn(x)
+    return run
+
+
 def pmap(fn: Callable[[T], R], items: Iterable[T], n: int | None = None) -> list[R]:
-    """``[fn(x) for x in items]``, on up to :func:`threads` threads; results in item order."""
+    """``[fn(x) for x in items]``, on up to :func:`threads` threads; results in item order.  Called from
+    inside another parallel step it runs serially (no threads of threads)."""
     items = list(items)
     k = min(threads(n), len(items))
-    if k <= 1:
+    if getattr(_LOCAL, "inside", False):
         return [fn(x) for x in items]
-    with ThreadPoolExecutor(max_workers=k) as pool:
-        return list(pool.map(fn, items))
+    with parallel_section():
+        if k <= 1:
+            return [fn(x) for x in items]
+        with ThreadPoolExecutor(max_workers=k) as pool:
+            return list(pool.map(_inside(fn), items))
 
 
 def pieces(total: int, size: int) -> list[tuple[int, int]]:
