@@ -106,15 +106,20 @@ class Tokens:
         t = " ".join(self.data[lo:hi].tobytes().decode("utf-8", "replace").split())
         return t if len(t) <= width else t[: width - 1] + "…"
 
-    def excerpts(self, lo: np.ndarray, hi: np.ndarray, width: int = SHARED_CHARS) -> list[str]:
-        """:meth:`excerpt` of many byte ranges at once (compiled; same strings)."""
+    def excerpts(self, lo: np.ndarray, hi: np.ndarray, width: int = SHARED_CHARS, threads: int | None = None
+                 ) -> list[str]:
+        """:meth:`excerpt` of many byte ranges at once (compiled, in pieces on ``threads``; same strings)."""
         lo, hi = np.asarray(lo, np.int64), np.asarray(hi, np.int64)
-        data, off, bad = K.excerpts(self.data, lo, hi, width, _SPACE_LATIN1, _SPACES)
-        out = pa.StringArray.from_buffers(len(lo), pa.py_buffer(off.astype(np.int32)), pa.py_buffer(data)).to_pylist() \
-            if off[-1] < 2**31 else [data[off[r]:off[r + 1]].tobytes().decode() for r in range(len(lo))]
-        for r in np.flatnonzero(bad):   # not well-formed UTF-8: Python's replacement rules
-            out[r] = self.excerpt(0, int(lo[r]), int(hi[r]), width)
-        return out
+
+        def piece(p: tuple[int, int]) -> list[str]:
+            data, off, bad = K.excerpts(self.data, lo[p[0]:p[1]], hi[p[0]:p[1]], width, _SPACE_LATIN1, _SPACES)
+            out = pa.StringArray.from_buffers(p[1] - p[0], pa.py_buffer(off.astype(np.int32)),
+                                              pa.py_buffer(data)).to_pylist()
+            for r in np.flatnonzero(bad):   # not well-formed UTF-8: Python's replacement rules
+                out[r] = self.excerpt(0, int(lo[p[0] + r]), int(hi[p[0] + r]), width)
+            return out
+
+        return [x for part in pmap(piece, pieces(len(lo), PIECE), threads) for x in part]
 
     @property
     def nbytes(self) -> int:
@@ -253,11 +258,28 @@ class Sketcher:
         self._kept_bytes = 0
         self._lock = threading.Lock()
         self.threads: int | None = None
+        self.id_parts: dict[int, pa.Array] = {}
 
-    def add(self, view: pa.Array, offset: int, batch_size: int = 2048, workers: int | None = None,
+    def id_texts(self) -> pa.Array | None:
+        """The customer-written text (:func:`curate.dedup.views.id_text`) of every row, when :meth:`add` was
+        given tables; else None."""
+        if not self.id_parts or sum(len(a) for a in self.id_parts.values()) != len(self.exact):
+            return None
+        return pa.concat_arrays([self.id_parts[k] for k in sorted(self.id_parts)])
+
+    def add(self, view: pa.Array | pa.Table, offset: int, batch_size: int = 2048, workers: int | None = None,
             progress: Callable[[int], None] | None = None) -> None:
+        """Sketch the compared texts ``view`` (rows ``offset`` on).  Given the rows themselves (a table) each
+        batch computes its compared and customer-written texts on its own thread (DuckDB's JSON decoding
+        included); :meth:`id_texts` returns the latter."""
+        rows = view if isinstance(view, pa.Table) else None
+
         def one(start: int) -> int:
-            part = view.slice(start, batch_size)
+            if rows is not None:
+                part, ids = match_and_id_text(rows.slice(start, batch_size), self.cfg)
+                self.id_parts[offset + start] = ids
+            else:
+                part = view.slice(start, batch_size)
             toks: list | None = [] if self._tokens is not None else None
             sig, exact, seg, seg_off = sketch(part, self.cfg, toks)
             at = offset + start
@@ -271,7 +293,7 @@ class Sketcher:
 
         workers = self.threads = threads(workers)
         with parallel_section(), ThreadPoolExecutor(max_workers=workers) as pool:
-            for done in pool.map(one, range(0, len(view), batch_size)):
+            for done in pool.map(one, range(0, len(view) if rows is None else rows.num_rows, batch_size)):
                 if progress:
                     progress(done)
 
@@ -418,7 +440,7 @@ def _csr_pick(use_b: np.ndarray, a: tuple[np.ndarray, np.ndarray], b: tuple[np.n
 
 
 def _prepared(source: TextSource, idx: np.ndarray, cfg, boiler: np.ndarray, ids: bool = False,
-              kept: KeptTokens | None = None):
+              kept: KeptTokens | None = None, threads: int | None = None):
     """Tokens and boilerplate mask (and with ``ids`` the identifier sets, CSR) of the documents at ``idx``:
     from ``kept`` when given, else fetched from ``source`` and tokenized."""
     if kept is not None:
@@ -443,13 +465,21 @@ def _prepared(source: TextSource, idx: np.ndarray, cfg, boiler: np.ndarray, ids:
             zero_copy_only=False), bool)
     else:
         differs = np.ones(len(view), bool)
-    own = K.id_sets(t.data, t.tok_hash, t.tok_digit, t.tok_lo, t.tok_hi, t.doc_tok, ID_CHARS, *tables()) \
-        if not differs.all() else (np.zeros(0, np.uint64), np.zeros(len(view) + 1, np.int64))
+    own = _id_sets(t, threads) if not differs.all() else (np.zeros(0, np.uint64), np.zeros(len(view) + 1, np.int64))
     if not differs.any():
         return t, t.boiler_mask(boiler), own
     u = tokenize(ids_view.filter(pa.array(differs)), cfg.model_copy(update={"shingle": "word"}))
-    other = K.id_sets(u.data, u.tok_hash, u.tok_digit, u.tok_lo, u.tok_hi, u.doc_tok, ID_CHARS, *tables())
-    return t, t.boiler_mask(boiler), _csr_pick(differs, own, other)
+    return t, t.boiler_mask(boiler), _csr_pick(differs, own, _id_sets(u, threads))
+
+
+def _id_sets(t: Tokens, threads: int | None) -> tuple[np.ndarray, np.ndarray]:
+    """Identifier sets of every document of ``t`` (CSR; :func:`curate.dedup.kernels.id_sets`), in pieces."""
+    n = len(t.doc_tok) - 1
+    if n == 0:
+        return np.zeros(0, np.uint64), np.zeros(1, np.int64)
+    return _csr_concat(pmap(lambda p: K.id_sets(t.data, t.tok_hash, t.tok_digit, t.tok_lo, t.tok_hi,
+                                                t.doc_tok[p[0]:p[1] + 1], ID_CHARS, *tables()),
+                            pieces(n, PIECE), threads))
 
 
 @dataclass
@@ -506,7 +536,8 @@ class Verifier:
         self._kept: _Prepared | None = None
 
     def _prepare(self, docs: np.ndarray) -> _Prepared:
-        t, mask, ids = _prepared(self.source, docs, self.cfg, self.boiler, ids=True, kept=self.tokens)
+        t, mask, ids = _prepared(self.source, docs, self.cfg, self.boiler, ids=True, kept=self.tokens,
+                                 threads=self.threads)
         keys = _csr_concat(pmap(lambda p: K.shingle_sets(np.arange(*p), t.tok_hash, t.tok_seg, t.doc_tok, mask,
                                                          t.has_letter, self.cfg.ngram),
                                 pieces(len(docs), PIECE), self.threads)) if len(docs) else \
@@ -557,7 +588,7 @@ class Verifier:
             lo = np.concatenate([x for x, _ in parts]) if parts else np.zeros(0, np.int64)
             hi = np.concatenate([y for _, y in parts]) if parts else np.zeros(0, np.int64)
             found = np.flatnonzero(lo >= 0)
-            for k, text in zip(found, t.excerpts(lo[found], hi[found])):
+            for k, text in zip(found, t.excerpts(lo[found], hi[found], threads=self.threads)):
                 out[int(sel[k])] = text
             del block, t, parts
         return out
@@ -886,13 +917,14 @@ def dedup_table(table: pa.Table, cfg: DedupTableConfig | dict | None = None, bat
     Raises :class:`CurateError` for a missing or non-text column or a bad parameter.
     """
     cfg = _config(cfg)
-    # The customer-written text (identifiers) comes from the same query: the chats' JSON is decoded once.
-    view, ids = match_and_id_text(table, cfg)
+    shape = table.select(shape_columns(table.column_names, cfg))
+    match_text(shape.slice(0, 0), cfg)   # a missing or non-text column fails here, before any thread starts
     n = table.num_rows
     sk = Sketcher(n, cfg, keep_bytes=KEEP_TOKEN_BYTES)
-    sk.add(view, 0, batch_size, workers, progress)
-    c = cluster(sk.result(), TextSource.of(table.select(shape_columns(table.column_names, cfg)), ids), cfg,
-                tokens=sk.kept(), threads=workers)
+    # Each batch's compared texts come from its own query, on its own thread; the customer-written text
+    # (identifiers) from the same query: the chats' JSON is decoded once.
+    sk.add(shape, 0, batch_size, workers, progress)
+    c = cluster(sk.result(), TextSource.of(shape, sk.id_texts()), cfg, tokens=sk.kept(), threads=workers)
     if stats is not None:
         stats.update(_stats(c))
     return _with_outputs(table, clusters_to_arrow(c, row_ids(n)))

@@ -786,8 +786,8 @@ def excerpts(data, lo, hi, width, space_latin1, spaces):
     """
     n = len(lo)
     cap = 0
-    for r in range(n):
-        cap += max(0, hi[r] - lo[r]) + 3
+    for r in range(n):   # at most width + 1 characters of 4 bytes are copied, plus "…"
+        cap += min(max(0, hi[r] - lo[r]), 4 * width + 8) + 3
     out = np.empty(cap, np.uint8)
     off = np.zeros(n + 1, np.int64)
     bad = np.zeros(n, np.bool_)
