@@ -583,7 +583,7 @@ def scaling(args) -> dict:
     parallel part), and datasketch in the same run.  Projection: wall(N) = serial + parallel / N; the
     core count at which curate reaches 40x datasketch's wall time follows from it."""
     from curate.dedup import dedup_table
-    from curate.dedup.parallel import PARALLEL_SECONDS
+    from curate.dedup.parallel import PARALLEL_CPU_SECONDS, PARALLEL_SECONDS
 
     seed = args.seeds[0]
     rows = labelled_corpus(args, seed)
@@ -593,15 +593,17 @@ def scaling(args) -> dict:
     for n in args.threads:
         best = None
         for _ in range(args.repeat):
-            PARALLEL_SECONDS[0] = 0.0
+            PARALLEL_SECONDS[0] = PARALLEL_CPU_SECONDS[0] = 0.0
             c0, t0 = time.process_time(), time.perf_counter()
             dedup_table(table, {}, workers=n)
-            run = (time.perf_counter() - t0, time.process_time() - c0, PARALLEL_SECONDS[0])
+            run = (time.perf_counter() - t0, time.process_time() - c0, PARALLEL_SECONDS[0], PARALLEL_CPU_SECONDS[0])
             best = run if best is None or run[0] < best[0] else best
-        out["threads"][n] = {"wall_s": round(best[0], 4), "cpu_s": round(best[1], 4), "parallel_wall_s": round(best[2], 4)}
+        out["threads"][n] = {"wall_s": round(best[0], 4), "cpu_s": round(best[1], 4),
+                             "parallel_wall_s": round(best[2], 4), "parallel_cpu_s": round(best[3], 4)}
     texts = [r["text"] for r in rows]
-    bwall = min(run_datasketch(texts, args.baseline_threshold, 128, 3)[1] for _ in range(args.repeat))
-    out["datasketch_wall_s"] = round(bwall, 3)
+    bruns = [run_datasketch(texts, args.baseline_threshold, 128, 3) for _ in range(args.repeat)]
+    bwall, bcpu = min(r[1] for r in bruns), min(r[2] for r in bruns)
+    out["datasketch_wall_s"], out["datasketch_cpu_s"] = round(bwall, 3), round(bcpu, 3)
     if 1 in out["threads"]:
         one = out["threads"][1]
         par = one["parallel_wall_s"]
@@ -614,6 +616,12 @@ def scaling(args) -> dict:
         out["cores_for_40x"] = (math.ceil(par / (budget - ser)) if budget > ser else
                                 f"none: the serial part alone ({ser:.3f} s) exceeds datasketch / 40 ({budget:.3f} s)")
         out["projected_ratio"] = {n: round(bwall / (ser + par / n), 1) for n in (1, 2, 4, 8, 16, 32, 64)}
+        # The same on CPU seconds (steadier on a busy machine: waiting for a core is not counted).
+        pc, sc = one["parallel_cpu_s"], one["cpu_s"] - one["parallel_cpu_s"]
+        out["serial_cpu_us_per_doc"] = round(sc / len(rows) * 1e6, 1)
+        out["parallel_cpu_us_per_doc"] = round(pc / len(rows) * 1e6, 1)
+        out["cores_for_40x_cpu_basis"] = math.ceil(pc / (bcpu / 40 - sc)) if bcpu / 40 > sc else None
+        out["projected_ratio_cpu_basis"] = {n: round(bcpu / (sc + pc / n), 1) for n in (1, 2, 4, 8, 16, 32, 64)}
     return out
 
 

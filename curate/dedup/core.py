@@ -918,8 +918,9 @@ def dedup_table(table: pa.Table, cfg: DedupTableConfig | dict | None = None, bat
     """
     cfg = _config(cfg)
     shape = table.select(shape_columns(table.column_names, cfg))
-    match_text(shape.slice(0, 0), cfg)   # a missing or non-text column fails here, before any thread starts
     n = table.num_rows
+    if n == 0:
+        match_text(shape, cfg)   # a missing or non-text column fails even without rows (else in the batches)
     sk = Sketcher(n, cfg, keep_bytes=KEEP_TOKEN_BYTES)
     # Each batch's compared texts come from its own query, on its own thread; the customer-written text
     # (identifiers) from the same query: the chats' JSON is decoded once.

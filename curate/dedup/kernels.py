@@ -692,11 +692,11 @@ def band_pairs(sig, rows, band, rows_per_band, window, n_docs):
     while cap < 2 * m:
         cap *= 2
     slot_key = np.empty(cap, np.uint64)
-    slot_bucket = np.full(cap, -1, np.int64)
-    head = np.empty(m, np.int64)
-    tail = np.empty(m, np.int64)
-    size = np.zeros(m, np.int64)
-    nxt = np.full(m, -1, np.int64)
+    slot_bucket = np.full(cap, -1, np.int32)   # int32: ~40 bytes per row in all (bounded memory per thread)
+    head = np.empty(m, np.int32)
+    tail = np.empty(m, np.int32)
+    size = np.zeros(m, np.int32)
+    nxt = np.full(m, -1, np.int32)
     n_buckets = 0
     h0 = _U(band + 1) * GOLDEN
     base = band * rows_per_band
@@ -708,7 +708,7 @@ def band_pairs(sig, rows, band, rows_per_band, window, n_docs):
         s = np.int64(h & mask)
         while slot_bucket[s] >= 0 and slot_key[s] != h:
             s = (s + 1) & (cap - 1)
-        b = slot_bucket[s]
+        b = np.int64(slot_bucket[s])
         if b < 0:
             b = n_buckets
             n_buckets += 1
@@ -733,7 +733,7 @@ def band_pairs(sig, rows, band, rows_per_band, window, n_docs):
     for b in range(n_buckets):
         if size[b] < 2:
             continue
-        x = head[b]
+        x = np.int64(head[b])
         L = 0
         while x >= 0:
             members[L] = rows[x]

@@ -25,6 +25,7 @@ import pyarrow as pa
 from curate.dedup.kernels import band_pairs
 from curate.dedup.minhash import band_keys, estimated_jaccard
 from curate.dedup.parallel import pmap
+from curate.dedup.parallel import threads as _threads
 
 _COUNTER = itertools.count()
 
@@ -56,6 +57,7 @@ def _pairs_from_buckets(values: np.ndarray, offsets: np.ndarray, window: int) ->
 
 
 _ROWS_PER_QUERY = 2_000_000   # band keys grouped per query: bounds DuckDB's hash table
+_LOCAL_BYTES = 256 << 20      # compiled grouping: memory of the bands grouped at once
 
 
 def candidate_pairs(con: duckdb.DuckDBPyConnection, sig: np.ndarray, rows: np.ndarray, bands: int, rows_per_band: int,
@@ -111,7 +113,10 @@ def candidate_pairs_local(sig: np.ndarray, rows: np.ndarray, bands: int, rows_pe
     if len(rows) < 2:
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
     n = len(sig)
-    codes = pmap(lambda b: band_pairs(sig, rows, b, rows_per_band, window, n), range(bands), threads)
+    # A band's table takes ~40 bytes per row (plus its pairs): bands at once are capped to stay near
+    # _LOCAL_BYTES, whatever the core count (1M rows: 6 bands at a time).
+    at_once = max(1, min(_threads(threads), _LOCAL_BYTES // (40 * len(rows))))
+    codes = pmap(lambda b: band_pairs(sig, rows, b, rows_per_band, window, n), range(bands), at_once)
     code = np.unique(np.concatenate(codes))
     return code // n, code % n
 

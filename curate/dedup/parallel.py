@@ -39,6 +39,8 @@ _LOCAL = threading.local()
 #: Wall seconds the calling thread spent in :func:`pmap` (and :func:`parallel_section`) outside any other
 #: parallel step: the part of a run that more cores would shorten (``benchmarks/dedup.py --scaling``).
 PARALLEL_SECONDS = [0.0]
+#: ... and the CPU seconds of the whole process during those steps (all threads).
+PARALLEL_CPU_SECONDS = [0.0]
 
 
 @contextmanager
@@ -49,11 +51,12 @@ def parallel_section():
         yield
         return
     _LOCAL.inside = True
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     try:
         yield
     finally:
         PARALLEL_SECONDS[0] += time.perf_counter() - t0
+        PARALLEL_CPU_SECONDS[0] += time.process_time() - c0
         _LOCAL.inside = False
 
 
