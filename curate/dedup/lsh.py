@@ -116,8 +116,14 @@ def candidate_pairs_local(sig: np.ndarray, rows: np.ndarray, bands: int, rows_pe
     # A band's table takes ~40 bytes per row (plus its pairs): bands at once are capped to stay near
     # _LOCAL_BYTES, whatever the core count (1M rows: 6 bands at a time).
     at_once = max(1, min(_threads(threads), _LOCAL_BYTES // (40 * len(rows))))
-    codes = pmap(lambda b: band_pairs(sig, rows, b, rows_per_band, window, n), range(bands), at_once)
-    code = np.unique(np.concatenate(codes))
+    code = np.zeros(0, np.int64)
+    for first in range(0, bands, at_once):
+        # Merged as they come: a near-duplicate pair shares most bands, so keeping every band's pairs until the
+        # end would hold each of them up to ``bands`` times.
+        part = pmap(lambda b: band_pairs(sig, rows, b, rows_per_band, window, n),
+                    range(first, min(bands, first + at_once)), at_once)
+        code = np.unique(np.concatenate([code, *part]))
+        del part
     return code // n, code % n
 
 
