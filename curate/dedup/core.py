@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import math
 import threading
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Callable
@@ -41,7 +40,7 @@ from curate.dedup.cluster import choose_keepers
 from curate.dedup.config import DedupConfig, DedupTableConfig, MinHashConfig
 from curate.dedup.fold import single_table, tables, virama_table
 from curate.dedup.lsh import candidate_pairs_local
-from curate.dedup.parallel import parallel_section, pieces, pmap, threads
+from curate.dedup.parallel import _pool, parallel_section, pieces, pmap, release_memory, threads
 from curate.dedup.minhash import EMPTY, estimated_jaccard, lsh_params, probe_table, seed_key
 from curate.dedup.views import id_text, match_and_id_text, match_text, shape_columns
 from curate.errors import CurateError, validation_message
@@ -292,10 +291,11 @@ class Sketcher:
             return len(exact)
 
         workers = self.threads = threads(workers)
-        with parallel_section(), ThreadPoolExecutor(max_workers=workers) as pool:
-            for done in pool.map(one, range(0, len(view) if rows is None else rows.num_rows, batch_size)):
+        with parallel_section():
+            for done in _pool(workers).map(one, range(0, len(view) if rows is None else rows.num_rows, batch_size)):
                 if progress:
                     progress(done)
+        release_memory()
 
     def _keep(self, at: int, t: Tokens) -> None:
         with self._lock:
@@ -577,6 +577,7 @@ class Verifier:
                 jac[sel] = np.concatenate([j for j, _ in parts])
                 disjoint[sel] = np.concatenate([d for _, d in parts])
             del block, parts
+            release_memory()
         return jac, disjoint
 
     def span_list(self, a: np.ndarray, b: np.ndarray) -> list:
@@ -591,6 +592,7 @@ class Verifier:
             for k, text in zip(found, t.excerpts(lo[found], hi[found], threads=self.threads)):
                 out[int(sel[k])] = text
             del block, t, parts
+            release_memory()
         return out
 
     def checked(self, sig: np.ndarray, a: np.ndarray, b: np.ndarray,

@@ -24,7 +24,7 @@ import pyarrow as pa
 
 from curate.dedup.kernels import band_pairs
 from curate.dedup.minhash import band_keys, estimated_jaccard
-from curate.dedup.parallel import pmap
+from curate.dedup.parallel import pmap, release_memory
 from curate.dedup.parallel import threads as _threads
 
 _COUNTER = itertools.count()
@@ -124,6 +124,7 @@ def candidate_pairs_local(sig: np.ndarray, rows: np.ndarray, bands: int, rows_pe
                     range(first, min(bands, first + at_once)), at_once)
         code = np.unique(np.concatenate([code, *part]))
         del part
+        release_memory()
     return code // n, code % n
 
 

@@ -77,8 +77,40 @@ def pmap(fn: Callable[[T], R], items: Iterable[T], n: int | None = None) -> list
     with parallel_section():
         if k <= 1:
             return [fn(x) for x in items]
-        with ThreadPoolExecutor(max_workers=k) as pool:
-            return list(pool.map(_inside(fn), items))
+        return list(_pool(k).map(_inside(fn), items))
+
+
+_POOLS: dict[int, ThreadPoolExecutor] = {}
+_POOLS_LOCK = threading.Lock()
+
+
+def _pool(k: int) -> ThreadPoolExecutor:
+    """A long-lived pool of ``k`` threads: the same threads (and so the same malloc arenas) serve every step;
+    fresh threads per step spread freed memory over new arenas (measured: +150 MiB peak at 1M documents)."""
+    with _POOLS_LOCK:
+        pool = _POOLS.get(k)
+        if pool is None:
+            pool = _POOLS[k] = ThreadPoolExecutor(max_workers=k, thread_name_prefix=f"curate-dedup-{k}")
+        return pool
+
+
+def _libc_trim():
+    try:
+        import ctypes
+
+        return ctypes.CDLL(None).malloc_trim
+    except (OSError, AttributeError):   # not glibc
+        return None
+
+
+_TRIM = _libc_trim()
+
+
+def release_memory() -> None:
+    """Hand memory freed by the kernels back to the OS (glibc ``malloc_trim``; a no-op elsewhere): arrays
+    allocated on pool threads and freed on another stay in their threads' malloc arenas otherwise."""
+    if _TRIM is not None:
+        _TRIM(0)
 
 
 def pieces(total: int, size: int) -> list[tuple[int, int]]:
