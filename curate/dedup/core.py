@@ -28,7 +28,7 @@ from __future__ import annotations
 import math
 import threading
 from dataclasses import dataclass, field
-from functools import partial
+from functools import lru_cache, partial
 from typing import Callable
 
 import numpy as np
@@ -70,10 +70,12 @@ KEEP_TOKEN_BYTES = 256 << 20
 PIECE = 1024
 
 
-# What str.split() splits on (str.isspace), for the compiled excerpts: below U+0100 as a lookup table, the rest
-# as sorted code points.
-_SPACE_LATIN1 = np.array([chr(c).isspace() for c in range(256)], np.bool_)
-_SPACES = np.array([c for c in range(256, 0x110000) if chr(c).isspace()], np.int64)
+@lru_cache(maxsize=1)
+def _spaces() -> tuple[np.ndarray, np.ndarray]:
+    """What str.split() splits on (str.isspace), for the compiled excerpts: below U+0100 as a lookup table, the
+    rest as sorted code points.  Computed on first use (a pass over every code point: ~0.1 s, not at import)."""
+    return (np.array([chr(c).isspace() for c in range(256)], np.bool_),
+            np.array([c for c in range(256, 0x110000) if chr(c).isspace()], np.int64))
 
 
 @dataclass
@@ -111,7 +113,7 @@ class Tokens:
         lo, hi = np.asarray(lo, np.int64), np.asarray(hi, np.int64)
 
         def piece(p: tuple[int, int]) -> list[str]:
-            data, off, bad = K.excerpts(self.data, lo[p[0]:p[1]], hi[p[0]:p[1]], width, _SPACE_LATIN1, _SPACES)
+            data, off, bad = K.excerpts(self.data, lo[p[0]:p[1]], hi[p[0]:p[1]], width, *_spaces())
             out = pa.StringArray.from_buffers(p[1] - p[0], pa.py_buffer(off.astype(np.int32)),
                                               pa.py_buffer(data)).to_pylist()
             for r in np.flatnonzero(bad):   # not well-formed UTF-8: Python's replacement rules

@@ -18,7 +18,7 @@ import pytest
 from curate.dedup import dedup_table
 from curate.dedup import core
 from curate.dedup import kernels as K
-from curate.dedup.core import _SPACE_LATIN1, _SPACES, Tokens
+from curate.dedup.core import Tokens, _spaces
 from curate.dedup.lsh import candidate_pairs, candidate_pairs_local
 from curate.dedup.parallel import THREADS_ENV, pieces, pmap, threads
 from tests.dedup.corpus import corpus, edit
@@ -119,5 +119,5 @@ def test_compiled_excerpts_are_pythons_split_join_and_cut():
     assert tc.excerpts(np.array([1, 0]), np.array([len(cut), 2])) == [
         " ".join(cut[1:].tobytes().decode("utf-8", "replace").split()),
         " ".join(cut[:2].tobytes().decode("utf-8", "replace").split())]
-    _, _, bad = K.excerpts(cut, np.array([1, 0, 0]), np.array([len(cut), 2, 3]), 240, _SPACE_LATIN1, _SPACES)
+    _, _, bad = K.excerpts(cut, np.array([1, 0, 0]), np.array([len(cut), 2, 3]), 240, *_spaces())
     assert bad.tolist() == [True, True, False]
