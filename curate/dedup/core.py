@@ -917,7 +917,8 @@ def dedup_table(table: pa.Table, cfg: DedupTableConfig | dict | None = None, bat
     ``dup_jaccard`` (exact Jaccard of the shingle sets), ``dup_shared`` (longest shared span,
     removed near duplicates only) and ``dup_boilerplate`` (boilerplate segments set aside).
     Cluster ids are 1-based row numbers of the keeper ("row:17"); the earliest policy keeps
-    the first row.  ``stats``, when given, receives counts and the boilerplate keys.
+    the first row.  ``stats``, when given, receives counts and the boilerplate keys.  ``workers``: threads
+    of the compiled steps (default: every core, or ``$CURATE_DEDUP_THREADS``); the columns do not depend on it.
     Raises :class:`CurateError` for a missing or non-text column or a bad parameter.
     """
     cfg = _config(cfg)
