@@ -5,6 +5,7 @@
     python benchmarks/dedup.py --tune                # grid on the tuning seed 0 (how the defaults were chosen)
     python benchmarks/dedup.py --signing             # signature options on the same shingles (CPU seconds)
     python benchmarks/dedup.py --scale 1000000       # end-to-end file mode, time + peak RSS
+    python benchmarks/dedup.py --scaling --seeds 5 --threads 1 2 --repeat 5   # thread scaling, Amdahl projection
 
 Labelled corpus, two parts:
 * text: originals of ~8 sentences (~100 words) in Devanagari Hindi, Tamil, Bengali, English and
@@ -35,6 +36,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import platform
 import random
@@ -575,9 +577,96 @@ def scale(args) -> dict:
             "summary": {k: summary.get(k) for k in ("rows", "clusters", "removed", "exact", "near")}}
 
 
+_WHOLE = {
+    "curate": "import pyarrow.parquet as pq\nfrom curate.dedup import dedup_table\n"
+              "dedup_table(pq.read_table({path!r}))\n",
+    "datasketch": "import sys\nsys.path.insert(0, {bench!r})\nimport pyarrow.parquet as pq\nfrom dedup import run_datasketch\n"
+                  "run_datasketch([t or '' for t in pq.read_table({path!r}).column('text').to_pylist()], {thr}, 128, 3)\n",
+}
+
+
+def _whole_process(table: pa.Table, threshold: float) -> dict:
+    """Wall seconds of a fresh interpreter that reads the corpus (Parquet), imports the tool and runs it:
+    imports, compiled-kernel cache loads and the optimiser's first call included (best of 2 each)."""
+    tmp = Path(tempfile.mkdtemp(prefix="dedup-whole-"))
+    path = tmp / "corpus.parquet"
+    import pyarrow.parquet as pq
+
+    pq.write_table(table, path)
+    out = {}
+    root = str(Path(__file__).resolve().parent.parent)
+    for tool, code in _WHOLE.items():
+        src = code.format(path=str(path), bench=str(Path(__file__).resolve().parent), thr=threshold)
+        best = None
+        for _ in range(2):
+            t0 = time.perf_counter()
+            subprocess.run([sys.executable, "-c", src], check=True, cwd=root,
+                           env=os.environ | {"PYTHONPATH": root})
+            dt = time.perf_counter() - t0
+            best = dt if best is None or dt < best else best
+        out[f"{tool}_s"] = round(best, 3)
+    t0 = time.perf_counter()
+    subprocess.run([sys.executable, "-c", "pass"], check=True)
+    out["empty_interpreter_s"] = round(time.perf_counter() - t0, 3)
+    out["ratio"] = round(out["datasketch_s"] / out["curate_s"], 1)
+    path.unlink()
+    tmp.rmdir()
+    return out
+
+
+def scaling(args) -> dict:
+    """Thread scaling on one labelled corpus (the first of ``--seeds``): ``dedup_table`` on 1 ... N threads
+    (best of ``--repeat``), with the wall seconds its parallel steps took on one thread (Amdahl's
+    parallel part), and datasketch in the same run.  Projection: wall(N) = serial + parallel / N; the
+    core count at which curate reaches 40x datasketch's wall time follows from it."""
+    from curate.dedup import dedup_table
+    from curate.dedup.parallel import PARALLEL_CPU_SECONDS, PARALLEL_SECONDS
+
+    seed = args.seeds[0]
+    rows = labelled_corpus(args, seed)
+    table = _table(rows)
+    _warm_up(table, {})
+    out: dict = {"seed": seed, "docs": len(rows), "threads": {}}
+    for n in args.threads:
+        best = None
+        for _ in range(args.repeat):
+            PARALLEL_SECONDS[0] = PARALLEL_CPU_SECONDS[0] = 0.0
+            c0, t0 = time.process_time(), time.perf_counter()
+            dedup_table(table, {}, workers=n)
+            run = (time.perf_counter() - t0, time.process_time() - c0, PARALLEL_SECONDS[0], PARALLEL_CPU_SECONDS[0])
+            best = run if best is None or run[0] < best[0] else best
+        out["threads"][n] = {"wall_s": round(best[0], 4), "cpu_s": round(best[1], 4),
+                             "parallel_wall_s": round(best[2], 4), "parallel_cpu_s": round(best[3], 4)}
+    texts = [r["text"] for r in rows]
+    bruns = [run_datasketch(texts, args.baseline_threshold, 128, 3) for _ in range(args.repeat)]
+    bwall, bcpu = min(r[1] for r in bruns), min(r[2] for r in bruns)
+    out["datasketch_wall_s"], out["datasketch_cpu_s"] = round(bwall, 3), round(bcpu, 3)
+    out["whole_process"] = _whole_process(table, args.baseline_threshold)
+    if 1 in out["threads"]:
+        one = out["threads"][1]
+        par = one["parallel_wall_s"]
+        ser = one["wall_s"] - par
+        out["serial_s"], out["parallel_s"] = round(ser, 4), round(par, 4)
+        out["serial_us_per_doc"] = round(ser / len(rows) * 1e6, 1)
+        out["parallel_us_per_doc_one_thread"] = round(par / len(rows) * 1e6, 1)
+        out["ratio_wall"] = {n: round(bwall / v["wall_s"], 1) for n, v in out["threads"].items()}
+        budget = bwall / 40
+        out["cores_for_40x"] = (math.ceil(par / (budget - ser)) if budget > ser else
+                                f"none: the serial part alone ({ser:.3f} s) exceeds datasketch / 40 ({budget:.3f} s)")
+        out["projected_ratio"] = {n: round(bwall / (ser + par / n), 1) for n in (1, 2, 4, 8, 16, 32, 64)}
+        # The same on CPU seconds (steadier on a busy machine: waiting for a core is not counted).
+        pc, sc = one["parallel_cpu_s"], one["cpu_s"] - one["parallel_cpu_s"]
+        out["serial_cpu_us_per_doc"] = round(sc / len(rows) * 1e6, 1)
+        out["parallel_cpu_us_per_doc"] = round(pc / len(rows) * 1e6, 1)
+        out["cores_for_40x_cpu_basis"] = math.ceil(pc / (bcpu / 40 - sc)) if bcpu / 40 > sc else None
+        out["projected_ratio_cpu_basis"] = {n: round(bcpu / (sc + pc / n), 1) for n in (1, 2, 4, 8, 16, 32, 64)}
+    return out
+
+
 def summary(res: dict) -> dict:
     """One line: accuracy on the held-out seeds (worst shape precision, lowest F1) and the speed ratios."""
-    out: dict = {"machine": res["machine"], "load_avg_1min": res["load_avg_1min"]}
+    out: dict = {"machine": res["machine"], "curate_threads": res.get("curate_threads"),
+                 "load_avg_1min": res["load_avg_1min"]}
     if "seeds" in res:
         held = {s: e for s, e in res["seeds"].items() if e["part"] == "held-out"} or res["seeds"]
         out["held_out_seeds"] = sorted(held)
@@ -589,7 +678,7 @@ def summary(res: dict) -> dict:
             out["speed_ratio_wall"] = [e["speedup"] for e in res["seeds"].values()]
             out["speed_ratio_cpu"] = [e["speedup_cpu"] for e in res["seeds"].values()]
     else:
-        out |= {k: v for k, v in res.items() if k not in ("machine", "load_avg_1min", "python")}
+        out |= {k: v for k, v in res.items() if k not in ("machine", "load_avg_1min", "python", "curate_threads")}
     return out
 
 
@@ -612,13 +701,19 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=0, help="with --scale: corpus seed")
     ap.add_argument("--scale", type=int, help="end-to-end file-mode run on N generated docs (~100 words)")
     ap.add_argument("--corpus", help="with --scale: Parquet corpus path, generated there if missing and kept")
+    ap.add_argument("--scaling", action="store_true",
+                    help="thread scaling on the first of --seeds: curate on each of --threads, datasketch once")
+    ap.add_argument("--threads", type=int, nargs="+", default=[1, 2], help="with --scaling: thread counts")
     ap.add_argument("--details", help="write the full JSON result to this file (default: stderr)")
     args = ap.parse_args()
     if args.quick:
         args.originals, args.per_shape, args.seeds, args.repeat = 1000, 200, [5], 1
-    res = {"machine": f"{platform.machine()} {os.cpu_count()} cores", "python": platform.python_version()}
+    from curate.dedup.parallel import threads
+
+    res = {"machine": f"{platform.machine()} {os.cpu_count()} cores", "python": platform.python_version(),
+           "curate_threads": threads()}
     load_before = os.getloadavg()[0]
-    res |= (scale(args) if args.scale else tune(args) if args.tune else signing(args) if args.signing
+    res |= (scaling(args) if args.scaling else scale(args) if args.scale else tune(args) if args.tune else signing(args) if args.signing
             else accuracy(args))
     # Other work on the machine skews absolute docs/s (the ratio is measured in the same run; the CPU-time
     # ratio is the steadier one on a shared machine).

@@ -26,26 +26,23 @@ in the workspace); every step depends only on that order and on the texts.
 from __future__ import annotations
 
 import math
-import os
 import threading
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from functools import partial
+from functools import lru_cache, partial
 from typing import Callable
 
-import duckdb
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from curate.dbutil import quiet
 from curate.dedup import kernels as K
 from curate.dedup.cluster import choose_keepers
 from curate.dedup.config import DedupConfig, DedupTableConfig, MinHashConfig
 from curate.dedup.fold import single_table, tables, virama_table
-from curate.dedup.lsh import candidate_pairs
+from curate.dedup.lsh import candidate_pairs_local
+from curate.dedup.parallel import _pool, parallel_section, pieces, pmap, release_memory, threads
 from curate.dedup.minhash import EMPTY, estimated_jaccard, lsh_params, probe_table, seed_key
-from curate.dedup.views import id_text, match_text, shape_columns
+from curate.dedup.views import id_text, match_and_id_text, match_text, shape_columns
 from curate.errors import CurateError, validation_message
 
 OUTPUTS = {"dup_cluster": pa.string(), "dup_keep": pa.bool_(), "dup_reason": pa.string(),
@@ -68,6 +65,17 @@ ID_CHARS = 5
 # tokens, ~60 MB of Indic text), so verification does not tokenize candidates again; beyond it (and in the
 # streaming file mode, whose memory bound matters more) candidates are re-read and tokenized.
 KEEP_TOKEN_BYTES = 256 << 20
+# Documents (or pairs) per piece of a parallel compiled step: pieces are cut by this size alone, never by the
+# thread count, and joined in order, so results do not depend on how many threads ran them.
+PIECE = 1024
+
+
+@lru_cache(maxsize=1)
+def _spaces() -> tuple[np.ndarray, np.ndarray]:
+    """What str.split() splits on (str.isspace), for the compiled excerpts: below U+0100 as a lookup table, the
+    rest as sorted code points.  Computed on first use (a pass over every code point: ~0.1 s, not at import)."""
+    return (np.array([chr(c).isspace() for c in range(256)], np.bool_),
+            np.array([c for c in range(256, 0x110000) if chr(c).isspace()], np.int64))
 
 
 @dataclass
@@ -98,6 +106,21 @@ class Tokens:
         hi = int(self.offsets[d + 1]) if hi is None else hi
         t = " ".join(self.data[lo:hi].tobytes().decode("utf-8", "replace").split())
         return t if len(t) <= width else t[: width - 1] + "…"
+
+    def excerpts(self, lo: np.ndarray, hi: np.ndarray, width: int = SHARED_CHARS, threads: int | None = None
+                 ) -> list[str]:
+        """:meth:`excerpt` of many byte ranges at once (compiled, in pieces on ``threads``; same strings)."""
+        lo, hi = np.asarray(lo, np.int64), np.asarray(hi, np.int64)
+
+        def piece(p: tuple[int, int]) -> list[str]:
+            data, off, bad = K.excerpts(self.data, lo[p[0]:p[1]], hi[p[0]:p[1]], width, *_spaces())
+            out = pa.StringArray.from_buffers(p[1] - p[0], pa.py_buffer(off.astype(np.int32)),
+                                              pa.py_buffer(data)).to_pylist()
+            for r in np.flatnonzero(bad):   # not well-formed UTF-8: Python's replacement rules
+                out[r] = self.excerpt(0, int(lo[p[0] + r]), int(hi[p[0] + r]), width)
+            return out
+
+        return [x for part in pmap(piece, pieces(len(lo), PIECE), threads) for x in part]
 
     @property
     def nbytes(self) -> int:
@@ -195,16 +218,19 @@ class KeptTokens:
     """First-pass tokens of every document, by canonical position: verification and the boilerplate
     re-signing take them from here instead of fetching and tokenizing the texts again."""
 
-    def __init__(self, parts: dict[int, Tokens]):
+    def __init__(self, parts: dict[int, Tokens], threads: int | None = None):
         self.starts = np.array(sorted(parts), np.int64)
         self.parts = [parts[int(a)] for a in self.starts]
+        self.threads = threads
 
     def take(self, idx: np.ndarray) -> Tokens:
-        """Tokens of the documents at sorted positions ``idx``, as if tokenized together."""
+        """Tokens of the documents at sorted positions ``idx``, as if tokenized together (batches copied on
+        several threads, joined in order)."""
         cut = np.searchsorted(idx, self.starts)
         cut = np.append(cut, len(idx))
-        out = [part.take(idx[a:b] - start) for part, start, a, b in zip(self.parts, self.starts, cut[:-1], cut[1:])
-               if b > a]
+        todo = [(part, idx[a:b] - start) for part, start, a, b in zip(self.parts, self.starts, cut[:-1], cut[1:])
+                if b > a]
+        out = pmap(lambda job: job[0].take(job[1]), todo, self.threads)
         return Tokens.concat(out) if out else tokenize(pa.array([], pa.string()), MinHashConfig())
 
 
@@ -216,10 +242,10 @@ def _lengths(view: pa.Array) -> np.ndarray:
 class Sketcher:
     """Collects :class:`Sketches` batch by batch into preallocated arrays (no concatenation copies).
 
-    Two threads sign two batches at once: the compiled loops release the GIL.  With ``keep_bytes``
-    the batches' tokens are kept too (:meth:`kept`) while they take at most that many bytes in all
-    (text and token arrays, ~40 bytes per token); past it they are dropped and clustering re-reads
-    the texts it needs.  Results are the same either way.
+    Batches are signed on several threads at once (all cores by default: the compiled loops release
+    the GIL).  With ``keep_bytes`` the batches' tokens are kept too (:meth:`kept`) while they take at most
+    that many bytes in all (text and token arrays, ~40 bytes per token); past it they are dropped and
+    clustering re-reads the texts it needs.  Results are the same either way.
     """
 
     def __init__(self, n: int, cfg: MinHashConfig, keep_bytes: int = 0):
@@ -232,11 +258,29 @@ class Sketcher:
         self._tokens: dict[int, Tokens] | None = {} if keep_bytes > 0 else None
         self._kept_bytes = 0
         self._lock = threading.Lock()
+        self.threads: int | None = None
+        self.id_parts: dict[int, pa.Array] = {}
 
-    def add(self, view: pa.Array, offset: int, batch_size: int = 2048, workers: int | None = None,
+    def id_texts(self) -> pa.Array | None:
+        """The customer-written text (:func:`curate.dedup.views.id_text`) of every row, when :meth:`add` was
+        given tables; else None."""
+        if not self.id_parts or sum(len(a) for a in self.id_parts.values()) != len(self.exact):
+            return None
+        return pa.concat_arrays([self.id_parts[k] for k in sorted(self.id_parts)])
+
+    def add(self, view: pa.Array | pa.Table, offset: int, batch_size: int = 2048, workers: int | None = None,
             progress: Callable[[int], None] | None = None) -> None:
+        """Sketch the compared texts ``view`` (rows ``offset`` on).  Given the rows themselves (a table) each
+        batch computes its compared and customer-written texts on its own thread (DuckDB's JSON decoding
+        included); :meth:`id_texts` returns the latter."""
+        rows = view if isinstance(view, pa.Table) else None
+
         def one(start: int) -> int:
-            part = view.slice(start, batch_size)
+            if rows is not None:
+                part, ids = match_and_id_text(rows.slice(start, batch_size), self.cfg)
+                self.id_parts[offset + start] = ids
+            else:
+                part = view.slice(start, batch_size)
             toks: list | None = [] if self._tokens is not None else None
             sig, exact, seg, seg_off = sketch(part, self.cfg, toks)
             at = offset + start
@@ -248,11 +292,12 @@ class Sketcher:
                 self._keep(at, toks[0])
             return len(exact)
 
-        workers = workers or min(2, os.cpu_count() or 1)
-        with ThreadPoolExecutor(max_workers=workers) as pool:
-            for done in pool.map(one, range(0, len(view), batch_size)):
+        workers = self.threads = threads(workers)
+        with parallel_section():
+            for done in _pool(workers).map(one, range(0, len(view) if rows is None else rows.num_rows, batch_size)):
                 if progress:
                     progress(done)
+        release_memory()
 
     def _keep(self, at: int, t: Tokens) -> None:
         with self._lock:
@@ -268,7 +313,7 @@ class Sketcher:
         """The first-pass tokens of every document, or None when they were not (all) kept."""
         if not self._tokens or sum(len(t.offsets) - 1 for t in self._tokens.values()) != len(self.exact):
             return None
-        return KeptTokens(self._tokens)
+        return KeptTokens(self._tokens, self.threads)
 
     def result(self) -> Sketches:
         segs, offs, base = [], [np.zeros(1, np.int64)], 0
@@ -285,16 +330,17 @@ class TextSource:
     """The shape columns of documents by canonical position, fetched on demand (only candidates
     are re-read)."""
 
-    def __init__(self, take: Callable[[np.ndarray], pa.Table]):
+    def __init__(self, take: Callable[[np.ndarray], pa.Table], ids: pa.Array | None = None):
         self._take = take
+        self.ids = ids   # id_text of every document, when computed with the compared texts (in-memory tables)
 
     def take(self, idx: np.ndarray) -> pa.Table:
         """Shape columns (text, messages, instruction, input, output) of the documents at sorted positions ``idx``."""
         return self._take(np.asarray(idx, np.int64))
 
     @classmethod
-    def of(cls, table: pa.Table) -> "TextSource":
-        return cls(lambda idx: table.take(pa.array(idx)))
+    def of(cls, table: pa.Table, ids: pa.Array | None = None) -> "TextSource":
+        return cls(lambda idx: table.take(pa.array(idx)), ids)
 
 
 @dataclass
@@ -357,13 +403,18 @@ def resign(sig: np.ndarray, idx: np.ndarray, source: TextSource, cfg, boiler: np
     ``excluded[idx]`` (segments set aside) are updated in place, 4,096 documents at a time.  ``tokens``: the
     first pass's (:meth:`Sketcher.kept`), so the texts are not fetched and tokenized again."""
     num_perm = sig.shape[1]
-    for s in range(0, len(idx), 4096):
-        part = idx[s:s + 4096]
+
+    def one(piece: tuple[int, int]) -> None:
+        part = idx[piece[0]:piece[1]]
         t, mask = _prepared(source, part, cfg, boiler, kept=tokens)
         new, _, ex = K.sign(t.tok_hash, t.tok_seg, t.doc_tok, mask, t.has_letter, cfg.ngram,
                             num_perm, seed_key(cfg.seed), probe_table(num_perm, cfg.seed))
         sig[part] = new
         excluded[part] = ex
+
+    # Pieces touch disjoint rows of sig/excluded.  Only kept tokens are read on several threads: a TextSource
+    # (a Parquet file re-read, a DuckDB query) is asked one piece at a time.
+    pmap(one, pieces(len(idx), PIECE), tokens.threads if tokens is not None else 1)
 
 
 def _csr_concat(parts: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
@@ -391,36 +442,46 @@ def _csr_pick(use_b: np.ndarray, a: tuple[np.ndarray, np.ndarray], b: tuple[np.n
 
 
 def _prepared(source: TextSource, idx: np.ndarray, cfg, boiler: np.ndarray, ids: bool = False,
-              kept: KeptTokens | None = None):
+              kept: KeptTokens | None = None, threads: int | None = None):
     """Tokens and boilerplate mask (and with ``ids`` the identifier sets, CSR) of the documents at ``idx``:
     from ``kept`` when given, else fetched from ``source`` and tokenized."""
     if kept is not None:
         t = kept.take(idx)
         if not ids:
             return t, t.boiler_mask(boiler)
-        rows, view = source.take(idx), t.view()
+        view = t.view()
+        id_view = source.ids.take(pa.array(idx)) if source.ids is not None else id_text(source.take(idx), cfg)
     else:
         rows = source.take(idx)
         view = match_text(rows, cfg)
         t = tokenize(view, cfg)
         if not ids:
             return t, t.boiler_mask(boiler)
+        id_view = id_text(rows, cfg)
     # Identifiers are read from word tokens whatever the shingle mode (a number is one word), from what the
     # customer wrote (id_text).  Where that is the compared text itself (plain-text rows) its tokens serve both;
     # only the other rows (chats, SFT pairs) are tokenized again.
-    ids_view = pc.fill_null(id_text(rows, cfg).cast(pa.string()), "")
+    ids_view = pc.fill_null(id_view.cast(pa.string()), "")
     if cfg.shingle == "word":
         differs = ~np.asarray(pc.equal(ids_view, pc.fill_null(view.cast(pa.string()), "")).to_numpy(
             zero_copy_only=False), bool)
     else:
         differs = np.ones(len(view), bool)
-    own = K.id_sets(t.data, t.tok_hash, t.tok_digit, t.tok_lo, t.tok_hi, t.doc_tok, ID_CHARS, *tables()) \
-        if not differs.all() else (np.zeros(0, np.uint64), np.zeros(len(view) + 1, np.int64))
+    own = _id_sets(t, threads) if not differs.all() else (np.zeros(0, np.uint64), np.zeros(len(view) + 1, np.int64))
     if not differs.any():
         return t, t.boiler_mask(boiler), own
     u = tokenize(ids_view.filter(pa.array(differs)), cfg.model_copy(update={"shingle": "word"}))
-    other = K.id_sets(u.data, u.tok_hash, u.tok_digit, u.tok_lo, u.tok_hi, u.doc_tok, ID_CHARS, *tables())
-    return t, t.boiler_mask(boiler), _csr_pick(differs, own, other)
+    return t, t.boiler_mask(boiler), _csr_pick(differs, own, _id_sets(u, threads))
+
+
+def _id_sets(t: Tokens, threads: int | None) -> tuple[np.ndarray, np.ndarray]:
+    """Identifier sets of every document of ``t`` (CSR; :func:`curate.dedup.kernels.id_sets`), in pieces."""
+    n = len(t.doc_tok) - 1
+    if n == 0:
+        return np.zeros(0, np.uint64), np.zeros(1, np.int64)
+    return _csr_concat(pmap(lambda p: K.id_sets(t.data, t.tok_hash, t.tok_digit, t.tok_lo, t.tok_hi,
+                                                t.doc_tok[p[0]:p[1] + 1], ID_CHARS, *tables()),
+                            pieces(n, PIECE), threads))
 
 
 @dataclass
@@ -471,15 +532,18 @@ class Verifier:
     """
 
     def __init__(self, source: TextSource, cfg, boiler: np.ndarray, block_docs: int = 16_384,
-                 tokens: KeptTokens | None = None):
+                 tokens: KeptTokens | None = None, threads: int | None = None):
         self.source, self.cfg, self.boiler, self.block = source, cfg, boiler, max(2, block_docs)
-        self.tokens = tokens
+        self.tokens, self.threads = tokens, threads
         self._kept: _Prepared | None = None
 
     def _prepare(self, docs: np.ndarray) -> _Prepared:
-        t, mask, ids = _prepared(self.source, docs, self.cfg, self.boiler, ids=True, kept=self.tokens)
-        keys = K.shingle_sets(np.arange(len(docs)), t.tok_hash, t.tok_seg, t.doc_tok, mask, t.has_letter,
-                              self.cfg.ngram)
+        t, mask, ids = _prepared(self.source, docs, self.cfg, self.boiler, ids=True, kept=self.tokens,
+                                 threads=self.threads)
+        keys = _csr_concat(pmap(lambda p: K.shingle_sets(np.arange(*p), t.tok_hash, t.tok_seg, t.doc_tok, mask,
+                                                         t.has_letter, self.cfg.ngram),
+                                pieces(len(docs), PIECE), self.threads)) if len(docs) else \
+            (np.zeros(0, np.uint64), np.zeros(1, np.int64))
         return _Prepared(docs, t, mask, ids, keys)
 
     def _blocks(self, a: np.ndarray, b: np.ndarray):
@@ -510,21 +574,27 @@ class Verifier:
         jac = np.zeros(len(a))
         disjoint = np.zeros(len(a), bool)
         for sel, ra, rb, block in self._blocks(a, b):
-            jac[sel] = K.jaccard_pairs(*block.keys, ra, rb)
-            disjoint[sel] = K.disjoint_ids(*block.ids, ra, rb)
-            del block
+            parts = pmap(partial(_pair_piece, block, ra, rb), pieces(len(ra), 4 * PIECE), self.threads)
+            if parts:
+                jac[sel] = np.concatenate([j for j, _ in parts])
+                disjoint[sel] = np.concatenate([d for _, d in parts])
+            del block, parts
+            release_memory()
         return jac, disjoint
 
     def span_list(self, a: np.ndarray, b: np.ndarray) -> list:
         """Per pair: excerpt of the longest run of n-grams ``a[i]`` shares with ``b[i]`` (``None``: nothing shared)."""
         out: list = [None] * len(a)
         for sel, ra, rb, block in self._blocks(a, b):
-            t, mask = block.t, block.mask
-            lo, hi = K.shared_spans(ra, rb, t.tok_hash, t.tok_seg, t.doc_tok, mask, t.has_letter, t.tok_lo, t.tok_hi,
-                                    self.cfg.ngram)
-            for k in np.flatnonzero(lo >= 0):
-                out[int(sel[k])] = t.excerpt(int(ra[k]), int(lo[k]), int(hi[k]))
-            del block, t, mask
+            t = block.t
+            parts = pmap(partial(_span_piece, block, ra, rb, self.cfg.ngram), pieces(len(ra), PIECE), self.threads)
+            lo = np.concatenate([x for x, _ in parts]) if parts else np.zeros(0, np.int64)
+            hi = np.concatenate([y for _, y in parts]) if parts else np.zeros(0, np.int64)
+            found = np.flatnonzero(lo >= 0)
+            for k, text in zip(found, t.excerpts(lo[found], hi[found], threads=self.threads)):
+                out[int(sel[k])] = text
+            del block, t, parts
+            release_memory()
         return out
 
     def checked(self, sig: np.ndarray, a: np.ndarray, b: np.ndarray,
@@ -537,6 +607,19 @@ class Verifier:
         if ok.any():
             jac[ok], disjoint[ok] = self.pairs(a[ok], b[ok])
         return jac, disjoint
+
+
+def _pair_piece(block: _Prepared, ra: np.ndarray, rb: np.ndarray, piece: tuple[int, int]):
+    """(exact Jaccard, identifiers disagree) of the pairs ``piece`` of rows (ra, rb) of ``block``."""
+    a, b = ra[piece[0]:piece[1]], rb[piece[0]:piece[1]]
+    return K.jaccard_pairs(*block.keys, a, b), K.disjoint_ids(*block.ids, a, b)
+
+
+def _span_piece(block: _Prepared, ra: np.ndarray, rb: np.ndarray, ngram: int, piece: tuple[int, int]):
+    """Byte range of the longest shared run for the pairs ``piece`` (:func:`curate.dedup.kernels.shared_spans`)."""
+    t = block.t
+    return K.shared_spans(ra[piece[0]:piece[1]], rb[piece[0]:piece[1]], t.tok_hash, t.tok_seg, t.doc_tok, block.mask,
+                          t.has_letter, t.tok_lo, t.tok_hi, ngram)
 
 
 def spread_spans(a: np.ndarray, spans: list, n: int) -> list:
@@ -559,10 +642,10 @@ class LocalDocs:
     workers, so the driver never holds the signatures or texts.
     """
 
-    def __init__(self, sk: Sketches, source: TextSource, cfg, con: duckdb.DuckDBPyConnection | None = None,
-                 grouping: Callable | None = None, tokens: KeptTokens | None = None):
-        self.sk, self.source, self.cfg, self.con, self.grouping = sk, source, cfg, con, grouping
-        self.tokens = tokens
+    def __init__(self, sk: Sketches, source: TextSource, cfg, grouping: Callable | None = None,
+                 tokens: KeptTokens | None = None, threads: int | None = None):
+        self.sk, self.source, self.cfg, self.grouping = sk, source, cfg, grouping
+        self.tokens, self.threads = tokens, threads
         self.verifier: Verifier | None = None
         self.length = np.asarray(sk.length, np.int64)
         self.num_perm = sk.sig.shape[1]
@@ -576,20 +659,16 @@ class LocalDocs:
         if len(boiler):
             todo = reps[boilerplate_holders(sk.seg_keys, sk.seg_off, boiler)[reps]]
             resign(sk.sig, todo, self.source, self.cfg, boiler, excluded, self.tokens)
-        self.verifier = Verifier(self.source, self.cfg, boiler, tokens=self.tokens)
+        self.verifier = Verifier(self.source, self.cfg, boiler, tokens=self.tokens, threads=self.threads)
         return boiler, excluded
 
     def candidates(self, reps: np.ndarray, bands: int, rows: int, window: int) -> tuple[np.ndarray, np.ndarray]:
         """LSH candidate pairs among the representatives that have shingles."""
         sig = self.sk.sig
         signed = reps[_has_shingles(sig, reps)]
-        own = self.con is None and self.grouping is None
-        con = quiet(duckdb.connect()) if own else self.con
-        try:
-            return (self.grouping or partial(candidate_pairs, con))(sig, signed, bands, rows, window)
-        finally:
-            if own:
-                con.close()
+        if self.grouping is not None:
+            return self.grouping(sig, signed, bands, rows, window)
+        return candidate_pairs_local(sig, signed, bands, rows, window, threads=self.threads)
 
     def pairs(self, a: np.ndarray, b: np.ndarray, min_estimate: float | None = None) -> tuple[np.ndarray, np.ndarray]:
         """(exact Jaccard, identifiers disagree) per pair; see :meth:`Verifier.checked`."""
@@ -619,19 +698,20 @@ def _group_ids(keys) -> np.ndarray:
 
 
 def cluster(sk: Sketches, source: TextSource, cfg, earliest: np.ndarray | None = None,
-            quality: list[np.ndarray] | None = None, con: duckdb.DuckDBPyConnection | None = None,
-            candidates: Callable | None = None, tokens: KeptTokens | None = None) -> Clusters:
+            quality: list[np.ndarray] | None = None, candidates: Callable | None = None,
+            tokens: KeptTokens | None = None, threads: int | None = None) -> Clusters:
     """Cluster documents given in canonical order (``cfg`` holds both the MinHash and the dedup settings).
 
     ``earliest``: ingest-order rank (default: position); ``quality``: sort keys, best first,
     for the ``best_quality`` policy.  ``sk.sig`` rows of documents holding boilerplate are
     replaced by their signatures without it.  ``candidates(sig, rows, bands, rows_per_band,
-    window) -> (i, j)``: where LSH buckets are grouped (default: DuckDB on ``con``,
-    :func:`curate.dedup.lsh.candidate_pairs`; :func:`curate.dedup.ray_lsh.candidate_pairs_ray`
+    window) -> (i, j)``: where LSH buckets are grouped (default: compiled, bands on ``threads`` threads,
+    :func:`curate.dedup.lsh.candidate_pairs_local`; :func:`curate.dedup.ray_lsh.candidate_pairs_ray`
     returns the same pairs from a Ray cluster).  ``tokens``: the first pass's tokens
-    (:meth:`Sketcher.kept`), so that no compared text is tokenized twice.
+    (:meth:`Sketcher.kept`), so that no compared text is tokenized twice.  ``threads``: for the compiled
+    steps (default all cores, :func:`curate.dedup.parallel.threads`); results do not depend on it.
     """
-    return cluster_docs(LocalDocs(sk, source, cfg, con, candidates, tokens), sk.exact, cfg, earliest, quality)
+    return cluster_docs(LocalDocs(sk, source, cfg, candidates, tokens, threads), sk.exact, cfg, earliest, quality)
 
 
 def cluster_docs(docs, exact, cfg, earliest: np.ndarray | None = None,
@@ -837,16 +917,20 @@ def dedup_table(table: pa.Table, cfg: DedupTableConfig | dict | None = None, bat
     ``dup_jaccard`` (exact Jaccard of the shingle sets), ``dup_shared`` (longest shared span,
     removed near duplicates only) and ``dup_boilerplate`` (boilerplate segments set aside).
     Cluster ids are 1-based row numbers of the keeper ("row:17"); the earliest policy keeps
-    the first row.  ``stats``, when given, receives counts and the boilerplate keys.
+    the first row.  ``stats``, when given, receives counts and the boilerplate keys.  ``workers``: threads
+    of the compiled steps (default: every core, or ``$CURATE_DEDUP_THREADS``); the columns do not depend on it.
     Raises :class:`CurateError` for a missing or non-text column or a bad parameter.
     """
     cfg = _config(cfg)
-    view = match_text(table, cfg)
+    shape = table.select(shape_columns(table.column_names, cfg))
     n = table.num_rows
+    if n == 0:
+        match_text(shape, cfg)   # a missing or non-text column fails even without rows (else in the batches)
     sk = Sketcher(n, cfg, keep_bytes=KEEP_TOKEN_BYTES)
-    sk.add(view, 0, batch_size, workers, progress)
-    c = cluster(sk.result(), TextSource.of(table.select(shape_columns(table.column_names, cfg))), cfg,
-                tokens=sk.kept())
+    # Each batch's compared texts come from its own query, on its own thread; the customer-written text
+    # (identifiers) from the same query: the chats' JSON is decoded once.
+    sk.add(shape, 0, batch_size, workers, progress)
+    c = cluster(sk.result(), TextSource.of(shape, sk.id_texts()), cfg, tokens=sk.kept(), threads=workers)
     if stats is not None:
         stats.update(_stats(c))
     return _with_outputs(table, clusters_to_arrow(c, row_ids(n)))

@@ -675,3 +675,169 @@ def take_tokens(docs, data, offsets, tok_hash, tok_digit, tok_seg, tok_lo, tok_h
             q += 1
         o_keys[new_seg[r]:new_seg[r + 1]] = seg_keys[doc_seg[d]:doc_seg[d + 1]]
     return o_data, new_off, o_hash, o_digit, o_seg, o_lo, o_hi, new_tok, new_seg, o_keys
+
+
+@nb.njit(**_JIT)
+def band_pairs(sig, rows, band, rows_per_band, window, n_docs):
+    """Candidate pairs of one LSH band, as sorted distinct codes ``i * n_docs + j`` (i < j).
+
+    The band key is :func:`curate.dedup.minhash.band_keys`' hash of the band's slots; rows
+    sharing a key form a bucket (an open-addressing hash table: no sort), members in row order
+    (``rows`` must be sorted).  Inside a bucket each member is paired with the first member and with
+    the next ``window`` members (:func:`curate.dedup.lsh._pairs_from_buckets`, the DuckDB path, makes
+    the same pairs).
+    """
+    m = len(rows)
+    cap = 1
+    while cap < 2 * m:
+        cap *= 2
+    slot_key = np.empty(cap, np.uint64)
+    slot_bucket = np.full(cap, -1, np.int32)   # int32: ~40 bytes per row in all (bounded memory per thread)
+    head = np.empty(m, np.int32)
+    tail = np.empty(m, np.int32)
+    size = np.zeros(m, np.int32)
+    nxt = np.full(m, -1, np.int32)
+    n_buckets = 0
+    h0 = _U(band + 1) * GOLDEN
+    base = band * rows_per_band
+    mask = _U(cap - 1)
+    for x in range(m):
+        h = h0
+        for k in range(rows_per_band):
+            h = mix((h * GOLDEN) ^ _U(sig[rows[x], base + k]))
+        s = np.int64(h & mask)
+        while slot_bucket[s] >= 0 and slot_key[s] != h:
+            s = (s + 1) & (cap - 1)
+        b = np.int64(slot_bucket[s])
+        if b < 0:
+            b = n_buckets
+            n_buckets += 1
+            slot_bucket[s] = b
+            slot_key[s] = h
+            head[b] = x
+        else:
+            nxt[tail[b]] = x
+        tail[b] = x
+        size[b] += 1
+    total = 0
+    for b in range(n_buckets):
+        if size[b] > 1:
+            total += size[b] - 1
+            for d in range(1, window + 1):
+                if size[b] - d <= 0:
+                    break
+                total += size[b] - d
+    codes = np.empty(total, np.int64)
+    members = np.empty(m, np.int64)
+    q = 0
+    for b in range(n_buckets):
+        if size[b] < 2:
+            continue
+        x = np.int64(head[b])
+        L = 0
+        while x >= 0:
+            members[L] = rows[x]
+            L += 1
+            x = nxt[x]
+        for p in range(1, L):
+            codes[q] = members[0] * n_docs + members[p]
+            q += 1
+        for d in range(1, window + 1):
+            for p in range(0, L - d):
+                codes[q] = members[p] * n_docs + members[p + d]
+                q += 1
+    return np.unique(codes[:q])
+
+
+@nb.njit(**_JIT)
+def _utf8_strict(data, p, hi):
+    """(code point, bytes) of a well-formed UTF-8 sequence at ``data[p]`` (Unicode 15, table 3-7), or (-1, 1)."""
+    b0 = np.int64(data[p])
+    if b0 < 0x80:
+        return b0, 1
+    if 0xC2 <= b0 <= 0xDF:
+        w, cp, lo2, hi2 = 2, b0 & 0x1F, 0x80, 0xBF
+    elif 0xE0 <= b0 <= 0xEF:
+        w, cp = 3, b0 & 0x0F
+        lo2, hi2 = (0xA0, 0xBF) if b0 == 0xE0 else ((0x80, 0x9F) if b0 == 0xED else (0x80, 0xBF))
+    elif 0xF0 <= b0 <= 0xF4:
+        w, cp = 4, b0 & 0x07
+        lo2, hi2 = (0x90, 0xBF) if b0 == 0xF0 else ((0x80, 0x8F) if b0 == 0xF4 else (0x80, 0xBF))
+    else:
+        return np.int64(-1), 1
+    if p + w > hi:
+        return np.int64(-1), 1
+    for k in range(1, w):
+        c = np.int64(data[p + k])
+        if (k == 1 and (c < lo2 or c > hi2)) or (k > 1 and (c < 0x80 or c > 0xBF)):
+            return np.int64(-1), 1
+        cp = (cp << 6) | (c & 0x3F)
+    return cp, w
+
+
+@nb.njit(**_JIT)
+def excerpts(data, lo, hi, width, space_latin1, spaces):
+    """Per range ``data[lo[r]:hi[r]]``: its words joined by one space (whitespace: ``space_latin1[cp]`` below
+    U+0100, else one of the sorted code points ``spaces``), cut to ``width - 1`` characters plus "…" when longer than ``width`` - Python's
+    ``" ".join(s.split())`` and ``s[:width - 1] + "…"``, on UTF-8 bytes.
+
+    Returns (bytes, offsets, bad): ``bad[r]`` when the range is not well-formed UTF-8 (the caller decodes
+    those rows itself, with Python's replacement rules).
+    """
+    n = len(lo)
+    cap = 0
+    for r in range(n):   # at most width + 1 characters of 4 bytes are copied, plus "…"
+        cap += min(max(0, hi[r] - lo[r]), 4 * width + 8) + 3
+    out = np.empty(cap, np.uint8)
+    off = np.zeros(n + 1, np.int64)
+    bad = np.zeros(n, np.bool_)
+    pos = 0
+    for r in range(n):
+        start = pos
+        nchar = 0
+        cut = -1
+        pending = False
+        p = lo[r]
+        while p < hi[r]:
+            cp, w = _utf8_strict(data, p, hi[r])
+            if cp < 0:
+                bad[r] = True
+                break
+            if cp < 256:
+                is_space = space_latin1[cp]
+            elif cp < spaces[0] or cp > spaces[-1]:
+                is_space = False
+            else:
+                i = np.searchsorted(spaces, cp)
+                is_space = i < len(spaces) and spaces[i] == cp
+            if is_space:
+                pending = nchar > 0
+                p += w
+                continue
+            if pending:
+                if nchar == width - 1:
+                    cut = pos
+                out[pos] = 32
+                pos += 1
+                nchar += 1
+                pending = False
+            if nchar == width - 1:
+                cut = pos
+            if nchar >= width:   # a character past the width: the text is cut, the rest is not needed
+                nchar += 1
+                break
+            for k in range(w):
+                out[pos + k] = data[p + k]
+            pos += w
+            nchar += 1
+            p += w
+        if bad[r]:
+            pos = start
+        elif nchar > width:
+            pos = cut
+            out[pos] = 0xE2
+            out[pos + 1] = 0x80
+            out[pos + 2] = 0xA6
+            pos += 3
+        off[r + 1] = pos
+    return out[:pos], off, bad

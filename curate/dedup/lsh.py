@@ -1,8 +1,9 @@
-"""LSH candidate pairs: band keys grouped in DuckDB, then verified on the signatures.
+"""LSH candidate pairs: band keys grouped per band (compiled, one thread per band) or in DuckDB.
 
-Buckets are ``(band, key)``; documents sharing a bucket are candidates.  DuckDB groups the
-band keys (one hash aggregate, spilling to disk if it must) and returns the member list of
-every bucket with more than one member.  Pairs are then made without a quadratic blow-up:
+Buckets are ``(band, key)``; documents sharing a bucket are candidates.  :func:`candidate_pairs_local`
+(the one clustering uses) sorts each band's keys in a compiled kernel, bands spread over threads;
+:func:`candidate_pairs` groups them in DuckDB (one hash aggregate, spilling to disk if it must) and
+returns the member list of every bucket with more than one member.  Both give the same pairs.  Pairs are then made without a quadratic blow-up:
 inside a bucket each member is paired with the first member and with the next ``window``
 members, so a bucket of 100,000 near-identical templates costs ~window x 100,000 pairs
 instead of 5 * 10^9.  Near-duplicate clusters stay connected because the pairs form a chain
@@ -21,7 +22,10 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
+from curate.dedup.kernels import band_pairs
 from curate.dedup.minhash import band_keys, estimated_jaccard
+from curate.dedup.parallel import pmap, release_memory
+from curate.dedup.parallel import threads as _threads
 
 _COUNTER = itertools.count()
 
@@ -53,6 +57,7 @@ def _pairs_from_buckets(values: np.ndarray, offsets: np.ndarray, window: int) ->
 
 
 _ROWS_PER_QUERY = 2_000_000   # band keys grouped per query: bounds DuckDB's hash table
+_LOCAL_BYTES = 256 << 20      # compiled grouping: memory of the bands grouped at once
 
 
 def candidate_pairs(con: duckdb.DuckDBPyConnection, sig: np.ndarray, rows: np.ndarray, bands: int, rows_per_band: int,
@@ -95,6 +100,32 @@ def candidate_pairs(con: duckdb.DuckDBPyConnection, sig: np.ndarray, rows: np.nd
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
     code = np.unique(np.concatenate(codes))   # sorted: everything downstream is deterministic
     return code // len(sig), code % len(sig)
+
+
+def candidate_pairs_local(sig: np.ndarray, rows: np.ndarray, bands: int, rows_per_band: int, window: int = 32,
+                          threads: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`candidate_pairs` without DuckDB: each band's keys are sorted in a compiled kernel
+    (:func:`curate.dedup.kernels.band_pairs`), bands run on up to ``threads`` threads (default: all cores,
+    :func:`curate.dedup.parallel.threads`).  Same pairs, sorted by (i, j); memory: one band's keys and pairs
+    per thread (~8 bytes per row plus 8 per pair), never all bands' keys at once.
+    """
+    rows = np.sort(np.asarray(rows, np.int64))
+    if len(rows) < 2:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    n = len(sig)
+    # A band's table takes ~40 bytes per row (plus its pairs): bands at once are capped to stay near
+    # _LOCAL_BYTES, whatever the core count (1M rows: 6 bands at a time).
+    at_once = max(1, min(_threads(threads), _LOCAL_BYTES // (40 * len(rows))))
+    code = np.zeros(0, np.int64)
+    for first in range(0, bands, at_once):
+        # Merged as they come: a near-duplicate pair shares most bands, so keeping every band's pairs until the
+        # end would hold each of them up to ``bands`` times.
+        part = pmap(lambda b: band_pairs(sig, rows, b, rows_per_band, window, n),
+                    range(first, min(bands, first + at_once)), at_once)
+        code = np.unique(np.concatenate([code, *part]))
+        del part
+        release_memory()
+    return code // n, code % n
 
 
 def verified_pairs(sig: np.ndarray, i: np.ndarray, j: np.ndarray, threshold: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -135,7 +135,8 @@ def _check_block(a: np.ndarray, b: np.ndarray, mode: str, min_estimate: float | 
     if mode == "estimated":
         return estimated_jaccard(sig, np.searchsorted(pos, a), np.searchsorted(pos, b))
     texts = t.select(shape)
-    verifier = Verifier(TextSource(lambda idx: texts.take(pa.array(np.searchsorted(pos, idx)))), cfg, boiler)
+    verifier = Verifier(TextSource(lambda idx: texts.take(pa.array(np.searchsorted(pos, idx)))), cfg, boiler,
+                        threads=1)
     if mode == "spans":
         return verifier.span_list(a, b)
     return verifier.checked(_LocalRows(sig, pos), a, b, min_estimate)

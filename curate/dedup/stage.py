@@ -159,8 +159,7 @@ def _cluster_here(con, relation: str, full: DedupTableConfig, shape: list[str], 
 
         length = _lengths_sql(con, src, full, n)
         sk = Sketches(sig, exact, np.asarray(segs.values, np.uint64), np.asarray(segs.offsets, np.int64), length)
-        return cluster(sk, TextSource(take), full, earliest=rel.column("_earliest").to_numpy(), quality=quality_keys,
-                       con=con)
+        return cluster(sk, TextSource(take), full, earliest=rel.column("_earliest").to_numpy(), quality=quality_keys)
     finally:
         con.execute(f"DROP TABLE IF EXISTS {src}")
 
