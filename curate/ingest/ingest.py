@@ -385,12 +385,6 @@ def ingest_file(ws: Lake, path: Path, opts: IngestOptions,
             if versioned:  # before the documents: it tells new versions from stored ones by doc_id
                 result.versions += _record_versions(con, source, ingest_id, ts)
             inserted = _insert_documents(con, source, result.source_uri, ingest_id, ts, keyed=bool(opts.id_field))
-            con.execute("""
-                INSERT INTO lake.quarantine
-                SELECT ?, ?, ?, source_row, reason, raw, ? FROM _prepared p WHERE reason IS NOT NULL
-                  AND NOT EXISTS (SELECT 1 FROM lake.quarantine q WHERE q.source = ? AND q.source_row = p.source_row
-                                  AND md5(q.raw) = md5(p.raw))
-            """, [ingest_id, source, result.source_uri, ts, source])
             # Rows already quarantined by an earlier ingest still count as quarantined, not lost.
             bad = 0
             for reason, n in con.execute(
@@ -398,6 +392,13 @@ def ingest_file(ws: Lake, path: Path, opts: IngestOptions,
                     "WHERE reason IS NOT NULL GROUP BY 1").fetchall():
                 result.reasons[reason] = result.reasons.get(reason, 0) + n
                 bad += n
+            if bad:  # the look-up of earlier quarantined rows reads the quarantine table: only when needed
+                con.execute("""
+                    INSERT INTO lake.quarantine
+                    SELECT ?, ?, ?, source_row, reason, raw, ? FROM _prepared p WHERE reason IS NOT NULL
+                      AND NOT EXISTS (SELECT 1 FROM lake.quarantine q WHERE q.source = ?
+                                      AND q.source_row = p.source_row AND md5(q.raw) = md5(p.raw))
+                """, [ingest_id, source, result.source_uri, ts, source])
             con.execute("DROP TABLE _prepared")
         result.ingested += inserted
         result.quarantined += bad
@@ -661,19 +662,22 @@ def _insert_documents(con, source: str, source_uri: str, ingest_id: str, ts, key
     """
     stored = "SELECT doc_id FROM lake.documents"
     params: list = []
-    if not keyed:
+    first = ""
+    if keyed:
+        # Several lines may share an id: the first line of each doc_id, from a narrow aggregate (a window
+        # would carry every text through a sort).
+        first = ("AND (doc_id, source_row) IN (SELECT (doc_id, min(source_row)) FROM _prepared WHERE reason IS NULL "
+                 "GROUP BY doc_id)")
+    else:  # the doc_id hashes the line number: no two lines of a chunk share one
         lo, hi = con.execute("SELECT min(source_row), max(source_row) FROM _prepared").fetchone()
         stored += " WHERE source = ? AND source_row BETWEEN ? AND ?"
         params = [source, lo, hi]
-    # The first line of each doc_id from a narrow aggregate (a window would carry every text through a sort).
     return con.execute(f"""
         INSERT INTO lake.documents (doc_id, text, instruction, input, output, messages, meta, source, source_uri,
                                     source_row, content_hash, ingest_id, ingested_at)
         SELECT doc_id, text, instruction, input, output, messages, meta, ?, ?, source_row, content_hash, ?, ?
         FROM _prepared p
-        WHERE reason IS NULL AND doc_id NOT IN ({stored})
-          AND (doc_id, source_row) IN (SELECT (doc_id, min(source_row)) FROM _prepared WHERE reason IS NULL
-                                       GROUP BY doc_id)
+        WHERE reason IS NULL AND doc_id NOT IN ({stored}) {first}
     """, [source, source_uri, ingest_id, ts, *params]).fetchone()[0]
 
 
