@@ -32,7 +32,8 @@ import numba as nb
 import numpy as np
 import pyarrow as pa
 
-from curate.text.nfc import NFC_ENDS_IN_MARK, NFC_MARK, NFC_PAIR_FIRST, NFC_PAIR_SECOND, NFC_TABLE_SIZE, NFC_UNSTABLE, nfc_tables
+from curate.text.nfc import (NFC_ENDS_IN_MARK, NFC_MARK, NFC_PAIR_FIRST, NFC_PAIR_SECOND, NFC_TABLE_SIZE, NFC_UNSTABLE,
+                             nfc_tables)
 
 _JIT = dict(nogil=True, cache=True)
 
@@ -419,6 +420,52 @@ def _put_string(data, p, q, out, w):
     return w
 
 
+@nb.njit(**_JIT)
+def _put_text(data, p, q, out, w, flags, pairs):
+    """:func:`_put_string` and the NFC pre-check of what it writes in one pass: (end in ``out``, needs NFC?)."""
+    p += 1
+    q -= 1
+    prev_cp = np.int64(0)
+    prev_f = np.uint8(0)
+    while p < q:
+        c = data[p]
+        if c < 0x80:
+            if c != 92:
+                out[w] = c
+                w += 1
+                p += 1
+                prev_cp = np.int64(c)
+                prev_f = flags[c]  # ASCII never needs NFC itself, but letters start composing pairs
+                continue
+            cp, n = _escape(data, p, q)
+            w = _put_utf8(out, w, cp)
+            p += n
+        elif c < 0xE0:
+            cp = ((np.int64(c) & 0x1F) << 6) | (np.int64(data[p + 1]) & 0x3F)
+            out[w] = c
+            out[w + 1] = data[p + 1]
+            w += 2
+            p += 2
+        elif c < 0xF0:
+            cp = ((np.int64(c) & 0x0F) << 12) | ((np.int64(data[p + 1]) & 0x3F) << 6) | (np.int64(data[p + 2]) & 0x3F)
+            out[w] = c
+            out[w + 1] = data[p + 1]
+            out[w + 2] = data[p + 2]
+            w += 3
+            p += 3
+        else:
+            cp = (((np.int64(c) & 0x07) << 18) | ((np.int64(data[p + 1]) & 0x3F) << 12)
+                  | ((np.int64(data[p + 2]) & 0x3F) << 6) | (np.int64(data[p + 3]) & 0x3F))
+            out[w:w + 4] = data[p:p + 4]
+            w += 4
+            p += 4
+        hit, prev_f = _nfc_step(cp, prev_cp, prev_f, flags, pairs)
+        if hit:  # the rest needs no look
+            return _put_string(data, p - 1, q + 1, out, w), True
+        prev_cp = cp
+    return w, False
+
+
 _HEX = np.frombuffer(b"0123456789ABCDEF", np.uint8)
 
 
@@ -458,7 +505,8 @@ def _put_json(data, p, q, out, w):
                 w = _put_utf8(out, w, cp)
             else:
                 out[w] = 92
-                short = 98 if cp == 8 else 102 if cp == 12 else 110 if cp == 10 else 114 if cp == 13 else 116 if cp == 9 else 0
+                short = (98 if cp == 8 else 102 if cp == 12 else 110 if cp == 10 else 114 if cp == 13
+                         else 116 if cp == 9 else 0)
                 if short:
                     out[w + 1] = short
                     w += 2
@@ -536,15 +584,17 @@ def _scan(data, offsets, skip, keys, key_lo, key_hi, explicit, max_depth, max_by
             if f == F_ID and vt[a] == T_NULL:
                 continue
             w0 = pos[f]
-            if vt[a] == T_STRING:
+            if vt[a] == T_STRING and f != F_ID and not needs:
+                pos[f], needs = _put_text(data, vs[a], ve[a], out[f], w0, flags, pairs)
+            elif vt[a] == T_STRING:
                 pos[f] = _put_string(data, vs[a], ve[a], out[f], w0)
             elif f == F_MESSAGES or f == F_ID:
                 pos[f] = _put_json(data, vs[a], ve[a], out[f], w0)
+                if f == F_MESSAGES and not needs:
+                    needs = _nfc_of(out[f], w0, pos[f], flags, pairs)
             else:
                 continue
             out_valid[f, i] = 1
-            if f != F_ID and not needs:
-                needs = _nfc_of(out[f], w0, pos[f], flags, pairs)
         nfc[i] = needs
         if shape != S_NONE:
             for a in range(m):
