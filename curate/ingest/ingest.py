@@ -370,6 +370,10 @@ def ingest_file(ws: Lake, path: Path, opts: IngestOptions,
     versioned = bool(opts.id_field) and opts.on_id_conflict == "version"
     if versioned:
         con.execute(f"CREATE TABLE IF NOT EXISTS lake.record_versions ({_VERSION_COLUMNS})")
+    # A source with no stored document cannot collide with one: its chunks skip the look-up of stored doc_ids
+    # (which lists every data file of the table once per chunk). With an id field, later lines may repeat an id.
+    fresh = not opts.id_field and con.execute("SELECT count(*) = 0 FROM lake.documents WHERE source = ?",
+                                              [source]).fetchone()[0]
     _begin_ingest(ws, con, result, file_hash, repaired)
     for chunk in prefetch(_scanned(_chunks(path, fmt, opts), opts)):
         # One transaction per chunk: DuckLake keeps a transaction's new data in memory until it commits,
@@ -384,7 +388,8 @@ def ingest_file(ws: Lake, path: Path, opts: IngestOptions,
             ts = now()
             if versioned:  # before the documents: it tells new versions from stored ones by doc_id
                 result.versions += _record_versions(con, source, ingest_id, ts)
-            inserted = _insert_documents(con, source, result.source_uri, ingest_id, ts, keyed=bool(opts.id_field))
+            inserted = _insert_documents(con, source, result.source_uri, ingest_id, ts, keyed=bool(opts.id_field),
+                                          fresh=fresh)
             # Rows already quarantined by an earlier ingest still count as quarantined, not lost.
             bad = 0
             for reason, n in con.execute(
@@ -648,32 +653,37 @@ def _record_versions(con, source: str, ingest_id: str, ts) -> int:
     """, [source, ingest_id, ts]).fetchone()[0]
 
 
-def _insert_documents(con, source: str, source_uri: str, ingest_id: str, ts, keyed: bool = False) -> int:
+def _insert_documents(con, source: str, source_uri: str, ingest_id: str, ts, keyed: bool = False,
+                      fresh: bool = False) -> int:
     """Insert the chunk's new documents (the first line of each doc_id not stored yet); returns how many.
+
+    ``fresh``: the source had no stored document when its ingest began (and no id field), so nothing
+    stored can share a doc_id with this chunk.
 
     Without an id field a doc_id hashes (source, line, content), so a stored twin has the same source
     and line: the anti-join reads only the stored rows of this source in the chunk's line range, which
     DuckLake's per-file min/max statistics narrow to the files that can hold them (an ingest no longer
     rereads every doc_id it committed before, once per chunk).
     """
-    stored = "SELECT doc_id FROM lake.documents"
     params: list = []
-    first = ""
     if keyed:
         # Several lines may share an id: the first line of each doc_id, from a narrow aggregate (a window
         # would carry every text through a sort).
-        first = ("AND (doc_id, source_row) IN (SELECT (doc_id, min(source_row)) FROM _prepared WHERE reason IS NULL "
-                 "GROUP BY doc_id)")
+        where = ("AND doc_id NOT IN (SELECT doc_id FROM lake.documents) AND (doc_id, source_row) IN "
+                 "(SELECT (doc_id, min(source_row)) FROM _prepared WHERE reason IS NULL GROUP BY doc_id)")
+    elif fresh:
+        where = ""
     else:  # the doc_id hashes the line number: no two lines of a chunk share one
         lo, hi = con.execute("SELECT min(source_row), max(source_row) FROM _prepared").fetchone()
-        stored += " WHERE source = ? AND source_row BETWEEN ? AND ?"
+        where = ("AND doc_id NOT IN (SELECT doc_id FROM lake.documents WHERE source = ? "
+                 "AND source_row BETWEEN ? AND ?)")
         params = [source, lo, hi]
     return con.execute(f"""
         INSERT INTO lake.documents (doc_id, text, instruction, input, output, messages, meta, source, source_uri,
                                     source_row, content_hash, ingest_id, ingested_at)
         SELECT doc_id, text, instruction, input, output, messages, meta, ?, ?, source_row, content_hash, ?, ?
         FROM _prepared p
-        WHERE reason IS NULL AND doc_id NOT IN ({stored}) {first}
+        WHERE reason IS NULL {where}
     """, [source, source_uri, ingest_id, ts, *params]).fetchone()[0]
 
 
