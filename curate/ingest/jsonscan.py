@@ -62,6 +62,17 @@ def _ws(data, p, e):
 
 
 @nb.njit(**_JIT)
+def _past(data, p, e, ch):
+    """Skip whitespace, the byte ``ch`` and whitespace again: the position of what follows, or -1 when
+    ``ch`` is not next or nothing follows it."""
+    p = _ws(data, p, e)
+    if p >= e or data[p] != ch:
+        return -1
+    p = _ws(data, p + 1, e)
+    return p if p < e else -1
+
+
+@nb.njit(**_JIT)
 def _hex4(data, p, e):
     """The value of four hex digits at ``data[p]``, or -1."""
     if p + 4 > e:
@@ -138,7 +149,15 @@ def _skip_string(data, p, e):
 
 
 @nb.njit(**_JIT)
+def _digits(data, p, e):
+    while p < e and 48 <= data[p] <= 57:
+        p += 1
+    return p
+
+
+@nb.njit(**_JIT)
 def _skip_number(data, p, e):
+    """A standard JSON number at ``data[p]``: the position after it, or -1."""
     if data[p] == 45:
         p += 1
     if p >= e:
@@ -147,27 +166,22 @@ def _skip_number(data, p, e):
     if c == 48:
         p += 1
     elif 49 <= c <= 57:
-        p += 1
-        while p < e and 48 <= data[p] <= 57:
-            p += 1
+        p = _digits(data, p + 1, e)
     else:
         return -1
-    if p < e and data[p] == 46:
-        p += 1
-        q = p
-        while p < e and 48 <= data[p] <= 57:
-            p += 1
-        if p == q:
+    if p < e and data[p] == 46:  # a fraction needs a digit
+        q = _digits(data, p + 1, e)
+        if q == p + 1:
             return -1
-    if p < e and (data[p] == 101 or data[p] == 69):
+        p = q
+    if p < e and (data[p] == 101 or data[p] == 69):  # so does an exponent
         p += 1
         if p < e and (data[p] == 43 or data[p] == 45):
             p += 1
-        q = p
-        while p < e and 48 <= data[p] <= 57:
-            p += 1
-        if p == q:
+        q = _digits(data, p, e)
+        if q == p:
             return -1
+        p = q
     return p
 
 
@@ -244,11 +258,8 @@ def _skip_value(data, p, e, depth, max_depth, stack):
             p = _skip_string(data, p, e)
             if p < 0:
                 return -1, t
-            p = _ws(data, p, e)
-            if p >= e or data[p] != 58:
-                return -1, t
-            p = _ws(data, p + 1, e)
-            if p >= e:
+            p = _past(data, p, e, 58)
+            if p < 0:
                 return -1, t
             c = data[p]
         if c == 123 or c == 91:
@@ -270,11 +281,8 @@ def _skip_value(data, p, e, depth, max_depth, stack):
 def _members(data, s, e, max_depth, stack, ks, ke, vs, ve, vt):
     """Parse the record ``data[s:e]``: its number of top-level members (spans in ks/ke, vs/ve, types in
     vt), or -1 when the fast path does not take it."""
-    p = _ws(data, s, e)
-    if p >= e or data[p] != 123:
-        return -1
-    p = _ws(data, p + 1, e)
-    if p >= e:
+    p = _past(data, s, e, 123)
+    if p < 0:
         return -1
     m = 0
     if data[p] == 125:
@@ -291,11 +299,8 @@ def _members(data, s, e, max_depth, stack, ks, ke, vs, ve, vt):
                     return -1
             ks[m] = p + 1
             ke[m] = q - 1
-            p = _ws(data, q, e)
-            if p >= e or data[p] != 58:
-                return -1
-            p = _ws(data, p + 1, e)
-            if p >= e:
+            p = _past(data, q, e, 58)
+            if p < 0:
                 return -1
             q, t = _skip_value(data, p, e, 1, max_depth, stack)
             if q < 0:
