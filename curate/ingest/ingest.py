@@ -21,13 +21,16 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
+import numpy as np
 import pyarrow as pa
+import pyarrow.compute  # noqa: F401 - pa.compute
 import xxhash
 
 from curate.dbutil import transaction
 from curate.errors import CurateError
-from curate.ingest.readers import (LAX_COMMA_RE2, LineBlock, RawLines, check_source, detect_format, flag_records,
-                                   flag_row, raw_lines, read_jsonl_blocks, read_source)
+from curate.ingest.jsonscan import TYPE_NAMES, scan
+from curate.ingest.readers import (CHUNK_SCHEMA, LAX_COMMA_RE2, LineBlock, RawLines, check_source, detect_format,
+                                   flag_records, flag_row, raw_lines, read_jsonl_blocks, read_source)
 from curate.ingest.shapes import SFT_FIELDS, chat_text_sql, sft_text_sql
 from curate.storage import Lake, LineageKind, now
 from curate.text.html import MARKUP_HINT_RE2, html_to_text
@@ -140,8 +143,9 @@ def build_prepare_sql(opts: IngestOptions, source: str, ingest_id: str) -> str:
             ("msg_t", _json_type_sql("v[5]"))))
     return f"""
 WITH base AS (
-  -- json_valid parses without building a copy (DuckDB evaluates a CASE branch only for the rows that
-  -- take it, so invalid rows are never parsed again).
+  -- The per-record path (records the compiled scan left alone, see curate.ingest.jsonscan): json_valid
+  -- parses without building a copy (DuckDB evaluates a CASE branch only for the rows that take it, so
+  -- invalid rows are never parsed again).
   SELECT source_row, raw, error, strlen(raw) AS nbytes,
          CASE WHEN error IS NULL AND strlen(raw) <= {maxb} AND json_valid(raw) THEN raw END AS j
   FROM _chunk
@@ -158,10 +162,20 @@ WITH base AS (
 ), fields AS (
   SELECT *, {sft_fields}, {id_expr} AS rec_id
   FROM typed
+), records AS (
+  SELECT source_row, raw, error, nbytes, j IS NOT NULL AS valid, jt, text_t, text_v, instr_t, instr_v, in_t, in_v,
+         out_t, out_v, msg_t, mv::VARCHAR AS mv, rec_id, j, NULL::VARCHAR AS kmeta, NULL::BOOLEAN AS knfc
+  FROM fields
+  UNION ALL
+  -- The fast path: records the compiled scan took, with their fields, types, meta and NFC pre-check.
+  SELECT source_row, raw, NULL, 0, true, 'OBJECT', {_type_code_sql("t_text")}, text_v, {_type_code_sql("t_instr")},
+         instr_v, {_type_code_sql("t_in")}, in_v, {_type_code_sql("t_out")}, out_v, {_type_code_sql("t_msg")}, mv,
+         rec_id, NULL, kmeta, nfc
+  FROM _fast
 ), shaped AS (
   SELECT *, CASE WHEN jt = 'OBJECT' AND text_t IS NOT NULL AND text_t <> 'NULL' THEN 'text'
                  WHEN jt = 'OBJECT' THEN {shape_sft} END AS shape
-  FROM fields
+  FROM records
 ), chat AS (
   -- The messages value (already cut out of the record) is parsed for its contents and roles.
   SELECT *, CASE WHEN shape = 'chat' AND msg_t = 'ARRAY' THEN json_extract_string(mv, '$[*].content') END AS msg_c,
@@ -174,14 +188,14 @@ WITH base AS (
       WHEN 'sft' THEN {sft_text_sql("instr_v", "in_v", "out_v")}
       WHEN 'chat' THEN {chat_text_sql("msg_c")}
     END AS text0,
-    CASE WHEN shape = 'chat' THEN mv::VARCHAR END AS messages0
+    CASE WHEN shape = 'chat' THEN mv END AS messages0
   FROM chat
 ), checked AS (
-  SELECT *, curate_norm(text0) AS text1,
+  SELECT *, curate_norm(text0, knfc) AS text1,
     CASE
       WHEN error IS NOT NULL THEN error
       WHEN nbytes > {maxb} THEN 'oversize record: ' || nbytes || ' bytes > limit {maxb}'
-      WHEN j IS NULL THEN 'malformed JSON'
+      WHEN NOT valid THEN 'malformed JSON'
       WHEN jt <> 'OBJECT' THEN 'schema violation: record is a JSON ' || lower(jt) || ', not an object'
       WHEN shape IS NULL AND text_t = 'NULL' THEN 'missing text: field ''{tf}'' is null'
       WHEN shape IS NULL THEN 'missing text field ''{tf}''{'' if explicit else ' (and no instruction/output or messages)'}'
@@ -209,27 +223,36 @@ WITH base AS (
     AS doc_id
   FROM final
 ), resolved AS (
-  SELECT *, CASE shape WHEN 'text' THEN json_merge_patch(j, {drop_text})
+  -- meta: the fast path wrote it (numbers as written); on the per-record path it is DuckDB's record less
+  -- the shape's fields.
+  SELECT *, CASE WHEN kmeta IS NULL THEN CASE shape WHEN 'text' THEN json_merge_patch(j, {drop_text})
                        WHEN 'sft' THEN json_merge_patch(j, {drop_sft})
-                       WHEN 'chat' THEN json_merge_patch(j, {drop_chat}) END::VARCHAR AS meta0,
+                       WHEN 'chat' THEN json_merge_patch(j, {drop_chat}) END::VARCHAR END AS meta0,
             CASE shape WHEN 'text' THEN {drop_text} WHEN 'sft' THEN {drop_sft} WHEN 'chat' THEN {drop_chat} END AS meta_drop
   FROM ({conflict_sql})
 )
 SELECT
   reason, source_row,
-  CASE WHEN reason IS NULL THEN NULL WHEN nbytes > {maxb} THEN left(raw, 2048) || ' …' ELSE raw END AS raw,
+  CASE WHEN reason IS NULL THEN NULL WHEN nbytes > {maxb} THEN left(raw, 2048) || ' …' ELSE rtrim(raw, chr(10)) END AS raw,
   doc_id,
   text1 AS text,
-  CASE WHEN shape = 'sft' THEN curate_norm(instr_v) END AS instruction,
-  CASE WHEN shape = 'sft' THEN curate_norm(in_v) END AS input,
-  CASE WHEN shape = 'sft' THEN curate_norm(out_v) END AS output,
-  CASE WHEN shape = 'chat' THEN curate_nfc(messages0) END AS messages,
-  -- DuckDB's JSON writer prints a float by value (1.10 -> 1.1, 1E5 -> 100000.0): where meta may hold one,
-  -- the numbers are put back as the record wrote them (curate_raw_numbers, Python, only those rows).
-  CASE WHEN regexp_matches(meta0, '[0-9][.eE]') THEN curate_raw_numbers(meta0, j, meta_drop) ELSE meta0 END AS meta,
+  CASE WHEN shape = 'sft' THEN curate_norm(instr_v, knfc) END AS instruction,
+  CASE WHEN shape = 'sft' THEN curate_norm(in_v, knfc) END AS input,
+  CASE WHEN shape = 'sft' THEN curate_norm(out_v, knfc) END AS output,
+  CASE WHEN shape = 'chat' THEN CASE WHEN knfc = false THEN messages0 ELSE curate_nfc(messages0) END END AS messages,
+  -- DuckDB's JSON writer prints a float by value (1.10 -> 1.1, 1E5 -> 100000.0): where the per-record path's
+  -- meta may hold one, the numbers are put back as the record wrote them (curate_raw_numbers, Python, only those rows).
+  CASE WHEN kmeta IS NOT NULL THEN kmeta
+       WHEN regexp_matches(meta0, '[0-9][.eE]') THEN curate_raw_numbers(meta0, j, meta_drop) ELSE meta0 END AS meta,
   content_hash, version_of
 FROM resolved
 """
+
+
+def _type_code_sql(column: str) -> str:
+    """SQL: the JSON type name (as :func:`_json_type_sql` gives it) of a type code of the compiled scan."""
+    names = " ".join(f"WHEN {code} THEN '{name}'" for code, name in enumerate(TYPE_NAMES) if name)
+    return f"CASE {column} {names} END"
 
 
 # HTML → text (curate.text.html, registered as a Python UDF) only where markup may be present, and NFC
@@ -237,13 +260,14 @@ FROM resolved
 _NORM_MACRO = r"""
 CREATE OR REPLACE MACRO curate_nfc(s) AS
   CASE WHEN regexp_matches(s, '@NFC@') THEN nfc_normalize(s) ELSE s END;
-CREATE OR REPLACE MACRO curate_norm(s) AS
+-- maybe_nfc: the compiled scan's NFC pre-check (the same test as the regex), NULL where it did not run.
+CREATE OR REPLACE MACRO curate_norm(s, maybe_nfc) AS
   CASE WHEN s IS NULL THEN NULL
        -- Markup needs a "<" or "&": two memchr-speed scans spare most rows the markup regex.
        WHEN (contains(s, '<') OR contains(s, '&')) AND regexp_matches(s, '@MARKUP@') THEN
          trim(regexp_replace(regexp_replace(curate_html_to_text(curate_nfc(s)), '[ \t]+', ' ', 'g'),
                              ' ?\n ?', chr(10), 'g'))
-       WHEN regexp_matches(s, '@NFC@') THEN nfc_normalize(s)
+       WHEN CASE WHEN maybe_nfc IS NULL THEN regexp_matches(s, '@NFC@') ELSE maybe_nfc END THEN nfc_normalize(s)
        ELSE s END
 """
 
@@ -346,13 +370,17 @@ def ingest_file(ws: Lake, path: Path, opts: IngestOptions,
     versioned = bool(opts.id_field) and opts.on_id_conflict == "version"
     if versioned:
         con.execute(f"CREATE TABLE IF NOT EXISTS lake.record_versions ({_VERSION_COLUMNS})")
+    # A source with no stored document cannot collide with one: its chunks skip the look-up of stored doc_ids
+    # (which lists every data file of the table once per chunk). With an id field, later lines may repeat an id.
+    fresh = not opts.id_field and con.execute("SELECT count(*) = 0 FROM lake.documents WHERE source = ?",
+                                              [source]).fetchone()[0]
     _begin_ingest(ws, con, result, file_hash, repaired)
-    for chunk in prefetch(_chunks(path, fmt, opts)):
+    for chunk in prefetch(_scanned(_chunks(path, fmt, opts), opts)):
         # One transaction per chunk: DuckLake keeps a transaction's new data in memory until it commits,
         # so a whole-file transaction would grow with the file. A kill loses at most the chunk in
         # flight; re-running the ingest completes the file, because committed rows count as duplicates.
         with transaction(con):
-            rows = _register_chunk(con, chunk, opts.max_depth)
+            rows = _register_scanned(con, chunk, opts.max_depth)
             result.rows_read += rows
             # A temp table keeps the prepared rows in DuckDB's own format (no Arrow round trip).
             con.execute(f"CREATE OR REPLACE TEMP TABLE _prepared AS {prepare_sql}")
@@ -360,13 +388,8 @@ def ingest_file(ws: Lake, path: Path, opts: IngestOptions,
             ts = now()
             if versioned:  # before the documents: it tells new versions from stored ones by doc_id
                 result.versions += _record_versions(con, source, ingest_id, ts)
-            inserted = _insert_documents(con, source, result.source_uri, ingest_id, ts, keyed=bool(opts.id_field))
-            con.execute("""
-                INSERT INTO lake.quarantine
-                SELECT ?, ?, ?, source_row, reason, raw, ? FROM _prepared p WHERE reason IS NOT NULL
-                  AND NOT EXISTS (SELECT 1 FROM lake.quarantine q WHERE q.source = ? AND q.source_row = p.source_row
-                                  AND md5(q.raw) = md5(p.raw))
-            """, [ingest_id, source, result.source_uri, ts, source])
+            inserted = _insert_documents(con, source, result.source_uri, ingest_id, ts, keyed=bool(opts.id_field),
+                                          fresh=fresh)
             # Rows already quarantined by an earlier ingest still count as quarantined, not lost.
             bad = 0
             for reason, n in con.execute(
@@ -374,12 +397,19 @@ def ingest_file(ws: Lake, path: Path, opts: IngestOptions,
                     "WHERE reason IS NOT NULL GROUP BY 1").fetchall():
                 result.reasons[reason] = result.reasons.get(reason, 0) + n
                 bad += n
+            if bad:  # the look-up of earlier quarantined rows reads the quarantine table: only when needed
+                con.execute("""
+                    INSERT INTO lake.quarantine
+                    SELECT ?, ?, ?, source_row, reason, raw, ? FROM _prepared p WHERE reason IS NOT NULL
+                      AND NOT EXISTS (SELECT 1 FROM lake.quarantine q WHERE q.source = ?
+                                      AND q.source_row = p.source_row AND md5(q.raw) = md5(p.raw))
+                """, [ingest_id, source, result.source_uri, ts, source])
             con.execute("DROP TABLE _prepared")
         result.ingested += inserted
         result.quarantined += bad
         result.duplicates += rows - inserted - bad
         if progress:
-            progress(_approx_bytes(chunk))
+            progress(chunk.nbytes)
     with transaction(con):
         con.execute("UPDATE lake.ingests SET rows_read = ?, ingested = ?, duplicates = ?, quarantined = ?, "
                     "finished_at = ?, state = 'done' WHERE ingest_id = ?",
@@ -463,34 +493,30 @@ _BLANK_RE2 = r"[\s\x0B\x{85}\p{Z}]*"
 def _register_chunk(con, chunk: pa.Table | RawLines, max_depth: int) -> int:
     """Make the view ``_chunk`` (source_row, raw, error) over a chunk; returns its number of records.
 
-    For :class:`RawLines` one parallel DuckDB scan finds the few lines that need Python — blank
-    lines (dropped), NULs and JSON the standard rejects (settled by :func:`flag_row`, as in
-    :func:`flag_records`) — plus the lines numpy found with too many brackets; every other line
-    goes to the prepare SQL untouched (only its ``\\n`` is cut).
+    For :class:`RawLines` (the lines the compiled scan left) one parallel DuckDB scan finds the few
+    lines that need Python — blank lines (dropped), NULs, JSON the standard rejects and lines with
+    more brackets than the depth limit (settled by :func:`flag_row`, as in :func:`flag_records`);
+    every other line goes to the prepare SQL untouched (only its ``\\n`` is cut).
     """
     if not isinstance(chunk, RawLines):
         # Small record batches let DuckDB spread one chunk over all its threads (measured 1.6x on 2 cores).
         con.register("_chunk", pa.Table.from_batches(chunk.to_batches(max_chunksize=4096)))
         return chunk.num_rows
     con.register("_lines", pa.Table.from_batches(chunk.table.to_batches(max_chunksize=4096)))
-    deep = set(chunk.deep_rows)
     lax = f"(contains(raw, 'NaN') OR contains(raw, 'Infinity') OR regexp_matches(raw, '{LAX_COMMA_RE2}'))"
     blank = f"(NOT starts_with(raw, '{{') AND regexp_full_match(raw, '{_BLANK_RE2}'))"
-    where = f"contains(raw, chr(0)) OR {lax} OR {blank}"
-    params: list = []
-    if deep:
-        where += " OR source_row IN (SELECT unnest(?::BIGINT[]))"
-        params.append(sorted(deep))
-    found = con.execute(f"SELECT source_row, rtrim(raw, chr(10)), contains(raw, chr(0)), {lax}, {blank} "
-                        f"FROM _lines WHERE {where}", params).fetchall()
+    # More brackets than the depth limit: a candidate for json_depth (brackets in strings do not count).
+    deep = f"(strlen(raw) - strlen(replace(replace(raw, '{{', ''), '[', '')) > {int(max_depth)})"
+    found = con.execute(f"SELECT source_row, rtrim(raw, chr(10)), contains(raw, chr(0)), {lax}, {blank}, {deep} "
+                        f"FROM _lines WHERE contains(raw, chr(0)) OR {lax} OR {blank} OR {deep}").fetchall()
     fixes = []
     dropped = 0
-    for row, raw, nul, is_lax, is_blank in found:
+    for row, raw, nul, is_lax, is_blank, is_deep in found:
         if is_blank:
             fixes.append((row, None, None, True))
             dropped += 1
             continue
-        raw2, err = flag_row(raw, None, max_depth, nul, row in deep, is_lax)
+        raw2, err = flag_row(raw, None, max_depth, nul, is_deep, is_lax)
         if err is not None or raw2 != raw:
             fixes.append((row, raw2, err, False))
     if fixes:
@@ -508,9 +534,53 @@ def _register_chunk(con, chunk: pa.Table | RawLines, max_depth: int) -> int:
     return chunk.table.num_rows - dropped
 
 
+@dataclass
+class Scanned:
+    """A chunk after the compiled scan: ``fast`` the records it took (see :func:`curate.ingest.jsonscan.scan`,
+    plus ``source_row`` and ``raw``), ``slow`` the others for the per-record path (None when none)."""
+
+    fast: pa.Table
+    slow: pa.Table | RawLines | None
+    nbytes: int
+
+
+def _scanned(chunks: Iterable[pa.Table | RawLines], opts: IngestOptions) -> Iterator[Scanned]:
+    """Run the compiled scan over each chunk (in the reader thread: it releases the GIL)."""
+    explicit = opts.text_field is not None
+    fields = [opts.text_field or "text", *((None,) * 4 if explicit else (*SFT_FIELDS, "messages")), opts.id_field]
+    for chunk in chunks:
+        table = chunk.table if isinstance(chunk, RawLines) else chunk
+        skip = None if isinstance(chunk, RawLines) else np.asarray(table["error"].is_valid())
+        taken, fast = scan(table["raw"], skip, fields, explicit, opts.max_depth, opts.max_record_bytes)
+        if taken.all():
+            slow = None
+            keep = table
+        else:
+            mask = pa.array(taken)
+            keep = table.filter(mask)
+            rest = table.filter(pa.compute.invert(mask))
+            slow = RawLines(rest, chunk.nbytes) if isinstance(chunk, RawLines) else rest
+        fast = fast.append_column("source_row", keep["source_row"]).append_column("raw", keep["raw"])
+        yield Scanned(fast, slow, _approx_bytes(chunk))
+
+
+_EMPTY_CHUNK = CHUNK_SCHEMA.empty_table()
+
+
+def _register_scanned(con, chunk: Scanned, max_depth: int) -> int:
+    """Make ``_fast`` (the scanned records) and ``_chunk`` (the others, see :func:`_register_chunk`);
+    returns the number of records."""
+    # Small record batches let DuckDB spread one chunk over all its threads (measured 1.6x on 2 cores).
+    con.register("_fast", pa.Table.from_batches(chunk.fast.to_batches(max_chunksize=4096), chunk.fast.schema))
+    if chunk.slow is None:
+        con.register("_chunk", _EMPTY_CHUNK)
+        return chunk.fast.num_rows
+    return chunk.fast.num_rows + _register_chunk(con, chunk.slow, max_depth)
+
+
 def _unregister_chunk(con) -> None:
     con.execute("DROP VIEW IF EXISTS _chunk")
-    for name in ("_chunk", "_lines", "_fix"):
+    for name in ("_chunk", "_lines", "_fix", "_fast"):
         try:
             con.unregister(name)
         except Exception:  # noqa: BLE001 - not registered for this kind of chunk
@@ -583,29 +653,37 @@ def _record_versions(con, source: str, ingest_id: str, ts) -> int:
     """, [source, ingest_id, ts]).fetchone()[0]
 
 
-def _insert_documents(con, source: str, source_uri: str, ingest_id: str, ts, keyed: bool = False) -> int:
+def _insert_documents(con, source: str, source_uri: str, ingest_id: str, ts, keyed: bool = False,
+                      fresh: bool = False) -> int:
     """Insert the chunk's new documents (the first line of each doc_id not stored yet); returns how many.
+
+    ``fresh``: the source had no stored document when its ingest began (and no id field), so nothing
+    stored can share a doc_id with this chunk.
 
     Without an id field a doc_id hashes (source, line, content), so a stored twin has the same source
     and line: the anti-join reads only the stored rows of this source in the chunk's line range, which
     DuckLake's per-file min/max statistics narrow to the files that can hold them (an ingest no longer
     rereads every doc_id it committed before, once per chunk).
     """
-    stored = "SELECT doc_id FROM lake.documents"
     params: list = []
-    if not keyed:
+    if keyed:
+        # Several lines may share an id: the first line of each doc_id, from a narrow aggregate (a window
+        # would carry every text through a sort).
+        where = ("AND doc_id NOT IN (SELECT doc_id FROM lake.documents) AND (doc_id, source_row) IN "
+                 "(SELECT (doc_id, min(source_row)) FROM _prepared WHERE reason IS NULL GROUP BY doc_id)")
+    elif fresh:
+        where = ""
+    else:  # the doc_id hashes the line number: no two lines of a chunk share one
         lo, hi = con.execute("SELECT min(source_row), max(source_row) FROM _prepared").fetchone()
-        stored += " WHERE source = ? AND source_row BETWEEN ? AND ?"
+        where = ("AND doc_id NOT IN (SELECT doc_id FROM lake.documents WHERE source = ? "
+                 "AND source_row BETWEEN ? AND ?)")
         params = [source, lo, hi]
-    # The first line of each doc_id from a narrow aggregate (a window would carry every text through a sort).
     return con.execute(f"""
         INSERT INTO lake.documents (doc_id, text, instruction, input, output, messages, meta, source, source_uri,
                                     source_row, content_hash, ingest_id, ingested_at)
         SELECT doc_id, text, instruction, input, output, messages, meta, ?, ?, source_row, content_hash, ?, ?
         FROM _prepared p
-        WHERE reason IS NULL AND doc_id NOT IN ({stored})
-          AND (doc_id, source_row) IN (SELECT (doc_id, min(source_row)) FROM _prepared WHERE reason IS NULL
-                                       GROUP BY doc_id)
+        WHERE reason IS NULL {where}
     """, [source, source_uri, ingest_id, ts, *params]).fetchone()[0]
 
 

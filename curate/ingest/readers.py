@@ -311,13 +311,12 @@ class RawLines:
     """A :class:`LineBlock` as an Arrow table (``source_row``, ``raw``) over the block's own bytes.
 
     No Python object per line and no copy: the offsets come from one numpy scan for ``\\n``, so each
-    ``raw`` value still ends with its ``\\n``; UTF-8 was validated in C++.  Blank lines, NULs and
-    non-standard JSON are found in DuckDB next (see ``curate.ingest.ingest``); ``deep_rows`` are the
-    lines with more than ``max_depth`` brackets (counted in numpy, only when the block could hold one).
+    ``raw`` value still ends with its ``\\n``; UTF-8 was validated in C++.  The compiled scan
+    (:mod:`curate.ingest.jsonscan`) takes the plainly valid records; blank lines, NULs, non-standard
+    JSON and deep nesting among the others are found in DuckDB next (see ``curate.ingest.ingest``).
     """
 
     table: pa.Table
-    deep_rows: tuple[int, ...]
     nbytes: int
 
 
@@ -335,17 +334,8 @@ def raw_lines(block: LineBlock, max_depth: int, max_bytes: int) -> RawLines | li
     except pa.ArrowInvalid:
         lines = _split_block(data[:-1])
         return [flag_records(c, max_depth, strict_json=True) for c in _nonblank_chunk(lines, block.first_row, max_bytes)]
-    deep: tuple[int, ...] = ()
-    # Every line that is an object starts with "{": so no line holds more brackets than the block's
-    # total less one per other object line.  Only when that bound exceeds the limit are lines counted.
-    opens = data.count(b"{") + data.count(b"[")
-    objects = data.count(b"\n{") + data.startswith(b"{")
-    if opens - objects + 1 > max_depth:
-        pos = np.flatnonzero((a == 123) | (a == 91))
-        per_line = np.bincount(np.searchsorted(ends, pos, side="right"), minlength=len(ends))
-        deep = tuple(int(i) + block.first_row for i in np.flatnonzero(per_line > max_depth))
     rows = pa.array(np.arange(block.first_row, block.first_row + len(ends), dtype=np.int64))
-    return RawLines(pa.Table.from_arrays([rows, raw], names=["source_row", "raw"]), deep, len(data))
+    return RawLines(pa.Table.from_arrays([rows, raw], names=["source_row", "raw"]), len(data))
 
 
 def read_jsonl(path: Path, max_bytes: int = 1_000_000) -> Iterator[pa.Table]:

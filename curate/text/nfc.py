@@ -41,7 +41,9 @@ def _ranges(cps: list[int]) -> str:
 
 
 @functools.lru_cache(maxsize=1)
-def needs_nfc_pattern() -> str:
+def _nfc_sets() -> tuple[frozenset, frozenset, frozenset, dict]:
+    """(unstable, marks, ends_in_mark, firsts): the code point sets the pre-check is made of (see the module doc);
+    ``firsts`` maps the second code point of each composing pair to the set of its possible first ones."""
     unstable, marks, ends_in_mark = set(), set(), set()
     firsts: dict[int, set[int]] = {}
     for cp in range(_MAX_CP):
@@ -63,9 +65,43 @@ def needs_nfc_pattern() -> str:
             ends_in_mark.add(cp)  # e.g. ȩ: a following mark may need reordering against its cedilla
     unstable.update(range(0x1161, 0x1176))  # Hangul medial vowels compose with a leading jamo
     unstable.update(range(0x11A8, 0x11C3))  # … and trailing consonants with an LV syllable
+    return frozenset(unstable), frozenset(marks), frozenset(ends_in_mark), firsts
+
+
+@functools.lru_cache(maxsize=1)
+def needs_nfc_pattern() -> str:
+    unstable, marks, ends_in_mark, firsts = _nfc_sets()
     m = _ranges(sorted(marks))
     pairs = "|".join(f"[{_ranges(sorted(a))}]\\x{{{b:04X}}}" for b, a in sorted(firsts.items()))
     return f"[{_ranges(sorted(unstable))}]|[{m}{_ranges(sorted(ends_in_mark))}][{m}]|{pairs}"
+
+
+# Bits of :func:`nfc_tables`' per-code-point flags.
+NFC_UNSTABLE, NFC_MARK, NFC_ENDS_IN_MARK, NFC_PAIR_SECOND, NFC_PAIR_FIRST = 1, 2, 4, 8, 16
+NFC_TABLE_SIZE = _MAX_CP
+
+
+@functools.lru_cache(maxsize=1)
+def nfc_tables():
+    """The pre-check of :func:`needs_nfc_pattern` as lookup tables for compiled code.
+
+    Returns ``(flags, pairs)``: ``flags`` a uint8 array over code points ``0 .. NFC_TABLE_SIZE - 1``
+    (bits ``NFC_UNSTABLE``, ``NFC_MARK``, ``NFC_ENDS_IN_MARK``, ``NFC_PAIR_SECOND``, ``NFC_PAIR_FIRST``; code points
+    beyond never need NFC), ``pairs`` the sorted int64 keys ``second << 21 | first`` of the
+    composing pairs.  A string needs NFC only if a code point is unstable, a mark follows a mark or
+    a letter ending in one, or two adjacent code points form a pair.
+    """
+    import numpy as np
+
+    unstable, marks, ends_in_mark, firsts = _nfc_sets()
+    flags = np.zeros(_MAX_CP, np.uint8)
+    flags[list(unstable)] |= NFC_UNSTABLE
+    flags[list(marks)] |= NFC_MARK
+    flags[list(ends_in_mark)] |= NFC_ENDS_IN_MARK
+    flags[list(firsts)] |= NFC_PAIR_SECOND
+    flags[sorted({a for firsts_b in firsts.values() for a in firsts_b})] |= NFC_PAIR_FIRST
+    pairs = np.array(sorted((b << 21) | a for b, firsts_b in firsts.items() for a in firsts_b), np.int64)
+    return flags, pairs
 
 
 def nfc(text: str) -> str:
