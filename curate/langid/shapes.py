@@ -6,8 +6,11 @@ message …"), so an English template of 25 words beside a 25-word Tamil input w
 language that tells one row from another is in what differs (the same argument as dedup's shape-aware
 matching, :mod:`curate.dedup.views`):
 
-* chat (a non-empty ``messages``: JSON text or a list of ``{role, content}``): the contents of the
-  turns whose role is in ``chat_roles`` (default user and assistant), not the system prompt;
+* chat (a non-empty ``messages``: JSON text or a list of ``{role, content}``): the customer's turns
+  (``primary_role``, default user) when they hold at least ``PRIMARY_MIN_LETTERS`` letters - a canned
+  English agent reply ("Thank you for contacting …, your ticket number is …") must not decide the row
+  of a customer who wrote Hinglish or Tamil; otherwise ("ok", "hi", a bare number) the turns of every
+  role in ``chat_roles`` (default user and assistant); never the system prompt;
 * SFT pair (``instruction`` / ``input`` / ``output``, any non-empty): ``input`` + ``output`` when
   the row has an input (the instruction is then a template applied to it); without an input the
   instruction *is* the request, so ``instruction`` + ``output``;
@@ -26,12 +29,15 @@ import pyarrow as pa
 
 SFT_FIELDS = ("instruction", "input", "output")
 CHAT_FIELD = "messages"
+# Letters the customer's turns need to speak for the row alone: about two short words in any script
+# ("ok thanks" has 8 and falls back to the whole conversation; "mera card block hai" has 16).
+PRIMARY_MIN_LETTERS = 12
 
 
 @dataclass(frozen=True)
 class RowText:
     """The text to identify, the fields it came from (``lang_fields``: ``input+output``,
-    ``messages:user+assistant``, or the text field's name) and the row's ``text_field`` value."""
+    ``messages:user`` / ``messages:user+assistant``, or the text field's name) and the row's ``text_field`` value."""
 
     text: str | None
     fields: str
@@ -60,8 +66,13 @@ def _turns(messages) -> list[dict] | None:
     return [m for m in messages if isinstance(m, dict)]
 
 
+def _letters(text: str) -> int:
+    return sum(1 for ch in text if ch.isalpha())
+
+
 def row_texts(batch: pa.Table, text_field: str, fields: str = "auto",
-              chat_roles: tuple[str, ...] = ("user", "assistant")) -> list[RowText]:
+              chat_roles: tuple[str, ...] = ("user", "assistant"),
+              primary_role: str | None = "user") -> list[RowText]:
     """One :class:`RowText` per row of ``batch``, in order.
 
     ``fields="text"`` reads ``text_field`` only; ``"auto"`` reads chats and SFT pairs by their shape
@@ -79,6 +90,11 @@ def row_texts(batch: pa.Table, text_field: str, fields: str = "auto",
     for i, text in enumerate(texts):
         turns = _turns(msgs[i])
         if turns is not None:
+            if primary_role is not None:
+                own = [p for p in (_str(m.get("content")) for m in turns if m.get("role") == primary_role) if p]
+                if _letters(" ".join(own)) >= PRIMARY_MIN_LETTERS:
+                    out.append(RowText("\n".join(own), f"{CHAT_FIELD}:{primary_role}", text))
+                    continue
             parts = [_str(m.get("content")) for m in turns if m.get("role") in roles]
             used = [r for r in chat_roles if any(m.get("role") == r for m in turns)]
             out.append(RowText("\n".join(p for p in parts if p), f"{CHAT_FIELD}:{'+'.join(used)}", text))

@@ -24,10 +24,10 @@ OUTPUTS = {
     "cmi": pa.float64(),               # code-mixing index, Das & Gambäck (2014), 0..100
     "lang_alternatives": pa.string(),  # JSON [[lang, score], ...] top 3
     "script_shares": pa.string(),      # JSON {script: share of letters}
-    "lang_fields": pa.string(),        # what was read: "input+output", "messages:user+assistant", or the text field
+    "lang_fields": pa.string(),        # what was read: "input+output", "messages:user" (or ":user+assistant"), or the text field
 }
 # Stage options that are not detector thresholds (left out of the detector's config).
-_STAGE_ONLY = {"text_field", "fields", "chat_roles"}
+_STAGE_ONLY = {"text_field", "fields", "chat_roles", "chat_primary_role"}
 
 
 class LangIdConfig(StageConfig, DetectConfig):
@@ -39,6 +39,10 @@ class LangIdConfig(StageConfig, DetectConfig):
         "does not decide the row's language; text: text_field only."))
     chat_roles: list[str] = Field(["user", "assistant"], description=(
         "Chat roles whose turns are identified (the system prompt is usually a shared template)."))
+    chat_primary_role: str | None = Field("user", description=(
+        "When a chat's turns of this role hold at least 12 letters, only they are identified: the customer's "
+        "language is the row's, and a canned agent reply in English must not outvote it. Shorter (\"ok\", "
+        "\"hi\"): the turns of every chat_roles role. null: always every chat_roles role."))
 
 
 @lru_cache(maxsize=8)
@@ -55,7 +59,7 @@ def langid_setup(cfg: LangIdConfig, ctx: StageContext) -> LanguageIdentifier:
 
 def langid_batch(batch: pa.Table, cfg: LangIdConfig, ctx: StageContext | None = None) -> pa.Table:
     det = ctx.state if ctx is not None and ctx.state is not None else langid_setup(cfg, ctx)
-    shaped = row_texts(batch, cfg.text_field, cfg.fields, tuple(cfg.chat_roles))
+    shaped = row_texts(batch, cfg.text_field, cfg.fields, tuple(cfg.chat_roles), cfg.chat_primary_role)
     rows = [r.to_row() for r in det.detect_many([s.text for s in shaped])]
     used = [s.fields for s in shaped]
     # A chat or SFT part without language content (no letters, or fewer than min_chars: a label, a
@@ -79,5 +83,5 @@ STAGE = register_stage(Stage(
     # native-script Indic words carry a clause's frame; romanized only for Latin-script Indic tokens.
     # 4: the model's Devanagari n-grams also learn from CLDR locale strings (babel); Maithili's function-word
     # list no longer holds content words; English-framed code-mixing and name handling (issue 12, fourth pass).
-    version="5",
+    version="6",
 ))

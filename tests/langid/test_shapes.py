@@ -138,7 +138,36 @@ def test_chat_with_english_system_prompt_is_its_turns_language(stage, as_json):
     ]
     out = stage.fn(_chat_table(chats, as_json), stage.make_config({})).to_pylist()
     assert [(r["lang"], r["script"]) for r in out] == [("hi", "Deva"), ("ta", "Taml"), ("ta", "Taml"), ("en", "Latn")]
-    assert {r["lang_fields"] for r in out} == {"messages:user+assistant"}
+    assert {r["lang_fields"] for r in out} == {"messages:user"}
+
+
+CANNED_REPLY = ("Thank you for contacting Sahyog Bank customer care. We have registered your request and our team "
+                "will get back to you within two working days. Your ticket number is SR-48213. Please keep it for "
+                "future reference and do not share your OTP or PIN with anyone.")
+
+
+def test_a_canned_english_reply_does_not_decide_the_customers_language(stage):
+    """The customer's turns decide when they say enough; the canned agent reply is longer than them."""
+    chats = [
+        [{"role": "system", "content": SYSTEM_PROMPT},
+         {"role": "user", "content": "Mera credit card ka bill kitna hai? Pichle mahine ka payment ho gaya tha kya?"},
+         {"role": "assistant", "content": CANNED_REPLY}],
+        [{"role": "system", "content": SYSTEM_PROMPT},
+         {"role": "user", "content": "என் கார்டு வேலை செய்யவில்லை, உடனே சரி செய்யுங்கள்."},
+         {"role": "assistant", "content": CANNED_REPLY}],
+        [{"role": "system", "content": SYSTEM_PROMPT},
+         {"role": "user", "content": "naa card pani cheyyatledu, twaraga chudandi please"},
+         {"role": "assistant", "content": CANNED_REPLY}],
+        # too short to speak for the row: the whole conversation is read
+        [{"role": "system", "content": SYSTEM_PROMPT},
+         {"role": "user", "content": "ok"},
+         {"role": "assistant", "content": "आपका कार्ड कल तक फिर से चालू हो जाएगा, कृपया ऐप में स्थिति देखते रहिए।"}],
+    ]
+    out = stage.fn(_chat_table(chats), stage.make_config({})).to_pylist()
+    assert [r["lang"] for r in out] == ["hi", "ta", "te", "hi"], out
+    assert [r["lang_fields"] for r in out] == ["messages:user"] * 3 + ["messages:user+assistant"]
+    old = stage.fn(_chat_table(chats[:1]), stage.make_config({"chat_primary_role": None})).to_pylist()[0]
+    assert (old["lang"], old["lang_fields"]) == ("en", "messages:user+assistant")  # what the canned reply did
 
 
 def test_chat_roles_are_configurable(stage):
@@ -163,7 +192,7 @@ def test_workspace_run_reads_the_record_shapes(ws, tmp_path):
         {"role": "assistant", "content": "செயலியில் புதிய முகவரியும் சான்றும் பதிவேற்றுங்கள், இரண்டு நாட்களில் மாறும்."}]}])])
     run_stage(ws, "langid", {}, workers=1)
     got = sorted(ws.con.execute("SELECT lang, lang_fields FROM lake.signal_langid").fetchall())
-    assert got == [("hi", "input+output"), ("ta", "input+output"), ("ta", "messages:user+assistant")]
+    assert got == [("hi", "input+output"), ("ta", "input+output"), ("ta", "messages:user")]
 
 
 # Detector level: the joined text of a native paragraph and an English sentence.
