@@ -24,7 +24,7 @@ OUTPUTS = {
     "cmi": pa.float64(),               # code-mixing index, Das & Gambäck (2014), 0..100
     "lang_alternatives": pa.string(),  # JSON [[lang, score], ...] top 3
     "script_shares": pa.string(),      # JSON {script: share of letters}
-    "lang_fields": pa.string(),        # what was read: "input+output", "messages:user" (or ":user+assistant"), or the text field
+    "lang_fields": pa.string(),        # what was read: "input+output", "messages:user", a field name
 }
 # Stage options that are not detector thresholds (left out of the detector's config).
 _STAGE_ONLY = {"text_field", "fields", "chat_roles", "chat_primary_role"}
