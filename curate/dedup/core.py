@@ -603,7 +603,10 @@ class Verifier:
         the others get Jaccard -1 (not verified)."""
         jac = np.full(len(a), -1.0)
         disjoint = np.zeros(len(a), bool)
-        ok = np.ones(len(a), bool) if min_estimate is None else estimated_jaccard(sig, a, b) >= min_estimate
+        ok = np.ones(len(a), bool)
+        if min_estimate is not None:   # by chunks: no float per candidate pair (8M candidates at 1M documents)
+            for s in range(0, len(a), 1 << 20):
+                ok[s:s + (1 << 20)] = estimated_jaccard(sig, a[s:s + (1 << 20)], b[s:s + (1 << 20)]) >= min_estimate
         if ok.any():
             jac[ok], disjoint[ok] = self.pairs(a[ok], b[ok])
         return jac, disjoint
@@ -982,8 +985,10 @@ def dedup_parquet(src, dst, cfg=None, progress=None, read_batch: int = 16_384) -
                 break
         return pa.concat_tables(parts) if parts else pf.schema_arrow.empty_table().select(cols)
 
-    c = cluster(sketcher.result(), TextSource(take), cfg)
-    del sketcher
+    sk = sketcher.result()
+    del sketcher   # its per-batch segment keys: copied into sk
+    c = cluster(sk, TextSource(take), cfg)
+    del sk
     dup = pa.table(clusters_to_arrow(c, row_ids(n)))
     schema = pf.schema_arrow
     for name in OUTPUTS:
