@@ -133,9 +133,10 @@ def _collect(row: int, path: Path, value: Any, meta_keys: Mapping[str, str], slo
         text = _scalar_text(value)
         if text is None or not text.strip():
             return
+        # Numbers are scanned as their written digits too, whatever the key: an Aadhaar or a card stored as a
+        # JSON number ({"val": 234567890124}) is still one. Counts and amounts match no recognizer and stay
+        # numbers; a matched number is replaced like a string match (the value becomes the placeholder string).
         whole = _whole_type(key, text, meta_keys)
-        if not isinstance(value, str) and whole is None:
-            return  # numbers under keys that say nothing (counts, amounts) are not text
         slots.append(_Slot(row, path, text, whole))
 
 
@@ -165,8 +166,11 @@ def process_rows(rows: Sequence[Mapping[str, Any]], fields: Sequence[str], detec
                  field_types: Mapping[str, str] | None = None) -> list[RowResult]:
     """Anonymize ``fields`` of every row.
 
-    * ``json_fields``: fields holding JSON (text) or already-parsed objects; every string (and every number
-      under a key that names an identifier, see :func:`curate.pii.policy.key_entity`) inside is scanned.
+    * ``json_fields``: fields holding JSON (text) or already-parsed objects; every string and every number
+      inside is scanned (a number as its digits: ints, and integral floats from 1e5 up); a number under a
+      key that names an identifier (:func:`curate.pii.policy.key_entity`) is replaced whole, any other
+      number only when a recognizer matches it. A replaced number becomes the placeholder/pseudonym
+      *string*; numbers nothing matched stay numbers.
     * ``field_types``: field -> entity type of its whole value (file mode: a ``mobile`` or ``Aadhaar No.``
       column); such values are replaced whole, whatever their type (an int64 mobile becomes a string).
     * A row is held back (``covered=False``, :attr:`RowResult.reason`) when a field is written in a script
