@@ -24,6 +24,7 @@ from curate.pii.engine import PiiDetector, Span
 from curate.pii.operators import Anonymizer
 from curate.pii.policy import PiiPolicy, key_entity
 from curate.pii.scripts import COVERED_SCRIPTS, LANG_SCRIPT, NEUTRAL_SCRIPTS, name_scripts
+from curate.text.digits import to_ascii_digits
 from curate.text.scripts import significant_scripts
 
 Path = tuple  # (field, key or index, ...)
@@ -97,6 +98,11 @@ class _Slot:
 
 
 _PLACEHOLDER = re.compile(r"<[A-Z][A-Z0-9_]*(?::[^<>]*)?>")
+# A value in a column named for an identifier that cannot be one: an amount with a fraction ("1.10") or a short
+# number ("00012", "7"); every identifier curate knows has 6 digits or more. Such a value is left as it is.
+_NOT_AN_ID = re.compile(r"[+-]?(?:[0-9]{1,5}|[0-9]+\.[0-9]+)")
+# What may stand between detected spans when they replace a name-typed value (" / ", ", ", "; ").
+_GLUE = re.compile(r"[\s,;/|:()\-]*")
 _NULLISH = {"", "na", "n/a", "none", "null", "nil", "-", "--", "nan", "unknown"}
 
 
@@ -138,6 +144,40 @@ def _collect(row: int, path: Path, value: Any, meta_keys: Mapping[str, str], slo
         # numbers; a matched number is replaced like a string match (the value becomes the placeholder string).
         whole = _whole_type(key, text, meta_keys)
         slots.append(_Slot(row, path, text, whole))
+
+
+def _fits(detector: PiiDetector, typ: str, text: str) -> bool:
+    """The value has the format of ``typ`` (its recognizer matches with a passing or no check): the key's type
+    wins over another reading (``918123456789`` in a ``mobile`` column is a phone, though Verhoeff-valid)."""
+    norm = to_ascii_digits(text)
+    return any(valid is not False for rec in detector.patterns if rec.supported_entities[0] == typ
+               for _, _, _, valid in rec.scan(norm))
+
+
+def _whole_spans(s: _Slot, found: list[Span]) -> list[Span]:
+    """Spans for a value whose key/column names an identifier type (``s.whole``), fail closed.
+
+    * detected spans that leave nothing but separators are used as they are (each typed by its format);
+    * detected spans of one type that leave other text: the whole value, typed by that format;
+    * nothing detected: an amount or short number (:data:`_NOT_AN_ID`) stays; anything else is replaced whole
+      with the key's type (a mistyped Aadhaar in an ``Aadhaar No.`` column is still someone's Aadhaar).
+    """
+    stripped = s.text.strip()
+    lead = len(s.text) - len(s.text.lstrip())
+    if found:
+        rest, pos = [], 0
+        for sp in found:
+            rest.append(s.text[pos:sp.start])
+            pos = sp.end
+        rest.append(s.text[pos:])
+        if all(_GLUE.fullmatch(r) for r in rest):
+            return found
+        types = {sp.type for sp in found}
+        typ = types.pop() if len(types) == 1 else s.whole
+        return [Span(lead, lead + len(stripped), typ, 1.0, "FieldName")]
+    if _NOT_AN_ID.fullmatch(stripped):
+        return []
+    return [Span(lead, lead + len(stripped), s.whole, 1.0, "FieldName")]
 
 
 def _set(obj: Any, path: Path, new: Any) -> None:
@@ -212,9 +252,10 @@ def process_rows(rows: Sequence[Mapping[str, Any]], fields: Sequence[str], detec
     for s in slots:
         if s.whole is not None and s.whole not in detector.entities:
             s.whole = None  # the policy does not ask for this type: the value is scanned like any other
-    scan = [s for s in slots if s.whole is None]
-    found = detector.detect_many([s.text for s in scan], [rows[s.row].get("lang") for s in scan]) if scan else []
-    spans_of = {id(s): sp for s, sp in zip(scan, found)}
+    # Name-typed values are scanned too: the value's own format types it (a PAN in a ``pan_aadhaar`` column is
+    # IN_PAN), the column name only says that it is an identifier.
+    found = detector.detect_many([s.text for s in slots], [rows[s.row].get("lang") for s in slots]) if slots else []
+    spans_of = {id(s): sp for s, sp in zip(slots, found)}
     new_text: dict[tuple[int, Path], str] = {}
     named = set(name_scripts())
     for s in slots:
@@ -226,9 +267,7 @@ def process_rows(rows: Sequence[Mapping[str, Any]], fields: Sequence[str], detec
             elif sc not in named and s.whole is None:
                 res.names_unchecked.add(sc)
         if s.whole is not None:
-            stripped = s.text.strip()
-            lead = len(s.text) - len(s.text.lstrip())
-            spans = [Span(lead, lead + len(stripped), s.whole, 1.0, "FieldName")]
+            spans = _whole_spans(s, [] if _fits(detector, s.whole, s.text) else spans_of.get(id(s), []))
         else:
             spans = spans_of.get(id(s), [])
         where = path_str(s.path)

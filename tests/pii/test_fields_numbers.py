@@ -2,6 +2,7 @@
 file column, replaced like a string match (the value becomes the placeholder string); counts, amounts and
 numbers whose check digit fails stay numbers. Expected checksums come from python-stdnum."""
 
+import csv
 import json
 
 import pyarrow as pa
@@ -70,3 +71,25 @@ def test_file_mode_nested_numbers(tmp_path):
     dumped = json.dumps(out)
     assert str(AADHAAR) not in dumped and str(CARD) not in dumped
     assert "<IN_AADHAAR>" in dumped and "<CREDIT_CARD>" in dumped
+
+
+# ------------------------------------------------------------------ columns named for an identifier
+def test_name_typed_values_are_typed_by_their_format(tmp_path):
+    from stdnum.in_ import pan
+
+    pan_no = "AFZPK7190K"
+    assert pan.is_valid(pan_no)
+    bad = str(BAD_AADHAAR)  # a mistyped Aadhaar in an Aadhaar column is still someone's Aadhaar (fail closed)
+    meta = [{"pan_aadhaar": pan_no}, {"pan_aadhaar": str(AADHAAR)}, {"pan_aadhaar": f"PAN {pan_no}"},
+            {"pan_aadhaar": bad}, {"pan_aadhaar": "1.10"}, {"pan_aadhaar": "00012"}, {"pan_aadhaar": 7}]
+    rows = pii_batch(pa.table({"text": ["x"] * len(meta), "meta": [json.dumps(m) for m in meta]}), CFG).to_pylist()
+    got = [json.loads(r["pii_meta"])["pan_aadhaar"] for r in rows]
+    assert got == ["<IN_PAN>", "<IN_AADHAAR>", "<IN_PAN>", "<IN_AADHAAR>", "1.10", "00012", 7]
+    # file mode, a CSV column of the same values
+    src, dst = tmp_path / "p.csv", tmp_path / "p.out.csv"
+    src.write_text("id,pan_aadhaar\n" + "".join(f"{i},{m['pan_aadhaar']}\n" for i, m in enumerate(meta[:5])))
+    res = CliRunner().invoke(cli, ["pii", "run", str(src), "-o", str(dst), "--nlp", "none", "--workers", "1", "--json"])
+    assert res.exit_code == 0, res.output
+    with open(dst, encoding="utf-8", newline="") as fh:
+        col = [r["pan_aadhaar"] for r in csv.DictReader(fh)]
+    assert col == ["<IN_PAN>", "<IN_AADHAAR>", "<IN_PAN>", "<IN_AADHAAR>", "1.10"]
