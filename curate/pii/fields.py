@@ -180,6 +180,38 @@ def _whole_spans(s: _Slot, found: list[Span]) -> list[Span]:
     return [Span(lead, lead + len(stripped), s.whole, 1.0, "FieldName")]
 
 
+class _RawFloat(float):
+    """A JSON float that remembers how it was written, so that rewriting ``meta`` keeps ``1.10`` as ``1.10``."""
+    raw: str
+
+    def __new__(cls, text: str):
+        self = super().__new__(cls, text)
+        self.raw = text
+        return self
+
+
+def _dumps(obj: Any) -> str:
+    """``json.dumps`` with every :class:`_RawFloat` written back as its original literal (the encoder would
+    print ``float.__repr__``: ``1.10`` -> ``1.1``). Floats go out through unique string markers."""
+    nonce = hashlib.sha256(repr(id(obj)).encode()).hexdigest()[:16]
+    raws: list[str] = []
+
+    def mark(v: Any) -> Any:
+        if isinstance(v, dict):
+            return {k: mark(x) for k, x in v.items()}
+        if isinstance(v, list):
+            return [mark(x) for x in v]
+        if isinstance(v, _RawFloat):
+            raws.append(v.raw)
+            return f"@{nonce}:{len(raws) - 1}@"
+        return v
+
+    text = json.dumps(mark(obj), ensure_ascii=False)
+    if not raws:
+        return text
+    return re.sub(rf'"@{nonce}:([0-9]+)@"', lambda m: raws[int(m.group(1))], text)
+
+
 def _set(obj: Any, path: Path, new: Any) -> None:
     cur = obj
     for p in path[:-1]:
@@ -234,7 +266,7 @@ def process_rows(rows: Sequence[Mapping[str, Any]], fields: Sequence[str], detec
             obj = copy.deepcopy(value) if isinstance(value, (dict, list)) else None
             if obj is None and f in json_fields and isinstance(value, str) and value.lstrip()[:1] in ("{", "["):
                 try:
-                    obj = json.loads(value)
+                    obj = json.loads(value, parse_float=_RawFloat)
                 except json.JSONDecodeError:
                     obj = None
             if isinstance(obj, (dict, list)):
@@ -288,7 +320,7 @@ def process_rows(rows: Sequence[Mapping[str, Any]], fields: Sequence[str], detec
                     if rr == r and path[0] == f:
                         _set(obj, path[1:], txt)
                 value = row.get(f)
-                results[r].fields[f] = obj if isinstance(value, (dict, list)) else json.dumps(obj, ensure_ascii=False)
+                results[r].fields[f] = obj if isinstance(value, (dict, list)) else _dumps(obj)
             else:
                 results[r].fields[f] = new_text.get((r, (f,)), row.get(f))
     return results

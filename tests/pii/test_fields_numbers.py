@@ -93,3 +93,10 @@ def test_name_typed_values_are_typed_by_their_format(tmp_path):
     with open(dst, encoding="utf-8", newline="") as fh:
         col = [r["pan_aadhaar"] for r in csv.DictReader(fh)]
     assert col == ["<IN_PAN>", "<IN_AADHAAR>", "<IN_PAN>", "<IN_AADHAAR>", "1.10"]
+
+
+def test_rewritten_meta_keeps_other_numbers_as_written():
+    raw = '{"val": 234567890124, "amount": 1.10, "rate": 2.50e1, "count": 2, "code": 12.000, "s": "1.10"}'
+    row = pii_batch(pa.table({"text": ["x"], "meta": [raw]}), CFG).to_pylist()[0]
+    assert row["pii_meta"] == ('{"val": "<IN_AADHAAR>", "amount": 1.10, "rate": 2.50e1, "count": 2, "code": 12.000, '
+                               '"s": "1.10"}')
