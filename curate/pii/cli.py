@@ -104,7 +104,11 @@ def select_columns(table: pa.Table, policy) -> tuple[list[str], list[str], dict[
             fields.append(name)
             if name in ("messages", "meta"):
                 json_fields.append(name)
-        elif pa.types.is_integer(typ) or pa.types.is_floating(typ) or pa.types.is_decimal(typ):
+        elif pa.types.is_integer(typ) or pa.types.is_floating(typ):
+            # Every numeric column is scanned as its written digits (an Aadhaar or a card stored as a number
+            # among other numbers); only values a recognizer matches change (see run_cmd / _column).
+            fields.append(name)
+        elif pa.types.is_decimal(typ):
             pass
         else:
             continue
@@ -219,13 +223,16 @@ def pii_group() -> None:
 @_with_common
 @json_option
 def run_cmd(src, dst, text_field, policy, nlp, workers, key_file, as_json):
-    """Anonymize SRC into OUT: every string column (text, SFT/chat fields, metadata, names, e-mails) and numeric
-    columns identified as phones/IDs/accounts, replaced in place; spans in a `pii` column, `pii_covered`/`pii_reason`
+    """Anonymize SRC into OUT: every string column (text, SFT/chat fields, metadata, names, e-mails) and every
+    numeric column (scanned as its digits; columns identified as phones/IDs/accounts are replaced whole), replaced
+    in place — a numeric column where anything was replaced becomes a string column; spans in a `pii` column, `pii_covered`/`pii_reason`
     per row."""
     table, fields, field_types, out = _process_file(src, text_field, policy, nlp, workers, key_file)
     for f in fields:
-        table = table.set_column(table.column_names.index(f), f, _column(table.schema.field(f).type,
-                                                                         [res[0][f] for res in out]))
+        new = [res[0][f] for res in out]
+        if new == table.column(f).to_pylist():
+            continue  # nothing found (a column of counts or amounts keeps its type)
+        table = table.set_column(table.column_names.index(f), f, _column(table.schema.field(f).type, new))
     extra = {"pii": pa.array([json.dumps(ents, ensure_ascii=False) for _, ents, *_ in out], pa.string()),
              "pii_covered": pa.array([cov for _, _, cov, *_ in out], pa.bool_()),
              "pii_reason": pa.array([reason for _, _, _, reason, _ in out], pa.string())}

@@ -11,7 +11,8 @@ every document and scores context with English lemmas. :class:`PiiDetector` inst
 1. normalises Indic digits on a copy (same offsets),
 2. runs each pattern recognizer only if a cheap pre-check passes (digits, "@", "://" …),
 3. scores context words itself (English, Hindi, Hinglish … in every scheduled script) and drops
-   numbers preceded by look-alike words ("order", "₹", "बिल") unless they also have positive context,
+   numbers preceded by look-alike words ("order", "₹", "बिल") unless they also have positive context
+   or pass a strong check digit (a Verhoeff-valid Aadhaar, a Luhn-valid card: fail closed),
 4. fails closed on typos: an identifier-shaped match whose check digit (or libphonenumber
    validity) fails is kept when its own context word stands next to it, with
    ``checksum_valid=False``; without context it is a look-alike and stays,
@@ -161,8 +162,9 @@ class PiiDetector:
                 ctx = has_context(entity, lower, start, end)
                 # A look-alike word right before the number ("order 98…", "₹ 2,3…") wins over a positive word
                 # further away ("mobile … order 98…"), unless a positive word is just as close.
-                if entity in NEGATABLE and has_negative_context(lower, start) and not has_close_positive(
-                        entity, lower, start):
+                # A number whose strong check digit passes (Verhoeff Aadhaar, Luhn card) is kept whatever the word.
+                if entity in NEGATABLE and not (valid and rec.strong_check) and has_negative_context(
+                        lower, start) and not has_close_positive(entity, lower, start):
                     continue
                 if valid is False:
                     # Fail closed on typos: a mistyped identifier next to its own context word is still someone's

@@ -24,6 +24,7 @@ from curate.pii.engine import PiiDetector, Span
 from curate.pii.operators import Anonymizer
 from curate.pii.policy import PiiPolicy, key_entity
 from curate.pii.scripts import COVERED_SCRIPTS, LANG_SCRIPT, NEUTRAL_SCRIPTS, name_scripts
+from curate.text.digits import to_ascii_digits
 from curate.text.scripts import significant_scripts
 
 Path = tuple  # (field, key or index, ...)
@@ -97,6 +98,11 @@ class _Slot:
 
 
 _PLACEHOLDER = re.compile(r"<[A-Z][A-Z0-9_]*(?::[^<>]*)?>")
+# A value in a column named for an identifier that cannot be one: an amount with a fraction ("1.10") or a short
+# number ("00012", "7"); every identifier curate knows has 6 digits or more. Such a value is left as it is.
+_NOT_AN_ID = re.compile(r"[+-]?(?:[0-9]{1,5}|[0-9]+\.[0-9]+)")
+# What may stand between detected spans when they replace a name-typed value (" / ", ", ", "; ").
+_GLUE = re.compile(r"[\s,;/|:()\-]*")
 _NULLISH = {"", "na", "n/a", "none", "null", "nil", "-", "--", "nan", "unknown"}
 
 
@@ -133,10 +139,77 @@ def _collect(row: int, path: Path, value: Any, meta_keys: Mapping[str, str], slo
         text = _scalar_text(value)
         if text is None or not text.strip():
             return
+        # Numbers are scanned as their written digits too, whatever the key: an Aadhaar or a card stored as a
+        # JSON number ({"val": 234567890124}) is still one. Counts and amounts match no recognizer and stay
+        # numbers; a matched number is replaced like a string match (the value becomes the placeholder string).
         whole = _whole_type(key, text, meta_keys)
-        if not isinstance(value, str) and whole is None:
-            return  # numbers under keys that say nothing (counts, amounts) are not text
         slots.append(_Slot(row, path, text, whole))
+
+
+def _fits(detector: PiiDetector, typ: str, text: str) -> bool:
+    """The value has the format of ``typ`` (its recognizer matches with a passing or no check): the key's type
+    wins over another reading (``918123456789`` in a ``mobile`` column is a phone, though Verhoeff-valid)."""
+    norm = to_ascii_digits(text)
+    return any(valid is not False for rec in detector.patterns if rec.supported_entities[0] == typ
+               for _, _, _, valid in rec.scan(norm))
+
+
+def _whole_spans(s: _Slot, found: list[Span]) -> list[Span]:
+    """Spans for a value whose key/column names an identifier type (``s.whole``), fail closed.
+
+    * detected spans that leave nothing but separators are used as they are (each typed by its format);
+    * detected spans of one type that leave other text: the whole value, typed by that format;
+    * nothing detected: an amount or short number (:data:`_NOT_AN_ID`) stays; anything else is replaced whole
+      with the key's type (a mistyped Aadhaar in an ``Aadhaar No.`` column is still someone's Aadhaar).
+    """
+    stripped = s.text.strip()
+    lead = len(s.text) - len(s.text.lstrip())
+    if found:
+        rest, pos = [], 0
+        for sp in found:
+            rest.append(s.text[pos:sp.start])
+            pos = sp.end
+        rest.append(s.text[pos:])
+        if all(_GLUE.fullmatch(r) for r in rest):
+            return found
+        types = {sp.type for sp in found}
+        typ = types.pop() if len(types) == 1 else s.whole
+        return [Span(lead, lead + len(stripped), typ, 1.0, "FieldName")]
+    if _NOT_AN_ID.fullmatch(stripped):
+        return []
+    return [Span(lead, lead + len(stripped), s.whole, 1.0, "FieldName")]
+
+
+class _RawFloat(float):
+    """A JSON float that remembers how it was written, so that rewriting ``meta`` keeps ``1.10`` as ``1.10``."""
+    raw: str
+
+    def __new__(cls, text: str):
+        self = super().__new__(cls, text)
+        self.raw = text
+        return self
+
+
+def _dumps(obj: Any) -> str:
+    """``json.dumps`` with every :class:`_RawFloat` written back as its original literal (the encoder would
+    print ``float.__repr__``: ``1.10`` -> ``1.1``). Floats go out through unique string markers."""
+    nonce = hashlib.sha256(repr(id(obj)).encode()).hexdigest()[:16]
+    raws: list[str] = []
+
+    def mark(v: Any) -> Any:
+        if isinstance(v, dict):
+            return {k: mark(x) for k, x in v.items()}
+        if isinstance(v, list):
+            return [mark(x) for x in v]
+        if isinstance(v, _RawFloat):
+            raws.append(v.raw)
+            return f"@{nonce}:{len(raws) - 1}@"
+        return v
+
+    text = json.dumps(mark(obj), ensure_ascii=False)
+    if not raws:
+        return text
+    return re.sub(rf'"@{nonce}:([0-9]+)@"', lambda m: raws[int(m.group(1))], text)
 
 
 def _set(obj: Any, path: Path, new: Any) -> None:
@@ -165,8 +238,11 @@ def process_rows(rows: Sequence[Mapping[str, Any]], fields: Sequence[str], detec
                  field_types: Mapping[str, str] | None = None) -> list[RowResult]:
     """Anonymize ``fields`` of every row.
 
-    * ``json_fields``: fields holding JSON (text) or already-parsed objects; every string (and every number
-      under a key that names an identifier, see :func:`curate.pii.policy.key_entity`) inside is scanned.
+    * ``json_fields``: fields holding JSON (text) or already-parsed objects; every string and every number
+      inside is scanned (a number as its digits: ints, and integral floats from 1e5 up); a number under a
+      key that names an identifier (:func:`curate.pii.policy.key_entity`) is replaced whole, any other
+      number only when a recognizer matches it. A replaced number becomes the placeholder/pseudonym
+      *string*; numbers nothing matched stay numbers.
     * ``field_types``: field -> entity type of its whole value (file mode: a ``mobile`` or ``Aadhaar No.``
       column); such values are replaced whole, whatever their type (an int64 mobile becomes a string).
     * A row is held back (``covered=False``, :attr:`RowResult.reason`) when a field is written in a script
@@ -190,7 +266,7 @@ def process_rows(rows: Sequence[Mapping[str, Any]], fields: Sequence[str], detec
             obj = copy.deepcopy(value) if isinstance(value, (dict, list)) else None
             if obj is None and f in json_fields and isinstance(value, str) and value.lstrip()[:1] in ("{", "["):
                 try:
-                    obj = json.loads(value)
+                    obj = json.loads(value, parse_float=_RawFloat)
                 except json.JSONDecodeError:
                     obj = None
             if isinstance(obj, (dict, list)):
@@ -208,9 +284,10 @@ def process_rows(rows: Sequence[Mapping[str, Any]], fields: Sequence[str], detec
     for s in slots:
         if s.whole is not None and s.whole not in detector.entities:
             s.whole = None  # the policy does not ask for this type: the value is scanned like any other
-    scan = [s for s in slots if s.whole is None]
-    found = detector.detect_many([s.text for s in scan], [rows[s.row].get("lang") for s in scan]) if scan else []
-    spans_of = {id(s): sp for s, sp in zip(scan, found)}
+    # Name-typed values are scanned too: the value's own format types it (a PAN in a ``pan_aadhaar`` column is
+    # IN_PAN), the column name only says that it is an identifier.
+    found = detector.detect_many([s.text for s in slots], [rows[s.row].get("lang") for s in slots]) if slots else []
+    spans_of = {id(s): sp for s, sp in zip(slots, found)}
     new_text: dict[tuple[int, Path], str] = {}
     named = set(name_scripts())
     for s in slots:
@@ -222,9 +299,7 @@ def process_rows(rows: Sequence[Mapping[str, Any]], fields: Sequence[str], detec
             elif sc not in named and s.whole is None:
                 res.names_unchecked.add(sc)
         if s.whole is not None:
-            stripped = s.text.strip()
-            lead = len(s.text) - len(s.text.lstrip())
-            spans = [Span(lead, lead + len(stripped), s.whole, 1.0, "FieldName")]
+            spans = _whole_spans(s, [] if _fits(detector, s.whole, s.text) else spans_of.get(id(s), []))
         else:
             spans = spans_of.get(id(s), [])
         where = path_str(s.path)
@@ -245,7 +320,7 @@ def process_rows(rows: Sequence[Mapping[str, Any]], fields: Sequence[str], detec
                     if rr == r and path[0] == f:
                         _set(obj, path[1:], txt)
                 value = row.get(f)
-                results[r].fields[f] = obj if isinstance(value, (dict, list)) else json.dumps(obj, ensure_ascii=False)
+                results[r].fields[f] = obj if isinstance(value, (dict, list)) else _dumps(obj)
             else:
                 results[r].fields[f] = new_text.get((r, (f,)), row.get(f))
     return results

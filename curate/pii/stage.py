@@ -147,6 +147,8 @@ STAGE = register_stage(Stage(
                 "(held back) with the reason in pii_reason.",
     # 3: scripts from curate.text (every Unicode script has its ISO 15924 code in pii_reason, where letters of
     # an unlisted script were 'script:Zyyy-other'; dandas and digits no longer count as letters).
-    version="3",
+    # 4: numbers in meta scanned as digits; Verhoeff/Luhn-valid numbers beat look-alike words; name-typed values
+    # typed by their format (earlier outputs could leak identifiers stored as numbers: recompute them).
+    version="4",
     summarize=summarize,
 ))

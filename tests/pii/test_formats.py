@@ -147,13 +147,15 @@ _NOT_AADHAAR = [n for n in ("234123412347", "248063581783", "690652863030", "555
                 if not aadhaar.is_valid(n)]
 LOOKALIKES = [
     "Order id 9876543210 shipped", "Order #OD1234567890123 delivered", "order no. 402-1234567-8901234",
-    "Txn ref 248063581782 completed", "UTR 690652863031 credited", "Ticket 733647176417 closed",
+    # Verhoeff-valid numbers after these words are anonymized (fail closed: tests/pii/test_numeric_identifiers.py);
+    # the look-alikes are those numbers with a failing check digit (stdnum).
+    "Txn ref 248063581783 completed", "UTR 690652863030 credited", "Ticket 733647176418 closed",
     "Invoice INV1234567 dated 01/02/2024", "Total Rs 45,000 paid on 12-05-2023", "₹ 9,87,65,432.10 credited",
     "amount 98765.43 due", "EMI 12,345 on 05/06/2025", "PNR 8765432109", "AWB 78901234567",
     "tracking 1Z999AA10123456784", "docket no 9988776655", "complaint number 7766554433 registered",
     "on 2024-03-15 at 10:30:45", "between 10:00-18:00 IST", "date 15.03.2024", "version 1.2.3.4 released",
     "build 20240315.1", "SKU 9876543210123", "OTP 482913 valid for 10 min", "model no. 6543217890",
-    "case 2024/98765/43210", "IMEI check 35-209900-176148-1 pending", "batch 20231231-0001",
+    "case 2024/98765/43210", "IMEI check 35-209900-176148-2 pending", "batch 20231231-0001",
     "Room 101, 2 BHK, 3rd floor", "Please call Support on Monday", "mail@home", "ABCXD1234K",
     "population 1,38,00,04,385 in 2021", "ISBN 978-81-7525-766-5", "timestamp 1700000000",
 ] + [f"ref {n}" for n in _NOT_AADHAAR] + [f"serial {n[:4]} {n[4:8]} {n[8:]}" for n in _NOT_AADHAAR]

@@ -77,7 +77,7 @@ NEGATIVE = [
     f"code {BAD_GSTIN}",                          # check character wrong
     f"number {BAD_CARD}",                         # Luhn fails
     "Order id 9876543210 shipped",                # order number, not a phone
-    f"Txn ref {AADHAAR} completed",               # look-alike context, no positive context
+    f"Txn ref {BAD_AADHAAR} completed",           # look-alike context, checksum fails (a valid one is kept)
     "Total Rs 45,000 paid on 12-05-2023",         # amount and date
     "Invoice INV1234567 dated 01/02/2024",        # not a voter id
     "OTP 482913 valid for 10 min",                # not a PIN code

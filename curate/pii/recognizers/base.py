@@ -51,6 +51,10 @@ class IndiaRecognizer(PatternRecognizer):
     needs: ClassVar[str] = "digit"  # "digit" | "at" | "upper" | "url" | "any"
     priority: ClassVar[int] = 50
     checked: ClassVar[bool] = False
+    # The check is a check digit strong enough to outweigh a look-alike word ("ref", "order", "imei"): a
+    # Verhoeff/Luhn-valid number after such a word is still anonymized (fail closed; 1 random number in 10
+    # passes, and masking an order number costs far less than leaking an Aadhaar or a card).
+    strong_check: ClassVar[bool] = False
     # Score given to a match that passes its check (None: keep the pattern score, context still needed).
     valid_score: ClassVar[float | None] = None
     # Class names must not collide with Presidio's predefined ones ("PhoneRecognizer", "EmailRecognizer" …):

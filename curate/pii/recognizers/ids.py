@@ -29,6 +29,7 @@ class AadhaarRecognizer(IndiaRecognizer):
     PATTERNS = [Pattern("aadhaar", NUM_L + r"[0-9]{4}([ \u00a0\-.]?)[0-9]{4}\1[0-9]{4}" + NUM_R, 0.5)]
     priority = 90
     checked = True
+    strong_check = True
     valid_score = 0.99
 
     def check(self, pattern_text: str) -> bool:
