@@ -81,7 +81,8 @@ def dedup_run(src, dst, text_field, threshold, keep, shingle, ngram, num_perm, a
     summary |= {"input": src, "output": dst, "threshold": cfg.threshold, "keep": cfg.keep}
     emit(summary, as_json, lambda d: console.print(
         f"[green]{d['rows']}[/] rows, [bold]{d['clusters']}[/] duplicate clusters; "
-        f"[bold]{d['removed']}[/] marked dup_keep=false ({d['exact']} exact, {d['near']} near) -> {d['output']}"))
+        f"[bold]{d['removed']}[/] marked dup_keep=false ({d['exact']} exact, {d['near']} near) -> {d['output']}"
+        + (f"; [yellow]{d['not_covered']}[/] row(s) not compared (no_text), kept" if d["not_covered"] else "")))
 
 
 def summarize(table) -> dict:
@@ -92,7 +93,10 @@ def summarize(table) -> dict:
     sizes = pc.value_counts(pc.drop_null(table.column("dup_cluster"))).field("counts")
     return {"rows": table.num_rows, "clusters": len(sizes), "in_clusters": int(pc.sum(sizes).as_py() or 0),
             "removed": reasons.get("exact", 0) + reasons.get("near", 0), "exact": reasons.get("exact", 0),
-            "near": reasons.get("near", 0), "largest_cluster": int(pc.max(sizes).as_py() or 0)}
+            "near": reasons.get("near", 0), "largest_cluster": int(pc.max(sizes).as_py() or 0),
+            # rows with no text to compare (null/missing/empty/whitespace-only): kept, never matched
+            "not_covered": reasons.get("no_text", 0),
+            "not_covered_by_reason": {"no_text": reasons["no_text"]} if reasons.get("no_text") else {}}
 
 
 def _snippet(text, width: int = 80) -> str:
