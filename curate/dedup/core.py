@@ -964,7 +964,8 @@ def dedup_table(table: pa.Table, cfg: DedupTableConfig | dict | None = None, bat
     """Add the dup_* columns to a table (rows and columns kept).
 
     Columns added: ``dup_cluster`` (keeper's id, null when unique), ``dup_keep``, ``dup_reason``
-    (exact / near for removed rows; ``no_text`` for kept rows with no text to compare; else null), ``dup_similarity`` (estimated Jaccard with the keeper),
+    (exact / near for removed rows; ``no_text`` for kept rows with no text to compare; else null),
+    ``dup_similarity`` (estimated Jaccard with the keeper),
     ``dup_jaccard`` (exact Jaccard of the shingle sets), ``dup_shared`` (longest shared span,
     removed near duplicates only) and ``dup_boilerplate`` (boilerplate segments set aside).
     Cluster ids are 1-based row numbers of the keeper ("row:17"); the earliest policy keeps
