@@ -81,7 +81,8 @@ def dedup_run(src, dst, text_field, threshold, keep, shingle, ngram, num_perm, a
     summary |= {"input": src, "output": dst, "threshold": cfg.threshold, "keep": cfg.keep}
     emit(summary, as_json, lambda d: console.print(
         f"[green]{d['rows']}[/] rows, [bold]{d['clusters']}[/] duplicate clusters; "
-        f"[bold]{d['removed']}[/] marked dup_keep=false ({d['exact']} exact, {d['near']} near) -> {d['output']}"))
+        f"[bold]{d['removed']}[/] marked dup_keep=false ({d['exact']} exact, {d['near']} near) -> {d['output']}"
+        + (f"; [yellow]{d['not_covered']}[/] row(s) not compared (no_text), kept" if d["not_covered"] else "")))
 
 
 def summarize(table) -> dict:
@@ -92,12 +93,30 @@ def summarize(table) -> dict:
     sizes = pc.value_counts(pc.drop_null(table.column("dup_cluster"))).field("counts")
     return {"rows": table.num_rows, "clusters": len(sizes), "in_clusters": int(pc.sum(sizes).as_py() or 0),
             "removed": reasons.get("exact", 0) + reasons.get("near", 0), "exact": reasons.get("exact", 0),
-            "near": reasons.get("near", 0), "largest_cluster": int(pc.max(sizes).as_py() or 0)}
+            "near": reasons.get("near", 0), "largest_cluster": int(pc.max(sizes).as_py() or 0),
+            # rows with no text to compare (null/missing/empty/whitespace-only): kept, never matched
+            "not_covered": reasons.get("no_text", 0),
+            "not_covered_by_reason": {"no_text": reasons["no_text"]} if reasons.get("no_text") else {}}
 
 
 def _snippet(text, width: int = 80) -> str:
     t = " ".join(str(text or "").split())
     return t if len(t) <= width else t[: width - 1] + "…"
+
+
+def _diff_snippets(keeper, text, width: int = 80) -> tuple[str, str]:
+    """Excerpts of ``keeper`` and ``text`` (``width`` characters each) that start a few words before their first
+    differing word, so a short difference past a shared opening ("... is not blocked") is in view in both.
+    Identical word sequences (or a difference within the first ``width`` // 3 characters): plain prefixes."""
+    a, b = str(keeper or "").split(), str(text or "").split()
+    i = next((k for k, (x, y) in enumerate(zip(a, b)) if x != y), min(len(a), len(b)))
+    if a == b or len(" ".join(a[:i])) <= width // 3:
+        return _snippet(keeper, width), _snippet(text, width)
+    start, before = i, 0
+    while start > 0 and before + len(a[start - 1]) + 1 <= width // 3:   # about a third of the width as context
+        start -= 1
+        before += len(a[start]) + 1
+    return (_snippet("… " + " ".join(a[start:]), width), _snippet("… " + " ".join(b[start:]), width))
 
 
 REPORT_COLUMNS = ("dup_cluster", "dup_keep", "dup_reason", "dup_similarity", "dup_jaccard", "dup_shared",
@@ -117,7 +136,9 @@ def build_report(table, text_field: str = "text", top: int = 10, samples: int = 
     """Summary, cluster-size histogram and the ``top`` largest clusters, keeper beside removed members.
 
     Each removed member carries its reason, estimated and exact Jaccard with the keeper, the
-    shared span and the boilerplate segments set aside.  Texts are the compared texts (chat
+    shared span and the boilerplate segments set aside, and ``keeper_text`` / ``text``: excerpts of ``width``
+    characters of the keeper and the member from a few words before their first differing word (the
+    difference is in view even past a long shared opening).  Texts are the compared texts (chat
     turns / SFT fields / text).  Raises :class:`CurateError` when the dup_* columns are missing.
     """
     from curate.dedup.config import MinHashConfig
@@ -149,7 +170,8 @@ def build_report(table, text_field: str = "text", top: int = 10, samples: int = 
             "cluster": cluster, "size": len(rows), "keeper_row": keeper + 1, "keeper": _snippet(texts[keeper], width),
             "removed": [{"row": r + 1, "reason": col["dup_reason"][r], "similarity": col["dup_similarity"][r],
                          "jaccard": col["dup_jaccard"][r], "shared": col["dup_shared"][r],
-                         "boilerplate": col["dup_boilerplate"][r], "text": _snippet(texts[r], width)}
+                         "boilerplate": col["dup_boilerplate"][r],
+                         **dict(zip(("keeper_text", "text"), _diff_snippets(texts[keeper], texts[r], width)))}
                         for r in others]})
     return out
 
@@ -162,7 +184,7 @@ def render_html(report: dict, path) -> None:
     for c in report["clusters_top"]:
         for r in c["removed"]:
             r["parts"] = _split_shared(r["text"], r["shared"])
-            r["keeper_parts"] = _split_shared(c["keeper"], r["shared"])
+            r["keeper_parts"] = _split_shared(r["keeper_text"], r["shared"])
     html = env.get_template("clusters.html").render(r=report)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -214,7 +236,7 @@ def dedup_report(src, text_field, top, samples, html_path, as_json):
                 sims = "1.00 / 1.00" if r["reason"] == "exact" else \
                     f"{r['similarity'] or 0:.2f} / {r['jaccard'] or 0:.2f}"
                 t.add_row(f"{c['cluster']} ({c['size']})" if k == 0 else "",
-                          f"{c['keeper_row']}: {c['keeper']}" if k == 0 else "", f"{r['row']}: {r['text']}",
+                          f"{c['keeper_row']}: {r['keeper_text']}", f"{r['row']}: {r['text']}",
                           f"{r['reason']}, {sims}", r["shared"] or "")
         console.print(t)
         if d.get("html"):

@@ -7,7 +7,10 @@ in >= 1 % of the distinct documents, and at least 10 of them) is set aside, chai
 chats compared on their user and assistant turns, SFT pairs on instruction + input + output;
 a pair whose customer-written identifiers (numbers of 5+ digits however grouped or scripted,
 codes such as PAN, e-mail and UPI addresses; read from user turns / instruction + input) have
-nothing in common - different ones, or some on one side only - is never a duplicate.  Re-sent copies
+nothing in common - different ones, or some on one side only - is never a duplicate; nor is a pair where
+one side has fewer than 16 word tokens once boilerplate is set aside (``core.MIN_NEAR_TOKENS``: short texts
+are exact-duplicate candidates only, since one edit - "not", "1" -> "2" - changes most of their few
+shingles).  A row with no text to compare is never a duplicate (``dup_reason = no_text``).  Re-sent copies
 with a few percent of edited words, an added line or a dropped sentence stay well above 0.5;
 distinct conversations that share a system prompt and canned replies fall to ~0 once those
 are set aside.

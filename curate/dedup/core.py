@@ -68,6 +68,16 @@ KEEP_TOKEN_BYTES = 256 << 20
 # Documents (or pairs) per piece of a parallel compiled step: pieces are cut by this size alone, never by the
 # thread count, and joined in order, so results do not depend on how many threads ran them.
 PIECE = 1024
+# Exact key of a row with no text to compare (null, missing, empty or whitespace-only compared text): such a
+# row is never a duplicate candidate (two empty rows say nothing about each other), it is kept in no cluster
+# with dup_reason NO_TEXT.  A reserved value; a real key equals it with probability 2^-64.
+BLANK = np.uint64(0xB1A4_0000_0000_0001)
+NO_TEXT = "no_text"
+# Near duplicates need at least this many word tokens (boilerplate set aside) on both sides: below it one
+# edit ("not", "1" -> "2") changes a large share of the few shingles, so Jaccard cannot tell a re-send from
+# a different statement ("blocked" / "not blocked").  Shorter texts are exact-duplicate candidates only
+# (same text after match folding).  Chosen on the labelled benchmark (benchmarks/dedup.py, BENCHMARKS.md).
+MIN_NEAR_TOKENS = 16
 
 
 @lru_cache(maxsize=1)
@@ -208,10 +218,19 @@ def sketch(view: pa.Array, cfg: MinHashConfig, tokens: list | None = None
     sig, _, _ = K.sign(t.tok_hash, t.tok_seg, t.doc_tok, t.boiler_mask(None), t.has_letter,
                        cfg.ngram, cfg.num_perm, seed_key(cfg.seed), probe_table(cfg.num_perm, cfg.seed))
     exact = K.exact_keys(t.tok_hash, t.doc_tok, t.has_letter, t.raw_key)
+    exact[blank_rows(view)] = BLANK
     seg, seg_off = K.distinct_per_doc(t.seg_keys, t.doc_seg)
     if tokens is not None:
         tokens.append(t)
     return sig, exact, seg, seg_off
+
+
+def blank_rows(view: pa.Array) -> np.ndarray:
+    """Per compared text: whether it is null or only whitespace (Unicode, ``str.isspace``): nothing to compare."""
+    if isinstance(view, pa.ChunkedArray):
+        view = view.combine_chunks() if view.num_chunks else pa.array([], pa.string())
+    trimmed = pc.utf8_length(pc.utf8_trim_whitespace(view.cast(pa.string())))
+    return np.asarray(pc.fill_null(pc.equal(trimmed, 0), True).to_numpy(zero_copy_only=False), bool)
 
 
 class KeptTokens:
@@ -359,6 +378,7 @@ class Clusters:
     verified_pairs: int = 0
     bands: int = 0
     rows: int = 0
+    blank: np.ndarray | None = None   # bool: no text to compare (kept, in no cluster, dup_reason no_text)
 
 
 def boilerplate_keys(sk: Sketches, reps: np.ndarray, cfg: DedupConfig) -> np.ndarray:
@@ -493,6 +513,7 @@ class _Prepared:
     mask: np.ndarray
     ids: tuple[np.ndarray, np.ndarray]
     keys: tuple[np.ndarray, np.ndarray]
+    short: np.ndarray    # bool: too few content tokens for a near duplicate (MIN_NEAR_TOKENS)
 
     def __post_init__(self):
         self._order = np.argsort(self.docs, kind="stable")
@@ -517,7 +538,8 @@ class _Prepared:
                    np.concatenate([a.doc_seg, b.doc_seg[1:] + segs]), np.concatenate([a.has_letter, b.has_letter]),
                    np.concatenate([a.raw_key, b.raw_key]), np.concatenate([a.seg_keys, b.seg_keys]))
         return _Prepared(np.concatenate([self.docs, other.docs]), t, np.concatenate([self.mask, other.mask]),
-                         _csr_concat([self.ids, other.ids]), _csr_concat([self.keys, other.keys]))
+                         _csr_concat([self.ids, other.ids]), _csr_concat([self.keys, other.keys]),
+                         np.concatenate([self.short, other.short]))
 
 
 class Verifier:
@@ -544,7 +566,7 @@ class Verifier:
                                                          t.has_letter, self.cfg.ngram),
                                 pieces(len(docs), PIECE), self.threads)) if len(docs) else \
             (np.zeros(0, np.uint64), np.zeros(1, np.int64))
-        return _Prepared(docs, t, mask, ids, keys)
+        return _Prepared(docs, t, mask, ids, keys, _short(t, mask, self.cfg))
 
     def _blocks(self, a: np.ndarray, b: np.ndarray):
         """(pair indices, rows of a / b in the block, the block) per block of prepared documents."""
@@ -612,10 +634,26 @@ class Verifier:
         return jac, disjoint
 
 
+def _short(t: Tokens, mask: np.ndarray, cfg) -> np.ndarray:
+    """Per document of ``t``: fewer than :data:`MIN_NEAR_TOKENS` word tokens outside boilerplate (all of them
+    when everything is boilerplate, as in the shingles).  Grapheme shingles (char mode) are not counted in
+    words: there nothing is short."""
+    n = len(t.doc_tok) - 1
+    if cfg.shingle != "word" or n == 0:
+        return np.zeros(n, bool)
+    total = np.diff(t.doc_tok)
+    content = np.zeros(n, np.int64)
+    tok_doc = np.repeat(np.arange(n), total)
+    np.add.at(content, tok_doc, ~mask[t.tok_seg])
+    content = np.where(content == 0, total, content)
+    return content < MIN_NEAR_TOKENS
+
+
 def _pair_piece(block: _Prepared, ra: np.ndarray, rb: np.ndarray, piece: tuple[int, int]):
-    """(exact Jaccard, identifiers disagree) of the pairs ``piece`` of rows (ra, rb) of ``block``."""
+    """(exact Jaccard, never near duplicates) of the pairs ``piece`` of rows (ra, rb) of ``block``: identifiers
+    disagree, or one side is too short to compare by Jaccard (:data:`MIN_NEAR_TOKENS`)."""
     a, b = ra[piece[0]:piece[1]], rb[piece[0]:piece[1]]
-    return K.jaccard_pairs(*block.keys, a, b), K.disjoint_ids(*block.ids, a, b)
+    return K.jaccard_pairs(*block.keys, a, b), K.disjoint_ids(*block.ids, a, b) | block.short[a] | block.short[b]
 
 
 def _span_piece(block: _Prepared, ra: np.ndarray, rb: np.ndarray, ngram: int, piece: tuple[int, int]):
@@ -726,6 +764,10 @@ def cluster_docs(docs, exact, cfg, earliest: np.ndarray | None = None,
     """
     gid = _group_ids(exact) if len(exact) else np.zeros(0, np.int64)
     n = len(gid)
+    blank = _is_blank(exact)
+    if blank.any():   # each row without text is a group of its own (it has no shingles: no candidates either)
+        gid[blank] = gid.max() + 1 + np.arange(int(blank.sum()))
+        gid = np.unique(gid, return_inverse=True)[1].astype(np.int64).ravel()
     pos = np.arange(n, dtype=np.int64)
     n_groups = int(gid.max()) + 1 if n else 0
     first_of_group = np.full(n_groups, n, np.int64)
@@ -787,7 +829,14 @@ def cluster_docs(docs, exact, cfg, earliest: np.ndarray | None = None,
     size = np.bincount(keeper, minlength=n)[keeper]
     shared = spread_spans(near, docs.spans(near, keeper[near]), n) if len(near) else [None] * n
     return Clusters(keeper, size, exact_, similarity, jaccard, shared, boilerplate, boiler, n_candidates,
-                    len(ci), bands, rows)
+                    len(ci), bands, rows, blank)
+
+
+def _is_blank(exact) -> np.ndarray:
+    """Per document: whether its exact key is :data:`BLANK` (no text to compare)."""
+    if isinstance(exact, (pa.Array, pa.ChunkedArray)):
+        return np.asarray(pc.equal(exact, pa.scalar(int(BLANK), exact.type)).to_numpy(zero_copy_only=False), bool)
+    return np.asarray(exact) == BLANK
 
 
 def _second_hop(assign, gsim, gid, ci, cj, docs, first_of_group, group_order, cfg) -> None:
@@ -872,6 +921,8 @@ def clusters_to_arrow(c: Clusters, doc_ids) -> dict[str, pa.Array]:
     null_str = pa.nulls(n, pa.string())
     cluster_ = pc.if_else(pa.array(in_cluster), ids.take(pa.array(c.keeper)), null_str)
     reason = pc.if_else(pa.array(removed), pc.if_else(pa.array(c.exact), "exact", "near"), null_str)
+    if c.blank is not None and c.blank.any():
+        reason = pc.if_else(pa.array(c.blank), NO_TEXT, reason)
     return {
         "dup_cluster": cluster_,
         "dup_keep": pa.array(is_keeper),
@@ -916,7 +967,8 @@ def dedup_table(table: pa.Table, cfg: DedupTableConfig | dict | None = None, bat
     """Add the dup_* columns to a table (rows and columns kept).
 
     Columns added: ``dup_cluster`` (keeper's id, null when unique), ``dup_keep``, ``dup_reason``
-    (exact / near / null), ``dup_similarity`` (estimated Jaccard with the keeper),
+    (exact / near for removed rows; ``no_text`` for kept rows with no text to compare; else null),
+    ``dup_similarity`` (estimated Jaccard with the keeper),
     ``dup_jaccard`` (exact Jaccard of the shingle sets), ``dup_shared`` (longest shared span,
     removed near duplicates only) and ``dup_boilerplate`` (boilerplate segments set aside).
     Cluster ids are 1-based row numbers of the keeper ("row:17"); the earliest policy keeps

@@ -206,7 +206,8 @@ MINHASH = register_stage(Stage(
                 "one-permutation MinHash signature, exact-duplicate key and segment keys for the boilerplate "
                 "detector; cached, so new ingests only sketch new documents.",
     # 3: character shingles glue conjuncts after the viramas of every script (curate.text), not a hand list.
-    version="3",
+    # 4: a row with no text to compare gets a reserved exact key (never a duplicate of another empty row).
+    version="4",
 ))
 
 DEDUP = register_stage(Stage(
@@ -215,7 +216,10 @@ DEDUP = register_stage(Stage(
     inputs=dedup_inputs,
     optional_inputs=("quality_ok", "quality_flags", "source_row", "ingested_at"),
     description="Exact + near-duplicate clusters: boilerplate segments (in >= boilerplate_share of documents) set "
-                "aside, LSH candidates grouped in DuckDB (on Ray: by a hash shuffle, verified by Ray tasks), verified on the exact Jaccard of the shingle sets; every "
-                "removed row names its keeper, estimated and exact similarity and the shared span.",
-    version="2",
+                "aside, LSH candidates grouped by a compiled hash table on all cores (on Ray: by a hash shuffle, "
+                "verified by Ray tasks), verified on the exact Jaccard of the shingle sets; rows without text and "
+                "near pairs under 16 words are never duplicates; every removed row names its keeper, estimated "
+                "and exact similarity and the shared span.",
+    # 3: no_text rows kept; near duplicates need 16 words on both sides.
+    version="3",
 ))

@@ -69,3 +69,18 @@ def test_parquet_streaming_path_matches_in_memory_path(tmp_path):
     res = CliRunner().invoke(cli, ["dedup", str(src), "--output", str(tmp_path / "cli.parquet"), "--json"])
     assert res.exit_code == 0, res.output
     assert pq.read_table(tmp_path / "cli.parquet").equals(streamed)
+
+
+def test_file_mode_rows_without_text_are_kept_and_counted_not_covered(tmp_path):
+    src, dst = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
+    _write(src, [{"text": "card blocked", "other": "w"}, {"other": "x"}, {"text": None, "other": "y"},
+                 {"text": "", "other": "z"}, {"text": "Card blocked!", "other": "v"}])
+    res = CliRunner().invoke(cli, ["dedup", "run", str(src), "-o", str(dst), "--json"])
+    assert res.exit_code == 0, res.output
+    summary = json.loads(res.output)
+    assert summary["removed"] == 1 and summary["exact"] == 1
+    assert summary["not_covered"] == 3 and summary["not_covered_by_reason"] == {"no_text": 3}
+    out = [json.loads(line) for line in dst.read_text(encoding="utf-8").splitlines()]
+    assert [r["dup_keep"] for r in out] == [True, True, True, True, False]
+    assert [r["dup_reason"] for r in out] == [None, "no_text", "no_text", "no_text", "exact"]
+    assert [r.get("other") for r in out[1:4]] == ["x", "y", "z"]

@@ -62,8 +62,9 @@ def test_deterministic_across_runs_and_batch_sizes():
 
 
 def test_keep_longest_and_input_columns_kept():
-    t = pa.table({"id": [1, 2, 3], "text": ["alpha beta gamma delta epsilon", "alpha beta gamma delta epsilon!!",
-                                            "Alpha beta gamma delta epsilon, zeta"]})
+    # 16+ words: shorter texts are exact-duplicate candidates only (core.MIN_NEAR_TOKENS)
+    base = "alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi omicron pi"
+    t = pa.table({"id": [1, 2, 3], "text": [base, base + "!!", base.capitalize() + ", rho"]})
     out = dedup_table(t, {"keep": "longest", "threshold": 0.5})
     assert out.column_names[:2] == ["id", "text"] and out.column("id").to_pylist() == [1, 2, 3]
     assert out.column("dup_keep").to_pylist() == [False, False, True]
@@ -78,3 +79,83 @@ def test_empty_and_bad_input():
         dedup_table(pa.table({"text": ["x"]}), {"text_field": "body"})
     with pytest.raises(CurateError, match="not text"):
         dedup_table(pa.table({"text": [1, 2]}))
+
+
+# --- rows with no text, short texts (issue 17 follow-up) -------------------------------------------------------
+
+LONG = ("the customer asked why the monthly statement of the savings account shows a charge for the debit card "
+        "that was never delivered to the registered address")
+
+
+def test_rows_without_text_are_never_duplicates_and_are_marked_no_text():
+    texts = [LONG, None, "", "   ", "\n\t \u3000", LONG, None]
+    out = dedup_table(pa.table({"text": texts, "other": ["a", "b", "c", "d", "e", "f", "g"]}))
+    assert out.column("dup_reason").to_pylist() == [None, "no_text", "no_text", "no_text", "no_text", "exact",
+                                                     "no_text"]
+    assert out.column("dup_keep").to_pylist() == [True, True, True, True, True, False, True]
+    assert out.column("dup_cluster").to_pylist() == ["row:1", None, None, None, None, "row:1", None]
+
+
+def test_chats_and_sft_rows_with_nothing_to_compare_are_no_text():
+    import json
+
+    system_only = json.dumps([{"role": "system", "content": "You are a bank assistant."}])
+    empty_turns = json.dumps([{"role": "user", "content": ""}, {"role": "assistant", "content": " "}])
+    chats = dedup_table(pa.table({"messages": [system_only, empty_turns, system_only]}))
+    assert chats.column("dup_reason").to_pylist() == ["no_text"] * 3
+    assert chats.column("dup_keep").to_pylist() == [True] * 3
+    sft = dedup_table(pa.table({"instruction": ["", None, "  "], "input": [None, "", ""], "output": ["", " ", None]}))
+    assert sft.column("dup_reason").to_pylist() == ["no_text"] * 3
+
+
+# Short texts that differ in meaning (negation, a number, a different verb): never near duplicates, as plain
+# text and as the user turn of a chat that shares the assistant's reply.
+SHORT_DISTINCT = [
+    ("your loan is eligible for top-up", "your loan is not eligible for top-up"),
+    ("FD rate for 1 year", "FD rate for 2 years"),
+    ("blocked", "not blocked"),
+    ("हो गया", "नहीं हुआ"),
+    ("मेरा कार्ड ब्लॉक हो गया है", "मेरा कार्ड ब्लॉक नहीं हुआ है"),
+    ("என் கார்டு முடக்கப்பட்டது", "என் கார்டு முடக்கப்படவில்லை"),
+    ("பணம் வந்துவிட்டது நன்றி", "பணம் இன்னும் வரவில்லை நன்றி"),
+    ("mera refund aa gaya hai bhai", "mera refund nahi aaya hai bhai"),
+    ("EMI 5 tarikh ko kategi na", "EMI 15 tarikh ko kategi na"),
+    ("card block kar do please", "card unblock kar do please"),
+]
+# Short re-sends: the same text after case, punctuation, full-width digit and nukta folding.
+SHORT_RESENT = [
+    ("Blocked!", "blocked"),
+    ("My card is BLOCKED!!", "my card is blocked"),
+    ("FD rate for １ year?", "FD rate for 1 year"),
+    ("मेरा काम ज़रूरी है।", "मेरा काम जरूरी है"),
+    ("mera refund aa gaya, thanks", "Mera refund aa gaya thanks"),
+]
+
+
+def _chat(user):
+    import json
+
+    return json.dumps([{"role": "user", "content": user},
+                       {"role": "assistant", "content": "Noted, we will check."}])
+
+
+@pytest.mark.parametrize("a,b", SHORT_DISTINCT)
+def test_short_texts_that_differ_are_kept_apart(a, b):
+    for table in (pa.table({"text": [a, b]}), pa.table({"messages": [_chat(a), _chat(b)]})):
+        out = dedup_table(table)
+        assert out.column("dup_cluster").to_pylist() == [None, None], (a, b)
+        assert out.column("dup_keep").to_pylist() == [True, True]
+
+
+@pytest.mark.parametrize("a,b", SHORT_RESENT)
+def test_short_resent_copies_still_cluster_as_exact(a, b):
+    for table in (pa.table({"text": [a, b]}), pa.table({"messages": [_chat(a), _chat(b)]})):
+        out = dedup_table(table)
+        assert out.column("dup_reason").to_pylist() == [None, "exact"], (a, b)
+        assert out.column("dup_keep").to_pylist() == [True, False]
+
+
+def test_long_texts_with_one_edit_still_cluster_as_near():
+    edited = LONG.replace("registered address", "registerd adress")
+    out = dedup_table(pa.table({"text": [LONG, edited]}))
+    assert out.column("dup_reason").to_pylist() == [None, "near"]

@@ -76,3 +76,22 @@ def test_html_page_renders_in_chromium(deduped):
     shot = tmp / "clusters.png"
     chromium(f"--screenshot={shot}", "--window-size=1280,1600", page.as_uri())
     assert shot.exists() and shot.stat().st_size > 20_000   # a blank page is a few KB
+
+
+def test_report_excerpts_start_near_the_first_difference():
+    import pyarrow as pa
+
+    from curate.dedup import dedup_table
+    from curate.dedup.cli import build_report
+
+    opening = ("Dear team, I wrote to you last week about my savings account statement for March and the "
+               "charges on it; today I checked the app again and my debit card")
+    keeper, removed = opening + " was blocked on Monday, please look", opening + " was blocked on Tuesday, please look"
+    out = dedup_table(pa.table({"text": [keeper, removed]}))
+    assert out.column("dup_reason").to_pylist() == [None, "near"]
+    [c] = build_report(out)["clusters_top"]
+    [r] = c["removed"]
+    assert c["keeper"].startswith("Dear team")                 # the cluster's keeper: its opening, as before
+    assert "blocked on Monday, please" in r["keeper_text"] and r["keeper_text"].startswith("… ")
+    assert "blocked on Tuesday, please" in r["text"] and r["text"].startswith("… ")
+    assert len(r["text"]) <= 80 and len(r["keeper_text"]) <= 80

@@ -52,12 +52,12 @@ def test_stage_outputs_identical_to_file_mode_and_batch_independent(ws, tmp_path
 
 
 def test_keep_longest_policy_in_workspace(ws, tmp_path):
-    base = "alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu"
-    ws.ingest([write_jsonl(tmp_path / "d.jsonl", [{"text": base}, {"text": base + " nu"}, {"text": "unrelated words here"}])])
+    base = "alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi omicron pi rho"
+    ws.ingest([write_jsonl(tmp_path / "d.jsonl", [{"text": base}, {"text": base + " sigma"}, {"text": "unrelated words here"}])])
     run_stage(ws, "minhash", {}, workers=1)
     run_stage(ws, "dedup", {"keep": "longest"})
     out = {r["text"]: r for r in ws.view().fetch_arrow_table().select(["text", "dup_keep", "dup_similarity"]).to_pylist()}
-    assert out[base + " nu"]["dup_keep"] and not out[base]["dup_keep"]
+    assert out[base + " sigma"]["dup_keep"] and not out[base]["dup_keep"]
     assert 0.4 < out[base]["dup_similarity"] < 1.0
 
 
@@ -92,3 +92,16 @@ def test_workspace_chats_and_sft_share_prompt_and_reply_yet_only_resent_copies_g
     assert len(removed) == 6
     for o in removed:   # each removal is a re-sent copy of its own keeper, explained
         assert group[o["dup_cluster"]] == group[o["doc_id"]] and o["dup_jaccard"] >= 0.5 and o["dup_boilerplate"] >= 1
+
+
+def test_workspace_chats_with_nothing_to_compare_are_kept_as_no_text(ws, tmp_path):
+    system = {"role": "system", "content": "You are the assistant of a bank."}
+    rows = [{"messages": [system, {"role": "user", "content": " "}]},
+            {"messages": [system, {"role": "user", "content": ""}, {"role": "assistant", "content": ""}]},
+            {"messages": [system, {"role": "user", "content": "my card is blocked since yesterday, please help"}]}]
+    ws.ingest([write_jsonl(tmp_path / "c.jsonl", rows)])
+    run_stage(ws, "minhash", {}, workers=1)
+    run_stage(ws, "dedup", {})
+    got = ws.view().fetch_arrow_table().select(["dup_keep", "dup_reason", "dup_cluster"]).to_pylist()
+    assert sorted((r["dup_reason"] or "") for r in got) == ["", "no_text", "no_text"]
+    assert all(r["dup_keep"] and r["dup_cluster"] is None for r in got)
