@@ -111,10 +111,13 @@ def _read_csv(path: Path, delimiter: str) -> pa.Table:
 
 
 def _rows_to_table(rows: list[dict[str, Any]]) -> pa.Table:
-    try:
-        return pa.Table.from_pylist(rows)
-    except (pa.ArrowException, TypeError, OverflowError, ValueError):
-        pass
+    """Rows to columns: the union of every row's keys in first-seen order, null where a row lacks one.
+
+    ``pa.Table.from_pylist`` is not used: it takes the columns of the first row only and silently
+    drops keys that appear later.  A column Arrow cannot hold as written (mixed JSON types, or
+    objects whose key sets differ, which a struct would pad with null keys) is carried as text,
+    see ``MIXED_JSON``.
+    """
     import base64
 
     import numpy as np
@@ -125,6 +128,8 @@ def _rows_to_table(rows: list[dict[str, Any]]) -> pa.Table:
         values = [r.get(name) for r in rows]
         try:
             arr = pa.array(values)
+            if pa.types.is_nested(arr.type) and arr.to_pylist() != values:
+                raise ValueError("nested values change shape in Arrow")
             fields.append(pa.field(name, arr.type))
         except (pa.ArrowException, TypeError, OverflowError, ValueError):
             is_json = np.array([v is not None and not isinstance(v, str) for v in values], dtype=bool)
@@ -165,7 +170,10 @@ def write_table(table: pa.Table, path: str | Path) -> None:
             if flags is not None and len(flags) == len(rows):
                 for row, is_json in zip(rows, flags):
                     if is_json and row.get(f.name) is not None:
-                        row[f.name] = json.loads(row[f.name])
+                        try:
+                            row[f.name] = json.loads(row[f.name])
+                        except json.JSONDecodeError:
+                            pass  # a stage rewrote the JSON text (e.g. PII redaction inside a number): keep its text
         with open(tmp, "w", encoding="utf-8") as fh:
             if fmt == "json":
                 json.dump(rows, fh, ensure_ascii=False, default=str)

@@ -224,8 +224,10 @@ def run_cmd(src, dst, text_field, policy, nlp, workers, key_file, as_json):
     per row."""
     table, fields, field_types, out = _process_file(src, text_field, policy, nlp, workers, key_file)
     for f in fields:
-        table = table.set_column(table.column_names.index(f), f, _column(table.schema.field(f).type,
-                                                                         [res[0][f] for res in out]))
+        old = table.schema.field(f)
+        col = _column(old.type, [res[0][f] for res in out])
+        # Same type: keep the field's metadata (a mixed-type column's JSON-row bitmap, curate.filemode.MIXED_JSON).
+        table = table.set_column(table.column_names.index(f), old.with_type(col.type) if col.type == old.type else f, col)
     extra = {"pii": pa.array([json.dumps(ents, ensure_ascii=False) for _, ents, *_ in out], pa.string()),
              "pii_covered": pa.array([cov for _, _, cov, *_ in out], pa.bool_()),
              "pii_reason": pa.array([reason for _, _, _, reason, _ in out], pa.string())}
