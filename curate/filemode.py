@@ -15,7 +15,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
-from curate.errors import CurateError
+from curate.errors import CurateError, reader_error
 from curate.stage import Stage, StageConfig, StageContext, call_stage, stage_context
 
 FORMATS = {".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json", ".csv": "csv", ".tsv": "tsv", ".parquet": "parquet"}
@@ -85,29 +85,44 @@ def read_table(path: str | Path) -> pa.Table:
         raise CurateError(f"{path}: JSON nested too deeply to read") from None
     except (pa.ArrowException, UnicodeDecodeError, json.JSONDecodeError, OSError, EOFError, ValueError,
             TypeError, OverflowError) as exc:
-        raise CurateError(f"{path}: cannot read {fmt}: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}") from None
+        raise CurateError(f"{path}: cannot read {fmt}: {reader_error(exc)}") from None
 
 
 def _read_csv(path: Path, delimiter: str) -> pa.Table:
-    from curate.ingest.readers import detect_encoding, open_binary
+    from curate.ingest.readers import _line_numbers, detect_encoding, open_binary
 
     with open_binary(path) as fh:
         encoding = detect_encoding(fh.read(1 << 16)).replace("utf-8-sig", "utf8")
+    bad: list = []
+
+    def on_invalid(row) -> str:
+        bad.append(row)
+        return "skip"
 
     def read(column_types=None) -> pa.Table:
         return pacsv.read_csv(
             open_binary(path), read_options=pacsv.ReadOptions(encoding=encoding),
-            parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True),
+            parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True, invalid_row_handler=on_invalid),
             convert_options=pacsv.ConvertOptions(strings_can_be_null=False, column_types=column_types))
 
     with open_binary(path) as fh:
         names = pacsv.open_csv(fh, read_options=pacsv.ReadOptions(encoding=encoding),
-                               parse_options=pacsv.ParseOptions(delimiter=delimiter)).schema.names
+                               parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True,
+                                                                invalid_row_handler=lambda row: "skip")).schema.names
     dups = sorted({n for n in names if names.count(n) > 1})
     if dups:
         raise CurateError(f"{path}: the header names column(s) {', '.join(repr(d) for d in dups)} more than once")
     # No type sniffing: identifiers such as "0042" or PIN "011001" keep their leading zeros.
-    return read({n: pa.string() for n in names})
+    table = read({n: pa.string() for n in names})
+    if bad:
+        # File mode writes every row back, so a malformed row stops it (ingest quarantines it instead).
+        # The message names the line and the counts, never the row's values.
+        row = bad[0]
+        line = row.number if (row.number or 0) > 0 else _line_numbers(path, encoding, [(row.text or "").splitlines()[0] if row.text else ""])[0]
+        where = f"line {line}" if line else "a row"
+        raise CurateError(f"{path}: {where} has {row.actual_columns} columns, the header {row.expected_columns}"
+                          f"{f' ({len(bad)} malformed rows in all)' if len(bad) > 1 else ''}")
+    return table
 
 
 def _rows_to_table(rows: list[dict[str, Any]]) -> pa.Table:

@@ -212,3 +212,30 @@ def test_csv_file_keeps_columns_first_filled_late(tmp_path):
     with open(out, newline="", encoding="utf-8") as fh:
         got = [{k: r[k] for k in header} for r in csv.DictReader(fh)]
     assert got == rows
+
+
+_SECRET_ROW = ["0002", "9876543211", "extra", "ABCPK1234F Ravi Kumar"]
+
+
+@pytest.mark.parametrize("cmd", [["langid"], ["dedup", "run"], ["pii", "run"]], ids=["langid", "dedup", "pii"])
+@pytest.mark.parametrize("sep,ext", [(",", "csv"), ("\t", "tsv")])
+def test_malformed_csv_row_error_names_the_line_not_its_values(tmp_path, cmd, sep, ext):
+    src = tmp_path / f"rows.{ext}"
+    src.write_text(sep.join(["id", "phone", "text"]) + "\n" + sep.join(["0001", "9876543210", "hello"]) + "\n"
+                   + sep.join(_SECRET_ROW) + "\n")
+    env = {**os.environ, "PYTHONPATH": os.getcwd()}
+    proc = subprocess.run([sys.executable, "-m", "curate.cli.main", *cmd, str(src), "--output", str(tmp_path / "o.jsonl")],
+                          capture_output=True, text=True, timeout=120, env=env)
+    assert proc.returncode == 2
+    err = proc.stderr.strip()
+    assert err.count("\n") == 0 and "line 3" in err and "4 columns" in err, err
+    for value in _SECRET_ROW + ["Ravi", "ABCPK1234F"]:
+        assert value not in err, err
+
+
+def test_malformed_csv_row_deep_in_a_multiline_file_gets_its_line(tmp_path):
+    src = tmp_path / "m.csv"
+    src.write_text('text,city\n"two\nlines",Pune\nok,Goa\nbroken,9876543211,ABCPK1234F\nfine,Agra\n')
+    with pytest.raises(CurateError) as info:
+        read_table(src)
+    assert str(info.value) == f"{src}: line 5 has 3 columns, the header 2"
