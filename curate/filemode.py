@@ -47,8 +47,16 @@ def read_table(path: str | Path) -> pa.Table:
     writes its original values back.
 
     Raises:
-        CurateError: missing, unreadable or malformed file (one line, naming the file and line).
+        CurateError: missing, unreadable, malformed or empty file (one line, naming the file and line;
+            never quoting the file's values).
     """
+    table = _read_any(path)
+    if table.num_rows == 0:  # every command refuses an empty file the same way (nothing to write back)
+        raise CurateError(f"{path}: the file holds no rows")
+    return table
+
+
+def _read_any(path: str | Path) -> pa.Table:
     from curate.ingest.readers import check_source, detect_encoding, open_binary
 
     path = Path(path)

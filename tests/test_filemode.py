@@ -239,3 +239,20 @@ def test_malformed_csv_row_deep_in_a_multiline_file_gets_its_line(tmp_path):
     with pytest.raises(CurateError) as info:
         read_table(src)
     assert str(info.value) == f"{src}: line 5 has 3 columns, the header 2"
+
+
+@pytest.mark.parametrize("cmd", [["langid"], ["dedup", "run"], ["pii", "run"], ["pii", "scan"]],
+                         ids=["langid", "dedup", "pii", "pii-scan"])
+def test_empty_and_missing_files_are_one_error_line_in_every_command(tmp_path, cmd):
+    (tmp_path / "empty.jsonl").write_text("\n")
+    (tmp_path / "header.csv").write_text("id,text\n")
+    env = {**os.environ, "PYTHONPATH": os.getcwd()}
+    out = [] if cmd[-1] == "scan" else ["--output", str(tmp_path / "o.jsonl")]
+    for name, message in (("empty.jsonl", "holds no rows"), ("header.csv", "holds no rows"),
+                          ("missing.jsonl", "no such file")):
+        proc = subprocess.run([sys.executable, "-m", "curate.cli.main", *cmd, str(tmp_path / name), *out],
+                              capture_output=True, text=True, timeout=120, env=env)
+        err = proc.stderr.strip()
+        assert proc.returncode == 2 and err.count("\n") == 0, (name, err)
+        assert err.startswith("error: ") and message in err, (name, err)
+    assert not (tmp_path / "o.jsonl").exists()

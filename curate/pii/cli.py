@@ -214,7 +214,7 @@ def pii_group() -> None:
 
 
 @pii_group.command("run")
-@click.argument("src", type=click.Path(exists=True, dir_okay=False))
+@click.argument("src", type=click.Path(dir_okay=False))
 @click.option("--output", "-o", "dst", required=True, type=click.Path(dir_okay=False))
 @_with_common
 @json_option
@@ -258,7 +258,7 @@ def _column(typ: pa.DataType, values: list) -> pa.Array:
 
 
 @pii_group.command("scan")
-@click.argument("src", type=click.Path(exists=True, dir_okay=False))
+@click.argument("src", type=click.Path(dir_okay=False))
 @_with_common
 @json_option
 def scan_cmd(src, text_field, policy, nlp, workers, key_file, as_json):
@@ -268,7 +268,7 @@ def scan_cmd(src, text_field, policy, nlp, workers, key_file, as_json):
 
 
 @pii_group.command("decrypt")
-@click.argument("src", type=click.Path(exists=True, dir_okay=False))
+@click.argument("src", type=click.Path(dir_okay=False))
 @click.option("--output", "-o", "dst", required=True, type=click.Path(dir_okay=False))
 @click.option("--field", "fields", multiple=True, help="Columns to decrypt (default: every string column).")
 @json_option
