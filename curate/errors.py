@@ -157,6 +157,32 @@ def validation_message(exc, option: bool = False) -> str:
     return f"--{where.replace('_', '-').replace('.', '-')}: {msg}" if option else f"'{where}': {msg}"
 
 
+_COUNTS = re.compile(r"Expected (\d+) columns?, got (\d+)", re.I)
+_ROW_NO = re.compile(r"Row #(\d+)", re.I)
+
+
+def reader_error(exc: BaseException) -> str:
+    """A file reader's error (Arrow CSV/JSON, codecs) as one line that quotes no input value.
+
+    Arrow's CSV parser appends the offending row (``Expected 3 columns, got 4: 0002,98765…``) and
+    its converters the offending value (``invalid value '…'``); input can hold PII, and errors never
+    quote it.  Returns e.g. ``"row 12: expected 3 columns, got 4"``; an unknown message keeps only
+    its words up to the first quote or value-carrying colon.
+    """
+    msg = (str(exc).splitlines() or [""])[0]
+    where = _ROW_NO.search(msg)
+    prefix = f"row {where.group(1)}: " if where else ""
+    counts = _COUNTS.search(msg)
+    if counts:
+        return f"{prefix}expected {counts.group(1)} columns, got {counts.group(2)}"
+    if isinstance(exc, UnicodeDecodeError):
+        return f"{prefix}invalid {exc.encoding} byte(s) at offset {exc.start} ({exc.reason})"
+    # Keep the error's own words: cut at the first quote and after the second colon-separated part.
+    safe = re.split(r"['\"`]", msg, maxsplit=1)[0]
+    safe = ": ".join(safe.split(": ")[:2]).rstrip(" :")
+    return f"{prefix}{safe}" if safe else type(exc).__name__
+
+
 def _quotes_values(exc: BaseException) -> bool:
     try:
         import duckdb

@@ -15,7 +15,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
-from curate.errors import CurateError
+from curate.errors import CurateError, reader_error
 from curate.stage import Stage, StageConfig, StageContext, call_stage, stage_context
 
 FORMATS = {".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json", ".csv": "csv", ".tsv": "tsv", ".parquet": "parquet"}
@@ -47,8 +47,16 @@ def read_table(path: str | Path) -> pa.Table:
     writes its original values back.
 
     Raises:
-        CurateError: missing, unreadable or malformed file (one line, naming the file and line).
+        CurateError: missing, unreadable, malformed or empty file (one line, naming the file and line;
+            never quoting the file's values).
     """
+    table = _read_any(path)
+    if table.num_rows == 0:  # every command refuses an empty file the same way (nothing to write back)
+        raise CurateError(f"{path}: the file holds no rows")
+    return table
+
+
+def _read_any(path: str | Path) -> pa.Table:
     from curate.ingest.readers import check_source, detect_encoding, open_binary
 
     path = Path(path)
@@ -85,36 +93,54 @@ def read_table(path: str | Path) -> pa.Table:
         raise CurateError(f"{path}: JSON nested too deeply to read") from None
     except (pa.ArrowException, UnicodeDecodeError, json.JSONDecodeError, OSError, EOFError, ValueError,
             TypeError, OverflowError) as exc:
-        raise CurateError(f"{path}: cannot read {fmt}: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}") from None
+        raise CurateError(f"{path}: cannot read {fmt}: {reader_error(exc)}") from None
 
 
 def _read_csv(path: Path, delimiter: str) -> pa.Table:
-    from curate.ingest.readers import detect_encoding, open_binary
+    from curate.ingest.readers import _line_numbers, detect_encoding, open_binary
 
     with open_binary(path) as fh:
         encoding = detect_encoding(fh.read(1 << 16)).replace("utf-8-sig", "utf8")
+    bad: list = []
+
+    def on_invalid(row) -> str:
+        bad.append(row)
+        return "skip"
 
     def read(column_types=None) -> pa.Table:
         return pacsv.read_csv(
             open_binary(path), read_options=pacsv.ReadOptions(encoding=encoding),
-            parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True),
+            parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True, invalid_row_handler=on_invalid),
             convert_options=pacsv.ConvertOptions(strings_can_be_null=False, column_types=column_types))
 
     with open_binary(path) as fh:
         names = pacsv.open_csv(fh, read_options=pacsv.ReadOptions(encoding=encoding),
-                               parse_options=pacsv.ParseOptions(delimiter=delimiter)).schema.names
+                               parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True,
+                                                                invalid_row_handler=lambda row: "skip")).schema.names
     dups = sorted({n for n in names if names.count(n) > 1})
     if dups:
         raise CurateError(f"{path}: the header names column(s) {', '.join(repr(d) for d in dups)} more than once")
     # No type sniffing: identifiers such as "0042" or PIN "011001" keep their leading zeros.
-    return read({n: pa.string() for n in names})
+    table = read({n: pa.string() for n in names})
+    if bad:
+        # File mode writes every row back, so a malformed row stops it (ingest quarantines it instead).
+        # The message names the line and the counts, never the row's values.
+        row = bad[0]
+        line = row.number if (row.number or 0) > 0 else _line_numbers(path, encoding, [(row.text or "").splitlines()[0] if row.text else ""])[0]
+        where = f"line {line}" if line else "a row"
+        raise CurateError(f"{path}: {where} has {row.actual_columns} columns, the header {row.expected_columns}"
+                          f"{f' ({len(bad)} malformed rows in all)' if len(bad) > 1 else ''}")
+    return table
 
 
 def _rows_to_table(rows: list[dict[str, Any]]) -> pa.Table:
-    try:
-        return pa.Table.from_pylist(rows)
-    except (pa.ArrowException, TypeError, OverflowError, ValueError):
-        pass
+    """Rows to columns: the union of every row's keys in first-seen order, null where a row lacks one.
+
+    ``pa.Table.from_pylist`` is not used: it takes the columns of the first row only and silently
+    drops keys that appear later.  A column Arrow cannot hold as written (mixed JSON types, or
+    objects whose key sets differ, which a struct would pad with null keys) is carried as text,
+    see ``MIXED_JSON``.
+    """
     import base64
 
     import numpy as np
@@ -125,6 +151,8 @@ def _rows_to_table(rows: list[dict[str, Any]]) -> pa.Table:
         values = [r.get(name) for r in rows]
         try:
             arr = pa.array(values)
+            if pa.types.is_nested(arr.type) and arr.to_pylist() != values:
+                raise ValueError("nested values change shape in Arrow")
             fields.append(pa.field(name, arr.type))
         except (pa.ArrowException, TypeError, OverflowError, ValueError):
             is_json = np.array([v is not None and not isinstance(v, str) for v in values], dtype=bool)
@@ -165,7 +193,10 @@ def write_table(table: pa.Table, path: str | Path) -> None:
             if flags is not None and len(flags) == len(rows):
                 for row, is_json in zip(rows, flags):
                     if is_json and row.get(f.name) is not None:
-                        row[f.name] = json.loads(row[f.name])
+                        try:
+                            row[f.name] = json.loads(row[f.name])
+                        except json.JSONDecodeError:
+                            pass  # a stage rewrote the JSON text (e.g. PII redaction inside a number): keep its text
         with open(tmp, "w", encoding="utf-8") as fh:
             if fmt == "json":
                 json.dump(rows, fh, ensure_ascii=False, default=str)

@@ -142,3 +142,117 @@ def _write(path, rows):
 def test_write_refuses_compressed_output(tmp_path):
     with pytest.raises(CurateError, match="compressed"):
         write_table(pa.table({"text": ["a"]}), tmp_path / "o.jsonl.gz")
+
+
+def _late_column_rows(n=5000):
+    """Columns that first appear in row 2, row 3 and far past the first block of the file."""
+    rows = [{"text": "the first row has only text"},
+            {"text": "second row adds a column", "extra": 5},
+            {"text": "third row adds messages", "messages": [{"role": "user", "content": "hi"}]},
+            {"messages": [{"role": "user", "content": "weighted", "weight": 0}], "prompt": "p", "completion": "c"}]
+    rows += [{"text": f"filler row number {i} with words"} for i in range(n)]
+    rows.append({"text": "the last row", "late": {"k": [1, "two"]}, "extra": "now text"})
+    return rows
+
+
+def _as_written(rows, out_rows):
+    """Output rows restricted to the input's columns; a column a row lacks reads null."""
+    names = list(dict.fromkeys(k for r in rows for k in r))
+    assert all(list(o)[:len(names)] == names for o in out_rows)
+    return [{k: o[k] for k in names} for o in out_rows], [{k: r.get(k) for k in names} for r in rows]
+
+
+@pytest.mark.parametrize("cmd", [["langid"], ["dedup", "run"], ["pii", "run"]], ids=["langid", "dedup", "pii"])
+def test_cli_keeps_columns_that_appear_after_the_first_row(tmp_path, cmd):
+    rows = _late_column_rows()
+    src = _write(tmp_path / "late.jsonl", rows)
+    out = tmp_path / "out.jsonl"
+    env = {**os.environ, "PYTHONPATH": os.getcwd()}
+    proc = subprocess.run([sys.executable, "-m", "curate.cli.main", *cmd, str(src), "--output", str(out)],
+                          capture_output=True, text=True, timeout=300, env=env)
+    assert proc.returncode == 0, proc.stderr
+    got, want = _as_written(rows, _lines(out))
+    assert got == want
+
+
+@pytest.mark.parametrize("fmt", ["json", "jsonl"])
+def test_json_file_keeps_every_column_as_written(tmp_path, fmt):
+    from curate.stage import get_stage
+
+    rows = _late_column_rows()
+    src = tmp_path / f"late.{fmt}"
+    if fmt == "json":
+        src.write_text(json.dumps(rows, ensure_ascii=False), encoding="utf-8")
+    else:
+        _write(src, rows)
+    out = tmp_path / f"out.{fmt}"
+    stage = get_stage("pii")
+    run_stage_on_file(stage, src, out, stage.config_model())
+    out_rows = json.loads(out.read_text(encoding="utf-8")) if fmt == "json" else _lines(out)
+    got, want = _as_written(rows, out_rows)
+    assert got == want
+
+
+def test_csv_file_keeps_columns_first_filled_late(tmp_path):
+    import csv
+
+    from curate.stage import get_stage
+
+    header = ["text", "extra", "late"]
+    rows = [{"text": f"row {i}", "extra": "" if i < 3 else f"0{i}", "late": "" if i < 20000 else "x,y"}
+            for i in range(20001)]
+    src = tmp_path / "late.csv"
+    with open(src, "w", newline="", encoding="utf-8") as fh:
+        w = csv.DictWriter(fh, header)
+        w.writeheader()
+        w.writerows(rows)
+    out = tmp_path / "out.csv"
+    stage = get_stage("langid")
+    run_stage_on_file(stage, src, out, stage.config_model())
+    with open(out, newline="", encoding="utf-8") as fh:
+        got = [{k: r[k] for k in header} for r in csv.DictReader(fh)]
+    assert got == rows
+
+
+_SECRET_ROW = ["0002", "9876543211", "extra", "ABCPK1234F Ravi Kumar"]
+
+
+@pytest.mark.parametrize("cmd", [["langid"], ["dedup", "run"], ["pii", "run"]], ids=["langid", "dedup", "pii"])
+@pytest.mark.parametrize("sep,ext", [(",", "csv"), ("\t", "tsv")])
+def test_malformed_csv_row_error_names_the_line_not_its_values(tmp_path, cmd, sep, ext):
+    src = tmp_path / f"rows.{ext}"
+    src.write_text(sep.join(["id", "phone", "text"]) + "\n" + sep.join(["0001", "9876543210", "hello"]) + "\n"
+                   + sep.join(_SECRET_ROW) + "\n")
+    env = {**os.environ, "PYTHONPATH": os.getcwd()}
+    proc = subprocess.run([sys.executable, "-m", "curate.cli.main", *cmd, str(src), "--output", str(tmp_path / "o.jsonl")],
+                          capture_output=True, text=True, timeout=120, env=env)
+    assert proc.returncode == 2
+    err = proc.stderr.strip()
+    assert err.count("\n") == 0 and "line 3" in err and "4 columns" in err, err
+    for value in _SECRET_ROW + ["Ravi", "ABCPK1234F"]:
+        assert value not in err, err
+
+
+def test_malformed_csv_row_deep_in_a_multiline_file_gets_its_line(tmp_path):
+    src = tmp_path / "m.csv"
+    src.write_text('text,city\n"two\nlines",Pune\nok,Goa\nbroken,9876543211,ABCPK1234F\nfine,Agra\n')
+    with pytest.raises(CurateError) as info:
+        read_table(src)
+    assert str(info.value) == f"{src}: line 5 has 3 columns, the header 2"
+
+
+@pytest.mark.parametrize("cmd", [["langid"], ["dedup", "run"], ["pii", "run"], ["pii", "scan"]],
+                         ids=["langid", "dedup", "pii", "pii-scan"])
+def test_empty_and_missing_files_are_one_error_line_in_every_command(tmp_path, cmd):
+    (tmp_path / "empty.jsonl").write_text("\n")
+    (tmp_path / "header.csv").write_text("id,text\n")
+    env = {**os.environ, "PYTHONPATH": os.getcwd()}
+    out = [] if cmd[-1] == "scan" else ["--output", str(tmp_path / "o.jsonl")]
+    for name, message in (("empty.jsonl", "holds no rows"), ("header.csv", "holds no rows"),
+                          ("missing.jsonl", "no such file")):
+        proc = subprocess.run([sys.executable, "-m", "curate.cli.main", *cmd, str(tmp_path / name), *out],
+                              capture_output=True, text=True, timeout=120, env=env)
+        err = proc.stderr.strip()
+        assert proc.returncode == 2 and err.count("\n") == 0, (name, err)
+        assert err.startswith("error: ") and message in err, (name, err)
+    assert not (tmp_path / "o.jsonl").exists()

@@ -26,7 +26,7 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
-from curate.errors import CurateError
+from curate.errors import CurateError, reader_error
 
 CHUNK_BYTES = 32 * 1024 * 1024  # records per DuckLake commit, in bytes
 READ_BYTES = 4 * 1024 * 1024
@@ -589,7 +589,7 @@ def read_delimited(path: Path, delimiter: str, fast: bool = True) -> Iterator[pa
         # Every column read as text: a CSV has no types, and type sniffing would turn "0042" into 42.
         reader = open_reader({n: pa.string() for n in names})
     except (pa.ArrowInvalid, UnicodeDecodeError, OSError) as exc:
-        raise CurateError(f"{path}: cannot read as {kind}: {str(exc).splitlines()[0]}") from None
+        raise CurateError(f"{path}: cannot read as {kind}: {reader_error(exc)}") from None
     if fast and encoding in ("utf-8", "utf-8-sig") and path.stat().st_size <= CSV_FAST_MAX_BYTES:
         fast_chunks = _duckdb_delimited_chunks(path, delimiter, names)
         if fast_chunks is not None:
@@ -605,7 +605,7 @@ def read_delimited(path: Path, delimiter: str, fast: bool = True) -> Iterator[pa
                     yield last.pop()
                 last.append(pa.RecordBatch.from_arrays([b.cast(pa.string()) for b in batch.columns], schema=schema))
         except (pa.ArrowInvalid, UnicodeDecodeError, OSError) as exc:
-            raise CurateError(f"{path}: cannot read as {kind}: {str(exc).splitlines()[0]}") from None
+            raise CurateError(f"{path}: cannot read as {kind}: {reader_error(exc)}") from None
         if last:
             batch = last.pop()
             batch = _cut_swallowed_tail(path, batch, bad, kind)

@@ -218,7 +218,7 @@ def pii_group() -> None:
 
 
 @pii_group.command("run")
-@click.argument("src", type=click.Path(exists=True, dir_okay=False))
+@click.argument("src", type=click.Path(dir_okay=False))
 @click.option("--output", "-o", "dst", required=True, type=click.Path(dir_okay=False))
 @_with_common
 @json_option
@@ -232,7 +232,10 @@ def run_cmd(src, dst, text_field, policy, nlp, workers, key_file, as_json):
         new = [res[0][f] for res in out]
         if new == table.column(f).to_pylist():
             continue  # nothing found (a column of counts or amounts keeps its type)
-        table = table.set_column(table.column_names.index(f), f, _column(table.schema.field(f).type, new))
+        old = table.schema.field(f)
+        col = _column(old.type, new)
+        # Same type: keep the field's metadata (a mixed-type column's JSON-row bitmap, curate.filemode.MIXED_JSON).
+        table = table.set_column(table.column_names.index(f), old.with_type(col.type) if col.type == old.type else f, col)
     extra = {"pii": pa.array([json.dumps(ents, ensure_ascii=False) for _, ents, *_ in out], pa.string()),
              "pii_covered": pa.array([cov for _, _, cov, *_ in out], pa.bool_()),
              "pii_reason": pa.array([reason for _, _, _, reason, _ in out], pa.string())}
@@ -263,7 +266,7 @@ def _column(typ: pa.DataType, values: list) -> pa.Array:
 
 
 @pii_group.command("scan")
-@click.argument("src", type=click.Path(exists=True, dir_okay=False))
+@click.argument("src", type=click.Path(dir_okay=False))
 @_with_common
 @json_option
 def scan_cmd(src, text_field, policy, nlp, workers, key_file, as_json):
@@ -273,7 +276,7 @@ def scan_cmd(src, text_field, policy, nlp, workers, key_file, as_json):
 
 
 @pii_group.command("decrypt")
-@click.argument("src", type=click.Path(exists=True, dir_okay=False))
+@click.argument("src", type=click.Path(dir_okay=False))
 @click.option("--output", "-o", "dst", required=True, type=click.Path(dir_okay=False))
 @click.option("--field", "fields", multiple=True, help="Columns to decrypt (default: every string column).")
 @json_option

@@ -386,3 +386,13 @@ def test_csv_over_the_fast_path_bound_takes_the_bounded_arrow_reader(tmp_path, m
     rows = [r for c in chunks for r in c.to_pylist()]
     assert [r["source_row"] for r in rows] == list(range(1, 301))
     assert json.loads(rows[41]["raw"]) == {"id": "0041", "text": "row 41"}
+
+
+def test_csv_errors_and_quarantine_reasons_quote_no_values(ws, tmp_path):
+    path = tmp_path / "pii.csv"
+    path.write_text("id,phone,text\n0001,9876543210,hello\n0002,9876543211,\"extra\",ABCPK1234F Ravi Kumar\n")
+    res = _accounted(ingest_file(ws, path, IngestOptions()))
+    assert (res.ingested, res.quarantined) == (1, 1)
+    reason, raw = ws.con.execute("SELECT reason, raw FROM lake.quarantine").fetchone()
+    assert reason == "malformed CSV row: expected 3 columns, got 4"
+    assert "ABCPK1234F" in raw  # the quarantine keeps the row itself; only the message must not quote it
