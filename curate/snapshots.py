@@ -189,11 +189,13 @@ _SELECTED = "__curate_selected__"
 
 
 def is_fingerprint(column: str) -> bool:
-    """A signal column that fingerprints the raw text (exact-duplicate hashes, MinHash signatures).
+    """A signal column that fingerprints the raw text (exact-duplicate hashes, MinHash signatures,
+    dedup's per-segment hashes).
 
-    Convention: such columns end in ``_hash`` or ``_signature``; they stay in the raw zone.
+    Convention: such columns end in ``_hash``, ``_signature`` or ``_segments``; they stay in the raw zone
+    (unkeyed hashes of short raw segments - a line holding only a phone number - can be guessed back).
     """
-    return column != "content_hash" and column.endswith(("_hash", "_signature"))
+    return column != "content_hash" and column.endswith(("_hash", "_signature", "_segments"))
 
 
 def public_exprs(columns: list[str], text: str = "text", messages: str | None = "messages",

@@ -174,10 +174,11 @@ def test_non_raw_snapshots_carry_no_raw_fingerprints_or_paths(ws, tmp_path):
     _uncovered_workspace(ws, tmp_path)
     ids = [r[0] for r in ws.con.execute("SELECT doc_id FROM lake.documents").fetchall()]
     ws.write_signal("minhash", pa.table({"doc_id": ids, "dup_text_hash": ["ab" * 8] * len(ids),
-                                         "dup_signature": [[1, 2, 3]] * len(ids)}))
+                                         "dup_signature": [[1, 2, 3]] * len(ids),
+                                         "dup_segments": [[7, 8]] * len(ids)}))
     anon = ws.snapshot(ws.create_snapshot("anon").ref).table().to_pylist()
     for r in anon:
-        assert "dup_text_hash" not in r and "dup_signature" not in r
+        assert "dup_text_hash" not in r and "dup_signature" not in r and "dup_segments" not in r
         assert r["source_uri"] == "p.jsonl"
         assert r["content_hash"] == hashlib.md5((r["text"] + "\x1f").encode()).hexdigest()
     raw = ws.snapshot(ws.create_snapshot("raw", text="raw").ref).table()
