@@ -12,7 +12,8 @@ Layouts (``layout``), each plus ``id`` (the keyed doc_id) and ``split``:
   (that turn), both conversational lists: TRL's prompt-completion format, on which SFTTrainer computes the
   loss on the completion only.
 * ``auto`` (default) — from the rows: all chats → ``messages``; all SFT → ``sft``; chats and SFT mixed →
-  ``messages``; otherwise (any row without a training target) ``text``.
+  ``messages``; otherwise (any row without a training target) ``text``, plus ``messages`` (null on the
+  rows that are not chats) when some rows are chats, so their roles are not lost.
 
 Other columns travel only when asked for by name (``columns``) or all at once (``with_signals``); a chat's
 ``messages`` is the native list in every layout. Columns that fingerprint raw text never leave (they are
@@ -141,6 +142,10 @@ def trainer_table(table: pa.Table, layout: str = "auto", columns: list[str] | tu
                               "nor an instruction with an output "
                               "(use --layout text, or select them out of the snapshot)")
         fields = layout_columns(chosen)
+        if layout == "auto" and chosen == "text" and chats:
+            # A snapshot mixing chats with rows that have no target: the chats keep their turns (roles,
+            # tool calls) beside their text instead of being flattened without a word.
+            fields = (*fields, "messages")
         extra = _extra_columns(cols, fields, columns, with_signals)
         exprs = {"id": "doc_id", "text": "text", "instruction": "instruction", "input": "input", "output": "output",
                  "messages": conversation if chosen == "messages" else f"CASE WHEN {_IS_CHAT} THEN {chat_list} END",

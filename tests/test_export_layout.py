@@ -119,6 +119,11 @@ def test_text_layout_when_rows_hold_no_training_target(shaped, tmp_path):
     lines = [json.loads(line) for p in (tmp_path / "all").glob("*.jsonl") for line in p.read_text().splitlines()]
     assert len(lines) == len(CHATS) + len(SFT) + len(SFT_NO_INPUT) + len(TEXT)
     assert {t["text"] for t in TEXT} <= {r["text"] for r in lines}
+    # the chats among them keep their turns beside their text; other rows have no conversation
+    assert res["columns"] == ["id", "text", "messages", "split"]
+    chats = [r["messages"] for r in lines if r["messages"] is not None]
+    assert sorted(chats, key=json.dumps) == sorted((c["messages"] for c in CHATS), key=json.dumps)
+    assert sum(r["messages"] is None for r in lines) == len(SFT) + len(SFT_NO_INPUT) + len(TEXT)
 
 
 def test_prompt_completion_layout_splits_at_the_last_assistant_turn(shaped, tmp_path):
