@@ -69,7 +69,14 @@ def _start_pooled(args: list[str], worker: str = "spawn_main", count: int = 2,
     ``worker``) exist, with its process tree."""
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])),
            **(env_extra or {})}
-    proc = subprocess.Popen([*_cli(), *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    # A child inherits an *ignored* SIGINT (POSIX), and Python then installs no KeyboardInterrupt handler: some
+    # library used earlier in the test session can leave SIGINT ignored in this process, and the CLI would then
+    # (rightly, like a background job) run through Ctrl-C. Start it as a terminal would: SIGINT handled.
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        proc = subprocess.Popen([*_cli(), *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    finally:
+        signal.signal(signal.SIGINT, previous)
     cli = psutil.Process(proc.pid)
     deadline = time.monotonic() + 240
     while True:
