@@ -15,6 +15,8 @@ from typing import Any
 
 import regex
 
+from curate.text.jsonleaves import map_leaves
+
 
 def redact_spans(text: str | None, spans_json: str | None, template: str = "<{type}>") -> str | None:
     if text is None or spans_json is None:
@@ -71,11 +73,7 @@ def redact_in(value: str | None, text: str | None, spans_json: str | None, is_js
         except json.JSONDecodeError:
             obj = None
         if isinstance(obj, (dict, list)):
-            def walk(v: Any) -> Any:
-                if isinstance(v, dict):
-                    return {k: walk(x) for k, x in v.items()}
-                if isinstance(v, list):
-                    return [walk(x) for x in v]
+            def leaf(v: Any) -> Any:
                 if isinstance(v, str):
                     return _sub(v, needles)
                 if isinstance(v, (int, float)) and not isinstance(v, bool):
@@ -83,7 +81,7 @@ def redact_in(value: str | None, text: str | None, spans_json: str | None, is_js
                     return v if new == str(v) else new
                 return v
 
-            return json.dumps(walk(obj), ensure_ascii=False)
+            return json.dumps(map_leaves(obj, leaf), ensure_ascii=False)
     return _sub(value, needles)
 
 

@@ -25,6 +25,7 @@ from curate.pii.operators import Anonymizer
 from curate.pii.policy import PiiPolicy, key_entity
 from curate.pii.scripts import COVERED_SCRIPTS, LANG_SCRIPT, NEUTRAL_SCRIPTS, name_scripts
 from curate.text.digits import to_ascii_digits
+from curate.text.jsonleaves import map_leaves
 from curate.text.scripts import significant_scripts
 
 Path = tuple  # (field, key or index, ...)
@@ -197,16 +198,12 @@ def _dumps(obj: Any) -> str:
     raws: list[str] = []
 
     def mark(v: Any) -> Any:
-        if isinstance(v, dict):
-            return {k: mark(x) for k, x in v.items()}
-        if isinstance(v, list):
-            return [mark(x) for x in v]
         if isinstance(v, _RawFloat):
             raws.append(v.raw)
             return f"@{nonce}:{len(raws) - 1}@"
         return v
 
-    text = json.dumps(mark(obj), ensure_ascii=False)
+    text = json.dumps(map_leaves(obj, mark), ensure_ascii=False)
     if not raws:
         return text
     return re.sub(rf'"@{nonce}:([0-9]+)@"', lambda m: raws[int(m.group(1))], text)
