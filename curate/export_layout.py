@@ -176,7 +176,7 @@ def _extra_columns(cols: list[str], fields: tuple[str, ...], columns, with_signa
         if c not in available:
             from curate.snapshots import is_fingerprint
 
-            why = ("fingerprints the raw text and never leaves the workspace" if is_fingerprint(c)
+            why = ("holds raw text or a fingerprint of it and never leaves the raw zone" if is_fingerprint(c)
                    else f"is not a column of this snapshot (available: {', '.join(available) or 'none'})")
             raise CurateError(f"export column '{c}' {why}")
         out.append(c)

@@ -189,13 +189,17 @@ _SELECTED = "__curate_selected__"
 
 
 def is_fingerprint(column: str) -> bool:
-    """A signal column that fingerprints the raw text (exact-duplicate hashes, MinHash signatures,
-    dedup's per-segment hashes).
+    """A signal column that holds raw text or fingerprints it: a stage's declared ``raw_outputs``
+    (dedup's shared span ``dup_shared``, ``clean_text``, MinHash signatures …) and, for stages that do
+    not declare theirs, any column ending in ``_hash``, ``_signature`` or ``_segments``.
 
-    Convention: such columns end in ``_hash``, ``_signature`` or ``_segments``; they stay in the raw zone
-    (unkeyed hashes of short raw segments - a line holding only a phone number - can be guessed back).
+    Such columns stay in the raw zone (a quoted span holds names and numbers as written; unkeyed hashes of
+    short raw segments - a line holding only a phone number - can be guessed back).
     """
-    return column != "content_hash" and column.endswith(("_hash", "_signature", "_segments"))
+    from curate.stage import raw_outputs
+
+    return column != "content_hash" and (column in raw_outputs()
+                                         or column.endswith(("_hash", "_signature", "_segments")))
 
 
 def public_exprs(columns: list[str], text: str = "text", messages: str | None = "messages",

@@ -129,6 +129,9 @@ class Stage:
     setup: Callable[[StageConfig, StageContext], Any] | None = None
     # Driver-side secret resolution (see the module docstring); ``None``: the stage needs no secret.
     secrets: Callable[[StageConfig, SecretSources], dict[str, bytes]] | None = None
+    # Outputs that hold raw text or a fingerprint of it (a cleaned copy, a shared span, hashes, MinHash
+    # signatures): they stay in the raw zone; non-raw snapshots and exports drop them (curate.snapshots).
+    raw_outputs: tuple[str, ...] = ()
 
     def make_config(self, params: dict[str, Any] | None = None) -> StageConfig:
         from pydantic import ValidationError
@@ -279,3 +282,8 @@ def get_stage(name: str) -> Stage:
 def all_stages() -> dict[str, Stage]:
     _discover()
     return dict(sorted(_REGISTRY.items()))
+
+
+def raw_outputs() -> frozenset[str]:
+    """Every registered stage's ``raw_outputs``: signal columns that must never leave the raw zone."""
+    return frozenset(c for st in all_stages().values() for c in st.raw_outputs)

@@ -152,7 +152,7 @@ def test_internal_columns_only_on_request(shaped, tmp_path):
     ws, root = shaped
     res = _export(ws, "chat", "parquet", tmp_path / "one", columns="lang")
     assert res["columns"] == ["id", "messages", "split", "lang"]
-    with pytest.raises(CurateError, match="'toy_signature' fingerprints the raw text"):
+    with pytest.raises(CurateError, match="'toy_signature' holds raw text or a fingerprint of it"):
         _export(ws, "chat", "parquet", tmp_path / "two", columns=["toy_signature"])
     with pytest.raises(CurateError, match="'nope' is not a column of this snapshot"):
         _export(ws, "chat", "parquet", tmp_path / "three", columns=["nope"])

@@ -183,3 +183,32 @@ def test_non_raw_snapshots_carry_no_raw_fingerprints_or_paths(ws, tmp_path):
         assert r["content_hash"] == hashlib.md5((r["text"] + "\x1f").encode()).hexdigest()
     raw = ws.snapshot(ws.create_snapshot("raw", text="raw").ref).table()
     assert "dup_signature" in raw.column_names  # the raw variant keeps everything (exports still key it)
+
+
+def test_no_signal_carries_raw_pii_out_of_the_raw_zone(ws, tmp_path):
+    """A newcomer's leak: dedup's shared span (``dup_shared``) quoted the raw text of a near-duplicate pair -
+    name, phone and Aadhaar - into an anonymized snapshot and its export.  Every stage runs for real here and
+    every column of the snapshot and of an export with every signal is searched for the values written below."""
+    import json
+
+    raw_values = ["Rajesh Khanna", "9845012345", "3703 6925 8141"]
+    base = ("Customer Rajesh Khanna called from 9845012345 about Aadhaar 3703 6925 8141 linking; the linking "
+            "failed {n} at the branch and he wants a callback before Friday evening please{p}")
+    src = tmp_path / "pairs.jsonl"
+    src.write_text("".join(json.dumps({"text": base.format(n=n, p=p)}) + "\n"
+                           for n, p in (("twice", "."), ("two times", "!!"))))
+    ws.ingest([src])
+    for stage in ("clean", "minhash", "dedup"):
+        ws.run_stage(stage, workers=1)
+    ws.run_stage("pii", {"nlp": "none"}, workers=1)
+    snap = ws.snapshot(ws.create_snapshot("pairs").ref).table()
+    assert snap.num_rows == 2
+    dumped = json.dumps(snap.to_pylist(), ensure_ascii=False, default=str)
+    for value in raw_values:
+        assert value not in dumped, value
+    out = tmp_path / "export"
+    ws.export("pairs", "jsonl", out, contamination="ignore", allow_unapproved=True, with_signals=True)
+    exported = "".join(p.read_text() for p in out.glob("*.jsonl"))
+    assert exported and all(v not in exported for v in raw_values)
+    # the steward still sees the span in the raw zone (the dedup report quotes it)
+    assert any(r[0] for r in ws.view().select("dup_shared").fetchall())

@@ -20,6 +20,7 @@ def clean_batch(batch: pa.Table, cfg: CleanConfig, ctx: StageContext | None = No
 STAGE = register_stage(Stage(
     name="clean", kind="per_document", config_model=CleanConfig, fn=clean_batch,
     outputs={"clean_text": pa.string()},
+    raw_outputs=("clean_text",),  # cleaned, not anonymized
     description="Indic-aware cleaning: HTML remnants, NFC (nukta forms), invisible characters, ZWJ/ZWNJ, dandas, whitespace.",
     # 2: ZWJ/ZWNJ are kept after the viramas of every script (Unicode combining class 9: Meetei Mayek's too),
     # not only after those of Devanagari … Malayalam and Sinhala.

@@ -201,6 +201,7 @@ MINHASH = register_stage(Stage(
     name="minhash", kind="per_document", config_model=MinHashConfig, fn=minhash_batch,
     outputs={"dup_text_hash": pa.string(), "dup_signature": pa.list_(pa.uint32()),
              "dup_segments": pa.list_(pa.uint64()), "dup_params": pa.string()},
+    raw_outputs=("dup_text_hash", "dup_signature", "dup_segments"),
     description="Per-document sketch for dedup: the compared content of the row's shape (chat turns of chat_roles, "
                 "SFT instruction+input+output, or text) folded (NFKC, case, digits of all scripts, elongations), "
                 "one-permutation MinHash signature, exact-duplicate key and segment keys for the boilerplate "
@@ -213,6 +214,8 @@ MINHASH = register_stage(Stage(
 DEDUP = register_stage(Stage(
     name="dedup", kind="global", config_model=DedupConfig, fn=dedup_relation,
     outputs=dict(OUTPUTS),
+    # dup_shared quotes the raw text the pair shares (names, phone numbers): for the steward, in the raw zone.
+    raw_outputs=("dup_shared",),
     inputs=dedup_inputs,
     optional_inputs=("quality_ok", "quality_flags", "source_row", "ingested_at"),
     description="Exact + near-duplicate clusters: boilerplate segments (in >= boilerplate_share of documents) set "
