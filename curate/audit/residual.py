@@ -47,6 +47,10 @@ _LOOKALIKE_INDIC = ("₹ ऑर्डर आर्डर यूटीआर र�
 _LOOKALIKE = re.compile("|".join([rf"(?<![a-z]){w}(?![a-z])" for w in _LOOKALIKE_WORDS]
                                  + [re.escape(w) for w in _LOOKALIKE_INDIC]), re.IGNORECASE)
 _LOOKALIKE_WINDOW = 20
+# A calendar date (ISO year-month-day, or day-month-year) written with one separator: "2026-01-01 10:00" must
+# not become the digit run 2026010110, which libphonenumber takes for a Delhi landline.
+_DATE = re.compile(r"(?:(?:19|20)\d\d([-./])(?:0?[1-9]|1[0-2])\1(?:0?[1-9]|[12]\d|3[01])"
+                   r"|(?:0?[1-9]|[12]\d|3[01])([-./])(?:0?[1-9]|1[0-2])\2(?:19|20)\d\d)(?!\d)")
 _IIN = re.compile(r"^(?:4|5[1-5]|2[2-7]|3[47]|36|38|6(?:011|5|4[4-9]|0|52|53)|35|508|81|82)")
 
 
@@ -117,6 +121,20 @@ _NEEDS = {"InAadhaarRecognizer": re.compile(r"\d(?:[ \-]?\d){11}"), "InPanRecogn
           "PhoneRecognizer": re.compile(r"\d(?:[ \-.()]{0,2}\d){7}")}
 
 
+def _runs(norm: str):
+    """Digit runs of ``norm`` (:data:`_RUN`), a leading calendar date cut off (the rest is a run of its own)."""
+    pos = 0
+    while (m := _RUN.search(norm, pos)) is not None:
+        pos = m.end()
+        date = _DATE.match(norm, m.start())
+        if date is None:
+            yield m
+            continue
+        rest = _RUN.match(norm, date.end() + 1) if date.end() < m.end() else None
+        if rest is not None and rest.end() == m.end():
+            yield rest
+
+
 def detect(text: str) -> list[Finding]:
     """Independent findings in ``text`` (offsets into it), overlapping ones included."""
     from stdnum.in_ import gstin, pan
@@ -128,11 +146,13 @@ def detect(text: str) -> list[Finding]:
         if need is not None and need.search(norm) is None:
             continue
         for r in rec.analyze(norm, rec.supported_entities, None):
+            if r.entity_type == "PHONE_NUMBER" and _DATE.match(norm, r.start):
+                continue  # a date and an hour read as one number; a phone after the date is the sweep's (_runs)
             if r.score >= _MIN_SCORE.get(r.entity_type, _DEFAULT_MIN) and r.entity_type in _TYPES:
                 digits_only = not any(c.isalpha() for c in norm[r.start:r.end])
                 out.append(Finding(r.start, r.end, _TYPES[r.entity_type], f"presidio:{rec.name}",
                                    digits_only and _lookalike(norm, r.start)))
-    for m in _RUN.finditer(norm):
+    for m in _runs(norm):
         raw = m.group()
         digits = re.sub(r"\D", "", raw)
         hit = _digit_type(digits, raw)

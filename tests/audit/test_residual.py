@@ -130,3 +130,33 @@ def test_false_alarms_cleared_by_annotators_are_not_flagged_again():
     rows[0]["label_pii_cleared"] = json.dumps([{"type": "IN_PHONE", "text": PHONE}])
     res = audit_table(pa.Table.from_pylist(rows), POLICY)
     assert res.metrics["pii"]["residual"] == 0 and res.metrics["pii"]["engine"]["cleared_by_annotators"] >= 1
+
+
+# Dates and times as exports, CRMs and Parquet timestamps write them.  Each joined into one digit run would be a
+# valid Indian number for libphonenumber (checked here, outside curate), which is why the audit once counted
+# them as residual phones and refused approval.
+_DATES = ["2026-01-01 10:00:00+00", "2025-12-31 23:59", "on 2026-03-12 11:45:07.123", "31-12-2025 10:30",
+          "12.03.2026 09:15", "1999/07/04 18", "opened_at: 2026-01-01 10"]
+
+
+@pytest.mark.parametrize("text", _DATES)
+def test_dates_and_timestamps_are_not_residual_phones(text):
+    assert detect(text) == []
+
+
+def test_the_date_trap_is_real():
+    # 2026-01-01 10 as one run of digits is a valid Delhi landline for libphonenumber
+    assert phonenumbers.is_valid_number(phonenumbers.parse("2026010110", "IN"))
+
+
+def test_a_phone_right_after_a_date_is_still_found_and_examples_name_type_and_field():
+    found = [(f.type, f.start) for f in detect(f"12.03.2026 {PHONE}") if not f.lookalike]
+    assert ("IN_PHONE", 11) in found
+    rows = _anonymized(RAW, meta=[json.dumps({"opened_at": "2026-01-01 10:00:00+00"})] * 3)
+    res = audit_table(pa.Table.from_pylist(rows), POLICY)
+    assert res.metrics["pii"]["engine"]["by_type"] == {} and res.passed
+    rows[2]["meta"] = json.dumps({"opened_at": "2026-01-01 10:00:00+00", "alt": f"2026-01-01 {PHONE}"})
+    eng = audit_table(pa.Table.from_pylist(rows), POLICY).metrics["pii"]["engine"]
+    assert eng["by_type"] == {"IN_PHONE": 1}
+    assert eng["examples"] == [{"doc_id": "d2", "entities": 1, "types": ["IN_PHONE"], "fields": [eng["examples"][0]["fields"][0]]}]
+    assert "meta" in eng["examples"][0]["fields"][0] and PHONE not in json.dumps(eng)

@@ -249,6 +249,7 @@ def engine_scan(con: duckdb.DuckDBPyConnection, suspects: list[str], limit: int 
         confirmed: dict[str, list[tuple[int, int]]] = {}
         counted: dict[str, list[tuple[int, int]]] = {}
         row_count = 0
+        row_hits: list[tuple[str, str]] = []
         for path, a, b, typ, source, lookalike in findings:
             text = strings.get(path)
             if text is None or b > len(text):
@@ -277,6 +278,7 @@ def engine_scan(con: duckdb.DuckDBPyConnection, suspects: list[str], limit: int 
             if key in seen or overlaps:
                 continue
             counted.setdefault(path, []).append((a, b))
+            row_hits.append((path, typ))
             seen.add(key)
             by_type[typ] += 1
             row_count += 1
@@ -293,7 +295,9 @@ def engine_scan(con: duckdb.DuckDBPyConnection, suspects: list[str], limit: int 
         if row_count:
             residual_rows += 1
             if len(examples) < 10:
-                examples.append({"doc_id": row["doc_id"], "entities": row_count})
+                # where and what kind, never the value: a steward can find it from the doc_id and the field
+                examples.append({"doc_id": row["doc_id"], "entities": row_count,
+                                 "types": sorted({t for _p, t in row_hits}), "fields": sorted({p for p, _t in row_hits})})
     res = {"available": engine_ok, "scanned_rows": rows_t.num_rows, "total_rows": total,
            "complete": rows_t.num_rows == total, "suspects_scanned": min(len(suspects), rows_t.num_rows),
            "detectors": (["pii stage engine"] if engine_ok else []) +
