@@ -227,6 +227,12 @@ def _fake(entity: str, value: str, rng: random.Random) -> str:
         return f"10.{rng.randint(0, 255)}.{rng.randint(0, 255)}.{rng.randint(1, 254)}"
     if entity == "URL":
         return f"https://example.com/{rng.randrange(16**8):08x}"
+    if entity == "IN_ABHA" and "@" in ascii_value:  # ABHA address: a fake user at the same handle (@abdm)
+        user, handle = ascii_value.rsplit("@", 1)
+        return f"{_shape_fake(user, rng)}@{handle}"
+    if entity == "ADDRESS":
+        # No fake address generator: a place gets the typed placeholder, never a person's name.
+        return "<ADDRESS>"
     if entity in ("IN_DRIVING_LICENCE", "IN_VEHICLE_REGISTRATION"):
         return _shape_fake(ascii_value, rng, keep=2)  # keep the state code
     if entity == "IN_IFSC":
