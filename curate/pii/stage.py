@@ -149,6 +149,9 @@ STAGE = register_stage(Stage(
     # an unlisted script were 'script:Zyyy-other'; dandas and digits no longer count as letters).
     # 4: numbers in meta scanned as digits; Verhoeff/Luhn-valid numbers beat look-alike words; name-typed values
     # typed by their format (earlier outputs could leak identifiers stored as numbers: recompute them).
-    version="4",
+    # 5: person pseudonyms per document, token by token (consistent across fields/turns, collision-free), in the
+    # name's script and gender; chat structure (role, ids, tool call names) never rewritten, tool call arguments
+    # scanned as JSON values; places named after people typed ADDRESS; repeated entities marked "repeat".
+    version="5",
     summarize=summarize,
 ))

@@ -154,3 +154,32 @@ def test_explicit_missing_text_field_is_a_user_error(tmp_path):
     from curate.errors import CurateError
 
     assert isinstance(res.exception, CurateError) and "no column 'text'" in str(res.exception)
+
+
+def test_non_text_columns_keep_their_type(tmp_path):
+    """Number, big-integer, mixed and nested columns come out as they went in (hand-written rows): a number that
+    held PII is null under a placeholder policy and a valid number of the same kind under pseudonyms."""
+    import pyarrow.parquet as pq
+
+    big = 123456789012345678901234567890  # beyond int64: read as a mixed (JSON text) column
+    assert not any(luhn.is_valid(str(v)) or verhoeff.is_valid(str(v)) for v in (4000000000000001, 3000000000000008))
+    rows = [
+        {"text": "hello", "order_id": 4000000000000001, "mixed": int(MOBILES[0]), "big": big, "meta": {"n": 3, "cust_mobile": int(MOBILES[1])}},
+        {"text": "hi", "order_id": 3000000000000008, "mixed": "abc", "big": big + 1, "meta": {"n": 4, "cust_mobile": int(MOBILES[2])}},
+    ]
+    src = tmp_path / "in.jsonl"
+    _write(src, rows)
+    for dst in (tmp_path / "o.jsonl", tmp_path / "o.parquet"):
+        _run([str(src), "-o", str(dst)])
+        out = [json.loads(x) for x in dst.read_text().splitlines()] if dst.suffix == ".jsonl" else pq.read_table(dst).to_pylist()
+        assert [r["order_id"] for r in out] == [4000000000000001, 3000000000000008]  # no check digit passes (stdnum)
+        assert [r["meta"]["n"] for r in out] == [3, 4] and [r["meta"]["cust_mobile"] for r in out] == [None, None]
+        if dst.suffix == ".jsonl":
+            assert [r["mixed"] for r in out] == [None, "abc"] and [r["big"] for r in out] == [big, big + 1]
+    pol = tmp_path / "p.yaml"
+    pol.write_text("default: {operator: pseudonym}\n")
+    _run([str(src), "-o", str(tmp_path / "p.jsonl"), "--policy", str(pol)])
+    out = [json.loads(x) for x in (tmp_path / "p.jsonl").read_text().splitlines()]
+    fakes = [out[0]["mixed"], out[0]["meta"]["cust_mobile"], out[1]["meta"]["cust_mobile"]]
+    assert all(isinstance(f, int) and str(f) not in MOBILES for f in fakes)
+    assert all(phonenumbers.is_valid_number(phonenumbers.parse(str(f), "IN")) for f in fakes)
