@@ -46,7 +46,8 @@ def test_same_person_same_pseudonym_in_every_turn():
     assert {g1, g2, s1} & {"Priya", "Rahul", "Sharma"} == set()
     assert s1 == s2                      # one family name, one fake family name
     assert g1 != g2                      # two people, two names
-    assert out[1]["content"] == f"Thank you {g1}, I can see both accounts."   # "Priya" alone = first name of "Priya Sharma"
+    # "Priya" alone is the first name of "Priya Sharma"
+    assert out[1]["content"] == f"Thank you {g1}, I can see both accounts."
     assert out[2]["content"] == f"The card arrived, {g2} ji will collect it."
 
 
@@ -109,7 +110,8 @@ def test_tool_calls_keep_names_ids_and_keys_only_values_are_scanned():
     turns = [
         {"role": "user", "content": "I am Priya Sharma, what is my balance?"},
         {"role": "assistant", "content": None, "tool_calls": [
-            {"id": "call_Priya_1", "type": "function", "function": {"name": "get_balance", "arguments": json.dumps(args)}}]},
+            {"id": "call_Priya_1", "type": "function",
+             "function": {"name": "get_balance", "arguments": json.dumps(args)}}]},
         {"role": "tool", "tool_call_id": "call_Priya_1", "name": "get_balance", "content": "{\"balance\": 1200}"},
         {"role": "assistant", "content": "Priya, your balance is 1200."},
     ]
