@@ -256,7 +256,7 @@ def pseudonym(key: bytes, entity: str, value: str) -> str:
     A person name alone gets the fake it gets in a document where it is the only name
     (:func:`person_pseudonyms`; the anonymizer passes each document's names together)."""
     if entity == "PERSON":
-        return person_pseudonyms(key, [value])[value]
+        return person_pseudonyms(key, [value]).get(value, "<PERSON>")
     digits = digit_set(value)
     for attempt in range(8):
         fake = _fake(entity, value, _rng(key, entity, value, attempt))
