@@ -115,9 +115,13 @@ def pseudonym_pools() -> dict[str, NamePool]:
         off = DERIVED_SCRIPTS[script.lower()]
         for slot, names in raw["Deva"].items():
             raw.setdefault(script, {}).setdefault(slot, set()).update(d for n in names if (d := deva_to(n, off)))
-    return {script: NamePool({g: tuple(sorted(slots.get(g, ()))) for g in ("m", "f", "-")},
-                             tuple(sorted(slots.get("s", ()))))
-            for script, slots in raw.items()}
+    pools = {}
+    for script, slots in raw.items():
+        m, f = slots.get("m", set()), slots.get("f", set())
+        # A name in one gender list only is of that gender, even where the hand-written list calls it neutral.
+        gendered = {"m": m - f, "f": f - m, "-": (slots.get("-", set()) - (m ^ f)) | (m & f)}
+        pools[script] = NamePool({g: tuple(sorted(v)) for g, v in gendered.items()}, tuple(sorted(slots.get("s", ()))))
+    return pools
 
 
 @lru_cache(maxsize=1)
