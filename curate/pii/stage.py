@@ -3,7 +3,9 @@
 Reads ``text_field`` and, when the batch has them, ``instruction``, ``input``, ``output``,
 ``messages`` (JSON list of {role, content}), ``meta`` (JSON object) and ``lang``/``script``.
 Writes the anonymized variant of each field, the entities (offsets into the original
-strings, no values), their count, ``pii_inserted`` (JSON list of {field, start, end, type, h}:
+strings, no values; an entity whose type and value were already found in the row carries
+``"repeat": true``, so counts can take each entity once per document), their count (every
+mention), ``pii_inserted`` (JSON list of {field, start, end, type, h}:
 where each placeholder/pseudonym stands in the *anonymized* strings, ``h`` = first 12 hex of
 its SHA-256, so the audit's residual scan can skip what the stage itself inserted),
 ``pii_covered`` (False when a field holds a script outside ``covered_scripts`` or the declared
