@@ -33,6 +33,7 @@ def _entities_by_type(ws) -> dict[str, int]:
     rows = ws.con.execute("""
         SELECT e->>'type' AS t, count(*) FROM lake.signal_pii,
                unnest(CAST(pii_entities AS JSON[])) AS u(e)
+        WHERE NOT coalesce(CAST(e->>'repeat' AS BOOLEAN), FALSE)  -- each entity once per document
         GROUP BY 1 ORDER BY 2 DESC""").fetchall()
     return {k: v for k, v in rows}
 

@@ -18,7 +18,7 @@ import pyarrow as pa
 from curate.cli.output import console, emit, json_option, progress_bar
 from curate.engines.pool import process_pool, stop_pool
 from curate.errors import CurateError
-from curate.filemode import read_table, write_table
+from curate.filemode import _json_rows, read_table, write_table
 from curate.pii.stage import PiiConfig, pii_secrets, policy_of, run_rows
 from curate.stage import SecretSources
 
@@ -102,8 +102,8 @@ def select_columns(table: pa.Table, policy) -> tuple[list[str], list[str], dict[
             json_fields.append(name)
         elif pa.types.is_string(typ) or pa.types.is_large_string(typ):
             fields.append(name)
-            if name in ("messages", "meta"):
-                json_fields.append(name)
+            if name in ("messages", "meta") or _json_rows(table.schema.field(name), 0) is not None:
+                json_fields.append(name)  # a mixed column's objects are parsed, so that their numbers stay numbers
         elif pa.types.is_integer(typ) or pa.types.is_floating(typ):
             # Every numeric column is scanned as its written digits (an Aadhaar or a card stored as a number
             # among other numbers); only values a recognizer matches change (see run_cmd / _column).
@@ -158,7 +158,8 @@ def _process_file(src: str, text_field: str | None, policy: str | None, nlp: str
 def _summary(out, n_rows: int, fields: list[str], field_types: dict[str, str]) -> dict:
     from curate.pii.fields import parse_path
 
-    by_type = Counter(e["type"] for _, ents, *_ in out for e in ents)
+    # Each entity once per row (a value found again in another column is marked ``repeat`` by the stage).
+    by_type = Counter(e["type"] for _, ents, *_ in out for e in ents if not e.get("repeat"))
     by_column: dict[str, Counter] = {}
     for _, ents, *_ in out:
         for e in ents:
@@ -225,17 +226,17 @@ def pii_group() -> None:
 def run_cmd(src, dst, text_field, policy, nlp, workers, key_file, as_json):
     """Anonymize SRC into OUT: every string column (text, SFT/chat fields, metadata, names, e-mails) and every
     numeric column (scanned as its digits; columns identified as phones/IDs/accounts are replaced whole), replaced
-    in place — a numeric column where anything was replaced becomes a string column; spans in a `pii` column, `pii_covered`/`pii_reason`
-    per row."""
+    in place. Every column keeps its type: a number whose replacement is not a number (a placeholder) becomes
+    null; spans in a `pii` column, `pii_covered`/`pii_reason` per row."""
     table, fields, field_types, out = _process_file(src, text_field, policy, nlp, workers, key_file)
     for f in fields:
         new = [res[0][f] for res in out]
-        if new == table.column(f).to_pylist():
-            continue  # nothing found (a column of counts or amounts keeps its type)
+        old_values = table.column(f).to_pylist()
+        if new == old_values:
+            continue  # nothing found
         old = table.schema.field(f)
-        col = _column(old.type, new)
-        # Same type: keep the field's metadata (a mixed-type column's JSON-row bitmap, curate.filemode.MIXED_JSON).
-        table = table.set_column(table.column_names.index(f), old.with_type(col.type) if col.type == old.type else f, col)
+        col = _column(old, old_values, new)
+        table = table.set_column(table.column_names.index(f), old, col)
     extra = {"pii": pa.array([json.dumps(ents, ensure_ascii=False) for _, ents, *_ in out], pa.string()),
              "pii_covered": pa.array([cov for _, _, cov, *_ in out], pa.bool_()),
              "pii_reason": pa.array([reason for _, _, _, reason, _ in out], pa.string())}
@@ -248,21 +249,61 @@ def run_cmd(src, dst, text_field, policy, nlp, workers, key_file, as_json):
     emit({**_summary(out, table.num_rows, fields, field_types), "output": str(dst)}, as_json, _render)
 
 
-def _column(typ: pa.DataType, values: list) -> pa.Array:
-    """The anonymized values in the column's own type when they still fit (strings, nested columns whose
-    leaves stayed strings), else as text (an int64 mobile column becomes strings; a nested one, JSON text)."""
-    if pa.types.is_string(typ) or pa.types.is_large_string(typ):
-        return pa.array(values, typ)
+_INTEGER = re.compile(r"[+-]?[0-9]+")
+
+
+def _keep_kind(old, new):
+    """``new`` with every number of ``old`` still a number: a replacement made of digits (a pseudonym of a
+    phone or an Aadhaar) is that number, any other replacement (``<IN_PHONE>``, a mask) is null: the value is
+    gone (the ``pii`` column says what stood there) and the column keeps its type."""
+    if isinstance(old, dict) and isinstance(new, dict):
+        return {k: _keep_kind(old.get(k), v) for k, v in new.items()}
+    if isinstance(old, list) and isinstance(new, list) and len(old) == len(new):
+        return [_keep_kind(a, b) for a, b in zip(old, new)]
+    if isinstance(old, (int, float)) and not isinstance(old, bool) and isinstance(new, str):
+        t = new.strip()
+        return type(old)(int(t)) if _INTEGER.fullmatch(t) else None
+    return new
+
+
+def _mixed_json(values: list, old_values: list, flags) -> list:
+    """A mixed column's JSON rows (``curate.filemode.MIXED_JSON``) stay JSON of the same kind: numbers stay
+    numbers (see :func:`_keep_kind`), objects and lists stay valid JSON."""
+    out = list(values)
+    for i, (o, n) in enumerate(zip(old_values, values)):
+        if not flags[i] or n == o or o is None or n is None:
+            continue
+        try:
+            parsed = json.loads(n)
+        except (json.JSONDecodeError, TypeError):
+            parsed = n  # a number replaced by a placeholder
+        out[i] = json.dumps(_keep_kind(json.loads(o), parsed), ensure_ascii=False)
+    return out
+
+
+def _column(old: pa.Field, old_values: list, values: list) -> pa.Array:
+    """The anonymized values in the column's own type: text stays text, numbers stay numbers
+    (:func:`_keep_kind`), nested columns keep their shape; a value that no longer fits the type (a number
+    out of range) becomes null."""
+    typ = old.type
     if pa.types.is_dictionary(typ):
-        return pa.array(values, typ.value_type if pa.types.is_large_string(typ.value_type) else pa.string())
-    if pa.types.is_nested(typ):
-        for want in (typ, None):  # same type, else the inferred one (an int leaf became a string)
+        typ = typ.value_type
+    flags = _json_rows(old, len(values))
+    if flags is not None:
+        values = _mixed_json(values, old_values, flags)
+    elif not (pa.types.is_string(typ) or pa.types.is_large_string(typ)):
+        values = [_keep_kind(o, n) for o, n in zip(old_values, values)]
+    try:
+        return pa.array(values, typ)
+    except (pa.ArrowInvalid, pa.ArrowTypeError, OverflowError):
+        ok = []
+        for v in values:
             try:
-                return pa.array(values, want)
-            except (pa.ArrowInvalid, pa.ArrowTypeError):
-                pass
-        return pa.array([None if v is None else json.dumps(v, ensure_ascii=False) for v in values], pa.string())
-    return pa.array([None if v is None else str(v) for v in values], pa.string())
+                pa.array([v], typ)
+                ok.append(v)
+            except (pa.ArrowInvalid, pa.ArrowTypeError, OverflowError):
+                ok.append(None)
+        return pa.array(ok, typ)
 
 
 @pii_group.command("scan")

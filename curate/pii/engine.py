@@ -16,7 +16,9 @@ every document and scores context with English lemmas. :class:`PiiDetector` inst
 4. fails closed on typos: an identifier-shaped match whose check digit (or libphonenumber
    validity) fails is kept when its own context word stands next to it, with
    ``checksum_valid=False``; without context it is a look-alike and stays,
-5. runs the name recognizer, and spaCy only on documents that need it (batched),
+5. runs the name recognizer, and spaCy only on documents that need it (batched); a "name" that is part
+   of a place ("Priya Nagar", "Rajiv Gandhi Chowk") becomes an ``ADDRESS`` span
+   (:mod:`curate.pii.recognizers.places`), never a person,
 6. resolves overlaps: spans that overlap are replaced by their union, reported under the outer
    (longest) span's type — an e-mail whose local part holds a phone-like digit run is anonymized
    whole, as ``EMAIL_ADDRESS`` (see :func:`resolve`).
@@ -36,6 +38,7 @@ from curate.pii.context import (BOOST, FAIL_CLOSED_AFTER, FAIL_CLOSED_BEFORE, FA
 from curate.pii.recognizers import contact, ids
 from curate.pii.recognizers.base import IndiaRecognizer
 from curate.pii.recognizers.names import ENTITY as PERSON, IndianNameRecognizer
+from curate.pii.recognizers.places import ENTITY as ADDRESS, place_end
 from curate.text.digits import to_ascii_digits
 from curate.text.scripts import dominant_script
 
@@ -46,8 +49,8 @@ PATTERN_RECOGNIZERS: tuple[type[IndiaRecognizer], ...] = (
     ids.AbhaAddressRecognizer, contact.IndiaPhoneRecognizer, contact.UpiRecognizer, contact.CurateEmailRecognizer,
     contact.CurateCardRecognizer, contact.CurateIpRecognizer, contact.CurateUrlRecognizer,
 )
-ENTITY_TYPES: tuple[str, ...] = tuple(sorted({r.ENTITY for r in PATTERN_RECOGNIZERS} | {PERSON}))
-PRIORITY = {r.ENTITY: r.priority for r in PATTERN_RECOGNIZERS} | {PERSON: 50}
+ENTITY_TYPES: tuple[str, ...] = tuple(sorted({r.ENTITY for r in PATTERN_RECOGNIZERS} | {PERSON, ADDRESS}))
+PRIORITY = {r.ENTITY: r.priority for r in PATTERN_RECOGNIZERS} | {PERSON: 50, ADDRESS: 50}
 
 _DIGITS = re.compile(r"[0-9]{2}")
 _UPPER = re.compile(r"[A-Z]{2}")
@@ -208,7 +211,19 @@ class PiiDetector:
             for k, res in zip(nlp_jobs, found):
                 results[k].extend(Span(r.start, r.end, PERSON, r.score, self.spacy.name) for r in res
                                   if r.score >= self.threshold)
-        return [resolve(s) for s in results]
+        return [resolve(self._places(texts[k], s)) for k, s in enumerate(results)]
+
+    def _places(self, text: str | None, spans: list[Span]) -> list[Span]:
+        """Person spans that are part of a place name, as ``ADDRESS`` spans over the whole place (dropped when
+        the policy does not ask for addresses: they are not persons either)."""
+        out = []
+        for s in spans:
+            end = place_end(text, s.start, s.end) if s.type == PERSON else None
+            if end is None:
+                out.append(s)
+            elif ADDRESS in self.entities:
+                out.append(Span(s.start, end, ADDRESS, s.score, "PlaceName"))
+        return out
 
     def detect(self, text: str, lang: str | None = None) -> list[Span]:
         return self.detect_many([text], [lang])[0]

@@ -23,6 +23,7 @@ from typing import Any, Mapping, Sequence
 from curate.pii.engine import PiiDetector, Span
 from curate.pii.operators import Anonymizer
 from curate.pii.policy import PiiPolicy, key_entity
+from curate.pii.pseudonyms import normalise
 from curate.pii.scripts import COVERED_SCRIPTS, LANG_SCRIPT, NEUTRAL_SCRIPTS, name_scripts
 from curate.text.digits import to_ascii_digits
 from curate.text.jsonleaves import map_leaves
@@ -129,22 +130,106 @@ def _scalar_text(value: Any) -> str | None:
     return None
 
 
-def _collect(row: int, path: Path, value: Any, meta_keys: Mapping[str, str], slots: list[_Slot], key: str | None):
+# Keys of a chat message (and of its tool calls and content parts) that are structure, not content: who speaks,
+# the ids that tie a tool call to its result, the kind of a part. Their values are never scanned nor rewritten.
+_CHAT_STRUCTURAL = frozenset({"role", "id", "tool_call_id", "type"})
+_TOOL_ROLES = frozenset({"tool", "function"})
+
+
+def is_chat(value: Any) -> bool:
+    """A parsed chat: a list of message objects with a ``role``."""
+    return isinstance(value, list) and any(isinstance(m, dict) and "role" in m for m in value)
+
+
+def _walk(path: Path, value: Any, key: str | None, embedded: dict[Path, Any]):
+    """(path, scalar, key) for every scalar leaf of a parsed JSON value; ``key`` is the nearest object key."""
     if isinstance(value, dict):
         for k, v in value.items():
-            _collect(row, path + (k,), v, meta_keys, slots, str(k))
+            yield from _walk(path + (k,), v, str(k), embedded)
     elif isinstance(value, list):
         for i, v in enumerate(value):
-            _collect(row, path + (i,), v, meta_keys, slots, key)
+            yield from _walk(path + (i,), v, key, embedded)
     else:
-        text = _scalar_text(value)
+        yield path, value, key
+
+
+def _walk_call(path: Path, call: Any, embedded: dict[Path, Any]):
+    """A tool call ({id, type, function: {name, arguments}}, or a legacy ``function_call``): only the argument
+    *values* are content. Arguments given as JSON text are parsed (recorded in ``embedded`` under their path, so
+    that the rewritten values go back as JSON text) and walked like a metadata object: keys never change, a
+    key that names an identifier types its value."""
+    if not isinstance(call, dict):
+        yield from _walk(path, call, None, embedded)
+        return
+    for k, v in call.items():
+        if k in _CHAT_STRUCTURAL or k == "name":
+            continue
+        if k == "function":
+            yield from _walk_call(path + (k,), v, embedded)
+        elif k == "arguments" and isinstance(v, str) and v.lstrip()[:1] in ("{", "["):
+            try:
+                obj = json.loads(v, parse_float=_RawFloat)
+            except json.JSONDecodeError:
+                obj = None
+            if isinstance(obj, (dict, list)):
+                embedded[path + (k,)] = obj
+                yield from _walk(path + (k,), obj, None, embedded)
+            else:
+                yield path + (k,), v, None
+        else:
+            yield from _walk(path + (k,), v, None, embedded)
+
+
+def _walk_chat(path: Path, messages: list, embedded: dict[Path, Any]):
+    """The content of a chat: each message's ``content`` (text, or the text of its parts), its tool calls'
+    argument values, and any other key's values; never ``role``, ids, ``type``, tool call names, nor the
+    ``name`` of a tool/function message (the function's name). Message-level keys do not type their value
+    (``name`` on a user message is scanned like text, not replaced whole)."""
+    for i, m in enumerate(messages):
+        if not isinstance(m, dict):
+            yield from _walk(path + (i,), m, None, embedded)
+            continue
+        tool = m.get("role") in _TOOL_ROLES
+        for k, v in m.items():
+            p = path + (i, k)
+            if k in _CHAT_STRUCTURAL or (k == "name" and tool):
+                continue
+            if k == "tool_calls" and isinstance(v, list):
+                for j, call in enumerate(v):
+                    yield from _walk_call(p + (j,), call, embedded)
+            elif k == "function_call":
+                yield from _walk_call(p, v, embedded)
+            elif k == "content" and isinstance(v, list):
+                for j, part in enumerate(v):
+                    if isinstance(part, dict):
+                        for pk, pv in part.items():
+                            if pk not in _CHAT_STRUCTURAL:
+                                yield from _walk(p + (j, pk), pv, None, embedded)
+                    else:
+                        yield from _walk(p + (j,), part, None, embedded)
+            elif isinstance(v, (dict, list)):
+                yield from _walk(p, v, None, embedded)
+            else:
+                yield p, v, None
+
+
+def leaves(path: Path, obj: Any, embedded: dict[Path, Any] | None = None):
+    """(path, scalar, key) for every value of a parsed field that is content (chats: see :func:`_walk_chat`).
+    ``embedded`` collects JSON text found inside (tool call arguments), parsed, by path."""
+    embedded = {} if embedded is None else embedded
+    return _walk_chat(path, obj, embedded) if is_chat(obj) else _walk(path, obj, None, embedded)
+
+
+def _collect(row: int, path: Path, value: Any, meta_keys: Mapping[str, str], slots: list[_Slot],
+             embedded: dict[Path, Any]):
+    for p, leaf, key in leaves(path, value, embedded):
+        text = _scalar_text(leaf)
         if text is None or not text.strip():
-            return
+            continue
         # Numbers are scanned as their written digits too, whatever the key: an Aadhaar or a card stored as a
         # JSON number ({"val": 234567890124}) is still one. Counts and amounts match no recognizer and stay
         # numbers; a matched number is replaced like a string match (the value becomes the placeholder string).
-        whole = _whole_type(key, text, meta_keys)
-        slots.append(_Slot(row, path, text, whole))
+        slots.append(_Slot(row, p, text, _whole_type(key, text, meta_keys)))
 
 
 def _fits(detector: PiiDetector, typ: str, text: str) -> bool:
@@ -249,6 +334,7 @@ def process_rows(rows: Sequence[Mapping[str, Any]], fields: Sequence[str], detec
     results = [RowResult() for _ in rows]
     slots: list[_Slot] = []
     parsed: dict[tuple[int, str], Any] = {}
+    embedded: list[dict[Path, Any]] = [{} for _ in rows]  # per row: JSON text inside a field, parsed, by path
     for r, row in enumerate(rows):
         bad = _declared_uncovered(row, covered_scripts)
         if bad:
@@ -268,7 +354,7 @@ def process_rows(rows: Sequence[Mapping[str, Any]], fields: Sequence[str], detec
                     obj = None
             if isinstance(obj, (dict, list)):
                 parsed[(r, f)] = obj
-                _collect(r, (f,), obj, policy.meta_keys, slots, None)
+                _collect(r, (f,), obj, policy.meta_keys, slots, embedded[r])
                 continue
             text = _scalar_text(value)
             if text is None or not text.strip():
@@ -287,6 +373,7 @@ def process_rows(rows: Sequence[Mapping[str, Any]], fields: Sequence[str], detec
     spans_of = {id(s): sp for s, sp in zip(slots, found)}
     new_text: dict[tuple[int, Path], str] = {}
     named = set(name_scripts())
+    spans_by_slot: list[list[Span]] = []
     for s in slots:
         res = results[s.row]
         for sc in significant_scripts(s.text):
@@ -296,14 +383,27 @@ def process_rows(rows: Sequence[Mapping[str, Any]], fields: Sequence[str], detec
             elif sc not in named and s.whole is None:
                 res.names_unchecked.add(sc)
         if s.whole is not None:
-            spans = _whole_spans(s, [] if _fits(detector, s.whole, s.text) else spans_of.get(id(s), []))
+            spans_by_slot.append(_whole_spans(s, [] if _fits(detector, s.whole, s.text) else spans_of.get(id(s), [])))
         else:
-            spans = spans_of.get(id(s), [])
+            spans_by_slot.append(spans_of.get(id(s), []))
+    # One pseudonym book per document: every field, message and metadata value of a row agrees on its names.
+    names: dict[int, list[str]] = {}
+    for s, spans in zip(slots, spans_by_slot):
+        names.setdefault(s.row, []).extend(s.text[sp.start:sp.end] for sp in spans if sp.type == "PERSON")
+    books = {r: anonymizer.person_book(v) for r, v in names.items() if v}
+    seen: dict[int, set[tuple[str, str]]] = {}
+    for s, spans in zip(slots, spans_by_slot):
+        res = results[s.row]
         where = path_str(s.path)
         for sp in spans:
-            res.entities.append({"field": where, **sp.to_dict()})
+            # The same value found again in the document (an SFT row's `text` repeats its `input`) is marked, so
+            # that counts take each entity once per document.
+            ident = (sp.type, normalise(sp.type, s.text[sp.start:sp.end]))
+            again = ident in seen.setdefault(s.row, set())
+            seen[s.row].add(ident)
+            res.entities.append({"field": where, **sp.to_dict(), **({"repeat": True} if again else {})})
         if spans:
-            out, inserted = anonymizer.apply_with_spans(s.text, spans)
+            out, inserted = anonymizer.apply_with_spans(s.text, spans, books.get(s.row))
             res.inserted.extend({"field": where, "start": a, "end": b, "type": t, "h": digest(out[a:b])}
                                 for a, b, t in inserted)
             new_text[(s.row, s.path)] = out
@@ -313,9 +413,18 @@ def process_rows(rows: Sequence[Mapping[str, Any]], fields: Sequence[str], detec
                 continue
             if (r, f) in parsed:
                 obj = parsed[(r, f)]
+                inner = {p: o for p, o in embedded[r].items() if p[0] == f}
+                touched: set[Path] = set()
                 for (rr, path), txt in new_text.items():
                     if rr == r and path[0] == f:
-                        _set(obj, path[1:], txt)
+                        at = next((p for p in inner if path[:len(p)] == p), None)
+                        if at is None:
+                            _set(obj, path[1:], txt)
+                        else:  # a value inside JSON text (tool call arguments): edit the parsed copy
+                            _set(inner[at], path[len(at):], txt)
+                            touched.add(at)
+                for at in touched:
+                    _set(obj, at[1:], _dumps(inner[at]))
                 value = row.get(f)
                 results[r].fields[f] = obj if isinstance(value, (dict, list)) else _dumps(obj)
             else:
@@ -341,18 +450,8 @@ def field_strings(name: str, value: Any, as_json: bool = False) -> list[tuple[st
         text = _scalar_text(value)
         return [(name, text)] if text else []
     out: list[tuple[str, str]] = []
-
-    def walk(path: Path, v: Any) -> None:
-        if isinstance(v, dict):
-            for k, x in v.items():
-                walk(path + (str(k),), x)
-        elif isinstance(v, list):
-            for i, x in enumerate(v):
-                walk(path + (i,), x)
-        else:
-            t = _scalar_text(v)
-            if t:
-                out.append((path_str(path), t))
-
-    walk((name,), obj)
+    for path, leaf, _ in leaves((name,), obj):
+        t = _scalar_text(leaf)
+        if t:
+            out.append((path_str(path), t))
     return out

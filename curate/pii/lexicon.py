@@ -82,6 +82,59 @@ def load_lexicon() -> Lexicon:
     return Lexicon(frozenset(given), frozenset(surnames), frozenset(common), frozenset(not_names - given - surnames))
 
 
+@dataclass(frozen=True)
+class NamePool:
+    """Names one script's pseudonyms are drawn from: given names by gender (``m``, ``f``, ``-`` unknown or
+    either) and surnames, each a sorted tuple."""
+    given: dict[str, tuple[str, ...]]
+    surnames: tuple[str, ...]
+
+
+# Scripts whose pool is carried over from Devanagari by the ISCII block offset (see DERIVED_SCRIPTS); Gujarati
+# and Odia have lists of their own and take the Devanagari forms on top (Faker's Gujarati surnames are few).
+_POOL_FROM_DEVA = ("Gujr", "Guru", "Orya", "Telu", "Knda", "Mlym")
+
+
+@lru_cache(maxsize=1)
+def pseudonym_pools() -> dict[str, NamePool]:
+    """Per ISO 15924 script, the names the pseudonym operator draws from: the hand-written gender-neutral
+    list (data/names/pseudonyms.tsv) and Faker's gendered lists (data/names/pseudonym_pool.tsv, built by
+    :mod:`curate.pii.namebuild`); Gurmukhi, Telugu, Kannada and Malayalam are derived from Devanagari."""
+    raw: dict[str, dict[str, set[str]]] = {}
+
+    def add(script: str, kind: str, gender: str, name: str) -> None:
+        raw.setdefault(script, {}).setdefault("s" if kind == "surname" else gender, set()).add(name)
+
+    for line in _read("pseudonyms.tsv")[1:]:
+        script, kind, name = line.split("\t")
+        add(script, kind, "-", name)
+    for line in _read("pseudonym_pool.tsv")[1:]:
+        script, kind, gender, name = line.split("\t")
+        add(script, kind, gender, name)
+    for script in _POOL_FROM_DEVA:
+        off = DERIVED_SCRIPTS[script.lower()]
+        for slot, names in raw["Deva"].items():
+            raw.setdefault(script, {}).setdefault(slot, set()).update(d for n in names if (d := deva_to(n, off)))
+    pools = {}
+    for script, slots in raw.items():
+        m, f = slots.get("m", set()), slots.get("f", set())
+        # A name in one gender list only is of that gender, even where the hand-written list calls it neutral.
+        gendered = {"m": m - f, "f": f - m, "-": (slots.get("-", set()) - (m ^ f)) | (m & f)}
+        pools[script] = NamePool({g: tuple(sorted(v)) for g, v in gendered.items()}, tuple(sorted(slots.get("s", ()))))
+    return pools
+
+
+@lru_cache(maxsize=1)
+def name_genders() -> dict[str, str]:
+    """Lower-cased given name -> ``m`` or ``f`` where the pools (Faker's gendered lists) say so unambiguously."""
+    seen: dict[str, set[str]] = {}
+    for pool in pseudonym_pools().values():
+        for g in ("m", "f", "-"):
+            for n in pool.given[g]:
+                seen.setdefault(n.lower(), set()).add(g)
+    return {n: next(iter(gs)) for n, gs in seen.items() if len(gs) == 1 and gs != {"-"}}
+
+
 @lru_cache(maxsize=1)
 def fake_names() -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
     """Gender-neutral given names and surnames per script, for pseudonyms (data/names/pseudonyms.tsv)."""

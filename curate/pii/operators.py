@@ -11,7 +11,7 @@ from typing import Iterable
 from curate.errors import CurateError
 from curate.pii.engine import Span
 from curate.pii.policy import OperatorSpec, PiiPolicy
-from curate.pii.pseudonyms import normalise, pseudonym
+from curate.pii.pseudonyms import normalise, person_pseudonyms, pseudonym
 
 _ENC_TOKEN = re.compile(r"<ENC:([A-Z_]+):([A-Za-z0-9_\-]+)>")
 
@@ -37,7 +37,17 @@ class Anonymizer:
 
             self._siv = AESSIV(keys[ENC])
 
-    def replace(self, entity: str, value: str) -> str:
+    def person_book(self, values: Iterable[str]) -> dict[str, str] | None:
+        """One document's person pseudonyms (:func:`curate.pii.pseudonyms.person_pseudonyms`), to pass to
+        :meth:`replace` / :meth:`apply_with_spans` for every field of that document; None when names do not
+        get pseudonyms under this policy."""
+        if self.policy.spec("PERSON").operator != "pseudonym":
+            return None
+        return person_pseudonyms(self._hkey, values)
+
+    def replace(self, entity: str, value: str, names: dict[str, str] | None = None) -> str:
+        """The replacement of one value. ``names``: the document's :meth:`person_book` (a person name found
+        there takes its fake from it, so every field of the document agrees)."""
         spec: OperatorSpec = self.policy.spec(entity)
         op = spec.operator
         if op == "keep":
@@ -50,6 +60,8 @@ class Anonymizer:
             d = hmac.new(self._hkey, f"{entity}\x00{normalise(entity, value)}".encode(), hashlib.sha256).hexdigest()
             return f"<{entity}:{d[:spec.hash_chars]}>"
         if op == "pseudonym":
+            if entity == "PERSON" and names is not None and value in names:
+                return names[value]
             return pseudonym(self._hkey, entity, value)
         if op == "encrypt":
             # AES-SIV is deterministic: the same value gives the same token (consistent, still authenticated).
@@ -58,10 +70,13 @@ class Anonymizer:
         raise CurateError(f"unknown operator '{op}'")  # pragma: no cover - pydantic restricts the values
 
     def apply(self, text: str, spans: Iterable[Span]) -> str:
-        """Replace non-overlapping spans (offsets into ``text``) right to left."""
-        return self.apply_with_spans(text, spans)[0]
+        """Replace non-overlapping spans (offsets into ``text``); ``text`` is one document."""
+        spans = list(spans)
+        return self.apply_with_spans(text, spans, self.person_book(
+            text[s.start:s.end] for s in spans if s.type == "PERSON"))[0]
 
-    def apply_with_spans(self, text: str, spans: Iterable[Span]) -> tuple[str, list[tuple[int, int, str]]]:
+    def apply_with_spans(self, text: str, spans: Iterable[Span],
+                         names: dict[str, str] | None = None) -> tuple[str, list[tuple[int, int, str]]]:
         """The anonymized text and where each replacement stands in it: ``(start, end, type)`` offsets into
         the *output*, left to right. Spans kept by the ``keep`` operator are not listed (nothing was inserted).
         """
@@ -71,7 +86,7 @@ class Anonymizer:
         length = 0
         for s in sorted(spans, key=lambda s: s.start):
             before = text[pos:s.start]
-            new = self.replace(s.type, text[s.start:s.end])
+            new = self.replace(s.type, text[s.start:s.end], names)
             parts.append(before)
             length += len(before)
             if self.policy.spec(s.type).operator != "keep":

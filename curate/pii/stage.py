@@ -3,7 +3,9 @@
 Reads ``text_field`` and, when the batch has them, ``instruction``, ``input``, ``output``,
 ``messages`` (JSON list of {role, content}), ``meta`` (JSON object) and ``lang``/``script``.
 Writes the anonymized variant of each field, the entities (offsets into the original
-strings, no values), their count, ``pii_inserted`` (JSON list of {field, start, end, type, h}:
+strings, no values; an entity whose type and value were already found in the row carries
+``"repeat": true``, so counts can take each entity once per document), their count (every
+mention), ``pii_inserted`` (JSON list of {field, start, end, type, h}:
 where each placeholder/pseudonym stands in the *anonymized* strings, ``h`` = first 12 hex of
 its SHA-256, so the audit's residual scan can skip what the stage itself inserted),
 ``pii_covered`` (False when a field holds a script outside ``covered_scripts`` or the declared
@@ -149,6 +151,9 @@ STAGE = register_stage(Stage(
     # an unlisted script were 'script:Zyyy-other'; dandas and digits no longer count as letters).
     # 4: numbers in meta scanned as digits; Verhoeff/Luhn-valid numbers beat look-alike words; name-typed values
     # typed by their format (earlier outputs could leak identifiers stored as numbers: recompute them).
-    version="4",
+    # 5: person pseudonyms per document, token by token (consistent across fields/turns, collision-free), in the
+    # name's script and gender; chat structure (role, ids, tool call names) never rewritten, tool call arguments
+    # scanned as JSON values; places named after people typed ADDRESS; repeated entities marked "repeat".
+    version="5",
     summarize=summarize,
 ))

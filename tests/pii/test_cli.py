@@ -69,13 +69,15 @@ def _run(args):
     return json.loads(res.output)
 
 
-def _assert_crm_anonymized(out_rows, summary):
+def _assert_crm_anonymized(out_rows, summary, mobile=None):
     secrets = [r["customer_name"] for r in CRM] + [r["email"] for r in CRM] + MOBILES + [AADHAAR, AADHAAR[:4] + " "]
     blob = json.dumps(out_rows, ensure_ascii=False)
     for s in secrets:
         assert s not in blob, s
     assert [str(r["id"]) for r in out_rows] == ["1", "2"] and [str(r["amount"]) for r in out_rows] == ["500", "1200"]
-    assert [r["mobile"] for r in out_rows] == ["<IN_PHONE>"] * 2 and [r["Aadhaar No."] for r in out_rows] == ["<IN_AADHAAR>"] * 2
+    # A JSON number column stays numbers: a phone replaced by a placeholder is null there (the `pii` column says
+    # what stood there); a CSV column is text and takes the placeholder.
+    assert [r["mobile"] for r in out_rows] == [mobile] * 2 and [r["Aadhaar No."] for r in out_rows] == ["<IN_AADHAAR>"] * 2
     assert summary["by_column"]["customer_name"] == {"PERSON": 2} and summary["by_column"]["mobile"] == {"IN_PHONE": 2}
     assert summary["by_column"]["email"] == {"EMAIL_ADDRESS": 2} and summary["by_column"]["Aadhaar No."] == {"IN_AADHAAR": 2}
     # CSV values are read as text (identifiers keep their leading zeros), so a CSV's amount column is scanned
@@ -101,7 +103,7 @@ def test_crm_csv_every_column_is_anonymized(tmp_path):
         w.writerows(CRM)
     summary = _run([str(src), "-o", str(dst)])
     with open(dst, encoding="utf-8") as fh:
-        _assert_crm_anonymized(list(csv.DictReader(fh)), summary)
+        _assert_crm_anonymized(list(csv.DictReader(fh)), summary, mobile="<IN_PHONE>")
     scan = _run(["scan", str(src)])
     assert scan["entities"] == summary["entities"] and scan["by_column"] == summary["by_column"]
 
@@ -117,7 +119,8 @@ def test_numeric_columns_identified_by_their_values(tmp_path):
     summary = _run([str(src), "-o", str(dst)])
     assert summary["columns_by_identity"] == {"c1": "IN_PHONE", "c2": "IN_AADHAAR", "c3": "CREDIT_CARD"}
     out = [json.loads(x) for x in dst.read_text().splitlines()]
-    assert [r["c4"] for r in out] == [1000, 1001, 1002] and all(r["c1"] == "<IN_PHONE>" for r in out)
+    # Number columns keep their type: the placeholder cannot be a number, so the values are null.
+    assert [r["c4"] for r in out] == [1000, 1001, 1002] and all(r[c] is None for r in out for c in ("c1", "c2", "c3"))
 
 
 def test_sft_and_chat_files_without_a_text_column(tmp_path):
@@ -133,7 +136,7 @@ def test_sft_and_chat_files_without_a_text_column(tmp_path):
     s2 = _run([str(chat), "-o", str(tmp_path / "o2.jsonl")])
     o2 = json.loads((tmp_path / "o2.jsonl").read_text())
     assert "Rahul" not in o2["messages"][0]["content"] and "<IN_PHONE>" in o2["messages"][0]["content"]
-    assert o2["meta"] == {"cust.mobile": "<IN_PHONE>", "Aadhaar No.": "<IN_AADHAAR>"}
+    assert o2["meta"] == {"cust.mobile": None, "Aadhaar No.": "<IN_AADHAAR>"}  # a number stays a number (or null)
     assert s2["by_column"] == {"messages": {"PERSON": 1, "IN_PHONE": 1}, "meta": {"IN_PHONE": 1, "IN_AADHAAR": 1}}
 
 
@@ -151,3 +154,32 @@ def test_explicit_missing_text_field_is_a_user_error(tmp_path):
     from curate.errors import CurateError
 
     assert isinstance(res.exception, CurateError) and "no column 'text'" in str(res.exception)
+
+
+def test_non_text_columns_keep_their_type(tmp_path):
+    """Number, big-integer, mixed and nested columns come out as they went in (hand-written rows): a number that
+    held PII is null under a placeholder policy and a valid number of the same kind under pseudonyms."""
+    import pyarrow.parquet as pq
+
+    big = 123456789012345678901234567890  # beyond int64: read as a mixed (JSON text) column
+    assert not any(luhn.is_valid(str(v)) or verhoeff.is_valid(str(v)) for v in (4000000000000001, 3000000000000008))
+    rows = [
+        {"text": "hello", "order_id": 4000000000000001, "mixed": int(MOBILES[0]), "big": big, "meta": {"n": 3, "cust_mobile": int(MOBILES[1])}},
+        {"text": "hi", "order_id": 3000000000000008, "mixed": "abc", "big": big + 1, "meta": {"n": 4, "cust_mobile": int(MOBILES[2])}},
+    ]
+    src = tmp_path / "in.jsonl"
+    _write(src, rows)
+    for dst in (tmp_path / "o.jsonl", tmp_path / "o.parquet"):
+        _run([str(src), "-o", str(dst)])
+        out = [json.loads(x) for x in dst.read_text().splitlines()] if dst.suffix == ".jsonl" else pq.read_table(dst).to_pylist()
+        assert [r["order_id"] for r in out] == [4000000000000001, 3000000000000008]  # no check digit passes (stdnum)
+        assert [r["meta"]["n"] for r in out] == [3, 4] and [r["meta"]["cust_mobile"] for r in out] == [None, None]
+        if dst.suffix == ".jsonl":
+            assert [r["mixed"] for r in out] == [None, "abc"] and [r["big"] for r in out] == [big, big + 1]
+    pol = tmp_path / "p.yaml"
+    pol.write_text("default: {operator: pseudonym}\n")
+    _run([str(src), "-o", str(tmp_path / "p.jsonl"), "--policy", str(pol)])
+    out = [json.loads(x) for x in (tmp_path / "p.jsonl").read_text().splitlines()]
+    fakes = [out[0]["mixed"], out[0]["meta"]["cust_mobile"], out[1]["meta"]["cust_mobile"]]
+    assert all(isinstance(f, int) and str(f) not in MOBILES for f in fakes)
+    assert all(phonenumbers.is_valid_number(phonenumbers.parse(str(f), "IN")) for f in fakes)

@@ -1,6 +1,7 @@
 """Identifiers stored as JSON numbers: scanned as their written digits in every field, metadata object and
-file column, replaced like a string match (the value becomes the placeholder string); counts, amounts and
-numbers whose check digit fails stay numbers. Expected checksums come from python-stdnum."""
+file column, replaced like a string match (in the stage's JSON text the value becomes the placeholder string; in
+file mode a number column stays numbers, the replaced value null); counts, amounts and numbers whose check digit
+fails stay numbers. Expected checksums come from python-stdnum."""
 
 import csv
 import json
@@ -58,7 +59,9 @@ def test_file_mode_numeric_columns_with_a_few_identifiers(tmp_path):
             {"text": "hi", "val": CARD, "amount": 2.5, "count": 3, "bad": 5},
             {"text": "yo", "val": 17, "amount": 3.0, "count": 4, "bad": 6}]
     out = _run(tmp_path, rows)
-    assert [r["val"] for r in out] == ["<IN_AADHAAR>", "<CREDIT_CARD>", "17"]  # the column became text
+    # The column keeps its type (it used to become text): a number replaced by a placeholder is null, and the
+    # `pii` column says what stood there.
+    assert [r["val"] for r in out] == [None, None, 17]
     assert [r["amount"] for r in out] == [1.10, 2.5, 3.0] and [r["count"] for r in out] == [2, 3, 4]
     assert [r["bad"] for r in out] == [BAD_AADHAAR, 5, 6]
     assert [json.loads(r["pii"])[0]["type"] if json.loads(r["pii"]) else None for r in out] == [
@@ -70,7 +73,10 @@ def test_file_mode_nested_numbers(tmp_path):
                           {"text": "b", "meta": {"x": {"y": [1]}, "n": 3}}])
     dumped = json.dumps(out)
     assert str(AADHAAR) not in dumped and str(CARD) not in dumped
-    assert "<IN_AADHAAR>" in dumped and "<CREDIT_CARD>" in dumped
+    # Numbers inside a nested column stay numbers (null once replaced by a placeholder); `pii` names them.
+    assert [r["meta"] for r in out] == [{"x": {"y": [None, 5]}, "n": None}, {"x": {"y": [1]}, "n": 3}]
+    assert {e["field"]: e["type"] for e in json.loads(out[0]["pii"])} == {"meta.x.y[0]": "IN_AADHAAR",
+                                                                          "meta.n": "CREDIT_CARD"}
 
 
 # ------------------------------------------------------------------ columns named for an identifier

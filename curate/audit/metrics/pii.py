@@ -53,7 +53,10 @@ def _entity_type(e: Any) -> str | None:
 
 
 def anonymized_by_type(values: list[Any]) -> dict[str, int]:
-    """Count entity types in ``pii_entities`` values: JSON lists of entity dicts or {type: count} maps."""
+    """Count entity types in ``pii_entities`` values: JSON lists of entity dicts or {type: count} maps.
+
+    Each entity counts once per document: an entity the PII stage marked ``repeat`` (the same type and value
+    found again in the row, e.g. an SFT row's ``text`` that repeats its ``input``) is not counted again."""
     counts: Counter[str] = Counter()
     for v in values:
         if v is None:
@@ -66,10 +69,11 @@ def anonymized_by_type(values: list[Any]) -> dict[str, int]:
         if isinstance(v, dict):
             if all(isinstance(x, (int, float)) for x in v.values()):
                 counts.update({str(k): int(x) for k, x in v.items()})
-            elif _entity_type(v):
+            elif _entity_type(v) and not v.get("repeat"):
                 counts[_entity_type(v)] += 1
         elif isinstance(v, list):
-            counts.update(t for t in (_entity_type(e) for e in v) if t)
+            counts.update(t for t in (_entity_type(e) for e in v if not (isinstance(e, dict) and e.get("repeat")))
+                          if t)
     return dict(counts.most_common())
 
 

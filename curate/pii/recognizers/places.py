@@ -1,0 +1,71 @@
+"""Place names that look like person names: "Priya Nagar", "Rajiv Gandhi Chowk", "Nehru Marg".
+
+Indian localities, roads and housing societies are often named after people, so the name recognizer
+finds a person where an address stands. :func:`retype_places` turns such a span into an ``ADDRESS``
+span covering the place word too, so that it gets an address replacement (``<ADDRESS>`` by default)
+and never a person's pseudonym:
+
+* a name followed by a place word ("Rajiv Gandhi" + " Chowk") is an address;
+* a name whose last word is a place word ("Shanti Nagar") is an address when the text around it reads as
+  one (a house number or an address word before it, a PIN code after it), or when nothing marks it as a
+  person (a name trigger or honorific before it, "called"/"ji"/"ने" after it, a place word that is also a
+  surname in the lexicon): "Priya Nagar" the person keeps her pseudonym in "Smt. Priya Nagar called".
+
+The word lists were written for curate from common Indian address forms (English and the major scripts).
+"""
+
+from __future__ import annotations
+
+import regex as re
+
+from curate.pii.lexicon import load_lexicon
+
+ENTITY = "ADDRESS"
+
+# Words that end the name of a locality, road, building or housing society.
+PLACE_WORDS = frozenset((
+    "nagar nagara road rd marg colony chowk street lane layout puram vihar enclave bagh ganj park society "
+    "apartment apartments apts residency tower towers sector block bazaar bazar market cross salai veedhi "
+    "peth wadi gali galli mohalla circle extension estate nilayam bhavan bhawan sadan niwas complex heights "
+    "garden gardens township avenue chawl palya pally palli kunj villa villas plaza building bldg path "
+    "नगर मार्ग रोड कॉलोनी चौक गली विहार बाग गंज सोसाइटी मोहल्ला पथ बाजार बाज़ार "
+    "নগর রোড সরণি সরণী পল্লী বাজার சாலை தெரு வீதி நகர் નગર રોડ સોસાયટી"
+).split())
+# Words before a place that say an address is being given.
+_CUES = re.compile(r"(?i:(?<![\p{L}])(?:address|addr|flat|house|h\.? ?no|plot|door|near|opp|opposite|behind|"
+                   r"beside|floor|wing|resident of|r/o|lives? (?:at|in)|located at|पता|मकान|फ्लैट|ঠিকানা|முகவரி|સરનામું)"
+                   r"(?![\p{L}]))|\d")
+_PIN_AFTER = re.compile(r"^[\s,\-]{0,3}(?:[\p{L}.]+[\s,\-]{1,3}){0,3}[1-9][0-9]{2}\s?[0-9]{3}(?![0-9])")
+_WORD_AFTER = re.compile(r"^[ \t]+([\p{L}\p{M}]+)")
+_LAST_WORD = re.compile(r"([\p{L}\p{M}]+)\W*$")
+_CUE_WINDOW = 40
+# What marks the words as a person after all: a name trigger or honorific right before, or a person's verb or
+# "ji" right after ("mera naam Rahul Nagar hai", "Smt. Priya Nagar", "Priya Nagar called").
+_PERSON_BEFORE = re.compile(r"(?i:(?<![\p{L}])(?:name(?: is)?|naam|nam|i am|i'm|this is|myself|mr|mrs|ms|miss|dr|shri|"
+                            r"shree|sri|smt|kumari|नाम|श्री|श्रीमती|सुश्री)[\s.:,-]*)$")
+_PERSON_AFTER = re.compile(r"(?i:^\s+(?:called|calls|said|says|wrote|writes|asked|replied|ji|ne|जी|ने)(?![\p{L}]))")
+
+
+def _is_place(word: str) -> bool:
+    return word.lower() in PLACE_WORDS
+
+
+def _reads_as_address(text: str, start: int, end: int) -> bool:
+    line_start = max(text.rfind("\n", 0, start) + 1, start - _CUE_WINDOW)
+    return bool(_CUES.search(text[line_start:start]) or _PIN_AFTER.match(text[end:end + 60]))
+
+
+def place_end(text: str, start: int, end: int) -> int | None:
+    """Where the place ends when the name ``text[start:end]`` is part of one, else None."""
+    nxt = _WORD_AFTER.match(text[end:])
+    if nxt and _is_place(nxt.group(1)):
+        return end + nxt.end(1)
+    last = _LAST_WORD.search(text[start:end])
+    if last and _is_place(last.group(1)):
+        if _reads_as_address(text, start, end):
+            return end
+        person = (_PERSON_BEFORE.search(text[max(0, start - 20):start]) or _PERSON_AFTER.match(text[end:end + 12])
+                  or load_lexicon().kind(last.group(1)) is not None)
+        if not person:
+            return end
+    return None
