@@ -39,7 +39,10 @@ CONTEXT: dict[str, list[str]] = {
                                 "rc", "गाड़ी", "गाडी", "वाहन", "नंबर प्लेट"],
     "IN_PIN_CODE": ["pin", "pincode", "pin code", "postal", "postal code", "zip", "पिन", "पिनकोड", "पिन कोड",
                     "पत्ता", "address", "পিন", "அஞ்சல்"],
-    "IN_BANK_ACCOUNT": ["account", "a/c", "acct", "ac no", "a/c no", "account number", "bank", "khata",
+    # chat spellings: "acc no", "acc.", "a/c no.", "acct no", "sb a/c" (a newcomer's "my acc no 12345678901")
+    "IN_BANK_ACCOUNT": ["account", "a/c", "acct", "ac no", "a/c no", "account number", "bank", "khata", "acc",
+                        "acc no", "acc num", "acc number", "account no", "acct no", "a/c num", "sb a/c", "savings",
+                        "khata no", "khata number",
                         "khaata", "खाता", "खाता संख्या", "अकाउंट", "बैंक", "खाते", "অ্যাকাউন্ট", "கணக்கு", "ખાતા",
                         "ఖాతా", "ಖಾತೆ", "അക്കൗണ്ട്", "ਖਾਤਾ", "ଖାତା", "کھاتہ", "اکاؤنٹ"],
     "IN_ABHA": ["abha", "health id", "health account", "ayushman", "आभा", "हेल्थ आईडी", "आयुष्मान"],

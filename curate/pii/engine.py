@@ -211,7 +211,7 @@ class PiiDetector:
             for k, res in zip(nlp_jobs, found):
                 results[k].extend(Span(r.start, r.end, PERSON, r.score, self.spacy.name) for r in res
                                   if r.score >= self.threshold)
-        return [resolve(self._places(texts[k], s)) for k, s in enumerate(results)]
+        return [resolve(_handles(texts[k], self._places(texts[k], s))) for k, s in enumerate(results)]
 
     def _places(self, text: str | None, spans: list[Span]) -> list[Span]:
         """Person spans that are part of a place name, as ``ADDRESS`` spans over the whole place (dropped when
@@ -227,6 +227,34 @@ class PiiDetector:
 
     def detect(self, text: str, lang: str | None = None) -> list[Span]:
         return self.detect_many([text], [lang])[0]
+
+
+_HANDLE_CHARS = re.compile(r"[A-Za-z0-9_.]")
+
+
+def _handles(text: str | None, spans: list[Span]) -> list[Span]:
+    """A name inside a social-media handle takes the whole handle: ``@rahul_sharma_99`` is one person's
+    identifier, and replacing only ``rahul`` would leave the surname and digits (``@Deepa_sharma_99``).
+
+    A handle is ``@`` (not after a letter, digit or dot: that is an e-mail) and the letters, digits, ``_`` and
+    ``.`` after it. Handles with no name in them (``@HDFC_Cares``, ``@user0``) are left as they are."""
+    if not text or "@" not in text:
+        return spans
+    out = []
+    for s in spans:
+        if s.type == PERSON:
+            a = s.start
+            while a > 0 and _HANDLE_CHARS.match(text[a - 1]):
+                a -= 1
+            if a > 0 and text[a - 1] == "@" and (a == 1 or not _HANDLE_CHARS.match(text[a - 2])):
+                b = s.end
+                while b < len(text) and _HANDLE_CHARS.match(text[b]):
+                    b += 1
+                while b > s.end and text[b - 1] == ".":  # a sentence's full stop is not part of the handle
+                    b -= 1
+                s = Span(a, b, PERSON, s.score, s.recognizer, s.checksum_valid)
+        out.append(s)
+    return out
 
 
 def _outer(group: list[Span]) -> Span:

@@ -141,14 +141,25 @@ def is_chat(value: Any) -> bool:
     return isinstance(value, list) and any(isinstance(m, dict) and "role" in m for m in value)
 
 
-def _walk(path: Path, value: Any, key: str | None, embedded: dict[Path, Any]):
-    """(path, scalar, key) for every scalar leaf of a parsed JSON value; ``key`` is the nearest object key."""
+# Keys under which objects describe functions (OpenAI ``tools``/``functions`` schemas, tool calls kept in metadata).
+_TOOL_KEYS = frozenset({"tools", "functions", "tool_calls", "function", "function_call"})
+
+
+def _walk(path: Path, value: Any, key: str | None, embedded: dict[Path, Any], tool: bool = False):
+    """(path, scalar, key) for every scalar leaf of a parsed JSON value; ``key`` is the nearest object key.
+
+    Inside a function's description or call (under ``tools``, ``functions``, ``tool_calls``, ``function``, or an
+    object with ``"type": "function"``) ``name`` is the function's (``get_balance``) and ids tie calls together:
+    structure, never scanned nor rewritten."""
     if isinstance(value, dict):
+        tool = tool or value.get("type") == "function"
         for k, v in value.items():
-            yield from _walk(path + (k,), v, str(k), embedded)
+            if tool and (k == "name" or k in _CHAT_STRUCTURAL):
+                continue
+            yield from _walk(path + (k,), v, str(k), embedded, tool or k in _TOOL_KEYS)
     elif isinstance(value, list):
         for i, v in enumerate(value):
-            yield from _walk(path + (i,), v, key, embedded)
+            yield from _walk(path + (i,), v, key, embedded, tool)
     else:
         yield path, value, key
 

@@ -1,0 +1,66 @@
+"""What a newcomer's own data leaked: account numbers after chat spellings of "account" ("acc no"), names inside
+social-media handles, and function names in a chat's ``tools`` schema kept in metadata.
+
+Expected values are hand-written: the account numbers are made up (Indian bank accounts have no public check digit,
+9-18 digits), the handles and tool schemas are OpenAI's documented shape.
+"""
+
+import json
+
+import pytest
+
+from curate.pii.stage import PiiConfig, run_rows
+
+KEY = b"test-hmac-key-0123456789"
+CFG = PiiConfig(nlp="none")
+
+
+def _text(text):
+    return run_rows([{"text": text}], CFG, ["text"], keys={"hmac_key": KEY})[0].fields["text"]
+
+
+@pytest.mark.parametrize("lead", ["my acc no", "acc. no.", "Acc No:", "acc number", "acct no", "account no",
+                                  "a/c num", "sb a/c", "savings", "khata no", "acc"])
+@pytest.mark.parametrize("number", ["12345678901", "001234567890", "50100234567812", "918020034567"])
+def test_account_numbers_after_chat_spellings_of_account(lead, number):
+    out = _text(f"@sbi_help {lead} {number} is blocked since monday")
+    assert number not in out, out
+
+
+def test_order_numbers_stay_without_account_words():
+    assert _text("order no 12345678901 is delayed") == "order no 12345678901 is delayed"
+
+
+@pytest.mark.parametrize("handle,name_parts", [("@rahul_sharma_99", ["rahul", "sharma", "99"]),
+                                               ("@Priya.Verma", ["Priya", "Verma"]),
+                                               ("@anita_rao", ["anita", "rao"])])
+def test_a_name_in_a_handle_takes_the_whole_handle(handle, name_parts):
+    out = _text(f"DM me {handle} for details, cc @HDFC_Cares.")
+    assert out.startswith("DM me @") and out.endswith(" for details, cc @HDFC_Cares."), out
+    replaced = out[len("DM me "):out.index(" for details")]
+    assert all(p not in replaced for p in name_parts), out
+
+
+def test_handles_without_names_and_emails_keep_their_own_rules():
+    out = _text("thanks @HDFC_Cares and @user0, mail rahul.sharma@gmail.com")
+    assert out.startswith("thanks @HDFC_Cares and @user0, mail ") and "rahul" not in out and "sharma" not in out
+
+
+def test_function_names_in_a_tools_schema_and_tool_messages_stay():
+    tools = [{"type": "function", "function": {"name": "lookup", "description": "Look up a customer",
+                                               "parameters": {"type": "object",
+                                                              "properties": {"name": {"type": "string"}}}}},
+             {"type": "function", "function": {"name": "sunil", "description": "x"}}]
+    meta = json.dumps({"tools": tools, "agent_name": "Kavita Rao"})
+    turns = [{"role": "user", "content": "book a train for Priya Sharma"},
+             {"role": "assistant", "content": "", "tool_calls": [{"id": "call_1", "type": "function", "function": {
+                 "name": "book_train", "arguments": json.dumps({"passenger": "Priya Sharma"})}}]},
+             {"role": "tool", "tool_call_id": "call_1", "name": "book_train", "content": "{\"pnr\": \"4521367890\"}"}]
+    res = run_rows([{"text": "", "messages": json.dumps(turns), "meta": meta}], CFG, ["text", "messages", "meta"],
+                   keys={"hmac_key": KEY})[0]
+    got_meta = json.loads(res.fields["meta"])
+    assert got_meta["tools"] == tools                      # function names (even one that is a given name) kept
+    assert "Kavita" not in got_meta["agent_name"]           # a person's name beside them is still replaced
+    msgs = json.loads(res.fields["messages"])
+    assert msgs[1]["tool_calls"][0]["function"]["name"] == "book_train" and msgs[2]["name"] == "book_train"
+    assert "Priya" not in json.dumps(msgs)
