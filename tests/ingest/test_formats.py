@@ -56,7 +56,8 @@ CASES = [
     # The first shape wins (text, SFT, messages, ShareGPT, prompt/completion); the others stay in meta as written.
     ('{"messages": [{"role": "user", "content": "m"}], "conversations": [{"from": "human", "value": "c"}]}',
      ("m", None, None, None, '[{"role":"user","content":"m"}]', '{"conversations":[{"from":"human","value":"c"}]}')),
-    ('{"text": "t", "prompt": "p", "completion": "c"}', ("t", None, None, None, None, '{"prompt":"p","completion":"c"}')),
+    ('{"text": "t", "prompt": "p", "completion": "c"}',
+     ("t", None, None, None, None, '{"prompt":"p","completion":"c"}')),
     ('{"instruction": "i", "output": "o", "prompt": "p"}', ("i\n\no", "i", None, "o", None, '{"prompt":"p"}')),
 ]
 
