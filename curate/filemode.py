@@ -67,8 +67,10 @@ def _read_any(path: str | Path) -> pa.Table:
     try:
         if fmt == "parquet":
             return pq.read_table(path)
-        if fmt in ("csv", "tsv"):
-            return _read_csv(path, "\t" if fmt == "tsv" else ",")
+        if fmt in ("csv", "tsv"):  # ; and | too: the delimiter is sniffed (curate.ingest.delimiter)
+            from curate.ingest.delimiter import default_delimiter, sniff_delimiter
+
+            return _read_csv(path, sniff_delimiter(path, default_delimiter(fmt)))
         with open_binary(path) as fh:
             data = fh.read()
         text = data.decode(detect_encoding(data[: 1 << 16], partial=False))

@@ -104,7 +104,7 @@ def ingest(sources, fmt, text_fields, id_field, on_id_conflict, source_name, max
 
     def render(rs):
         _table("ingest", ["source", "format", "read", "ingested", "duplicates", "quarantined"],
-               [[r["source"], r["format"], r["rows_read"], r["ingested"], r["duplicates"], r["quarantined"]]
+               [[r["source"], _format_label(r), r["rows_read"], r["ingested"], r["duplicates"], r["quarantined"]]
                 for r in rs])
         for r in rs:
             for reason, n in sorted(r["reasons"].items()):
@@ -114,6 +114,14 @@ def ingest(sources, fmt, text_fields, id_field, on_id_conflict, source_name, max
     failed = all_quarantined_error(results)
     if failed:
         raise CurateError(failed)
+
+
+def _format_label(result: dict) -> str:
+    """``csv (semicolon)``: a delimited source's format with the delimiter that was sniffed and used."""
+    from curate.ingest.delimiter import NAMES
+
+    delim = result.get("delimiter")
+    return f"{result['format']} ({NAMES.get(delim, repr(delim))})" if delim else result["format"]
 
 
 engine_option = click.option("--engine", type=click.Choice(["local", "ray"]), default=None,

@@ -67,6 +67,7 @@ class IngestResult:
     quarantined: int = 0
     reasons: dict[str, int] = field(default_factory=dict)
     versions: int = 0  # of the ingested rows, new versions of a known id (on_id_conflict="version")
+    delimiter: str | None = None  # CSV/TSV: the delimiter sniffed and used (curate.ingest.delimiter)
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -412,6 +413,10 @@ def ingest_file(ws: Lake, path: Path, opts: IngestOptions,
     source = opts.source_name or path.name
     ingest_id = uuid.uuid4().hex[:16]
     result = IngestResult(source=source, source_uri=str(path.resolve()), format=fmt, ingest_id=ingest_id)
+    if fmt in ("csv", "tsv"):  # the reader sniffs the same (curate.ingest.readers.read_source)
+        from curate.ingest.delimiter import default_delimiter, sniff_delimiter
+
+        result.delimiter = sniff_delimiter(path, default_delimiter(fmt))
     con = ws.con
     _register_html_to_text(con)
     con.execute(_NORM_MACRO.replace("@NFC@", needs_nfc_pattern()).replace("@MARKUP@", MARKUP_HINT_RE2))

@@ -845,10 +845,10 @@ def read_source(path: Path, fmt: str, max_bytes: int) -> Iterator[pa.Table]:
         return read_jsonl(path, max_bytes)
     if fmt == "json":
         return read_json_array(path)
-    if fmt == "csv":
-        return read_delimited(path, ",")
-    if fmt == "tsv":
-        return read_delimited(path, "\t")
+    if fmt in ("csv", "tsv"):
+        from curate.ingest.delimiter import default_delimiter, sniff_delimiter
+
+        return read_delimited(path, sniff_delimiter(path, default_delimiter(fmt)))
     if fmt == "parquet":
         return read_parquet(path)
     if fmt == "text":
