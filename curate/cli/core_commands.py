@@ -313,11 +313,14 @@ def snapshot_diff(a, b, workspace, as_json):
                    "prompt/completion (TRL); auto picks from the rows.")
 @click.option("--columns", default="", help="Internal columns to add by name, e.g. lang,meta (default: none).")
 @click.option("--with-signals", is_flag=True, help="Add every public column (signals, meta, source_uri, ...).")
+@click.option("--skip-non-chat", is_flag=True,
+              help="With --layout messages or prompt-completion: leave out the rows that hold no conversation "
+                   "(counted in the summary and export.json) instead of refusing the export.")
 @click.option("--overwrite", is_flag=True)
 @workspace_option
 @json_option
 def snapshot_export(ref, fmt, splits, output, allow_raw, allow_unapproved, contamination, group_by, layout, columns,
-                    with_signals, overwrite, workspace, as_json):
+                    with_signals, skip_non_chat, overwrite, workspace, as_json):
     """Export a snapshot with deterministic splits (HF: datasets.load_from_disk loads it).
 
     Trainer-ready: id, the training fields and split only, unless --columns / --with-signals.
@@ -327,9 +330,13 @@ def snapshot_export(ref, fmt, splits, output, allow_raw, allow_unapproved, conta
     with _open(workspace) as ws:
         res = ws.export(ref, fmt, output, splits=splits, allow_raw=allow_raw, contamination=contamination,
                         group_by=group_by, overwrite=overwrite, allow_unapproved=allow_unapproved, layout=layout,
-                        columns=columns, with_signals=with_signals)
+                        columns=columns, with_signals=with_signals, skip_non_chat=skip_non_chat)
     if res.note and not as_json:
         console.print(f"[yellow]note[/]: {res.note}")
+    if res.left_out and not as_json:
+        from curate.export_layout import NON_CHAT_REASON
+
+        console.print(f"[yellow]left out[/] {res.left_out} row(s): {NON_CHAT_REASON} (--skip-non-chat)")
     emit(res.as_dict(), as_json, lambda d: console.print(
         f"[green]exported[/] {d['snapshot']} → {d['path']} ({d['layout']}: {', '.join(d['columns'])}) "
         + ", ".join(f"{k}={v}" for k, v in d["counts"].items())))
