@@ -43,7 +43,6 @@ def create_staging(ws_path: Path, out: Path) -> tuple[Path, Path | None]:
     The record is written first, so no kill leaves an unrecorded folder. On a workspace that cannot be
     written (read-only media) the export still works, unrecorded.
     """
-    out.parent.mkdir(parents=True, exist_ok=True)
     token = secrets.token_hex(8)
     folder = out.parent / f".export-{out.name}-{token}"
     record: Path | None = _registry(ws_path) / f"{token}.json"

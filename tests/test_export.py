@@ -244,3 +244,20 @@ def test_two_exports_of_one_snapshot_are_byte_identical(many, tmp_path):
                 assert a[name] == b[name], (fmt, kw, name)
             for side in ("a", "b"):
                 shutil.rmtree(tmp_path / side)
+
+
+def test_export_into_a_missing_folder_is_refused(tmp_path):
+    """Issue 13: as every output, a parent folder that does not exist is an error, not created."""
+    from curate import Workspace
+
+    ws = Workspace.init(tmp_path / "ws")
+    try:
+        src = tmp_path / "t.jsonl"
+        src.write_text('{"text": "a note"}\n')
+        ws.ingest([src])
+        ws.create_snapshot("s", text="raw")
+        with pytest.raises(CurateError, match="does not exist"):
+            ws.export("s", "jsonl", tmp_path / "missing" / "out", allow_raw=True)
+        assert not (tmp_path / "missing").exists()
+    finally:
+        ws.close()

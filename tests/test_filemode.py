@@ -288,3 +288,16 @@ def test_unknown_chat_role_in_file_mode_is_a_one_line_error(tmp_path):
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
     assert "record 2: schema violation: conversations with unknown role 'narrator'" in proc.stderr
     assert not out.exists()
+
+
+@pytest.mark.parametrize("cmd", [["langid"], ["dedup", "run"], ["pii", "run"]], ids=["langid", "dedup", "pii"])
+def test_output_in_a_missing_folder_is_a_one_line_error_before_any_work(tmp_path, cmd):
+    """Issue 13: a mistyped output folder is not created (as cp or sort -o)."""
+    src = _write(tmp_path / "in.jsonl", [{"text": "hello there"}])
+    out = tmp_path / "nonexistent" / "dir" / "out.csv"
+    env = {**os.environ, "PYTHONPATH": os.getcwd()}
+    proc = subprocess.run([sys.executable, "-m", "curate.cli.main", *cmd, str(src), "-o", str(out)],
+                          capture_output=True, text=True, timeout=300, env=env)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert f"the folder {out.parent} does not exist" in proc.stderr
+    assert not (tmp_path / "nonexistent").exists()

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import csv
 import io
-from pathlib import Path
 
 DELIMITERS = (",", ";", "\t", "|")
 NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
@@ -29,22 +28,11 @@ def default_delimiter(fmt: str) -> str:
     return "\t" if fmt == "tsv" else ","
 
 
-def sniff_delimiter(path: str | Path, preferred: str = ",") -> str:
-    """The delimiter of the CSV/TSV file ``path`` (one of :data:`DELIMITERS`), by the rule above.
-
-    Reads at most :data:`HEAD_BYTES` (gzip undone, encoding detected as the readers do); an unreadable
-    head gives ``preferred`` (the reader then reports the problem itself).
-    """
-    from curate.ingest.readers import detect_encoding, open_binary
-
-    try:
-        with open_binary(Path(path)) as fh:
-            head = fh.read(HEAD_BYTES + 1)
-        full = len(head) <= HEAD_BYTES
-        text = head[:HEAD_BYTES].decode(detect_encoding(head[:HEAD_BYTES]), errors="replace").lstrip("\ufeff")
-    except (OSError, EOFError, LookupError, ValueError):
-        return preferred
-    if not full:  # the last line may be cut short
+def sniff_delimiter_text(text: str, preferred: str = ",", complete: bool = True) -> str:
+    """The delimiter of CSV/TSV text (a file's head: ``complete`` False when the file goes on, so its
+    last line may be cut short), one of :data:`DELIMITERS`, by the rule above."""
+    text = text.lstrip("\ufeff")
+    if not complete:
         text = text[: text.rfind("\n") + 1] or text
     order = [preferred, *(d for d in DELIMITERS if d != preferred)]
     best, best_n = preferred, 1

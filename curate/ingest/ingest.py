@@ -414,9 +414,9 @@ def ingest_file(ws: Lake, path: Path, opts: IngestOptions,
     ingest_id = uuid.uuid4().hex[:16]
     result = IngestResult(source=source, source_uri=str(path.resolve()), format=fmt, ingest_id=ingest_id)
     if fmt in ("csv", "tsv"):  # the reader sniffs the same (curate.ingest.readers.read_source)
-        from curate.ingest.delimiter import default_delimiter, sniff_delimiter
+        from curate.ingest.readers import sniff_delimiter
 
-        result.delimiter = sniff_delimiter(path, default_delimiter(fmt))
+        result.delimiter = sniff_delimiter(path, fmt)
     con = ws.con
     _register_html_to_text(con)
     con.execute(_NORM_MACRO.replace("@NFC@", needs_nfc_pattern()).replace("@MARKUP@", MARKUP_HINT_RE2))

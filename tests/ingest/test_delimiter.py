@@ -15,8 +15,8 @@ import sys
 import pytest
 
 from curate.filemode import read_table
-from curate.ingest.delimiter import sniff_delimiter
 from curate.ingest.ingest import IngestOptions, ingest_file
+from curate.ingest.readers import sniff_delimiter
 
 # A European export: ';' between fields, ',' as the decimal mark and inside the text, a quoted ';'.
 SEMICOLON = ('id;text;amount\r\n0042;Karte gesperrt, bitte helfen;1,50\r\n'
@@ -35,7 +35,7 @@ ONE_COLUMN = "text\nhello; there, friend\nplain\n"
 def test_the_delimiter_is_sniffed_from_the_head(tmp_path, name, content, want):
     path = tmp_path / name
     path.write_text(content, encoding="utf-8", newline="")
-    assert sniff_delimiter(path, "\t" if name.endswith(".tsv") else ",") == want
+    assert sniff_delimiter(path, "tsv" if name.endswith(".tsv") else "csv") == want
 
 
 def _reference(content: str, delimiter: str) -> list[dict]:
