@@ -253,9 +253,6 @@ def export_snapshot(ws: Lake, ref: str, fmt: str, out_dir: str | Path, splits: s
                           "export refused (create it with --text anonymized, or pass --allow-raw to override)")
     approval = require_approved(ws, m.ref, "export", override=allow_unapproved or allow_raw)
     out = Path(out_dir)
-    from curate.filemode import require_folder
-
-    require_folder(out)  # as every output: a missing parent folder is an error, not created
     if out.exists() and any(out.iterdir()):
         if not overwrite:
             raise CurateError(f"{out} exists and is not empty (pass --overwrite to replace it)")

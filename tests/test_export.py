@@ -246,8 +246,10 @@ def test_two_exports_of_one_snapshot_are_byte_identical(many, tmp_path):
                 shutil.rmtree(tmp_path / side)
 
 
-def test_export_into_a_missing_folder_is_refused(tmp_path):
-    """Issue 13: as every output, a parent folder that does not exist is an error, not created."""
+
+def test_export_folder_is_created_with_its_parents(tmp_path):
+    """Issue 13's rule: a folder output (export, train, audit) is created with its parents, like mkdir -p;
+    a file output needs its folder to exist (tests/test_filemode.py)."""
     from curate import Workspace
 
     ws = Workspace.init(tmp_path / "ws")
@@ -256,8 +258,7 @@ def test_export_into_a_missing_folder_is_refused(tmp_path):
         src.write_text('{"text": "a note"}\n')
         ws.ingest([src])
         ws.create_snapshot("s", text="raw")
-        with pytest.raises(CurateError, match="does not exist"):
-            ws.export("s", "jsonl", tmp_path / "missing" / "out", allow_raw=True)
-        assert not (tmp_path / "missing").exists()
+        ws.export("s", "jsonl", tmp_path / "exports" / "s", allow_raw=True, splits="train=1.0")
+        assert (tmp_path / "exports" / "s" / "train.jsonl").exists()
     finally:
         ws.close()
