@@ -118,3 +118,21 @@ def test_sharegpt_in_a_json_array_and_parquet(ws, tmp_path):
         assert (res.ingested, res.quarantined) == (1, 0), name
     msgs = {r[0] for r in ws.con.execute("SELECT messages FROM lake.documents").fetchall()}
     assert msgs == {'[{"role":"user","content":"q"},{"role":"assistant","content":"a"}]'}
+
+
+def test_sharegpt_conversion_matches_trl(ws, tmp_path):
+    """TRL's ``maybe_convert_to_chatml`` (from/value -> role/content, conversations -> messages) is the oracle
+    for the keys; roles that are already standard are left as they are by both."""
+    import copy
+
+    from trl import maybe_convert_to_chatml
+
+    records = [{"conversations": [{"from": "system", "value": "s"}, {"from": "user", "value": "u"},
+                                  {"from": "assistant", "value": "a", "weight": 0}]},
+               {"conversations": [{"from": "user", "value": "नमस्ते"}, {"from": "assistant", "value": "hello"}]}]
+    path = tmp_path / "sg.jsonl"
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+    ingest_file(ws, path, IngestOptions())
+    stored = [json.loads(r[0]) for r in ws.con.execute("SELECT messages FROM lake.documents ORDER BY source_row")
+              .fetchall()]
+    assert stored == [maybe_convert_to_chatml(copy.deepcopy(r))["messages"] for r in records]
