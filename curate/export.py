@@ -49,7 +49,8 @@ import xxhash
 
 from curate.approvals import require_approved
 from curate.errors import CurateError, PolicyError
-from curate.export_layout import LAYOUTS, trainer_table
+from curate.export_layout import (CONVERSATION_COLUMNS, CONVERSATIONAL, LAYOUTS, NON_CHAT_REASON,
+                                  conversation_mask, sparse_conversations, trainer_table, unpadded)
 from curate.export_staging import clean_export_leftovers, create_staging, discard, publish
 from curate.keyed import keyed_id, keyed_id_function, workspace_key
 from curate.results import Result
@@ -127,8 +128,20 @@ class ExportResult(Result):
     approval_override: bool        # exported a snapshot no steward approved (recorded)
     layout: str = "text"           # the training layout written (see curate.export_layout)
     columns: list[str] = field(default_factory=list)  # the exported columns, in order
+    left_out: int = 0              # rows left out by skip_non_chat (no conversation), see export.json's left_out
     group_by: str = "cluster"      # the split unit used: cluster, content or doc_id
     note: str | None = None        # set when the snapshot has no clusters (near-duplicates may straddle splits)
+
+
+def _write_jsonl(table: pa.Table, path: Path) -> None:
+    """One JSON object per row; conversation turns keep only their own keys (:func:`unpadded`)."""
+    convo = [c for c in CONVERSATION_COLUMNS if c in table.column_names]
+    with open(path, "w", encoding="utf-8") as fh:
+        for row in table.to_pylist():
+            for c in convo:
+                row[c] = unpadded(row[c])
+            fh.write(json.dumps(row, ensure_ascii=False, default=str))
+            fh.write("\n")
 
 
 def _save_hf(parts: dict[str, pa.Table], path: Path, info: dict) -> None:
@@ -190,13 +203,17 @@ def export_snapshot(ws: Lake, ref: str, fmt: str, out_dir: str | Path, splits: s
                     allow_raw: bool = False, contamination: str = "refuse", group_by: str | None = None,
                     seed: int = 0, overwrite: bool = False, allow_unapproved: bool = False, layout: str = "auto",
                     columns: list[str] | tuple[str, ...] | str | None = None, with_signals: bool = False,
-                    ) -> ExportResult:
+                    skip_non_chat: bool = False) -> ExportResult:
     """Export snapshot ``ref`` with deterministic splits into ``out_dir`` (atomically, byte-reproducibly).
 
     Files: ``<split>.jsonl`` / ``<split>.parquet`` / ``dataset/`` (``datasets.load_from_disk``), and
     ``export.json``. Columns: ``id``, the ``layout``'s training fields and ``split`` (see
     :mod:`curate.export_layout`), plus ``columns`` (names, or one comma-separated string) or, with
     ``with_signals``, every public column.
+
+    ``skip_non_chat``: with a conversational layout (``messages``, ``prompt-completion``), leave out the rows
+    that hold no conversation instead of refusing the export; their count and reason are in the result
+    (``left_out``) and ``export.json``. Splits are assigned before, so the other rows keep theirs.
 
     ``group_by``: the split unit, ``cluster`` (``dup_cluster``: near-duplicates stay on one side),
     ``content`` (exact copies stay on one side) or ``doc_id``; None: cluster when the snapshot has
@@ -250,6 +267,11 @@ def export_snapshot(ws: Lake, ref: str, fmt: str, out_dir: str | Path, splits: s
     if straddling and contamination == "refuse":
         raise PolicyError(f"{len(straddling)} near-duplicate cluster(s) straddle splits (e.g. {straddling[0]}); "
                           "export refused (split by cluster, or pass --contamination report)")
+    left_out = 0
+    if skip_non_chat and layout in CONVERSATIONAL:
+        keep = conversation_mask(table)
+        left_out = table.num_rows - pc.sum(keep).as_py() if table.num_rows else 0
+        table = table.filter(keep)
     table, used_layout = trainer_table(table, layout, columns, with_signals)
     counts = {}
     info = {"snapshot": public_manifest(ws, m), "format": fmt, "layout": used_layout,
@@ -261,6 +283,8 @@ def export_snapshot(ws: Lake, ref: str, fmt: str, out_dir: str | Path, splits: s
             "approval": {"state": approval["state"], "override": approval["override"]}}
     if note:
         info["note"] = note
+    if left_out:
+        info["left_out"] = {"rows": left_out, "reason": NON_CHAT_REASON}
     clean_export_leftovers(ws.path)  # folders of a killed earlier export
     tmp, record = create_staging(ws.path, out)
     try:
@@ -270,12 +294,15 @@ def export_snapshot(ws: Lake, ref: str, fmt: str, out_dir: str | Path, splits: s
             counts[name] = part.num_rows
             parts[name] = part
         if fmt == "hf":
-            _save_hf(parts, tmp / "dataset", info)
+            _save_hf({k: sparse_conversations(v) for k, v in parts.items()}, tmp / "dataset", info)
+        elif fmt == "jsonl":
+            for name, part in parts.items():
+                _write_jsonl(part, tmp / f"{name}.jsonl")
         else:
             from curate.filemode import write_table
 
             for name, part in parts.items():
-                write_table(part, tmp / f"{name}.{fmt}")
+                write_table(sparse_conversations(part), tmp / f"{name}.{fmt}")
         (tmp / "export.json").write_text(json.dumps(info, indent=2, default=str, ensure_ascii=False))
         publish(tmp, out, record)
     except BaseException:
@@ -289,4 +316,4 @@ def export_snapshot(ws: Lake, ref: str, fmt: str, out_dir: str | Path, splits: s
     return ExportResult(snapshot=m.ref, path=str(path), format=fmt, counts=counts,
                         straddling_clusters=len(straddling), pii_override=info["pii_override"],
                         approval_override=approval["override"], layout=used_layout, columns=info["columns"],
-                        group_by=unit, note=note)
+                        group_by=unit, note=note, left_out=left_out)

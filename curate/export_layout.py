@@ -15,6 +15,15 @@ Layouts (``layout``), each plus ``id`` (the keyed doc_id) and ``split``:
   ``messages``; otherwise (any row without a training target) ``text``, plus ``messages`` (null on the
   rows that are not chats) when some rows are chats, so their roles are not lost.
 
+``messages`` and ``prompt-completion`` refuse rows that hold no conversation (plain text without an instruction and
+an output) unless ``skip_non_chat`` (``--skip-non-chat``): then those rows are left out and counted, never dropped
+without a word (:func:`conversation_mask`).
+
+Turns keep only their own keys in the files: when some turns carry keys others lack (``tool_calls``, ``name``,
+``tool_call_id`` ...), JSONL writes each turn as it is, and Parquet/HF store the column as ``datasets``' own
+``List(Json())`` (:func:`sparse_conversations`) — what ``datasets.load_dataset("json")`` makes of such a JSONL —
+so a turn without tool calls has no ``"tool_calls": null`` that a chat template would read as present.
+
 Other columns travel only when asked for by name (``columns``) or all at once (``with_signals``); a chat's
 ``messages`` is the native list in every layout. Columns that fingerprint raw text never leave (they are
 already dropped by :func:`curate.export.public_table`; asking for one is an error).
@@ -29,6 +38,9 @@ import pyarrow.compute as pc
 from curate.errors import CurateError
 
 LAYOUTS = ("auto", "text", "sft", "messages", "prompt-completion")
+CONVERSATIONAL = ("messages", "prompt-completion")  # layouts whose every row must be a conversation
+CONVERSATION_COLUMNS = ("messages", "prompt", "completion")
+NON_CHAT_REASON = "no conversation: neither messages nor an instruction with an output"
 MESSAGE_TYPE = pa.list_(pa.struct([("role", pa.string()), ("content", pa.string())]))
 # Record fields the layouts are built from; the rest of a row is "internal" (signals, provenance).
 _RECORD = ("text", "instruction", "input", "output", "messages")
@@ -137,10 +149,10 @@ def trainer_table(table: pa.Table, layout: str = "auto", columns: list[str] | tu
         if chosen == "sft" and sft != n:
             raise CurateError(f"layout 'sft' needs instruction records: {n - sft} of {n} rows are chats or plain text "
                               "(use --layout messages or text)")
-        if chosen in ("messages", "prompt-completion") and no_target:
+        if chosen in CONVERSATIONAL and no_target:
             raise CurateError(f"layout '{chosen}' needs conversations: {no_target} of {n} rows hold neither messages "
                               "nor an instruction with an output "
-                              "(use --layout text, or select them out of the snapshot)")
+                              "(use --layout text, or --skip-non-chat to leave them out, counted)")
         fields = layout_columns(chosen)
         if layout == "auto" and chosen == "text" and chats:
             # A snapshot mixing chats with rows that have no target: the chats keep their turns (roles,
@@ -194,3 +206,49 @@ def _typed(table: pa.Table) -> pa.Table:
             f = pa.field(f.name, pa.list_(pa.struct([*MESSAGE_TYPE.value_type, *extra])))
         fields.append(f)
     return table.cast(pa.schema(fields))
+
+
+def conversation_mask(table: pa.Table) -> pa.Array:
+    """Bool per row of ``table``: True where the row is a conversation (a chat, or SFT with a prompt and a
+    non-empty output: what the ``messages`` layout can write), the same test the layouts use."""
+    cols = table.column_names
+    sub = table.select([c for c in _RECORD if c in cols])
+    for c in _RECORD:
+        if c not in cols:
+            sub = sub.append_column(c, pa.nulls(table.num_rows, pa.string()))
+    con = duckdb.connect()
+    try:
+        con.register("_rows", sub)
+        return con.execute(f"SELECT coalesce({_IS_CHAT} OR {_IS_SFT}, false) AS ok FROM _rows"
+                           ).fetch_arrow_table()["ok"].combine_chunks()
+    finally:
+        con.close()
+
+
+def _extra_keys(t: pa.DataType) -> bool:
+    return pa.types.is_list(t) and pa.types.is_struct(t.value_type) and any(
+        f.name not in ("role", "content") for f in t.value_type)
+
+
+def unpadded(turns: list[dict] | None) -> list[dict] | None:
+    """A conversation's turns without the keys Arrow's struct padded in: null values beyond role and content."""
+    if turns is None:
+        return None
+    return [{k: v for k, v in m.items() if v is not None or k in ("role", "content")} for m in turns]
+
+
+def sparse_conversations(table: pa.Table) -> pa.Table:
+    """Conversation columns whose turns carry keys beyond role and content as ``list<arrow.json>`` (each turn
+    its own JSON object, :func:`unpadded`): ``datasets`` reads it as ``List(Json())``. Others are unchanged."""
+    import json
+
+    for name in CONVERSATION_COLUMNS:
+        if name not in table.column_names or not _extra_keys(table.schema.field(name).type):
+            continue
+        rows = [unpadded(v) for v in table.column(name).to_pylist()]
+        texts = pa.array([None if r is None else [json.dumps(m, ensure_ascii=False) for m in r] for r in rows],
+                         pa.list_(pa.string()))
+        col = pa.ListArray.from_arrays(texts.offsets, pa.ExtensionArray.from_storage(pa.json_(), texts.values),
+                                       mask=texts.is_null())
+        table = table.set_column(table.column_names.index(name), name, col)
+    return table

@@ -43,6 +43,8 @@ def create_staging(ws_path: Path, out: Path) -> tuple[Path, Path | None]:
     The record is written first, so no kill leaves an unrecorded folder. On a workspace that cannot be
     written (read-only media) the export still works, unrecorded.
     """
+    # A folder output (as train's and audit's) is created with its parents; file outputs need an existing
+    # folder (curate.filemode.check_output).
     out.parent.mkdir(parents=True, exist_ok=True)
     token = secrets.token_hex(8)
     folder = out.parent / f".export-{out.name}-{token}"

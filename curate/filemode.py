@@ -67,8 +67,10 @@ def _read_any(path: str | Path) -> pa.Table:
     try:
         if fmt == "parquet":
             return pq.read_table(path)
-        if fmt in ("csv", "tsv"):
-            return _read_csv(path, "\t" if fmt == "tsv" else ",")
+        if fmt in ("csv", "tsv"):  # ; and | too: the delimiter is sniffed (curate.ingest.delimiter)
+            from curate.ingest.readers import sniff_delimiter
+
+            return _read_csv(path, sniff_delimiter(path, fmt))
         with open_binary(path) as fh:
             data = fh.read()
         text = data.decode(detect_encoding(data[: 1 << 16], partial=False))
@@ -173,13 +175,38 @@ def _json_rows(field: pa.Field, n: int):
     return np.unpackbits(np.frombuffer(base64.b64decode(field.metadata[MIXED_JSON]), dtype=np.uint8))[:n]
 
 
-def write_table(table: pa.Table, path: str | Path) -> None:
-    """Write atomically: a temp file renamed into place, so a crash leaves no half-written output."""
+def check_output(path: str | Path) -> str:
+    """Check an output file's name before any work: a known format, not compressed, in a folder that exists.
+
+    A missing folder is an error rather than created (as ``cp`` or ``sort -o`` do): a mistyped path should
+    not quietly grow a folder tree somewhere else.  Returns the format.
+
+    Raises:
+        CurateError: unknown extension, ``.gz``, or the parent folder does not exist (exit 2).
+    """
     path = Path(path)
     fmt = format_of(path)
     if path.suffix.lower() == ".gz":
         raise CurateError(f"{path}: compressed output is not written; name an uncompressed file")
-    path.parent.mkdir(parents=True, exist_ok=True)
+    require_folder(path)
+    return fmt
+
+
+def require_folder(path: str | Path) -> None:
+    """Raise CurateError (exit 2) when the folder that would hold ``path`` does not exist."""
+    parent = Path(path).parent
+    if not parent.is_dir():
+        raise CurateError(f"{path}: the folder {parent} does not exist (create it first)")
+
+
+def write_table(table: pa.Table, path: str | Path) -> None:
+    """Write atomically: a temp file renamed into place, so a crash leaves no half-written output.
+
+    Raises:
+        CurateError: see :func:`check_output`.
+    """
+    path = Path(path)
+    fmt = check_output(path)
     tmp = path.with_name(f".{path.name}.tmp")
     if fmt == "parquet":
         pq.write_table(table, tmp)
@@ -272,6 +299,7 @@ def apply_stage(stage: Stage, table: pa.Table, config: StageConfig, progress: Ca
 
 def run_stage_on_file(stage: Stage, src: str | Path, dst: str | Path, config: StageConfig,
                       progress: Callable[[int], None] | None = None) -> pa.Table:
+    check_output(dst)  # before the work, not after it
     table = read_table(src)
     out = apply_stage(stage, table, config, progress=progress)
     result = table

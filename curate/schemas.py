@@ -28,6 +28,10 @@ class InputRecord(BaseModel):
     * text:  ``{"text": "...", ...}`` (or the field named by ``--text-field``)
     * SFT:   ``{"instruction": "...", "input": "...", "output": "...", ...}`` (input optional)
     * chat:  ``{"messages": [{"role": "user", "content": "..."}, ...], ...}``
+
+    Also read into these shapes (``curate.ingest.shapes``): ShareGPT ``{"conversations": [{"from": "human",
+    "value": "..."}, ...]}`` and roles by another name (human, gpt, model, customer, agent ...) as chat;
+    ``{"prompt": "...", "completion": "..."}`` as SFT, or as chat when both are lists of messages.
     """
 
     model_config = ConfigDict(extra="allow")

@@ -122,6 +122,9 @@ def parse_where(where: str, con: duckdb.DuckDBPyConnection | None = None) -> tup
                               "(no statements, set operations, GROUP/ORDER/LIMIT clauses)")
         expr = node["where_clause"]
         names: list[str] = []
+        # A lambda's parameters (x in x -> length(x) > 6) are not columns.
+        params = {name for n in _walk(expr) if n.get("class") == "LAMBDA" for m in _walk(n.get("lhs"))
+                  if m.get("class") == "COLUMN_REF" for name in m.get("column_names") or []}
         for n in _walk(expr):
             if n.get("class") == "SUBQUERY":
                 raise CurateError("bad --where: subqueries are not allowed; filter on the document and signal "
@@ -129,8 +132,10 @@ def parse_where(where: str, con: duckdb.DuckDBPyConnection | None = None) -> tup
             if n.get("class") == "FUNCTION" and str(n.get("function_name", "")).lower() in DENIED_FUNCTIONS:
                 raise CurateError(f"bad --where: function {n['function_name']}() is not allowed in a filter")
             if n.get("class") == "COLUMN_REF":
-                for name in n.get("column_names") or []:
-                    if name not in names:
+                # The column itself: in st.f the rest names a struct field (and _curate_where.c a column).
+                parts = [p for p in n.get("column_names") or [] if p != _WHERE_TABLE][:1]
+                for name in parts:
+                    if name not in names and name not in params:
                         names.append(name)
         sql = con.execute("SELECT json_deserialize_sql(?::JSON)", [raw]).fetchone()[0]
     except duckdb.Error as exc:  # pragma: no cover - json_serialize_sql reports parse errors in its result
@@ -143,11 +148,16 @@ def parse_where(where: str, con: duckdb.DuckDBPyConnection | None = None) -> tup
     return sql[len(_WHERE_PREFIX):], names
 
 
-def _refused(exc: duckdb.Error, columns: list[str]) -> CurateError:
+def _refused(exc: duckdb.Error, columns: list[str], unknown: list[str] = (), available: list[str] = ()
+             ) -> CurateError:
     first = (str(exc).splitlines() or [""])[0].lower()
     if isinstance(exc, duckdb.PermissionException) or "configuration has been locked" in first:
         return CurateError("bad --where: it reaches files, extensions or settings, which a filter may not; "
                            "filter on the document and signal columns")
+    if isinstance(exc, duckdb.BinderException) and unknown:
+        # Name the columns that are not there (DuckDB's message names a candidate instead, never the culprit).
+        return CurateError(f"bad --where: unknown column{'s' if len(unknown) > 1 else ''} "
+                           f"{', '.join(repr(u) for u in unknown)} (columns: {', '.join(available)})")
     return CurateError(f"bad --where: {describe_db_error(exc, columns)}")
 
 
@@ -176,15 +186,17 @@ def select_keys(source: duckdb.DuckDBPyRelation, where: str, key: str = "doc_id"
         wanted = [key] + [have[n.lower()] for n in dict.fromkeys(names) if n.lower() in have
                           and have[n.lower()] != key]
         columns = [c for c in wanted if c != key]
+        unknown = [n for n in dict.fromkeys(names) if n.lower() not in have]
         cols_sql = ", ".join('"' + c.replace('"', '""') + '"' for c in wanted)
         reader = source.project(cols_sql).fetch_record_batch(BATCH_ROWS)
         out: list[pa.Array] = []
         first = True
         for batch in reader:
-            out.extend(_filter_batch(con, batch, canonical, key, columns))
+            out.extend(_filter_batch(con, batch, canonical, key, columns, unknown, source.columns))
             first = False
         if first:  # no rows: still bind the expression, so an unknown column is an error, not an empty selection
-            _filter_batch(con, pa.RecordBatch.from_pylist([], schema=reader.schema), canonical, key, columns)
+            _filter_batch(con, pa.RecordBatch.from_pylist([], schema=reader.schema), canonical, key, columns,
+                          unknown, source.columns)
         key_type = reader.schema.field(key).type
         return pa.table({key: pa.chunked_array(out, type=key_type)})
     finally:
@@ -192,12 +204,12 @@ def select_keys(source: duckdb.DuckDBPyRelation, where: str, key: str = "doc_id"
 
 
 def _filter_batch(con: duckdb.DuckDBPyConnection, batch: pa.RecordBatch, canonical: str, key: str,
-                  columns: list[str]) -> list[pa.Array]:
+                  columns: list[str], unknown: list[str] = (), available: list[str] = ()) -> list[pa.Array]:
     con.register(_WHERE_TABLE, batch)
     try:
         got = con.execute(f'SELECT "{key}" FROM {_WHERE_TABLE} WHERE {canonical}').fetch_arrow_table()
     except duckdb.Error as exc:
-        raise _refused(exc, columns) from None
+        raise _refused(exc, columns, unknown, available) from None
     finally:
         con.unregister(_WHERE_TABLE)
     return list(got.column(0).chunks)

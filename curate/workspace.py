@@ -140,13 +140,14 @@ class Workspace(Lake):
                allow_raw: bool = False, contamination: str = "refuse", group_by: str | None = None,
                seed: int = 0, overwrite: bool = False, allow_unapproved: bool = False, layout: str = "auto",
                columns: list[str] | tuple[str, ...] | str | None = None, with_signals: bool = False,
-               ) -> ExportResult:
+               skip_non_chat: bool = False) -> ExportResult:
         """Export snapshot ``ref`` with deterministic splits, trainer-ready (``layout``: training fields;
-        ``columns``/``with_signals``: more columns); see :func:`curate.export.export_snapshot`."""
+        ``columns``/``with_signals``: more columns; ``skip_non_chat``: leave out, counted, the rows a
+        conversational layout cannot hold); see :func:`curate.export.export_snapshot`."""
         return export_snapshot(self, ref, fmt, out_dir, splits=splits, allow_raw=allow_raw,
                                contamination=contamination, group_by=group_by, seed=seed, overwrite=overwrite,
                                allow_unapproved=allow_unapproved, layout=layout, columns=columns,
-                               with_signals=with_signals)
+                               with_signals=with_signals, skip_non_chat=skip_non_chat)
 
     def summary(self) -> dict:
         """``{path, documents, quarantined, ingests, interrupted_ingests: [...], signals: {name: rows},

@@ -244,3 +244,21 @@ def test_two_exports_of_one_snapshot_are_byte_identical(many, tmp_path):
                 assert a[name] == b[name], (fmt, kw, name)
             for side in ("a", "b"):
                 shutil.rmtree(tmp_path / side)
+
+
+
+def test_export_folder_is_created_with_its_parents(tmp_path):
+    """Issue 13's rule: a folder output (export, train, audit) is created with its parents, like mkdir -p;
+    a file output needs its folder to exist (tests/test_filemode.py)."""
+    from curate import Workspace
+
+    ws = Workspace.init(tmp_path / "ws")
+    try:
+        src = tmp_path / "t.jsonl"
+        src.write_text('{"text": "a note"}\n')
+        ws.ingest([src])
+        ws.create_snapshot("s", text="raw")
+        ws.export("s", "jsonl", tmp_path / "exports" / "s", allow_raw=True, splits="train=1.0")
+        assert (tmp_path / "exports" / "s" / "train.jsonl").exists()
+    finally:
+        ws.close()

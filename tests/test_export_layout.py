@@ -263,3 +263,75 @@ def test_message_keys_beyond_role_and_content_travel_with_the_export():
     from curate.export_layout import MESSAGE_TYPE
 
     assert only.schema.field("messages").type == MESSAGE_TYPE
+
+
+def test_messages_layout_with_text_rows_is_refused_unless_skip_non_chat(shaped, tmp_path):
+    """Issue 13: the rows left out are counted with their reason, never dropped without a word."""
+    ws, _ = shaped
+    with pytest.raises(CurateError, match="--skip-non-chat"):
+        _export(ws, "all", "jsonl", tmp_path / "refused", layout="messages")
+    res = _export(ws, "all", "jsonl", tmp_path / "skip", layout="messages", skip_non_chat=True)
+    assert res["left_out"] == len(TEXT) and sum(res["counts"].values()) == len(CHATS) + len(SFT) + len(SFT_NO_INPUT)
+    info = json.loads((tmp_path / "skip" / "export.json").read_text())
+    assert info["left_out"] == {"rows": len(TEXT), "reason": "no conversation: neither messages nor an instruction "
+                                                             "with an output"}
+    # The chats kept their splits: the same rows of the convo snapshot land in the same splits.
+    split_of = {}
+    for p in (tmp_path / "skip").glob("*.jsonl"):
+        split_of |= {json.loads(x)["id"]: p.stem for x in p.read_text().splitlines()}
+    conv = _export(ws, "convo", "jsonl", tmp_path / "convo", layout="messages")
+    assert conv["left_out"] == 0
+    for p in (tmp_path / "convo").glob("*.jsonl"):
+        for x in p.read_text().splitlines():
+            assert split_of[json.loads(x)["id"]] == p.stem
+
+
+def test_turns_without_tool_calls_carry_no_tool_calls_key(tmp_path):
+    """Oracles: the hand-written chats, ``datasets``' own reading of a JSONL with such turns (List(Json())),
+    and TRL's ``apply_chat_template`` with a template that asks whether a turn has tool calls."""
+    from transformers import PreTrainedTokenizerFast
+    from trl import apply_chat_template
+
+    from curate import Workspace
+    from train.tiny import build_tiny_llama
+
+    call = {"id": "c1", "type": "function", "function": {"name": "balance", "arguments": '{"acct": "0042"}'}}
+    tool_chat = [{"role": "user", "content": "balance?"},
+                 {"role": "assistant", "content": "", "tool_calls": [call]},
+                 {"role": "tool", "content": "₹1,250", "tool_call_id": "c1"},
+                 {"role": "assistant", "content": "₹1,250 in your account"}]
+    plain = [{"role": "user", "content": "hi"}, {"role": "assistant", "content": "hello"}]
+    chats = [tool_chat, plain]
+    ws = Workspace.init(tmp_path / "ws")
+    try:
+        ws.ingest([write_jsonl(tmp_path / "c.jsonl", [{"messages": c} for c in chats])])
+        ws.create_snapshot("c", text="raw")
+        got = {}
+        for fmt in ("jsonl", "parquet", "hf"):
+            res = ws.export("c", fmt, tmp_path / fmt, allow_raw=True, allow_unapproved=True, contamination="ignore",
+                            splits="train=1.0")
+            if fmt == "hf":
+                ds = datasets.load_from_disk(res["path"])["train"]
+            else:
+                ds = datasets.load_dataset("json" if fmt == "jsonl" else "parquet",
+                                           data_files=str(tmp_path / fmt / f"train.{fmt}"), split="train")
+            got[fmt] = ds
+            assert sorted(ds["messages"], key=json.dumps) == sorted(chats, key=json.dumps), fmt
+        # datasets reads our JSONL as it reads any such JSONL; HF and Parquet hold the same type.
+        reference = tmp_path / "reference.jsonl"
+        write_jsonl(reference, [{"messages": c} for c in chats])
+        want = datasets.load_dataset("json", data_files=str(reference), split="train").features["messages"]
+        assert all(ds.features["messages"] == want for ds in got.values()), {k: v.features for k, v in got.items()}
+        # A template that renders a turn's tool calls when the key is there (as Llama 3.1's does).
+        template = ("{% for m in messages %}<{{ m.role }}>{% if 'tool_calls' in m %}[calls {{ m.tool_calls|length }}]"
+                    "{% endif %}{{ m.content }}{% endfor %}")
+        tok_dir = build_tiny_llama(tmp_path / "tiny", ["hi hello balance"], vocab_size=100, hidden=8, layers=1,
+                                   heads=1)
+        tok = PreTrainedTokenizerFast.from_pretrained(tok_dir)
+        for ds in got.values():
+            for row in ds:
+                src = next(c for c in chats if c[0]["content"] == row["messages"][0]["content"])
+                rendered = apply_chat_template({"messages": row["messages"]}, tok, chat_template=template)["text"]
+                assert rendered == apply_chat_template({"messages": src}, tok, chat_template=template)["text"]
+    finally:
+        ws.close()

@@ -256,3 +256,48 @@ def test_empty_and_missing_files_are_one_error_line_in_every_command(tmp_path, c
         assert proc.returncode == 2 and err.count("\n") == 0, (name, err)
         assert err.startswith("error: ") and message in err, (name, err)
     assert not (tmp_path / "o.jsonl").exists()
+
+
+def test_other_chat_formats_are_read_like_the_workspace(tmp_path, ws):
+    """Issue 13: ShareGPT, prompt/completion (strings or message lists) and aliased roles, one file each."""
+    from curate.ingest.ingest import IngestOptions, ingest_file
+
+    files = {
+        "sharegpt.jsonl": ({"conversations": [{"from": "human", "value": "UPI failed"}, {"from": "gpt", "value": "Sorry!"}]},
+                           "UPI failed\nSorry!"),
+        "pc.jsonl": ({"prompt": "Translate: card", "completion": "कार्ड"}, "Translate: card\n\nकार्ड"),
+        "pc_chat.jsonl": ({"prompt": [{"role": "user", "content": "hi"}],
+                           "completion": [{"role": "assistant", "content": "hello"}]}, "hi\nhello"),
+        "alias.jsonl": ({"messages": [{"role": "customer", "content": "refund?"}, {"role": "agent", "content": "done"}]},
+                        "refund?\ndone"),
+    }
+    for name, (record, want) in files.items():
+        src = _write(tmp_path / name, [record])
+        assert stage_input(read_table(src), StageConfig()).column("text").to_pylist() == [want], name
+        ingest_file(ws, src, IngestOptions())
+        assert ws.con.execute("SELECT text FROM lake.documents WHERE source = ?", [name]).fetchall() == [(want,)], name
+
+
+def test_unknown_chat_role_in_file_mode_is_a_one_line_error(tmp_path):
+    rows = [{"conversations": [{"from": "human", "value": "a"}]},
+            {"conversations": [{"from": "narrator", "value": "b"}]}]
+    src, out = _write(tmp_path / "bad.jsonl", rows), tmp_path / "out.jsonl"
+    env = {**os.environ, "PYTHONPATH": os.getcwd()}
+    proc = subprocess.run([sys.executable, "-m", "curate.cli.main", "langid", str(src), "--output", str(out)],
+                          capture_output=True, text=True, timeout=300, env=env)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert "record 2: schema violation: conversations with unknown role 'narrator'" in proc.stderr
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("cmd", [["langid"], ["dedup", "run"], ["pii", "run"]], ids=["langid", "dedup", "pii"])
+def test_output_in_a_missing_folder_is_a_one_line_error_before_any_work(tmp_path, cmd):
+    """Issue 13: a mistyped output folder is not created (as cp or sort -o)."""
+    src = _write(tmp_path / "in.jsonl", [{"text": "hello there"}])
+    out = tmp_path / "nonexistent" / "dir" / "out.csv"
+    env = {**os.environ, "PYTHONPATH": os.getcwd()}
+    proc = subprocess.run([sys.executable, "-m", "curate.cli.main", *cmd, str(src), "-o", str(out)],
+                          capture_output=True, text=True, timeout=300, env=env)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert f"the folder {out.parent} does not exist" in proc.stderr
+    assert not (tmp_path / "nonexistent").exists()

@@ -237,3 +237,17 @@ def test_confined_connection_has_no_catalog_and_no_python_scans():
     assert con.execute("SELECT value FROM duckdb_settings() WHERE name = 'enable_external_access'").fetchone()[0] \
         == "false"
     con.close()
+
+
+def test_unknown_column_error_names_the_unknown_one():
+    """Issue 13: DuckDB's binder names a candidate (lang), not the culprit (foo); the error names foo."""
+    con = duckdb.connect()
+    rel = con.from_arrow(pa.table({"doc_id": ["a"], "lang": ["hi"], "st": [{"f": 1}]}))
+    with pytest.raises(CurateError) as err:
+        usersql.select_keys(rel, "lang='hi' AND foo=1")
+    assert str(err.value) == "bad --where: unknown column 'foo' (columns: doc_id, lang, st)"
+    with pytest.raises(CurateError, match="unknown columns 'foo', 'bar'"):
+        usersql.select_keys(rel, "foo = 1 OR bar = 2 OR lang = 'hi'")
+    # Struct fields and lambda parameters are not unknown columns.
+    assert usersql.select_keys(rel, "st.f = 1 AND len(list_filter([lang], x -> x = 'hi')) = 1"
+                               ).column("doc_id").to_pylist() == ["a"]

@@ -104,7 +104,7 @@ def ingest(sources, fmt, text_fields, id_field, on_id_conflict, source_name, max
 
     def render(rs):
         _table("ingest", ["source", "format", "read", "ingested", "duplicates", "quarantined"],
-               [[r["source"], r["format"], r["rows_read"], r["ingested"], r["duplicates"], r["quarantined"]]
+               [[r["source"], _format_label(r), r["rows_read"], r["ingested"], r["duplicates"], r["quarantined"]]
                 for r in rs])
         for r in rs:
             for reason, n in sorted(r["reasons"].items()):
@@ -114,6 +114,14 @@ def ingest(sources, fmt, text_fields, id_field, on_id_conflict, source_name, max
     failed = all_quarantined_error(results)
     if failed:
         raise CurateError(failed)
+
+
+def _format_label(result: dict) -> str:
+    """``csv (semicolon)``: a delimited source's format with the delimiter that was sniffed and used."""
+    from curate.ingest.delimiter import NAMES
+
+    delim = result.get("delimiter")
+    return f"{result['format']} ({NAMES.get(delim, repr(delim))})" if delim else result["format"]
 
 
 engine_option = click.option("--engine", type=click.Choice(["local", "ray"]), default=None,
@@ -305,11 +313,14 @@ def snapshot_diff(a, b, workspace, as_json):
                    "prompt/completion (TRL); auto picks from the rows.")
 @click.option("--columns", default="", help="Internal columns to add by name, e.g. lang,meta (default: none).")
 @click.option("--with-signals", is_flag=True, help="Add every public column (signals, meta, source_uri, ...).")
+@click.option("--skip-non-chat", is_flag=True,
+              help="With --layout messages or prompt-completion: leave out the rows that hold no conversation "
+                   "(counted in the summary and export.json) instead of refusing the export.")
 @click.option("--overwrite", is_flag=True)
 @workspace_option
 @json_option
 def snapshot_export(ref, fmt, splits, output, allow_raw, allow_unapproved, contamination, group_by, layout, columns,
-                    with_signals, overwrite, workspace, as_json):
+                    with_signals, skip_non_chat, overwrite, workspace, as_json):
     """Export a snapshot with deterministic splits (HF: datasets.load_from_disk loads it).
 
     Trainer-ready: id, the training fields and split only, unless --columns / --with-signals.
@@ -319,9 +330,13 @@ def snapshot_export(ref, fmt, splits, output, allow_raw, allow_unapproved, conta
     with _open(workspace) as ws:
         res = ws.export(ref, fmt, output, splits=splits, allow_raw=allow_raw, contamination=contamination,
                         group_by=group_by, overwrite=overwrite, allow_unapproved=allow_unapproved, layout=layout,
-                        columns=columns, with_signals=with_signals)
+                        columns=columns, with_signals=with_signals, skip_non_chat=skip_non_chat)
     if res.note and not as_json:
         console.print(f"[yellow]note[/]: {res.note}")
+    if res.left_out and not as_json:
+        from curate.export_layout import NON_CHAT_REASON
+
+        console.print(f"[yellow]left out[/] {res.left_out} row(s): {NON_CHAT_REASON} (--skip-non-chat)")
     emit(res.as_dict(), as_json, lambda d: console.print(
         f"[green]exported[/] {d['snapshot']} → {d['path']} ({d['layout']}: {', '.join(d['columns'])}) "
         + ", ".join(f"{k}={v}" for k, v in d["counts"].items())))

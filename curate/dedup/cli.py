@@ -52,7 +52,7 @@ def dedup_run(src, dst, text_field, threshold, keep, shingle, ngram, num_perm, a
 
     from curate.dedup.config import DedupTableConfig
     from curate.dedup.core import dedup_parquet, dedup_table
-    from curate.filemode import format_of, read_table, stage_input, write_table
+    from curate.filemode import check_output, format_of, read_table, stage_input, write_table
 
     params = {"text_field": text_field, "keep": keep, "shingle": shingle, "threshold": threshold, "ngram": ngram,
               "num_perm": num_perm}
@@ -60,6 +60,7 @@ def dedup_run(src, dst, text_field, threshold, keep, shingle, ngram, num_perm, a
         cfg = DedupTableConfig(**{k: v for k, v in params.items() if v is not None})
     except ValidationError as exc:
         raise CurateError(f"dedup: bad option {validation_message(exc, option=True)}") from None
+    check_output(dst)  # before the work, not after it
     if format_of(src) == "parquet" and format_of(dst) == "parquet":
         # Streaming path: memory holds signatures, not texts (1M docs in well under 4 GB).
         import pyarrow.parquet as pq

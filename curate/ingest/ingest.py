@@ -31,7 +31,9 @@ from curate.errors import CurateError
 from curate.ingest.jsonscan import TYPE_NAMES, scan
 from curate.ingest.readers import (CHUNK_SCHEMA, LAX_COMMA_RE2, LineBlock, RawLines, check_source, detect_format,
                                    flag_records, flag_row, raw_lines, read_jsonl_blocks, read_source)
-from curate.ingest.shapes import SFT_FIELDS, chat_text_sql, sft_text_sql
+from curate.ingest.shapes import (PROMPT_FIELDS, SFT_FIELDS, SHAREGPT_FIELD, chat_text_sql, concat_turns_sql, role_sql,
+                                  sft_text_sql, turns_sql, unknown_role_reason_sql, unknown_role_sql,
+                                  with_source_shape_sql)
 from curate.storage import Lake, LineageKind, now
 from curate.text.html import MARKUP_HINT_RE2, html_to_text
 from curate.text.nfc import needs_nfc_pattern
@@ -65,6 +67,7 @@ class IngestResult:
     quarantined: int = 0
     reasons: dict[str, int] = field(default_factory=dict)
     versions: int = 0  # of the ingested rows, new versions of a known id (on_id_conflict="version")
+    delimiter: str | None = None  # CSV/TSV: the delimiter sniffed and used (curate.ingest.delimiter)
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -99,9 +102,14 @@ def build_prepare_sql(opts: IngestOptions, source: str, ingest_id: str) -> str:
     drop_text = _sql_str(json.dumps({tf: None}))
     drop_sft = _sql_str(json.dumps({k: None for k in SFT_FIELDS}))
     drop_chat = _sql_str(json.dumps({"messages": None}))
+    drop_sharegpt = _sql_str(json.dumps({SHAREGPT_FIELD: None}))
+    drop_pc = _sql_str(json.dumps({k: None for k in PROMPT_FIELDS}))
+    # The shape without a text field, first match wins (see curate.ingest.shapes): SFT, messages, ShareGPT,
+    # prompt/completion.
     shape_sft = "NULL" if explicit else (
         "CASE WHEN instr_t IS NOT NULL OR out_t IS NOT NULL THEN 'sft' "
-        "WHEN msg_t IS NOT NULL THEN 'chat' END")
+        "WHEN msg_t IS NOT NULL THEN 'chat' WHEN conv_t IS NOT NULL THEN 'sharegpt' "
+        "WHEN pr_t IS NOT NULL OR co_t IS NOT NULL THEN 'prompt-completion' END")
     maxb = int(opts.max_record_bytes)
     if opts.id_field:
         # An id seen before (earlier in this file, or already stored) with other content is an update,
@@ -128,19 +136,28 @@ def build_prepare_sql(opts: IngestOptions, source: str, ingest_id: str) -> str:
     # One parse per record for every field the shapes read (json_extract with a list of paths); types
     # are read off each extracted value's first character, and strings are unescaped from the small
     # extracted value, not from the whole record again.
-    paths = [tp] if explicit else [tp, "'$.instruction'", "'$.input'", "'$.output'", "'$.messages'"]
+    paths = [tp] if explicit else [tp, "'$.instruction'", "'$.input'", "'$.output'", "'$.messages'",
+                                   _path_literal(SHAREGPT_FIELD), *map(_path_literal, PROMPT_FIELDS)]
     id_expr = "NULL"
     if opts.id_field:
         paths.append(_path_literal(opts.id_field))
         id_expr = f"v[{len(paths)}]->>'$'"
-    sft_fields = ", ".join(f"NULL::VARCHAR AS {n}" for n in ("instr_t", "instr_v", "in_t", "in_v", "out_t", "out_v", "msg_t"))
+    other = ("conv_t", "cv", "pr_t", "prv", "co_t", "cov")  # ShareGPT and prompt/completion: types and JSON values
+    sft_fields = ", ".join(f"NULL::VARCHAR AS {n}" for n in ("instr_t", "instr_v", "in_t", "in_v", "out_t", "out_v", "msg_t",
+                                                             *other))
     sft_fields += ", NULL::JSON AS mv"
     if not explicit:
         # Only for records without a text field (a record with one is a text record whatever else it holds).
         sft_fields = ", ".join(f"CASE WHEN text_t IS NULL THEN {e} END AS {n}" for n, e in (
             ("instr_t", _json_type_sql("v[2]")), ("instr_v", "v[2]->>'$'"), ("in_t", _json_type_sql("v[3]")),
             ("in_v", "v[3]->>'$'"), ("out_t", _json_type_sql("v[4]")), ("out_v", "v[4]->>'$'"), ("mv", "v[5]"),
-            ("msg_t", _json_type_sql("v[5]"))))
+            ("msg_t", _json_type_sql("v[5]")), ("conv_t", _json_type_sql("v[6]")), ("cv", "v[6]::VARCHAR"),
+            ("pr_t", _json_type_sql("v[7]")), ("prv", "v[7]::VARCHAR"), ("co_t", _json_type_sql("v[8]")),
+            ("cov", "v[8]::VARCHAR")))
+    unknown_role_field = (f"CASE src_fmt WHEN 'sharegpt' THEN '{SHAREGPT_FIELD}' "
+                          "WHEN 'prompt-completion' THEN 'prompt/completion' ELSE 'messages' END")
+    meta_sql = with_source_shape_sql("CASE WHEN kmeta IS NOT NULL THEN kmeta WHEN regexp_matches(meta0, '[0-9][.eE]') "
+                                     "THEN curate_raw_numbers(meta0, j, meta_drop) ELSE meta0 END", "shape_info")
     return f"""
 WITH base AS (
   -- The per-record path (records the compiled scan left alone, see curate.ingest.jsonscan): json_valid
@@ -164,22 +181,44 @@ WITH base AS (
   FROM typed
 ), records AS (
   SELECT source_row, raw, error, nbytes, j IS NOT NULL AS valid, jt, text_t, text_v, instr_t, instr_v, in_t, in_v,
-         out_t, out_v, msg_t, mv::VARCHAR AS mv, rec_id, j, NULL::VARCHAR AS kmeta, NULL::BOOLEAN AS knfc
+         out_t, out_v, msg_t, mv::VARCHAR AS mv, conv_t, cv, pr_t, prv, co_t, cov, rec_id, j, NULL::VARCHAR AS kmeta,
+         NULL::BOOLEAN AS knfc
   FROM fields
   UNION ALL
-  -- The fast path: records the compiled scan took, with their fields, types, meta and NFC pre-check.
+  -- The fast path: records the compiled scan took, with their fields, types, meta and NFC pre-check (it takes
+  -- no ShareGPT or prompt/completion record: those have no shape it knows, see curate.ingest.jsonscan).
   SELECT source_row, raw, NULL, 0, true, 'OBJECT', {_type_code_sql("t_text")}, text_v, {_type_code_sql("t_instr")},
          instr_v, {_type_code_sql("t_in")}, in_v, {_type_code_sql("t_out")}, out_v, {_type_code_sql("t_msg")}, mv,
-         rec_id, NULL, kmeta, nfc
+         NULL, NULL, NULL, NULL, NULL, NULL, rec_id, NULL, kmeta, nfc
   FROM _fast
-), shaped AS (
+), shaped0 AS (
   SELECT *, CASE WHEN jt = 'OBJECT' AND text_t IS NOT NULL AND text_t <> 'NULL' THEN 'text'
-                 WHEN jt = 'OBJECT' THEN {shape_sft} END AS shape
+                 WHEN jt = 'OBJECT' THEN {shape_sft} END AS shape0,
+         pr_t = 'ARRAY' AND co_t = 'ARRAY' AS pc_chat
   FROM records
+), shaped AS (
+  -- ShareGPT becomes a chat (from/value -> role/content); prompt/completion an SFT record (two strings) or a
+  -- chat (two message lists, prompt turns first). src_fmt keeps the format the record came in.
+  SELECT * EXCLUDE (shape0, instr_t, instr_v, out_t, out_v, msg_t, mv),
+    CASE WHEN shape0 = 'sharegpt' OR (shape0 = 'prompt-completion' AND pc_chat) THEN 'chat'
+         WHEN shape0 = 'prompt-completion' THEN 'sft' ELSE shape0 END AS shape,
+    CASE WHEN shape0 IN ('sharegpt', 'prompt-completion') THEN shape0 END AS src_fmt,
+    CASE WHEN shape0 = 'prompt-completion' THEN pr_t ELSE instr_t END AS instr_t,
+    CASE WHEN shape0 = 'prompt-completion' AND pr_t = 'VARCHAR' THEN prv::JSON->>'$' ELSE instr_v END AS instr_v,
+    CASE WHEN shape0 = 'prompt-completion' THEN co_t ELSE out_t END AS out_t,
+    CASE WHEN shape0 = 'prompt-completion' AND co_t = 'VARCHAR' THEN cov::JSON->>'$' ELSE out_v END AS out_v,
+    CASE WHEN shape0 = 'sharegpt' THEN conv_t WHEN shape0 = 'prompt-completion' AND pc_chat THEN 'ARRAY'
+         ELSE msg_t END AS msg_t,
+    CASE WHEN shape0 = 'sharegpt' AND conv_t = 'ARRAY' THEN {turns_sql("cv", "from", "value", False)}
+         WHEN shape0 = 'prompt-completion' AND pc_chat THEN {concat_turns_sql("prv", "cov")}
+         ELSE mv END AS mv
+  FROM shaped0
 ), chat AS (
-  -- The messages value (already cut out of the record) is parsed for its contents and roles.
+  -- The messages value (already cut out of the record) is parsed for its contents and roles; roles by
+  -- another name are mapped to the standard ones (msg_r: as written, msg_rs: standard).
   SELECT *, CASE WHEN shape = 'chat' AND msg_t = 'ARRAY' THEN json_extract_string(mv, '$[*].content') END AS msg_c,
-            CASE WHEN shape = 'chat' AND msg_t = 'ARRAY' THEN json_extract_string(mv, '$[*].role') END AS msg_r
+            CASE WHEN shape = 'chat' AND msg_t = 'ARRAY' THEN json_extract_string(mv, '$[*].role') END AS msg_r,
+            list_transform(msg_r, r -> {role_sql("r")}) AS msg_rs
   FROM shaped
 ), mapped AS (
   SELECT *,
@@ -188,7 +227,17 @@ WITH base AS (
       WHEN 'sft' THEN {sft_text_sql("instr_v", "in_v", "out_v")}
       WHEN 'chat' THEN {chat_text_sql("msg_c")}
     END AS text0,
-    CASE WHEN shape = 'chat' THEN mv END AS messages0
+    CASE WHEN shape <> 'chat' THEN NULL
+         WHEN src_fmt IS NULL AND msg_rs IS NOT DISTINCT FROM msg_r THEN mv
+         ELSE {turns_sql("mv", "role", "content", True)} END AS messages0,
+    -- What a converted record was (meta's _source_shape, see curate.ingest.shapes): its format, the roles as written, the prompt's turns.
+    CASE WHEN src_fmt IS NOT NULL OR msg_rs IS DISTINCT FROM msg_r THEN
+      -- (json_merge_patch onto an empty object leaves out the keys that do not apply, null here)
+      json_merge_patch('{{}}', json_object('format', coalesce(src_fmt, 'messages'),
+                  'roles', CASE WHEN shape = 'chat' AND msg_rs IS DISTINCT FROM msg_r THEN msg_r END,
+                  'prompt_turns', CASE WHEN shape = 'chat' AND src_fmt = 'prompt-completion'
+                                       THEN json_array_length(prv) END))::VARCHAR
+    END AS shape_info
   FROM chat
 ), checked AS (
   SELECT *, curate_norm(text0, knfc) AS text1,
@@ -198,17 +247,21 @@ WITH base AS (
       WHEN NOT valid THEN 'malformed JSON'
       WHEN jt <> 'OBJECT' THEN 'schema violation: record is a JSON ' || lower(jt) || ', not an object'
       WHEN shape IS NULL AND text_t = 'NULL' THEN 'missing text: field ''{tf}'' is null'
-      WHEN shape IS NULL THEN 'missing text field ''{tf}''{'' if explicit else ' (and no instruction/output or messages)'}'
+      WHEN shape IS NULL THEN 'missing text field ''{tf}''{'' if explicit else ' (and no instruction/output, messages, conversations or prompt/completion)'}'
       WHEN shape = 'text' AND text_t <> 'VARCHAR'
         THEN 'schema violation: field ''{tf}'' is ' || CASE WHEN text_t = 'NUMBER' THEN 'a number' ELSE lower(text_t) END || ', expected a string'
+      WHEN shape = 'sft' AND src_fmt IS NOT NULL AND (instr_t IS DISTINCT FROM 'VARCHAR' OR out_t IS DISTINCT FROM 'VARCHAR')
+        THEN 'schema violation: prompt/completion record needs two strings or two lists of messages'
       WHEN shape = 'sft' AND (coalesce(instr_t, 'VARCHAR') <> 'VARCHAR' OR coalesce(out_t, 'NULL') <> 'VARCHAR'
                               OR coalesce(in_t, 'VARCHAR') NOT IN ('VARCHAR', 'NULL'))
         THEN 'schema violation: SFT record needs string instruction and output (input optional)'
       WHEN strpos(text0, chr(0)) > 0 THEN 'binary data: NUL character (U+0000) in the text'
+      WHEN shape = 'chat' AND {unknown_role_sql("msg_r")} IS NOT NULL THEN {unknown_role_reason_sql(unknown_role_sql("msg_r"), unknown_role_field)}
       WHEN shape = 'chat' AND (msg_t <> 'ARRAY' OR len(msg_c) = 0
              OR len(list_filter(msg_c, x -> x IS NOT NULL)) <> len(msg_c)
-             OR len(list_filter(msg_r, x -> x IN ('system', 'user', 'assistant', 'tool'))) <> len(msg_c))
-        THEN 'schema violation: messages must be a non-empty array of {{role, content}} with role system/user/assistant/tool'
+             OR len(list_filter(msg_rs, x -> x IS NOT NULL)) <> len(msg_c))
+        THEN CASE src_fmt WHEN 'sharegpt' THEN 'schema violation: conversations must be a non-empty array of {{from, value}} with a known role'
+                          ELSE 'schema violation: messages must be a non-empty array of {{role, content}} with role system/user/assistant/tool' END
     END AS reason0
   FROM mapped
 ), final AS (
@@ -224,12 +277,12 @@ WITH base AS (
   FROM final
 ), resolved AS (
   -- meta: the fast path wrote it (numbers as written); on the per-record path it is DuckDB's record less
-  -- the shape's fields.
-  SELECT *, CASE WHEN kmeta IS NULL THEN CASE shape WHEN 'text' THEN json_merge_patch(j, {drop_text})
-                       WHEN 'sft' THEN json_merge_patch(j, {drop_sft})
-                       WHEN 'chat' THEN json_merge_patch(j, {drop_chat}) END::VARCHAR END AS meta0,
-            CASE shape WHEN 'text' THEN {drop_text} WHEN 'sft' THEN {drop_sft} WHEN 'chat' THEN {drop_chat} END AS meta_drop
-  FROM ({conflict_sql})
+  -- the shape's fields (meta_drop, a JSON merge patch).
+  SELECT *, CASE WHEN kmeta IS NULL THEN json_merge_patch(j, meta_drop)::VARCHAR END AS meta0
+  FROM (SELECT *, CASE WHEN src_fmt = 'sharegpt' THEN {drop_sharegpt} WHEN src_fmt IS NOT NULL THEN {drop_pc}
+                       WHEN shape = 'text' THEN {drop_text} WHEN shape = 'sft' THEN {drop_sft}
+                       WHEN shape = 'chat' THEN {drop_chat} END AS meta_drop
+        FROM ({conflict_sql}))
 )
 SELECT
   reason, source_row,
@@ -242,8 +295,7 @@ SELECT
   CASE WHEN shape = 'chat' THEN CASE WHEN knfc = false THEN messages0 ELSE curate_nfc(messages0) END END AS messages,
   -- DuckDB's JSON writer prints a float by value (1.10 -> 1.1, 1E5 -> 100000.0): where the per-record path's
   -- meta may hold one, the numbers are put back as the record wrote them (curate_raw_numbers, Python, only those rows).
-  CASE WHEN kmeta IS NOT NULL THEN kmeta
-       WHEN regexp_matches(meta0, '[0-9][.eE]') THEN curate_raw_numbers(meta0, j, meta_drop) ELSE meta0 END AS meta,
+  {meta_sql} AS meta,
   content_hash, version_of
 FROM resolved
 """
@@ -361,6 +413,10 @@ def ingest_file(ws: Lake, path: Path, opts: IngestOptions,
     source = opts.source_name or path.name
     ingest_id = uuid.uuid4().hex[:16]
     result = IngestResult(source=source, source_uri=str(path.resolve()), format=fmt, ingest_id=ingest_id)
+    if fmt in ("csv", "tsv"):  # the reader sniffs the same (curate.ingest.readers.read_source)
+        from curate.ingest.readers import sniff_delimiter
+
+        result.delimiter = sniff_delimiter(path, fmt)
     con = ws.con
     _register_html_to_text(con)
     con.execute(_NORM_MACRO.replace("@NFC@", needs_nfc_pattern()).replace("@MARKUP@", MARKUP_HINT_RE2))

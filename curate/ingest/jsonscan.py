@@ -10,7 +10,9 @@ this one.  Compiled code is cached next to this file (``cache=True``).
 trailing comma, no ``NaN``, no leading zeros, no raw control characters) nested at most
 ``max_depth`` deep, with unescaped, unique keys and no ``\\u0000``.  Every other record (blank line,
 malformed JSON, an array, a NUL, too deep, a duplicate key ...) is left to the exact per-record
-path, which gives its quarantine reason; so the fast path never decides a reason by itself.
+path, which gives its quarantine reason; so the fast path never decides a reason by itself.  Records
+in none of its shapes (no text field, SFT fields or ``messages``) are left to that path too: it reads
+the other formats of :mod:`curate.ingest.shapes` (ShareGPT, prompt/completion).
 
 For a taken record it writes, as Arrow string columns:
 
@@ -580,6 +582,10 @@ def _scan(data, offsets, skip, keys, key_lo, key_hi, explicit, max_depth, max_by
             shape = S_CHAT
         else:
             shape = S_NONE
+        if shape == S_NONE and not explicit and slot[F_TEXT] < 0:
+            # No shape this scan knows: maybe ShareGPT or prompt/completion (curate.ingest.shapes), which
+            # the per-record path converts (or quarantines with its reason).
+            continue
         needs = False
         for f in range(N_FIELDS):
             a = slot[f]

@@ -840,15 +840,30 @@ def read_hf(path: Path) -> Iterator[pa.Table]:
 FORMAT_READERS = {"jsonl": None, "json": None, "csv": None, "tsv": None, "parquet": None, "text": None, "hf": None}
 
 
+def sniff_delimiter(path: str | Path, fmt: str = "csv") -> str:
+    """The delimiter of the CSV/TSV file ``path``, from its head (see :mod:`curate.ingest.delimiter`; ``fmt``
+    ``csv`` or ``tsv`` names the preferred one). An unreadable head gives the preferred one (the reader
+    then reports the problem itself)."""
+    from curate.ingest.delimiter import HEAD_BYTES, default_delimiter, sniff_delimiter_text
+
+    preferred = default_delimiter(fmt)
+    try:
+        with open_binary(Path(path)) as fh:
+            head = fh.read(HEAD_BYTES + 1)
+        sample = head[:HEAD_BYTES]
+        text = sample.decode(detect_encoding(sample), errors="replace")
+    except (OSError, EOFError, LookupError, ValueError):
+        return preferred
+    return sniff_delimiter_text(text, preferred, complete=len(head) <= HEAD_BYTES)
+
+
 def read_source(path: Path, fmt: str, max_bytes: int) -> Iterator[pa.Table]:
     if fmt == "jsonl":
         return read_jsonl(path, max_bytes)
     if fmt == "json":
         return read_json_array(path)
-    if fmt == "csv":
-        return read_delimited(path, ",")
-    if fmt == "tsv":
-        return read_delimited(path, "\t")
+    if fmt in ("csv", "tsv"):
+        return read_delimited(path, sniff_delimiter(path, fmt))
     if fmt == "parquet":
         return read_parquet(path)
     if fmt == "text":

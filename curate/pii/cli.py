@@ -18,7 +18,7 @@ import pyarrow as pa
 from curate.cli.output import console, emit, json_option, progress_bar
 from curate.engines.pool import process_pool, stop_pool
 from curate.errors import CurateError
-from curate.filemode import _json_rows, read_table, write_table
+from curate.filemode import _json_rows, check_output, read_table, write_table
 from curate.pii.stage import PiiConfig, pii_secrets, policy_of, run_rows
 from curate.stage import SecretSources
 
@@ -228,6 +228,7 @@ def run_cmd(src, dst, text_field, policy, nlp, workers, key_file, as_json):
     numeric column (scanned as its digits; columns identified as phones/IDs/accounts are replaced whole), replaced
     in place. Every column keeps its type: a number whose replacement is not a number (a placeholder) becomes
     null; spans in a `pii` column, `pii_covered`/`pii_reason` per row."""
+    check_output(dst)  # before the work, not after it
     table, fields, field_types, out = _process_file(src, text_field, policy, nlp, workers, key_file)
     for f in fields:
         new = [res[0][f] for res in out]
@@ -325,6 +326,7 @@ def decrypt_cmd(src, dst, fields, as_json):
     """Re-identify <ENC:…> tokens (encrypt operator) with CURATE_PII_ENC_KEY. Authorised use only."""
     from curate.pii.operators import decrypt
 
+    check_output(dst)
     table = read_table(src)
     names = list(fields) or [n for n in table.column_names if pa.types.is_string(table.schema.field(n).type)]
     changed = 0

@@ -227,11 +227,15 @@ _SHAPE_CASES = [
      ("hi\nyo", None, None, None, '[{"role":"user","content":"hi","name":"u1"},{"role":"assistant","content":"yo"}]',
       '{"w":0.50}')),
     ('{"messages": []}', _BAD_CHAT),
-    ('{"messages": [{"role": "boss", "content": "x"}]}', _BAD_CHAT),
+    # Issue 13: an unknown role is named, with the roles accepted.
+    ('{"messages": [{"role": "boss", "content": "x"}]}',
+     "schema violation: messages with unknown role 'boss' (accepted: system, user, assistant, tool, or an alias: "
+     "human, customer, prompter, gpt, chatgpt, bot, model, agent, function, observation, ipython; any case)"),
     ('{"messages": [{"role": "user"}]}', _BAD_CHAT),
     ('{"messages": "nope"}', _BAD_CHAT),
     ('[1, 2]', "schema violation: record is a JSON array, not an object"),
-    ('{"other": 1}', "missing text field 'text' (and no instruction/output or messages)"),
+    ('{"other": 1}', "missing text field 'text' (and no instruction/output, messages, conversations or "
+                     "prompt/completion)"),
     ('{"text": "\\u00a0 \\u200b"}', "empty text"),
     ('{"text": "esc \\"q\\" \\\\ \\u0915", "m": {"v": [1, 2.50, "3.10"]}}',
      ('esc "q" \\ क', None, None, None, None, '{"m":{"v":[1,2.50,"3.10"]}}')),

@@ -1,0 +1,138 @@
+"""Issue 13: the common fine-tuning formats besides text/SFT/messages are read, not quarantined.
+
+Every expectation is written by hand from the formats' documentation: ShareGPT (FastChat/Axolotl:
+``conversations`` of ``{from: human|gpt|system, value}``), TRL's prompt-completion (two strings, or two
+lists of messages), roles by another name (Gemini's ``model``, support transcripts' ``customer``/``agent``).
+"""
+
+from __future__ import annotations
+
+import json
+
+import pyarrow as pa
+
+from curate.ingest.ingest import IngestOptions, ingest_file
+from curate.ingest.jsonscan import scan
+
+_ACCEPTED = ("system, user, assistant, tool, or an alias: human, customer, prompter, gpt, chatgpt, bot, model, "
+             "agent, function, observation, ipython; any case")
+_PC_BAD = "schema violation: prompt/completion record needs two strings or two lists of messages"
+_SHAREGPT_BAD = "schema violation: conversations must be a non-empty array of {from, value} with a known role"
+
+# line -> (text, instruction, input, output, messages, meta) or the quarantine reason.
+CASES = [
+    ('{"conversations": [{"from": "system", "value": "Be brief."}, {"from": "human", "value": "hi"}, '
+     '{"from": "gpt", "value": "hello", "weight": 1}], "id": "s1", "score": 0.50}',
+     ("Be brief.\nhi\nhello", None, None, None,
+      '[{"role":"system","content":"Be brief."},{"role":"user","content":"hi"},'
+      '{"role":"assistant","content":"hello","weight":1}]',
+      '{"id":"s1","score":0.50,"_source_shape":{"format":"sharegpt","roles":["system","human","gpt"]}}')),
+    ('{"messages": [{"role": "customer", "content": "card blocked"}, {"role": "agent", "content": "unblocked"}], '
+     '"ticket": 7.10}',
+     ("card blocked\nunblocked", None, None, None,
+      '[{"role":"user","content":"card blocked"},{"role":"assistant","content":"unblocked"}]',
+      '{"ticket":7.10,"_source_shape":{"format":"messages","roles":["customer","agent"]}}')),
+    ('{"messages": [{"role": "User", "content": "namaste"}, {"role": " model ", "content": "namaste!"}]}',
+     ("namaste\nnamaste!", None, None, None,
+      '[{"role":"user","content":"namaste"},{"role":"assistant","content":"namaste!"}]',
+      '{"_source_shape":{"format":"messages","roles":["User"," model "]}}')),
+    ('{"prompt": "2+2?", "completion": "4", "src": "math"}',
+     ("2+2?\n\n4", "2+2?", None, "4", None, '{"src":"math","_source_shape":{"format":"prompt-completion"}}')),
+    ('{"prompt": [{"role": "system", "content": "s"}, {"role": "user", "content": "hi"}], '
+     '"completion": [{"role": "assistant", "content": "hey"}]}',
+     ("s\nhi\nhey", None, None, None,
+      '[{"role":"system","content":"s"},{"role":"user","content":"hi"},{"role":"assistant","content":"hey"}]',
+      '{"_source_shape":{"format":"prompt-completion","prompt_turns":2}}')),
+    ('{"conversations": [{"from": "narrator", "value": "x"}]}',
+     f"schema violation: conversations with unknown role 'narrator' (accepted: {_ACCEPTED})"),
+    ('{"prompt": [{"role": "boss", "content": "x"}], "completion": [{"role": "assistant", "content": "y"}]}',
+     f"schema violation: prompt/completion with unknown role 'boss' (accepted: {_ACCEPTED})"),
+    ('{"conversations": [{"from": "human"}]}', _SHAREGPT_BAD),
+    ('{"conversations": "nope"}', _SHAREGPT_BAD),
+    ('{"conversations": []}', _SHAREGPT_BAD),
+    ('{"prompt": "x", "completion": [{"role": "assistant", "content": "y"}]}', _PC_BAD),
+    ('{"prompt": "only a prompt"}', _PC_BAD),
+    ('{"completion": 5, "prompt": "p"}', _PC_BAD),
+    # The first shape wins (text, SFT, messages, ShareGPT, prompt/completion); the others stay in meta as written.
+    ('{"messages": [{"role": "user", "content": "m"}], "conversations": [{"from": "human", "value": "c"}]}',
+     ("m", None, None, None, '[{"role":"user","content":"m"}]', '{"conversations":[{"from":"human","value":"c"}]}')),
+    ('{"text": "t", "prompt": "p", "completion": "c"}',
+     ("t", None, None, None, None, '{"prompt":"p","completion":"c"}')),
+    ('{"instruction": "i", "output": "o", "prompt": "p"}', ("i\n\no", "i", None, "o", None, '{"prompt":"p"}')),
+]
+
+
+def _docs(ws):
+    return {r[-1]: r[:-1] for r in ws.con.execute(
+        "SELECT text, instruction, input, output, messages, meta, source_row FROM lake.documents").fetchall()}
+
+
+def _check(ws, path, cases):
+    res = ingest_file(ws, path, IngestOptions())
+    docs = _docs(ws)
+    bad = dict(ws.con.execute("SELECT source_row, reason FROM lake.quarantine").fetchall())
+    for n, (line, want) in enumerate(cases, 1):
+        got = bad.get(n) if isinstance(want, str) else docs.get(n)
+        assert got == want, (n, line)
+    assert res.rows_read == len(cases) == res.ingested + res.quarantined
+
+
+def test_sharegpt_prompt_completion_and_role_aliases_are_read(ws, tmp_path):
+    path = tmp_path / "formats.jsonl"
+    path.write_text("\n".join(line for line, _ in CASES) + "\n", encoding="utf-8")
+    _check(ws, path, CASES)
+
+
+def test_the_raw_record_is_kept_unchanged_where_quarantined(ws, tmp_path):
+    line = CASES[5][0]
+    path = tmp_path / "q.jsonl"
+    path.write_text(line + "\n", encoding="utf-8")
+    ingest_file(ws, path, IngestOptions())
+    assert ws.con.execute("SELECT raw FROM lake.quarantine").fetchall() == [(line,)]
+
+
+def test_fast_and_per_record_paths_give_the_same_result(ws, tmp_path):
+    """A chat with aliased roles is taken by the compiled scan; the same record with an escaped key
+    (``\\u0074ag`` = ``tag``) is left to the per-record SQL: both must store the same thing."""
+    plain = '{"messages": [{"role": "Human", "content": "a"}, {"role": "bot", "content": "b"}], "tag": 1.50}'
+    escaped = plain.replace('"tag"', '"\\u0074ag"')
+    taken, _ = scan(pa.array([plain, escaped]), None, ["text", "instruction", "input", "output", "messages", None],
+                    False, 64, 1 << 20)
+    assert taken.tolist() == [True, False]  # the premise: one record on each path
+    want = ("a\nb", None, None, None, '[{"role":"user","content":"a"},{"role":"assistant","content":"b"}]',
+            '{"tag":1.50,"_source_shape":{"format":"messages","roles":["Human","bot"]}}')
+    path = tmp_path / "paths.jsonl"
+    path.write_text(plain + "\n" + escaped + "\n", encoding="utf-8")
+    _check(ws, path, [(plain, want), (escaped, want)])
+
+
+def test_sharegpt_in_a_json_array_and_parquet(ws, tmp_path):
+    """Other readers hand the same records to the same SQL."""
+    import pyarrow.parquet as pq
+
+    rec = {"conversations": [{"from": "human", "value": "q"}, {"from": "gpt", "value": "a"}]}
+    (tmp_path / "a.json").write_text(json.dumps([rec]), encoding="utf-8")
+    pq.write_table(pa.Table.from_pylist([rec]), tmp_path / "a.parquet")
+    for name in ("a.json", "a.parquet"):
+        res = ingest_file(ws, tmp_path / name, IngestOptions())
+        assert (res.ingested, res.quarantined) == (1, 0), name
+    msgs = {r[0] for r in ws.con.execute("SELECT messages FROM lake.documents").fetchall()}
+    assert msgs == {'[{"role":"user","content":"q"},{"role":"assistant","content":"a"}]'}
+
+
+def test_sharegpt_conversion_matches_trl(ws, tmp_path):
+    """TRL's ``maybe_convert_to_chatml`` (from/value -> role/content, conversations -> messages) is the oracle
+    for the keys; roles that are already standard are left as they are by both."""
+    import copy
+
+    from trl import maybe_convert_to_chatml
+
+    records = [{"conversations": [{"from": "system", "value": "s"}, {"from": "user", "value": "u"},
+                                  {"from": "assistant", "value": "a", "weight": 0}]},
+               {"conversations": [{"from": "user", "value": "नमस्ते"}, {"from": "assistant", "value": "hello"}]}]
+    path = tmp_path / "sg.jsonl"
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+    ingest_file(ws, path, IngestOptions())
+    stored = [json.loads(r[0]) for r in ws.con.execute("SELECT messages FROM lake.documents ORDER BY source_row")
+              .fetchall()]
+    assert stored == [maybe_convert_to_chatml(copy.deepcopy(r))["messages"] for r in records]
