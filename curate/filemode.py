@@ -99,7 +99,7 @@ def _read_any(path: str | Path) -> pa.Table:
 
 
 def _read_csv(path: Path, delimiter: str) -> pa.Table:
-    from curate.ingest.readers import _line_numbers, detect_encoding, open_binary
+    from curate.ingest.readers import _line_numbers, csv_header, detect_encoding, open_binary
 
     with open_binary(path) as fh:
         encoding = detect_encoding(fh.read(1 << 16)).replace("utf-8-sig", "utf8")
@@ -116,9 +116,10 @@ def _read_csv(path: Path, delimiter: str) -> pa.Table:
             convert_options=pacsv.ConvertOptions(strings_can_be_null=False, column_types=column_types))
 
     with open_binary(path) as fh:
-        names = pacsv.open_csv(fh, read_options=pacsv.ReadOptions(encoding=encoding),
-                               parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True,
-                                                                invalid_row_handler=lambda row: "skip")).schema.names
+        names = csv_header(lambda: pacsv.open_csv(
+            fh, read_options=pacsv.ReadOptions(encoding=encoding),
+            parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True,
+                                             invalid_row_handler=lambda row: "skip")))
     dups = sorted({n for n in names if names.count(n) > 1})
     if dups:
         raise CurateError(f"{path}: the header names column(s) {', '.join(repr(d) for d in dups)} more than once")

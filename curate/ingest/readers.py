@@ -580,14 +580,13 @@ def read_delimited(path: Path, delimiter: str, fast: bool = True) -> Iterator[pa
         )
 
     try:
-        names = open_reader().schema.names
+        names = csv_header(open_reader)
         dups = sorted({n for n in names if names.count(n) > 1})
         if dups:
             raise CurateError(f"{path}: the header names column(s) {', '.join(repr(d) for d in dups)} more than "
                               f"once; rename them so each column has its own name")
         bad.clear()
         # Every column read as text: a CSV has no types, and type sniffing would turn "0042" into 42.
-        reader = open_reader({n: pa.string() for n in names})
     except (pa.ArrowInvalid, UnicodeDecodeError, OSError) as exc:
         raise CurateError(f"{path}: cannot read as {kind}: {reader_error(exc)}") from None
     if fast and encoding in ("utf-8", "utf-8-sig") and path.stat().st_size <= CSV_FAST_MAX_BYTES:
@@ -595,6 +594,10 @@ def read_delimited(path: Path, delimiter: str, fast: bool = True) -> Iterator[pa
         if fast_chunks is not None:
             yield from fast_chunks
             return
+    try:
+        reader = open_reader({n: pa.string() for n in names})
+    except (pa.ArrowInvalid, UnicodeDecodeError, OSError) as exc:
+        raise CurateError(f"{path}: cannot read as {kind}: {reader_error(exc)}") from None
     schema = pa.schema([(n, pa.string()) for n in names])
     last: list[pa.RecordBatch] = []
 
@@ -618,6 +621,19 @@ def read_delimited(path: Path, delimiter: str, fast: bool = True) -> Iterator[pa
         yield chunk
     if bad:
         yield _bad_csv_rows(path, encoding, bad, names, delimiter, kind)
+
+
+def csv_header(open_reader) -> list[str]:
+    """The column names of a CSV from a streaming reader that is closed at once.
+
+    A streaming reader left open (or dropped while its read-ahead runs on Arrow's I/O threads) can abort the
+    process at exit ("terminate called without an active exception"), seen under load in the CLI's error paths.
+    """
+    reader = open_reader()
+    try:
+        return reader.schema.names
+    finally:
+        reader.close()
 
 
 def _duckdb_delimited_chunks(path: Path, delimiter: str, names: list[str]) -> Iterator[pa.Table] | None:
