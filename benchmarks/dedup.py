@@ -614,6 +614,85 @@ def _whole_process(table: pa.Table, threshold: float) -> dict:
     return out
 
 
+def demo_mix(seed: int, n: int = 3000) -> tuple[pa.Table, list[str], list[str | None], list[list[str]]]:
+    """The demo generator's files (``curate sample-data --seed``) as one table, as the demo recipe mixes them:
+    (rows with text / messages / instruction / input / output, source per row, ticket_id per row (None for the
+    other files), truth groups of ticket_ids: the planted exact and near groups).  Lines the ingest would
+    quarantine (bad JSON, missing or non-text text) are left out."""
+    import csv
+    import io
+
+    from curate.sampledata.generate import generate
+
+    tmp = Path(tempfile.mkdtemp(prefix="dedup-demo-"))
+    generate(tmp, n=n, seed=seed)
+    rows: list[dict] = []
+    source: list[str] = []
+    ticket: list[str | None] = []
+
+    def add(src: str, tid: str | None = None, **cols) -> None:
+        rows.append({k: cols.get(k) for k in ("text", "messages", "instruction", "input", "output")})
+        source.append(src)
+        ticket.append(tid)
+
+    for line in (tmp / "support_tickets.jsonl").read_bytes().splitlines():
+        try:
+            rec = json.loads(line.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError):
+            continue
+        if isinstance(rec, dict) and isinstance(rec.get("text"), str) and rec["text"].strip() and len(line) < 10**6:
+            add("tickets", rec["ticket_id"], text=rec["text"])
+    for line in (tmp / "sft_pairs.jsonl").read_text(encoding="utf-8").splitlines():
+        rec = json.loads(line)
+        add("sft", instruction=rec.get("instruction"), input=rec.get("input"), output=rec.get("output"))
+    for line in (tmp / "chats.jsonl").read_text(encoding="utf-8").splitlines():
+        add("chats", messages=json.dumps(json.loads(line)["messages"], ensure_ascii=False))
+    for name in ("branch_feedback.csv", "branch_feedback_legacy.csv"):
+        raw = (tmp / name).read_bytes()
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            text = raw.decode("cp1252")
+        for rec in csv.DictReader(io.StringIO(text)):
+            add("feedback", text=rec["comment"])
+    for f in sorted((tmp / "kyc_notes").iterdir()):
+        try:
+            add("kyc", text=f.read_text(encoding="utf-8"))
+        except UnicodeDecodeError:
+            continue
+    truth = json.loads((tmp / "ground_truth" / "duplicates.json").read_text(encoding="utf-8"))
+    groups = truth["exact"] + [g["ticket_ids"] for g in truth["near"]]
+    import shutil
+
+    shutil.rmtree(tmp)
+    return pa.Table.from_pylist(rows), source, ticket, groups
+
+
+def demo_data(args) -> dict:
+    """Accuracy on the demo generator's tickets inside the whole mix (tickets, SFT pairs, chats, feedback, KYC
+    notes: boilerplate counted over all of them, as the demo recipe does), per ``--demo-seeds``: pairwise
+    precision / recall of the tickets against the planted exact + near groups, and the near duplicates
+    removed in the other files (which plant none)."""
+    from curate.dedup import dedup_table
+
+    out: dict = {"demo_seeds": {}}
+    params = json.loads(args.params) if args.params else {}
+    for seed in args.demo_seeds:
+        table, source, ticket, groups = demo_mix(seed)
+        group_of = {t: k for k, g in enumerate(groups) for t in g}
+        res = dedup_table(table, params)
+        clusters = res.column("dup_cluster").to_pylist()
+        reasons = res.column("dup_reason").to_pylist()
+        idx = [i for i, t in enumerate(ticket) if t is not None]
+        pred = [clusters[i] or f"u{i}" for i in idx]
+        truth = [group_of.get(ticket[i], ticket[i]) for i in idx]
+        entry = {"docs": table.num_rows, "tickets": len(idx), "tickets_pairwise": pairwise_prf(pred, truth),
+                 "near_removed": Counter(source[i] for i, r in enumerate(reasons) if r == "near"),
+                 "exact_removed": Counter(source[i] for i, r in enumerate(reasons) if r == "exact")}
+        out["demo_seeds"][seed] = entry
+    return out
+
+
 def scaling(args) -> dict:
     """Thread scaling on one labelled corpus (the first of ``--seeds``): ``dedup_table`` on 1 ... N threads
     (best of ``--repeat``), with the wall seconds its parallel steps took on one thread (Amdahl's
@@ -704,6 +783,8 @@ def main() -> None:
     ap.add_argument("--scaling", action="store_true",
                     help="thread scaling on the first of --seeds: curate on each of --threads, datasketch once")
     ap.add_argument("--threads", type=int, nargs="+", default=[1, 2], help="with --scaling: thread counts")
+    ap.add_argument("--demo-seeds", type=int, nargs="+",
+                    help="accuracy on the demo generator's tickets inside its whole mix, for these generator seeds")
     ap.add_argument("--details", help="write the full JSON result to this file (default: stderr)")
     args = ap.parse_args()
     if args.quick:
@@ -713,7 +794,7 @@ def main() -> None:
     res = {"machine": f"{platform.machine()} {os.cpu_count()} cores", "python": platform.python_version(),
            "curate_threads": threads()}
     load_before = os.getloadavg()[0]
-    res |= (scaling(args) if args.scaling else scale(args) if args.scale else tune(args) if args.tune else signing(args) if args.signing
+    res |= (demo_data(args) if args.demo_seeds else scaling(args) if args.scaling else scale(args) if args.scale else tune(args) if args.tune else signing(args) if args.signing
             else accuracy(args))
     # Other work on the machine skews absolute docs/s (the ratio is measured in the same run; the CPU-time
     # ratio is the steadier one on a shared machine).

@@ -67,7 +67,8 @@ def minhash_batch(batch: pa.Table, cfg: MinHashConfig, ctx: StageContext | None 
 
 
 def dedup_inputs(cfg: DedupConfig) -> list[str]:
-    return ["dup_text_hash", "dup_signature", "dup_segments", "dup_params"]
+    """The sketches, and the text column verification re-reads (the one the minhash stage compared)."""
+    return ["dup_text_hash", "dup_signature", "dup_segments", "dup_params", cfg.text_field]
 
 
 def _columns(con: duckdb.DuckDBPyConnection, relation: str) -> set[str]:
@@ -115,6 +116,11 @@ def dedup_relation(con: duckdb.DuckDBPyConnection, relation: str, cfg: DedupConf
     if n == 0:
         return pa.table({"doc_id": pa.array([], pa.string()), **{k: pa.array([], t) for k, t in OUTPUTS.items()}})
     mh = _checked_settings(con, relation)
+    if mh.text_field != cfg.text_field:
+        # Verification, boilerplate re-signing and the 'longest' policy re-read the compared text: read from
+        # another column (or from one this stage was not given) it would be empty, and no near duplicate found.
+        raise CurateError(f"dedup: the signatures were made from '{mh.text_field}' (minhash text_field) but dedup "
+                          f"reads '{cfg.text_field}'; give the dedup stage text_field: {mh.text_field}")
     full = DedupTableConfig(**(cfg.model_dump() | mh.model_dump()))
     ray = _on_ray(engine)
     sketch_sql = "" if ray else ", dup_signature, dup_segments"
