@@ -223,9 +223,12 @@ DEDUP = register_stage(Stage(
     optional_inputs=("quality_ok", "quality_flags", "source_row", "ingested_at"),
     description="Exact + near-duplicate clusters: boilerplate segments (in >= boilerplate_share of documents) set "
                 "aside, LSH candidates grouped by a compiled hash table on all cores (on Ray: by a hash shuffle, "
-                "verified by Ray tasks), verified on the exact Jaccard of the shingle sets; rows without text and "
-                "near pairs under 16 words are never duplicates; every removed row names its keeper, estimated "
+                "verified by Ray tasks), verified on the exact Jaccard of the shingle sets; rows without text are "
+                "never duplicates, nor near pairs under 16 words unless they share a strong identifier (phone, "
+                "account, PAN: 9+ characters; e-mail/UPI address); every removed row names its keeper, estimated "
                 "and exact similarity and the shared span.",
     # 3: no_text rows kept; near duplicates need 16 words on both sides.
-    version="3",
+    # 4: ... or a shared strong identifier; the compared text is re-read from minhash's text_field (was '' when
+    #    the stage was not given that column: no near duplicate confirmed in the demo workspace).
+    version="4",
 ))
