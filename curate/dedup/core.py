@@ -653,9 +653,10 @@ def _short(t: Tokens, mask: np.ndarray, cfg) -> np.ndarray:
     if cfg.shingle != "word" or n == 0:
         return np.zeros(n, bool)
     total = np.diff(t.doc_tok)
-    content = np.zeros(n, np.int64)
-    tok_doc = np.repeat(np.arange(n), total)
-    np.add.at(content, tok_doc, ~mask[t.tok_seg])
+    # Tokens are in document order: content tokens per document are differences of one running count
+    # (np.add.at over every token of a block cost ~10 ms per 100k tokens).
+    running = np.concatenate([[0], np.cumsum(~mask[t.tok_seg], dtype=np.int64)])
+    content = running[t.doc_tok[1:]] - running[t.doc_tok[:-1]]
     content = np.where(content == 0, total, content)
     return content < MIN_NEAR_TOKENS
 
