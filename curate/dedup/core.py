@@ -89,9 +89,11 @@ STRONG_ID_CHARS = 9
 @lru_cache(maxsize=1)
 def _spaces() -> tuple[np.ndarray, np.ndarray]:
     """What str.split() splits on (str.isspace), for the compiled excerpts: below U+0100 as a lookup table, the
-    rest as sorted code points.  Computed on first use (a pass over every code point: ~0.1 s, not at import)."""
-    return (np.array([chr(c).isspace() for c in range(256)], np.bool_),
-            np.array([c for c in range(256, 0x110000) if chr(c).isspace()], np.int64))
+    rest as sorted code points.  Computed on first use, by numpy's isspace over every code point at once (the
+    same predicate, Py_UNICODE_ISSPACE; ~8 ms, a Python loop took ~50 ms)."""
+    cps = np.arange(0x110000, dtype=np.uint32)
+    space = np.char.isspace(cps.view("<U1"))
+    return space[:256].copy(), cps[256:][space[256:]].astype(np.int64)
 
 
 @dataclass

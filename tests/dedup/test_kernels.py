@@ -133,3 +133,11 @@ def test_folding_tables_from_the_disk_cache_equal_freshly_built_ones_and_a_bad_f
             got = fold._load_or_build()
             assert all(np.array_equal(a, b) and a.dtype == b.dtype for a, b in zip(got, fresh))
         assert path.stat().st_size > 100_000
+
+
+def test_excerpt_whitespace_is_what_str_split_splits_on():
+    from curate.dedup.core import _spaces
+
+    low, high = _spaces()
+    assert low.tolist() == [chr(c).isspace() for c in range(256)]
+    assert high.tolist() == [c for c in range(256, 0x110000) if chr(c).isspace()]
