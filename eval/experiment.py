@@ -95,7 +95,7 @@ def build_workspace(root: Path, sources: dict):
     ws.run_stage("clean")
     ws.run_stage("langid", {"text_field": "clean_text"})
     ws.run_stage("minhash", {"text_field": "clean_text"})
-    ws.run_stage("dedup")
+    ws.run_stage("dedup", {"text_field": "clean_text"})   # the column minhash compared (verification re-reads it)
     ws.run_stage("pii", {"nlp": "none", "policy": {"operators": {"PERSON": {"operator": "placeholder"}}}})
     # The records' own language labels (the generator's truth) for per-language results.
     docs = ws.documents()

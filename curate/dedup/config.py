@@ -10,7 +10,8 @@ codes such as PAN, e-mail and UPI addresses; read from user turns / instruction 
 nothing in common - different ones, or some on one side only - is never a duplicate; nor is a pair where
 one side has fewer than 16 word tokens once boilerplate is set aside (``core.MIN_NEAR_TOKENS``: short texts
 are exact-duplicate candidates only, since one edit - "not", "1" -> "2" - changes most of their few
-shingles).  A row with no text to compare is never a duplicate (``dup_reason = no_text``).  Re-sent copies
+shingles), unless both carry the same strong identifier (``core.STRONG_ID_CHARS``: an e-mail/UPI address or a
+number/code of 9+ characters - phone, account, PAN -, not a date or an amount: a re-sent short ticket).  A row with no text to compare is never a duplicate (``dup_reason = no_text``).  Re-sent copies
 with a few percent of edited words, an added line or a dropped sentence stay well above 0.5;
 distinct conversations that share a system prompt and canned replies fall to ~0 once those
 are set aside.

@@ -78,14 +78,22 @@ NO_TEXT = "no_text"
 # a different statement ("blocked" / "not blocked").  Shorter texts are exact-duplicate candidates only
 # (same text after match folding).  Chosen on the labelled benchmark (benchmarks/dedup.py, BENCHMARKS.md).
 MIN_NEAR_TOKENS = 16
+# ... unless both sides carry the same *strong* identifier, written by the customer: an e-mail / UPI address, or
+# a number or code of at least this many characters (phone, account, Aadhaar, card, PAN, GSTIN; not a date such
+# as 14-12-2025, an amount or a short order number).  A short template ticket re-sent with one word changed
+# keeps its customer's numbers; two customers' tickets from one template do not share them.  Chosen on the demo
+# generator's tickets inside its whole mix and the labelled benchmark (BENCHMARKS.md, issue 17 seventh round).
+STRONG_ID_CHARS = 9
 
 
 @lru_cache(maxsize=1)
 def _spaces() -> tuple[np.ndarray, np.ndarray]:
     """What str.split() splits on (str.isspace), for the compiled excerpts: below U+0100 as a lookup table, the
-    rest as sorted code points.  Computed on first use (a pass over every code point: ~0.1 s, not at import)."""
-    return (np.array([chr(c).isspace() for c in range(256)], np.bool_),
-            np.array([c for c in range(256, 0x110000) if chr(c).isspace()], np.int64))
+    rest as sorted code points.  Computed on first use, by numpy's isspace over every code point at once (the
+    same predicate, Py_UNICODE_ISSPACE; ~8 ms, a Python loop took ~50 ms)."""
+    cps = np.arange(0x110000, dtype=np.uint32)
+    space = np.char.isspace(cps.view("<U1"))
+    return space[:256].copy(), cps[256:][space[256:]].astype(np.int64)
 
 
 @dataclass
@@ -463,8 +471,9 @@ def _csr_pick(use_b: np.ndarray, a: tuple[np.ndarray, np.ndarray], b: tuple[np.n
 
 def _prepared(source: TextSource, idx: np.ndarray, cfg, boiler: np.ndarray, ids: bool = False,
               kept: KeptTokens | None = None, threads: int | None = None):
-    """Tokens and boilerplate mask (and with ``ids`` the identifier sets, CSR) of the documents at ``idx``:
-    from ``kept`` when given, else fetched from ``source`` and tokenized."""
+    """Tokens and boilerplate mask (and with ``ids`` the identifier sets and the strong identifier sets, CSR:
+    :data:`ID_CHARS`, :data:`STRONG_ID_CHARS`) of the documents at ``idx``: from ``kept`` when given, else
+    fetched from ``source`` and tokenized."""
     if kept is not None:
         t = kept.take(idx)
         if not ids:
@@ -487,20 +496,23 @@ def _prepared(source: TextSource, idx: np.ndarray, cfg, boiler: np.ndarray, ids:
             zero_copy_only=False), bool)
     else:
         differs = np.ones(len(view), bool)
-    own = _id_sets(t, threads) if not differs.all() else (np.zeros(0, np.uint64), np.zeros(len(view) + 1, np.int64))
+    none = (np.zeros(0, np.uint64), np.zeros(len(view) + 1, np.int64))
+    own = [_id_sets(t, threads, c) if not differs.all() else none for c in (ID_CHARS, STRONG_ID_CHARS)]
     if not differs.any():
-        return t, t.boiler_mask(boiler), own
+        return t, t.boiler_mask(boiler), *own
     u = tokenize(ids_view.filter(pa.array(differs)), cfg.model_copy(update={"shingle": "word"}))
-    return t, t.boiler_mask(boiler), _csr_pick(differs, own, _id_sets(u, threads))
+    return (t, t.boiler_mask(boiler),
+            *(_csr_pick(differs, o, _id_sets(u, threads, c)) for o, c in zip(own, (ID_CHARS, STRONG_ID_CHARS))))
 
 
-def _id_sets(t: Tokens, threads: int | None) -> tuple[np.ndarray, np.ndarray]:
-    """Identifier sets of every document of ``t`` (CSR; :func:`curate.dedup.kernels.id_sets`), in pieces."""
+def _id_sets(t: Tokens, threads: int | None, min_chars: int = ID_CHARS) -> tuple[np.ndarray, np.ndarray]:
+    """Identifier sets (``min_chars`` or more characters) of every document of ``t`` (CSR;
+    :func:`curate.dedup.kernels.id_sets`), in pieces."""
     n = len(t.doc_tok) - 1
     if n == 0:
         return np.zeros(0, np.uint64), np.zeros(1, np.int64)
     return _csr_concat(pmap(lambda p: K.id_sets(t.data, t.tok_hash, t.tok_digit, t.tok_lo, t.tok_hi,
-                                                t.doc_tok[p[0]:p[1] + 1], ID_CHARS, *tables()),
+                                                t.doc_tok[p[0]:p[1] + 1], min_chars, *tables()),
                             pieces(n, PIECE), threads))
 
 
@@ -514,6 +526,7 @@ class _Prepared:
     ids: tuple[np.ndarray, np.ndarray]
     keys: tuple[np.ndarray, np.ndarray]
     short: np.ndarray    # bool: too few content tokens for a near duplicate (MIN_NEAR_TOKENS)
+    strong: tuple[np.ndarray, np.ndarray]   # identifiers of STRONG_ID_CHARS+ characters (CSR)
 
     def __post_init__(self):
         self._order = np.argsort(self.docs, kind="stable")
@@ -539,7 +552,7 @@ class _Prepared:
                    np.concatenate([a.raw_key, b.raw_key]), np.concatenate([a.seg_keys, b.seg_keys]))
         return _Prepared(np.concatenate([self.docs, other.docs]), t, np.concatenate([self.mask, other.mask]),
                          _csr_concat([self.ids, other.ids]), _csr_concat([self.keys, other.keys]),
-                         np.concatenate([self.short, other.short]))
+                         np.concatenate([self.short, other.short]), _csr_concat([self.strong, other.strong]))
 
 
 class Verifier:
@@ -560,13 +573,13 @@ class Verifier:
         self._kept: _Prepared | None = None
 
     def _prepare(self, docs: np.ndarray) -> _Prepared:
-        t, mask, ids = _prepared(self.source, docs, self.cfg, self.boiler, ids=True, kept=self.tokens,
+        t, mask, ids, strong = _prepared(self.source, docs, self.cfg, self.boiler, ids=True, kept=self.tokens,
                                  threads=self.threads)
         keys = _csr_concat(pmap(lambda p: K.shingle_sets(np.arange(*p), t.tok_hash, t.tok_seg, t.doc_tok, mask,
                                                          t.has_letter, self.cfg.ngram),
                                 pieces(len(docs), PIECE), self.threads)) if len(docs) else \
             (np.zeros(0, np.uint64), np.zeros(1, np.int64))
-        return _Prepared(docs, t, mask, ids, keys, _short(t, mask, self.cfg))
+        return _Prepared(docs, t, mask, ids, keys, _short(t, mask, self.cfg), strong)
 
     def _blocks(self, a: np.ndarray, b: np.ndarray):
         """(pair indices, rows of a / b in the block, the block) per block of prepared documents."""
@@ -642,18 +655,24 @@ def _short(t: Tokens, mask: np.ndarray, cfg) -> np.ndarray:
     if cfg.shingle != "word" or n == 0:
         return np.zeros(n, bool)
     total = np.diff(t.doc_tok)
-    content = np.zeros(n, np.int64)
-    tok_doc = np.repeat(np.arange(n), total)
-    np.add.at(content, tok_doc, ~mask[t.tok_seg])
+    # Tokens are in document order: content tokens per document are differences of one running count
+    # (np.add.at over every token of a block cost ~10 ms per 100k tokens).
+    running = np.concatenate([[0], np.cumsum(~mask[t.tok_seg], dtype=np.int64)])
+    content = running[t.doc_tok[1:]] - running[t.doc_tok[:-1]]
     content = np.where(content == 0, total, content)
     return content < MIN_NEAR_TOKENS
 
 
 def _pair_piece(block: _Prepared, ra: np.ndarray, rb: np.ndarray, piece: tuple[int, int]):
     """(exact Jaccard, never near duplicates) of the pairs ``piece`` of rows (ra, rb) of ``block``: identifiers
-    disagree, or one side is too short to compare by Jaccard (:data:`MIN_NEAR_TOKENS`)."""
+    disagree, or one side is too short to compare by Jaccard (:data:`MIN_NEAR_TOKENS`) and the two do not
+    share a strong identifier (:data:`STRONG_ID_CHARS`)."""
     a, b = ra[piece[0]:piece[1]], rb[piece[0]:piece[1]]
-    return K.jaccard_pairs(*block.keys, a, b), K.disjoint_ids(*block.ids, a, b) | block.short[a] | block.short[b]
+    short = block.short[a] | block.short[b]
+    if short.any():
+        has = np.diff(block.strong[1]) > 0
+        short &= ~(has[a] & has[b] & ~K.disjoint_ids(*block.strong, a, b))
+    return K.jaccard_pairs(*block.keys, a, b), K.disjoint_ids(*block.ids, a, b) | short
 
 
 def _span_piece(block: _Prepared, ra: np.ndarray, rb: np.ndarray, ngram: int, piece: tuple[int, int]):

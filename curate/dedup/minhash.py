@@ -21,14 +21,19 @@ from functools import lru_cache
 
 import numpy as np
 
-from curate.dedup.kernels import EMPTY, GOLDEN, mix
+from curate.dedup.kernels import EMPTY, GOLDEN
 
 __all__ = ["EMPTY", "band_keys", "estimated_jaccard", "lsh_params", "probe_table", "seed_key"]
 
 
 def seed_key(seed: int) -> np.uint64:
-    """The 64-bit value xored into every shingle hash for ``seed``."""
-    return np.uint64(mix(np.uint64((seed * int(GOLDEN) + 0x632BE59BD9B4E019) % 2**64)))
+    """The 64-bit value xored into every shingle hash for ``seed``: :func:`curate.dedup.kernels.mix` in Python
+    integers (calling the compiled one from here loaded a cached kernel, ~40 ms per process, for one number)."""
+    m = 2**64 - 1
+    x = (seed * int(GOLDEN) + 0x632BE59BD9B4E019) & m
+    x = ((x ^ (x >> 30)) * 0xBF58476D1CE4E5B9) & m
+    x = ((x ^ (x >> 27)) * 0x94D049BB133111EB) & m
+    return np.uint64(x ^ (x >> 31))
 
 
 @lru_cache(maxsize=16)

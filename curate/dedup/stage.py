@@ -67,7 +67,8 @@ def minhash_batch(batch: pa.Table, cfg: MinHashConfig, ctx: StageContext | None 
 
 
 def dedup_inputs(cfg: DedupConfig) -> list[str]:
-    return ["dup_text_hash", "dup_signature", "dup_segments", "dup_params"]
+    """The sketches, and the text column verification re-reads (the one the minhash stage compared)."""
+    return ["dup_text_hash", "dup_signature", "dup_segments", "dup_params", cfg.text_field]
 
 
 def _columns(con: duckdb.DuckDBPyConnection, relation: str) -> set[str]:
@@ -115,6 +116,11 @@ def dedup_relation(con: duckdb.DuckDBPyConnection, relation: str, cfg: DedupConf
     if n == 0:
         return pa.table({"doc_id": pa.array([], pa.string()), **{k: pa.array([], t) for k, t in OUTPUTS.items()}})
     mh = _checked_settings(con, relation)
+    if mh.text_field != cfg.text_field:
+        # Verification, boilerplate re-signing and the 'longest' policy re-read the compared text: read from
+        # another column (or from one this stage was not given) it would be empty, and no near duplicate found.
+        raise CurateError(f"dedup: the signatures were made from '{mh.text_field}' (minhash text_field) but dedup "
+                          f"reads '{cfg.text_field}'; give the dedup stage text_field: {mh.text_field}")
     full = DedupTableConfig(**(cfg.model_dump() | mh.model_dump()))
     ray = _on_ray(engine)
     sketch_sql = "" if ray else ", dup_signature, dup_segments"
@@ -220,9 +226,12 @@ DEDUP = register_stage(Stage(
     optional_inputs=("quality_ok", "quality_flags", "source_row", "ingested_at"),
     description="Exact + near-duplicate clusters: boilerplate segments (in >= boilerplate_share of documents) set "
                 "aside, LSH candidates grouped by a compiled hash table on all cores (on Ray: by a hash shuffle, "
-                "verified by Ray tasks), verified on the exact Jaccard of the shingle sets; rows without text and "
-                "near pairs under 16 words are never duplicates; every removed row names its keeper, estimated "
+                "verified by Ray tasks), verified on the exact Jaccard of the shingle sets; rows without text are "
+                "never duplicates, nor near pairs under 16 words unless they share a strong identifier (phone, "
+                "account, PAN: 9+ characters; e-mail/UPI address); every removed row names its keeper, estimated "
                 "and exact similarity and the shared span.",
     # 3: no_text rows kept; near duplicates need 16 words on both sides.
-    version="3",
+    # 4: ... or a shared strong identifier; the compared text is re-read from minhash's text_field (was '' when
+    #    the stage was not given that column: no near duplicate confirmed in the demo workspace).
+    version="4",
 ))

@@ -155,6 +155,31 @@ def test_short_resent_copies_still_cluster_as_exact(a, b):
         assert out.column("dup_keep").to_pylist() == [True, False]
 
 
+# Short tickets (under 16 content words) re-sent with one word changed: near duplicates when both carry the same
+# strong identifier (phone, account, PAN, e-mail: 9+ characters), never on a shared date or amount alone.
+SHORT_WITH_ID = [
+    ("My card is blocked, call me on 98450 12345 please", "My card is blocked, call me on 98450 12345 pls"),
+    ("PAN ABCPK1234Q par KYC pending hai, jaldi karo", "PAN ABCPK1234Q par KYC pending hai, jaldi karo na"),
+    ("refund not received, mail me at ravi.k@example.com today", "refund not received, mail me at ravi.k@example.com now"),
+]
+SHORT_SHARED_DATE_ONLY = [
+    ("On 14-12-2025 my EMI of Rs 4500 bounced, please help", "On 14-12-2025 my EMI of Rs 4500 bounced, kindly help"),
+]
+
+
+@pytest.mark.parametrize("a,b", SHORT_WITH_ID)
+def test_short_resent_copies_sharing_a_strong_identifier_are_near(a, b):
+    out = dedup_table(pa.table({"text": [a, b]}))
+    assert out.column("dup_reason").to_pylist() == [None, "near"], (a, b)
+
+
+@pytest.mark.parametrize("a,b", SHORT_SHARED_DATE_ONLY + [
+        ("My card is blocked, call me on 98450 12345 please", "My card is blocked, call me on 98450 67890 please")])
+def test_short_texts_sharing_only_a_date_or_with_other_numbers_stay_apart(a, b):
+    out = dedup_table(pa.table({"text": [a, b]}))
+    assert out.column("dup_cluster").to_pylist() == [None, None], (a, b)
+
+
 def test_long_texts_with_one_edit_still_cluster_as_near():
     edited = LONG.replace("registered address", "registerd adress")
     out = dedup_table(pa.table({"text": [LONG, edited]}))

@@ -119,3 +119,25 @@ def test_fast_tokenizer_matches_the_reference_on_random_code_points_and_broken_u
 @given(st.lists(st.text(max_size=60), max_size=8), st.booleans())
 def test_fast_tokenizer_matches_the_reference_on_any_text(texts, char_mode):
     _both(*_arrow_buffers(texts), char_mode)
+
+
+def test_folding_tables_from_the_disk_cache_equal_freshly_built_ones_and_a_bad_file_is_rebuilt(tmp_path, monkeypatch):
+    from curate.dedup import fold
+
+    fresh = fold.build_tables()
+    path = tmp_path / "fold-tables-x.npz"
+    monkeypatch.setattr(fold, "_cache_path", lambda: path)
+    for bad in (b"not an npz file", b"PK\x03\x04truncated"):   # damaged files are rebuilt
+        path.write_bytes(bad)
+        for _ in range(2):                                         # built and saved, then loaded from the file
+            got = fold._load_or_build()
+            assert all(np.array_equal(a, b) and a.dtype == b.dtype for a, b in zip(got, fresh))
+        assert path.stat().st_size > 100_000
+
+
+def test_excerpt_whitespace_is_what_str_split_splits_on():
+    from curate.dedup.core import _spaces
+
+    low, high = _spaces()
+    assert low.tolist() == [chr(c).isspace() for c in range(256)]
+    assert high.tolist() == [c for c in range(256, 0x110000) if chr(c).isspace()]

@@ -67,3 +67,11 @@ def test_lsh_params_and_band_keys():
     sig[1, :r] = sig[0, :r]  # first band equal only
     keys = band_keys(sig, np.arange(2), range(b), r)
     assert keys[0, 0] == keys[1, 0] and (keys[0, 1:] != keys[1, 1:]).all()
+
+
+def test_seed_key_in_python_equals_the_compiled_mix():
+    from curate.dedup.kernels import GOLDEN, mix
+    from curate.dedup.minhash import seed_key
+
+    for seed in (0, 1, 2, 7, 12345, 2**40 + 3):
+        assert seed_key(seed) == mix(np.uint64((seed * int(GOLDEN) + 0x632BE59BD9B4E019) % 2**64))

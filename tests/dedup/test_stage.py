@@ -105,3 +105,24 @@ def test_workspace_chats_with_nothing_to_compare_are_kept_as_no_text(ws, tmp_pat
     got = ws.view().fetch_arrow_table().select(["dup_keep", "dup_reason", "dup_cluster"]).to_pylist()
     assert sorted((r["dup_reason"] or "") for r in got) == ["", "no_text", "no_text"]
     assert all(r["dup_keep"] and r["dup_cluster"] is None for r in got)
+
+
+def test_dedup_reads_the_column_minhash_compared(ws, tmp_path):
+    # The demo recipe signs clean_text; verification used to re-read a column it was not given (compared as ''),
+    # so no near duplicate was ever confirmed. Now dedup must be told the same text_field, else a one-line error.
+    import pytest
+
+    from curate.errors import CurateError
+
+    base = ("the customer asked why the monthly statement of the savings account shows a charge for the debit "
+            "card that was never delivered to the registered address")
+    ws.ingest([write_jsonl(tmp_path / "e.jsonl", [{"text": base}, {"text": base.replace("registered", "old")},
+                                                  {"text": "unrelated words here"}])])
+    run_stage(ws, "clean", {}, workers=1)
+    run_stage(ws, "minhash", {"text_field": "clean_text"}, workers=1)
+    with pytest.raises(CurateError, match="made from 'clean_text'.*text_field: clean_text"):
+        run_stage(ws, "dedup", {})
+    run_stage(ws, "dedup", {"text_field": "clean_text"})
+    out = {r["text"]: r for r in ws.view().fetch_arrow_table().select(["text", "dup_reason", "dup_keep"]).to_pylist()}
+    assert out[base.replace("registered", "old")]["dup_reason"] == "near"   # 23 words, one replaced
+    assert out[base]["dup_keep"] and out["unrelated words here"]["dup_reason"] is None
