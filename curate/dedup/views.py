@@ -125,7 +125,10 @@ def _expr(parts: dict, cfg) -> str:
         if pa.types.is_null(m.type):
             msgs = None
         elif pa.types.is_string(m.type):
-            msgs = f"from_json(nullif(trim(messages), ''), '{_MSG_JSON}')"
+            # a value that is not a JSON array (a mixed column's plain string) is no chat: the row has no text
+            # (a cheap look at the first character: the JSON is parsed once, by from_json)
+            msgs = (f"CASE WHEN left(ltrim(messages), 1) = '[' "
+                    f"THEN from_json(nullif(trim(messages), ''), '{_MSG_JSON}') END")
         else:
             msgs = "messages"
         if msgs:

@@ -31,7 +31,8 @@ from curate.errors import CurateError
 from curate.ingest.jsonscan import TYPE_NAMES, scan
 from curate.ingest.readers import (CHUNK_SCHEMA, LAX_COMMA_RE2, LineBlock, RawLines, check_source, detect_format,
                                    flag_records, flag_row, raw_lines, read_jsonl_blocks, read_source)
-from curate.ingest.shapes import (PROMPT_FIELDS, SFT_FIELDS, SHAREGPT_FIELD, chat_text_sql, concat_turns_sql, role_sql,
+from curate.ingest.shapes import (PROMPT_FIELDS, SFT_FIELDS, SHAREGPT_FIELD, chat_text_sql, concat_turns_sql,
+                                  message_texts_sql, messages_ok_sql, role_sql,
                                   sft_text_sql, turns_sql, unknown_role_reason_sql, unknown_role_sql,
                                   with_source_shape_sql)
 from curate.storage import Lake, LineageKind, now
@@ -216,7 +217,8 @@ WITH base AS (
 ), chat AS (
   -- The messages value (already cut out of the record) is parsed for its contents and roles; roles by
   -- another name are mapped to the standard ones (msg_r: as written, msg_rs: standard).
-  SELECT *, CASE WHEN shape = 'chat' AND msg_t = 'ARRAY' THEN json_extract_string(mv, '$[*].content') END AS msg_c,
+  SELECT *, CASE WHEN shape = 'chat' AND msg_t = 'ARRAY' THEN {message_texts_sql("mv")} END AS msg_c,
+            CASE WHEN shape = 'chat' AND msg_t = 'ARRAY' THEN {messages_ok_sql("mv")} END AS msg_ok,
             CASE WHEN shape = 'chat' AND msg_t = 'ARRAY' THEN json_extract_string(mv, '$[*].role') END AS msg_r,
             list_transform(msg_r, r -> {role_sql("r")}) AS msg_rs
   FROM shaped
@@ -257,8 +259,7 @@ WITH base AS (
         THEN 'schema violation: SFT record needs string instruction and output (input optional)'
       WHEN strpos(text0, chr(0)) > 0 THEN 'binary data: NUL character (U+0000) in the text'
       WHEN shape = 'chat' AND {unknown_role_sql("msg_r")} IS NOT NULL THEN {unknown_role_reason_sql(unknown_role_sql("msg_r"), unknown_role_field)}
-      WHEN shape = 'chat' AND (msg_t <> 'ARRAY' OR len(msg_c) = 0
-             OR len(list_filter(msg_c, x -> x IS NOT NULL)) <> len(msg_c)
+      WHEN shape = 'chat' AND (msg_t <> 'ARRAY' OR len(msg_c) = 0 OR NOT coalesce(msg_ok, FALSE)
              OR len(list_filter(msg_rs, x -> x IS NOT NULL)) <> len(msg_c))
         THEN CASE src_fmt WHEN 'sharegpt' THEN 'schema violation: conversations must be a non-empty array of {{from, value}} with a known role'
                           ELSE 'schema violation: messages must be a non-empty array of {{role, content}} with role system/user/assistant/tool' END

@@ -32,6 +32,26 @@ def chat_text_sql(contents: str) -> str:
     return f"array_to_string({contents}, chr(10))"
 
 
+def message_texts_sql(messages: str, key: str = "content") -> str:
+    """SQL: the text of each message of the JSON array text ``messages`` (VARCHAR) as VARCHAR[] (``key``: where a
+    message holds its content; ShareGPT's is ``value``).
+
+    ``content`` as a string is itself; as a list of parts (OpenAI's ``[{"type": "text", "text": ...}, ...]``) the
+    parts' ``text`` joined by a newline (image or audio parts add nothing); null or absent content (an assistant
+    turn that only calls tools) is NULL, which the chat rendering skips."""
+    return (f"list_transform(json_extract(({messages})::JSON, '$[*]'), x -> CASE json_type(x->'{key}') "
+            f"WHEN 'VARCHAR' THEN x->>'{key}' "
+            f"WHEN 'ARRAY' THEN array_to_string(json_extract_string(x->'{key}', '$[*].text'), chr(10)) END)")
+
+
+def messages_ok_sql(messages: str) -> str:
+    """SQL: whether every message of the JSON array text ``messages`` has content a chat may hold (BOOLEAN): a
+    string, a list of parts, or null/absent beside ``tool_calls``/``function_call`` (OpenAI's tool-call turn)."""
+    return (f"list_bool_and(list_transform(json_extract(({messages})::JSON, '$[*]'), x -> "
+            f"json_type(x->'content') IN ('VARCHAR', 'ARRAY') OR (coalesce(json_type(x->'content'), 'NULL') = 'NULL' "
+            f"AND ((x->'tool_calls') IS NOT NULL OR (x->'function_call') IS NOT NULL))))")
+
+
 # --- Other chat formats -------------------------------------------------------------------------------------------
 # Besides ``messages`` with the standard roles, records in the common fine-tuning formats are read as chats (or SFT):
 #
@@ -47,8 +67,10 @@ def chat_text_sql(contents: str) -> str:
 STANDARD_ROLES = ("system", "user", "assistant", "tool")
 # Lower-cased alias -> standard role. Sources: ShareGPT/FastChat (human, gpt), Gemini (model), OpenAssistant
 # (prompter), LLaMA-Factory (observation: a tool's result), OpenAI's legacy ``function`` role and Llama 3's
-# ``ipython`` (tool results), support transcripts (customer, agent) and chat bots (bot).
+# ``ipython`` (tool results), OpenAI's ``developer`` (the system role of its newer models), support transcripts
+# (customer, agent) and chat bots (bot).
 ROLE_ALIASES = {
+    "developer": "system",
     "human": "user", "customer": "user", "prompter": "user",
     "gpt": "assistant", "chatgpt": "assistant", "bot": "assistant", "model": "assistant", "agent": "assistant",
     "function": "tool", "observation": "tool", "ipython": "tool",
@@ -141,16 +163,16 @@ def derive_text(table: pa.Table) -> pa.Array | None:
                       else f"{next(c for c in ('instruction', 'output') if c in cols)} IS NOT NULL",
                       sft_text_sql(col("instruction"), col("input"), col("output")), "NULL", "''"))
     if "messages" in cols:
-        cases.append(("messages IS NOT NULL", chat_text_sql(_items(cols, "messages", "content")),
+        cases.append(("messages IS NOT NULL", chat_text_sql(_texts(cols, "messages", "content")),
                       _items(cols, "messages", "role"), "'messages'"))
     if SHAREGPT_FIELD in cols:
-        cases.append((f"{SHAREGPT_FIELD} IS NOT NULL", chat_text_sql(_items(cols, SHAREGPT_FIELD, "value")),
+        cases.append((f"{SHAREGPT_FIELD} IS NOT NULL", chat_text_sql(_texts(cols, SHAREGPT_FIELD, "value")),
                       _items(cols, SHAREGPT_FIELD, "from"), f"'{SHAREGPT_FIELD}'"))
     if cols.keys() & set(PROMPT_FIELDS):
         has = " OR ".join(f"{c} IS NOT NULL" for c in PROMPT_FIELDS if c in cols)
         if all(c in cols and _is_list(cols[c]) for c in PROMPT_FIELDS):
-            cases.append((has, chat_text_sql(f"list_concat({_items(cols, 'prompt', 'content')}, "
-                                             f"{_items(cols, 'completion', 'content')})"),
+            cases.append((has, chat_text_sql(f"list_concat({_texts(cols, 'prompt', 'content')}, "
+                                             f"{_texts(cols, 'completion', 'content')})"),
                           f"list_concat({_items(cols, 'prompt', 'role')}, {_items(cols, 'completion', 'role')})",
                           "'prompt/completion'"))
         else:
@@ -181,12 +203,30 @@ def _is_list(t: pa.DataType) -> bool:
     return pa.types.is_list(t) or pa.types.is_large_list(t)
 
 
+def _texts(cols: dict[str, pa.DataType], name: str, key: str) -> str:
+    """SQL: the text of every message of the chat column ``name`` (JSON text or a list of structs) as VARCHAR[],
+    as ingest renders it (:func:`message_texts_sql`)."""
+    t = cols[name]
+    if pa.types.is_string(t) or pa.types.is_large_string(t):
+        # a row whose value is not a JSON array (a mixed column's plain string) has no chat text: no text, like
+        # any row without one, not an error for the whole file
+        return f"CASE WHEN {_json_array(name)} THEN {message_texts_sql(name, key)} END"
+    if _is_list(t):
+        return message_texts_sql(f"to_json({name})::VARCHAR", key)
+    return "NULL::VARCHAR[]"
+
+
+def _json_array(name: str) -> str:
+    """SQL: the VARCHAR column ``name`` holds a JSON array (not a mixed column's plain string)."""
+    return f"coalesce(json_type(try_cast({name} AS JSON)) = 'ARRAY', FALSE)"
+
+
 def _items(cols: dict[str, pa.DataType], name: str, key: str) -> str:
     """SQL: the ``key`` of every item of the chat column ``name`` as VARCHAR[] (JSON text or a list of structs;
     NULL when its items have no such key)."""
     t = cols[name]
     if pa.types.is_string(t) or pa.types.is_large_string(t):
-        return f"json_extract_string({name}, '$[*].{key}')"
+        return f"CASE WHEN {_json_array(name)} THEN json_extract_string({name}, '$[*].{key}') END"
     if _is_list(t) and pa.types.is_struct(t.value_type) and t.value_type.get_field_index(key) >= 0:
         return f'list_transform({name}, m -> CAST(m."{key}" AS VARCHAR))'
     return "NULL::VARCHAR[]"

@@ -14,8 +14,8 @@ import pyarrow as pa
 from curate.ingest.ingest import IngestOptions, ingest_file
 from curate.ingest.jsonscan import scan
 
-_ACCEPTED = ("system, user, assistant, tool, or an alias: human, customer, prompter, gpt, chatgpt, bot, model, "
-             "agent, function, observation, ipython; any case")
+_ACCEPTED = ("system, user, assistant, tool, or an alias: developer, human, customer, prompter, gpt, chatgpt, bot, "
+             "model, agent, function, observation, ipython; any case")
 _PC_BAD = "schema violation: prompt/completion record needs two strings or two lists of messages"
 _SHAREGPT_BAD = "schema violation: conversations must be a non-empty array of {from, value} with a known role"
 
@@ -43,6 +43,25 @@ CASES = [
      ("s\nhi\nhey", None, None, None,
       '[{"role":"system","content":"s"},{"role":"user","content":"hi"},{"role":"assistant","content":"hey"}]',
       '{"_source_shape":{"format":"prompt-completion","prompt_turns":2}}')),
+    # OpenAI's chat format (a newcomer's file): the developer role is the system role; an assistant turn that only
+    # calls a tool has null content; content may be a list of parts (the text parts are the turn's text).
+    ('{"messages": [{"role": "developer", "content": "You are a bank bot."}, {"role": "user", "content": "balance?"}, '
+     '{"role": "assistant", "content": null, "tool_calls": [{"id": "c1", "type": "function", "function": '
+     '{"name": "get_balance", "arguments": "{}"}}]}, {"role": "tool", "tool_call_id": "c1", "content": "100"}]}',
+     ("You are a bank bot.\nbalance?\n100", None, None, None,
+      '[{"role":"system","content":"You are a bank bot."},{"role":"user","content":"balance?"},'
+      '{"role":"assistant","content":null,"tool_calls":[{"id":"c1","type":"function","function":'
+      '{"name":"get_balance","arguments":"{}"}}]},{"role":"tool","content":"100","tool_call_id":"c1"}]',
+      '{"_source_shape":{"format":"messages","roles":["developer","user","assistant","tool"]}}')),
+    ('{"messages": [{"role": "user", "content": [{"type": "text", "text": "What is IMPS timing?"}, '
+     '{"type": "image_url", "image_url": {"url": "x.png"}}, {"type": "text", "text": "Urgent."}]}, '
+     '{"role": "assistant", "content": "24x7."}]}',
+     ("What is IMPS timing?\nUrgent.\n24x7.", None, None, None,
+      '[{"role":"user","content":[{"type":"text","text":"What is IMPS timing?"},'
+      '{"type":"image_url","image_url":{"url":"x.png"}},{"type":"text","text":"Urgent."}]},'
+      '{"role":"assistant","content":"24x7."}]', '{}')),
+    ('{"messages": [{"role": "user", "content": null}, {"role": "assistant", "content": "ok"}]}',
+     "schema violation: messages must be a non-empty array of {role, content} with role system/user/assistant/tool"),
     ('{"conversations": [{"from": "narrator", "value": "x"}]}',
      f"schema violation: conversations with unknown role 'narrator' (accepted: {_ACCEPTED})"),
     ('{"prompt": [{"role": "boss", "content": "x"}], "completion": [{"role": "assistant", "content": "y"}]}',
@@ -84,7 +103,7 @@ def test_sharegpt_prompt_completion_and_role_aliases_are_read(ws, tmp_path):
 
 
 def test_the_raw_record_is_kept_unchanged_where_quarantined(ws, tmp_path):
-    line = CASES[5][0]
+    line = next(line for line, _ in CASES if "narrator" in line)
     path = tmp_path / "q.jsonl"
     path.write_text(line + "\n", encoding="utf-8")
     ingest_file(ws, path, IngestOptions())
@@ -136,3 +155,27 @@ def test_sharegpt_conversion_matches_trl(ws, tmp_path):
     stored = [json.loads(r[0]) for r in ws.con.execute("SELECT messages FROM lake.documents ORDER BY source_row")
               .fetchall()]
     assert stored == [maybe_convert_to_chatml(copy.deepcopy(r))["messages"] for r in records]
+
+
+def test_file_mode_reads_openai_chats_and_a_row_that_is_no_chat_has_no_text(tmp_path):
+    import subprocess
+    import sys
+
+    from curate.filemode import read_table, stage_input
+    from curate.stage import get_stage
+
+    src = tmp_path / "oa.jsonl"
+    src.write_text("\n".join([
+        '{"messages": [{"role": "developer", "content": "Be brief."}, {"role": "user", "content": '
+        '[{"type": "text", "text": "IMPS timing?"}]}, {"role": "assistant", "content": null, "tool_calls": []}]}',
+        '{"messages": "not a list"}',
+        '{"messages": [{"role": "user", "content": "hi there"}]}']) + "\n")
+    cfg = get_stage("langid").config_model()
+    assert stage_input(read_table(src), cfg).column("text").to_pylist() == ["Be brief.\nIMPS timing?", None, "hi there"]
+    for cmd in (["langid"], ["dedup", "run"]):
+        proc = subprocess.run([sys.executable, "-m", "curate.cli.main", *cmd, str(src), "-o", str(tmp_path / "o.jsonl"),
+                               "--json"], capture_output=True, text=True, timeout=300)
+        assert proc.returncode == 0, proc.stderr
+        rows = [json.loads(line) for line in (tmp_path / "o.jsonl").read_text().splitlines()]
+        assert [r["messages"] for r in rows][1] == "not a list"
+        assert (rows[1].get("lang"), rows[1].get("dup_reason")) in (("und", None), (None, "no_text"))

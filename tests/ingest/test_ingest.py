@@ -230,7 +230,7 @@ _SHAPE_CASES = [
     # Issue 13: an unknown role is named, with the roles accepted.
     ('{"messages": [{"role": "boss", "content": "x"}]}',
      "schema violation: messages with unknown role 'boss' (accepted: system, user, assistant, tool, or an alias: "
-     "human, customer, prompter, gpt, chatgpt, bot, model, agent, function, observation, ipython; any case)"),
+     "developer, human, customer, prompter, gpt, chatgpt, bot, model, agent, function, observation, ipython; any case)"),
     ('{"messages": [{"role": "user"}]}', _BAD_CHAT),
     ('{"messages": "nope"}', _BAD_CHAT),
     ('[1, 2]', "schema violation: record is a JSON array, not an object"),
