@@ -17,6 +17,7 @@ import queue
 import re
 import threading
 import uuid
+from contextlib import closing
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
@@ -379,43 +380,45 @@ def ingest_file(ws: Lake, path: Path, opts: IngestOptions,
     fresh = not opts.id_field and con.execute("SELECT count(*) = 0 FROM lake.documents WHERE source = ?",
                                               [source]).fetchone()[0]
     _begin_ingest(ws, con, result, file_hash, repaired)
-    for prepared in _prepared_chunks(con, path, fmt, opts, prepare_sql, threads):
-        # One transaction per chunk: DuckLake keeps a transaction's new data in memory until it commits,
-        # so a whole-file transaction would grow with the file. A kill loses at most the chunk in
-        # flight; re-running the ingest completes the file, because committed rows count as duplicates.
-        # Chunks are committed here, one at a time and in file order, whatever the number of workers.
-        with transaction(con):
-            if prepared.table is None:  # keyed: prepared now, after the commit of the chunk before
-                prepared.table, prepared.rows = _prepare(con, prepared.scanned, prepare_sql, opts.max_depth)
-                prepared.scanned = None
-            rows = prepared.rows
-            result.rows_read += rows
-            con.register("_prepared", prepared.table)
-            ts = now()
-            if versioned:  # before the documents: it tells new versions from stored ones by doc_id
-                result.versions += _record_versions(con, source, ingest_id, ts)
-            inserted = _insert_documents(con, source, result.source_uri, ingest_id, ts, keyed=bool(opts.id_field),
-                                          fresh=fresh)
-            # Rows already quarantined by an earlier ingest still count as quarantined, not lost.
-            bad = 0
-            for reason, n in con.execute(
-                    "SELECT regexp_replace(reason, '[0-9]+ bytes', 'N bytes'), count(*) FROM _prepared "
-                    "WHERE reason IS NOT NULL GROUP BY 1").fetchall():
-                result.reasons[reason] = result.reasons.get(reason, 0) + n
-                bad += n
-            if bad:  # the look-up of earlier quarantined rows reads the quarantine table: only when needed
-                con.execute("""
-                    INSERT INTO lake.quarantine
-                    SELECT ?, ?, ?, source_row, reason, raw, ? FROM _prepared p WHERE reason IS NOT NULL
-                      AND NOT EXISTS (SELECT 1 FROM lake.quarantine q WHERE q.source = ?
-                                      AND q.source_row = p.source_row AND md5(q.raw) = md5(p.raw))
-                """, [ingest_id, source, result.source_uri, ts, source])
-            con.unregister("_prepared")
-        result.ingested += inserted
-        result.quarantined += bad
-        result.duplicates += rows - inserted - bad
-        if progress:
-            progress(prepared.nbytes)
+    # closing(): an error here stops the workers now, not when the traceback lets go of the generator.
+    with closing(_prepared_chunks(con, path, fmt, opts, prepare_sql, threads)) as prepared_chunks:
+        for prepared in prepared_chunks:
+            # One transaction per chunk: DuckLake keeps a transaction's new data in memory until it commits,
+            # so a whole-file transaction would grow with the file. A kill loses at most the chunk in
+            # flight; re-running the ingest completes the file, because committed rows count as duplicates.
+            # Chunks are committed here, one at a time and in file order, whatever the number of workers.
+            with transaction(con):
+                if prepared.table is None:  # keyed: prepared now, after the commit of the chunk before
+                    prepared.table, prepared.rows = _prepare(con, prepared.scanned, prepare_sql, opts.max_depth)
+                    prepared.scanned = None
+                rows = prepared.rows
+                result.rows_read += rows
+                con.register("_prepared", prepared.table)
+                ts = now()
+                if versioned:  # before the documents: it tells new versions from stored ones by doc_id
+                    result.versions += _record_versions(con, source, ingest_id, ts)
+                inserted = _insert_documents(con, source, result.source_uri, ingest_id, ts, keyed=bool(opts.id_field),
+                                              fresh=fresh)
+                # Rows already quarantined by an earlier ingest still count as quarantined, not lost.
+                bad = 0
+                for reason, n in con.execute(
+                        "SELECT regexp_replace(reason, '[0-9]+ bytes', 'N bytes'), count(*) FROM _prepared "
+                        "WHERE reason IS NOT NULL GROUP BY 1").fetchall():
+                    result.reasons[reason] = result.reasons.get(reason, 0) + n
+                    bad += n
+                if bad:  # the look-up of earlier quarantined rows reads the quarantine table: only when needed
+                    con.execute("""
+                        INSERT INTO lake.quarantine
+                        SELECT ?, ?, ?, source_row, reason, raw, ? FROM _prepared p WHERE reason IS NOT NULL
+                          AND NOT EXISTS (SELECT 1 FROM lake.quarantine q WHERE q.source = ?
+                                          AND q.source_row = p.source_row AND md5(q.raw) = md5(p.raw))
+                    """, [ingest_id, source, result.source_uri, ts, source])
+                con.unregister("_prepared")
+            result.ingested += inserted
+            result.quarantined += bad
+            result.duplicates += rows - inserted - bad
+            if progress:
+                progress(prepared.nbytes)
     with transaction(con):
         con.execute("UPDATE lake.ingests SET rows_read = ?, ingested = ?, duplicates = ?, quarantined = ?, "
                     "finished_at = ?, state = 'done' WHERE ingest_id = ?",
@@ -653,6 +656,9 @@ def _prepared_chunks(con, path: Path, fmt: str, opts: IngestOptions, prepare_sql
     cursor (DuckDB and the scan release the GIL), while the caller commits the chunks before.  With an
     id field the prepare SQL reads the documents committed by the chunks before (id conflicts): the
     workers only scan, and the caller prepares each chunk after the commit of the one before.
+
+    The DuckLake INSERT (Parquet writing) stays with the caller: a transaction per worker, committed in
+    order, fails on the SQLite catalog ("database is locked": a commit after another connection's).
     """
     keyed = bool(opts.id_field)
     cursors: list = []
