@@ -393,7 +393,9 @@ def ingest_file(ws: Lake, path: Path, opts: IngestOptions,
                     prepared.scanned = None
                 rows = prepared.rows
                 result.rows_read += rows
-                con.register("_prepared", prepared.table)
+                # Small record batches: DuckDB spreads the insert (Parquet encoding) over its threads.
+                con.register("_prepared", pa.Table.from_batches(prepared.table.to_batches(max_chunksize=4096),
+                                                                prepared.table.schema))
                 ts = now()
                 if versioned:  # before the documents: it tells new versions from stored ones by doc_id
                     result.versions += _record_versions(con, source, ingest_id, ts)
