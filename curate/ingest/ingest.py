@@ -27,7 +27,7 @@ import pyarrow as pa
 import pyarrow.compute  # noqa: F401 - pa.compute
 import xxhash
 
-from curate.dbutil import transaction
+from curate.dbutil import quiet, transaction
 from curate.errors import CurateError
 from curate.ingest.jsonscan import TYPE_NAMES, scan
 from curate.ingest.ordered import default_threads, ordered_map
@@ -672,7 +672,9 @@ def _prepared_chunks(con, path: Path, fmt: str, opts: IngestOptions, prepare_sql
             return Prepared(None, 0, scanned.nbytes, scanned)
         cur = getattr(local, "cur", None)
         if cur is None:
-            cur = local.cur = con.cursor()
+            # A cursor has its own settings (DuckDB 1.x starts cursors without the bar; quiet() makes sure a
+            # slow prepare never draws one on stdout, e.g. into --json output).
+            cur = local.cur = quiet(con.cursor())
             cursors.append(cur)
             _register_html_to_text(cur)
         table, rows = _prepare(cur, scanned, prepare_sql, opts.max_depth)
