@@ -584,12 +584,6 @@ def _scan(chunk: pa.Table | RawLines, opts: IngestOptions) -> Scanned:
     return Scanned(fast, slow, _approx_bytes(chunk))
 
 
-def _scanned(chunks: Iterable[pa.Table | RawLines], opts: IngestOptions) -> Iterator[Scanned]:
-    """:func:`_scan` over each chunk."""
-    for chunk in chunks:
-        yield _scan(chunk, opts)
-
-
 def _merged(parts: list[Scanned]) -> Scanned:
     """One chunk of several scanned parts (a reader item that became several chunks: rare)."""
     if len(parts) == 1:
