@@ -17,6 +17,7 @@ import queue
 import re
 import threading
 import uuid
+from contextlib import closing
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
@@ -26,9 +27,10 @@ import pyarrow as pa
 import pyarrow.compute  # noqa: F401 - pa.compute
 import xxhash
 
-from curate.dbutil import transaction
+from curate.dbutil import quiet, transaction
 from curate.errors import CurateError
 from curate.ingest.jsonscan import TYPE_NAMES, scan
+from curate.ingest.ordered import default_threads, ordered_map
 from curate.ingest.readers import (CHUNK_SCHEMA, LAX_COMMA_RE2, LineBlock, RawLines, check_source, detect_format,
                                    flag_records, flag_row, raw_lines, read_jsonl_blocks, read_source)
 from curate.ingest.shapes import (PROMPT_FIELDS, SFT_FIELDS, SHAREGPT_FIELD, chat_text_sql, concat_turns_sql,
@@ -406,8 +408,11 @@ def _source_size(path: Path) -> int:
 
 
 def ingest_file(ws: Lake, path: Path, opts: IngestOptions,
-                progress: Callable[[int], None] | None = None) -> IngestResult:
+                progress: Callable[[int], None] | None = None, threads: int | None = None) -> IngestResult:
+    """Ingest one file or folder (see the module docstring); ``threads``: workers that prepare chunks
+    (default :func:`curate.ingest.ordered.default_threads`); what is stored never depends on it."""
     check_source(path)
+    threads = default_threads() if threads is None else threads
     if opts.on_id_conflict not in ID_CONFLICT_CHOICES:
         raise CurateError(f"on_id_conflict '{opts.on_id_conflict}': use one of {', '.join(ID_CONFLICT_CHOICES)}")
     fmt = detect_format(path, opts.fmt)
@@ -432,41 +437,47 @@ def ingest_file(ws: Lake, path: Path, opts: IngestOptions,
     fresh = not opts.id_field and con.execute("SELECT count(*) = 0 FROM lake.documents WHERE source = ?",
                                               [source]).fetchone()[0]
     _begin_ingest(ws, con, result, file_hash, repaired)
-    for chunk in prefetch(_scanned(_chunks(path, fmt, opts), opts)):
-        # One transaction per chunk: DuckLake keeps a transaction's new data in memory until it commits,
-        # so a whole-file transaction would grow with the file. A kill loses at most the chunk in
-        # flight; re-running the ingest completes the file, because committed rows count as duplicates.
-        with transaction(con):
-            rows = _register_scanned(con, chunk, opts.max_depth)
-            result.rows_read += rows
-            # A temp table keeps the prepared rows in DuckDB's own format (no Arrow round trip).
-            con.execute(f"CREATE OR REPLACE TEMP TABLE _prepared AS {prepare_sql}")
-            _unregister_chunk(con)
-            ts = now()
-            if versioned:  # before the documents: it tells new versions from stored ones by doc_id
-                result.versions += _record_versions(con, source, ingest_id, ts)
-            inserted = _insert_documents(con, source, result.source_uri, ingest_id, ts, keyed=bool(opts.id_field),
-                                          fresh=fresh)
-            # Rows already quarantined by an earlier ingest still count as quarantined, not lost.
-            bad = 0
-            for reason, n in con.execute(
-                    "SELECT regexp_replace(reason, '[0-9]+ bytes', 'N bytes'), count(*) FROM _prepared "
-                    "WHERE reason IS NOT NULL GROUP BY 1").fetchall():
-                result.reasons[reason] = result.reasons.get(reason, 0) + n
-                bad += n
-            if bad:  # the look-up of earlier quarantined rows reads the quarantine table: only when needed
-                con.execute("""
-                    INSERT INTO lake.quarantine
-                    SELECT ?, ?, ?, source_row, reason, raw, ? FROM _prepared p WHERE reason IS NOT NULL
-                      AND NOT EXISTS (SELECT 1 FROM lake.quarantine q WHERE q.source = ?
-                                      AND q.source_row = p.source_row AND md5(q.raw) = md5(p.raw))
-                """, [ingest_id, source, result.source_uri, ts, source])
-            con.execute("DROP TABLE _prepared")
-        result.ingested += inserted
-        result.quarantined += bad
-        result.duplicates += rows - inserted - bad
-        if progress:
-            progress(chunk.nbytes)
+    # closing(): an error here stops the workers now, not when the traceback lets go of the generator.
+    with closing(_prepared_chunks(con, path, fmt, opts, prepare_sql, threads)) as prepared_chunks:
+        for prepared in prepared_chunks:
+            # One transaction per chunk: DuckLake keeps a transaction's new data in memory until it commits,
+            # so a whole-file transaction would grow with the file. A kill loses at most the chunk in
+            # flight; re-running the ingest completes the file, because committed rows count as duplicates.
+            # Chunks are committed here, one at a time and in file order, whatever the number of workers.
+            with transaction(con):
+                if prepared.table is None:  # keyed: prepared now, after the commit of the chunk before
+                    prepared.table, prepared.rows = _prepare(con, prepared.scanned, prepare_sql, opts.max_depth)
+                    prepared.scanned = None
+                rows = prepared.rows
+                result.rows_read += rows
+                # Small record batches: DuckDB spreads the insert (Parquet encoding) over its threads.
+                con.register("_prepared", pa.Table.from_batches(prepared.table.to_batches(max_chunksize=4096),
+                                                                prepared.table.schema))
+                ts = now()
+                if versioned:  # before the documents: it tells new versions from stored ones by doc_id
+                    result.versions += _record_versions(con, source, ingest_id, ts)
+                inserted = _insert_documents(con, source, result.source_uri, ingest_id, ts, keyed=bool(opts.id_field),
+                                              fresh=fresh)
+                # Rows already quarantined by an earlier ingest still count as quarantined, not lost.
+                bad = 0
+                for reason, n in con.execute(
+                        "SELECT regexp_replace(reason, '[0-9]+ bytes', 'N bytes'), count(*) FROM _prepared "
+                        "WHERE reason IS NOT NULL GROUP BY 1").fetchall():
+                    result.reasons[reason] = result.reasons.get(reason, 0) + n
+                    bad += n
+                if bad:  # the look-up of earlier quarantined rows reads the quarantine table: only when needed
+                    con.execute("""
+                        INSERT INTO lake.quarantine
+                        SELECT ?, ?, ?, source_row, reason, raw, ? FROM _prepared p WHERE reason IS NOT NULL
+                          AND NOT EXISTS (SELECT 1 FROM lake.quarantine q WHERE q.source = ?
+                                          AND q.source_row = p.source_row AND md5(q.raw) = md5(p.raw))
+                    """, [ingest_id, source, result.source_uri, ts, source])
+                con.unregister("_prepared")
+            result.ingested += inserted
+            result.quarantined += bad
+            result.duplicates += rows - inserted - bad
+            if progress:
+                progress(prepared.nbytes)
     with transaction(con):
         con.execute("UPDATE lake.ingests SET rows_read = ?, ingested = ?, duplicates = ?, quarantined = ?, "
                     "finished_at = ?, state = 'done' WHERE ingest_id = ?",
@@ -528,19 +539,29 @@ def repair_interrupted_ingests(con) -> list[str]:
     return stale
 
 
-def _chunks(path: Path, fmt: str, opts: IngestOptions) -> Iterator[pa.Table | RawLines]:
-    """The chunks of a source: JSONL as :class:`RawLines` (the fast path: lines split and checked in
-    C++/DuckDB), other formats and JSONL that is not valid UTF-8 as flagged per-record chunks."""
+def _source_items(path: Path, fmt: str, opts: IngestOptions) -> Iterator[pa.Table | LineBlock]:
+    """What the reader thread yields: JSONL as :class:`LineBlock` (bytes, cut at line ends) or, for JSONL
+    that is not UTF-8, chunks; other formats as chunks.  :func:`_item_chunks` finishes each one (in a
+    worker)."""
     if fmt != "jsonl":
-        for c in read_source(path, fmt, opts.max_record_bytes):
-            yield flag_records(c, opts.max_depth)
+        yield from read_source(path, fmt, opts.max_record_bytes)
         return
-    for item in read_jsonl_blocks(path, opts.max_record_bytes):
-        if isinstance(item, LineBlock):
-            fast = raw_lines(item, opts.max_depth, opts.max_record_bytes)
-            yield from ([fast] if isinstance(fast, RawLines) else fast)
-        else:
-            yield flag_records(item, opts.max_depth, strict_json=True)
+    yield from read_jsonl_blocks(path, opts.max_record_bytes)
+
+
+def _item_chunks(item: pa.Table | LineBlock, fmt: str, opts: IngestOptions) -> list[pa.Table | RawLines]:
+    """The chunks of one reader item: a UTF-8 JSONL block as :class:`RawLines` (the fast path: lines split
+    and checked in C++/DuckDB), anything else as flagged per-record chunks."""
+    if isinstance(item, LineBlock):
+        fast = raw_lines(item, opts.max_depth, opts.max_record_bytes)
+        return [fast] if isinstance(fast, RawLines) else fast
+    return [flag_records(item, opts.max_depth, strict_json=fmt == "jsonl")]
+
+
+def _chunks(path: Path, fmt: str, opts: IngestOptions) -> Iterator[pa.Table | RawLines]:
+    """The chunks of a source, in order (see :func:`_item_chunks`)."""
+    for item in _source_items(path, fmt, opts):
+        yield from _item_chunks(item, fmt, opts)
 
 
 # Whitespace-only lines are not records (Arrow's utf8_trim_whitespace set: ASCII spaces, NEL, Unicode Z*).
@@ -601,24 +622,38 @@ class Scanned:
     nbytes: int
 
 
-def _scanned(chunks: Iterable[pa.Table | RawLines], opts: IngestOptions) -> Iterator[Scanned]:
-    """Run the compiled scan over each chunk (in the reader thread: it releases the GIL)."""
+def _scan(chunk: pa.Table | RawLines, opts: IngestOptions) -> Scanned:
+    """Run the compiled scan over a chunk (it releases the GIL)."""
     explicit = opts.text_field is not None
     fields = [opts.text_field or "text", *((None,) * 4 if explicit else (*SFT_FIELDS, "messages")), opts.id_field]
-    for chunk in chunks:
-        table = chunk.table if isinstance(chunk, RawLines) else chunk
-        skip = None if isinstance(chunk, RawLines) else np.asarray(table["error"].is_valid())
-        taken, fast = scan(table["raw"], skip, fields, explicit, opts.max_depth, opts.max_record_bytes)
-        if taken.all():
-            slow = None
-            keep = table
-        else:
-            mask = pa.array(taken)
-            keep = table.filter(mask)
-            rest = table.filter(pa.compute.invert(mask))
-            slow = RawLines(rest, chunk.nbytes) if isinstance(chunk, RawLines) else rest
-        fast = fast.append_column("source_row", keep["source_row"]).append_column("raw", keep["raw"])
-        yield Scanned(fast, slow, _approx_bytes(chunk))
+    table = chunk.table if isinstance(chunk, RawLines) else chunk
+    skip = None if isinstance(chunk, RawLines) else np.asarray(table["error"].is_valid())
+    taken, fast = scan(table["raw"], skip, fields, explicit, opts.max_depth, opts.max_record_bytes)
+    if taken.all():
+        slow = None
+        keep = table
+    else:
+        mask = pa.array(taken)
+        keep = table.filter(mask)
+        rest = table.filter(pa.compute.invert(mask))
+        slow = RawLines(rest, chunk.nbytes) if isinstance(chunk, RawLines) else rest
+    fast = fast.append_column("source_row", keep["source_row"]).append_column("raw", keep["raw"])
+    return Scanned(fast, slow, _approx_bytes(chunk))
+
+
+def _merged(parts: list[Scanned]) -> Scanned:
+    """One chunk of several scanned parts (a reader item that became several chunks: rare)."""
+    if len(parts) == 1:
+        return parts[0]
+    fast = pa.concat_tables([p.fast for p in parts])
+    slows = [p.slow for p in parts if p.slow is not None]
+    if not slows:
+        slow = None
+    elif all(isinstance(x, RawLines) for x in slows):
+        slow = RawLines(pa.concat_tables([x.table for x in slows]), sum(x.nbytes for x in slows))
+    else:  # the parts of one reader item are all of one kind (a block that is not UTF-8: flagged chunks)
+        slow = pa.concat_tables(slows)
+    return Scanned(fast, slow, sum(p.nbytes for p in parts))
 
 
 _EMPTY_CHUNK = CHUNK_SCHEMA.empty_table()
@@ -642,6 +677,65 @@ def _unregister_chunk(con) -> None:
             con.unregister(name)
         except Exception:  # noqa: BLE001 - not registered for this kind of chunk
             pass
+
+
+def _prepare(cur, chunk: Scanned, prepare_sql: str, max_depth: int) -> tuple[pa.Table, int]:
+    """The prepare SQL over one scanned chunk on the cursor ``cur``: (its rows as Arrow, records read)."""
+    rows = _register_scanned(cur, chunk, max_depth)
+    try:
+        table = cur.execute(prepare_sql).fetch_arrow_table()
+    finally:
+        _unregister_chunk(cur)
+    return table, rows
+
+
+@dataclass
+class Prepared:
+    """A chunk ready for the writer: ``table`` the prepare SQL's rows (None while a keyed chunk waits
+    for the commit of the chunk before: then ``scanned`` holds it), ``rows`` the records read."""
+
+    table: pa.Table | None
+    rows: int
+    nbytes: int
+    scanned: Scanned | None = None
+
+
+def _prepared_chunks(con, path: Path, fmt: str, opts: IngestOptions, prepare_sql: str,
+                     threads: int) -> Iterator[Prepared]:
+    """The source's chunks, prepared, in file order.
+
+    Without an id field a chunk's prepared rows depend on nothing stored, so ``threads`` workers each
+    finish reader items (line split, UTF-8 check), scan them and run the prepare SQL on their own
+    cursor (DuckDB and the scan release the GIL), while the caller commits the chunks before.  With an
+    id field the prepare SQL reads the documents committed by the chunks before (id conflicts): the
+    workers only scan, and the caller prepares each chunk after the commit of the one before.
+
+    The DuckLake INSERT (Parquet writing) stays with the caller: a transaction per worker, committed in
+    order, fails on the SQLite catalog ("database is locked": a commit after another connection's).
+    """
+    keyed = bool(opts.id_field)
+    cursors: list = []
+    local = threading.local()
+
+    def work(item) -> Prepared:
+        scanned = _merged([_scan(c, opts) for c in _item_chunks(item, fmt, opts)])
+        if keyed:
+            return Prepared(None, 0, scanned.nbytes, scanned)
+        cur = getattr(local, "cur", None)
+        if cur is None:
+            # A cursor has its own settings (DuckDB 1.x starts cursors without the bar; quiet() makes sure a
+            # slow prepare never draws one on stdout, e.g. into --json output).
+            cur = local.cur = quiet(con.cursor())
+            cursors.append(cur)
+            _register_html_to_text(cur)
+        table, rows = _prepare(cur, scanned, prepare_sql, opts.max_depth)
+        return Prepared(table, rows, scanned.nbytes)
+
+    try:
+        yield from ordered_map(work, prefetch(_source_items(path, fmt, opts)), threads)
+    finally:
+        for cur in cursors:
+            cur.close()
 
 
 def prefetch(chunks: Iterable[pa.Table], depth: int = 2) -> Iterator[pa.Table]:
