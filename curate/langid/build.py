@@ -178,8 +178,14 @@ def _cldr_tokens(lang: str, script: str) -> list[str]:
     return sorted(set(_tokens(sorted(set(out)), script)))
 
 
+# langdetect folds Farsi yeh (U+06CC) into Arabic yeh (U+064A) in every profile; Urdu and Persian write
+# Farsi yeh, so their profiles are unfolded back (the detector keeps the two letters apart: Sindhi writes ي).
+YEH_UNFOLD = ("ur", "fa")
+
+
 def _ld_profile(lang: str, script: str) -> dict[str, float] | None:
-    """langdetect's n-gram probabilities for ``lang``, restricted to letters of ``script``."""
+    """langdetect's n-gram probabilities for ``lang``, restricted to letters of ``script`` (Arabic yeh as
+    Farsi yeh for ``YEH_UNFOLD``)."""
     import langdetect
 
     path = Path(langdetect.__file__).parent / "profiles" / lang
@@ -191,6 +197,8 @@ def _ld_profile(lang: str, script: str) -> dict[str, float] | None:
     counts: Counter[str] = Counter()
     for gram, freq in data["freq"].items():
         g = normalize(gram)
+        if lang in YEH_UNFOLD:
+            g = g.replace("\u064a", "\u06cc")
         if all(ch == " " or (ord(ch) < 0x10000 and TABLE[ord(ch)] == sid) for ch in g) and g.strip():
             counts[g] += freq
     return {g: c / totals[len(g) - 1] for g, c in counts.items()}
