@@ -184,6 +184,28 @@ def _hindustani_homographs(tokens: list[tuple[str, str]], tags: list[str | None]
         tags[i] = tag
 
 
+SANDWICH_MIN_LEN = 4  # shorter English-lexicon words are often Indic glue too: ko ka ki se na hai
+
+
+def _english_between_english(tokens: list[tuple[str, str]], tags: list[str | None], starts: list[int],
+                             group) -> None:
+    """An English word tagged Indic between two English words of its clause is English ("my name is":
+    Gujarati नामे romanizes to "name"; "the main reason": Hindi मैं). Only words of the English lexicon
+    (:meth:`GroupModel.in_lexicon`) of at least SANDWICH_MIN_LEN letters that are not function words of the
+    language they were tagged with: the short ones (ko, ka, se, hai) and some longer ones ("mere" मेरे) are
+    Indic function words too. ``tags`` is updated in place."""
+    n = len(tokens)
+    ends = starts[1:] + [n]
+    for a, b in zip(starts, ends):
+        near = [j for j in range(a, b) if tags[j] is not None and tags[j] != UND]
+        for p, i in enumerate(near[1:-1], 1):
+            w, sc = tokens[i]
+            if (sc == "Latn" and tags[i] != "en" and tags[near[p - 1]] == "en" and tags[near[p + 1]] == "en"
+                    and len(w) >= SANDWICH_MIN_LEN and group.in_lexicon(w)
+                    and w not in group.function_words.get(tags[i], ())):
+                tags[i] = "en"
+
+
 # Default thresholds (the single source: :class:`curate.langid.config.DetectConfig` takes its defaults
 # from here). Kept free of pydantic so that a process that only detects does not import it.
 DEFAULTS: dict[str, float | int] = {
@@ -314,6 +336,7 @@ class LanguageIdentifier:
                 latin_alts, latin_within, latin_best = self._tag_latin(words, idx, tags, prefer)
                 if latin_best in HINDUSTANI:
                     _hindustani_homographs(tokens, tags, starts, latin_best)
+                _english_between_english(tokens, tags, starts, groups["Latn"])
                 continue
             group = groups.get(script)
             if group is not None:
