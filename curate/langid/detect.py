@@ -89,6 +89,15 @@ ENGLISH_PAST = frozenset(
 SUBORDINATORS = frozenset(
     "because since although though unless whereas whenever while if when which who whom whose "
     "jaise jaisa kyunki kyuki kyonki kyoki taaki taki agar jab jabki halanki halaanki jo jisse jiske".split())
+# Hindustani relative-correlative pairs: "jaisa aapne bola | waisa hoga", "jab tum aaoge | tab baat karenge",
+# "agar time mile | to call karna", "jo mehnat karta hai | wo jeetta hai". The subordinate clause ends where its
+# correlative opens the main clause, so the words after it carry the frame.
+CORRELATIVES: dict[str, frozenset[str]] = {
+    **dict.fromkeys(("jaise", "jaisa", "jaisi"), frozenset("waise waisa waisi vaise vaisa vaisi wese vese wesa".split())),
+    "jab": frozenset("tab tabhi to toh".split()),
+    "agar": frozenset("to toh tab".split()),
+    "jo": frozenset("wo woh vo voh vah".split()),
+}
 SUBORDINATE_WEIGHT = 0.5
 SUBORDINATE_MAX_RATIO = 2.0
 # English system morphemes (Myers-Scotton): pronouns, determiners, auxiliaries, modals, copulas,
@@ -518,7 +527,8 @@ class LanguageIdentifier:
         it is taken as one only while it is at most SUBORDINATE_MAX_RATIO times as long as the text
         before it: "they should give reward | jaise ki last year kiya tha" (4 : 6) is, while a
         short English opening before "agar" and thirty Hindi words is not; that Hindi holds main clauses.
-        A row that opens with a subordinator and has no punctuation marks nothing.
+        A row that opens with a subordinator and has no punctuation marks nothing. A Hindustani relative
+        clause (jaisa, jab, agar, jo) ends at its correlative (waisa, tab, to, wo: ``CORRELATIVES``).
         """
         out = [False] * len(tokens)
         ends = starts[1:] + [len(tokens)]
@@ -526,10 +536,12 @@ class LanguageIdentifier:
             k = next((i for i in range(a, b) if tokens[i][0] in SUBORDINATORS), None)
             if k is None or (k == 0 and len(starts) == 1):
                 continue
-            last_piece = b == len(tokens)
-            if last_piece and (b - k) > SUBORDINATE_MAX_RATIO * max(1, k):  # k tokens precede it
+            corr = CORRELATIVES.get(tokens[k][0])
+            end = next((i for i in range(k + 2, b) if tokens[i][0] in corr), b) if corr else b
+            last_piece = end == len(tokens)
+            if last_piece and (end - k) > SUBORDINATE_MAX_RATIO * max(1, k):  # k tokens precede it
                 continue
-            for i in range(k, b):
+            for i in range(k, end):
                 out[i] = True
         return out
 

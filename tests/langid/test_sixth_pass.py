@@ -65,3 +65,15 @@ def test_indic_function_word_between_english_words_stays_indic(det):
 def test_romanized_name_in_hindi_is_not_code_mixing(det):
     r = det.detect("rahul ne kaha ki wo kal aayega")
     assert (r.lang, r.codemixed) == ("hi", False)
+
+
+def test_hindustani_relative_clause_ends_at_its_correlative(det):
+    # "jaisa aapne bola | waisa hi hoga": the subordinate clause (jaisa …) ends at its correlative (waisa),
+    # so the words after it are a main clause
+    from curate.langid.detect import LanguageIdentifier as LI
+    from curate.langid.text import clauses, normalize, tokenize
+
+    text = "jaisa aapne bola waisa hi hoga"
+    toks = [(t, sc) for piece in clauses(normalize(text)) for t, sc in tokenize(piece)]
+    sub = LI._subordinate([("ok", "Latn"), ("fine", "Latn")] + toks, [0])
+    assert sub == [False, False, True, True, True, False, False, False]
