@@ -203,6 +203,8 @@ def _english_between_english(tokens: list[tuple[str, str]], tags: list[str | Non
     (:meth:`GroupModel.in_lexicon`) of at least SANDWICH_MIN_LEN letters that are not function words of the
     language they were tagged with: the short ones (ko, ka, se, hai) and some longer ones ("mere" मेरे) are
     Indic function words too. ``tags`` is updated in place."""
+    if "en" not in tags or all(t in (None, UND, "en") for t in tags):
+        return  # nothing can be sandwiched (most rows: English only, or no English word)
     n = len(tokens)
     ends = starts[1:] + [n]
     for a, b in zip(starts, ends):
