@@ -199,7 +199,7 @@ SANDWICH_MIN_LEN = 4  # shorter English-lexicon words are often Indic glue too: 
 def _english_between_english(tokens: list[tuple[str, str]], tags: list[str | None], starts: list[int],
                              group) -> None:
     """An English word tagged Indic between two English words of its clause is English ("my name is":
-    Gujarati नामे romanizes to "name"; "the main reason": Hindi मैं). Only words of the English lexicon
+    Gujarati નામે romanizes to "name"). Only words of the English lexicon
     (:meth:`GroupModel.in_lexicon`) of at least SANDWICH_MIN_LEN letters that are not function words of the
     language they were tagged with: the short ones (ko, ka, se, hai) and some longer ones ("mere" मेरे) are
     Indic function words too. ``tags`` is updated in place."""
@@ -539,6 +539,7 @@ class LanguageIdentifier:
             if k is None or (k == 0 and len(starts) == 1):
                 continue
             corr = CORRELATIVES.get(tokens[k][0])
+            # the relative clause holds at least one word before its correlative ("jo wo kahe": wo is its subject)
             end = next((i for i in range(k + 2, b) if tokens[i][0] in corr), b) if corr else b
             last_piece = end == len(tokens)
             if last_piece and (end - k) > SUBORDINATE_MAX_RATIO * max(1, k):  # k tokens precede it
