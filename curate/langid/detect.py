@@ -203,18 +203,28 @@ def _english_between_english(tokens: list[tuple[str, str]], tags: list[str | Non
     (:meth:`GroupModel.in_lexicon`) of at least SANDWICH_MIN_LEN letters that are not function words of the
     language they were tagged with: the short ones (ko, ka, se, hai) and some longer ones ("mere" मेरे) are
     Indic function words too. ``tags`` is updated in place."""
-    if "en" not in tags or all(t in (None, UND, "en") for t in tags):
-        return  # nothing can be sandwiched (most rows: English only, or no English word)
-    n = len(tokens)
-    ends = starts[1:] + [n]
-    for a, b in zip(starts, ends):
-        near = [j for j in range(a, b) if tags[j] is not None and tags[j] != UND]
-        for p, i in enumerate(near[1:-1], 1):
-            w, sc = tokens[i]
-            if (sc == "Latn" and tags[i] != "en" and tags[near[p - 1]] == "en" and tags[near[p + 1]] == "en"
-                    and len(w) >= SANDWICH_MIN_LEN and group.in_lexicon(w)
-                    and w not in group.function_words.get(tags[i], ())):
-                tags[i] = "en"
+    kinds = set(tags)
+    if "en" not in kinds or not kinds - {"en", None, UND}:
+        return  # most rows: English only, or no English word
+    # One pass: ``left`` is the tag of the nearest tagged word before i in its clause, ``pending`` a candidate
+    # whose left neighbour is English, decided by the next tagged word. (A candidate changed to English never
+    # becomes the left neighbour of another candidate: its right neighbour is English, so not a candidate.)
+    bounds = set(starts)
+    left: str | None = None
+    pending = -1
+    for i, t in enumerate(tags):
+        if i in bounds:
+            left, pending = None, -1
+        if t is None or t == UND:
+            continue
+        if pending >= 0:
+            w = tokens[pending][0]
+            if t == "en" and group.in_lexicon(w) and w not in group.function_words.get(tags[pending], ()):
+                tags[pending] = "en"
+            pending = -1
+        if left == "en" and t != "en" and tokens[i][1] == "Latn" and len(tokens[i][0]) >= SANDWICH_MIN_LEN:
+            pending = i
+        left = t
 
 
 # Default thresholds (the single source: :class:`curate.langid.config.DetectConfig` takes its defaults
