@@ -18,7 +18,8 @@ Inputs (nothing is downloaded):
   License v3): each Devanagari language's own locale strings (names of languages, countries, months,
   days; unit and date phrases), mixed into its character n-grams (:func:`_cldr_tokens`).
 * the ``en_IN`` person and address providers of the pinned ``Faker`` package (MIT): Indian given names,
-  surnames, cities and states, stored as the Latin group's list of proper names (:func:`proper_names`).
+  surnames, cities and states, stored as the Latin group's list of proper names (:func:`proper_names`), plus
+  the names of its ``hi_IN mr_IN gu_IN or_IN`` person providers romanized (:func:`_native_names`).
 
 Model: for each script shared by several languages (Deva, Beng, Arab, Latn) a table of
 features (character 1–4-grams of `` word `` and whole words) × languages holding
@@ -178,8 +179,14 @@ def _cldr_tokens(lang: str, script: str) -> list[str]:
     return sorted(set(_tokens(sorted(set(out)), script)))
 
 
+# langdetect folds Farsi yeh (U+06CC) into Arabic yeh (U+064A) in every profile; Urdu and Persian write
+# Farsi yeh, so their profiles are unfolded back (the detector keeps the two letters apart: Sindhi writes ي).
+YEH_UNFOLD = ("ur", "fa")
+
+
 def _ld_profile(lang: str, script: str) -> dict[str, float] | None:
-    """langdetect's n-gram probabilities for ``lang``, restricted to letters of ``script``."""
+    """langdetect's n-gram probabilities for ``lang``, restricted to letters of ``script`` (Arabic yeh as
+    Farsi yeh for ``YEH_UNFOLD``)."""
     import langdetect
 
     path = Path(langdetect.__file__).parent / "profiles" / lang
@@ -191,6 +198,8 @@ def _ld_profile(lang: str, script: str) -> dict[str, float] | None:
     counts: Counter[str] = Counter()
     for gram, freq in data["freq"].items():
         g = normalize(gram)
+        if lang in YEH_UNFOLD:
+            g = g.replace("\u064a", "\u06cc")
         if all(ch == " " or (ord(ch) < 0x10000 and TABLE[ord(ch)] == sid) for ch in g) and g.strip():
             counts[g] += freq
     return {g: c / totals[len(g) - 1] for g, c in counts.items()}
@@ -320,11 +329,32 @@ NAME_MIN_LEN = 4  # shorter names are too often words: lal, das, dar, pal, dua, 
 NOT_NAMES = frozenset((
     "babu badal bail bath char chana dada dash date din doctor forum gala hans hari harsh kale "
     "kari lala loyal lucky mall mane mann master maya more nidra pall pant raja sane sarkar "
-    "tailor tank township uttar warrior"
+    "tailor tank township uttar warrior "
+    # romanized from the native-script providers (issue 12, sixth pass)
+    "beer deep guru itis kali shri tete"
 ).split())
+# Faker's person providers with names in an Indian script (hi_IN, mr_IN, gu_IN, or_IN; MIT), romanized by the
+# project's transliterator with short and long vowels: the en_IN list lacks very common names ("sanjay",
+# "rahul", "sunil"). ta_IN is left out: its names romanize letter by letter ("piriya"), not as typed ("priya").
+NATIVE_NAME_LOCALES = ("hi_IN", "mr_IN", "gu_IN", "or_IN")
 
 
-def proper_names(ordinary: set[str]) -> list[str]:
+def _native_names() -> set[str]:
+    """Given names and surnames of Faker's ``NATIVE_NAME_LOCALES`` person providers, romanized (short and long
+    vowels: ``sanjay``, ``rahul``/``raahul``)."""
+    import importlib
+
+    out: set[str] = set()
+    for loc in NATIVE_NAME_LOCALES:
+        person = importlib.import_module(f"faker.providers.person.{loc}").Provider
+        for attr in ("first_names", "first_names_male", "first_names_female", "last_names"):
+            for name in getattr(person, attr, ()):
+                for w in name.split():
+                    out.update(romanize(w, long_vowels=lv) for lv in (False, True))
+    return out
+
+
+def proper_names(ordinary: set[str], words: set[str] = frozenset()) -> list[str]:
     """Lower-case Indian given names, surnames, cities and states from the ``Faker`` package's ``en_IN``
     person and address providers (MIT; pinned in requirements.lock), sorted. A name says nothing about the
     language of the text around it ("respect from tamil nadu", "happy birthday priya"), so the
@@ -335,8 +365,11 @@ def proper_names(ordinary: set[str]) -> list[str]:
     from faker.providers.person.en_IN import Provider as Person
 
     raw = list(Person.first_names) + list(Person.last_names) + list(Address.cities) + list(Address.states)
-    words = {w for name in raw for w in name.lower().split() if w.isascii() and w.isalpha() and len(w) >= NAME_MIN_LEN}
-    return sorted(words - ordinary - NOT_NAMES - _faker_english_words())
+    names = {w for name in raw for w in name.lower().split() if w.isascii() and w.isalpha() and len(w) >= NAME_MIN_LEN}
+    # The romanized native-script names leave out every word of the romanized training text too ("amar",
+    # "bharat", "sundar", "paani" are also words there).
+    native = {w for w in _native_names() if w.isascii() and w.isalpha() and len(w) >= NAME_MIN_LEN} - set(words)
+    return sorted((names | native) - ordinary - NOT_NAMES - _faker_english_words())
 
 
 def build(out: Path = MODEL_PATH) -> dict[str, int]:
@@ -348,7 +381,9 @@ def build(out: Path = MODEL_PATH) -> dict[str, int]:
         arrays[f"{group}__fw"] = np.frombuffer(json.dumps(lexicons, ensure_ascii=False).encode(), dtype=np.uint8)
         if group == "Latn":
             ordinary = set().union(*map(set, lexicons.values()))
-            arrays["Latn__names"] = np.frombuffer("\n".join(proper_names(ordinary)).encode(), dtype=np.uint8)
+            words = {t for lang in GROUPS["Latn"]["langs"] if lang != "en"
+                     for t in _tokens(_training_text("Latn", lang, seeds)[0], "Latn")}
+            arrays["Latn__names"] = np.frombuffer("\n".join(proper_names(ordinary, words)).encode(), dtype=np.uint8)
         arrays[f"{group}__langs"] = np.frombuffer("\n".join(langs).encode(), dtype=np.uint8)
         arrays[f"{group}__keys"], arrays[f"{group}__M"] = sorted_feature_table(group, feats, M)
         prior = np.array([PRIORS.get(group, {}).get(lang, 0.0) for lang in langs], dtype=np.float32)

@@ -18,6 +18,7 @@ Per document:
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import asdict, dataclass, field
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Iterable
@@ -59,8 +60,11 @@ ORTHOGRAPHY_RULES: dict[str, list[tuple[frozenset[str], frozenset[str]]]] = {
              (frozenset("ৱ"), frozenset({"bn"}))],
     # Kashmiri vowel letters/marks (ٲ ٕ ۄ ؠ ٚ ۆ ێ) and Sindhi implosives/retroflexes (ڪ ٻ ڄ ڃ ڊ ڏ ڍ ڌ ڳ ڱ ڻ ۾ ٿ ٺ ٽ ڦ)
     # do not occur in Urdu, Persian or Arabic orthography.
+    # Urdu, Kashmiri and Persian write Farsi yeh ی (U+06CC), Sindhi and Arabic Arabic yeh ي (U+064A): one
+    # letter separates Urdu "جی" (ji) from Sindhi "جي" (of). Both in one text disable the two rules.
     "Arab": [(frozenset("ٲٕۄؠٚۆێ"), frozenset({"ur", "sd", "fa", "ar"})),
-             (frozenset("ڪٻڄڃڊڏڍڌڳڱڻ۾ٿٺٽڦ"), frozenset({"ur", "ks", "fa", "ar"}))],
+             (frozenset("ڪٻڄڃڊڏڍڌڳڱڻ۾ٿٺٽڦ"), frozenset({"ur", "ks", "fa", "ar"})),
+             (frozenset("\u06cc"), frozenset({"sd", "ar"})), (frozenset("\u064a"), frozenset({"ur", "ks", "fa"}))],
 }
 
 
@@ -85,6 +89,15 @@ ENGLISH_PAST = frozenset(
 SUBORDINATORS = frozenset(
     "because since although though unless whereas whenever while if when which who whom whose "
     "jaise jaisa kyunki kyuki kyonki kyoki taaki taki agar jab jabki halanki halaanki jo jisse jiske".split())
+# Hindustani relative-correlative pairs: "jaisa aapne bola | waisa hoga", "jab tum aaoge | tab baat karenge",
+# "agar time mile | to call karna", "jo mehnat karta hai | wo jeetta hai". The subordinate clause ends where its
+# correlative opens the main clause, so the words after it carry the frame.
+CORRELATIVES: dict[str, frozenset[str]] = {
+    **dict.fromkeys(("jaise", "jaisa", "jaisi"), frozenset("waise waisa waisi vaise vaisa vaisi wese vese wesa".split())),
+    "jab": frozenset("tab tabhi to toh".split()),
+    "agar": frozenset("to toh tab".split()),
+    "jo": frozenset("wo woh vo voh vah".split()),
+}
 SUBORDINATE_WEIGHT = 0.5
 SUBORDINATE_MAX_RATIO = 2.0
 # English system morphemes (Myers-Scotton): pronouns, determiners, auxiliaries, modals, copulas,
@@ -178,6 +191,40 @@ def _hindustani_homographs(tokens: list[tuple[str, str]], tags: list[str | None]
         elif w == "do":
             tag = indic if pt == indic else "en"
         tags[i] = tag
+
+
+SANDWICH_MIN_LEN = 4  # shorter English-lexicon words are often Indic glue too: ko ka ki se na hai
+
+
+def _english_between_english(tokens: list[tuple[str, str]], tags: list[str | None], starts: list[int],
+                             group) -> None:
+    """An English word tagged Indic between two English words of its clause is English ("my name is":
+    Gujarati નામે romanizes to "name"). Only words of the English lexicon
+    (:meth:`GroupModel.in_lexicon`) of at least SANDWICH_MIN_LEN letters that are not function words of the
+    language they were tagged with: the short ones (ko, ka, se, hai) and some longer ones ("mere" मेरे) are
+    Indic function words too. ``tags`` is updated in place."""
+    kinds = set(tags)
+    if "en" not in kinds or not kinds - {"en", None, UND}:
+        return  # most rows: English only, or no English word
+    # One pass: ``left`` is the tag of the nearest tagged word before i in its clause, ``pending`` a candidate
+    # whose left neighbour is English, decided by the next tagged word. (A candidate changed to English never
+    # becomes the left neighbour of another candidate: its right neighbour is English, so not a candidate.)
+    bounds = set(starts)
+    left: str | None = None
+    pending = -1
+    for i, t in enumerate(tags):
+        if i in bounds:
+            left, pending = None, -1
+        if t is None or t == UND:
+            continue
+        if pending >= 0:
+            w = tokens[pending][0]
+            if t == "en" and group.in_lexicon(w) and w not in group.function_words.get(tags[pending], ()):
+                tags[pending] = "en"
+            pending = -1
+        if left == "en" and t != "en" and tokens[i][1] == "Latn" and len(tokens[i][0]) >= SANDWICH_MIN_LEN:
+            pending = i
+        left = t
 
 
 # Default thresholds (the single source: :class:`curate.langid.config.DetectConfig` takes its defaults
@@ -310,11 +357,12 @@ class LanguageIdentifier:
                 latin_alts, latin_within, latin_best = self._tag_latin(words, idx, tags, prefer)
                 if latin_best in HINDUSTANI:
                     _hindustani_homographs(tokens, tags, starts, latin_best)
+                _english_between_english(tokens, tags, starts, groups["Latn"])
                 continue
             group = groups.get(script)
             if group is not None:
                 V, nf = group.words(words)
-                p = posterior(V.sum(axis=0) + group.prior + self._orthography(script, group, words), nf)
+                p = posterior(V.sum(axis=0) + group.prior + self._orthography(script, group, words, nf), nf)
                 top = np.argsort(-p)[:3]
                 alts = [(group.langs[j], round(float(p[j]), 4)) for j in top]
             elif script in UNIQUE_SCRIPT_LANG:
@@ -491,7 +539,8 @@ class LanguageIdentifier:
         it is taken as one only while it is at most SUBORDINATE_MAX_RATIO times as long as the text
         before it: "they should give reward | jaise ki last year kiya tha" (4 : 6) is, while a
         short English opening before "agar" and thirty Hindi words is not; that Hindi holds main clauses.
-        A row that opens with a subordinator and has no punctuation marks nothing.
+        A row that opens with a subordinator and has no punctuation marks nothing. A Hindustani relative
+        clause (jaisa, jab, agar, jo) ends at its correlative (waisa, tab, to, wo: ``CORRELATIVES``).
         """
         out = [False] * len(tokens)
         ends = starts[1:] + [len(tokens)]
@@ -499,16 +548,23 @@ class LanguageIdentifier:
             k = next((i for i in range(a, b) if tokens[i][0] in SUBORDINATORS), None)
             if k is None or (k == 0 and len(starts) == 1):
                 continue
-            last_piece = b == len(tokens)
-            if last_piece and (b - k) > SUBORDINATE_MAX_RATIO * max(1, k):  # k tokens precede it
+            corr = CORRELATIVES.get(tokens[k][0])
+            # the relative clause holds at least one word before its correlative ("jo wo kahe": wo is its subject)
+            end = next((i for i in range(k + 2, b) if tokens[i][0] in corr), b) if corr else b
+            last_piece = end == len(tokens)
+            if last_piece and (end - k) > SUBORDINATE_MAX_RATIO * max(1, k):  # k tokens precede it
                 continue
-            for i in range(k, b):
+            for i in range(k, end):
                 out[i] = True
         return out
 
     @staticmethod
-    def _orthography(script: str, group, words: list[str]) -> np.ndarray | float:
-        """Large penalties for languages ruled out by letters they never use (see ORTHOGRAPHY_RULES)."""
+    def _orthography(script: str, group, words: list[str], n_features: int) -> np.ndarray | float:
+        """Large penalties for languages ruled out by letters they never use (see ORTHOGRAPHY_RULES).
+
+        The penalty is scaled by sqrt(``n_features``), the factor :func:`posterior` divides by, so that it
+        stays a rule on long text too (unscaled, -50 became -2.5 on a 20-word Kashmiri row and the n-grams
+        of Urdu outvoted Kashmiri's own letters)."""
         rules = ORTHOGRAPHY_RULES.get(script)
         if not rules:
             return 0.0
@@ -519,7 +575,8 @@ class LanguageIdentifier:
                 excluded |= langs
         if not excluded or all(lang in excluded for lang in group.langs):
             return 0.0  # nothing ruled out, or contradictory letters (mixed text, typos): let n-grams decide
-        return np.array([-50.0 if lang in excluded else 0.0 for lang in group.langs], dtype=np.float32)
+        penalty = -50.0 * max(1.0, math.sqrt(n_features))
+        return np.array([penalty if lang in excluded else 0.0 for lang in group.langs], dtype=np.float32)
 
     def _tag_latin(self, words: list[str], idx: list[int], tags: list[str | None],
                    prefer: list[str]) -> tuple[list[tuple[str, float]], float, str]:

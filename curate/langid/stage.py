@@ -83,5 +83,5 @@ STAGE = register_stage(Stage(
     # native-script Indic words carry a clause's frame; romanized only for Latin-script Indic tokens.
     # 4: the model's Devanagari n-grams also learn from CLDR locale strings (babel); Maithili's function-word
     # list no longer holds content words; English-framed code-mixing and name handling (issue 12, fourth pass).
-    version="6",
+    version="7",
 ))

@@ -2,8 +2,11 @@
 
 * NFC, so precomposed and decomposed forms (nukta letters, Bengali য়) score alike.
 * ZWJ/ZWNJ removed: they change rendering, not language, and writers use them inconsistently.
-* Farsi yeh (U+06CC) mapped to Arabic yeh (U+064A), as langdetect does, because the
-  Perso-Arabic profiles we reuse were built that way.
+* Farsi yeh (U+06CC) and Arabic yeh (U+064A) are kept apart (issue 12, sixth pass): Urdu, Kashmiri and
+  Persian write ی, Sindhi and Arabic write ي (in the dev file's tuning half ~1,000 ی in Urdu and Kashmiri and
+  ~250 ي in Sindhi, without one exception),
+  so the letter separates Urdu from Sindhi even in one word (جی "ji" vs Sindhi جي "of"). langdetect
+  folds ی into ي in its profiles; the builder unfolds it for Urdu and Persian (``build._ld_profile``).
 * Latin lower-cased.
 
 Tokens are maximal runs of letters of one script (one regex finds the letter runs; a run
@@ -20,7 +23,7 @@ import numpy as np
 from curate.text.scripts import SCRIPTS, TABLE
 
 _ZW = dict.fromkeys([0x200C, 0x200D, 0x200B, 0xFEFF, 0x00AD])
-_MAP = {0x06CC: 0x064A, **_ZW}
+_MAP = _ZW
 
 
 def normalize(text: str) -> str:
