@@ -3,11 +3,13 @@
 Layouts (``layout``), each plus ``id`` (the keyed doc_id) and ``split``:
 
 * ``text`` — ``text`` (language-modelling format; SFT and chat rows carry their rendering).
-* ``sft`` — ``instruction``, ``input``, ``output`` (Alpaca / Axolotl ``alpaca`` format).
+* ``sft`` — ``instruction``, ``input``, ``output`` (Alpaca / Axolotl ``alpaca`` format), and ``system`` when records
+  carry a system prompt (LLaMA-Factory's alpaca column; it stays in ``meta`` at ingest).
 * ``messages`` — ``messages``: ``list<struct<role: string, content: string, ...>>`` (TRL's and Axolotl's
   conversational format; every other key a message holds in any row, e.g. ``name``, ``tool_calls``,
   ``tool_call_id``, follows role and content, null where a message lacks it); an SFT row becomes
-  ``[user: instruction\\n\\ninput, assistant: output]``, the same conversation ``train.data.row_to_messages`` builds.
+  ``[system: its system prompt (when it has one), user: instruction\\n\\ninput, assistant: output]``, the same
+  conversation ``train.data.row_to_messages`` builds.
 * ``prompt-completion`` — ``prompt`` (the conversation before the last assistant turn) and ``completion``
   (that turn), both conversational lists: TRL's prompt-completion format, on which SFTTrainer computes the
   loss on the completion only.
@@ -50,9 +52,15 @@ _IS_CHAT = "messages IS NOT NULL"
 _IS_SFT = ("(messages IS NULL AND coalesce(output, '') <> '' "
            "AND (coalesce(instruction, '') <> '' OR coalesce(input, '') <> ''))")
 _BASE_MESSAGE = {"role": "VARCHAR", "content": "VARCHAR"}
-# An SFT row as the same conversation (built as JSON, so it takes the chats' message type, extra keys null).
-_SFT_JSON = ("json_array(json_object('role', 'user', 'content', concat_ws(chr(10) || chr(10), nullif(instruction, ''), "
-             "nullif(input, ''))), json_object('role', 'assistant', 'content', output))")
+# An SFT record's system prompt: its ``system`` field (LLaMA-Factory's and ShareGPT-style Alpaca records carry one),
+# kept in ``meta`` at ingest.
+_SFT_SYSTEM = "nullif(json_extract_string(meta, '$.system'), '')"
+# An SFT row as the same conversation (built as JSON, so it takes the chats' message type, extra keys null), its
+# system prompt first when it has one.
+_SFT_TURNS = ("json_object('role', 'user', 'content', concat_ws(chr(10) || chr(10), nullif(instruction, ''), "
+              "nullif(input, ''))), json_object('role', 'assistant', 'content', output)")
+_SFT_JSON = (f"CASE WHEN {_SFT_SYSTEM} IS NOT NULL THEN json_array(json_object('role', 'system', 'content', "
+             f"{_SFT_SYSTEM}), {_SFT_TURNS}) ELSE json_array({_SFT_TURNS}) END")
 # 1-based index of the last assistant turn (0 when there is none).
 _LAST_ASSISTANT = ("CASE WHEN list_position(list_reverse(list_transform(_conv, m -> m.role)), 'assistant') IS NULL "
                    "THEN 0 ELSE len(_conv) + 1 - list_position(list_reverse(list_transform(_conv, m -> m.role)), "
@@ -133,7 +141,7 @@ def trainer_table(table: pa.Table, layout: str = "auto", columns: list[str] | tu
     if layout not in LAYOUTS:
         raise CurateError(f"unknown export layout '{layout}' (use {', '.join(LAYOUTS)})")
     cols = table.column_names
-    for c in _RECORD:  # every layout's SQL may name every record field; a snapshot without one has nulls
+    for c in (*_RECORD, "meta"):  # every layout's SQL may name every record field; a snapshot without one has nulls
         if c not in cols:
             table = table.append_column(c, pa.nulls(table.num_rows, pa.string()))
     con = duckdb.connect()
@@ -154,12 +162,16 @@ def trainer_table(table: pa.Table, layout: str = "auto", columns: list[str] | tu
                               "nor an instruction with an output "
                               "(use --layout text, or --skip-non-chat to leave them out, counted)")
         fields = layout_columns(chosen)
+        if chosen == "sft" and con.execute(f"SELECT count(*) FILTER ({_SFT_SYSTEM} IS NOT NULL) FROM _rows"
+                                           ).fetchone()[0]:
+            fields = (*fields, "system")  # LLaMA-Factory's alpaca column; the other layouts put it first in the turns
         if layout == "auto" and chosen == "text" and chats:
             # A snapshot mixing chats with rows that have no target: the chats keep their turns (roles,
             # tool calls) beside their text instead of being flattened without a word.
             fields = (*fields, "messages")
         extra = _extra_columns(cols, fields, columns, with_signals)
         exprs = {"id": "doc_id", "text": "text", "instruction": "instruction", "input": "input", "output": "output",
+                 "system": _SFT_SYSTEM,
                  "messages": conversation if chosen == "messages" else f"CASE WHEN {_IS_CHAT} THEN {chat_list} END",
                  "prompt": "list_slice(_conv, 1, _last - 1)", "completion": "list_slice(_conv, _last, _last)",
                  "split": "split"}

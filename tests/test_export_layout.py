@@ -335,3 +335,30 @@ def test_turns_without_tool_calls_carry_no_tool_calls_key(tmp_path):
                 assert rendered == apply_chat_template({"messages": src}, tok, chat_template=template)["text"]
     finally:
         ws.close()
+
+
+def test_an_sft_records_system_prompt_travels_in_every_layout(tmp_path):
+    """LLaMA-Factory's Alpaca records carry a "system" field; ingest keeps it in meta, and no layout may drop it."""
+    from curate import Workspace
+
+    ws = Workspace.init(tmp_path / "ws")
+    try:
+        system = "You are a helpful banking assistant for HDFC customers."
+        rows = [{"system": system, "instruction": "How do I update my PAN?", "input": "", "output": "Visit a branch."},
+                {"instruction": "Block my card", "input": "card ending 1234", "output": "Your card is blocked."}]
+        ws.ingest([write_jsonl(tmp_path / "sft.jsonl", rows)])
+        ws.create_snapshot("sft", text="raw")
+        got = {}
+        for layout in ("sft", "messages", "prompt-completion"):
+            res = _export(ws, "sft", "hf", tmp_path / layout, layout=layout)
+            got[layout] = sorted((r for r in _rows(res)), key=lambda r: json.dumps(r, sort_keys=True))
+        assert sorted((r["instruction"], r["system"]) for r in got["sft"]) == [
+            ("Block my card", None), ("How do I update my PAN?", system)]
+        first = {r["messages"][-1]["content"]: r["messages"][0] for r in got["messages"]}
+        assert first["Visit a branch."] == {"role": "system", "content": system}
+        assert first["Your card is blocked."]["role"] == "user"
+        prompts = {r["completion"][0]["content"]: r["prompt"] for r in got["prompt-completion"]}
+        assert prompts["Visit a branch."] == [{"role": "system", "content": system},
+                                              {"role": "user", "content": "How do I update my PAN?"}]
+    finally:
+        ws.close()

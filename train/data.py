@@ -63,6 +63,22 @@ def _as_rows(rows: pa.Table | Iterable[dict]) -> list[dict]:
     return rows.to_pylist() if isinstance(rows, pa.Table) else list(rows)
 
 
+def _content_text(content) -> str:
+    """A turn's text: a string as it is; OpenAI's list of parts as its text parts joined by a newline; none: ""."""
+    if isinstance(content, list):
+        return "\n".join(str(p.get("text")) for p in content if isinstance(p, dict) and p.get("text") is not None)
+    return str(content or "")
+
+
+def _meta_system(meta) -> str | None:
+    try:
+        obj = json.loads(meta) if isinstance(meta, str) else meta
+    except json.JSONDecodeError:
+        return None
+    value = obj.get("system") if isinstance(obj, dict) else None
+    return value if isinstance(value, str) and value else None
+
+
 def row_to_messages(row: dict, system_prompt: str | None = None) -> list[dict] | None:
     """The conversation of one snapshot row, or None when it carries no training target.
 
@@ -72,15 +88,18 @@ def row_to_messages(row: dict, system_prompt: str | None = None) -> list[dict] |
     raw = row.get("messages")
     if raw:
         parsed = json.loads(raw) if isinstance(raw, str) else raw
-        if not isinstance(parsed, list) or not all(isinstance(m, dict) and "role" in m and "content" in m
-                                                    for m in parsed):
+        if not isinstance(parsed, list) or not all(isinstance(m, dict) and "role" in m and
+                                                    ("content" in m or m.get("tool_calls")) for m in parsed):
             raise ValueError("messages must be a JSON list of {role, content}")
-        msgs = [{"role": str(m["role"]), "content": str(m["content"] or "")} for m in parsed]
+        msgs = [{"role": str(m["role"]), "content": _content_text(m.get("content"))} for m in parsed]
         if not any(m["role"] == "assistant" for m in msgs):
             return None
     elif row.get("output") and (row.get("instruction") or row.get("input")):
         user = "\n\n".join(p for p in (row.get("instruction"), row.get("input")) if p)
         msgs = [{"role": "user", "content": user}, {"role": "assistant", "content": row["output"]}]
+        system = row.get("system") or _meta_system(row.get("meta"))
+        if system:  # an SFT record's own system prompt (kept in meta at ingest), as the export writes it
+            msgs = [{"role": "system", "content": system}] + msgs
     if msgs is None:
         return None
     if system_prompt and msgs[0]["role"] != "system":

@@ -134,3 +134,18 @@ def test_collator_pads_labels_with_ignore_index():
     assert batch["input_ids"].tolist() == [[5, 6, 7], [8, 0, 0]]
     assert batch["labels"].tolist() == [[-100, 6, 7], [8, -100, -100]]
     assert batch["attention_mask"].tolist() == [[1, 1, 1], [1, 0, 0]]
+
+
+def test_sft_system_prompt_and_openai_turns_as_written():
+    # An Alpaca record with LLaMA-Factory's "system" field (kept in meta at ingest) trains with its system prompt.
+    row = {"instruction": "How do I update my PAN?", "input": "", "output": "Visit the branch.",
+           "meta": json.dumps({"system": "You are a banking assistant."})}
+    assert row_to_messages(row) == [{"role": "system", "content": "You are a banking assistant."},
+                                    {"role": "user", "content": "How do I update my PAN?"},
+                                    {"role": "assistant", "content": "Visit the branch."}]
+    # OpenAI's chat shapes: content as a list of parts, an assistant turn that only calls a tool.
+    chat = [{"role": "user", "content": [{"type": "text", "text": "IMPS timing?"}, {"type": "image_url"}]},
+            {"role": "assistant", "content": None, "tool_calls": [{"id": "c1", "type": "function"}]},
+            {"role": "tool", "content": "24x7"}, {"role": "assistant", "content": "IMPS works 24x7."}]
+    assert [m["content"] for m in row_to_messages({"messages": json.dumps(chat)})] == [
+        "IMPS timing?", "", "24x7", "IMPS works 24x7."]
