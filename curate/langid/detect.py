@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Iterable
 import numpy as np
 
 from curate.langid.model import Model, load_model, posterior
-from curate.langid.text import clauses, fold_token, normalize, strip_links, tokenize
+from curate.langid.text import clauses, fold_token, normalize, strip_acronyms, strip_links, tokenize
 
 if TYPE_CHECKING:
     from curate.langid.config import DetectConfig
@@ -39,6 +39,13 @@ UNIQUE_SCRIPT_LANG = {"Gujr": "gu", "Guru": "pa", "Orya": "or", "Taml": "ta", "T
                       "Khmr": "km", "Laoo": "lo", "Mymr": "my", "Tibt": "bo"}
 INDIC_LANGS = frozenset({"as", "bn", "brx", "doi", "gu", "hi", "kn", "ks", "kok", "mai", "ml", "mni", "mr", "ne",
                          "or", "pa", "sa", "sat", "sd", "ta", "te", "ur"})
+# Names Indian English uses as its own (IDs, festivals, payment apps, banks, units): no evidence of the language
+# around them, like people's names ("Never share your Aadhaar on chat" is English; "aadhaar link karo" is Hindi by
+# its other words). Hand-written (CC0).
+INDIAN_ENGLISH_NAMES = frozenset(
+    "aadhaar aadhar aadhaarcard diwali deepavali holi navratri dussehra dasara pongal onam ugadi baisakhi lohri "
+    "eid ramzan rakhi paytm phonepe gpay bhim irctc sbi hdfc icici lic rupay lakh lakhs crore crores".split())
+
 UND = "und"
 HINDUSTANI = ("hi", "ur")
 # A native-script text too short for ``min_score`` still gets its language when the language is more
@@ -315,7 +322,7 @@ class LanguageIdentifier:
         starts: list[int] = []  # index of the first token of each clause
         letters: dict[str, int] = {}
         fold = self._fold
-        for piece in clauses(strip_links(normalize(text))):
+        for piece in clauses(strip_links(normalize(strip_acronyms(text)))):
             starts.append(len(tokens))
             for tok, sc in tokenize(piece):
                 f = fold.get(tok, 0)
@@ -588,7 +595,7 @@ class LanguageIdentifier:
         # the language around them: "respect from tamil nadu" is English, not code-mixed; "priya ne kaha
         # ki wo kal aayegi" is Hindi, not code-mixed, whatever the name's letters look like. They are tagged und (left out of
         # the counts, like numbers) unless the text is nothing but names.
-        is_name = [w in group.names for w in words]
+        is_name = [w in group.names or w in INDIAN_ENGLISH_NAMES for w in words]
         if all(is_name):
             is_name = [False] * len(words)
         # I* is chosen on the tokens that are not clearly English against every Indic language, so

@@ -83,5 +83,7 @@ STAGE = register_stage(Stage(
     # native-script Indic words carry a clause's frame; romanized only for Latin-script Indic tokens.
     # 4: the model's Devanagari n-grams also learn from CLDR locale strings (babel); Maithili's function-word
     # list no longer holds content words; English-framed code-mixing and name handling (issue 12, fourth pass).
-    version="7",
+    # 8: acronyms of mixed-case text (EMI, PAN, UPI) read as English, UPI ids dropped like e-mail addresses, names
+    # Indian English uses as its own (Aadhaar, Diwali, Paytm) no evidence (a newcomer's English rows were code-mixed).
+    version="8",
 ))

@@ -99,7 +99,8 @@ def tokenize(norm_text: str) -> list[tuple[str, str]]:
 # row that is only a URL is ``und`` instead of English.
 _LINK_RE = re.compile(
     r"(?:https?://|ftp://|www\.)\S+"
-    r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
+    # e-mail addresses and UPI ids (ravi.k@okaxis: no dot after the @)
+    r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)*"
     r"|[@#][^\s@#]+"
     # bare domains; only unambiguous endings ("done.in the morning" is a typo, not a link)
     r"|\b[\w-]+(?:\.[\w-]+)*\.(?:com|org|net|io|gov|edu|info|app|xyz|(?:co|gov|ac|org|nic)\.in|in(?=/))\b(?:/\S*)?")
@@ -112,6 +113,23 @@ _LAUGHTER_RE = re.compile(r"a?(?:ha){2,}h?|(?:he){2,}h?|(?:hi){3,}|lo+l|lmf?ao+|
 _ELONGATION_RE = re.compile(r"(\w)\1{2,}")
 # Clause boundaries: sentence and clause punctuation, dashes between spaces, line breaks.
 _CLAUSE_RE = re.compile(r"[.,!?;:…।॥|()\[\]{}\"“”\n]+|\s[-–—]+\s")
+
+
+# An acronym in mixed-case text (EMI, PAN, UPI, KYC, NEFT, OK): an English abbreviation, not a word of the language
+# its letters spell ("emi" is Telugu for "what", "pan" a Hindi word). It is read as one unambiguous English word,
+# so a Hinglish row keeps it as English (the code-mix convention counts "OK", "ATM" as English). Only where the
+# text has lower-case letters too: a row typed all in capitals ("KYA HUA") is words.
+_ACRONYM_RE = re.compile(r"(?<![\w'’])[A-Z]{2,5}s?(?![\w'’])")
+_LOWER_RE = re.compile(r"[a-z]")
+ACRONYM_WORD = "abbreviation"
+
+
+def strip_acronyms(text: str) -> str:
+    """``text`` (before :func:`normalize`) with each acronym of mixed-case text read as an English word
+    (see ``_ACRONYM_RE``)."""
+    if _LOWER_RE.search(text) is None or _ACRONYM_RE.search(text) is None:
+        return text
+    return _ACRONYM_RE.sub(ACRONYM_WORD, text)
 
 
 def strip_links(norm_text: str) -> str:
