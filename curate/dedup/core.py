@@ -527,8 +527,8 @@ def _target_keys(view: pa.Array | None, cfg, boiler: np.ndarray, n: int) -> np.n
     has = ~np.asarray(view.is_null().to_numpy(zero_copy_only=False), bool)
     if not has.any():
         return out
-    # Words, whatever the shingle mode: segment keys are read from word tokens.
-    t = tokenize(view.filter(pa.array(has)), cfg.model_copy(update={"shingle": "word"}))
+    # Tokenized like the compared text, so segment keys are those the boilerplate keys were counted on.
+    t = tokenize(view.filter(pa.array(has)), cfg)
     n_seg = len(t.seg_keys)
     content = ~t.boiler_mask(boiler) & (np.bincount(t.tok_seg, minlength=n_seg)[:n_seg] > 0)
     doc = np.repeat(np.arange(len(t.doc_seg) - 1), np.diff(t.doc_seg))
