@@ -481,8 +481,8 @@ def _csr_pick(use_b: np.ndarray, a: tuple[np.ndarray, np.ndarray], b: tuple[np.n
 def _prepared(source: TextSource, idx: np.ndarray, cfg, boiler: np.ndarray, ids: bool = False,
               kept: KeptTokens | None = None, threads: int | None = None):
     """Tokens and boilerplate mask (and with ``ids`` the identifier sets and the strong identifier sets, CSR:
-    :data:`ID_CHARS`, :data:`STRONG_ID_CHARS`) of the documents at ``idx``: from ``kept`` when given, else
-    fetched from ``source`` and tokenized."""
+    :data:`ID_CHARS`, :data:`STRONG_ID_CHARS`, then the training-target keys, :func:`_target_keys`) of the
+    documents at ``idx``: from ``kept`` when given, else fetched from ``source`` and tokenized."""
     if kept is not None:
         t = kept.take(idx)
         if not ids:
