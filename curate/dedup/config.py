@@ -11,7 +11,10 @@ nothing in common - different ones, or some on one side only - is never a duplic
 one side has fewer than 16 word tokens once boilerplate is set aside (``core.MIN_NEAR_TOKENS``: short texts
 are exact-duplicate candidates only, since one edit - "not", "1" -> "2" - changes most of their few
 shingles), unless both carry the same strong identifier (``core.STRONG_ID_CHARS``: an e-mail/UPI address or a
-number/code of 9+ characters - phone, account, PAN -, not a date or an amount: a re-sent short ticket).  A row with no text to compare is never a duplicate (``dup_reason = no_text``).  Re-sent copies
+number/code of 9+ characters - phone, account, PAN -, not a date or an amount: a re-sent short ticket); nor are
+two chats / SFT pairs whose training targets differ in content (``core.NO_TARGET``: the assistant turns / the
+output as their sentences, folded, numbers masked, boilerplate set aside - "blocked" / "unblocked" in the
+output are two examples however near the prompts; a re-sent copy keeps its target, a fresh ticket number aside).  A row with no text to compare is never a duplicate (``dup_reason = no_text``).  Re-sent copies
 with a few percent of edited words, an added line or a dropped sentence stay well above 0.5;
 distinct conversations that share a system prompt and canned replies fall to ~0 once those
 are set aside.

@@ -42,7 +42,7 @@ from curate.dedup.fold import single_table, tables, virama_table
 from curate.dedup.lsh import candidate_pairs_local
 from curate.dedup.parallel import _pool, parallel_section, pieces, pmap, release_memory, threads
 from curate.dedup.minhash import EMPTY, estimated_jaccard, lsh_params, probe_table, seed_key
-from curate.dedup.views import id_text, match_and_id_text, match_text, shape_columns
+from curate.dedup.views import id_text, match_and_id_text, match_text, shape_columns, target_text
 from curate.errors import CurateError, validation_message
 
 OUTPUTS = {"dup_cluster": pa.string(), "dup_keep": pa.bool_(), "dup_reason": pa.string(),
@@ -84,6 +84,15 @@ MIN_NEAR_TOKENS = 16
 # keeps its customer's numbers; two customers' tickets from one template do not share them.  Chosen on the demo
 # generator's tickets inside its whole mix and the labelled benchmark (BENCHMARKS.md, issue 17 seventh round).
 STRONG_ID_CHARS = 9
+# What a chat or SFT row trains the model to write (its assistant turns / output, views.target_text) decides
+# whether two such rows are one example: a near pair whose targets differ in content is never a duplicate
+# ("The account is blocked ..." / "... unblocked ...", सुबह / शाम: the prompts are near, the facts taught are not).
+# Targets are compared as their sequences of segment keys (sentences/lines, folded, every number masked: a
+# re-sent chat's reply carries a fresh ticket number) with boilerplate segments (canned replies, shared labels)
+# set aside.  Per document: NO_TARGET for rows that are neither chats nor SFT pairs (the rule does not apply),
+# NO_CONTENT when every segment of the target is boilerplate or it is empty, else the order-sensitive key.
+NO_TARGET = np.uint64(0)
+NO_CONTENT = np.uint64(0x7A26_E700_0000_0001)
 
 
 @lru_cache(maxsize=1)
@@ -472,14 +481,15 @@ def _csr_pick(use_b: np.ndarray, a: tuple[np.ndarray, np.ndarray], b: tuple[np.n
 def _prepared(source: TextSource, idx: np.ndarray, cfg, boiler: np.ndarray, ids: bool = False,
               kept: KeptTokens | None = None, threads: int | None = None):
     """Tokens and boilerplate mask (and with ``ids`` the identifier sets and the strong identifier sets, CSR:
-    :data:`ID_CHARS`, :data:`STRONG_ID_CHARS`) of the documents at ``idx``: from ``kept`` when given, else
-    fetched from ``source`` and tokenized."""
+    :data:`ID_CHARS`, :data:`STRONG_ID_CHARS`, then the training-target keys, :func:`_target_keys`) of the
+    documents at ``idx``: from ``kept`` when given, else fetched from ``source`` and tokenized."""
     if kept is not None:
         t = kept.take(idx)
         if not ids:
             return t, t.boiler_mask(boiler)
         view = t.view()
-        id_view = source.ids.take(pa.array(idx)) if source.ids is not None else id_text(source.take(idx), cfg)
+        rows = source.take(idx)
+        id_view = source.ids.take(pa.array(idx)) if source.ids is not None else id_text(rows, cfg)
     else:
         rows = source.take(idx)
         view = match_text(rows, cfg)
@@ -487,6 +497,7 @@ def _prepared(source: TextSource, idx: np.ndarray, cfg, boiler: np.ndarray, ids:
         if not ids:
             return t, t.boiler_mask(boiler)
         id_view = id_text(rows, cfg)
+    target = _target_keys(target_text(rows, cfg), cfg, boiler, len(view))
     # Identifiers are read from word tokens whatever the shingle mode (a number is one word), from what the
     # customer wrote (id_text).  Where that is the compared text itself (plain-text rows) its tokens serve both;
     # only the other rows (chats, SFT pairs) are tokenized again.
@@ -499,10 +510,44 @@ def _prepared(source: TextSource, idx: np.ndarray, cfg, boiler: np.ndarray, ids:
     none = (np.zeros(0, np.uint64), np.zeros(len(view) + 1, np.int64))
     own = [_id_sets(t, threads, c) if not differs.all() else none for c in (ID_CHARS, STRONG_ID_CHARS)]
     if not differs.any():
-        return t, t.boiler_mask(boiler), *own
+        return t, t.boiler_mask(boiler), *own, target
     u = tokenize(ids_view.filter(pa.array(differs)), cfg.model_copy(update={"shingle": "word"}))
     return (t, t.boiler_mask(boiler),
-            *(_csr_pick(differs, o, _id_sets(u, threads, c)) for o, c in zip(own, (ID_CHARS, STRONG_ID_CHARS))))
+            *(_csr_pick(differs, o, _id_sets(u, threads, c)) for o, c in zip(own, (ID_CHARS, STRONG_ID_CHARS))),
+            target)
+
+
+def _target_keys(view: pa.Array | None, cfg, boiler: np.ndarray, n: int) -> np.ndarray:
+    """Per document (uint64): :data:`NO_TARGET` where ``view`` (:func:`curate.dedup.views.target_text`) is null
+    or None, :data:`NO_CONTENT` where every segment of the target is boilerplate or has no word, else an
+    order-sensitive hash of its other segments' keys (folded words, numbers masked: ``kernels.segment_keys``)."""
+    out = np.full(n, NO_TARGET, np.uint64)
+    if view is None:
+        return out
+    has = ~np.asarray(view.is_null().to_numpy(zero_copy_only=False), bool)
+    if not has.any():
+        return out
+    # Tokenized like the compared text, so segment keys are those the boilerplate keys were counted on.
+    t = tokenize(view.filter(pa.array(has)), cfg)
+    n_seg = len(t.seg_keys)
+    content = ~t.boiler_mask(boiler) & (np.bincount(t.tok_seg, minlength=n_seg)[:n_seg] > 0)
+    doc = np.repeat(np.arange(len(t.doc_seg) - 1), np.diff(t.doc_seg))
+    # position among the document's content segments, so an inserted boilerplate line changes nothing
+    run = np.cumsum(content) - 1
+    start = np.concatenate([[0], np.cumsum(content)])[t.doc_seg[:-1]]
+    pos = (run - start[doc] + 1).astype(np.uint64)
+    with np.errstate(over="ignore"):
+        h = (t.seg_keys ^ (pos * np.uint64(0x9E37_79B9_7F4A_7C15))) * np.uint64(0xBF58_476D_1CE4_E5B9)
+        h ^= h >> np.uint64(31)
+        h = np.where(content, h, np.uint64(0))
+        total = np.concatenate([[np.uint64(0)], np.cumsum(h, dtype=np.uint64)])
+        key = total[t.doc_seg[1:]] - total[t.doc_seg[:-1]]
+    n_content = np.concatenate([[0], np.cumsum(content)])
+    empty = (n_content[t.doc_seg[1:]] - n_content[t.doc_seg[:-1]]) == 0
+    key = np.where(empty, NO_CONTENT, key)
+    key = np.where((key == NO_TARGET) & ~empty, np.uint64(1), key)   # a real key never reads as "no target"
+    out[has] = key
+    return out
 
 
 def _id_sets(t: Tokens, threads: int | None, min_chars: int = ID_CHARS) -> tuple[np.ndarray, np.ndarray]:
@@ -527,6 +572,7 @@ class _Prepared:
     keys: tuple[np.ndarray, np.ndarray]
     short: np.ndarray    # bool: too few content tokens for a near duplicate (MIN_NEAR_TOKENS)
     strong: tuple[np.ndarray, np.ndarray]   # identifiers of STRONG_ID_CHARS+ characters (CSR)
+    target: np.ndarray   # uint64 key of the training target (NO_TARGET, NO_CONTENT or a content key)
 
     def __post_init__(self):
         self._order = np.argsort(self.docs, kind="stable")
@@ -552,7 +598,8 @@ class _Prepared:
                    np.concatenate([a.raw_key, b.raw_key]), np.concatenate([a.seg_keys, b.seg_keys]))
         return _Prepared(np.concatenate([self.docs, other.docs]), t, np.concatenate([self.mask, other.mask]),
                          _csr_concat([self.ids, other.ids]), _csr_concat([self.keys, other.keys]),
-                         np.concatenate([self.short, other.short]), _csr_concat([self.strong, other.strong]))
+                         np.concatenate([self.short, other.short]), _csr_concat([self.strong, other.strong]),
+                         np.concatenate([self.target, other.target]))
 
 
 class Verifier:
@@ -573,13 +620,13 @@ class Verifier:
         self._kept: _Prepared | None = None
 
     def _prepare(self, docs: np.ndarray) -> _Prepared:
-        t, mask, ids, strong = _prepared(self.source, docs, self.cfg, self.boiler, ids=True, kept=self.tokens,
-                                 threads=self.threads)
+        t, mask, ids, strong, target = _prepared(self.source, docs, self.cfg, self.boiler, ids=True,
+                                                 kept=self.tokens, threads=self.threads)
         keys = _csr_concat(pmap(lambda p: K.shingle_sets(np.arange(*p), t.tok_hash, t.tok_seg, t.doc_tok, mask,
                                                          t.has_letter, self.cfg.ngram),
                                 pieces(len(docs), PIECE), self.threads)) if len(docs) else \
             (np.zeros(0, np.uint64), np.zeros(1, np.int64))
-        return _Prepared(docs, t, mask, ids, keys, _short(t, mask, self.cfg), strong)
+        return _Prepared(docs, t, mask, ids, keys, _short(t, mask, self.cfg), strong, target)
 
     def _blocks(self, a: np.ndarray, b: np.ndarray):
         """(pair indices, rows of a / b in the block, the block) per block of prepared documents."""
@@ -666,13 +713,16 @@ def _short(t: Tokens, mask: np.ndarray, cfg) -> np.ndarray:
 def _pair_piece(block: _Prepared, ra: np.ndarray, rb: np.ndarray, piece: tuple[int, int]):
     """(exact Jaccard, never near duplicates) of the pairs ``piece`` of rows (ra, rb) of ``block``: identifiers
     disagree, or one side is too short to compare by Jaccard (:data:`MIN_NEAR_TOKENS`) and the two do not
-    share a strong identifier (:data:`STRONG_ID_CHARS`)."""
+    share a strong identifier (:data:`STRONG_ID_CHARS`), or both are chats / SFT pairs whose training targets
+    differ in content (:data:`NO_TARGET`)."""
     a, b = ra[piece[0]:piece[1]], rb[piece[0]:piece[1]]
     short = block.short[a] | block.short[b]
     if short.any():
         has = np.diff(block.strong[1]) > 0
         short &= ~(has[a] & has[b] & ~K.disjoint_ids(*block.strong, a, b))
-    return K.jaccard_pairs(*block.keys, a, b), K.disjoint_ids(*block.ids, a, b) | short
+    ta, tb = block.target[a], block.target[b]
+    taught = (ta != NO_TARGET) & (tb != NO_TARGET) & (ta != tb)
+    return K.jaccard_pairs(*block.keys, a, b), K.disjoint_ids(*block.ids, a, b) | short | taught
 
 
 def _span_piece(block: _Prepared, ra: np.ndarray, rb: np.ndarray, ngram: int, piece: tuple[int, int]):

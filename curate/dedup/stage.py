@@ -228,10 +228,12 @@ DEDUP = register_stage(Stage(
                 "aside, LSH candidates grouped by a compiled hash table on all cores (on Ray: by a hash shuffle, "
                 "verified by Ray tasks), verified on the exact Jaccard of the shingle sets; rows without text are "
                 "never duplicates, nor near pairs under 16 words unless they share a strong identifier (phone, "
-                "account, PAN: 9+ characters; e-mail/UPI address); every removed row names its keeper, estimated "
+                "account, PAN: 9+ characters; e-mail/UPI address), nor chats / SFT pairs whose training targets "
+                "(assistant turns / output, numbers and boilerplate aside) differ; every removed row names its keeper, estimated "
                 "and exact similarity and the shared span.",
     # 3: no_text rows kept; near duplicates need 16 words on both sides.
     # 4: ... or a shared strong identifier; the compared text is re-read from minhash's text_field (was '' when
     #    the stage was not given that column: no near duplicate confirmed in the demo workspace).
-    version="4",
+    # 5: chats / SFT pairs whose targets (assistant turns / output) differ in content are never near duplicates.
+    version="5",
 ))

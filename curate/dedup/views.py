@@ -54,24 +54,35 @@ def id_text(table: pa.Table, cfg) -> pa.Array:
     return match_text(table, _id_cfg(cfg))
 
 
+def target_text(table: pa.Table, cfg) -> pa.Array | None:
+    """What a row *trains the model to write*: the assistant turns of a chat (joined like
+    :func:`match_text`), the output of an SFT pair (``''`` when missing); null for the other rows.
+    ``None`` when no row can have one (``fields: text``, or no messages / SFT columns).  Same errors as
+    :func:`match_text`."""
+    if cfg.fields != "auto" or not any(c in table.column_names for c in ("messages", *SFT_FIELDS)):
+        return None
+    return _texts(table, [(cfg, "target")])[0]
+
+
 def match_text(table: pa.Table, cfg) -> pa.Array:
     """The compared text of every row (string array, same length and order as ``table``).
 
     Raises :class:`CurateError` when the text column is missing or not text, or ``messages``
     is neither JSON text nor a list of {role, content}.
     """
-    return _texts(table, [(cfg, False)])[0]
+    return _texts(table, [(cfg, "all")])[0]
 
 
 def match_and_id_text(table: pa.Table, cfg) -> tuple[pa.Array, pa.Array]:
     """(:func:`match_text`, :func:`id_text`) of every row, from one DuckDB query (the JSON of ``messages``
     decoded once).  Same errors as :func:`match_text`."""
-    out = _texts(table, [(cfg, False), (_id_cfg(cfg), cfg.fields == "auto")])
+    out = _texts(table, [(cfg, "all"), (_id_cfg(cfg), "prompt" if cfg.fields == "auto" else "all")])
     return out[0], out[1]
 
 
 def _texts(table: pa.Table, views: list) -> list[pa.Array]:
-    """One string array per ``(cfg, without_output)`` of ``views``, from one query."""
+    """One string array per ``(cfg, part)`` of ``views``, from one query; part: "all" (the compared text),
+    "prompt" (without an SFT output) or "target" (:func:`target_text`)."""
     cfg = views[0][0]
     names = table.column_names
     cols = shape_columns(names, cfg)
@@ -93,8 +104,9 @@ def _texts(table: pa.Table, views: list) -> list[pa.Array]:
         else:
             parts[c] = _text(col, c) if not pa.types.is_null(table.column(c).type) else pa.nulls(len(table), pa.string())
     src = pa.table(parts)
-    exprs = [_expr({c: a for c, a in parts.items() if not (drop and c == "output")}, v) + f" AS t{k}"
-             for k, (v, drop) in enumerate(views)]
+    exprs = [(_target_expr(parts, v) if part == "target" else
+              _expr({c: a for c, a in parts.items() if not (part == "prompt" and c == "output")}, v)) + f" AS t{k}"
+             for k, (v, part) in enumerate(views)]
     sql = f"SELECT {', '.join(exprs)} FROM src"
     # A cursor on DuckDB's default in-memory database: ~50x cheaper than a new connection per batch,
     # and private to this call (nothing registered outlives it).
@@ -114,11 +126,26 @@ def _texts(table: pa.Table, views: list) -> list[pa.Array]:
     return out
 
 
+def _target_expr(parts: dict, cfg) -> str:
+    """The SQL expression of :func:`target_text` over the columns ``parts``: the rows :func:`_expr` reads as
+    chats or SFT pairs give their assistant turns or their output, the other rows null."""
+    sft = [f for f in SFT_FIELDS if f in parts and f != cfg.text_field]
+    cases = _shape_cases(parts, "'assistant'", sft, "coalesce(\"output\", '')" if "output" in sft else "''")
+    return f"CASE {' '.join(cases)} ELSE NULL END" if cases else "NULL"
+
+
 def _expr(parts: dict, cfg) -> str:
     """The SQL expression of the compared text under ``cfg`` over the columns ``parts``."""
     cols = list(parts)
     roles = ", ".join("'" + r.replace("'", "''") + "'" for r in cfg.chat_roles) or "NULL"
     text = f'"{cfg.text_field}"' if cfg.text_field in cols else "''"
+    cases = _shape_cases(parts, roles, [f for f in SFT_FIELDS if f in parts and f != cfg.text_field])
+    return f"CASE {' '.join(cases)} ELSE coalesce({text}, '') END" if cases else f"coalesce({text}, '')"
+
+
+def _shape_cases(parts: dict, roles: str, sft: list | tuple, sft_value: str | None = None) -> list[str]:
+    """SQL ``WHEN`` cases: a chat row (``messages``) gives its turns of ``roles``; an SFT row (any of the SFT
+    columns of ``parts`` non-empty) gives the fields ``sft`` joined, or ``sft_value``."""
     cases = []
     if "messages" in parts:
         m = parts["messages"]
@@ -134,8 +161,8 @@ def _expr(parts: dict, cfg) -> str:
         if msgs:
             cases.append(f"WHEN {msgs} IS NOT NULL THEN coalesce(array_to_string(list_transform(list_filter({msgs}, "
                          f"m -> m.role IN ({roles})), m -> coalesce(m.content, '')), chr(8233)), '')")
-    sft = [f for f in SFT_FIELDS if f in parts and f != cfg.text_field]
     if sft:
         cond = " OR ".join(f'nullif("{f}", \'\') IS NOT NULL' for f in sft)
-        cases.append(f"WHEN {cond} THEN concat_ws(chr(8233), {', '.join(chr(34) + f + chr(34) for f in sft)})")
-    return f"CASE {' '.join(cases)} ELSE coalesce({text}, '') END" if cases else f"coalesce({text}, '')"
+        value = sft_value or f"concat_ws(chr(8233), {', '.join(chr(34) + f + chr(34) for f in sft)})"
+        cases.append(f"WHEN {cond} THEN {value}")
+    return cases
