@@ -105,6 +105,10 @@ def main() -> None:
     released — and exit with 128 + the signal number (130, 143, 129).
     """
     _install_signal_handlers()
+    # Private by default for every command, not only inside a workspace: file mode writes raw records too
+    # (`curate dedup run` output, its HTML page of clusters with names and numbers), so what curate creates
+    # gets no group/other access whatever the shell's umask (a newcomer's 0644 cluster page).
+    os.umask(0o077)
     try:
         cli.main(standalone_mode=False)
     except (click.exceptions.Abort, Terminated) as exc:

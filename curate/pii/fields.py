@@ -194,8 +194,8 @@ def _walk_call(path: Path, call: Any, embedded: dict[Path, Any]):
 def _walk_chat(path: Path, messages: list, embedded: dict[Path, Any]):
     """The content of a chat: each message's ``content`` (text, or the text of its parts), its tool calls'
     argument values, and any other key's values; never ``role``, ids, ``type``, tool call names, nor the
-    ``name`` of a tool/function message (the function's name). Message-level keys do not type their value
-    (``name`` on a user message is scanned like text, not replaced whole)."""
+    ``name`` of a tool/function message (the function's name). Message-level keys do not type their value, except
+    ``name`` on another turn: the speaker's name, replaced whole as a person."""
     for i, m in enumerate(messages):
         if not isinstance(m, dict):
             yield from _walk(path + (i,), m, None, embedded)
@@ -220,6 +220,10 @@ def _walk_chat(path: Path, messages: list, embedded: dict[Path, Any]):
                         yield from _walk(p + (j,), part, None, embedded)
             elif isinstance(v, (dict, list)):
                 yield from _walk(p, v, None, embedded)
+            elif k == "name":
+                # OpenAI's speaker name on a user/assistant turn ("Kavita_Joshi"): an identifier of a person, replaced
+                # whole (scanned as text, only "Kavita" was found and "Joshi" stayed)
+                yield p, v, "name"
             else:
                 yield p, v, None
 

@@ -67,3 +67,25 @@ def test_a_missing_source_fails_before_any_source_is_ingested(tmp_path, tickets)
     assert res.returncode == 2 and "typo.jsonl: no such file or folder" in res.stderr
     status = json.loads(curate("status", "-w", ws, "--json").stdout)
     assert status["documents"] == 0 and status["ingests"] == 0
+
+
+def test_file_mode_outputs_are_private_whatever_the_shell_umask(tmp_path):
+    """File mode writes raw records (a dedup output, its HTML page of clusters): 0600 even under umask 022."""
+    import json
+    import os
+    import stat
+    import subprocess
+    import sys
+
+    src = tmp_path / "in.jsonl"
+    src.write_text("".join(json.dumps({"text": f"Ravi Kumar 98450 1234{i} asked about his card, ticket {i}"}) + "\n"
+                           for i in range(3)))
+    env = {**os.environ, "PYTHONPATH": os.getcwd()}
+    out, page = tmp_path / "out.jsonl", tmp_path / "clusters.html"
+    for cmd in (["dedup", "run", str(src), "-o", str(out)], ["dedup", "report", str(out), "--html", str(page)]):
+        proc = subprocess.run([sys.executable, "-c", "import os, sys; os.umask(0o022); sys.argv = ['curate', *sys.argv[1:]]; "
+                               "from curate.cli.main import main; main()", *cmd], capture_output=True, text=True,
+                              timeout=300, env=env)
+        assert proc.returncode == 0, proc.stderr
+    for f in (out, page):
+        assert stat.S_IMODE(f.stat().st_mode) == 0o600, (f, oct(f.stat().st_mode))

@@ -64,3 +64,14 @@ def test_function_names_in_a_tools_schema_and_tool_messages_stay():
     msgs = json.loads(res.fields["messages"])
     assert msgs[1]["tool_calls"][0]["function"]["name"] == "book_train" and msgs[2]["name"] == "book_train"
     assert "Priya" not in json.dumps(msgs)
+
+
+def test_a_turns_speaker_name_is_replaced_whole():
+    turns = [{"role": "user", "name": "Kavita_Joshi", "content": "hello, my card is blocked again"},
+             {"role": "assistant", "name": "agent_ramesh_kulkarni", "content": "Sure, checking now"},
+             {"role": "tool", "name": "get_card", "content": "{}"}]
+    res = run_rows([{"text": "", "messages": json.dumps(turns)}], CFG, ["text", "messages"], keys={"hmac_key": KEY})[0]
+    msgs = json.loads(res.fields["messages"])
+    for part in ("Kavita", "Joshi", "ramesh", "kulkarni"):
+        assert part not in json.dumps(msgs), msgs
+    assert msgs[2]["name"] == "get_card" and [m["content"] for m in msgs] == [t["content"] for t in turns]
