@@ -83,9 +83,9 @@ def test_file_mode_outputs_are_private_whatever_the_shell_umask(tmp_path):
     env = {**os.environ, "PYTHONPATH": os.getcwd()}
     out, page = tmp_path / "out.jsonl", tmp_path / "clusters.html"
     for cmd in (["dedup", "run", str(src), "-o", str(out)], ["dedup", "report", str(out), "--html", str(page)]):
-        proc = subprocess.run([sys.executable, "-c", "import os, sys; os.umask(0o022); sys.argv = ['curate', *sys.argv[1:]]; "
-                               "from curate.cli.main import main; main()", *cmd], capture_output=True, text=True,
-                              timeout=300, env=env)
+        code = ("import os, sys; os.umask(0o022); sys.argv = ['curate', *sys.argv[1:]]; "
+                "from curate.cli.main import main; main()")
+        proc = subprocess.run([sys.executable, "-c", code, *cmd], capture_output=True, text=True, timeout=300, env=env)
         assert proc.returncode == 0, proc.stderr
     for f in (out, page):
         assert stat.S_IMODE(f.stat().st_mode) == 0o600, (f, oct(f.stat().st_mode))
