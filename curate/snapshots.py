@@ -390,12 +390,44 @@ def create_snapshot(ws: Lake, name: str, where: str | None = None, text: str = "
     if where is not None:
         # user SQL runs confined; the workspace's connection only sees the doc_ids it selected
         ws.con.register(_SELECTED, select_keys(ws.view(), where))
+        try:
+            _refuse_missing_signals(ws, where)
+        except CurateError:
+            ws.con.unregister(_SELECTED)
+            raise
         selection = f"doc_id IN (SELECT doc_id FROM {_SELECTED})"
     try:
         return _create_selected(ws, name, selection, where, text, recipe, allow_raw, apply_labels, parent, pre_commit)
     finally:
         if selection is not None:
             ws.con.unregister(_SELECTED)
+
+
+def _refuse_missing_signals(ws: Lake, where: str) -> None:
+    """Refuse a filter that reads a stage's signal and leaves out documents that have none yet.
+
+    Such rows read NULL there, and a filter such as ``dup_keep`` would leave them out without a word (a newcomer's
+    10 freshly ingested rows vanished from ``s1@2``). Rows the filter keeps anyway are fine (``dup_keep IS NOT
+    FALSE`` says what a missing value means). Raises :class:`CurateError` naming the stage and the count; expects
+    the selection registered as ``_SELECTED``.
+    """
+    from curate.stage import all_stages
+
+    _sql, names = parse_where(where)
+    stored = set(ws.signals())
+    for name, stage in all_stages().items():
+        used = sorted(set(stage.outputs) & set(names))
+        if not used or name not in stored:
+            continue
+        missing = ws.con.execute(
+            f"SELECT count(*) FROM lake.documents d WHERE NOT EXISTS "
+            f"(SELECT 1 FROM lake.{ident('signal_' + name)} x WHERE x.doc_id = d.doc_id) "
+            f"AND d.doc_id NOT IN (SELECT doc_id FROM {_SELECTED})").fetchone()[0]
+        if missing:
+            raise CurateError(
+                f"the filter reads {', '.join(used)}, but {missing} document(s) it leaves out have no {name} signal "
+                f"yet (they would vanish without a word): run `curate stage {name}` first, or say in the filter "
+                f"what a missing value means (e.g. `{used[0]} IS NOT FALSE` keeps them)")
 
 
 def _create_selected(ws: Lake, name: str, selection: str | None, where: str | None, text: str,

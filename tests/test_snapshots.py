@@ -212,3 +212,29 @@ def test_no_signal_carries_raw_pii_out_of_the_raw_zone(ws, tmp_path):
     assert exported and all(v not in exported for v in raw_values)
     # the steward still sees the span in the raw zone (the dedup report quotes it)
     assert any(r[0] for r in ws.view().select("dup_shared").fetchall())
+
+
+def test_a_filter_on_a_signal_refuses_to_drop_documents_that_have_none_yet(ws, tmp_path):
+    """A newcomer's `snapshot create s1 --where dup_keep` after a new ingest: the 10 new rows had no dedup signal,
+    read NULL, and vanished from s1@2 without a word."""
+    import json
+
+    first = tmp_path / "a.jsonl"
+    first.write_text("".join(json.dumps({"text": f"first batch ticket {i} about a failed UPI payment"}) + "\n"
+                             for i in range(3)))
+    ws.ingest([first])
+    ws.run_stage("minhash", workers=1)
+    ws.run_stage("dedup", workers=1)
+    assert ws.snapshot(ws.create_snapshot("s", where="dup_keep", text="raw").ref).manifest.row_count == 3
+    second = tmp_path / "b.jsonl"
+    second.write_text("".join(json.dumps({"text": f"second batch note {i} on a card replacement"}) + "\n"
+                              for i in range(2)))
+    ws.ingest([second])
+    with pytest.raises(CurateError, match="2 document.* have no dedup signal"):
+        ws.create_snapshot("s", where="dup_keep", text="raw")
+    assert [m.version for m in ws.snapshots() if m.name == "s"] == [1]  # nothing committed
+    # saying what a missing value means is allowed, and so is a filter that keeps them anyway
+    assert ws.snapshot(ws.create_snapshot("s", where="dup_keep IS NOT FALSE", text="raw").ref).manifest.row_count == 5
+    ws.run_stage("minhash", workers=1)
+    ws.run_stage("dedup", workers=1)
+    assert ws.snapshot(ws.create_snapshot("s", where="dup_keep", text="raw").ref).manifest.row_count == 5
