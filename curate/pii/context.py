@@ -94,7 +94,32 @@ def _alternation(words: list[str]) -> "re.Pattern":
     return re.compile("|".join(alts))
 
 
-_POS = {entity: _alternation(words) for entity, words in CONTEXT.items()}
+# A PIN code is also given after its city or inside an address without the word "PIN" ("Deliver to Pune 411045",
+# "முகவரி 12/3 Anna Salai, Chennai 600002"): the largest cities (hand-written, English and native spellings), the
+# word for "address" in the scheduled languages' scripts, and the place words of an address
+# (:data:`curate.pii.recognizers.places.PLACE_WORDS`) are its context too.
+_PIN_PLACES = (
+    "mumbai bombay delhi bengaluru bangalore chennai madras kolkata calcutta hyderabad secunderabad pune ahmedabad "
+    "surat jaipur lucknow kanpur nagpur indore thane bhopal visakhapatnam vizag patna vadodara baroda ghaziabad "
+    "ludhiana agra nashik faridabad meerut rajkot varanasi srinagar aurangabad dhanbad amritsar prayagraj allahabad "
+    "ranchi howrah coimbatore jabalpur gwalior vijayawada jodhpur madurai raipur kota guwahati chandigarh solapur "
+    "mysuru mysore gurgaon gurugram noida kochi cochin ernakulam thiruvananthapuram trivandrum bhubaneswar "
+    "cuttack dehradun jammu mangaluru mangalore udaipur panaji shimla puducherry pondicherry tiruchirappalli trichy "
+    "salem warangal nellore tirupati hubli belgaum belagavi kozhikode calicut thrissur navi mumbai "
+    "मुंबई दिल्ली बेंगलुरु चेन्नई कोलकाता हैदराबाद पुणे अहमदाबाद जयपुर लखनऊ कानपुर नागपुर इंदौर भोपाल पटना "
+    "वाराणसी आगरा मेरठ रांची प्रयागराज गुरुग्राम नोएडा देहरादून কলকাতা হাওড়া গুয়াহাটি சென்னை மதுரை கோயம்புத்தூர் "
+    "కోయంబత్తూరు హైదరాబాద్ విజయవాడ ಬೆಂಗಳೂರು ಮೈಸೂರು കൊച്ചി തിരുവനന്തപുരം ਅੰਮ੍ਰਿਤਸਰ ਲੁਧਿਆਣਾ અમદાવાદ સુરત "
+    "ଭୁବନେଶ୍ୱର ممبئی دہلی لاہور"
+    " पता ठिकाना ঠিকানা முகவரி చిరునామా ವಿಳಾಸ വിലാസം ਪਤਾ સરનામું ଠିକଣା پتہ deliver delivery courier").split()
+
+
+def _pin_context() -> list[str]:
+    from curate.pii.recognizers.places import PLACE_WORDS
+
+    return [*CONTEXT["IN_PIN_CODE"], *_PIN_PLACES, *PLACE_WORDS]
+
+
+_POS = {entity: _alternation(_pin_context() if entity == "IN_PIN_CODE" else words) for entity, words in CONTEXT.items()}
 _NEG = _alternation(NEGATIVE_CONTEXT)
 
 

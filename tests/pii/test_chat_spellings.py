@@ -75,3 +75,20 @@ def test_a_turns_speaker_name_is_replaced_whole():
     for part in ("Kavita", "Joshi", "ramesh", "kulkarni"):
         assert part not in json.dumps(msgs), msgs
     assert msgs[2]["name"] == "get_card" and [m["content"] for m in msgs] == [t["content"] for t in turns]
+
+
+@pytest.mark.parametrize("text,pin", [
+    ("Deliver to Pune 411045 please", "411045"),
+    ("Flat 402, Shanti Apartments, Baner Road, Pune 411045", "411045"),
+    ("முகவரி 12/3 Anna Salai, Chennai 600002", "600002"),
+    ("पता: गली 4, लखनऊ 226001", "226001"),
+    ("send it to Koramangala 5th block, Bengaluru 560034", "560034"),
+])
+def test_a_pin_code_after_its_city_or_in_an_address_is_found(text, pin):
+    assert pin not in _text(text)
+
+
+@pytest.mark.parametrize("text", ["order 411045 from Pune branch is delayed", "OTP 560034 for your Mumbai login",
+                                  "I paid 560034 last month", "ticket 226001 raised in Delhi"])
+def test_six_digit_numbers_that_are_not_pin_codes_stay(text):
+    assert _text(text) == text
