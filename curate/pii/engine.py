@@ -45,7 +45,8 @@ from curate.text.scripts import dominant_script
 PATTERN_RECOGNIZERS: tuple[type[IndiaRecognizer], ...] = (
     ids.AadhaarRecognizer, ids.VidRecognizer, ids.PanRecognizer, ids.GstinRecognizer, ids.IfscRecognizer,
     ids.VoterIdRecognizer, ids.PassportRecognizer, ids.DrivingLicenceRecognizer,
-    ids.VehicleRegistrationRecognizer, ids.PinCodeRecognizer, ids.BankAccountRecognizer, ids.AbhaRecognizer,
+    ids.VehicleRegistrationRecognizer, ids.PinCodeRecognizer, ids.DateOfBirthRecognizer, ids.BankAccountRecognizer,
+    ids.AbhaRecognizer,
     ids.AbhaAddressRecognizer, contact.IndiaPhoneRecognizer, contact.UpiRecognizer, contact.CurateEmailRecognizer,
     contact.CurateCardRecognizer, contact.CurateIpRecognizer, contact.CurateUrlRecognizer,
 )

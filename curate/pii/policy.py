@@ -33,6 +33,8 @@ DEFAULT_META_KEYS: dict[str, str] = {
     "mothername": "PERSON", "nominee": "PERSON", "accountholder": "PERSON", "patientname": "PERSON",
     "custname": "PERSON", "clientname": "PERSON", "holdername": "PERSON", "applicantname": "PERSON",
     "beneficiaryname": "PERSON", "contactname": "PERSON", "spousename": "PERSON", "guardianname": "PERSON",
+    "dob": "DATE_OF_BIRTH", "dateofbirth": "DATE_OF_BIRTH", "birthdate": "DATE_OF_BIRTH", "birthday": "DATE_OF_BIRTH",
+    "जन्मतिथि": "DATE_OF_BIRTH",
     "cell": "IN_PHONE", "cellphone": "IN_PHONE", "msisdn": "IN_PHONE", "landline": "IN_PHONE",
     "aadhaarcard": "IN_AADHAAR", "aadharcard": "IN_AADHAAR", "uidai": "IN_AADHAAR", "pancard": "IN_PAN",
     "iban": "IN_BANK_ACCOUNT", "acno": "IN_BANK_ACCOUNT", "acctno": "IN_BANK_ACCOUNT", "acct": "IN_BANK_ACCOUNT",

@@ -154,6 +154,9 @@ STAGE = register_stage(Stage(
     # 5: person pseudonyms per document, token by token (consistent across fields/turns, collision-free), in the
     # name's script and gender; chat structure (role, ids, tool call names) never rewritten, tool call arguments
     # scanned as JSON values; places named after people typed ADDRESS; repeated entities marked "repeat".
-    version="5",
+    # 6: DATE_OF_BIRTH (a date beside a birth word, or under a dob key); PIN codes after a city or in an address;
+    # account numbers after chat spellings (acc no); names inside handles and a turn's speaker name replaced whole;
+    # function names in tools schemas left alone (a newcomer's leaks).
+    version="6",
     summarize=summarize,
 ))

@@ -92,3 +92,29 @@ def test_a_pin_code_after_its_city_or_in_an_address_is_found(text, pin):
                                   "I paid 560034 last month", "ticket 226001 raised in Delhi"])
 def test_six_digit_numbers_that_are_not_pin_codes_stay(text):
     assert _text(text) == text
+
+
+@pytest.mark.parametrize("text,date", [
+    ("DOB 14/08/1987, please update", "14/08/1987"),
+    ("date of birth 1990-03-22", "1990-03-22"),
+    ("she was born on 5 March 1979 in Pune", "5 March 1979"),
+    ("Birthday: March 5, 1979", "March 5, 1979"),
+    ("जन्म तिथि 12-05-1985 है", "12-05-1985"),
+    ("பிறந்த தேதி 03.11.1992", "03.11.1992"),
+])
+def test_a_date_of_birth_is_found_by_its_birth_word(text, date):
+    out = _text(text)
+    assert date not in out and "<DATE_OF_BIRTH>" in out, out
+
+
+@pytest.mark.parametrize("text", ["statement for 01/04/2023 to 31/03/2024 attached",
+                                  "meeting on 14/08/2024 at the branch", "EMI due 05-06-2025"])
+def test_other_dates_stay(text):
+    assert _text(text) == text
+
+
+def test_a_dob_key_types_its_value():
+    res = run_rows([{"text": "", "meta": json.dumps({"dob": "1990-03-22", "opened": "2024-01-05"})}], CFG,
+                   ["text", "meta"], keys={"hmac_key": KEY})[0]
+    meta = json.loads(res.fields["meta"])
+    assert meta["dob"] != "1990-03-22" and meta["opened"] == "2024-01-05"

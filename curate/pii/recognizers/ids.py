@@ -152,6 +152,27 @@ class PinCodeRecognizer(IndiaRecognizer):
     priority = 20
 
 
+_DAY = r"(?:0?[1-9]|[12][0-9]|3[01])"
+_MONTH = r"(?:0?[1-9]|1[0-2])"
+_YEAR = r"(?:19|20)[0-9]{2}"
+_MONTH_NAME = (r"(?:[Jj]an(?:uary)?|[Ff]eb(?:ruary)?|[Mm]ar(?:ch)?|[Aa]pr(?:il)?|[Mm]ay|[Jj]une?|[Jj]uly?|"
+               r"[Aa]ug(?:ust)?|[Ss]ep(?:t(?:ember)?)?|[Oo]ct(?:ober)?|[Nn]ov(?:ember)?|[Dd]ec(?:ember)?)\.?")
+
+
+class DateOfBirthRecognizer(IndiaRecognizer):
+    """Date of birth: a calendar date (day-month-year, ISO year-month-day, "5 March 1979", "March 5, 1979").
+    Any date fits, so only with a birth word (DOB, date of birth, born, जन्म तिथि …) or a key that names it."""
+
+    ENTITY = "DATE_OF_BIRTH"
+    PATTERNS = [Pattern("dmy", NUM_L + _DAY + r"([/.\-])" + _MONTH + r"\1" + _YEAR + NUM_R, 0.2),
+                Pattern("iso", NUM_L + _YEAR + r"([/.\-])" + _MONTH + r"\1" + _DAY + NUM_R, 0.2),
+                Pattern("d month y",
+                        NUM_L + _DAY + r"(?:st|nd|rd|th)?\s+" + _MONTH_NAME + r",?\s+" + _YEAR + NUM_R, 0.2),
+                Pattern("month d y", L + _MONTH_NAME + r"\s+" + _DAY + r"(?:st|nd|rd|th)?,?\s+" + _YEAR + NUM_R, 0.2)]
+    needs = "digit"
+    priority = 15
+
+
 class BankAccountRecognizer(IndiaRecognizer):
     """Bank account number: 9-18 digits. Only with a context word (account, a/c, खाता, khata …)."""
 
