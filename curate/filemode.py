@@ -84,9 +84,12 @@ def _read_any(path: str | Path) -> pa.Table:
             for n, line in enumerate(text.splitlines(), 1):
                 if line.strip():
                     try:
-                        rows.append(json.loads(line))
+                        rows.append(_loads_once(line))
                     except json.JSONDecodeError as exc:
                         raise CurateError(f"{path}:{n}: malformed JSON ({exc.msg})") from None
+                    except _DuplicateKey:
+                        raise CurateError(f"{path}:{n}: a key appears twice in the record (which value is meant is "
+                                          "ambiguous; ingest quarantines it)") from None
         bad = next((i for i, r in enumerate(rows) if not isinstance(r, dict)), None)
         if bad is not None:
             raise CurateError(f"{path}: record {bad + 1} is a JSON {type(rows[bad]).__name__}, not an object")
@@ -96,6 +99,24 @@ def _read_any(path: str | Path) -> pa.Table:
     except (pa.ArrowException, UnicodeDecodeError, json.JSONDecodeError, OSError, EOFError, ValueError,
             TypeError, OverflowError) as exc:
         raise CurateError(f"{path}: cannot read {fmt}: {reader_error(exc)}") from None
+
+
+class _DuplicateKey(ValueError):
+    pass
+
+
+def _loads_once(line: str) -> Any:
+    """``json.loads`` that refuses a top-level key written twice (Python keeps the last value, DuckDB the first)."""
+    seen: list[bool] = []
+
+    def pairs(items: list) -> dict:
+        seen.append(len({k for k, _ in items}) != len(items))
+        return dict(items)
+
+    value = json.loads(line, object_pairs_hook=pairs)
+    if seen and seen[-1]:  # the outermost object is built last
+        raise _DuplicateKey
+    return value
 
 
 def _read_csv(path: Path, delimiter: str) -> pa.Table:

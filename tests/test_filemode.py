@@ -100,6 +100,7 @@ def test_gzipped_jsonl_is_read(tmp_path):
 @pytest.mark.parametrize("name,content,message", [
     ("bad.jsonl", b'{"text": "a"}\n{"text": [1,\n', "bad.jsonl:2: malformed JSON"),
     ("scalar.jsonl", b'{"text": "a"}\n42\n', "record 2 is a JSON int"),
+    ("dupkey.jsonl", b'{"text": "a"}\n{"text": "b", "text": "c"}\n', "dupkey.jsonl:2: a key appears twice"),
     ("deep.json", b"[" * 5000 + b"]" * 5000, "nested too deeply"),
     ("dup.csv", b"text,text\na,b\n", "more than once"),
     ("trunc.parquet", b"PAR1\x00\x00garbage", "cannot read parquet"),

@@ -176,7 +176,11 @@ WITH base AS (
          CASE WHEN j IS NOT NULL THEN json_extract(j, [{", ".join(paths)}]) END AS v
   FROM base
 ), typed AS (
-  SELECT *, v[1] AS text_j, {_json_type_sql("v[1]")} AS text_t,
+  -- A top-level key written twice: DuckDB reads the first value, most parsers the last; which one the writer
+  -- meant is unknown, so the record is quarantined rather than stored with one of them (the compiled scan leaves
+  -- such records here).
+  SELECT *, jt = 'OBJECT' AND len(json_keys(j)) <> len(list_distinct(json_keys(j))) AS dupkey,
+         v[1] AS text_j, {_json_type_sql("v[1]")} AS text_t,
          CASE WHEN left(v[1]::VARCHAR, 1) = '"' THEN v[1]->>'$' END AS text_v
   FROM parsed
 ), fields AS (
@@ -185,14 +189,14 @@ WITH base AS (
 ), records AS (
   SELECT source_row, raw, error, nbytes, j IS NOT NULL AS valid, jt, text_t, text_v, instr_t, instr_v, in_t, in_v,
          out_t, out_v, msg_t, mv::VARCHAR AS mv, conv_t, cv, pr_t, prv, co_t, cov, rec_id, j, NULL::VARCHAR AS kmeta,
-         NULL::BOOLEAN AS knfc
+         NULL::BOOLEAN AS knfc, dupkey
   FROM fields
   UNION ALL
   -- The fast path: records the compiled scan took, with their fields, types, meta and NFC pre-check (it takes
   -- no ShareGPT or prompt/completion record: those have no shape it knows, see curate.ingest.jsonscan).
   SELECT source_row, raw, NULL, 0, true, 'OBJECT', {_type_code_sql("t_text")}, text_v, {_type_code_sql("t_instr")},
          instr_v, {_type_code_sql("t_in")}, in_v, {_type_code_sql("t_out")}, out_v, {_type_code_sql("t_msg")}, mv,
-         NULL, NULL, NULL, NULL, NULL, NULL, rec_id, NULL, kmeta, nfc
+         NULL, NULL, NULL, NULL, NULL, NULL, rec_id, NULL, kmeta, nfc, false
   FROM _fast
 ), shaped0 AS (
   SELECT *, CASE WHEN jt = 'OBJECT' AND text_t IS NOT NULL AND text_t <> 'NULL' THEN 'text'
@@ -250,6 +254,7 @@ WITH base AS (
       WHEN nbytes > {maxb} THEN 'oversize record: ' || nbytes || ' bytes > limit {maxb}'
       WHEN NOT valid THEN 'malformed JSON'
       WHEN jt <> 'OBJECT' THEN 'schema violation: record is a JSON ' || lower(jt) || ', not an object'
+      WHEN dupkey THEN 'schema violation: a key appears twice in the record (which value is meant is ambiguous)'
       WHEN shape IS NULL AND text_t = 'NULL' THEN 'missing text: field ''{tf}'' is null'
       WHEN shape IS NULL THEN 'missing text field ''{tf}''{'' if explicit else ' (and no instruction/output, messages, conversations or prompt/completion)'}'
       WHEN shape = 'text' AND text_t <> 'VARCHAR'

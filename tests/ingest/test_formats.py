@@ -179,3 +179,15 @@ def test_file_mode_reads_openai_chats_and_a_row_that_is_no_chat_has_no_text(tmp_
         rows = [json.loads(line) for line in (tmp_path / "o.jsonl").read_text().splitlines()]
         assert [r["messages"] for r in rows][1] == "not a list"
         assert (rows[1].get("lang"), rows[1].get("dup_reason")) in (("und", None), (None, "no_text"))
+
+
+def test_a_key_written_twice_is_quarantined_not_read_one_way(ws, tmp_path):
+    """A newcomer's {"text": "dup key", "text": "dup key 2 9845077777"} was stored as "dup key" without a word:
+    DuckDB reads the first value, Python's json the last; which one the writer meant is unknown."""
+    reason = "schema violation: a key appears twice in the record (which value is meant is ambiguous)"
+    lines = ['{"text": "dup key", "text": "dup key 2"}', '{"a": 1, "a": 2, "text": "x"}',
+             '{"instruction": "i", "output": "o", "output": "p"}', '{"text": "fine"}']
+    path = tmp_path / "dups.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    _check(ws, path, [(lines[0], reason), (lines[1], reason), (lines[2], reason),
+                      (lines[3], ("fine", None, None, None, None, "{}"))])
