@@ -13,6 +13,7 @@ import pyarrow as pa
 
 from curate.ingest.ingest import IngestOptions, ingest_file
 from curate.ingest.jsonscan import scan
+from tests.ingest.cases import check_cases
 
 _ACCEPTED = ("system, user, assistant, tool, or an alias: developer, human, customer, prompter, gpt, chatgpt, bot, "
              "model, agent, function, observation, ipython; any case")
@@ -81,25 +82,12 @@ CASES = [
 ]
 
 
-def _docs(ws):
-    return {r[-1]: r[:-1] for r in ws.con.execute(
-        "SELECT text, instruction, input, output, messages, meta, source_row FROM lake.documents").fetchall()}
-
-
-def _check(ws, path, cases):
-    res = ingest_file(ws, path, IngestOptions())
-    docs = _docs(ws)
-    bad = dict(ws.con.execute("SELECT source_row, reason FROM lake.quarantine").fetchall())
-    for n, (line, want) in enumerate(cases, 1):
-        got = bad.get(n) if isinstance(want, str) else docs.get(n)
-        assert got == want, (n, line)
-    assert res.rows_read == len(cases) == res.ingested + res.quarantined
 
 
 def test_sharegpt_prompt_completion_and_role_aliases_are_read(ws, tmp_path):
     path = tmp_path / "formats.jsonl"
     path.write_text("\n".join(line for line, _ in CASES) + "\n", encoding="utf-8")
-    _check(ws, path, CASES)
+    check_cases(ws, path, CASES)
 
 
 def test_the_raw_record_is_kept_unchanged_where_quarantined(ws, tmp_path):
@@ -122,7 +110,7 @@ def test_fast_and_per_record_paths_give_the_same_result(ws, tmp_path):
             '{"tag":1.50,"_source_shape":{"format":"messages","roles":["Human","bot"]}}')
     path = tmp_path / "paths.jsonl"
     path.write_text(plain + "\n" + escaped + "\n", encoding="utf-8")
-    _check(ws, path, [(plain, want), (escaped, want)])
+    check_cases(ws, path, [(plain, want), (escaped, want)])
 
 
 def test_sharegpt_in_a_json_array_and_parquet(ws, tmp_path):
@@ -189,5 +177,5 @@ def test_a_key_written_twice_is_quarantined_not_read_one_way(ws, tmp_path):
              '{"instruction": "i", "output": "o", "output": "p"}', '{"text": "fine"}']
     path = tmp_path / "dups.jsonl"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    _check(ws, path, [(lines[0], reason), (lines[1], reason), (lines[2], reason),
+    check_cases(ws, path, [(lines[0], reason), (lines[1], reason), (lines[2], reason),
                       (lines[3], ("fine", None, None, None, None, "{}"))])

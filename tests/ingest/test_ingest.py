@@ -11,6 +11,7 @@ import pytest
 from curate.errors import CurateError
 from curate.ingest.ingest import IngestOptions, ingest_file
 from tests.conftest import write_jsonl
+from tests.ingest.cases import check_cases
 
 
 def _docs(ws):
@@ -246,13 +247,7 @@ def test_each_record_shape_from_one_parse_gives_the_expected_fields_and_reasons(
     """Every field (text, SFT, chat, id) comes from one parse of the record; numbers in meta stay as written."""
     path = tmp_path / "shapes.jsonl"
     path.write_text("\n".join(line for line, _ in _SHAPE_CASES) + "\n", encoding="utf-8")
-    res = ingest_file(ws, path, IngestOptions())
-    docs = {r[-1]: r[:-1] for r in _docs(ws)}
-    bad = dict(ws.con.execute("SELECT source_row, reason FROM lake.quarantine").fetchall())
-    for n, (line, want) in enumerate(_SHAPE_CASES, 1):
-        got = bad.get(n) if isinstance(want, str) else docs.get(n)
-        assert got == want, (n, line)
-    assert res.rows_read == len(_SHAPE_CASES) == res.ingested + res.quarantined
+    check_cases(ws, path, _SHAPE_CASES)
 
 
 def test_id_field_is_read_from_the_same_parse(ws, tmp_path):
