@@ -497,7 +497,7 @@ def _prepared(source: TextSource, idx: np.ndarray, cfg, boiler: np.ndarray, ids:
         if not ids:
             return t, t.boiler_mask(boiler)
         id_view = id_text(rows, cfg)
-    target = _target_keys(target_text(rows, cfg), cfg, boiler, len(view))
+    target = _target_keys(target_text(rows, cfg), cfg, boiler, len(view), _sft_rows(rows))
     # Identifiers are read from word tokens whatever the shingle mode (a number is one word), from what the
     # customer wrote (id_text).  Where that is the compared text itself (plain-text rows) its tokens serve both;
     # only the other rows (chats, SFT pairs) are tokenized again.
@@ -517,10 +517,25 @@ def _prepared(source: TextSource, idx: np.ndarray, cfg, boiler: np.ndarray, ids:
             target)
 
 
-def _target_keys(view: pa.Array | None, cfg, boiler: np.ndarray, n: int) -> np.ndarray:
+def _sft_rows(rows: pa.Table) -> np.ndarray | None:
+    """Per row: an SFT pair (an ``output`` and no chat), whose target is a label or an answer of its own."""
+    if "output" not in rows.column_names:
+        return None
+    sft = ~np.asarray(rows.column("output").is_null().to_numpy(zero_copy_only=False), bool)
+    if "messages" in rows.column_names:
+        sft &= np.asarray(rows.column("messages").is_null().to_numpy(zero_copy_only=False), bool)
+    return sft
+
+
+def _target_keys(view: pa.Array | None, cfg, boiler: np.ndarray, n: int, sft: np.ndarray | None = None) -> np.ndarray:
     """Per document (uint64): :data:`NO_TARGET` where ``view`` (:func:`curate.dedup.views.target_text`) is null
     or None, :data:`NO_CONTENT` where every segment of the target is boilerplate or has no word, else an
-    order-sensitive hash of its other segments' keys (folded words, numbers masked: ``kernels.segment_keys``)."""
+    order-sensitive hash of its other segments' keys (folded words, numbers masked: ``kernels.segment_keys``).
+
+    ``sft`` (per document): for SFT pairs a target that is all boilerplate is still keyed, by all its segments —
+    a frequent output is a *label* ("positive" / "negative"), and the same input with two labels is a conflict
+    to keep and see, not a copy to remove. (Chats keep NO_CONTENT: a canned reply naming another bank is the same
+    reply.)"""
     out = np.full(n, NO_TARGET, np.uint64)
     if view is None:
         return out
@@ -544,6 +559,15 @@ def _target_keys(view: pa.Array | None, cfg, boiler: np.ndarray, n: int) -> np.n
         key = total[t.doc_seg[1:]] - total[t.doc_seg[:-1]]
     n_content = np.concatenate([[0], np.cumsum(content)])
     empty = (n_content[t.doc_seg[1:]] - n_content[t.doc_seg[:-1]]) == 0
+    if sft is not None and (empty & sft[has]).any():
+        words = np.bincount(t.tok_seg, minlength=n_seg)[:n_seg] > 0
+        with np.errstate(over="ignore"):
+            h_all = np.where(words, t.seg_keys * np.uint64(0xBF58_476D_1CE4_E5B9), np.uint64(0))
+            total_all = np.concatenate([[np.uint64(0)], np.cumsum(h_all, dtype=np.uint64)])
+            key_all = total_all[t.doc_seg[1:]] - total_all[t.doc_seg[:-1]]
+        labelled = empty & sft[has] & (key_all != NO_TARGET)
+        key = np.where(labelled, key_all, key)
+        empty = empty & ~labelled
     key = np.where(empty, NO_CONTENT, key)
     key = np.where((key == NO_TARGET) & ~empty, np.uint64(1), key)   # a real key never reads as "no target"
     out[has] = key

@@ -235,5 +235,7 @@ DEDUP = register_stage(Stage(
     # 4: ... or a shared strong identifier; the compared text is re-read from minhash's text_field (was '' when
     #    the stage was not given that column: no near duplicate confirmed in the demo workspace).
     # 5: chats / SFT pairs whose targets (assistant turns / output) differ in content are never near duplicates.
-    version="5",
+    # 6: an SFT pair's all-boilerplate output (a frequent label) is keyed by its words: the same input with two labels
+    # is kept (a conflict to see), not removed as a near duplicate.
+    version="6",
 ))

@@ -89,3 +89,25 @@ def test_plain_text_near_duplicates_are_untouched_by_the_target_rule():
     text = INPUT.format(w="blocked")
     out = dedup_table(pa.table({"text": [text, text.replace("written request", "signed request")]}))
     assert _one_cluster(out)
+
+
+def test_the_same_input_with_two_labels_is_a_conflict_kept_not_a_copy_removed():
+    """A second newcomer's classification pairs: one input labelled "positive" and "negative". The labels are so
+    frequent they are boilerplate, which made both targets "no content" and removed one as a near duplicate."""
+    import random
+
+    rng = random.Random(1)  # filler rows so the two labels occur in well over 1 % of the rows
+    words = ("branch manager helpful rude slow fast card loan account app login failed refund delayed quick staff "
+             "service queue waiting excellent poor upi transfer cheque deposit").split()
+    rows = [{"instruction": "Classify sentiment as positive or negative",
+             "input": " ".join(rng.choice(words) for _ in range(18)) + f" visit {i}",
+             "output": rng.choice(["positive", "negative"])} for i in range(120)]
+    conflict = ("The branch manager in Andheri was extremely helpful and solved my KYC issue the same day and also "
+                "waived the charges")
+    rows += [{"instruction": "Classify sentiment as positive or negative", "input": conflict, "output": "positive"},
+             {"instruction": "Classify sentiment as positive or negative", "input": conflict, "output": "negative"},
+             {"instruction": "Classify sentiment as positive or negative", "input": conflict + "!!",
+              "output": "positive"}]
+    out = dedup_table(pa.Table.from_pylist(rows)).to_pylist()[-3:]
+    assert [r["dup_keep"] for r in out] == [True, True, False]   # the re-sent copy of the first still goes
+    assert out[2]["dup_cluster"] == out[0]["dup_cluster"] and out[1]["dup_cluster"] != out[0]["dup_cluster"]
