@@ -98,10 +98,20 @@ def _alternation(words: list[str]) -> "re.Pattern":
     return re.compile("|".join(alts))
 
 
+# Words that end the name of a locality, road, building or housing society (curate.pii.recognizers.places).
+PLACE_WORDS = frozenset((
+    "nagar nagara road rd marg colony chowk street lane layout puram vihar enclave bagh ganj park society "
+    "apartment apartments apts residency tower towers sector block bazaar bazar market cross salai veedhi "
+    "peth wadi gali galli mohalla circle extension estate nilayam bhavan bhawan sadan niwas complex heights "
+    "garden gardens township avenue chawl palya pally palli kunj villa villas plaza building bldg path "
+    "नगर मार्ग रोड कॉलोनी चौक गली विहार बाग गंज सोसाइटी मोहल्ला पथ बाजार बाज़ार "
+    "নগর রোড সরণি সরণী পল্লী বাজার சாலை தெரு வீதி நகர் નગર રોડ સોસાયટી"
+).split())
+
 # A PIN code is also given after its city or inside an address without the word "PIN" ("Deliver to Pune 411045",
 # "முகவரி 12/3 Anna Salai, Chennai 600002"): the largest cities (hand-written, English and native spellings), the
 # word for "address" in the scheduled languages' scripts, and the place words of an address
-# (:data:`curate.pii.recognizers.places.PLACE_WORDS`) are its context too.
+# (:data:`PLACE_WORDS`) are its context too.
 _PIN_PLACES = (
     "mumbai bombay delhi bengaluru bangalore chennai madras kolkata calcutta hyderabad secunderabad pune ahmedabad "
     "surat jaipur lucknow kanpur nagpur indore thane bhopal visakhapatnam vizag patna vadodara baroda ghaziabad "
@@ -118,8 +128,6 @@ _PIN_PLACES = (
 
 
 def _pin_context() -> list[str]:
-    from curate.pii.recognizers.places import PLACE_WORDS
-
     return [*CONTEXT["IN_PIN_CODE"], *_PIN_PLACES, *PLACE_WORDS]
 
 

@@ -18,19 +18,12 @@ from __future__ import annotations
 
 import regex as re
 
+from curate.pii.context import PLACE_WORDS
 from curate.pii.lexicon import load_lexicon
 
 ENTITY = "ADDRESS"
 
-# Words that end the name of a locality, road, building or housing society.
-PLACE_WORDS = frozenset((
-    "nagar nagara road rd marg colony chowk street lane layout puram vihar enclave bagh ganj park society "
-    "apartment apartments apts residency tower towers sector block bazaar bazar market cross salai veedhi "
-    "peth wadi gali galli mohalla circle extension estate nilayam bhavan bhawan sadan niwas complex heights "
-    "garden gardens township avenue chawl palya pally palli kunj villa villas plaza building bldg path "
-    "नगर मार्ग रोड कॉलोनी चौक गली विहार बाग गंज सोसाइटी मोहल्ला पथ बाजार बाज़ार "
-    "নগর রোড সরণি সরণী পল্লী বাজার சாலை தெரு வீதி நகர் નગર રોડ સોસાયટી"
-).split())
+
 # Words before a place that say an address is being given.
 _CUES = re.compile(r"(?i:(?<![\p{L}])(?:address|addr|flat|house|h\.? ?no|plot|door|near|opp|opposite|behind|"
                    r"beside|floor|wing|resident of|r/o|lives? (?:at|in)|located at|पता|मकान|फ्लैट|ঠিকানা|முகவரி|સરનામું)"
