@@ -241,6 +241,7 @@ def _handles(text: str | None, spans: list[Span]) -> list[Span]:
     ``.`` after it. Handles with no name in them (``@HDFC_Cares``, ``@user0``) are left as they are."""
     if not text or "@" not in text:
         return spans
+    spans = spans + _name_handles(text, spans)
     out = []
     for s in spans:
         if s.type == PERSON:
@@ -255,6 +256,31 @@ def _handles(text: str | None, spans: list[Span]) -> list[Span]:
                     b -= 1
                 s = Span(a, b, PERSON, s.score, s.recognizer, s.checksum_valid)
         out.append(s)
+    return out
+
+
+_HANDLE = re.compile(r"(?<![A-Za-z0-9_.])@([A-Za-z0-9_.]{3,30})")
+# The words of a handle run together: CamelCase, digits and separators split them ("SunitaYadav80" -> Sunita Yadav).
+_HANDLE_WORDS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
+
+
+def _name_handles(text: str, spans: list[Span]) -> list[Span]:
+    """PERSON spans for handles whose run-together words hold a given name or a surname of the name lexicon and
+    no span yet (``@SunitaYadav80``: the name recognizer sees one token there, not a name)."""
+    from curate.pii.lexicon import load_lexicon
+
+    lex = load_lexicon()
+    out = []
+    for m in _HANDLE.finditer(text):
+        a, b = m.span(1)
+        if any(sp.start < b and a < sp.end for sp in spans):
+            continue
+        words = _HANDLE_WORDS.findall(m.group(1))
+        kinds = [lex.kind(w) for w in words if len(w) >= 3]
+        # a given name, or two name words; a lone surname or a name that is also a common word ("Cares", "Help")
+        # is not enough
+        if "G" in kinds or sum(k in ("G", "S") for k in kinds) >= 2:
+            out.append(Span(a, b, PERSON, 0.6, "HandleName"))
     return out
 
 

@@ -33,7 +33,9 @@ def test_order_numbers_stay_without_account_words():
 
 @pytest.mark.parametrize("handle,name_parts", [("@rahul_sharma_99", ["rahul", "sharma", "99"]),
                                                ("@Priya.Verma", ["Priya", "Verma"]),
-                                               ("@anita_rao", ["anita", "rao"])])
+                                               ("@anita_rao", ["anita", "rao"]),
+                                               ("@SunitaYadav80", ["Sunita", "Yadav", "80"]),
+                                               ("@RaviKumar", ["Ravi", "Kumar"])])
 def test_a_name_in_a_handle_takes_the_whole_handle(handle, name_parts):
     out = _text(f"DM me {handle} for details, cc @HDFC_Cares.")
     assert out.startswith("DM me @") and out.endswith(" for details, cc @HDFC_Cares."), out
@@ -42,8 +44,9 @@ def test_a_name_in_a_handle_takes_the_whole_handle(handle, name_parts):
 
 
 def test_handles_without_names_and_emails_keep_their_own_rules():
-    out = _text("thanks @HDFC_Cares and @user0, mail rahul.sharma@gmail.com")
-    assert out.startswith("thanks @HDFC_Cares and @user0, mail ") and "rahul" not in out and "sharma" not in out
+    out = _text("thanks @HDFC_Cares and @user0 and @ICICIBank_Care, mail rahul.sharma@gmail.com")
+    assert out.startswith("thanks @HDFC_Cares and @user0 and @ICICIBank_Care, mail ") and "rahul" not in out
+    assert "sharma" not in out
 
 
 def test_function_names_in_a_tools_schema_and_tool_messages_stay():
