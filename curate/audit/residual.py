@@ -166,4 +166,38 @@ def detect(text: str) -> list[Finding]:
             out.append(Finding(m.start(), m.end(), "IN_GSTIN", "stdnum"))
     for m in _EMAIL.finditer(norm):
         out.append(Finding(m.start(), m.end(), "EMAIL_ADDRESS", "shape"))
+    out.extend(_births(norm))
+    return out
+
+
+# A date of birth: a birth word, then within a few characters a date that Python's datetime accepts.
+_BIRTH = re.compile(r"(?i:(?<![a-z])(?:d\.?o\.?b\.?|date of birth|birth ?date|born(?: on)?|birthday)(?![a-z]))"
+                    r"|जन्म|জন্ম|பிறந்த|పుట్టిన|ಜನ್ಮ|ജനന|ਜਨਮ|જન્મ|ଜନ୍ମ|پیدائش")
+_DATE_AFTER = re.compile(r"\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}|\d{1,2}(?:st|nd|rd|th)?\s+[A-Za-z]{3,9}\.?,?\s+\d{4}"
+                         r"|[A-Za-z]{3,9}\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}")
+_DATE_FORMATS = ("%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%d %B %Y", "%d %b %Y",
+                 "%B %d %Y", "%b %d %Y")
+
+
+def _is_date(value: str) -> bool:
+    from datetime import datetime
+
+    v = re.sub(r"(?<=\d)(?:st|nd|rd|th)\b", "", value).replace(",", " ").replace(". ", " ")
+    v = " ".join(v.split())
+    for fmt in _DATE_FORMATS:
+        try:
+            d = datetime.strptime(v, fmt)
+        except ValueError:
+            continue
+        return 1900 <= d.year <= 2030
+    return False
+
+
+def _births(norm: str) -> list[Finding]:
+    out = []
+    for m in _BIRTH.finditer(norm):
+        window = norm[m.end():m.end() + 30]
+        d = _DATE_AFTER.search(window)
+        if d and _is_date(d.group()):
+            out.append(Finding(m.end() + d.start(), m.end() + d.end(), "DATE_OF_BIRTH", "datetime"))
     return out

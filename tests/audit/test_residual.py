@@ -160,3 +160,19 @@ def test_a_phone_right_after_a_date_is_still_found_and_examples_name_type_and_fi
     assert eng["by_type"] == {"IN_PHONE": 1}
     assert eng["examples"] == [{"doc_id": "d2", "entities": 1, "types": ["IN_PHONE"], "fields": [eng["examples"][0]["fields"][0]]}]
     assert "meta" in eng["examples"][0]["fields"][0] and PHONE not in json.dumps(eng)
+
+
+def test_a_date_of_birth_the_stage_missed_is_caught():
+    """The demo's KYC notes carried 100 dates of birth that earlier stages left in approved exports; the second
+    opinion now reads a date after a birth word (Python's datetime decides what is a date)."""
+    assert [f.type for f in detect("DOB: 22/02/1997")] == ["DATE_OF_BIRTH"]
+    assert [f.type for f in detect("जन्म तिथि: १२/१०/१९६६")] == ["DATE_OF_BIRTH"]
+    assert detect("meeting on 14/08/2024") == [] and detect("dob 31/02/1990") == []  # no birth word / no such day
+    rows = _anonymized(RAW)
+    rows[2]["text"] += " DOB 22/02/1997"
+    blind = AuditPolicy(gates={"max_residual_pii": 0},
+                        pii={"engine_params": {"nlp": "none", "policy": {"entities": ["PERSON"]}}})
+    res = audit_table(pa.Table.from_pylist(rows), blind)
+    assert not res.passed and res.metrics["pii"]["engine"]["by_type"] == {"DATE_OF_BIRTH": 1}
+    # anonymized by the stage: not residual
+    assert audit_table(pa.Table.from_pylist(_anonymized([RAW[2] + " DOB 22/02/1997"])), POLICY).passed
