@@ -230,36 +230,57 @@ class PiiDetector:
         return self.detect_many([text], [lang])[0]
 
 
-# A social-media handle: "@" (not after a letter, digit or dot: that is an e-mail) and the letters, digits, "_" and
-# "." after it; a sentence's full stop after it is not part of it.
-_HANDLE = re.compile(r"(?<![A-Za-z0-9_.])@([A-Za-z0-9_.]*[A-Za-z0-9_])")
+_HANDLE_CHARS = re.compile(r"[A-Za-z0-9_.]")
+
+
+def _handles(text: str | None, spans: list[Span]) -> list[Span]:
+    """A name inside a social-media handle takes the whole handle: ``@rahul_sharma_99`` is one person's
+    identifier, and replacing only ``rahul`` would leave the surname and digits (``@Deepa_sharma_99``).
+
+    A handle is ``@`` (not after a letter, digit or dot: that is an e-mail) and the letters, digits, ``_`` and
+    ``.`` after it. Handles with no name in them (``@HDFC_Cares``, ``@user0``) are left as they are."""
+    if not text or "@" not in text:
+        return spans
+    spans = spans + _name_handles(text, spans)
+    out = []
+    for s in spans:
+        if s.type == PERSON:
+            a = s.start
+            while a > 0 and _HANDLE_CHARS.match(text[a - 1]):
+                a -= 1
+            if a > 0 and text[a - 1] == "@" and (a == 1 or not _HANDLE_CHARS.match(text[a - 2])):
+                b = s.end
+                while b < len(text) and _HANDLE_CHARS.match(text[b]):
+                    b += 1
+                while b > s.end and text[b - 1] == ".":  # a sentence's full stop is not part of the handle
+                    b -= 1
+                s = Span(a, b, PERSON, s.score, s.recognizer, s.checksum_valid)
+        out.append(s)
+    return out
+
+
+_HANDLE = re.compile(r"(?<![A-Za-z0-9_.])@([A-Za-z0-9_.]{3,30})")
 # The words of a handle run together: CamelCase, digits and separators split them ("SunitaYadav80" -> Sunita Yadav).
 _HANDLE_WORDS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
 
 
-def _handles(text: str | None, spans: list[Span]) -> list[Span]:
-    """A handle that holds a name is replaced whole, as a person: ``@rahul_sharma_99`` is one person's identifier,
-    and replacing only ``rahul`` would leave the surname and digits (``@Deepa_sharma_99``).
-
-    A handle holds a name when a person span lies in it, or when its run-together words hold a given name or two
-    name words of the name lexicon (``@SunitaYadav80``: the name recognizer sees one token there). Handles with no
-    name in them (``@HDFC_Cares``, ``@user0``, a lone surname or a name that is also a common word) stay."""
-    if not text or "@" not in text:
-        return spans
+def _name_handles(text: str, spans: list[Span]) -> list[Span]:
+    """PERSON spans for handles whose run-together words hold a given name or a surname of the name lexicon and
+    no span yet (``@SunitaYadav80``: the name recognizer sees one token there, not a name)."""
     from curate.pii.lexicon import load_lexicon
 
-    out = list(spans)
+    lex = load_lexicon()
+    out = []
     for m in _HANDLE.finditer(text):
         a, b = m.span(1)
-        inside = [sp for sp in out if sp.type == PERSON and sp.start < b and a < sp.end]
-        if inside:
-            best = max(inside, key=lambda sp: sp.score)
-            out = [sp for sp in out if sp not in inside]
-            out.append(Span(a, b, PERSON, best.score, best.recognizer, best.checksum_valid))
-        elif not any(sp.start < b and a < sp.end for sp in out):
-            kinds = [load_lexicon().kind(w) for w in _HANDLE_WORDS.findall(m.group(1)) if len(w) >= 3]
-            if "G" in kinds or sum(k in ("G", "S") for k in kinds) >= 2:
-                out.append(Span(a, b, PERSON, 0.6, "HandleName"))
+        if any(sp.start < b and a < sp.end for sp in spans):
+            continue
+        words = _HANDLE_WORDS.findall(m.group(1))
+        kinds = [lex.kind(w) for w in words if len(w) >= 3]
+        # a given name, or two name words; a lone surname or a name that is also a common word ("Cares", "Help")
+        # is not enough
+        if "G" in kinds or sum(k in ("G", "S") for k in kinds) >= 2:
+            out.append(Span(a, b, PERSON, 0.6, "HandleName"))
     return out
 
 
