@@ -15,7 +15,8 @@ snapshot is an error.
 Nothing that fingerprints the raw text leaves: ``doc_id`` and ``dup_cluster`` (ingest ids are
 ``md5(source, row, md5(raw text))``) become keyed HMACs with the workspace key
 (:mod:`curate.keyed`), ``content_hash`` is the MD5 of the exported text itself,
-``source_uri`` the file's basename, raw-text fingerprint signals are left out, and
+``source``/``source_uri`` keyed labels (a file name can hold a name or a phone number), raw-text
+fingerprint signals are left out, and
 ``export.json`` carries the manifest without the filter, recipe or internal hashes.
 Splits hash the exported (keyed) group key, so they reveal nothing about the raw ids.
 
@@ -169,14 +170,16 @@ _MANIFEST_PRIVATE = ("where", "recipe", "table_name", "content_hash", "lake_snap
 
 
 def public_table(ws: Lake, table: pa.Table) -> pa.Table:
-    """``table`` as it may leave the workspace: keyed ids, own-text content hash, no paths or fingerprints."""
+    """``table`` as it may leave the workspace: keyed ids, own-text content hash, keyed source labels (no paths,
+    no file names), no fingerprints."""
     key = workspace_key(ws.secrets_dir)
     con = ws.con.cursor()
     try:
-        with keyed_id_function(con, key, purpose="export-id") as fn:
+        with keyed_id_function(con, key, purpose="export-id") as fn, \
+                keyed_id_function(con, key, purpose="source") as source_fn:
             cols = table.column_names
             replace, drop = public_exprs(cols, "text" if "text" in cols else "NULL",
-                                         "messages" if "messages" in cols else None)
+                                         "messages" if "messages" in cols else None, source_fn)
             replace.update({c: f"{fn}({ident(c)}::VARCHAR)" for c in KEYED_COLUMNS if c in cols})
             select = ", ".join(f"{replace.get(c, ident(c))} AS {ident(c)}" for c in cols if c not in drop)
             con.register("_export_src", table)

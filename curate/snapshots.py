@@ -11,9 +11,11 @@ time), over rows ordered by doc_id: the same recipe on the same inputs gives the
 same hash, whenever it runs.
 
 Outside the raw zone nothing may fingerprint the raw text: a non-raw snapshot's
-``content_hash`` is the MD5 of the text it carries, ``source_uri`` is the file's
-basename, and raw-text fingerprint signals (``*_hash``, ``*_signature``, e.g. the
-MinHash stage's) are left out (see :func:`public_exprs`; exports also key the ids).
+``content_hash`` is the MD5 of the text it carries, ``source`` and ``source_uri`` are
+keyed labels (``source-`` + 12 hex of an HMAC with the workspace key; a file name such as
+``kyc_ravi_kumar_9845012345.jsonl`` is PII), and raw-text fingerprint signals (``*_hash``,
+``*_signature``, e.g. the MinHash stage's) are left out (see :func:`public_exprs`; exports
+also key the ids).
 
 The ``--where`` filter is user SQL: it is parsed as one SQL expression and evaluated in a
 confined connection (:mod:`curate.usersql`: no files, no settings, no catalog); only the doc_ids
@@ -36,6 +38,7 @@ from pydantic import BaseModel
 from curate._lazy import import_plugins
 from curate.dbutil import transaction
 from curate.errors import CurateError
+from curate.keyed import keyed_id_function, workspace_key
 from curate.provenance import code_version
 from curate.results import Result
 from curate.storage import Lake, LineageKind, check_name, ident, now
@@ -202,24 +205,49 @@ def is_fingerprint(column: str) -> bool:
                                          or column.endswith(("_hash", "_signature", "_segments")))
 
 
+SOURCE_COLUMNS = ("source", "source_uri")  # provenance that names the input file (its path and name)
+SOURCE_LABEL = "source-"  # + 12 hex digits: a keyed label stands for a source outside the raw zone
+_LABEL_SQL = f"regexp_full_match({{c}}, '{SOURCE_LABEL}[0-9a-f]{{{{12}}}}')"
+
+
+def source_label_sql(column: str, keyed_fn: str) -> str:
+    """SQL for the keyed label of a source column: ``'source-' || 12 hex of keyed_fn(file name)``.
+
+    The file name is taken without its folders (one file gives one label wherever it was read from); a value
+    that is already a label (a snapshot made by this code, exported again) stays as it is."""
+    col = ident(column)
+    name = f"parse_filename({col}, false, 'both_slash')"
+    return (f"CASE WHEN {col} IS NULL THEN NULL WHEN {_LABEL_SQL.format(c=col)} THEN {col} "
+            f"ELSE '{SOURCE_LABEL}' || left({keyed_fn}({name}), 12) END")
+
+
 def public_exprs(columns: list[str], text: str = "text", messages: str | None = "messages",
-                 ) -> tuple[dict[str, str], set[str]]:
+                 keyed_fn: str | None = None) -> tuple[dict[str, str], set[str]]:
     """Replacements for columns derived from raw content, for rows that leave the raw zone.
 
     Returns ``(replace, drop)``: ``content_hash`` becomes the MD5 of the carried text and messages
-    (``text``/``messages`` are SQL expressions for them), ``source_uri`` its basename (no local
-    paths); ``drop`` holds the raw-text fingerprint columns (:func:`is_fingerprint`).
+    (``text``/``messages`` are SQL expressions for them); ``source`` and ``source_uri`` become keyed labels
+    (:func:`source_label_sql` with ``keyed_fn``, a SQL function from :func:`curate.keyed.keyed_id_function`):
+    file names are written by people and carry names, phone numbers and case ids
+    (``kyc_ravi_kumar_9845012345.jsonl``), so neither the path nor the name leaves; without ``keyed_fn`` they
+    are dropped. ``drop`` also holds the raw-text fingerprint columns (:func:`is_fingerprint`).
     """
     replace: dict[str, str] = {}
+    drop = {c for c in columns if is_fingerprint(c)}
     if "content_hash" in columns:
         msgs = f"coalesce({messages}, '')" if messages else "''"
         replace["content_hash"] = f"md5(concat_ws(chr(31), coalesce({text}, ''), {msgs}))"
-    if "source_uri" in columns:
-        replace["source_uri"] = "parse_filename(source_uri, false, 'both_slash')"
-    return replace, {c for c in columns if is_fingerprint(c)}
+    for c in SOURCE_COLUMNS:
+        if c in columns:
+            if keyed_fn is None:
+                drop.add(c)
+            else:
+                replace[c] = source_label_sql(c, keyed_fn)
+    return replace, drop
 
 
-def _select_sql(ws: Lake, text: str, where: str | None, apply_labels: bool) -> tuple[str, str, str]:
+def _select_sql(ws: Lake, text: str, where: str | None, apply_labels: bool,
+                keyed_fn: str | None = None) -> tuple[str, str, str]:
     """SELECT for the snapshot rows, the SQL counting held-back rows and the SQL counting matched rows.
 
     ``where`` is a condition curate built (never user text: a user filter is evaluated confined and
@@ -252,7 +280,8 @@ def _select_sql(ws: Lake, text: str, where: str | None, apply_labels: bool) -> t
     drop = {"clean_text"} if text != "raw" else set()
     if text != "raw":
         drop |= {f"pii_{f}" for f in RECORD_FIELDS}
-        public, fingerprints = public_exprs(cols, replace.get("text", "text"), replace.get("messages", "messages"))
+        public, fingerprints = public_exprs(cols, replace.get("text", "text"), replace.get("messages", "messages"),
+                                            keyed_fn)
         replace.update(public)
         drop |= fingerprints
     select = []
@@ -433,7 +462,18 @@ def _refuse_missing_signals(ws: Lake, where: str) -> None:
 def _create_selected(ws: Lake, name: str, selection: str | None, where: str | None, text: str,
                      recipe: dict | None, allow_raw: bool, apply_labels: bool, parent: str | None,
                      pre_commit) -> Manifest:
-    rows_sql, held_sql, matched_sql = _select_sql(ws, text, selection, apply_labels)
+    if text == "raw":
+        return _create_keyed(ws, name, selection, where, text, recipe, allow_raw, apply_labels, parent, pre_commit,
+                             None)
+    # Source labels are keyed with the workspace key: the SQL function lives for the whole transaction.
+    with keyed_id_function(ws.con, workspace_key(ws.secrets_dir), purpose="source") as fn:
+        return _create_keyed(ws, name, selection, where, text, recipe, allow_raw, apply_labels, parent, pre_commit, fn)
+
+
+def _create_keyed(ws: Lake, name: str, selection: str | None, where: str | None, text: str,
+                  recipe: dict | None, allow_raw: bool, apply_labels: bool, parent: str | None,
+                  pre_commit, keyed_fn: str | None) -> Manifest:
+    rows_sql, held_sql, matched_sql = _select_sql(ws, text, selection, apply_labels, keyed_fn)
     held = ws.con.execute(held_sql).fetchone()[0]
     matched = ws.con.execute(matched_sql).fetchone()[0]
     if parent is None:

@@ -66,3 +66,15 @@ def pg_database(pg_server):
     from curate.testing import create_database
 
     return create_database(pg_server, "lake_" + uuid.uuid4().hex[:10])
+
+
+def source_label(ws, file_name: str) -> str:
+    """The keyed label a non-raw snapshot or an export gives a source file, computed here from the documented
+    formula (HMAC-SHA256 with the sub-key HMAC(workspace key, "curate-keyed-id-v1\\0source"), 12 hex digits), not
+    by curate's code."""
+    import hashlib
+    import hmac
+
+    key = (ws.secrets_dir / "pii.key").read_text().strip().encode()
+    sub = hmac.new(key, b"curate-keyed-id-v1\x00source", hashlib.sha256).digest()
+    return "source-" + hmac.new(sub, file_name.encode(), hashlib.sha256).hexdigest()[:12]

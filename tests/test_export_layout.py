@@ -16,7 +16,7 @@ import pyarrow as pa
 import pytest
 
 from curate.errors import CurateError
-from tests.conftest import write_jsonl
+from tests.conftest import source_label, write_jsonl
 
 CHATS = [{"messages": [{"role": "system", "content": "You are a bank's support agent."},
                        {"role": "user", "content": f"my card {i} is blocked"},
@@ -160,7 +160,8 @@ def test_internal_columns_only_on_request(shaped, tmp_path):
     assert {"lang", "meta", "source_uri", "content_hash", "text"} <= set(res["columns"])
     assert "doc_id" not in res["columns"] and "toy_signature" not in res["columns"]
     row = json.loads((tmp_path / "all" / "train.jsonl").read_text().splitlines()[0])
-    assert row["source_uri"] == "chat.jsonl" and isinstance(row["messages"], list)
+    # a keyed label, not the file name (file names carry names and numbers: kyc_ravi_kumar_9845012345.jsonl)
+    assert row["source_uri"] == source_label(ws, "chat.jsonl") and isinstance(row["messages"], list)
     _no_local_paths(tmp_path / "all", root)
 
 
