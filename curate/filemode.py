@@ -165,9 +165,7 @@ def _rows_to_table(rows: list[dict[str, Any]]) -> pa.Table:
     objects whose key sets differ, which a struct would pad with null keys) is carried as text,
     see ``MIXED_JSON``.
     """
-    import base64
 
-    import numpy as np
 
     names: list[str] = list(dict.fromkeys(k for r in rows for k in r))
     arrays, fields = [], []
@@ -179,11 +177,22 @@ def _rows_to_table(rows: list[dict[str, Any]]) -> pa.Table:
                 raise ValueError("nested values change shape in Arrow")
             fields.append(pa.field(name, arr.type))
         except (pa.ArrowException, TypeError, OverflowError, ValueError):
-            is_json = np.array([v is not None and not isinstance(v, str) for v in values], dtype=bool)
-            arr = pa.array([json.dumps(v, ensure_ascii=False) if j else v for v, j in zip(values, is_json)], pa.string())
-            fields.append(pa.field(name, pa.string(), metadata={MIXED_JSON: base64.b64encode(np.packbits(is_json))}))
+            field, arr = json_text_column(name, values)
+            fields.append(field)
         arrays.append(arr)
     return pa.Table.from_arrays(arrays, schema=pa.schema(fields))
+
+
+def json_text_column(name: str, values: list[Any]) -> tuple[pa.Field, pa.Array]:
+    """A column of values Arrow cannot hold as one type, as text: strings as they are, every other value as
+    JSON text, flagged (``MIXED_JSON``) so that JSON output writes it back as the value it was."""
+    import base64
+
+    import numpy as np
+
+    is_json = np.array([v is not None and not isinstance(v, str) for v in values], dtype=bool)
+    arr = pa.array([json.dumps(v, ensure_ascii=False) if j else v for v, j in zip(values, is_json)], pa.string())
+    return pa.field(name, pa.string(), metadata={MIXED_JSON: base64.b64encode(np.packbits(is_json))}), arr
 
 
 def _json_rows(field: pa.Field, n: int):

@@ -18,7 +18,7 @@ import pyarrow as pa
 from curate.cli.output import console, emit, json_option, progress_bar
 from curate.engines.pool import process_pool, stop_pool
 from curate.errors import CurateError
-from curate.filemode import _json_rows, check_output, read_table, write_table
+from curate.filemode import _json_rows, check_output, json_text_column, read_table, write_table
 from curate.pii.stage import PiiConfig, pii_secrets, policy_of, run_rows
 from curate.stage import SecretSources
 
@@ -131,6 +131,10 @@ def _process_file(src: str, text_field: str | None, policy: str | None, nlp: str
     fields, json_fields, field_types = select_columns(table, policy_of(cfg))
     cols = fields + [c for c in ("lang", "script") if c in table.column_names]
     rows = table.select(cols).to_pylist()
+    maps = [f for f in fields if _has_map(table.schema.field(f).type)]
+    for row in rows if maps else ():
+        for f in maps:
+            row[f] = _map_entries(row[f])
     # Keys are resolved once, here on the driver, and shipped to the workers as bytes.
     keys = pii_secrets(cfg, SecretSources(files={"hmac_key": key_file} if key_file else {}))
     run_rows(rows[:1], cfg, fields, json_fields, field_types, keys=keys)  # fail early (bad policy) before forking
@@ -235,9 +239,8 @@ def run_cmd(src, dst, text_field, policy, nlp, workers, key_file, as_json):
         old_values = table.column(f).to_pylist()
         if new == old_values:
             continue  # nothing found
-        old = table.schema.field(f)
-        col = _column(old, old_values, new)
-        table = table.set_column(table.column_names.index(f), old, col)
+        field, col = _column(table.schema.field(f), old_values, new)
+        table = table.set_column(table.column_names.index(f), field, col)
     extra = {"pii": pa.array([json.dumps(ents, ensure_ascii=False) for _, ents, *_ in out], pa.string()),
              "pii_covered": pa.array([cov for _, _, cov, *_ in out], pa.bool_()),
              "pii_reason": pa.array([reason for _, _, _, reason, _ in out], pa.string())}
@@ -267,6 +270,16 @@ def _keep_kind(old, new):
     return new
 
 
+def _keys_changed(old, new) -> bool:
+    """An object key of ``old`` is not in ``new`` (the stage renamed a key that held PII); map entries
+    (``{"key", "value"}``, :func:`_map_entries`) are data, not field names."""
+    if isinstance(old, dict) and isinstance(new, dict):
+        return set(old) != set(new) or any(_keys_changed(old[k], new[k]) for k in old)
+    if isinstance(old, list) and isinstance(new, list):
+        return any(_keys_changed(a, b) for a, b in zip(old, new))
+    return False
+
+
 def _mixed_json(values: list, old_values: list, flags) -> list:
     """A mixed column's JSON rows (``curate.filemode.MIXED_JSON``) stay JSON of the same kind: numbers stay
     numbers (see :func:`_keep_kind`), objects and lists stay valid JSON."""
@@ -282,10 +295,34 @@ def _mixed_json(values: list, old_values: list, flags) -> list:
     return out
 
 
-def _column(old: pa.Field, old_values: list, values: list) -> pa.Array:
+def _has_map(typ: pa.DataType) -> bool:
+    if pa.types.is_map(typ):
+        return True
+    if pa.types.is_struct(typ):
+        return any(_has_map(typ.field(i).type) for i in range(typ.num_fields))
+    if pa.types.is_list(typ) or pa.types.is_large_list(typ) or pa.types.is_fixed_size_list(typ):
+        return _has_map(typ.value_type)
+    return False
+
+
+def _map_entries(value):
+    """A map value (Arrow gives ``[(key, value), …]``) as ``[{"key": k, "value": v}, …]``: the map's keys are
+    scanned like its values (a map keyed by phone number holds PII in its keys), and Arrow rebuilds the map
+    from these entries. Maps inside structs and lists are found too."""
+    if isinstance(value, list) and value and all(isinstance(e, tuple) and len(e) == 2 for e in value):
+        return [{"key": _map_entries(k), "value": _map_entries(v)} for k, v in value]
+    if isinstance(value, list):
+        return [_map_entries(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _map_entries(v) for k, v in value.items()}
+    return value
+
+
+def _column(old: pa.Field, old_values: list, values: list) -> tuple[pa.Field, pa.Array]:
     """The anonymized values in the column's own type: text stays text, numbers stay numbers
     (:func:`_keep_kind`), nested columns keep their shape; a value that no longer fits the type (a number
-    out of range) becomes null."""
+    out of range) becomes null. A struct column whose field names held PII (a key renamed by the stage) cannot
+    keep its type, whose field names are the raw keys: it becomes JSON text."""
     typ = old.type
     if pa.types.is_dictionary(typ):
         typ = typ.value_type
@@ -294,8 +331,10 @@ def _column(old: pa.Field, old_values: list, values: list) -> pa.Array:
         values = _mixed_json(values, old_values, flags)
     elif not (pa.types.is_string(typ) or pa.types.is_large_string(typ)):
         values = [_keep_kind(o, n) for o, n in zip(old_values, values)]
+    if pa.types.is_nested(typ) and any(_keys_changed(o, n) for o, n in zip(old_values, values)):
+        return json_text_column(old.name, values)
     try:
-        return pa.array(values, typ)
+        return old, pa.array(values, typ)
     except (pa.ArrowInvalid, pa.ArrowTypeError, OverflowError):
         ok = []
         for v in values:
@@ -304,7 +343,7 @@ def _column(old: pa.Field, old_values: list, values: list) -> pa.Array:
                 ok.append(v)
             except (pa.ArrowInvalid, pa.ArrowTypeError, OverflowError):
                 ok.append(None)
-        return pa.array(ok, typ)
+        return old, pa.array(ok, typ)
 
 
 @pii_group.command("scan")

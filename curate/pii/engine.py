@@ -53,8 +53,25 @@ PATTERN_RECOGNIZERS: tuple[type[IndiaRecognizer], ...] = (
 ENTITY_TYPES: tuple[str, ...] = tuple(sorted({r.ENTITY for r in PATTERN_RECOGNIZERS} | {PERSON, ADDRESS}))
 PRIORITY = {r.ENTITY: r.priority for r in PATTERN_RECOGNIZERS} | {PERSON: 50, ADDRESS: 50}
 
-_DIGITS = re.compile(r"[0-9]{2}")
+# Two digits, together or apart ("9 8 4 5 0 1 2 3 4 5" holds a phone number and no two adjacent digits).
+_DIGITS = re.compile(r"[0-9][^0-9A-Za-z]{0,3}[0-9]")
 _UPPER = re.compile(r"[A-Z]{2}")
+
+# Separators and look-alikes that word processors, phones and copy-paste put between the groups of a number,
+# folded one code point for one onto ASCII on the scanning copy (offsets stay those of the original): dashes and
+# the minus sign to "-", Unicode spaces (no-break, narrow, thin, figure, ideographic) and invisible characters
+# (zero-width space, word joiner, soft hyphen, BOM) to " ", full-width ASCII (＋９１－９８４５…, ＡＢＣＰＤ…) to
+# ASCII. ZWJ/ZWNJ are left: they join Indic letters.
+_FOLD = {**{ord(c): "-" for c in "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63"},
+         **{ord(c): " " for c in "\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009"
+                                  "\u200a\u202f\u205f\u3000\u200b\u2060\u00ad\ufeff"},
+         **{c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}}
+
+
+def scan_copy(text: str) -> str:
+    """The copy of ``text`` that pattern recognizers read: ASCII digits of every script
+    (:func:`curate.text.digits.to_ascii_digits`) and folded separators (:data:`_FOLD`); same length, same offsets."""
+    return to_ascii_digits(text).translate(_FOLD)
 
 
 @dataclass(frozen=True)
@@ -151,7 +168,7 @@ class PiiDetector:
 
     # ------------------------------------------------------------------ core
     def _pattern_spans(self, text: str) -> list[Span]:
-        norm = to_ascii_digits(text)
+        norm = scan_copy(text)
         lower = norm.lower()
         has = {"digit": _DIGITS.search(norm) is not None, "at": "@" in norm,
                "upper": _UPPER.search(norm) is not None, "url": "://" in norm or "www." in lower, "any": True}
@@ -264,9 +281,45 @@ _HANDLE = re.compile(r"(?<![A-Za-z0-9_.])@([A-Za-z0-9_.]{3,30})")
 _HANDLE_WORDS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
 
 
+# Words of an organisation's handle ("@TataSky_Cares", "@BajajFinance"): a surname beside them is a brand, so such a
+# handle needs a given name to be a person's.
+_ORG_WORDS = frozenset("""cares care help helpdesk support official india bank finance finserv motors group ltd limited
+foods store stores shop services service team news tv sky tele telecom insurance life capital pay money app apps
+hq global in co corp""".split())
+
+
+# Names the lexicon also lists as common words that are English words as well: in a handle they are the word.
+_HANDLE_WORDS_NOT_NAMES = frozenset("more kale gill pant panda ruby harsh seth sonu pal kar das sen pai rao".split())
+
+
+def _name_kind(lex, word: str) -> str | None:
+    kind = lex.kind(word)
+    if kind == "C":
+        # A name that is also a word ("Sharma", "Kumar", "Singh" are listed so, for running text): in a handle it
+        # is the name, unless it is also an English word or too short to tell.
+        w = word.lower()
+        if len(w) >= 4 and w not in _HANDLE_WORDS_NOT_NAMES:
+            return "S" if w in lex.surnames else "G" if w in lex.given else None
+        return None
+    return kind
+
+
+def _handle_kind(lex, word: str) -> str | None:
+    """A handle word's name kind ("G", "S" or None): the word itself, or the word with an initial glued on
+    ("rkumar", "psharma", "ravik": one letter before or after a name of four letters or more)."""
+    kind = _name_kind(lex, word)
+    if kind is None and len(word) >= 5:
+        for part in (word[1:], word[:-1]):
+            k = _name_kind(lex, part)
+            if k is not None:
+                return k
+    return kind
+
+
 def _name_handles(text: str, spans: list[Span]) -> list[Span]:
     """PERSON spans for handles whose run-together words hold a given name or a surname of the name lexicon and
-    no span yet (``@SunitaYadav80``: the name recognizer sees one token there, not a name)."""
+    no span yet (``@SunitaYadav80``: the name recognizer sees one token there, not a name; ``@sharma_99``,
+    ``@rkumar``: a surname alone, or glued to an initial, is a person's handle too)."""
     from curate.pii.lexicon import load_lexicon
 
     lex = load_lexicon()
@@ -276,10 +329,11 @@ def _name_handles(text: str, spans: list[Span]) -> list[Span]:
         if any(sp.start < b and a < sp.end for sp in spans):
             continue
         words = _HANDLE_WORDS.findall(m.group(1))
-        kinds = [lex.kind(w) for w in words if len(w) >= 3]
-        # a given name, or two name words; a lone surname or a name that is also a common word ("Cares", "Help")
-        # is not enough
-        if "G" in kinds or sum(k in ("G", "S") for k in kinds) >= 2:
+        kinds = [_handle_kind(lex, w) for w in words if len(w) >= 3]
+        # a given name, or a surname unless the handle is an organisation's (a surname beside "Cares", "Finance");
+        # a name that is also a common word ("Cares", "Help") is not enough alone
+        org = any(w.lower() in _ORG_WORDS for w in words)
+        if "G" in kinds or ("S" in kinds and not org) or sum(k in ("G", "S") for k in kinds) >= 2:
             out.append(Span(a, b, PERSON, 0.6, "HandleName"))
     return out
 

@@ -8,7 +8,11 @@ strings of all rows so that spaCy (when used) sees one batch.
 
 Field paths name where a string lives: ``text``, ``messages[0].content``, ``meta.phone``; a key
 that is not a plain identifier is quoted, ``meta["Aadhaar No."]``, ``meta["cust.mobile"]``, so
-any key (dots, spaces, Unicode) round-trips.
+any key (dots, spaces, Unicode) round-trips. The keys of a metadata object are content too (a CRM
+export keyed by phone number or customer name, ``{"calls": {"9845012345": …, "Ravi Kumar": …}}``):
+each is scanned like a value and, when it holds PII, renamed; the key itself is the path step
+:class:`KeyOf`, written in braces (``meta.calls{"<IN_PHONE>"}``). Paths in the stage's output always
+name keys as they stand *after* anonymization, so no path quotes a raw key.
 """
 
 from __future__ import annotations
@@ -20,16 +24,22 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Mapping, Sequence
 
-from curate.pii.engine import PiiDetector, Span
+from curate.pii.engine import PiiDetector, Span, scan_copy
 from curate.pii.operators import Anonymizer
 from curate.pii.policy import PiiPolicy, key_entity
 from curate.pii.pseudonyms import normalise
 from curate.pii.scripts import COVERED_SCRIPTS, LANG_SCRIPT, NEUTRAL_SCRIPTS, name_scripts
-from curate.text.digits import to_ascii_digits
 from curate.text.jsonleaves import map_leaves
 from curate.text.scripts import significant_scripts
 
-Path = tuple  # (field, key or index, ...)
+Path = tuple  # (field, key or index, ..., [KeyOf(key)])
+
+
+@dataclass(frozen=True)
+class KeyOf:
+    """The last step of a path that names an object's key itself, not the value under it (not a ``str``: the
+    path of a key must never equal the path of its value)."""
+    name: str
 
 
 @dataclass
@@ -59,7 +69,9 @@ def path_str(path: Path) -> str:
     head = str(path[0])
     out = head if _IDENT.fullmatch(head) else "[" + json.dumps(head, ensure_ascii=False) + "]"
     for p in path[1:]:
-        if isinstance(p, int):
+        if isinstance(p, KeyOf):
+            out += "{" + json.dumps(p.name, ensure_ascii=False) + "}"
+        elif isinstance(p, int):
             out += f"[{p}]"
         elif _IDENT.fullmatch(p):
             out += f".{p}"
@@ -70,7 +82,7 @@ def path_str(path: Path) -> str:
 
 def parse_path(text: str) -> Path:
     """Inverse of :func:`path_str`."""
-    step = re.compile(r'\.([A-Za-z_][A-Za-z0-9_]*)|\[(\d+)\]|\[("(?:[^"\\]|\\.)*")\]')
+    step = re.compile(r'\.([A-Za-z_][A-Za-z0-9_]*)|\[(\d+)\]|\[("(?:[^"\\]|\\.)*")\]|\{("(?:[^"\\]|\\.)*")\}')
     m = re.match(r"[^.\[]+", text) or step.match(text)
     if not m or m.group().startswith("[") and not m.group(3):
         raise ValueError(f"bad field path {text!r}")
@@ -81,7 +93,7 @@ def parse_path(text: str) -> Path:
         if not s:
             raise ValueError(f"bad field path {text!r}")
         parts.append(s.group(1) if s.group(1) is not None else int(s.group(2)) if s.group(2) is not None
-                     else json.loads(s.group(3)))
+                     else json.loads(s.group(3)) if s.group(3) is not None else KeyOf(json.loads(s.group(4))))
         pos = s.end()
     return tuple(parts)
 
@@ -145,17 +157,23 @@ def is_chat(value: Any) -> bool:
 _TOOL_KEYS = frozenset({"tools", "functions", "tool_calls", "function", "function_call"})
 
 
-def _walk(path: Path, value: Any, key: str | None, embedded: dict[Path, Any], tool: bool = False):
+def _walk(path: Path, value: Any, key: str | None, embedded: dict[Path, Any], tool: bool = False,
+          own_keys: bool = True):
     """(path, scalar, key) for every scalar leaf of a parsed JSON value; ``key`` is the nearest object key.
 
     Inside a function's description or call (under ``tools``, ``functions``, ``tool_calls``, ``function``, or an
     object with ``"type": "function"``) ``name`` is the function's (``get_balance``) and ids tie calls together:
-    structure, never scanned nor rewritten."""
+    structure, never scanned nor rewritten. Elsewhere every key is yielded too (path step :class:`KeyOf`,
+    no key of its own): an object keyed by phone number or customer name holds PII in its keys; inside a
+    function's description keys are parameter names (structure), and so are the top-level keys of a tool call's
+    arguments (``own_keys=False``; the objects inside them are data, their keys are scanned)."""
     if isinstance(value, dict):
         tool = tool or value.get("type") == "function"
         for k, v in value.items():
             if tool and (k == "name" or k in _CHAT_STRUCTURAL):
                 continue
+            if not tool and own_keys:
+                yield path + (KeyOf(str(k)),), str(k), None
             yield from _walk(path + (k,), v, str(k), embedded, tool or k in _TOOL_KEYS)
     elif isinstance(value, list):
         for i, v in enumerate(value):
@@ -184,7 +202,7 @@ def _walk_call(path: Path, call: Any, embedded: dict[Path, Any]):
                 obj = None
             if isinstance(obj, (dict, list)):
                 embedded[path + (k,)] = obj
-                yield from _walk(path + (k,), obj, None, embedded)
+                yield from _walk(path + (k,), obj, None, embedded, own_keys=False)  # parameter names
             else:
                 yield path + (k,), v, None
         else:
@@ -247,10 +265,73 @@ def _collect(row: int, path: Path, value: Any, meta_keys: Mapping[str, str], slo
         slots.append(_Slot(row, p, text, _whole_type(key, text, meta_keys)))
 
 
+def _key_spans(key: str, spans: list[Span], meta_keys: Mapping[str, str]) -> list[Span]:
+    """The spans of an object key that are PII. A key that names a field (``Customer Name``, ``Aadhaar No.``:
+    :func:`curate.pii.policy.key_entity`) is a label, not a value. In other keys a person found by a role word
+    before it ("Customer Feedback", "Agent Notes": the label pattern of a CRM header, not a sentence) counts only
+    when its first word is a name of the lexicon; a key that starts with the name ("Ravi Kumar") always counts."""
+    if key_entity(key, meta_keys) is not None:
+        return []
+    from curate.pii.lexicon import load_lexicon
+
+    out = []
+    for sp in spans:
+        if sp.type == "PERSON" and key[:sp.start].strip():
+            first = key[sp.start:sp.end].split()[0] if key[sp.start:sp.end].split() else ""
+            if load_lexicon().kind(first) not in ("G", "S"):
+                continue
+        out.append(sp)
+    return out
+
+
+_LINE = re.compile(r"[^\n]*")
+
+
+def _add_split_numbers(slots: Sequence[_Slot], spans_by_slot: list[list[Span]], parsed: Mapping[tuple[int, str], Any],
+                       detector: PiiDetector) -> None:
+    """Spans for numbers split across one speaker's chat turns or across the lines of one text
+    (:mod:`curate.pii.splits`), added in place; a piece found that way is also masked wherever else it stands
+    alone in the same row (the chat's turns flattened into ``text`` repeat the pieces)."""
+    if "IN_PHONE" not in detector.entities and "IN_AADHAAR" not in detector.entities:
+        return
+    from curate.pii.splits import joined_numbers
+
+    turns: dict[tuple, list[tuple[tuple[int, int], str]]] = {}
+    for k, s in enumerate(slots):
+        if s.whole is not None or isinstance(s.path[-1], KeyOf):
+            continue
+        obj = parsed.get((s.row, s.path[0]))
+        if is_chat(obj) and len(s.path) == 3 and s.path[2] == "content" and isinstance(obj[s.path[1]], dict):
+            turns.setdefault((s.row, s.path[0], obj[s.path[1]].get("role")), []).append(((k, 0), scan_copy(s.text)))
+        elif "\n" in s.text and any(c.isdigit() for c in s.text):
+            turns[(s.row, k)] = [((k, m.start()), m.group()) for m in _LINE.finditer(scan_copy(s.text))]
+    pieces: dict[int, dict[str, str]] = {}
+    touched: set[int] = set()
+    for seq in turns.values():
+        covered = {tid: [(sp.start - tid[1], sp.end - tid[1]) for sp in spans_by_slot[tid[0]]] for tid, _ in seq}
+        for (k, base), a, b, typ in joined_numbers(seq, covered):
+            spans_by_slot[k].append(Span(base + a, base + b, typ, 0.9, "SplitNumber", True))
+            touched.add(k)
+            value = scan_copy(slots[k].text)[base + a:base + b]
+            if sum(c.isdigit() for c in value) >= 3:
+                pieces.setdefault(slots[k].row, {})[value] = typ
+    for k, s in enumerate(slots):
+        found = pieces.get(s.row)
+        if not found or isinstance(s.path[-1], KeyOf):
+            continue
+        copy_ = scan_copy(s.text)
+        for value, typ in found.items():
+            for m in re.finditer(r"(?<![0-9A-Za-z])" + re.escape(value) + r"(?![0-9A-Za-z])", copy_):
+                if not any(m.start() < sp.end and sp.start < m.end() for sp in spans_by_slot[k]):
+                    spans_by_slot[k].append(Span(m.start(), m.end(), typ, 0.9, "SplitNumber", True))
+                    touched.add(k)
+    for k in touched:
+        spans_by_slot[k].sort(key=lambda sp: sp.start)
+
 def _fits(detector: PiiDetector, typ: str, text: str) -> bool:
     """The value has the format of ``typ`` (its recognizer matches with a passing or no check): the key's type
     wins over another reading (``918123456789`` in a ``mobile`` column is a phone, though Verhoeff-valid)."""
-    norm = to_ascii_digits(text)
+    norm = scan_copy(text)
     return any(valid is not False for rec in detector.patterns if rec.supported_entities[0] == typ
                for _, _, _, valid in rec.scan(norm))
 
@@ -314,6 +395,69 @@ def _set(obj: Any, path: Path, new: Any) -> None:
     for p in path[:-1]:
         cur = cur[p]
     cur[path[-1]] = new
+
+
+def _get(obj: Any, path: Path) -> Any:
+    for p in path:
+        obj = obj[p]
+    return obj
+
+
+def _root(obj: Any, inner: dict[Path, Any], path: Path) -> tuple[Any, Path]:
+    """The object a path lives in and the path inside it: the field's parsed value, or the parsed JSON text
+    (tool call arguments) the path runs through."""
+    at = next((p for p in inner if path[:len(p)] == p and len(path) > len(p)), None)
+    return (obj, path[1:]) if at is None else (inner[at], path[len(at):])
+
+
+def _rename(d: dict, old: str, new: str) -> None:
+    """Rename key ``old`` of ``d`` to ``new`` in place, keeping the order of the keys."""
+    items = list(d.items())
+    d.clear()
+    d.update((new if k == old else k, v) for k, v in items)
+
+
+def _key_renames(slots: Sequence[_Slot], new_text: Mapping[tuple[int, Path], str], parsed: Mapping[tuple[int, str], Any],
+                 embedded: Sequence[dict[Path, Any]]) -> dict[tuple[int, Path, str], str]:
+    """(row, path of the object, old key) -> new key, for every key that held PII.
+
+    Two keys of one object can anonymize alike (two phone numbers both become ``<IN_PHONE>``); the later one
+    gets ``~2``, ``~3`` … so that no value is lost by a collision (the placeholder itself stays intact)."""
+    out: dict[tuple[int, Path, str], str] = {}
+    taken: dict[tuple[int, Path], set[str]] = {}
+    for s in slots:
+        if not isinstance(s.path[-1], KeyOf) or (s.row, s.path) not in new_text:
+            continue
+        parent, old, new = s.path[:-1], s.path[-1].name, new_text[(s.row, s.path)]
+        if new == old:
+            continue
+        if (s.row, parent) not in taken:
+            root, rel = _root(parsed[(s.row, parent[0])], {p: o for p, o in embedded[s.row].items()
+                                                         if p[0] == parent[0]}, parent + (old,))
+            taken[(s.row, parent)] = set(_get(root, rel[:-1]))
+        names = taken[(s.row, parent)]
+        final, n = new, 1
+        while final in names:
+            n += 1
+            final = f"{new}~{n}"
+        names.add(final)
+        out[(s.row, parent, old)] = final
+    return out
+
+
+def _renamed_path(row: int, path: Path, renamed: Mapping[tuple[int, Path, str], str]) -> Path:
+    """``path`` with every key that was renamed written as it now stands (no path quotes a raw key)."""
+    if not renamed:
+        return path
+    out: list[Any] = [path[0]]
+    for i in range(1, len(path)):
+        step = path[i]
+        if isinstance(step, KeyOf):
+            step = KeyOf(renamed.get((row, path[:i], step.name), step.name))
+        elif isinstance(step, str):
+            step = renamed.get((row, path[:i], step), step)
+        out.append(step)
+    return tuple(out)
 
 
 def _declared_uncovered(row: Mapping[str, Any], covered: Sequence[str]) -> set[str]:
@@ -399,17 +543,26 @@ def process_rows(rows: Sequence[Mapping[str, Any]], fields: Sequence[str], detec
                 res.names_unchecked.add(sc)
         if s.whole is not None:
             spans_by_slot.append(_whole_spans(s, [] if _fits(detector, s.whole, s.text) else spans_of.get(id(s), [])))
+        elif isinstance(s.path[-1], KeyOf):
+            spans_by_slot.append(_key_spans(s.text, spans_of.get(id(s), []), policy.meta_keys))
         else:
             spans_by_slot.append(spans_of.get(id(s), []))
+    _add_split_numbers(slots, spans_by_slot, parsed, detector)
     # One pseudonym book per document: every field, message and metadata value of a row agrees on its names.
     names: dict[int, list[str]] = {}
     for s, spans in zip(slots, spans_by_slot):
         names.setdefault(s.row, []).extend(s.text[sp.start:sp.end] for sp in spans if sp.type == "PERSON")
     books = {r: anonymizer.person_book(v) for r, v in names.items() if v}
-    seen: dict[int, set[tuple[str, str]]] = {}
+    applied: list[tuple[str, list] | None] = []
     for s, spans in zip(slots, spans_by_slot):
+        applied.append(anonymizer.apply_with_spans(s.text, spans, books.get(s.row)) if spans else None)
+        if spans:
+            new_text[(s.row, s.path)] = applied[-1][0]
+    renamed = _key_renames(slots, new_text, parsed, embedded)
+    seen: dict[int, set[tuple[str, str]]] = {}
+    for s, spans, done in zip(slots, spans_by_slot, applied):
         res = results[s.row]
-        where = path_str(s.path)
+        where = path_str(_renamed_path(s.row, s.path, renamed))
         for sp in spans:
             # The same value found again in the document (an SFT row's `text` repeats its `input`) is marked, so
             # that counts take each entity once per document.
@@ -417,11 +570,10 @@ def process_rows(rows: Sequence[Mapping[str, Any]], fields: Sequence[str], detec
             again = ident in seen.setdefault(s.row, set())
             seen[s.row].add(ident)
             res.entities.append({"field": where, **sp.to_dict(), **({"repeat": True} if again else {})})
-        if spans:
-            out, inserted = anonymizer.apply_with_spans(s.text, spans, books.get(s.row))
+        if done is not None:
+            out, inserted = done
             res.inserted.extend({"field": where, "start": a, "end": b, "type": t, "h": digest(out[a:b])}
                                 for a, b, t in inserted)
-            new_text[(s.row, s.path)] = out
     for r, row in enumerate(rows):
         for f in fields:
             if f in results[r].fields:
@@ -431,14 +583,19 @@ def process_rows(rows: Sequence[Mapping[str, Any]], fields: Sequence[str], detec
                 inner = {p: o for p, o in embedded[r].items() if p[0] == f}
                 touched: set[Path] = set()
                 for (rr, path), txt in new_text.items():
-                    if rr == r and path[0] == f:
-                        at = next((p for p in inner if path[:len(p)] == p), None)
-                        if at is None:
-                            _set(obj, path[1:], txt)
-                        else:  # a value inside JSON text (tool call arguments): edit the parsed copy
-                            _set(inner[at], path[len(at):], txt)
-                            touched.add(at)
-                for at in touched:
+                    if rr == r and path[0] == f and not isinstance(path[-1], KeyOf):
+                        root, rel = _root(obj, inner, path)
+                        _set(root, rel, txt)
+                        if root is not obj:  # a value inside JSON text (tool call arguments): edit the parsed copy
+                            touched.add(path[:len(path) - len(rel)])
+                # Keys last, deepest first: the values above were set under the keys as they were written.
+                for (rr, parent, old), final in sorted(renamed.items(), key=lambda kv: -len(kv[0][1])):
+                    if rr == r and parent[0] == f:
+                        root, rel = _root(obj, inner, parent + (old,))
+                        _rename(_get(root, rel[:-1]), old, final)
+                        if root is not obj:
+                            touched.add(parent[:len(parent) + 1 - len(rel)])
+                for at in sorted(touched, key=len, reverse=True):
                     _set(obj, at[1:], _dumps(inner[at]))
                 value = row.get(f)
                 results[r].fields[f] = obj if isinstance(value, (dict, list)) else _dumps(obj)

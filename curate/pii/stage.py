@@ -157,6 +157,8 @@ STAGE = register_stage(Stage(
     # 6: DATE_OF_BIRTH (a date beside a birth word, or under a dob key); PIN codes after a city or in an address;
     # account numbers after chat spellings (acc no); names inside handles and a turn's speaker name replaced whole;
     # function names in tools schemas left alone (a newcomer's leaks).
-    version="6",
+    # 7: object keys scanned and renamed when they hold PII ({"9845012345": …}: keys passed through before), field
+    # paths name keys as anonymized (pii-8).
+    version="7",
     summarize=summarize,
 ))

@@ -32,9 +32,10 @@ def _digits(s: str) -> str:
     return "".join(c for c in s if c.isdigit())
 
 
-# Between the digits of a phone number people put a space, hyphen, dot, slash or brackets ("(0)22",
-# "98765.43210", "+91-(98765)-43210"); at most two such characters in a row.
-_PSEP = r"[ \u00a0\-./()]{0,2}"
+# Between the digits of a phone number people put a space, hyphen, dot, slash, underscore or brackets ("(0)22",
+# "98765.43210", "+91-(98765)-43210", "98450_12345"); at most three such characters in a row ("98450 - 12345").
+# Unicode dashes and spaces are folded to these on the scanning copy (curate.pii.engine.scan_copy).
+_PSEP = r"[ \u00a0\-./()_]{0,3}"
 # Country / trunk prefix: +91, 0091, 91 (WhatsApp and CRM exports), "(+91)", "+91 (0)", a bare trunk 0.
 _PREFIX = r"(?:\(?(?:\+|00) ?91\)?(?:" + _PSEP + r"\(?0\)?)?|\(?91\)?|\(?0\)?)"
 
