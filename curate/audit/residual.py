@@ -8,7 +8,13 @@ The audit must be able to catch the stage, so this detector shares none of its c
   validation and scores, and
 * a sweep over every run of digits, in any script (Unicode's digit values, not curate's table),
   validated by python-stdnum (Aadhaar and VID by Verhoeff, cards by Luhn) and phonenumbers (Indian
-  numbers), plus PAN and GSTIN tokens by stdnum and e-mail addresses by shape.
+  numbers), plus PAN and GSTIN tokens by stdnum and e-mail addresses by shape; digit groups split by
+  any dash, space or look-alike (Unicode categories, not curate's table) are tried in every
+  consecutive combination, so "98 45 01 23 45" and two numbers side by side are both seen,
+* PIN codes (six digits whose first two are an India Post circle) after a PIN word, in an address line
+  or after a city/state name, and house/flat numbers ("Flat 12, …", "H.No. 3-4-567", "मकान नंबर 45")
+  before a street or locality word: what a stage blind to addresses leaves,
+* dates of birth (a date after a birth word, checked by Python's ``datetime``).
 
 Digit runs right after a look-alike word ("order", "txn", "₹" …) are reported as look-alikes,
 not counted: they are what a careful stage deliberately keeps. Findings carry offsets into the
@@ -135,11 +141,70 @@ def _runs(norm: str):
             yield rest
 
 
+def _fold(text: str) -> str:
+    """``text`` with every dash (Unicode ``Pd``) as "-", every space separator (``Zs``) and invisible format
+    character (``Cf``: zero-width space, soft hyphen, word joiner; not ZWJ/ZWNJ, which join Indic letters) as " ",
+    and full-width ASCII as ASCII: one code point for one, so offsets stay. Unicode's categories decide, not a
+    table of curate's."""
+    import unicodedata
+
+    table = {}
+    for ch in set(text):
+        if ch.isascii() or ch in "\u200c\u200d":
+            continue
+        cat = unicodedata.category(ch)
+        if cat == "Pd":
+            table[ord(ch)] = "-"
+        elif cat == "Zs" or cat == "Cf":
+            table[ord(ch)] = " "
+        elif 0xFF01 <= ord(ch) <= 0xFF5E:
+            table[ord(ch)] = chr(ord(ch) - 0xFEE0)
+    return text.translate(table) if table else text
+
+
+# A chunk of digit groups with up to three separators between groups ("+91 - 98450 - 12345", "98450_12345").
+_CHUNK = re.compile(r"(?<![^\W_])\+?\d+(?:[ \-._/()]{1,3}\d+)+(?![^\W_])")
+_GROUP = re.compile(r"\d+")
+
+
+def _grouped(norm: str, taken: list[tuple[int, int]]) -> list[Finding]:
+    """Numbers made of consecutive digit groups of a chunk: every combination of consecutive groups is tried
+    (longest first), so a number split in odd places, or two numbers written side by side, is found. Groups
+    inside a calendar date are left alone; spans already found (``taken``) are not reported again."""
+    dates = [m.span() for m in _DATE.finditer(norm)]
+    out = []
+    for chunk in _CHUNK.finditer(norm):
+        groups = [g for g in _GROUP.finditer(norm, chunk.start(), chunk.end())
+                  if not any(a <= g.start() < b for a, b in dates)]
+        i = 0
+        while i < len(groups):
+            hit = None
+            for j in range(len(groups) - 1, i - 1, -1):
+                digits = "".join(g.group() for g in groups[i:j + 1])
+                if len(digits) > 19 or len(digits) < 10:
+                    continue
+                a, b = groups[i].start(), groups[j].end()
+                if a > 0 and norm[a - 1] == "+":
+                    a -= 1
+                found = _digit_type(digits, norm[a:b])
+                if found:
+                    hit = (j, a, b, found)
+                    break
+            if hit is None:
+                i += 1
+                continue
+            j, a, b, (typ, source) = hit
+            if not any(a < y and x < b for x, y in taken):
+                out.append(Finding(a, b, typ, source, _lookalike(norm, a)))
+            i = j + 1
+    return out
+
+
 def detect(text: str) -> list[Finding]:
     """Independent findings in ``text`` (offsets into it), overlapping ones included."""
     from stdnum.in_ import gstin, pan
 
-    norm = to_ascii_digits(text)
+    norm = _fold(to_ascii_digits(text))
     out: list[Finding] = []
     for rec in _recognizers():
         need = _NEEDS.get(rec.name)
@@ -164,9 +229,12 @@ def detect(text: str) -> list[Finding]:
             out.append(Finding(m.start(), m.end(), "IN_PAN", "stdnum"))
         elif len(tok) == 15 and gstin.is_valid(tok):
             out.append(Finding(m.start(), m.end(), "IN_GSTIN", "stdnum"))
+    out.extend(_grouped(norm, [(f.start, f.end) for f in out]))
     for m in _EMAIL.finditer(norm):
         out.append(Finding(m.start(), m.end(), "EMAIL_ADDRESS", "shape"))
     out.extend(_births(norm))
+    out.extend(_pins(norm))
+    out.extend(_houses(norm))
     return out
 
 
@@ -200,4 +268,79 @@ def _births(norm: str) -> list[Finding]:
         d = _DATE_AFTER.search(window)
         if d and _is_date(d.group()):
             out.append(Finding(m.end() + d.start(), m.end() + d.end(), "DATE_OF_BIRTH", "datetime"))
+    return out
+
+
+# India Post's PIN code: the first digit is the zone (1-8, 9 the Army Postal Service), the first two the postal
+# circle; 10, 29, 35, 54, 55, 65, 66 are no circle's (India Post, "PIN code" directory).
+_PIN_FIRST_TWO = frozenset(range(11, 100)) - {29, 35, 54, 55, 65, 66}
+_PIN = re.compile(r"(?<![\d.,])([1-9]\d{2})\s?(\d{3})(?![\d]|[.,]\d)")
+# A PIN word right before the number; an address line (a street/locality word, or a city/state) earlier in the
+# same line. Words for "PIN" and "address" in the scheduled languages' scripts.
+_PIN_WORD = re.compile(r"(?i:(?<![a-z])(?:pin\s?code|pin|postal\s?code|post\s?code|zip(?:\s?code)?|p\.?o\.?)(?![a-z]))"
+                       r"|पिन|पिनकोड|पिन\s?कोड|পিন|পিনকোড|பின்|பின்கோடு|పిన్|ಪಿನ್|പിൻ|ਪਿੰਨ|પિન|ପିନ")
+_NOT_POSTAL = re.compile(r"(?i)(?<![a-z])(?:atm|upi|m-?pin|card|debit|credit|otp|secret|password|passcode|t-?pin)"
+                         r"(?![a-z])[^\n]{0,12}$")
+_ADDRESS_WORD = re.compile(
+    r"(?i:(?<![a-z])(?:address|addr|road|rd|street|st|nagar|colony|sector|sec|lane|marg|layout|cross|main|"
+    r"apartments?|apts?|flat|house|h\.?\s?no|plot|near|opp|opposite|behind|village|vill|post|taluk|taluka|"
+    r"tehsil|district|dist|ward|block|phase|society|chowk|bazaa?r|gali|mohalla|enclave|vihar|puram|pet|halli|"
+    r"palya|wadi|pada|ganj|bagh|extension|extn|stage|circle|tower|residency|complex|street|avenue|mandir|masjid|"
+    r"church|temple|school|hospital|bus\s?stand|station)(?![a-z]))"
+    r"|पता|मार्ग|नगर|गली|कॉलोनी|रोड|मोहल्ला|गांव|ग्राम|जिला|ঠিকানা|রোড|নগর|முகவரி|தெரு|நகர்|சாலை|చిరునామా|వీధి|"
+    r"ವಿಳಾಸ|ರಸ್ತೆ|വിലാസം|റോഡ്|ਪਤਾ|ਸੜਕ|સરનામું|રોડ|ଠିକଣା|پتہ|سڑک")
+# Cities and states of India (Census of India names, as written in addresses); a number after one is a PIN.
+_PLACES = re.compile(r"(?i)(?<![a-z])(?:" + "|".join(r"""
+delhi new\s?delhi mumbai bombay kolkata calcutta chennai madras bengaluru bangalore hyderabad secunderabad pune
+ahmedabad surat jaipur lucknow kanpur nagpur indore bhopal patna vadodara baroda ludhiana agra nashik nasik
+faridabad meerut rajkot varanasi srinagar aurangabad dhanbad amritsar allahabad prayagraj ranchi howrah
+coimbatore jabalpur gwalior vijayawada jodhpur madurai raipur kota guwahati chandigarh solapur mysuru mysore
+tiruchirappalli trichy bareilly aligarh moradabad jalandhar bhubaneswar cuttack salem warangal guntur
+thiruvananthapuram trivandrum kochi cochin ernakulam kozhikode calicut thrissur noida gurgaon gurugram ghaziabad
+dehradun shimla jammu mangaluru mangalore udupi hubli dharwad belgaum belagavi visakhapatnam vizag tirupati nellore
+puducherry pondicherry panaji goa margao vellore tirunelveli thane navi\s?mumbai kalyan vasai virar kolhapur
+sangli jalgaon akola amravati udaipur ajmer bikaner siliguri durgapur asansol gaya bhagalpur muzaffarpur
+jamshedpur bokaro rourkela sambalpur imphal shillong aizawl agartala kohima itanagar gangtok port\s?blair
+maharashtra karnataka kerala tamil\s?nadu telangana andhra\s?pradesh gujarat rajasthan punjab haryana
+uttar\s?pradesh madhya\s?pradesh bihar jharkhand odisha orissa west\s?bengal assam uttarakhand
+himachal\s?pradesh chhattisgarh
+""".split()) + r")(?![a-z])|दिल्ली|मुंबई|कोलकाता|चेन्नई|बेंगलुरु|हैदराबाद|पुणे|जयपुर|लखनऊ|पटना|भोपाल|इंदौर|"
+                     r"কলকাতা|சென்னை|மதுரை|కోయంబత్తూరు|హైదరాబాద్|ಬೆಂಗಳೂರು|തിരുവനന്തപുരം|ਅੰਮ੍ਰਿਤਸਰ|અમદાવાદ|ଭୁବନେଶ୍ୱର")
+_LINE_BACK = 80
+
+
+def _pins(norm: str) -> list[Finding]:
+    """PIN codes: six digits in a valid postal circle, after a PIN word (within 12 characters) or with an address
+    word or an Indian city/state earlier in the same line (within 80 characters)."""
+    out = []
+    for m in _PIN.finditer(norm):
+        if int(m.group(1)[:2]) not in _PIN_FIRST_TWO:
+            continue
+        line_start = norm.rfind("\n", 0, m.start()) + 1
+        before = norm[max(line_start, m.start() - _LINE_BACK):m.start()]
+        if _NOT_POSTAL.search(before):
+            continue  # an ATM/UPI PIN or an OTP: a secret, not a place
+        close = before[-12:]
+        if _PIN_WORD.search(close) or _ADDRESS_WORD.search(before) or _PLACES.search(before):
+            out.append(Finding(m.start(), m.end(), "IN_PIN_CODE", "postal", _lookalike(norm, m.start())))
+    return out
+
+
+# A house, flat or plot number: the word, an optional "no."/"#", and a number such as 12, 12A, 3-4-567, B/204.
+_HOUSE = re.compile(
+    r"(?i:(?<![a-z])(?:flat|house|h\.?\s?no|plot|door|d\.?\s?no|shop|room|apt|apartment|qtr|quarter|bldg|building"
+    r"|villa|bungalow|khasra|survey)(?![a-z])\.?\s*(?:no\.?|number|num|#)?\s*[:\-]?\s*)"
+    r"([A-Za-z]?\d+[A-Za-z]?(?:\s?[-/]\s?[A-Za-z]?\d+[A-Za-z]?)*)(?![\d])"
+    r"|(?:मकान|फ्लैट|प्लॉट|घर)\s*(?:नंबर|नं\.?|संख्या|क्रमांक)?\s*[:\-]?\s*(\d+(?:\s?[-/]\s?\d+)*)")
+
+
+def _houses(norm: str) -> list[Finding]:
+    """A house/flat/plot number followed, within the next 60 characters of the line, by a street or locality word
+    or a city/state: the part of an address that names one household."""
+    out = []
+    for m in _HOUSE.finditer(norm):
+        line_end = norm.find("\n", m.end())
+        after = norm[m.end():min(m.end() + 60, len(norm) if line_end < 0 else line_end)]
+        if _ADDRESS_WORD.search(after) or _PLACES.search(after) or _PIN.search(after):
+            out.append(Finding(m.start(), m.end(), "ADDRESS", "shape"))
     return out

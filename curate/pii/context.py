@@ -131,7 +131,9 @@ def _pin_context() -> list[str]:
     return [*CONTEXT["IN_PIN_CODE"], *_PIN_PLACES, *PLACE_WORDS]
 
 
-_POS = {entity: _alternation(_pin_context() if entity == "IN_PIN_CODE" else words) for entity, words in CONTEXT.items()}
+# A house number's context is an address's: the words and places that make a PIN code one.
+_POS = {entity: _alternation(_pin_context() if entity in ("IN_PIN_CODE", "ADDRESS") else words)
+        for entity, words in {**CONTEXT, "ADDRESS": []}.items()}
 _NEG = _alternation(NEGATIVE_CONTEXT)
 
 

@@ -35,7 +35,7 @@ from presidio_analyzer import RecognizerRegistry
 
 from curate.pii.context import (BOOST, FAIL_CLOSED_AFTER, FAIL_CLOSED_BEFORE, FAIL_CLOSED_SCORE, NEGATABLE,
                                 has_close_positive, has_context, has_negative_context)
-from curate.pii.recognizers import contact, ids
+from curate.pii.recognizers import contact, ids, places
 from curate.pii.recognizers.base import IndiaRecognizer
 from curate.pii.recognizers.names import ENTITY as PERSON, IndianNameRecognizer
 from curate.pii.recognizers.places import ENTITY as ADDRESS, place_end
@@ -49,6 +49,7 @@ PATTERN_RECOGNIZERS: tuple[type[IndiaRecognizer], ...] = (
     ids.AbhaRecognizer,
     ids.AbhaAddressRecognizer, contact.IndiaPhoneRecognizer, contact.UpiRecognizer, contact.CurateEmailRecognizer,
     contact.CurateCardRecognizer, contact.CurateIpRecognizer, contact.CurateUrlRecognizer,
+    places.HouseNumberRecognizer,
 )
 ENTITY_TYPES: tuple[str, ...] = tuple(sorted({r.ENTITY for r in PATTERN_RECOGNIZERS} | {PERSON, ADDRESS}))
 PRIORITY = {r.ENTITY: r.priority for r in PATTERN_RECOGNIZERS} | {PERSON: 50, ADDRESS: 50}

@@ -158,7 +158,9 @@ STAGE = register_stage(Stage(
     # account numbers after chat spellings (acc no); names inside handles and a turn's speaker name replaced whole;
     # function names in tools schemas left alone (a newcomer's leaks).
     # 7: object keys scanned and renamed when they hold PII ({"9845012345": …}: keys passed through before), field
-    # paths name keys as anonymized (pii-8).
+    # paths name keys as anonymized; Unicode dashes/spaces/full-width folded, phones with up to three separators
+    # or underscores; numbers split across turns or lines; surname handles (@sharma_99, @rkumar); house/flat
+    # numbers as ADDRESS (pii-8).
     version="7",
     summarize=summarize,
 ))

@@ -18,8 +18,11 @@ from __future__ import annotations
 
 import regex as re
 
+from presidio_analyzer import Pattern
+
 from curate.pii.context import PLACE_WORDS
 from curate.pii.lexicon import load_lexicon
+from curate.pii.recognizers.base import NUM_R, IndiaRecognizer
 
 ENTITY = "ADDRESS"
 
@@ -62,3 +65,24 @@ def place_end(text: str, start: int, end: int) -> int | None:
         if not person:
             return end
     return None
+
+
+# The number of a house, flat or plot: 12, 12A, B-204, 3-4-567, 14/2.
+_HOUSE_NO = r"[A-Za-z]?[0-9]+[A-Za-z]?(?:\s?[-/]\s?[A-Za-z]?[0-9]+[A-Za-z]?)*" + NUM_R
+
+
+class HouseNumberRecognizer(IndiaRecognizer):
+    """A house, flat or plot number: the part of an address that names one household ("Flat 12, Shanti
+    Apartments", "H.No. 3-4-567", "मकान नंबर 45"). With "no."/"number"/"#" (or the Hindi word for it) the phrase
+    is an address by itself; a bare "flat 12" needs an address word, a city or a PIN code near it ("room 12 is
+    cold" is not one). The span covers the word and the number; the street and city around it stay."""
+
+    ENTITY = ENTITY
+    PATTERNS = [
+        Pattern("house no", r"(?i:(?<![a-z])(?:h\.?\s?no|(?:house|flat|plot|door|quarter|qtr|khasra|survey|shop)\s?"
+                r"(?:no|number|num|#)|d\.?\s?no)(?![a-z])\.?)\s*[:\-]?\s*" + _HOUSE_NO, 0.6),
+        Pattern("house", r"(?i:(?<![a-z])(?:flat|house|plot|door|apartment|apt|villa|bungalow|quarter|qtr|"
+                r"building|bldg)(?![a-z]))\s*[:\-]?\s*" + _HOUSE_NO, 0.3),
+        Pattern("मकान नंबर", r"(?:मकान|फ्लैट|प्लॉट|घर)\s*(?:नंबर|नं\.?|संख्या|क्रमांक)\s*[:\-]?\s*" + _HOUSE_NO, 0.6),
+    ]
+    priority = 25
