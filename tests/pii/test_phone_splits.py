@@ -96,3 +96,30 @@ def test_aadhaar_split_across_turns():
 def test_numbers_of_different_things_are_not_joined(turns):
     row = _anon(text="chat", messages=_chat(*turns))
     assert "<IN_PHONE>" not in row["pii_messages"] and "<IN_AADHAAR>" not in row["pii_messages"], row["pii_messages"]
+
+
+EN = "zero one two three four five six seven eight nine".split()
+HINGLISH = "shunya ek do teen chaar paanch chhe saat aath nau".split()
+HINDI = "शून्य एक दो तीन चार पांच छह सात आठ नौ".split()
+
+
+@pytest.mark.parametrize("words", [EN, HINGLISH, HINDI])
+def test_phone_spelled_out_in_words(words):
+    spelled = " ".join(words[int(c)] for c in PHONE)
+    out = _anon(text=f"mera number {spelled} hai, call karo")["pii_text"]
+    assert "<IN_PHONE>" in out and not any(words[int(c)] + " " + words[int(d)] in out for c, d in zip(PHONE, PHONE[1:])
+                                          if len(words[int(c)]) > 2 and len(words[int(d)]) > 2), out
+
+
+def test_phone_half_spelled_and_doubled():
+    out = _anon(text="call nine 8 four 5 zero 1 two 3 four 5 today")["pii_text"]
+    assert out == "call <IN_PHONE> today", out
+    out = _anon(text="it is double nine eight eight seven six five four three two")["pii_text"]  # 9988765432
+    assert phonenumbers.is_valid_number(phonenumbers.parse("9988765432", "IN")) and "<IN_PHONE>" in out, out
+
+
+@pytest.mark.parametrize("text", ["one two three four five six seven eight nine ten, done",
+                                  "I bought one or two items, then three four five more",
+                                  "Table for two, three, four or five people at eight"])
+def test_counting_in_words_is_not_a_phone(text):
+    assert _anon(text=text)["pii_text"] == text

@@ -11,10 +11,11 @@ import ipaddress
 from functools import lru_cache
 
 import phonenumbers
+import regex as re
 from presidio_analyzer import Pattern
 
 from curate.pii import checksums
-from curate.pii.recognizers.base import NUM_R, IndiaRecognizer, L, R
+from curate.pii.recognizers.base import NUM_R, IndiaRecognizer, L, Match, R
 
 # UPI handles of the major PSPs and banks (the part after "@" in a VPA). Not exhaustive: an unknown handle
 # still counts as UPI with a context word ("upi", "gpay" …).
@@ -99,6 +100,78 @@ class IndiaPhoneRecognizer(IndiaRecognizer):
         # Keep the pattern score when valid (context still matters: ten digits can be an order number).
         return national_number(pattern_text) is not None
 
+
+# Digits written as words: English, romanized Hindi (Hinglish) and Hindi in Devanagari. People spell a number out
+# to get it past filters, or a speech-to-text transcript does ("nine eight four five zero …", "नौ आठ चार …").
+_DIGIT_WORDS = {
+    **dict.fromkeys(["zero", "oh", "o", "shunya", "sunya", "शून्य", "जीरो"], "0"),
+    **dict.fromkeys(["one", "ek", "एक"], "1"), **dict.fromkeys(["two", "do", "दो"], "2"),
+    **dict.fromkeys(["three", "teen", "tin", "तीन"], "3"), **dict.fromkeys(["four", "char", "chaar", "चार"], "4"),
+    **dict.fromkeys(["five", "paanch", "panch", "pach", "पांच", "पाँच"], "5"),
+    **dict.fromkeys(["six", "chhe", "chhah", "che", "cheh", "छह", "छः", "छे"], "6"),
+    **dict.fromkeys(["seven", "saat", "sat", "सात"], "7"), **dict.fromkeys(["eight", "aath", "ath", "आठ"], "8"),
+    **dict.fromkeys(["nine", "nau", "nou", "नौ"], "9"),
+}
+_REPEAT = {"double": 2, "triple": 3, "डबल": 2, "ट्रिपल": 3}
+_WORD = "(?:" + "|".join(sorted(map(re.escape, _DIGIT_WORDS), key=len, reverse=True)) + "|[0-9])"
+_TOKEN = "(?:(?:" + "|".join(_REPEAT) + r")[\s\-]+)?" + _WORD
+_SPELLED = r"(?i)(?<![\p{L}\p{M}0-9])" + _TOKEN + r"(?:[\s,\-]+" + _TOKEN + r"){4,15}(?![\p{L}\p{M}0-9])"
+_QUICK = re.compile(r"(?i)(?<![\p{L}\p{M}])(?:" + "|".join(w for w in _DIGIT_WORDS if len(w) > 2) + r")[\s,\-]+"
+                    + _TOKEN)
+
+
+def spelled_digits(text: str) -> str:
+    """The digits a run of digit words stands for ("double nine eight" -> "998")."""
+    return "".join(d for _, _, d in _tokens(text, 0))
+
+
+_TOKEN_RX = re.compile(r"(?i)(?:(" + "|".join(_REPEAT) + r")[\s\-]+)?(" + _WORD + ")")
+
+
+def _tokens(text: str, offset: int) -> list[tuple[int, int, str]]:
+    """(start, end, digits) of each token of a run of digit words."""
+    out = []
+    for m in _TOKEN_RX.finditer(text):
+        d = _DIGIT_WORDS.get(m.group(2).lower(), m.group(2))
+        out.append((offset + m.start(), offset + m.end(), d * _REPEAT.get((m.group(1) or "").lower(), 1)))
+    return out
+
+
+class SpelledPhoneRecognizer(IndiaRecognizer):
+    """A phone number written in words, whole or in part ("nine eight four five zero one two three four five",
+    "nau aath chaar …", "double nine 8 …"): the words are read as digits and libphonenumber decides, as for a
+    written number. Within a longer run of number words every window of consecutive words is tried (longest
+    first); a run with no valid Indian phone in it stays, and so does a run of plain digits (the written-number
+    patterns' job)."""
+
+    ENTITY = "IN_PHONE"
+    PATTERNS = [Pattern("spelled", _SPELLED, 0.6)]
+    needs = "any"
+    priority = 49
+    checked = True
+    valid_score = 0.6
+
+    def scan(self, text: str):
+        if _QUICK.search(text) is None:  # most text holds no two number words in a row
+            return
+        for rx, score in self._compiled:
+            for m in rx.finditer(text):
+                toks = _tokens(m.group(), m.start())
+                i = 0
+                while i < len(toks):
+                    for j in range(len(toks), i, -1):
+                        window = toks[i:j]
+                        digits = "".join(d for _, _, d in window)
+                        if 10 <= len(digits) <= 13 and any(not text[a:b].isdigit() for a, b, _ in window) \
+                                and national_number(digits) is not None:
+                            yield Match(window[0][0], window[-1][1], score, True)
+                            i = j
+                            break
+                    else:
+                        i += 1
+
+    def check(self, pattern_text: str) -> bool:
+        return national_number(spelled_digits(pattern_text)) is not None
 
 class UpiRecognizer(IndiaRecognizer):
     """UPI virtual payment address: name@handle (no dot after the handle, unlike an e-mail)."""
