@@ -49,7 +49,8 @@ PATTERN_RECOGNIZERS: tuple[type[IndiaRecognizer], ...] = (
     ids.AbhaRecognizer,
     ids.AbhaAddressRecognizer, contact.IndiaPhoneRecognizer, contact.UpiRecognizer, contact.CurateEmailRecognizer,
     contact.CurateCardRecognizer, contact.CurateIpRecognizer, contact.CurateUrlRecognizer,
-    places.HouseNumberRecognizer, contact.SpelledPhoneRecognizer,
+    places.HouseNumberRecognizer, contact.SpelledPhoneRecognizer, contact.ObfuscatedEmailRecognizer,
+    contact.SpacedUpiRecognizer, ids.IfscLooseRecognizer,
 )
 ENTITY_TYPES: tuple[str, ...] = tuple(sorted({r.ENTITY for r in PATTERN_RECOGNIZERS} | {PERSON, ADDRESS}))
 PRIORITY = {r.ENTITY: r.priority for r in PATTERN_RECOGNIZERS} | {PERSON: 50, ADDRESS: 50}

@@ -198,6 +198,54 @@ class CurateEmailRecognizer(IndiaRecognizer):
     priority = 75
 
 
+# E-mail addresses written to get past filters: "ravi.kumar [at] gmail [dot] com", "ravi dot kumar at gmail dot com",
+# "ravi(at)example.co.in", "ravi.kumar @ gmail.com". The bracketed words are unambiguous; the bare words " at " and
+# " dot " only count together and when the address ends in a top-level domain people use.
+_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9_\-]*[A-Za-z0-9])?"
+_B_AT = r"\s*[\[\(\{<]\s*(?:at|@)\s*[\]\)\}>]\s*"
+_B_DOT = r"\s*[\[\(\{<]\s*(?:dot|\.)\s*[\]\)\}>]\s*"
+_TLD = r"(?:com|in|org|net|co|edu|gov|io|info|biz|me|ac|nic|res|ai|app|dev|us|uk)"
+_LOCAL = _LABEL + r"(?:(?:[._%+\-]|" + _B_DOT + r"|\s+dot\s+)" + _LABEL + r")*"
+
+
+class ObfuscatedEmailRecognizer(IndiaRecognizer):
+    """An e-mail address spelled to get past filters (``[at]``/``(at)``/`` at `` with ``[dot]``/`` dot ``, or
+    spaces around ``@``), anonymized whole as ``EMAIL_ADDRESS``: the name recognizer alone replaced the given
+    name and left the surname and the domain."""
+
+    ENTITY = "EMAIL_ADDRESS"
+    PATTERNS = [
+        Pattern("bracketed", r"(?i)" + L + _LOCAL + _B_AT + _LABEL + r"(?:(?:\.|" + _B_DOT + r"|\s+dot\s+)" + _LABEL
+                + r")+" + R, 0.85),
+        Pattern("words", r"(?i)" + L + _LOCAL + r"\s+at\s+" + _LABEL + r"(?:\s+dot\s+" + _LABEL + r")*\s+dot\s+"
+                + _TLD + R, 0.85),
+        Pattern("spaced @", L + r"[A-Za-z0-9][A-Za-z0-9._%+\-]*\s*@\s*[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?"
+                r"(?:\s*\.\s*[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?)*\s*\.\s*[A-Za-z]{2,24}" + R, 0.85),
+    ]
+    needs = "any"
+    priority = 74
+    _QUICK = re.compile(r"(?i)[\[\(\{<]\s*(?:at|@)\s*[\]\)\}>]|\sat\s.*\sdot\s|\s@|@\s")
+
+    def scan(self, text: str):
+        if self._QUICK.search(text) is not None:
+            yield from super().scan(text)
+
+
+class SpacedUpiRecognizer(IndiaRecognizer):
+    """A UPI address written with spaces around ``@`` ("ravikumar @ okaxis"), when the handle is a known PSP's."""
+
+    ENTITY = "IN_UPI"
+    PATTERNS = [Pattern("vpa spaced", L + r"[A-Za-z0-9][A-Za-z0-9._\-]{1,63}\s+@\s*[A-Za-z][A-Za-z0-9]{1,31}"
+                        r"(?![A-Za-z0-9@]|\.[A-Za-z0-9])|" + L + r"[A-Za-z0-9][A-Za-z0-9._\-]{1,63}@\s+[A-Za-z][A-Za-z0-9]{1,31}"
+                        r"(?![A-Za-z0-9@]|\.[A-Za-z0-9])", 0.3)]
+    needs = "at"
+    priority = 69
+    valid_score = 0.9
+
+    def check(self, pattern_text: str) -> bool | None:
+        return pattern_text.rsplit("@", 1)[1].strip().lower() in UPI_HANDLES or None
+
+
 class CurateCardRecognizer(IndiaRecognizer):
     """Payment card: 13-19 digits, issuer prefix (Visa, Mastercard, RuPay, Amex, Diners, JCB, Discover), Luhn."""
 

@@ -91,6 +91,15 @@ class IfscRecognizer(IndiaRecognizer):
     priority = 60
 
 
+class IfscLooseRecognizer(IndiaRecognizer):
+    """IFSC in lowercase or split in groups ("sbin0000300", "SBIN 0000 300"): only next to its context word."""
+
+    ENTITY = "IN_IFSC"
+    PATTERNS = [Pattern("ifsc loose", L + r"(?i:[A-Z]{4}[ \-]?0(?:[ \-]?[A-Z0-9]){6})" + R, 0.3)]
+    needs = "digit"
+    priority = 59
+
+
 class VoterIdRecognizer(IndiaRecognizer):
     """EPIC (voter ID): 3 letters + 7 digits, the last a Luhn check digit (stdnum). Invoice and ticket ids
     share the shape and one in ten passes Luhn by chance, so it always needs a context word."""
