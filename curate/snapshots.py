@@ -6,9 +6,9 @@ committed together with its manifest in one transaction.  Later ingests, stage
 reruns or label pulls never change it (time travel by construction), and a kill
 during creation leaves neither the table nor the manifest behind.
 
-The content hash covers every column except ingestion provenance (ingest id and
-time), over rows ordered by doc_id: the same recipe on the same inputs gives the
-same hash, whenever it runs.
+The content hash covers every column except provenance (ingest id and time, source
+name and path), over rows ordered by doc_id: the same recipe on the same inputs gives
+the same hash, whenever and in whichever workspace it runs.
 
 Outside the raw zone nothing may fingerprint the raw text: a non-raw snapshot's
 ``content_hash`` is the MD5 of the text it carries, ``source`` and ``source_uri`` are
@@ -46,7 +46,10 @@ from curate.usersql import parse_where, select_keys  # noqa: F401 - parse_where:
 
 TEXT_VARIANTS = ("anonymized", "clean", "raw")
 RECORD_FIELDS = ("text", "instruction", "input", "output", "messages", "meta")
-_HASH_EXCLUDE = ("ingest_id", "ingested_at")
+# Provenance, not content: the ingest's id and time, and the source file's name, which non-raw snapshots carry as a
+# label keyed with the workspace's own key (the same recipe in two workspaces must give the same hash; the doc_id,
+# which is hashed, already says which source a row came from).
+_HASH_EXCLUDE = ("ingest_id", "ingested_at", "source", "source_uri")
 
 
 class Manifest(BaseModel):
@@ -206,19 +209,19 @@ def is_fingerprint(column: str) -> bool:
 
 
 SOURCE_COLUMNS = ("source", "source_uri")  # provenance that names the input file (its path and name)
-SOURCE_LABEL = "source-"  # + 12 hex digits: a keyed label stands for a source outside the raw zone
-_LABEL_SQL = f"regexp_full_match({{c}}, '{SOURCE_LABEL}[0-9a-f]{{{{12}}}}')"
+SOURCE_TAG = "source-"  # + 12 hex digits: a keyed label stands for a source outside the raw zone
+_TAG_SQL = f"regexp_full_match({{c}}, '{SOURCE_TAG}[0-9a-f]{{{{12}}}}')"
 
 
-def source_label_sql(column: str, keyed_fn: str) -> str:
+def source_tag_sql(column: str, keyed_fn: str) -> str:
     """SQL for the keyed label of a source column: ``'source-' || 12 hex of keyed_fn(file name)``.
 
     The file name is taken without its folders (one file gives one label wherever it was read from); a value
     that is already a label (a snapshot made by this code, exported again) stays as it is."""
     col = ident(column)
     name = f"parse_filename({col}, false, 'both_slash')"
-    return (f"CASE WHEN {col} IS NULL THEN NULL WHEN {_LABEL_SQL.format(c=col)} THEN {col} "
-            f"ELSE '{SOURCE_LABEL}' || left({keyed_fn}({name}), 12) END")
+    return (f"CASE WHEN {col} IS NULL THEN NULL WHEN {_TAG_SQL.format(c=col)} THEN {col} "
+            f"ELSE '{SOURCE_TAG}' || left({keyed_fn}({name}), 12) END")
 
 
 def public_exprs(columns: list[str], text: str = "text", messages: str | None = "messages",
@@ -227,7 +230,7 @@ def public_exprs(columns: list[str], text: str = "text", messages: str | None = 
 
     Returns ``(replace, drop)``: ``content_hash`` becomes the MD5 of the carried text and messages
     (``text``/``messages`` are SQL expressions for them); ``source`` and ``source_uri`` become keyed labels
-    (:func:`source_label_sql` with ``keyed_fn``, a SQL function from :func:`curate.keyed.keyed_id_function`):
+    (:func:`source_tag_sql` with ``keyed_fn``, a SQL function from :func:`curate.keyed.keyed_id_function`):
     file names are written by people and carry names, phone numbers and case ids
     (``kyc_ravi_kumar_9845012345.jsonl``), so neither the path nor the name leaves; without ``keyed_fn`` they
     are dropped. ``drop`` also holds the raw-text fingerprint columns (:func:`is_fingerprint`).
@@ -242,7 +245,7 @@ def public_exprs(columns: list[str], text: str = "text", messages: str | None = 
             if keyed_fn is None:
                 drop.add(c)
             else:
-                replace[c] = source_label_sql(c, keyed_fn)
+                replace[c] = source_tag_sql(c, keyed_fn)
     return replace, drop
 
 

@@ -47,11 +47,14 @@ __all__ = [
     "fake_aadhaar", "fake_vid", "fake_pan", "fake_gstin", "fake_ifsc", "fake_card_number", "fake_epic",
 ]
 
-_SEPARATORS = re.compile(r"[\s\-\u00a0\u2009\u202f]+")
+# What people put between the groups of a number: spaces and dashes of every kind, dots, slashes, underscores,
+# brackets ("2345.6789.0124", "2345/6789/0124" are Aadhaar numbers as much as "2345 6789 0124").
+_SEPARATORS = re.compile(r"[\s\-\u00a0\u2009\u202f./_()\u2010-\u2015\u2212\ufe58\ufe63\uff0d]+")
 
 
 def normalize_digits(text: str) -> str:
-    """Map Indic-script (and Arabic, Ol Chiki, Meetei, full-width) digits to ASCII; drop spaces/hyphens.
+    """Map Indic-script (and Arabic, Ol Chiki, Meetei, full-width) digits to ASCII; drop the separators between
+    digit groups (spaces, dashes, dots, slashes, underscores, brackets).
 
     ``"२३४५ ६७८९-०१२३"`` → ``"234567890123"``.
     """

@@ -43,7 +43,7 @@ from curate.text.digits import to_ascii_digits
 from curate.text.scripts import dominant_script
 
 PATTERN_RECOGNIZERS: tuple[type[IndiaRecognizer], ...] = (
-    ids.AadhaarRecognizer, ids.VidRecognizer, ids.PanRecognizer, ids.GstinRecognizer, ids.IfscRecognizer,
+    ids.AadhaarRecognizer, ids.AadhaarGroupedRecognizer, ids.VidRecognizer, ids.VidGroupedRecognizer, ids.PanRecognizer, ids.GstinRecognizer, ids.IfscRecognizer,
     ids.VoterIdRecognizer, ids.PassportRecognizer, ids.DrivingLicenceRecognizer,
     ids.VehicleRegistrationRecognizer, ids.PinCodeRecognizer, ids.DateOfBirthRecognizer, ids.BankAccountRecognizer,
     ids.AbhaRecognizer,

@@ -250,7 +250,9 @@ class CurateCardRecognizer(IndiaRecognizer):
     """Payment card: 13-19 digits, issuer prefix (Visa, Mastercard, RuPay, Amex, Diners, JCB, Discover), Luhn."""
 
     ENTITY = "CREDIT_CARD"
-    PATTERNS = [Pattern("card", r"(?<![0-9A-Za-z])(?:[0-9][ \-]?){12,18}[0-9]" + NUM_R, 0.5)]
+    # Groups split by spaces, dashes, dots, slashes or underscores, up to three characters ("4532.0151.1283.0366",
+    # "4532 - 0151 - 1283 - 0366")
+    PATTERNS = [Pattern("card", r"(?<![0-9A-Za-z])(?:[0-9][ \-./_]{0,3}){12,18}[0-9]" + NUM_R, 0.5)]
     priority = 75
     # Issuer digit: 2 (Mastercard 2-series), 3 (Amex, Diners, JCB), 4 (Visa), 5 (Mastercard, Maestro),
     # 6 (RuPay, Discover, Maestro), 8 (RuPay 81/82).

@@ -36,6 +36,20 @@ class AadhaarRecognizer(IndiaRecognizer):
         return checksums.aadhaar_valid(pattern_text)
 
 
+# Twelve or sixteen digits with separators in other places than 4-4-4(-4): "23 45 67 89 01 24", "23456 7890 124",
+# "2345/6789/0124", "2345_6789_0124", "2345 - 6789 - 0124" (spaces and dashes of every kind are folded to ASCII
+# on the scanning copy, curate.pii.engine.scan_copy).
+_ANY_SEP = r"[ \u00a0\-./_]{0,3}"
+
+
+class AadhaarGroupedRecognizer(AadhaarRecognizer):
+    """An Aadhaar number grouped in any other way: the same check (Verhoeff) and the same policy as
+    :class:`AadhaarRecognizer` (a valid number is kept without context, a mistyped one only beside its word)."""
+
+    PATTERNS = [Pattern("aadhaar grouped", NUM_L + r"[0-9](?:" + _ANY_SEP + r"[0-9]){11}" + NUM_R, 0.3)]
+    priority = 89
+
+
 class VidRecognizer(IndiaRecognizer):
     """Aadhaar Virtual ID: 16 digits (4 groups of 4) with a Verhoeff check digit."""
 
@@ -51,6 +65,13 @@ class VidRecognizer(IndiaRecognizer):
         return checksums.vid_valid(pattern_text)
 
 
+class VidGroupedRecognizer(VidRecognizer):
+    """A VID grouped in any other way (still only with its context word)."""
+
+    PATTERNS = [Pattern("vid grouped", NUM_L + r"[0-9](?:" + _ANY_SEP + r"[0-9]){15}" + NUM_R, 0.3)]
+    priority = 79
+
+
 class PanRecognizer(IndiaRecognizer):
     """PAN: AAA + holder-type letter (stdnum's table: P, C, H, F, A, T, B, L, J, G, K) + letter + 4 digits +
     letter. Any ``AAAAA9999A`` is matched; one with an unknown holder type counts only next to "PAN"."""
@@ -60,6 +81,9 @@ class PanRecognizer(IndiaRecognizer):
         Pattern("pan", L + r"[A-Z]{5}[0-9]{4}[A-Z]" + R, 0.85),
         # Lowercase PANs occur in chats ("mera pan abcpd1234k hai"): needs a context word.
         Pattern("pan lowercase", L + r"[a-z]{5}[0-9]{4}[a-z]" + R, 0.3),
+        # Split in its parts ("ABCPD 1234 K", "abcpd-1234-k"): needs a context word too.
+        Pattern("pan spaced", L + r"(?i:[A-Z]{5}[ \-]{1,2}[0-9]{4}[ \-]{0,2}[A-Z]|[A-Z]{5}[0-9]{4}[ \-]{1,2}[A-Z])" + R,
+                0.3),
     ]
     priority = 80
     checked = True
@@ -105,12 +129,13 @@ class VoterIdRecognizer(IndiaRecognizer):
     share the shape and one in ten passes Luhn by chance, so it always needs a context word."""
 
     ENTITY = "IN_VOTER"
-    PATTERNS = [Pattern("epic", L + r"[A-Z]{3}[0-9]{7}" + R, 0.4)]
+    PATTERNS = [Pattern("epic", L + r"[A-Z]{3}[0-9]{7}" + R, 0.4),
+                Pattern("epic spaced", L + r"(?i:[A-Z]{3})[ \-/]{1,2}[0-9]{7}" + R, 0.3)]
     priority = 40
     checked = True
 
     def check(self, pattern_text: str) -> bool:
-        return checksums.epic_valid(pattern_text)
+        return checksums.epic_valid("".join(c for c in pattern_text if c.isalnum()).upper())
 
 
 class PassportRecognizer(IndiaRecognizer):
@@ -118,12 +143,12 @@ class PassportRecognizer(IndiaRecognizer):
     any letter + 7 digits counts (fail closed)."""
 
     ENTITY = "IN_PASSPORT"
-    PATTERNS = [Pattern("passport", L + r"[A-Za-z] ?[0-9]{7}" + R, 0.3)]
+    PATTERNS = [Pattern("passport", L + r"[A-Za-z][ \-]?[0-9]{7}" + R, 0.3)]
     priority = 40
     checked = True
 
     def check(self, pattern_text: str) -> bool:
-        return checksums.passport_valid(pattern_text.replace(" ", ""))
+        return checksums.passport_valid(pattern_text.replace(" ", "").replace("-", ""))
 
 
 class DrivingLicenceRecognizer(IndiaRecognizer):
@@ -177,7 +202,13 @@ class DateOfBirthRecognizer(IndiaRecognizer):
                 Pattern("iso", NUM_L + _YEAR + r"([/.\-])" + _MONTH + r"\1" + _DAY + NUM_R, 0.2),
                 Pattern("d month y",
                         NUM_L + _DAY + r"(?:st|nd|rd|th)?\s+" + _MONTH_NAME + r",?\s+" + _YEAR + NUM_R, 0.2),
-                Pattern("month d y", L + _MONTH_NAME + r"\s+" + _DAY + r"(?:st|nd|rd|th)?,?\s+" + _YEAR + NUM_R, 0.2)]
+                Pattern("month d y", L + _MONTH_NAME + r"\s+" + _DAY + r"(?:st|nd|rd|th)?,?\s+" + _YEAR + NUM_R, 0.2),
+                # "14.03.87", "14 Mar 87", US order "03/14/1987", run together "14031987": a birth word still needed
+                Pattern("dmy short", NUM_L + _DAY + r"([/.\-])" + _MONTH + r"\1[0-9]{2}" + NUM_R, 0.2),
+                Pattern("d month yy", NUM_L + _DAY + r"(?:st|nd|rd|th)?\s+" + _MONTH_NAME + r",?\s+'?[0-9]{2}" + NUM_R,
+                        0.2),
+                Pattern("mdy", NUM_L + _MONTH + r"([/.\-])" + _DAY + r"\1" + _YEAR + NUM_R, 0.2),
+                Pattern("ddmmyyyy", NUM_L + r"(?:0[1-9]|[12][0-9]|3[01])(?:0[1-9]|1[0-2])" + _YEAR + NUM_R, 0.2)]
     needs = "digit"
     priority = 15
 
