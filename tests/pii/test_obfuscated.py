@@ -16,7 +16,7 @@ def _out(text):
 @pytest.mark.parametrize("written", [
     "ravi dot kumar at gmail dot com", "ravi.kumar[at]gmail[dot]com", "ravi.kumar [at] gmail [dot] com",
     "ravi(at)example.co.in", "ravi.kumar{at}example{dot}in", "ravi.kumar @ gmail.com", "ravi.kumar@ gmail.com",
-    "RAVI.KUMAR (AT) GMAIL (DOT) COM",
+    "RAVI.KUMAR (AT) GMAIL (DOT) COM", "ravi.kumar%40gmail.com",
 ])
 def test_obfuscated_email_is_one_email(written):
     out = _out(f"write to {written} today")

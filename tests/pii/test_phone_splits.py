@@ -123,3 +123,13 @@ def test_phone_half_spelled_and_doubled():
                                   "Table for two, three, four or five people at eight"])
 def test_counting_in_words_is_not_a_phone(text):
     assert _anon(text=text)["pii_text"] == text
+
+
+def test_phones_glued_to_their_word_and_listed_with_a_slash():
+    other = "9123456780"
+    assert phonenumbers.is_valid_number(phonenumbers.parse(other, "IN"))
+    for text in (f"call{PHONE} now", f"ph{PHONE} now", f"mob+91{PHONE} now"):
+        assert _anon(text=text)["pii_text"].endswith("<IN_PHONE> now"), text
+    out = _anon(text=f"numbers {PHONE}/{other} both")["pii_text"]
+    assert out == "numbers <IN_PHONE>/<IN_PHONE> both", out
+    assert _anon(text=f"order ORD{PHONE} shipped")["pii_text"] == f"order ORD{PHONE} shipped"  # an order id's letters

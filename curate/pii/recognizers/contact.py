@@ -85,7 +85,11 @@ class IndiaPhoneRecognizer(IndiaRecognizer):
 
     ENTITY = "IN_PHONE"
     PATTERNS = [
-        Pattern("mobile", r"(?<![0-9A-Za-z+])(?<![0-9][ \-./])(?:" + _PREFIX + _PSEP + r")?[6-9](?:" + _PSEP + r"[0-9]){9}" + NUM_R, 0.65),
+        # "/" ends a number before it: "9845012345/9876543210" lists two phones
+        Pattern("mobile", r"(?<![0-9A-Za-z+])(?<![0-9][ \-.])(?:" + _PREFIX + _PSEP + r")?[6-9](?:" + _PSEP + r"[0-9]){9}" + NUM_R, 0.65),
+        # glued to its word in chat: "call9845012345", "mob9845012345", "ph:9845012345" is the mobile pattern's
+        Pattern("mobile glued", r"(?i:(?<=(?<![A-Za-z])(?:ph|phn|mob|mobile|call|tel|phone|whatsapp|wa|contact|cell|no|num)))"
+                r"(?:\+?91)?[6-9][0-9]{9}" + NUM_R, 0.65),
         Pattern("landline", r"(?<![0-9A-Za-z+])(?<![0-9][ \-./])(?:\(?(?:\+|00) ?91\)?(?:" + _PSEP + r"\(?0\)?)?|\(?0)" + _PSEP
                 + r"[1-9][0-9]{1,4}\)?" + _PSEP + r"[2-9][0-9]{1,3}" + _PSEP + r"[0-9]{2,4}(?:" + _PSEP + r"[0-9]{1,4})?"
                 + NUM_R, 0.55),
@@ -219,12 +223,15 @@ class ObfuscatedEmailRecognizer(IndiaRecognizer):
                 + r")+" + R, 0.85),
         Pattern("words", r"(?i)" + L + _LOCAL + r"\s+at\s+" + _LABEL + r"(?:\s+dot\s+" + _LABEL + r")*\s+dot\s+"
                 + _TLD + R, 0.85),
+        # URL-encoded ("mailto:ravi.kumar%40gmail.com")
+        Pattern("%40", L + r"[A-Za-z0-9][A-Za-z0-9._+\-]*%40[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?"
+                r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?)*\.[A-Za-z]{2,24}" + R, 0.85),
         Pattern("spaced @", L + r"[A-Za-z0-9][A-Za-z0-9._%+\-]*\s*@\s*[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?"
                 r"(?:\s*\.\s*[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?)*\s*\.\s*[A-Za-z]{2,24}" + R, 0.85),
     ]
     needs = "any"
     priority = 74
-    _QUICK = re.compile(r"(?i)[\[\(\{<]\s*(?:at|@)\s*[\]\)\}>]|\sat\s.*\sdot\s|\s@|@\s")
+    _QUICK = re.compile(r"(?i)[\[\(\{<]\s*(?:at|@)\s*[\]\)\}>]|\sat\s.*\sdot\s|\s@|@\s|%40")
 
     def scan(self, text: str):
         if self._QUICK.search(text) is not None:
