@@ -235,6 +235,7 @@ def detect(text: str) -> list[Finding]:
     out.extend(_births(norm))
     out.extend(_pins(norm))
     out.extend(_houses(norm))
+    out.extend(_written_out(norm))
     return out
 
 
@@ -343,4 +344,43 @@ def _houses(norm: str) -> list[Finding]:
         after = norm[m.end():min(m.end() + 60, len(norm) if line_end < 0 else line_end)]
         if _ADDRESS_WORD.search(after) or _PLACES.search(after) or _PIN.search(after):
             out.append(Finding(m.start(), m.end(), "ADDRESS", "shape"))
+    return out
+
+
+# E-mail addresses written to get past filters ("ravi [at] gmail [dot] com", "ravi dot kumar at gmail dot com",
+# "ravi%40gmail.com", "ravi @ gmail.com") and phone numbers spelled in English or Hindi number words: the second
+# opinion's own reading (phonenumbers decides what is a phone).
+_AT = r"(?:\s*[\[({<]\s*at\s*[\])}>]\s*|%40|\s+@\s*|\s*@\s+)"
+_DOTW = r"(?:\s*[\[({<]\s*dot\s*[\])}>]\s*|\s+dot\s+|\.)"
+_PART = r"[A-Za-z0-9](?:[A-Za-z0-9_\-]*[A-Za-z0-9])?"
+_HIDDEN_EMAIL = re.compile(r"(?i)(?<![\w.%+\-])" + _PART + "(?:" + _DOTW + _PART + ")*" + _AT + _PART + "(?:" + _DOTW
+                           + _PART + r")*" + _DOTW + r"[a-z]{2,6}(?![\w\-])"
+                           r"|(?<![\w.%+\-])" + _PART + r"(?:\s+dot\s+" + _PART + r")*\s+at\s+" + _PART
+                           + r"(?:\s+dot\s+" + _PART + r")*\s+dot\s+(?:com|in|org|net|co|edu|gov|io)(?![\w\-])")
+_NUMBER_WORDS = {w: str(i) for i, ws in enumerate([
+    "zero oh shunya शून्य", "one ek एक", "two do दो", "three teen तीन", "four four char chaar चार",
+    "five paanch panch पांच पाँच", "six chhe छह", "seven saat सात", "eight aath आठ", "nine nau नौ"]) for w in ws.split()}
+_WORD_RUN = re.compile(r"(?i)(?:(?:double|triple)\s+)?(?:" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True))
+                       + r"|\d)(?:[\s,\-]+(?:(?:double|triple)\s+)?(?:" + "|".join(sorted(_NUMBER_WORDS, key=len,
+                                                                                         reverse=True)) + r"|\d)){6,}")
+
+
+def _written_out(norm: str) -> list[Finding]:
+    out = [Finding(m.start(), m.end(), "EMAIL_ADDRESS", "shape") for m in _HIDDEN_EMAIL.finditer(norm)
+           if not re.fullmatch(r"[^@\s]+@[^@\s]+", m.group())]  # a plain address is _EMAIL's
+    for m in _WORD_RUN.finditer(norm):
+        toks = [t for t in re.split(r"[\s,\-]+", m.group()) if t]
+        digits, times = "", 1
+        for t in toks:
+            if t.lower() in ("double", "triple"):
+                times = 2 if t.lower() == "double" else 3
+                continue
+            digits += (_NUMBER_WORDS.get(t.lower(), t) if not t.isdigit() else t) * times
+            times = 1
+        if not digits.isdigit() or all(t.isdigit() for t in toks):
+            continue
+        for a in range(len(digits)):  # any ten-digit window that is an Indian phone
+            if _phone(digits[a:a + 10], digits[a:a + 10]):
+                out.append(Finding(m.start(), m.end(), "IN_PHONE", "phonenumbers"))
+                break
     return out

@@ -83,3 +83,30 @@ def test_a_stage_blind_to_addresses_is_caught():
     full = AuditPolicy(gates={"max_residual_pii": 0}, pii={"engine_params": {"nlp": "none"}})
     ok = audit_table(pa.Table.from_pylist(_anonymized(ADDRESSES)), full)
     assert ok.passed, ok.metrics["pii"]["engine"]
+
+
+@pytest.mark.parametrize("text,typ", [
+    ("write to ravi dot kumar at gmail dot com", "EMAIL_ADDRESS"), ("ravi.kumar[at]gmail[dot]com", "EMAIL_ADDRESS"),
+    ("mailto:ravi%40gmail.com", "EMAIL_ADDRESS"), ("ravi.kumar @ gmail.com", "EMAIL_ADDRESS"),
+    ("call nine eight four five zero one two three four five", "IN_PHONE"),
+    ("नौ आठ चार पांच शून्य एक दो तीन चार पांच", "IN_PHONE"),
+])
+def test_written_out_contacts_are_seen(text, typ):
+    assert phonenumbers.is_valid_number(phonenumbers.parse("9845012345", "IN"))
+    assert typ in {f.type for f in detect(text)}
+
+
+@pytest.mark.parametrize("text", ["one two three four five six seven eight nine", "look at this dot", "meet at home"])
+def test_counting_and_plain_words_are_not_contacts(text):
+    assert detect(text) == []
+
+
+def test_a_stage_blind_to_written_out_contacts_is_caught():
+    texts = ["write to ravi dot kumar at gmail dot com", "call nine eight four five zero one two three four five"]
+    blind_policy = {"entities": ["PERSON"]}
+    rows = _anonymized(texts, blind_policy)
+    blind = AuditPolicy(gates={"max_residual_pii": 0}, pii={"engine_params": {"nlp": "none", "policy": blind_policy}})
+    res = audit_table(pa.Table.from_pylist(rows), blind)
+    assert not res.passed and {"EMAIL_ADDRESS", "IN_PHONE"} <= set(res.metrics["pii"]["engine"]["by_type"])
+    full = AuditPolicy(gates={"max_residual_pii": 0}, pii={"engine_params": {"nlp": "none"}})
+    assert audit_table(pa.Table.from_pylist(_anonymized(texts)), full).passed
