@@ -70,10 +70,18 @@ _FOLD = {**{ord(c): "-" for c in "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe
          **{c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}}
 
 
+# A number that went through a spreadsheet: "9845012345.0", "234567890124.00" (an integer written as a float).
+_FLOAT_TAIL = re.compile(r"(?<=[0-9]{6})\.0+(?![0-9])")
+
+
 def scan_copy(text: str) -> str:
     """The copy of ``text`` that pattern recognizers read: ASCII digits of every script
-    (:func:`curate.text.digits.to_ascii_digits`) and folded separators (:data:`_FOLD`); same length, same offsets."""
-    return to_ascii_digits(text).translate(_FOLD)
+    (:func:`curate.text.digits.to_ascii_digits`), folded separators (:data:`_FOLD`) and the ``.0`` a spreadsheet
+    puts after an integer blanked (a phone exported as ``9845012345.0``); same length, same offsets."""
+    norm = to_ascii_digits(text).translate(_FOLD)
+    if "." in norm:
+        norm = _FLOAT_TAIL.sub(lambda m: " " * len(m.group()), norm)
+    return norm
 
 
 @dataclass(frozen=True)

@@ -115,6 +115,8 @@ _PLACEHOLDER = re.compile(r"<[A-Z][A-Z0-9_]*(?::[^<>]*)?>")
 # A value in a column named for an identifier that cannot be one: an amount with a fraction ("1.10") or a short
 # number ("00012", "7"); every identifier curate knows has 6 digits or more. Such a value is left as it is.
 _NOT_AN_ID = re.compile(r"[+-]?(?:[0-9]{1,5}|[0-9]+\.[0-9]+)")
+# ... but an integer a spreadsheet wrote as a float ("9845012345.0") is the identifier it was.
+_SPREADSHEET_INT = re.compile(r"[+]?[0-9]{6,}\.0+")
 # What may stand between detected spans when they replace a name-typed value (" / ", ", ", "; ").
 _GLUE = re.compile(r"[\s,;/|:()\-]*")
 _NULLISH = {"", "na", "n/a", "none", "null", "nil", "-", "--", "nan", "unknown"}
@@ -357,7 +359,7 @@ def _whole_spans(s: _Slot, found: list[Span]) -> list[Span]:
         types = {sp.type for sp in found}
         typ = types.pop() if len(types) == 1 else s.whole
         return [Span(lead, lead + len(stripped), typ, 1.0, "FieldName")]
-    if _NOT_AN_ID.fullmatch(stripped):
+    if _NOT_AN_ID.fullmatch(stripped) and not _SPREADSHEET_INT.fullmatch(stripped):
         return []
     return [Span(lead, lead + len(stripped), s.whole, 1.0, "FieldName")]
 

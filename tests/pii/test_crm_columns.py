@@ -118,3 +118,18 @@ def test_bare_crm_columns_through_the_workspace(ws, tmp_path):
     for e in exported:
         meta = json.loads(e["meta"])
         assert all(str(meta[c]).startswith("<") for c in ID_COLUMNS), meta
+
+
+def test_identifiers_a_spreadsheet_wrote_as_floats(tmp_path):
+    """Excel writes a phone column as 9845012345.0 or 9.845012345E+09; the '.0' made it read as an amount."""
+    mobile, aadhaar_no = _mobile(), _aadhaar()
+    src, dst = tmp_path / "xl.csv", tmp_path / "out.csv"
+    src.write_text(f"comment,mobile,aadhaar,notes\nhi,{mobile}.0,{aadhaar_no}.0,call {mobile}.0\n"
+                   f"yo,{mobile[0]}.{mobile[1:]}E+09,1500.50,amount 1500000.00\n", encoding="utf-8")
+    res = CliRunner().invoke(cli, ["pii", str(src), "--output", str(dst), "--text-field", "comment", "--nlp", "none",
+                                   "--workers", "1"])
+    assert res.exit_code == 0, res.output
+    out = list(csv.DictReader(open(dst, encoding="utf-8")))
+    assert out[0]["mobile"] == "<IN_PHONE>" and out[0]["aadhaar"] == "<IN_AADHAAR>" and mobile not in out[0]["notes"]
+    assert out[1]["mobile"] == "<IN_PHONE>"
+    assert out[1]["aadhaar"] == "1500.50" and out[1]["notes"] == "amount 1500000.00"  # amounts stay
