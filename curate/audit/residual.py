@@ -350,7 +350,8 @@ def _houses(norm: str) -> list[Finding]:
 # E-mail addresses written to get past filters ("ravi [at] gmail [dot] com", "ravi dot kumar at gmail dot com",
 # "ravi%40gmail.com", "ravi @ gmail.com") and phone numbers spelled in English or Hindi number words: the second
 # opinion's own reading (phonenumbers decides what is a phone).
-_AT = r"(?:\s*[\[({<]\s*at\s*[\])}>]\s*|%40|\s+@\s*|\s*@\s+)"
+# a space after "@" ("me @Priya.Verma" with a space before it only is a mention)
+_AT = r"(?:\s*[\[({<]\s*at\s*[\])}>]\s*|%40|\s*@\s+)"
 _DOTW = r"(?:\s*[\[({<]\s*dot\s*[\])}>]\s*|\s+dot\s+|\.)"
 _PART = r"[A-Za-z0-9](?:[A-Za-z0-9_\-]*[A-Za-z0-9])?"
 _HIDDEN_EMAIL = re.compile(r"(?i)(?<![\w.%+\-])" + _PART + "(?:" + _DOTW + _PART + ")*" + _AT + _PART + "(?:" + _DOTW

@@ -226,8 +226,11 @@ class ObfuscatedEmailRecognizer(IndiaRecognizer):
         # URL-encoded ("mailto:ravi.kumar%40gmail.com")
         Pattern("%40", L + r"[A-Za-z0-9][A-Za-z0-9._+\-]*%40[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?"
                 r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?)*\.[A-Za-z]{2,24}" + R, 0.85),
-        Pattern("spaced @", L + r"[A-Za-z0-9][A-Za-z0-9._%+\-]*\s*@\s*[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?"
+        # a space after "@"; with a space before it only, "me @Priya.Verma" is a mention unless a mail TLD ends it
+        Pattern("spaced @", L + r"[A-Za-z0-9][A-Za-z0-9._%+\-]*\s*@\s+[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?"
                 r"(?:\s*\.\s*[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?)*\s*\.\s*[A-Za-z]{2,24}" + R, 0.85),
+        Pattern("space before @", L + r"[A-Za-z0-9][A-Za-z0-9._%+\-]*\s+@[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?"
+                r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?)*\.(?i:" + _TLD + ")" + R, 0.85),
     ]
     needs = "any"
     priority = 74
@@ -242,9 +245,9 @@ class SpacedUpiRecognizer(IndiaRecognizer):
     """A UPI address written with spaces around ``@`` ("ravikumar @ okaxis"), when the handle is a known PSP's."""
 
     ENTITY = "IN_UPI"
-    PATTERNS = [Pattern("vpa spaced", L + r"[A-Za-z0-9][A-Za-z0-9._\-]{1,63}\s+@\s*[A-Za-z][A-Za-z0-9]{1,31}"
-                        r"(?![A-Za-z0-9@]|\.[A-Za-z0-9])|" + L + r"[A-Za-z0-9][A-Za-z0-9._\-]{1,63}@\s+[A-Za-z][A-Za-z0-9]{1,31}"
-                        r"(?![A-Za-z0-9@]|\.[A-Za-z0-9])", 0.3)]
+    # A space after "@" (with or without one before): "cc @HDFC_Cares" is a mention, not a payment address.
+    PATTERNS = [Pattern("vpa spaced", L + r"[A-Za-z0-9][A-Za-z0-9._\-]{1,63}\s*@\s+[A-Za-z][A-Za-z0-9]{1,31}"
+                        r"(?![A-Za-z0-9@_]|\.[A-Za-z0-9])", 0.3)]
     needs = "at"
     priority = 69
     valid_score = 0.9
