@@ -85,8 +85,9 @@ class IndiaPhoneRecognizer(IndiaRecognizer):
 
     ENTITY = "IN_PHONE"
     PATTERNS = [
-        # "/" ends a number before it: "9845012345/9876543210" lists two phones
-        Pattern("mobile", r"(?<![0-9A-Za-z+])(?<![0-9][ \-.])(?:" + _PREFIX + _PSEP + r")?[6-9](?:" + _PSEP + r"[0-9]){9}" + NUM_R, 0.65),
+        # not the tail of a longer number ("2024/98765/43210"), except after a whole mobile and a slash:
+        # "9845012345/9876543210" lists two phones
+        Pattern("mobile", r"(?<![0-9A-Za-z+])(?:(?<![0-9][ \-./])|(?<=(?<![0-9])[6-9][0-9]{9}/))(?:" + _PREFIX + _PSEP + r")?[6-9](?:" + _PSEP + r"[0-9]){9}" + NUM_R, 0.65),
         # glued to its word in chat: "call9845012345", "mob9845012345", "ph:9845012345" is the mobile pattern's
         Pattern("mobile glued", r"(?i:(?<=(?<![A-Za-z])(?:ph|phn|mob|mobile|call|tel|phone|whatsapp|wa|contact|cell|no|num)))"
                 r"(?:\+?91)?[6-9][0-9]{9}" + NUM_R, 0.65),
