@@ -144,6 +144,12 @@ GENERIC = {"number", "नंबर", "नम्बर", "contact", "call", "क�
 _STRICT = {entity: _alternation([w for w in words if w.lower() not in GENERIC]) for entity, words in CONTEXT.items()}
 
 
+def mentions(entity: str, text_lower: str) -> bool:
+    """A context word for ``entity`` anywhere in the text (a cheap gate before a context-only recognizer runs)."""
+    pat = _POS.get(entity)
+    return pat is not None and pat.search(text_lower) is not None
+
+
 def has_context(entity: str, text_lower: str, start: int, end: int, before: int = BEFORE, after: int = AFTER,
                 strict: bool = False) -> bool:
     """A context word for ``entity`` within ``before`` characters before / ``after`` after the match.

@@ -34,7 +34,7 @@ import regex as re
 from presidio_analyzer import RecognizerRegistry
 
 from curate.pii.context import (BOOST, FAIL_CLOSED_AFTER, FAIL_CLOSED_BEFORE, FAIL_CLOSED_SCORE, NEGATABLE,
-                                has_close_positive, has_context, has_negative_context)
+                                has_close_positive, has_context, has_negative_context, mentions)
 from curate.pii.recognizers import contact, ids, places
 from curate.pii.recognizers.base import IndiaRecognizer
 from curate.pii.recognizers.names import ENTITY as PERSON, IndianNameRecognizer
@@ -187,6 +187,8 @@ class PiiDetector:
             if not has[rec.needs]:
                 continue
             entity = rec.supported_entities[0]
+            if rec.context_gated and not mentions(entity, lower):
+                continue
             for start, end, score, valid in rec.scan(norm):
                 if valid is False and not rec.checked:
                     continue  # structurally impossible (unknown state code, loopback IP …)

@@ -49,6 +49,9 @@ class IndiaRecognizer(PatternRecognizer):
     PATTERNS: ClassVar[list[Pattern]] = []
     CONTEXT: ClassVar[list[str]] = []
     needs: ClassVar[str] = "digit"  # "digit" | "at" | "upper" | "url" | "any"
+    # In running text the type is kept only beside a context word: skip the regexes when the text holds none of
+    # them (see curate.pii.engine; a value typed by its key or column is still matched).
+    context_gated: ClassVar[bool] = False
     priority: ClassVar[int] = 50
     checked: ClassVar[bool] = False
     # The check is a check digit strong enough to outweigh a look-alike word ("ref", "order", "imei"): a

@@ -89,8 +89,8 @@ class IndiaPhoneRecognizer(IndiaRecognizer):
         # "9845012345/9876543210" lists two phones
         Pattern("mobile", r"(?<![0-9A-Za-z+])(?:(?<![0-9][ \-./])|(?<=(?<![0-9])[6-9][0-9]{9}/))(?:" + _PREFIX + _PSEP + r")?[6-9](?:" + _PSEP + r"[0-9]){9}" + NUM_R, 0.65),
         # glued to its word in chat: "call9845012345", "mob9845012345", "ph:9845012345" is the mobile pattern's
-        Pattern("mobile glued", r"(?i:(?<=(?<![A-Za-z])(?:ph|phn|mob|mobile|call|tel|phone|whatsapp|wa|contact|cell|no|num)))"
-                r"(?:\+?91)?[6-9][0-9]{9}" + NUM_R, 0.65),
+        Pattern("mobile glued", r"(?i:(?<![A-Za-z])(?:ph|phn|mob|mobile|call|tel|phone|whatsapp|wa|contact|cell|no|num))"
+                r"\K(?:\+?91)?[6-9][0-9]{9}" + NUM_R, 0.65),
         Pattern("landline", r"(?<![0-9A-Za-z+])(?<![0-9][ \-./])(?:\(?(?:\+|00) ?91\)?(?:" + _PSEP + r"\(?0\)?)?|\(?0)" + _PSEP
                 + r"[1-9][0-9]{1,4}\)?" + _PSEP + r"[2-9][0-9]{1,3}" + _PSEP + r"[0-9]{2,4}(?:" + _PSEP + r"[0-9]{1,4})?"
                 + NUM_R, 0.55),

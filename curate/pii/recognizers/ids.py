@@ -211,6 +211,7 @@ class DateOfBirthRecognizer(IndiaRecognizer):
                 Pattern("ddmmyyyy", NUM_L + r"(?:0[1-9]|[12][0-9]|3[01])(?:0[1-9]|1[0-2])" + _YEAR + NUM_R, 0.2)]
     needs = "digit"
     priority = 15
+    context_gated = True
 
 
 class BankAccountRecognizer(IndiaRecognizer):
