@@ -157,6 +157,6 @@ STAGE = register_stage(Stage(
     # 6: DATE_OF_BIRTH (a date beside a birth word, or under a dob key); PIN codes after a city or in an address;
     # account numbers after chat spellings (acc no); names inside handles and a turn's speaker name replaced whole;
     # function names in tools schemas left alone (a newcomer's leaks).
-    version="6",
+    version="7",
     summarize=summarize,
 ))

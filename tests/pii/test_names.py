@@ -41,6 +41,20 @@ CASES = [
     ("ನನ್ನ ಹೆಸರು ತೇಜಸ್ವಿನಿ ಹೆಗ್ಡೆ. ನನ್ನ ಫೋನ್", ["ತೇಜಸ್ವಿನಿ ಹೆಗ್ಡೆ"]),                              # Kannada
     ("എന്റെ പേര് അനഘ വാര്യർ. ഫോൺ", ["അനഘ വാര്യർ"]),                                     # Malayalam
     ("میرا نام فرحان قریشی ہے۔", ["فرحان قریشی"]),                                       # Urdu (Perso-Arabic)
+    # Form labels ("नाम: …", "ग्राहक: …", as in KYC notes and CRM exports pasted into text): both words, neither in
+    # any lexicon (the surname of stop 14's demo leak, "सुब्रमण्यन", was missing from the surname list).
+    ("केवाईसी टिप्पणी\nग्राहक: तन्मयी कोडियाथ\nजन्म तिथि: 01/02/1990", ["तन्मयी कोडियाथ"]),
+    ("नाम: इरावती अन्नमराजु\nपता: मुंबई", ["इरावती अन्नमराजु"]),
+    ("Name: oviya thirunavukkarasu\nDOB: 01/02/1990", ["oviya thirunavukkarasu"]),
+    ("গ্রাহক: ঋতজা কোড়িয়াথ\nজন্ম তারিখ", ["ঋতজা কোড়িয়াথ"]),
+    ("பெயர்: இளவேனில் திருநாவுக்கரசு\nமுகவரி", ["இளவேனில் திருநாவுக்கரசு"]),
+    # A known given name and an unknown surname in its script, ended by a comma, a line break or a postposition.
+    ("कल स्नेहा कोडियाथ का फोन आया", ["स्नेहा कोडियाथ"]),
+    ("स्नेहा अन्नमराजु, आपका खाता बंद है", ["स्नेहा अन्नमराजु"]),
+    ("धन्यवाद\nसुनीता तिरुनावुक्करसु", ["सुनीता तिरुनावुक्करसु"]),
+    # Goan / Mangalorean surnames with an apostrophe, written in Indic scripts (typographic and ASCII apostrophe).
+    ("माझे नाव लविना डी’मेलो आहे.", ["लविना डी’मेलो"]),
+    ("ನನ್ನ ಹೆಸರು ಜಾಯ್ಸ್ ಡಿ'ಕುನ್ಹಾ. ನನ್ನ ಫೋನ್", ["ಜಾಯ್ಸ್ ಡಿ'ಕುನ್ಹಾ"]),
 ]
 
 
@@ -62,7 +76,21 @@ NOT_NAMES = [
     "Support said the Order is Confirmed",
     "Agent Portal is down",
     "ग्राहक सेवा ने फोन किया",
+    "ग्राहकों की संख्या बढ़ी",
 ]
+
+# A given name followed by a verb or an adverb: only the given name is a name (Hindi ends its sentence with the verb).
+GIVEN_ONLY = [
+    ("आज राहुल आया।", ["राहुल"]),
+    ("राहुल दौड़ा।", ["राहुल"]),
+    ("राहुल घर गया", ["राहुल"]),
+    ("कल सुनीता खुश थी", ["सुनीता"]),
+]
+
+
+@pytest.mark.parametrize("text,expected", GIVEN_ONLY)
+def test_a_verb_after_a_given_name_is_not_its_surname(detector, text, expected):
+    assert names(detector, text) == expected
 
 
 @pytest.mark.parametrize("text", NOT_NAMES)
