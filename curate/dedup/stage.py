@@ -214,7 +214,8 @@ MINHASH = register_stage(Stage(
                 "detector; cached, so new ingests only sketch new documents.",
     # 3: character shingles glue conjuncts after the viramas of every script (curate.text), not a hand list.
     # 4: a row with no text to compare gets a reserved exact key (never a duplicate of another empty row).
-    version="4",
+    # 5: a chat turn's content given as OpenAI's list of parts is compared on its text parts (was its JSON text).
+    version="5",
 ))
 
 DEDUP = register_stage(Stage(
@@ -237,5 +238,6 @@ DEDUP = register_stage(Stage(
     # 5: chats / SFT pairs whose targets (assistant turns / output) differ in content are never near duplicates.
     # 6: an SFT pair's all-boilerplate output (a frequent label) is keyed by its words: the same input with two labels
     # is kept (a conflict to see), not removed as a near duplicate.
-    version="6",
+    # 7: content parts read as text (see minhash 5), also in targets and explanations.
+    version="7",
 ))

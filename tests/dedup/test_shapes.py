@@ -56,6 +56,26 @@ def test_messages_as_json_text_work_like_nested_messages():
     assert nested.column("dup_cluster").to_pylist() == flat.column("dup_cluster").to_pylist()
 
 
+def test_content_parts_are_compared_on_their_text_like_plain_content():
+    """OpenAI's content as a list of parts ({"type": "text", "text": ...}) is the same chat as content as a string:
+    the re-sent copy written with parts is found, and the parts' JSON keys make no two distinct chats alike."""
+    import json
+
+    rows = scenario(seed=2, distinct=15, copies=5)
+    rows = [r for r in rows if "messages" in r]
+
+    def parts(msgs):
+        return [{**m, "content": [{"type": "text", "text": m["content"]}]} if m["role"] == "user" else m for m in msgs]
+
+    plain = pa.table({"messages": [json.dumps(r["messages"]) for r in rows], "text": [r["text"] for r in rows]})
+    mixed = pa.table({"messages": [json.dumps(parts(r["messages"]) if i % 2 else r["messages"])
+                                   for i, r in enumerate(rows)], "text": [r["text"] for r in rows]})
+    cols = ["dup_cluster", "dup_keep", "dup_reason", "dup_jaccard", "dup_shared"]
+    want = dedup_table(plain, {"boilerplate_min_docs": 3}).select(cols).to_pylist()
+    assert any(r["dup_cluster"] for r in want)  # the scenario's re-sent copies are found
+    assert dedup_table(mixed, {"boilerplate_min_docs": 3}).select(cols).to_pylist() == want
+
+
 def test_fullwidth_ligature_indic_digit_case_and_elongation_copies_cluster():
     base = "Please refund order 45123 for the broken file cabinet delivered to Pune last week"
     variants = [
