@@ -214,7 +214,8 @@ MINHASH = register_stage(Stage(
                 "detector; cached, so new ingests only sketch new documents.",
     # 3: character shingles glue conjuncts after the viramas of every script (curate.text), not a hand list.
     # 4: a row with no text to compare gets a reserved exact key (never a duplicate of another empty row).
-    # 5: a chat turn's content given as OpenAI's list of parts is compared on its text parts (was its JSON text).
+    # 5: a chat turn's content given as OpenAI's list of parts is compared on its text parts (was its JSON text);
+    #    an assistant turn that calls tools is compared on the calls (name + arguments; was empty: exact duplicates).
     version="5",
 ))
 

@@ -22,9 +22,15 @@ from curate.errors import CurateError
 SFT_FIELDS = ("instruction", "input", "output")
 # content as JSON: a string, or OpenAI's list of parts ([{"type": "text", "text": ...}, ...]), read as ingest reads it
 # (curate.ingest.shapes.message_texts_sql: text parts joined by a newline).
-_MSG_JSON = '[{"role": "VARCHAR", "content": "JSON"}]'
-_PARTS_TEXT = ("CASE json_type(m.content) WHEN 'VARCHAR' THEN m.content->>'$' "
-               "WHEN 'ARRAY' THEN array_to_string(json_extract_string(m.content, '$[*].text'), chr(10)) END")
+# An assistant turn that calls tools ("content": null beside "tool_calls", or the older "function_call") is compared on
+# the calls it makes: the function's name and arguments are that turn's training target, so two chats that call
+# get_balance for two different accounts are two examples, not exact duplicates.
+_MSG_JSON = '[{"role": "VARCHAR", "content": "JSON", "tool_calls": "JSON", "function_call": "JSON"}]'
+_PARTS_TEXT = ("concat_ws(chr(10), CASE json_type(m.content) WHEN 'VARCHAR' THEN m.content->>'$' "
+               "WHEN 'ARRAY' THEN array_to_string(json_extract_string(m.content, '$[*].text'), chr(10)) END, "
+               "array_to_string(list_transform(json_extract(m.tool_calls, '$[*].function'), "
+               "f -> concat(f->>'name', ' ', f->>'arguments')), chr(10)), "
+               "concat(m.function_call->>'name', ' ', m.function_call->>'arguments'))")
 
 
 def _text(col, field: str) -> pa.Array:

@@ -220,3 +220,30 @@ def test_kept_first_pass_tokens_give_the_same_result_as_reading_the_texts_again(
         outs.append(dedup_table(table, params, batch_size=64))
     assert outs[0].column("dup_keep").to_pylist().count(False) > 12      # the comparison is not vacuous
     assert outs[0].equals(outs[1]) and outs[0].equals(outs[2])
+
+
+def test_chats_that_call_different_tools_or_arguments_are_distinct_examples():
+    """An assistant turn with ``content: null`` and ``tool_calls`` is compared on its calls (the training target):
+    chats that differ only in the function called or its arguments are not duplicates, a re-sent copy is exact,
+    and a chat differing only in an account number is at most a near duplicate (never called exact)."""
+    import json
+
+    def chat(name, args, result):
+        return json.dumps([
+            {"role": "system", "content": "You are the bank's assistant. Use the tools."},
+            {"role": "user", "content": "Please help me with my savings account."},
+            {"role": "assistant", "content": None, "tool_calls": [
+                {"id": "c1", "type": "function", "function": {"name": name, "arguments": json.dumps(args)}}]},
+            {"role": "tool", "tool_call_id": "c1", "content": json.dumps(result)},
+            {"role": "assistant", "content": "Done, please check the app."}])
+
+    msgs = [chat("get_balance", {"account": "savings"}, {"ok": True}),
+            chat("block_card", {"card": "debit", "reason": "lost"}, {"ok": True}),
+            chat("update_address", {"city": "Pune", "pin_from_profile": True}, {"ok": True}),
+            chat("get_balance", {"account": "savings"}, {"ok": True}),            # re-sent copy of row 1
+            chat("get_balance", {"account": "SB-0042"}, {"ok": True}),
+            chat("get_balance", {"account": "SB-0043"}, {"ok": True})]
+    out = dedup_table(pa.table({"messages": msgs, "text": ["x"] * len(msgs)})).to_pylist()
+    assert [o["dup_keep"] for o in out[:3]] == [True, True, True]
+    assert (out[3]["dup_keep"], out[3]["dup_reason"], out[3]["dup_cluster"]) == (False, "exact", out[0]["dup_cluster"])
+    assert out[5]["dup_reason"] != "exact"
