@@ -70,6 +70,33 @@ def _content_text(content) -> str:
     return str(content or "")
 
 
+def _calls_text(m: dict) -> str:
+    """The tool calls of an assistant turn (OpenAI ``tool_calls``, or the older ``function_call``) as text, one
+    ``<tool_call>{"name": …, "arguments": {…}}</tool_call>`` per call (the Hermes / Qwen2.5 convention): the calls are
+    that turn's training target, and a template that renders only ``content`` would otherwise train the model to
+    answer with an empty turn."""
+    calls = [c.get("function") for c in m.get("tool_calls") or [] if isinstance(c, dict)]
+    if isinstance(m.get("function_call"), dict):
+        calls.append(m["function_call"])
+    out = []
+    for f in calls:
+        if not isinstance(f, dict):
+            continue
+        args = f.get("arguments")
+        if isinstance(args, str):
+            try:
+                args = json.loads(args)
+            except json.JSONDecodeError:
+                pass  # arguments as the model wrote them
+        out.append("<tool_call>\n" + json.dumps({"name": f.get("name"), "arguments": args}, ensure_ascii=False)
+                   + "\n</tool_call>")
+    return "\n".join(out)
+
+
+def _turn_text(m: dict) -> str:
+    return "\n".join(t for t in (_content_text(m.get("content")), _calls_text(m)) if t)
+
+
 def _meta_system(meta) -> str | None:
     try:
         obj = json.loads(meta) if isinstance(meta, str) else meta
@@ -91,7 +118,7 @@ def row_to_messages(row: dict, system_prompt: str | None = None) -> list[dict] |
         if not isinstance(parsed, list) or not all(isinstance(m, dict) and "role" in m and
                                                     ("content" in m or m.get("tool_calls")) for m in parsed):
             raise ValueError("messages must be a JSON list of {role, content}")
-        msgs = [{"role": str(m["role"]), "content": _content_text(m.get("content"))} for m in parsed]
+        msgs = [{"role": str(m["role"]), "content": _turn_text(m)} for m in parsed]
         if not any(m["role"] == "assistant" for m in msgs):
             return None
     elif row.get("output") and (row.get("instruction") or row.get("input")):
