@@ -52,6 +52,12 @@ CASES = [
     ("कल स्नेहा कोडियाथ का फोन आया", ["स्नेहा कोडियाथ"]),
     ("स्नेहा अन्नमराजु, आपका खाता बंद है", ["स्नेहा अन्नमराजु"]),
     ("धन्यवाद\nसुनीता तिरुनावुक्करसु", ["सुनीता तिरुनावुक्करसु"]),
+    # A relative's name after "पिता का नाम" (father's name) and the like; a word before a given name and "ji" is not
+    # part of the name; a place after "from" right behind a person's name is not a person.
+    ("ग्राहक का नाम सुनीता देवी, पिता का नाम रामलाल, पता: मुंबई", ["सुनीता देवी", "रामलाल"]),
+    ("नॉमिनी का नाम: ज्योत्स्ना पणिक्कर", ["ज्योत्स्ना पणिक्कर"]),
+    ("Done Priya ji, your card is blocked.", ["Priya"]),
+    ("Customer Mohammed Irfan Shaikh from Kurla requested a statement.", ["Mohammed Irfan Shaikh"]),
     # Goan / Mangalorean surnames with an apostrophe, written in Indic scripts (typographic and ASCII apostrophe).
     ("माझे नाव लविना डी’मेलो आहे.", ["लविना डी’मेलो"]),
     ("ನನ್ನ ಹೆಸರು ಜಾಯ್ಸ್ ಡಿ'ಕುನ್ಹಾ. ನನ್ನ ಫೋನ್", ["ಜಾಯ್ಸ್ ಡಿ'ಕುನ್ಹಾ"]),
@@ -96,3 +102,23 @@ def test_a_verb_after_a_given_name_is_not_its_surname(detector, text, expected):
 @pytest.mark.parametrize("text", NOT_NAMES)
 def test_capitalised_and_common_words_are_not_names(detector, text):
     assert names(detector, text) == []
+
+
+@pytest.fixture(scope="module")
+def spacy_detector():
+    from curate.pii.engine import get_detector
+
+    return get_detector("spacy")
+
+
+@pytest.mark.parametrize("text,persons,places", [
+    ("Customer says the ATM at Bandra debited Rs 5000 twice.", [], ["Bandra"]),
+    ("Address: 12 Hill Road, Bandra West, Mumbai 400050", [], ["Bandra West"]),
+    ("I met Rahul Sharma at Bandra yesterday.", ["Rahul Sharma"], ["Bandra"]),
+])
+def test_a_place_the_model_calls_a_person_is_an_address(spacy_detector, text, persons, places):
+    """spaCy's small English model tags Mumbai localities as people; after "at"/"in"/"near" (or with a side:
+    "Bandra West") they are places: never a person's pseudonym."""
+    spans = spacy_detector.detect(text)
+    assert [text[s.start:s.end] for s in spans if s.type == "PERSON"] == persons
+    assert all(text[s.start:s.end] in places for s in spans if s.type == "ADDRESS")

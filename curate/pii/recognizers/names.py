@@ -46,7 +46,8 @@ _TRIGGERS = [
     (r"(?<![A-Za-z])(?:Shri|Shree|Sri|Smt|Shrimati|Srimati|Kumari|Km|Sushri|Dr|Mr|Mrs|Ms|Miss|Prof|Late|Capt|Col|"
      r"Adv|Er|Thiru|Tiru|Thirumathi|Selvi|Babu|Janab|Begum|Sardar)\.?\s+", "honorific"),
     (r"(?i:(?<![a-z])(?:dear|hi|hello|hey|regards|thanks|namaste|namaskar|thank you)(?![a-z])[,!]?\s+)", "weak"),
-    (r"(?:मेरा नाम|मेरा नम|नाम|मैं|माझे नाव|माझं नाव|माझा नाव|नाव|मी|पुत्र|पुत्री|पत्नी|पति|ग्राहक का नाम|खाताधारक)\s*[:\-–]?\s*", "indic"),
+    (r"(?:मेरा नाम|मेरा नम|(?:पिता|पिताजी|माता|माँ|मां|पति|पत्नी|बेटे|बेटी|नॉमिनी|ग्राहक) का नाम|(?:वडिलांचे|आईचे) नाव|"
+     r"नाम|मैं|माझे नाव|माझं नाव|माझा नाव|नाव|मी|पुत्र|पुत्री|पत्नी|पति|पिता|खाताधारक|नामांकित)\s*[:\-–]?\s*", "indic"),
     (r"(?:श्रीमती|श्रीमान|श्री|सुश्री|कुमारी|डॉ\.?|डा\.|डॉक्टर|स्व\.|सौ\.|चि\.|जनाब|बेगम|सरदार)\s*", "indic_honorific"),
     (r"(?:আমার নাম|নাম|আমি)\s*[:\-–]?\s*", "indic"),
     (r"(?:শ্রীমতী|শ্রীমান|শ্রী|ডাঃ|ডঃ|ড\.|কুমারী)\s*", "indic_honorific"),
@@ -230,6 +231,8 @@ class IndianNameRecognizer(EntityRecognizer):
                     break
                 if t.text.lower() in self.lex.not_names:
                     break
+                if got and not known and self.lex.kind(got[0].text) == "G":
+                    break  # a given name starts the name: "Done Priya ji" is "Priya ji"
                 got.insert(0, t)
                 j -= 1
             if got:
