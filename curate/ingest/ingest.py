@@ -97,8 +97,9 @@ def _json_type_sql(value: str) -> str:
             f"WHEN 'f' THEN 'BOOLEAN' ELSE 'NUMBER' END END")
 
 
-def build_prepare_sql(opts: IngestOptions, source: str, ingest_id: str) -> str:
-    """The one SQL statement that validates, maps and normalises a chunk (registered as ``_chunk``)."""
+def build_prepare_sql(opts: IngestOptions, source: str, ingest_id: str, salt: str = "") -> str:
+    """The one SQL statement that validates, maps and normalises a chunk (registered as ``_chunk``); ``salt``:
+    the workspace's doc_id salt (:meth:`curate.storage.Lake.doc_id_salt`), prefixed to what a doc_id hashes."""
     tf = opts.text_field or "text"
     tp = _path_literal(tf)
     explicit = opts.text_field is not None
@@ -122,7 +123,7 @@ def build_prepare_sql(opts: IngestOptions, source: str, ingest_id: str) -> str:
         changed = "k.reason IS NULL AND coalesce(d.content_hash, k.first_hash) <> k.content_hash"
         conflict = f"'id conflict: {id_name} already ingested with different content'"
         if opts.on_id_conflict == "version":
-            doc_expr = (f"CASE WHEN {changed} THEN substr(md5({_sql_str(source)} || chr(31) || 'id:' || k.rec_id "
+            doc_expr = (f"CASE WHEN {changed} THEN substr(md5({_sql_str(salt + source)} || chr(31) || 'id:' || k.rec_id "
                         f"|| chr(31) || k.content_hash), 1, 20) ELSE k.doc_id END")
             reason_expr, version_expr = "k.reason", f"CASE WHEN {changed} THEN k.doc_id END"
         else:
@@ -279,7 +280,7 @@ WITH base AS (
          md5(concat_ws(chr(31), text1, coalesce(messages0, ''))) AS content_hash
   FROM checked
 ), keyed AS (
-  SELECT *, substr(md5({_sql_str(source)} || chr(31) ||
+  SELECT *, substr(md5({_sql_str(salt + source)} || chr(31) ||
       CASE WHEN rec_id IS NOT NULL THEN 'id:' || rec_id ELSE source_row::VARCHAR || chr(31) || content_hash END), 1, 20)
     AS doc_id
   FROM final
@@ -431,7 +432,7 @@ def ingest_file(ws: Lake, path: Path, opts: IngestOptions,
     con = ws.con
     _register_html_to_text(con)
     con.execute(_NORM_MACRO.replace("@NFC@", needs_nfc_pattern()).replace("@MARKUP@", MARKUP_HINT_RE2))
-    prepare_sql = build_prepare_sql(opts, source, ingest_id)
+    prepare_sql = build_prepare_sql(opts, source, ingest_id, ws.doc_id_salt())
     file_hash = _file_hash(path)
     repaired = repair_interrupted_ingests(con)
     versioned = bool(opts.id_field) and opts.on_id_conflict == "version"
