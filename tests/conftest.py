@@ -66,3 +66,17 @@ def pg_database(pg_server):
     from curate.testing import create_database
 
     return create_database(pg_server, "lake_" + uuid.uuid4().hex[:10])
+
+
+def share_workspace_key(src, dst) -> None:
+    """Give workspace ``dst`` the key of ``src`` (``secrets/pii.key``, made if missing): pseudonyms, keyed ids and
+    the doc_id salt then agree, so the two can be compared row for row (each real workspace has its own key)."""
+    import shutil
+
+    key = src.secrets_dir / "pii.key"
+    if not key.exists():
+        key.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        key.write_text("shared-test-key-0123456789abcdef\n")
+        os.chmod(key, 0o600)
+    dst.secrets_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    shutil.copy2(key, dst.secrets_dir / "pii.key")

@@ -28,6 +28,7 @@ import pyarrow.compute  # noqa: F401 - pa.compute
 import xxhash
 
 from curate.dbutil import quiet, transaction
+from curate.keyed import keyed_id, workspace_key
 from curate.errors import CurateError
 from curate.ingest.jsonscan import TYPE_NAMES, scan
 from curate.ingest.ordered import default_threads, ordered_map
@@ -97,9 +98,30 @@ def _json_type_sql(value: str) -> str:
             f"WHEN 'f' THEN 'BOOLEAN' ELSE 'NUMBER' END END")
 
 
+def doc_id_salt(ws: Lake) -> str:
+    """The secret prefixed to what a ``doc_id`` hashes, fixed at the first ingest into the workspace (the raw
+    zone's ``settings`` table): 32 hex characters derived from the workspace key (``secrets/pii.key``, the key of
+    the export's keyed ids), so two workspaces that share the key — a team's stewards, a local and a Ray
+    workspace — give the same file the same doc_ids.
+
+    Without it a doc_id is ``md5(source, id)`` of the ``--id-field`` value (a mobile or account number: every
+    10-digit phone is hashed in seconds) or ``md5(source, row, md5(text))``, and doc_ids leave the raw zone in
+    snapshots, the curated zone and audit reports. A workspace that already holds documents without a salt keeps
+    ``""``: its doc_ids stay what they were, so a re-ingest is still recognised (``curate status`` says
+    "unkeyed"). Call under the writer lock (ingest holds it)."""
+    salt = ws.setting("doc_id_salt")
+    if salt is None:
+        if ws.con.execute("SELECT count(*) > 0 FROM lake.documents").fetchone()[0]:
+            salt = ""
+        else:
+            salt = keyed_id(workspace_key(ws.secrets_dir), "doc_id", purpose="doc_id_salt", chars=32)
+        ws.set_setting("doc_id_salt", salt)
+    return salt
+
+
 def build_prepare_sql(opts: IngestOptions, source: str, ingest_id: str, salt: str = "") -> str:
     """The one SQL statement that validates, maps and normalises a chunk (registered as ``_chunk``); ``salt``:
-    the workspace's doc_id salt (:meth:`curate.storage.Lake.doc_id_salt`), prefixed to what a doc_id hashes."""
+    the workspace's doc_id salt (:func:`doc_id_salt`), prefixed to what a doc_id hashes."""
     tf = opts.text_field or "text"
     tp = _path_literal(tf)
     explicit = opts.text_field is not None
@@ -432,7 +454,7 @@ def ingest_file(ws: Lake, path: Path, opts: IngestOptions,
     con = ws.con
     _register_html_to_text(con)
     con.execute(_NORM_MACRO.replace("@NFC@", needs_nfc_pattern()).replace("@MARKUP@", MARKUP_HINT_RE2))
-    prepare_sql = build_prepare_sql(opts, source, ingest_id, ws.doc_id_salt())
+    prepare_sql = build_prepare_sql(opts, source, ingest_id, doc_id_salt(ws))
     file_hash = _file_hash(path)
     repaired = repair_interrupted_ingests(con)
     versioned = bool(opts.id_field) and opts.on_id_conflict == "version"

@@ -301,25 +301,16 @@ class Lake:
             coldefs = ", ".join(f"{ident(c)} {t}" for c, t in cols.items())
             self.con.execute(f"CREATE TABLE IF NOT EXISTS {alias}.{table} ({coldefs})")
 
-    def doc_id_salt(self) -> str:
-        """The secret an ingest prefixes to what a ``doc_id`` hashes (32 random hex characters, made on the first
-        ingest into an empty workspace and kept in the raw zone's ``settings`` table).
-
-        Without it a doc_id is ``md5(source, id)`` of the ``--id-field`` value (a mobile or account number: a
-        10-digit phone is found by hashing every candidate in seconds) or ``md5(source, row, md5(text))``, and
-        doc_ids leave the raw zone in snapshots, the curated zone and audit reports. A workspace that already
-        holds documents without a salt keeps ``""`` (its doc_ids stay what they were, so a re-ingest is still
-        recognised as one); ``curate status`` says which. Call under the writer lock (ingest holds it)."""
+    def setting(self, name: str) -> str | None:
+        """A workspace setting of the raw zone's ``settings`` table (None when unset)."""
         self.require_raw("documents")
-        row = self.con.execute("SELECT value FROM lake.settings WHERE name = 'doc_id_salt'").fetchone()
-        if row is not None:
-            return row[0] or ""
-        import secrets
+        row = self.con.execute("SELECT value FROM lake.settings WHERE name = ?", [name]).fetchone()
+        return None if row is None else row[0]
 
-        legacy = self.con.execute("SELECT count(*) > 0 FROM lake.documents").fetchone()[0]
-        salt = "" if legacy else secrets.token_hex(16)
-        self.con.execute("INSERT INTO lake.settings VALUES ('doc_id_salt', ?)", [salt])
-        return salt
+    def set_setting(self, name: str, value: str) -> None:
+        """Set a workspace setting once (call under the writer lock)."""
+        self.require_raw("documents")
+        self.con.execute("INSERT INTO lake.settings VALUES (?, ?)", [name, value])
 
     def require_raw(self, what: str) -> None:
         """Refuse, in one line, what needs the raw zone in a curated-zone workspace.

@@ -33,11 +33,11 @@ _LINES = ['{"text": "a"}', "", "   ", '{"text": "nul \u0000 here"}', '{"text": "
 
 @pytest.fixture(autouse=True)
 def _one_salt(monkeypatch):
-    """Every workspace here hashes doc_ids with the same salt (each real workspace draws its own), so the
+    """Every workspace here hashes doc_ids with the same salt (a real one derives it from its own key), so the
     workspaces the thread counts fill can be compared row for row, doc_ids included."""
-    from curate.storage.lake import Lake
+    from curate.ingest import ingest
 
-    monkeypatch.setattr(Lake, "doc_id_salt", lambda self: "fixed-test-salt")
+    monkeypatch.setattr(ingest, "doc_id_salt", lambda ws: "fixed-test-salt")
 
 
 def _mixed_file(path, copies: int = 6):
