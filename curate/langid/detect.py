@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Iterable
 
 import numpy as np
 
+from curate.langid.markers import MARKER_BONUS, MARKER_SCRIPTS, marker_langs
 from curate.langid.model import Model, load_model, posterior
 from curate.langid.text import clauses, fold_token, normalize, strip_acronyms, strip_links, tokenize
 
@@ -369,7 +370,8 @@ class LanguageIdentifier:
             group = groups.get(script)
             if group is not None:
                 V, nf = group.words(words)
-                p = posterior(V.sum(axis=0) + group.prior + self._orthography(script, group, words, nf), nf)
+                p = posterior(V.sum(axis=0) + group.prior + self._orthography(script, group, words, nf)
+                              + self._markers(script, group, words, nf), nf)
                 top = np.argsort(-p)[:3]
                 alts = [(group.langs[j], round(float(p[j]), 4)) for j in top]
             elif script in UNIQUE_SCRIPT_LANG:
@@ -584,6 +586,23 @@ class LanguageIdentifier:
             return 0.0  # nothing ruled out, or contradictory letters (mixed text, typos): let n-grams decide
         penalty = -50.0 * max(1.0, math.sqrt(n_features))
         return np.array([penalty if lang in excluded else 0.0 for lang in group.langs], dtype=np.float32)
+
+    @staticmethod
+    def _markers(script: str, group, words: list[str], n_features: int) -> np.ndarray | float:
+        """``MARKER_BONUS`` per marker word of a language (:mod:`curate.langid.markers`: words one language
+        of the script writes and its neighbours do not), scaled like the orthography penalties."""
+        if script not in MARKER_SCRIPTS:
+            return 0.0
+        found = [langs for w in words if (langs := marker_langs(script, w))]
+        if not found:
+            return 0.0
+        bonus = np.zeros(len(group.langs), dtype=np.float32)
+        index = group.lang_index
+        for langs in found:
+            for lang in langs:
+                if lang in index:
+                    bonus[index[lang]] += MARKER_BONUS
+        return bonus * max(1.0, math.sqrt(n_features))
 
     def _tag_latin(self, words: list[str], idx: list[int], tags: list[str | None],
                    prefer: list[str]) -> tuple[list[tuple[str, float]], float, str]:

@@ -85,5 +85,5 @@ STAGE = register_stage(Stage(
     # list no longer holds content words; English-framed code-mixing and name handling (issue 12, fourth pass).
     # 8: acronyms of mixed-case text (EMI, PAN, UPI) read as English, UPI ids dropped like e-mail addresses, names
     # Indian English uses as its own (Aadhaar, Diwali, Paytm) no evidence (a newcomer's English rows were code-mixed).
-    version="8",
+    version="9",
 ))
