@@ -27,7 +27,8 @@ import numpy as np
 
 from curate.langid.markers import MARKER_BONUS, MARKER_SCRIPTS, marker_langs
 from curate.langid.model import Model, load_model, posterior
-from curate.langid.text import clauses, fold_token, normalize, strip_acronyms, strip_links, tokenize
+from curate.langid.text import (clauses, fold_token, letter_runs, normalize, split_run, strip_acronyms,
+                                 strip_links)
 
 if TYPE_CHECKING:
     from curate.langid.config import DetectConfig
@@ -126,6 +127,18 @@ _EN_OBJECT_HEADS = frozenset(
 # Hindustani postpositions and particles that follow the noun after demonstrative इस/उस ("is song ko").
 _HI_POSTPOSITIONS = frozenset("ko ka ki ke me mein main se par pe tak liye baar bar wala wali wale waqt time".split())
 _FOLD_CACHE_LIMIT = 200_000
+# word -> languages it is a marker of (``markers.marker_langs``); words of different scripts never collide
+_MARKER_CACHE: dict[str, tuple[str, ...]] = {}
+
+
+def _run_parts(run: str) -> tuple[tuple[str, str, int], ...]:
+    """A letter run's tokens as scored: split where the script changes, elongations folded, laughter dropped."""
+    out = []
+    for tok, sc in split_run(run):
+        f = fold_token(tok)
+        if f is not None:
+            out.append((f, sc, len(f)))
+    return tuple(out)
 
 
 def _english_past_verb(word: str | None) -> bool:
@@ -293,7 +306,8 @@ class LanguageIdentifier:
         """``config``: a :class:`curate.langid.config.DetectConfig` (None: the defaults in ``DEFAULTS``)."""
         self.cfg = config if config is not None else SimpleNamespace(**DEFAULTS)
         self.model = model or load_model()
-        self._fold: dict[str, str | None] = {}  # token -> folded token (None: laughter); a cache
+        # letter run -> its tokens as scored: (folded token, script, letters); laughter has none. A cache.
+        self._runs: dict[str, tuple[tuple[str, str, int], ...]] = {}
         latn = self.model.groups.get("Latn")
         fws = latn.function_words if latn is not None else {}
         # Urdu-only function words (kyunke, bohat, shukriya …): Urdu's romanized lexicon minus Hindi's
@@ -314,7 +328,66 @@ class LanguageIdentifier:
                         pending.setdefault(sc, []).append(tok)  # fill() skips the cached ones
         for sc, toks in pending.items():
             groups[sc].fill(toks)
-        return [p if isinstance(p, LangResult) else self._decide(*p, keep_tokens=keep_tokens) for p in prepped]
+        out: list[LangResult | None] = []
+        native: dict[str, list[int]] = {}  # one shared non-Latin script alone: scored together below
+        for i, p in enumerate(prepped):
+            if isinstance(p, LangResult):
+                out.append(p)
+            elif len(p[1]) == 1 and p[2] != "Latn" and p[2] in groups:
+                native.setdefault(p[2], []).append(i)
+                out.append(None)
+            else:
+                out.append(self._decide(*p, keep_tokens=keep_tokens))
+        for script, ids in native.items():
+            docs = [prepped[i] for i in ids]
+            for i, doc, alts in zip(ids, docs, self._score_native(script, [[t for t, _ in d[0]] for d in docs])):
+                out[i] = self._native_result(script, alts, doc[0], doc[1], doc[3], keep_tokens)
+        return out  # type: ignore[return-value]
+
+    def _score_native(self, script: str, docs: list[list[str]]) -> list[list[tuple[str, float]]]:
+        """Top-3 (language, probability) of each document of ``docs`` (its words, all in ``script``, a shared
+        script the model has a group for, every word already scored): one gather, one ``reduceat`` and one
+        batched posterior for all of them — the per-document numpy calls cost more than the sums."""
+        group = self.model.groups[script]
+        row, nf_of = group._row, group._nf
+        rows: list[int] = []
+        offsets: list[int] = []
+        nfs: list[int] = []
+        for words in docs:
+            offsets.append(len(rows))
+            r = list(map(row.__getitem__, words))
+            rows.extend(r)
+            nfs.append(sum(map(nf_of.__getitem__, r)))
+        S = np.add.reduceat(group._V[rows], offsets, axis=0) + group.prior
+        for k, words in enumerate(docs):
+            extra = self._orthography(script, group, words, nfs[k]) + self._markers(script, group, words, nfs[k])
+            if isinstance(extra, np.ndarray):
+                S[k] += extra
+        # posterior() for every row at once: softmax of the scores tempered by sqrt(#features)
+        z = S / np.sqrt(np.maximum(np.array(nfs, dtype=np.float64), 1.0)).astype(S.dtype)[:, None]
+        z -= z.max(axis=1, keepdims=True)
+        e = np.exp(z)
+        P = e / e.sum(axis=1, keepdims=True)
+        top = np.argsort(-P, axis=1, kind="stable")[:, :3]
+        langs = group.langs
+        return [[(langs[j], round(pr, 4)) for j, pr in zip(t, p)]
+                for t, p in zip(top.tolist(), np.take_along_axis(P, top, axis=1).tolist())]
+
+    def _native_result(self, script: str, alts: list[tuple[str, float]], tokens: list[tuple[str, str]],
+                       shares: dict[str, float], total: int, keep_tokens: bool) -> LangResult:
+        """The result of a text in one script whose language is ``alts[0]``: nothing is mixed."""
+        lang = alts[0][0]
+        if lang == UND:
+            return _und(script, shares, alts)
+        length_factor = min(1.0, total / self.cfg.length_norm_chars) ** 0.5
+        score = round(float(alts[0][1] * length_factor), 4)
+        token_tags = [(tok, lang) for tok, _ in tokens] if keep_tokens else None
+        # Letters of an Indian script are language content however few they are: a one- or two-word
+        # comment ("धन्यवाद", "ठीक है", "நன்றி") names the language its script and the model make more
+        # likely than all others together, with the low score its length earns, instead of und.
+        named = score >= self.cfg.min_score or (script != "Latn" and alts[0][1] >= NATIVE_MIN_WITHIN
+                                                and lang in INDIC_LANGS)
+        return LangResult(lang if named else UND, script, False, False, score, None, 0.0, alts, shares, token_tags)
 
     def _prep(self, text: str | None):
         if not text:
@@ -322,18 +395,19 @@ class LanguageIdentifier:
         tokens: list[tuple[str, str]] = []
         starts: list[int] = []  # index of the first token of each clause
         letters: dict[str, int] = {}
-        fold = self._fold
+        runs = self._runs
+        append = tokens.append
         for piece in clauses(strip_links(normalize(strip_acronyms(text)))):
             starts.append(len(tokens))
-            for tok, sc in tokenize(piece):
-                f = fold.get(tok, 0)
-                if f == 0:
-                    if len(fold) > _FOLD_CACHE_LIMIT:
-                        fold.clear()
-                    f = fold[tok] = fold_token(tok)
-                if f is not None:
-                    tokens.append((f, sc))
-                    letters[sc] = letters.get(sc, 0) + len(f)
+            for run in letter_runs(piece):
+                parts = runs.get(run)
+                if parts is None:
+                    if len(runs) > _FOLD_CACHE_LIMIT:
+                        runs.clear()
+                    parts = runs[run] = _run_parts(run)
+                for tok, sc, n in parts:
+                    append((tok, sc))
+                    letters[sc] = letters.get(sc, 0) + n
         total = sum(letters.values())
         if total == 0:
             return _und("Zyyy", {})
@@ -386,18 +460,7 @@ class LanguageIdentifier:
         if len(by_script) == 1 and script_result:
             # One script, one language (most native-script text): nothing is mixed.
             (script, (lang, alts)), = script_result.items()
-            if lang == UND:
-                return _und(script, shares, alts)
-            length_factor = min(1.0, total / cfg.length_norm_chars) ** 0.5
-            score = round(float(alts[0][1] * length_factor), 4)
-            token_tags = [(tok, lang) for tok, _ in tokens] if keep_tokens else None
-            # Letters of an Indian script are language content however few they are: a one- or two-word
-            # comment ("धन्यवाद", "ठीक है", "நன்றி") names the language its script and the model make more
-            # likely than all others together, with the low score its length earns, instead of und.
-            named = score >= cfg.min_score or (script != "Latn" and alts[0][1] >= NATIVE_MIN_WITHIN
-                                               and lang in INDIC_LANGS)
-            return LangResult(lang if named else UND, script, False, False, score, None, 0.0,
-                              alts, shares, token_tags)
+            return self._native_result(script, alts, tokens, shares, total, keep_tokens)
 
         # Token counts (for CMI and the code-mix flag) and frame weights (for the matrix language):
         # function words weigh 1 + bonus, so "kya mere work ke route me traffic he" is Hindi with
@@ -593,7 +656,16 @@ class LanguageIdentifier:
         of the script writes and its neighbours do not), scaled like the orthography penalties."""
         if script not in MARKER_SCRIPTS:
             return 0.0
-        found = [langs for w in words if (langs := marker_langs(script, w))]
+        cache = _MARKER_CACHE
+        found = []
+        for w in words:
+            langs = cache.get(w)
+            if langs is None:
+                if len(cache) > _FOLD_CACHE_LIMIT:
+                    cache.clear()
+                langs = cache[w] = marker_langs(script, w)
+            if langs:
+                found.append(langs)
         if not found:
             return 0.0
         bonus = np.zeros(len(group.langs), dtype=np.float32)
