@@ -131,14 +131,17 @@ _FOLD_CACHE_LIMIT = 200_000
 _MARKER_CACHE: dict[str, tuple[str, ...]] = {}
 
 
-def _run_parts(run: str) -> tuple[tuple[str, str, int], ...]:
-    """A letter run's tokens as scored: split where the script changes, elongations folded, laughter dropped."""
+def _run_parts(run: str) -> tuple:
+    """A letter run's tokens as scored (split where the script changes, elongations folded, laughter
+    dropped): ``((token, script), letters)`` for a run that is one token, else ``(((token, script), ...), 0)``."""
     out = []
     for tok, sc in split_run(run):
         f = fold_token(tok)
         if f is not None:
-            out.append((f, sc, len(f)))
-    return tuple(out)
+            out.append((f, sc))
+    if len(out) == 1:
+        return out[0], len(out[0][0])
+    return tuple(out), 0
 
 
 def _english_past_verb(word: str | None) -> bool:
@@ -306,12 +309,15 @@ class LanguageIdentifier:
         """``config``: a :class:`curate.langid.config.DetectConfig` (None: the defaults in ``DEFAULTS``)."""
         self.cfg = config if config is not None else SimpleNamespace(**DEFAULTS)
         self.model = model or load_model()
-        # letter run -> its tokens as scored: (folded token, script, letters); laughter has none. A cache.
-        self._runs: dict[str, tuple[tuple[str, str, int], ...]] = {}
+        # letter run -> its tokens as scored (``_run_parts``); a cache
+        self._runs: dict[str, tuple] = {}
         latn = self.model.groups.get("Latn")
         fws = latn.function_words if latn is not None else {}
         # Urdu-only function words (kyunke, bohat, shukriya …): Urdu's romanized lexicon minus Hindi's
         self._urdu_markers = fws.get("ur", frozenset()) - fws.get("hi", frozenset())
+        self._fw_of = {sc: g.function_words for sc, g in self.model.groups.items()}  # script -> lang -> words
+        # proper names and the names Indian English uses as its own: no evidence of a language
+        self._names = (latn.names if latn is not None else frozenset()) | INDIAN_ENGLISH_NAMES
 
     def detect(self, text: str | None, keep_tokens: bool = False) -> LangResult:
         return self.detect_many([text], keep_tokens)[0]
@@ -400,14 +406,21 @@ class LanguageIdentifier:
         for piece in clauses(strip_links(normalize(strip_acronyms(text)))):
             starts.append(len(tokens))
             for run in letter_runs(piece):
-                parts = runs.get(run)
-                if parts is None:
+                e = runs.get(run)
+                if e is None:
                     if len(runs) > _FOLD_CACHE_LIMIT:
                         runs.clear()
-                    parts = runs[run] = _run_parts(run)
-                for tok, sc, n in parts:
-                    append((tok, sc))
+                    e = runs[run] = _run_parts(run)
+                pair, n = e
+                if n:  # one token (most runs)
+                    append(pair)
+                    sc = pair[1]
                     letters[sc] = letters.get(sc, 0) + n
+                else:  # several scripts, or laughter (none)
+                    for pair in e[0]:
+                        append(pair)
+                        sc = pair[1]
+                        letters[sc] = letters.get(sc, 0) + len(pair[0])
         total = sum(letters.values())
         if total == 0:
             return _und("Zyyy", {})
@@ -423,8 +436,11 @@ class LanguageIdentifier:
         cfg = self.cfg
         groups = self.model.groups
         by_script: dict[str, list[int]] = {}
-        for i, (_, sc) in enumerate(tokens):
-            by_script.setdefault(sc, []).append(i)
+        if len(shares) == 1:  # the scripts of the tokens are those of the letters
+            by_script[main_script] = list(range(len(tokens)))
+        else:
+            for i, (_, sc) in enumerate(tokens):
+                by_script.setdefault(sc, []).append(i)
 
         tags: list[str | None] = [None] * len(tokens)
         script_result: dict[str, tuple[str, list[tuple[str, float]]]] = {}
@@ -473,6 +489,7 @@ class LanguageIdentifier:
         sub = self._subordinate(tokens, starts)
         n_system: dict[str, int] = {}  # system morphemes per language, main clauses only
         system = [False] * len(tokens)
+        fw_of = self._fw_of
         for k, ((tok, sc), t, is_sub) in enumerate(zip(tokens, tags, sub)):
             if t is None:
                 n_ambiguous += 1
@@ -480,8 +497,8 @@ class LanguageIdentifier:
             if t == UND:
                 continue
             counts[t] = counts.get(t, 0) + 1
-            g = groups.get(sc)
-            fw = g.function_words.get(t) if g is not None else None
+            fws = fw_of.get(sc)
+            fw = fws.get(t) if fws is not None else None
             is_fw = bool(fw and tok in fw)
             if t == "en":
                 system[k] = tok in ENGLISH_SYSTEM
@@ -517,15 +534,17 @@ class LanguageIdentifier:
             alt = max((k for k in counts if k != matrix), key=lambda k: (n_system.get(k, 0), weight[k]), default=None)
             if alt is not None and n_system.get(alt, 0) >= 1:
                 matrix = alt
+        first_clause = 0  # not computed yet (None is a result)
         if (matrix != "en" and "en" in counts and counts["en"] >= cfg.frame_min_tokens
                 and weight["en"] >= cfg.frame_min_share * sum(weight.values())
-                and self._first_clause(tags, starts, system, tokens) == "en"):
+                and (first_clause := self._first_clause(tags, starts, system, tokens)) == "en"):
             # The mirror image of the rule below: an English first clause with its own system morphemes
             # ("my sister got the job, amra sobai khub khushi"; "we reached late, traffic thumba jasti
             # ittu") frames the comment, and the Indic clause after it is the embedded one, even when it
             # has more words: its words are what the comment adds, not the frame it is said in.
             matrix = "en"
-        if matrix == "en" and n_en_frame == 0 and self._first_clause(tags, starts, system, tokens) not in (None, "en"):
+        if matrix == "en" and n_en_frame == 0 and (
+                first_clause if first_clause != 0 else self._first_clause(tags, starts, system, tokens)) not in (None, "en"):
             # Several clauses, one framed by an Indic language, and English words without a finite
             # frame (no subject, auxiliary or modal: "padam semma mass, waiting for the trailer"):
             # the English clause is a non-finite fragment attached to the Indic one. Within one
@@ -686,13 +705,16 @@ class LanguageIdentifier:
         # the language around them: "respect from tamil nadu" is English, not code-mixed; "priya ne kaha
         # ki wo kal aayegi" is Hindi, not code-mixed, whatever the name's letters look like. They are tagged und (left out of
         # the counts, like numbers) unless the text is nothing but names.
-        is_name = [w in group.names or w in INDIAN_ENGLISH_NAMES for w in words]
+        names = self._names
+        is_name = [w in names for w in words]
         if all(is_name):
             is_name = [False] * len(words)
         # I* is chosen on the tokens that are not clearly English against every Indic language, so
         # the English words of a Hinglish command ("alarm ko cancel kardo") do not pick the language.
         indic_best = V[:, group.indic_columns].max(axis=1)
-        maybe_indic = (V[:, en] - indic_best <= self.cfg.token_margin) & ~np.array(is_name, dtype=bool)
+        maybe_indic = V[:, en] - indic_best <= self.cfg.token_margin
+        if any(is_name):
+            maybe_indic &= ~np.array(is_name, dtype=bool)
         indic_total = (V[maybe_indic] if maybe_indic.any() else V).sum(axis=0) + group.prior
         indic_total[en] = -np.inf
         preferred = [group.lang_index[x] for x in prefer if x in group.lang_index and x != "en"]
@@ -759,10 +781,11 @@ class LanguageIdentifier:
         # Which romanized language, scored on the tokens that are not clearly English, so that a
         # Hinglish sentence's Indic part is not drowned by its English words.
         not_en = diff <= m
-        p = posterior((V[not_en].sum(axis=0) if not_en.any() else V.sum(axis=0)) + group.prior, nf)
+        n_not_en = int(np.count_nonzero(not_en))
+        p = posterior((V[not_en].sum(axis=0) if n_not_en else V.sum(axis=0)) + group.prior, nf)
         p[en] = 0.0
         p = p / p.sum()
-        share_en = sum(d > m for d in diffl) / len(diffl)
+        share_en = (len(diffl) - n_not_en) / len(diffl)
         alts = sorted([("en", round(share_en, 4))] +
                       [(group.langs[j], round(float(p[j]) * (1 - share_en), 4)) for j in np.argsort(-p)[:3] if j != en],
                       key=lambda kv: -kv[1])[:3]

@@ -79,25 +79,29 @@ for _script, _by_lang in _MARKERS.items():
             _words.setdefault(_w, []).append(_lang)
     MARKERS[_script] = {w: tuple(langs) for w, langs in _words.items()}
 
-# script -> [(suffix, languages)], longest suffix first
-SUFFIXES: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
+# script -> (suffix -> languages, suffix lengths longest first)
+SUFFIXES: dict[str, tuple[dict[str, tuple[str, ...]], tuple[int, ...]]] = {}
 for _script, _by_lang in _SUFFIXES.items():
     _sfx: dict[str, list[str]] = {}
     for _lang, _text in _by_lang.items():
         for _w in unicodedata.normalize("NFC", _text).split():
             _sfx.setdefault(_w, []).append(_lang)
-    SUFFIXES[_script] = sorted(((x, tuple(ls)) for x, ls in _sfx.items()), key=lambda kv: -len(kv[0]))
+    SUFFIXES[_script] = ({x: tuple(ls) for x, ls in _sfx.items()}, tuple(sorted({len(x) for x in _sfx}, reverse=True)))
 
 
 def marker_langs(script: str, word: str) -> tuple[str, ...]:
-    """The languages ``word`` (a token of ``script``) is a marker of: as a whole word, else by its suffix."""
+    """The languages ``word`` (a token of ``script``) is a marker of: as a whole word, else by its suffix
+    (the longest that matches)."""
     langs = MARKERS.get(script, {}).get(word)
     if langs is not None:
         return langs
-    for suffix, langs in SUFFIXES.get(script, ()):
-        if len(word) >= len(suffix) + 2 and word.endswith(suffix):
-            return langs
+    if script in SUFFIXES:
+        by_suffix, lengths = SUFFIXES[script]
+        for n in lengths:
+            if len(word) >= n + 2:
+                langs = by_suffix.get(word[-n:])
+                if langs is not None:
+                    return langs
     return ()
-
 
 MARKER_SCRIPTS = frozenset(MARKERS) | frozenset(SUFFIXES)

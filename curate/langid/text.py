@@ -25,8 +25,14 @@ _ZW = dict.fromkeys([0x200C, 0x200D, 0x200B, 0xFEFF, 0x00AD])
 _MAP = _ZW
 
 
+_ZW_RE = re.compile("[" + "".join(map(chr, _ZW)) + "]")
+
+
 def normalize(text: str) -> str:
-    return unicodedata.normalize("NFC", text).translate(_MAP).lower()
+    s = unicodedata.normalize("NFC", text)
+    if not s.isascii() and _ZW_RE.search(s):  # most text has none; translate looks up every character
+        s = s.translate(_MAP)
+    return s.lower()
 
 
 _SCRIPT_OF = TABLE.tobytes()  # code point -> script id, as bytes for fast indexing from Python
