@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import asdict, dataclass, field
+from operator import itemgetter
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Iterable
 
@@ -129,6 +130,9 @@ _HI_POSTPOSITIONS = frozenset("ko ka ki ke me mein main se par pe tak liye baar 
 _FOLD_CACHE_LIMIT = 200_000
 # word -> languages it is a marker of (``markers.marker_langs``); words of different scripts never collide
 _MARKER_CACHE: dict[str, tuple[str, ...]] = {}
+
+
+_first = itemgetter(0)
 
 
 def _run_parts(run: str) -> tuple:
@@ -325,34 +329,38 @@ class LanguageIdentifier:
     def detect_many(self, texts: Iterable[str | None], keep_tokens: bool = False) -> list[LangResult]:
         """Detect a batch: tokenise everything, score all new words per script at once, then decide."""
         prepped = [self._prep(t) for t in texts]
-        pending: dict[str, list[str]] = {}
         groups = self.model.groups
-        for p in prepped:
-            if not isinstance(p, LangResult):
-                for tok, sc in p[0]:
-                    if sc in groups:
-                        pending.setdefault(sc, []).append(tok)  # fill() skips the cached ones
-        for sc, toks in pending.items():
-            groups[sc].fill(toks)
-        out: list[LangResult | None] = []
-        native: dict[str, list[int]] = {}  # one shared non-Latin script alone: scored together below
-        latin: list[int] = []  # Latin alone: their numbers are computed together, then each is decided
+        # Texts in one script the model has a group for (most) are scored together per script, after all
+        # their new words are scored at once; the others one by one.
+        single: dict[str, list[int]] = {}
+        words_of: dict[int, list[str]] = {}
+        pending: dict[str, list[str]] = {}
         for i, p in enumerate(prepped):
             if isinstance(p, LangResult):
-                out.append(p)
-            elif len(p[1]) == 1 and p[2] in groups:
-                (latin if p[2] == "Latn" else native.setdefault(p[2], [])).append(i)
-                out.append(None)
+                continue
+            if len(p[1]) == 1:
+                if p[2] in groups:
+                    words = words_of[i] = list(map(_first, p[0]))
+                    single.setdefault(p[2], []).append(i)
+                    pending.setdefault(p[2], []).extend(words)  # fill() skips the cached ones
             else:
-                out.append(self._decide(*p, keep_tokens=keep_tokens))
-        if latin:
-            numbers = self._latin_numbers([[t for t, _ in prepped[i][0]] for i in latin])
-            for i, num in zip(latin, numbers):
-                out[i] = self._decide(*prepped[i], keep_tokens=keep_tokens, latin=num)
-        for script, ids in native.items():
-            docs = [prepped[i] for i in ids]
-            for i, doc, alts in zip(ids, docs, self._score_native(script, [[t for t, _ in d[0]] for d in docs])):
-                out[i] = self._native_result(script, alts, doc[0], doc[1], doc[3], keep_tokens)
+                for tok, sc in p[0]:
+                    if sc in groups:
+                        pending.setdefault(sc, []).append(tok)
+        for sc, toks in pending.items():
+            groups[sc].fill(toks)
+        out: list[LangResult | None] = [p if isinstance(p, LangResult) else None for p in prepped]
+        for i, p in enumerate(prepped):
+            if out[i] is None and i not in words_of:
+                out[i] = self._decide(*p, keep_tokens=keep_tokens)
+        for script, ids in single.items():
+            if script == "Latn":
+                for i, num in zip(ids, self._latin_numbers([words_of[i] for i in ids])):
+                    out[i] = self._decide(*prepped[i], keep_tokens=keep_tokens, latin=num)
+            else:
+                for i, alts in zip(ids, self._score_native(script, [words_of[i] for i in ids])):
+                    p = prepped[i]
+                    out[i] = self._native_result(script, alts, p[0], p[1], p[3], keep_tokens)
         return out  # type: ignore[return-value]
 
     def _score_native(self, script: str, docs: list[list[str]]) -> list[list[tuple[str, float]]]:

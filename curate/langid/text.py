@@ -145,7 +145,7 @@ def strip_links(norm_text: str) -> str:
 
 def fold_token(token: str) -> str | None:
     """A letter token as scored: elongations shortened to two letters; ``None`` for laughter."""
-    if _LAUGHTER_RE.fullmatch(token):
+    if token.isascii() and _LAUGHTER_RE.fullmatch(token):  # laughter is spelled in a-z only
         return None
     if len(token) < 3 or _ELONGATION_RE.search(token) is None:  # most tokens: no template expansion
         return token
