@@ -9,9 +9,10 @@ negation). This module gives a second label by that definition, so the benchmark
 
     frame_language(text) -> "en" | "hi" | None
 
-It counts the row's closed-class words of each language and names the language with more; a tie (or no
-function word at all) is ``None`` (undecided). The word lists are written from grammar references, not
-from the detector (``curate.langid`` is not imported, and its lists are not read):
+It counts the closed-class words of each language in the row's main clauses (words of a subordinate clause,
+from a subordinator to the next punctuation or Hindi correlative, do not count) and names the language with
+more; a tie (or no function word at all) is ``None`` (undecided). The word lists are written from grammar
+references, not from the detector (``curate.langid`` is not imported, and its lists are not read):
 
 * English closed classes — Quirk, Greenbaum, Leech & Svartvik, *A Comprehensive Grammar of the English
   Language* (1985), §2.35–2.41 and ch. 6, 9, 13: personal/possessive/demonstrative/interrogative pronouns,
@@ -66,10 +67,41 @@ _WORD_RE = re.compile(r"[a-z]+")
 _ELONGATION_RE = re.compile(r"([a-z])\1{2,}")
 
 
+# The frame is the main clause's (Myers-Scotton 1993: the matrix language is that of the main clause's
+# system morphemes), so the words of a subordinate clause do not count: from a subordinating conjunction or
+# relative word (Quirk et al. §14.11-12; McGregor ch. on relative-correlative clauses) to the next
+# clause punctuation, or, for a Hindi relative clause, to its correlative ("jab ... tab", "agar ... to").
+# "they should give reward | jaise ki last year kiya tha" is framed by "they should".
+SUBORDINATORS = frozenset("""
+because since although though unless whereas while whenever if when which who whom whose
+jaise jaisa jaisi kyunki kyuki kyonki agar jab jabki taaki taki halanki jo jis jise jiske jinke
+""".split())
+CORRELATIVES = frozenset("tab tabhi to toh wo woh vo voh waise waisa vaise vaisa".split())
+_PIECE_RE = re.compile(r"[.,!?;:|()\[\]{}\"\n]+")
+
+
+def _main_clause_words(text: str) -> list[str]:
+    """The words of ``text`` outside subordinate clauses; all its words when nothing else is left."""
+    words_all: list[str] = []
+    kept: list[str] = []
+    for piece in _PIECE_RE.split(_ELONGATION_RE.sub(r"\1", text.lower())):
+        words = _WORD_RE.findall(piece)
+        words_all += words
+        inside = False
+        for i, w in enumerate(words):
+            if w in SUBORDINATORS and (i > 0 or len(words) > 1):
+                inside = True
+            elif inside and w in CORRELATIVES:
+                inside = False
+            if not inside:
+                kept.append(w)
+    return kept or words_all
+
+
 def function_counts(text: str) -> tuple[int, int]:
-    """(English, Hindi) closed-class word counts of ``text`` (lower-cased Latin letter runs)."""
+    """(English, Hindi) closed-class word counts of ``text``'s main clauses (lower-cased Latin letter runs)."""
     en = hi = 0
-    for w in _WORD_RE.findall(_ELONGATION_RE.sub(r"\1", text.lower())):
+    for w in _main_clause_words(text):
         if w in HOMOGRAPHS:
             continue
         if w in ENGLISH_FUNCTION:

@@ -125,6 +125,8 @@ _EN_OBJECT_HEADS = frozenset(
     "for to with tell told give gave let help call show send sent remind text love miss like about of from without "
     "join follow trust believe excuse make made take ask asked pick forgive wake annoy pay paid get got hit dm ping "
     "message teach taught hear heard see saw watch understand inform notify guide allow".split())
+# English determiners and possessives: "the/my/this <noun> is" is the English copula (see _hindustani_homographs).
+_EN_DETERMINERS = frozenset("the a an my your his her our their its this that these those every each".split())
 # Hindustani postpositions and particles that follow the noun after demonstrative इस/उस ("is song ko").
 _HI_POSTPOSITIONS = frozenset("ko ka ki ke me mein main se par pe tak liye baar bar wala wali wale waqt time".split())
 _FOLD_CACHE_LIMIT = 200_000
@@ -202,7 +204,11 @@ def _hindustani_homographs(tokens: list[tuple[str, str]], tags: list[str | None]
         elif w == "he":
             tag = "en" if nt == "en" and pt != indic else indic
         elif w == "is":
-            if any(a in _HI_POSTPOSITIONS for a in after):
+            if i >= 2 and pt == "en" and tokens[i - 1][0] == pw and tokens[i - 2][0] in _EN_DETERMINERS:
+                # after an English determiner and its noun it is the copula: "the report is due kal tak",
+                # "my phone is not working"; Hindi इस opens a noun phrase, it does not follow one
+                tag = "en"
+            elif any(a in _HI_POSTPOSITIONS for a in after):
                 tag = indic
             elif pt == "en" or nt == "en":
                 tag = "en"
