@@ -93,3 +93,17 @@ def test_frame_label_counts_main_clauses_only():
     # a row that opens with a subordinator and has no punctuation is counted whole
     assert function_counts("agar time mile to call karna") == (0, 0)
     assert function_counts("jab bhi time ho mujhe batana") == (0, 4)  # jab, bhi, ho, mujhe
+
+
+def test_batch_larger_than_the_word_cache(monkeypatch):
+    # The one-script batches gather every word's row at once: a cache cleared while filling must still hold
+    # every word of the batch. With a 5-word cache, the second batch overflows it.
+    import curate.langid.model as model_mod
+
+    det = LanguageIdentifier(model=model_mod.load_model.__wrapped__())
+    monkeypatch.setattr(model_mod, "_CACHE_LIMIT", 5)
+    assert [r.lang for r in det.detect_many(["यो ठीक छ", "the food was good"])] == ["ne", "en"]
+    # words cached by the first batch (ठीक, food, good) come again beside enough new ones to clear the cache
+    texts = ["यो ठीक छ", "मला माहीत नाही", "हम तैयार हैं", "the food was good", "i will call you tomorrow",
+             "kal meeting hai toh laptop le aana"]
+    assert [r.lang for r in det.detect_many(texts)] == ["ne", "mr", "hi", "en", "en", "hi"]
