@@ -40,6 +40,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from curate.langid.detect import LanguageIdentifier  # noqa: E402
+from langid_frame import frame_language  # noqa: E402
 from curate.langid.seed import language_seeds, load_seeds  # noqa: E402
 from curate.langid.translit import romanize  # noqa: E402
 
@@ -270,6 +271,19 @@ def _acc(pred: list[dict], rows: list[dict], idx: list[int], embedded_ok: bool =
     return f"{ok / len(idx):.3f} ({ok}/{len(idx)})"
 
 
+def frame_audit(rows: list[dict], preds: list[dict]) -> str:
+    """How the dev file's token-majority labels of code-mixed rows compare with the frame label
+    (``langid_frame``), with curate's answer in each cell: one markdown bullet."""
+    cells: dict[tuple[str, str | None], list[int]] = defaultdict(list)
+    for r, p in zip(rows, preds):
+        if r["codemixed"]:
+            cells[(r["lang"], frame_language(r["text"]))].append(p["lang"] == "en")
+    parts = [f"token label {gold}, frame {frame or 'tie'}: {len(v)} rows (curate says en for {sum(v)})"
+             for (gold, frame), v in sorted(cells.items(), key=lambda kv: (kv[0][0], str(kv[0][1])))]
+    return ("- **frame labels vs the dev file's labels** (code-mixed rows of the held-out half; frame = the "
+            "language with more function words, `benchmarks/langid_frame.py`): " + "; ".join(parts))
+
+
 def issue_table(sets: dict[str, tuple[list[dict], dict[str, list[dict]]]]) -> str:
     """The issue's conditions, each on the data that can measure it (``sets``: name -> (rows, predictions))."""
     lines = ["| condition | data (never read by the builder or by tuning) | target | curate | langdetect | langid.py |",
@@ -294,6 +308,15 @@ def issue_table(sets: dict[str, tuple[list[dict], dict[str, list[dict]]]]) -> st
     row("code-mixed rows (matrix language)", "own comments", "≥ 0.90", crows, cpred, idx)
     idx = [i for i, r in enumerate(hrows) if r["codemixed"] and r["lang"] == "en"]
     row("English-matrix Hinglish", "dev held-out (L3Cube, token majority)", "≥ 0.85", hrows, hpred, idx)
+    # The same rows labelled by their grammatical frame (``langid_frame``: which language's function words
+    # frame the row, word lists from grammar references): the issue's definition of the matrix language.
+    framed = [dict(r, lang=frame_language(r["text"])) for r in hrows]
+    idx = [i for i, r in enumerate(framed) if r["codemixed"] and r["lang"] == "en"]
+    row("English-matrix Hinglish", "dev held-out, code-mixed rows framed English by function words", "≥ 0.85",
+        framed, hpred, idx)
+    idx = [i for i, r in enumerate(framed) if r["codemixed"] and r["lang"] is not None]
+    row("code-mixed rows (matrix language)", "dev held-out, frame labels (ties left out)", "≥ 0.90",
+        framed, hpred, idx)
     idx = [i for i, r in enumerate(crows) if r["kind"] == "hinglish-en"]
     row("English-framed Hinglish", "own comments", "≥ 0.85", crows, cpred, idx)
     for name, (rows, preds) in (("dev held-out", sets["heldout"]), ("own comments", sets["comments"])):
@@ -437,6 +460,8 @@ def main() -> None:
     if not args.no_heldout:
         parts.append(evaluate("own held-out split (curate/langid/seed, every 5th sentence)", heldout_rows(), args.repeat))
     table = issue_table(sets) if "heldout" in sets else ""
+    if "heldout" in sets:
+        table += "\n\n" + frame_audit(sets["heldout"][0], sets["heldout"][1]["curate"])
     speed += "\n" + model_build_note()
     header = (f"## Language ID (curate langid vs seeded langdetect and langid.py)\n\nMachine: {machine()}\n\n"
               f"Command: `python benchmarks/langid.py {' '.join(sys.argv[1:])}`"
