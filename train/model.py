@@ -145,7 +145,7 @@ def load_tokenizer(path: str | Path):
 
     try:
         tok = AutoTokenizer.from_pretrained(str(path))
-    except OSError as exc:
+    except (OSError, ValueError) as exc:  # ValueError: no usable tokenizer file, or an id the hub refuses
         raise CurateError(f"cannot load a tokenizer from '{path}' (offline: give a local model folder): "
                           f"{str(exc).splitlines()[0]}") from None
     if tok.pad_token is None:  # many base models ship without one; padding positions are masked anyway
