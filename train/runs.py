@@ -135,7 +135,13 @@ def training_access(ws, ref: str, allow_unapproved: bool = False, action: str = 
 
 
 def record_overrides(ws, subject: str, m, pii_override: bool, approval: dict, details: dict | None = None) -> None:
-    """The lineage of an override (``pii_override``, ``approval_override``): ``subject`` read ``m`` anyway."""
+    """The lineage of an override (``pii_override``, ``approval_override``): ``subject`` read ``m`` anyway.
+
+    ``m`` None: ``subject`` read every raw document (``pii_override`` with parent ``documents``)."""
+    if m is None:
+        ws.record_lineage("pii_override", subject, "documents", {"reason": "allow_unapproved", "text": "raw",
+                                                                 **(details or {})})
+        return
     if pii_override:  # the override itself is an auditable event, recorded before any training happens
         ws.record_lineage("pii_override", subject, m.ref, {"reason": "allow_unapproved", "text": m.text_variant,
                                                            **(details or {})})

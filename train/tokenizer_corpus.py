@@ -16,7 +16,7 @@ from curate.errors import PolicyError
 
 from train.runs import record_overrides, training_access
 
-RAW_DOCUMENTS = "documents"  # the lineage parent of a tokenizer trained on every raw document (override)
+RAW_DOCUMENTS = "documents"  # a tokenizer trained on every raw document (override): its source and lineage parent
 
 
 @dataclass
@@ -59,8 +59,7 @@ def tokenizer_corpus(ws, out_dir: str | Path, snapshot: str | None = None, allow
                               "train the tokenizer on: approve one and pass --snapshot NAME@V, or pass "
                               "--allow-pii-unapproved to train it on the raw documents (recorded)")
         else:
-            ws.record_lineage("pii_override", subject, RAW_DOCUMENTS, {"reason": "allow_unapproved", "text": "raw",
-                                                                       **details})
+            record_overrides(ws, subject, None, True, {"override": False}, details)
             table = ws.documents()
             return Corpus([t for t in table.column("text").to_pylist() if t], RAW_DOCUMENTS, True)
     m, pii_override, approval = training_access(ws, snapshot, allow_unapproved, action="tokenizer training")

@@ -113,7 +113,8 @@ def test_pandas_rows_numpy_arrays(tok):
                                                              "enclosed in double quotes)"),
     ([{"role": "user", "content": "hi"}, 7], "turn 2 is a JSON number, not an object"),
     ([{"content": "hi"}], "turn 1 has no role"),
-    ([{"role": "user", "content": "hi"}, {"role": "assistant"}], "turn 2 (assistant) has neither content nor tool calls"),
+    ([{"role": "user", "content": "hi"}, {"role": "assistant"}],
+     "turn 2 (assistant) has neither content nor tool calls"),
 ])
 def test_bad_messages_say_which_turn_and_what_is_wrong(raw, detail):
     with pytest.raises(ValueError) as exc:
@@ -134,7 +135,8 @@ def test_every_skipped_row_is_counted_and_listed_with_its_reason(tok):
     assert rep.skipped_by_reason == {"bad_messages": 1, "no_assistant_turn": 1, "no_target": 1,
                                      "no_response_tokens": 1}
     assert [(s["id"], s["reason"]) for s in rep.skipped] == [
-        ("bad1", "bad_messages"), ("noans", "no_assistant_turn"), ("plain", "no_target"), ("long", "no_response_tokens")]
+        ("bad1", "bad_messages"), ("noans", "no_assistant_turn"), ("plain", "no_target"),
+        ("long", "no_response_tokens")]
     assert (rep.skipped_bad_messages, rep.skipped_no_fields, rep.dropped_no_response_tokens) == (1, 2, 1)
     lines = skip_lines(rep, "train")
     assert lines[0] == ("1 of 5 train rows skipped: messages not a list of {role, content} turns: "
