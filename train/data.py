@@ -246,7 +246,8 @@ def _has_messages(raw) -> bool:
 def conversation(row: dict, system_prompt: str | None = None) -> list[dict]:
     """The conversation of one snapshot row as ``[{role, content}]`` (what the chat template renders).
 
-    A chat's turns come from ``messages`` in any form :func:`parse_messages` reads; an instruction record
+    A chat's turns come from ``messages`` in any form :func:`parse_messages` reads (or from ``prompt`` followed
+    by ``completion``, TRL's conversational prompt-completion format, in the same forms); an instruction record
     becomes ``[system (its own, when it has one), user: instruction\n\ninput, assistant: output]``.
     ``system_prompt`` goes first unless the conversation has a system turn.
 
@@ -254,6 +255,9 @@ def conversation(row: dict, system_prompt: str | None = None) -> list[dict]:
         Unusable: the row gives no training example; ``reason`` says why (:data:`SKIP_REASONS`).
     """
     raw = row.get("messages")
+    if not _has_messages(raw) and _has_messages(row.get("prompt")) and _has_messages(row.get("completion")):
+        # TRL's conversational prompt-completion format (curate's --layout prompt-completion): one conversation
+        raw = parse_messages(row["prompt"]) + parse_messages(row["completion"])
     if _has_messages(raw):
         msgs = [{"role": str(m["role"]), "content": _turn_text(m)} for m in parse_messages(raw)]
         if not any(m["role"] == "assistant" for m in msgs):

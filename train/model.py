@@ -87,7 +87,9 @@ def check_model_source(path: str | Path, what: str = "model") -> None:
     if p.exists():
         raise CurateError(f"{path} is a file, not a {what} folder")
     if not _cached_hub_id(str(path)):
-        raise CurateError(f"no such {what} folder: {path}")
+        hint = " (nor a hub id in the local Hugging Face cache: curate never downloads)" if _HUB_ID.match(str(path)) \
+            else ""
+        raise CurateError(f"no such {what} folder: {path}{hint}")
 
 
 def check_adapter(path: str | Path | None, mode: str, run_id: str) -> None:

@@ -100,6 +100,12 @@ def test_every_form_of_messages_gives_the_hand_written_conversation(form, tok, t
     assert [prompt_and_reference(r) for r in listed] == [(e[:-1], e[-1]["content"]) for e in EXPECTED]
 
 
+def test_prompt_completion_rows_are_the_same_conversation():
+    # TRL's conversational prompt-completion format: the turns before the last assistant turn, then that turn.
+    rows = [{"prompt": _json_turns(c[:-1]), "completion": _json_turns(c[-1:])} for c in CHATS]
+    assert [row_to_messages(r) for r in rows] == EXPECTED
+
+
 def test_pandas_rows_numpy_arrays(tok):
     table = FORMS["list of structs"]()
     examples, rep = build_sft_examples(table.to_pandas(), tok, max_seq_len=512)
