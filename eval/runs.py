@@ -97,6 +97,8 @@ def eval_run(ws, run_id: str, split: str = "test", snapshot: str | None = None, 
     train_cfg = TrainConfig.model_validate(run["config"])
     check_split(run, split, snapshot)
     check_run_models(run, train_cfg)
+    if output is not None:  # an unwritable report folder is found now, not after minutes of generation
+        writable_folder(output, "report folder")
     rows, eval_ref = _rows_for(ws, run, split, snapshot)
     reference_text = None
     if reference is not None:
@@ -142,6 +144,18 @@ def eval_run(ws, run_id: str, split: str = "test", snapshot: str | None = None, 
     if raise_on_gate:
         raise_failed_gates(report)
     return report
+
+
+def writable_folder(path: str | Path, what: str) -> Path:
+    """``path`` created (with its parents) if missing; raises CurateError in one line when it cannot be."""
+    p = Path(path)
+    try:
+        p.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise CurateError(f"cannot create the {what} {p}: {exc.strerror or exc.__class__.__name__}") from None
+    if not p.is_dir():
+        raise CurateError(f"the {what} {p} is a file")
+    return p
 
 
 def check_run_models(run: dict, train_cfg: TrainConfig) -> None:

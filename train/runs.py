@@ -196,7 +196,10 @@ def prepare_run(ws, ref: str, base_model: str, output: str | Path, cfg: TrainCon
     elif out.exists() and any(out.iterdir()):
         raise CurateError(f"{out} exists and is not empty; choose a new --output (or --resume a run)")
     created = [p for p in (out, *out.parents) if not p.exists()]
-    out.mkdir(parents=True, exist_ok=True)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise CurateError(f"cannot create the run folder {out}: {exc.strerror or exc.__class__.__name__}") from None
     data_dir = out / "data"
     try:
         ws.export(m.ref, "parquet", data_dir, splits=cfg.data.splits, allow_raw=allow_unapproved,

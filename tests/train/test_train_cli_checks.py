@@ -181,6 +181,8 @@ def test_bad_arguments_are_one_line_errors_that_leave_nothing_behind(trained, mo
     ws = str(root / "ws")
     empty = root / "not-a-model"
     empty.mkdir()
+    a_file = root / "a-file"
+    a_file.write_text("")
     cases = [
         (["train", "c@1", "--base-model", "/nonexistent", "--output", str(root / "runs" / "x1")],
          "error: no such model folder: /nonexistent"),
@@ -192,6 +194,10 @@ def test_bad_arguments_are_one_line_errors_that_leave_nothing_behind(trained, mo
          "error: cannot resume run 'x4': no such run"),
         (["eval", "r1", "--split", "validation"], "error: unknown split 'validation' for run 'r1' (splits: train)"),
         (["eval", "nosuch"], "error: no run 'nosuch'"),
+        (["train", "c@1", "--base-model", str(root / "tiny"), "--output", str(a_file / "x5")],
+         f"error: cannot create the run folder {a_file / 'x5'}: Not a directory"),
+        (["eval", "r1", "--split", "train", "--output", str(a_file / "report")],
+         f"error: cannot create the report folder {a_file / 'report'}: Not a directory"),
     ]
     for args, want in cases:
         code, err = _exit(monkeypatch, capsys, *args, "-w", ws)
