@@ -122,3 +122,17 @@ def test_a_place_the_model_calls_a_person_is_an_address(spacy_detector, text, pe
     spans = spacy_detector.detect(text)
     assert [text[s.start:s.end] for s in spans if s.type == "PERSON"] == persons
     assert all(text[s.start:s.end] in places for s in spans if s.type == "ADDRESS")
+
+
+@pytest.mark.parametrize("text,persons", [
+    ("Aditya Birla Capital sent a notice.", []),
+    ("Bajaj Allianz policy renewal pending.", []),
+    ("Kotak Mahindra Bank debited twice.", []),
+    ("Customer Rahul Sharma from Tata Motors asked for a statement.", ["Rahul Sharma"]),
+    ("Rahul Sharma General Manager approved the loan", ["Rahul Sharma"]),   # a title, not a company: still a name
+    ("Ramesh Kumar Co-ordinator signed", ["Ramesh Kumar"]),
+])
+def test_companies_named_after_families_are_not_persons(spacy_detector, text, persons):
+    """A newcomer's "Bajaj Allianz" became "Manpreet Krishnan": companies are not personal data; a word that also
+    follows a person's name (General, Co-) must not free the name."""
+    assert [text[s.start:s.end] for s in spacy_detector.detect(text) if s.type == "PERSON"] == persons
