@@ -133,8 +133,8 @@ def _run_recipe(ws, recipe: Recipe, base: Path, eng, batch_size: int, progress_f
     from curate.runner import run_stage
 
     summary: dict[str, Any] = {"recipe": recipe.name, "ingests": [], "stages": [], "snapshot": None, "export": None}
-    for src in recipe.sources:
-        p = (base / src.path) if not Path(src.path).is_absolute() else Path(src.path)
+    paths = [(base / src.path) if not Path(src.path).is_absolute() else Path(src.path) for src in recipe.sources]
+    for src, p in zip(recipe.sources, paths):
         opts = IngestOptions(fmt=src.format, text_field=src.text_field, id_field=src.id_field,
                              on_id_conflict=src.on_id_conflict,
                              source_name=src.source_name, max_record_bytes=src.max_record_bytes)
@@ -142,10 +142,10 @@ def _run_recipe(ws, recipe: Recipe, base: Path, eng, batch_size: int, progress_f
             from curate.ingest.ingest import _source_size
 
             with progress_factory(f"ingest {p.name}", _source_size(p) if p.exists() else 0) as adv:
-                res = ingest_file(ws, p, opts, progress=adv)
+                res = ingest_file(ws, p, opts, progress=adv, namesakes=paths)
         else:
-            res = ingest_file(ws, p, opts)
-        log(f"ingested {p.name}: {res.ingested} new, {res.duplicates} duplicates, {res.quarantined} quarantined")
+            res = ingest_file(ws, p, opts, namesakes=paths)
+        log(f"ingested {res.source}: {res.ingested} new, {res.duplicates} duplicates, {res.quarantined} quarantined")
         summary["ingests"].append(res.as_dict())
     for st in recipe.stages:
         res = run_stage(ws, st.stage, st.params, progress_factory=progress_factory, engine=eng, batch_size=batch_size)

@@ -100,7 +100,8 @@ def ingest(sources, fmt, text_fields, id_field, on_id_conflict, source_name, max
         results = []
         for src in sources:
             one = dataclasses.replace(opts, text_field=per_source[src])
-            results += [r.as_dict() for r in ingest_sources(ws, [src], one, progress_factory=_bar(not as_json))]
+            results += [r.as_dict() for r in ingest_sources(ws, [src], one, progress_factory=_bar(not as_json),
+                                                                 namesakes=sources)]
 
     def render(rs):
         _table("ingest", ["source", "format", "read", "ingested", "duplicates", "quarantined"],
