@@ -175,7 +175,8 @@ def trainer_table(table: pa.Table, layout: str = "auto", columns: list[str] | tu
         extra = _extra_columns(cols, fields, columns, with_signals)
         exprs = {"id": "doc_id", "text": "text", "instruction": "instruction", "input": "input", "output": "output",
                  "system": _SFT_SYSTEM,
-                 "messages": conversation if chosen == "messages" or mixed else f"CASE WHEN {_IS_CHAT} THEN {chat_list} END",
+                 "messages": (conversation if chosen == "messages" or mixed
+                              else f"CASE WHEN {_IS_CHAT} THEN {chat_list} END"),
                  "prompt": "list_slice(_conv, 1, _last - 1)", "completion": "list_slice(_conv, _last, _last)",
                  "split": "split"}
         select = ", ".join(f"{exprs.get(c, _col(c))} AS {_col(c)}" for c in ("id", *fields, "split", *extra))

@@ -123,10 +123,11 @@ def test_text_layout_when_rows_hold_no_training_target(shaped, tmp_path):
     # field: SFT rows were flattened to text alone); plain notes have no conversation
     assert res["columns"] == ["id", "text", "messages", "split"]
     convs = [r["messages"] for r in lines if r["messages"] is not None]
-    want = [c["messages"] for c in CHATS] + [
-        [{"role": "user", "content": f"{r['instruction']}\n\n{r['input']}"}, {"role": "assistant", "content": r["output"]}]
-        for r in SFT] + [[{"role": "user", "content": r["instruction"]}, {"role": "assistant", "content": r["output"]}]
-                         for r in SFT_NO_INPUT]
+    def turns(user, r):
+        return [{"role": "user", "content": user}, {"role": "assistant", "content": r["output"]}]
+
+    want = ([c["messages"] for c in CHATS] + [turns(f"{r['instruction']}\n\n{r['input']}", r) for r in SFT]
+            + [turns(r["instruction"], r) for r in SFT_NO_INPUT])
     assert sorted(convs, key=json.dumps) == sorted(want, key=json.dumps)
     assert sum(r["messages"] is None for r in lines) == len(TEXT)
 

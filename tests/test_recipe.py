@@ -84,7 +84,8 @@ export: {{format: jsonl, path: out, contamination: ignore{{extra}}}}
 
 @pytest.mark.parametrize("stages, where, message", [
     ("[{stage: pii, params: {nlp: none}}, {stage: dedup}]", None,
-     r"stages\[1\]: stage 'dedup' needs dup_text_hash, dup_signature, dup_segments, dup_params, .*add 'minhash' before it"),
+     r"stages\[1\]: stage 'dedup' needs dup_text_hash, dup_signature, dup_segments, dup_params, "
+     r".*add 'minhash' before it"),
     ("[{stage: dedup}, {stage: minhash}]", None, r"stages\[0\]: stage 'dedup' needs .*add 'minhash' before it"),
     ("[{stage: minhash, params: {text_field: clean_text}}, {stage: clean}]", None,
      r"stages\[0\]: stage 'minhash' needs clean_text, .*add 'clean' before it"),

@@ -497,6 +497,24 @@ def ingest_file(ws: Lake, path: Path, opts: IngestOptions,
     fresh = not opts.id_field and con.execute("SELECT count(*) = 0 FROM lake.documents WHERE source = ?",
                                               [source]).fetchone()[0]
     _begin_ingest(ws, con, result, file_hash, repaired)
+    try:
+        _commit_chunks(ws, con, path, fmt, opts, prepare_sql, threads, result, fresh, versioned, progress)
+    except BaseException:
+        _close_stopped(con, ingest_id)
+        raise
+    with transaction(con):
+        con.execute("UPDATE lake.ingests SET rows_read = ?, ingested = ?, duplicates = ?, quarantined = ?, "
+                    "finished_at = ?, state = 'done' WHERE ingest_id = ?",
+                    [result.rows_read, result.ingested, result.duplicates, result.quarantined, now(), ingest_id])
+        con.execute("UPDATE lake.lineage SET details = ? WHERE kind = 'ingest' AND subject = ?",
+                    [json.dumps({**result.as_dict(), "state": "done", "repaired": repaired}), f"ingest:{ingest_id}"])
+    return result
+
+
+def _commit_chunks(ws: Lake, con, path: Path, fmt: str, opts: IngestOptions, prepare_sql: str, threads: int,
+                   result: IngestResult, fresh: bool, versioned: bool, progress) -> None:
+    """Prepare the source's chunks and commit each in its own transaction, counting into ``result``."""
+    source, ingest_id = result.source, result.ingest_id
     # closing(): an error here stops the workers now, not when the traceback lets go of the generator.
     with closing(_prepared_chunks(con, path, fmt, opts, prepare_sql, threads)) as prepared_chunks:
         for prepared in prepared_chunks:
@@ -545,13 +563,6 @@ def ingest_file(ws: Lake, path: Path, opts: IngestOptions,
             result.duplicates += rows - inserted - bad
             if progress:
                 progress(prepared.nbytes)
-    with transaction(con):
-        con.execute("UPDATE lake.ingests SET rows_read = ?, ingested = ?, duplicates = ?, quarantined = ?, "
-                    "finished_at = ?, state = 'done' WHERE ingest_id = ?",
-                    [result.rows_read, result.ingested, result.duplicates, result.quarantined, now(), ingest_id])
-        con.execute("UPDATE lake.lineage SET details = ? WHERE kind = 'ingest' AND subject = ?",
-                    [json.dumps({**result.as_dict(), "state": "done", "repaired": repaired}), f"ingest:{ingest_id}"])
-    return result
 
 
 def _ensure_state_column(con) -> None:
@@ -591,19 +602,37 @@ def repair_interrupted_ingests(con) -> list[str]:
         return []
     with transaction(con):
         for ingest_id in stale:
-            docs = con.execute("SELECT count(*) FROM lake.documents WHERE ingest_id = ?", [ingest_id]).fetchone()[0]
-            bad = con.execute("SELECT count(*) FROM lake.quarantine WHERE ingest_id = ?", [ingest_id]).fetchone()[0]
-            ts = now()
-            con.execute("UPDATE lake.ingests SET rows_read = NULL, ingested = ?, duplicates = NULL, quarantined = ?, "
-                        "finished_at = ?, state = 'interrupted' WHERE ingest_id = ?", [docs, bad, ts, ingest_id])
-            row = con.execute("SELECT details FROM lake.lineage WHERE kind = 'ingest' AND subject = ?",
-                              [f"ingest:{ingest_id}"]).fetchone()
-            details = json.loads(row[0]) if row else {}
-            details.update(state="interrupted", ingested=docs, quarantined=bad, rows_read=None, duplicates=None,
-                           repaired_at=ts.isoformat())
-            con.execute("UPDATE lake.lineage SET details = ? WHERE kind = 'ingest' AND subject = ?",
-                        [json.dumps(details), f"ingest:{ingest_id}"])
+            _mark_interrupted(con, ingest_id)
     return stale
+
+
+def _mark_interrupted(con, ingest_id: str) -> None:
+    """Close one ``running`` ingests row as ``interrupted`` (see :func:`repair_interrupted_ingests`), in the
+    caller's transaction."""
+    docs = con.execute("SELECT count(*) FROM lake.documents WHERE ingest_id = ?", [ingest_id]).fetchone()[0]
+    bad = con.execute("SELECT count(*) FROM lake.quarantine WHERE ingest_id = ?", [ingest_id]).fetchone()[0]
+    ts = now()
+    con.execute("UPDATE lake.ingests SET rows_read = NULL, ingested = ?, duplicates = NULL, quarantined = ?, "
+                "finished_at = ?, state = 'interrupted' WHERE ingest_id = ? AND state = 'running'",
+                [docs, bad, ts, ingest_id])
+    row = con.execute("SELECT details FROM lake.lineage WHERE kind = 'ingest' AND subject = ?",
+                      [f"ingest:{ingest_id}"]).fetchone()
+    details = json.loads(row[0]) if row else {}
+    details.update(state="interrupted", ingested=docs, quarantined=bad, rows_read=None, duplicates=None,
+                   repaired_at=ts.isoformat())
+    con.execute("UPDATE lake.lineage SET details = ? WHERE kind = 'ingest' AND subject = ?",
+                [json.dumps(details), f"ingest:{ingest_id}"])
+
+
+def _close_stopped(con, ingest_id: str) -> None:
+    """An ingest stopped by Ctrl-C, SIGTERM or SIGHUP (or an error) closes its own row as ``interrupted`` on the
+    way out, so ``curate status`` does not show it ``running`` until the next writer repairs it.  Best effort: a
+    ``kill -9`` or a broken connection leaves it to :func:`repair_interrupted_ingests`."""
+    try:
+        with transaction(con):
+            _mark_interrupted(con, ingest_id)
+    except Exception:  # noqa: BLE001 - the original error is what the user must see
+        pass
 
 
 def _source_items(path: Path, fmt: str, opts: IngestOptions) -> Iterator[pa.Table | LineBlock]:

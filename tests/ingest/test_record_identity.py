@@ -43,7 +43,8 @@ def test_a_row_whose_metadata_changed_is_a_new_version_not_a_duplicate(ws, tmp_p
     assert _counts(res) == (1, 1, 0, 0) and res.versions == 1
     rows = ws.con.execute("SELECT doc_id, meta FROM lake.documents ORDER BY ingested_at").fetchall()
     assert [json.loads(m)["status"] for _, m in rows] == ["open", "closed"]
-    links = ws.con.execute("SELECT doc_id, record_doc_id, previous_doc_id, version FROM lake.record_versions").fetchall()
+    links = ws.con.execute("SELECT doc_id, record_doc_id, previous_doc_id, version "
+                           "FROM lake.record_versions").fetchall()
     assert links == [(rows[1][0], first_id, first_id, 2)]
     # The changed file again, and the first file again: exact re-ingests are duplicates.
     assert _counts(ingest_file(ws, f, opts)) == (1, 0, 1, 0)
