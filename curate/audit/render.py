@@ -82,7 +82,7 @@ def _composition_charts(c: dict[str, Any]) -> list[tuple[str, str]]:
     lang = c.get("language", {})
     h = c.get("length_words_histogram")
     if h:
-        out.append((charts.histogram(h["edges"], h["counts"], "Length distribution", "words per row (log)"),
+        out.append((charts.histogram(h["edges"], h["counts"], "Length distribution", "words per row"),
                     "length histogram"))
     for key, title, alt, d in (("lang", "Languages", "languages", lang), ("sources", "Sources", "sources", c),
                                ("script", "Scripts", "scripts", lang)):

@@ -56,3 +56,13 @@ def test_report_says_how_many_mentions_were_skipped(tmp_path):
 
     m = audit_table(pa.Table.from_pylist(_rows()), AuditPolicy()).metrics
     assert "- not counted: 19 span(s) the PII stage inserted in 19 row(s) (18 caste mention(s))" in render_markdown(m)
+
+
+def test_length_histogram_label_says_log_only_when_the_axis_is_log():
+    """The report's "Length distribution" said "words per row (log)" over a linear axis (bins up to 20 words)."""
+    from curate.audit.charts import histogram_figure
+
+    ax = histogram_figure([1, 2, 3, 5, 8, 13], [4, 3, 2, 1, 1], "Length distribution", "words per row").axes[0]
+    assert (ax.get_xscale(), ax.get_xlabel()) == ("linear", "words per row")
+    ax = histogram_figure([1, 3, 10, 40, 200], [1, 5, 9, 2], "Length distribution", "words per row").axes[0]
+    assert (ax.get_xscale(), ax.get_xlabel()) == ("log", "words per row (log scale)")
