@@ -119,9 +119,9 @@ def audit_table(table: pa.Table | duckdb.DuckDBPyRelation, policy: AuditPolicy |
                 progress(1)
 
         cols = _prepare(con, table)
-        from curate.audit.terms import build_hits
+        from curate.audit.terms import build_hits_outside_inserted
 
-        build_hits(con, lex)
+        skipped = build_hits_outside_inserted(con, lex)
         lap("prepare")
         n = table.num_rows
         metrics: dict[str, Any] = {"policy": policy.model_dump(mode="json")}
@@ -141,6 +141,7 @@ def audit_table(table: pa.Table | duckdb.DuckDBPyRelation, policy: AuditPolicy |
         meta_found = build_groups(con, lex, cols, policy.meta_axes)
         metrics["representation"] = representation(con, n, lex, policy.reference)
         metrics["representation"]["meta_axes"] = meta_found
+        metrics["representation"]["skipped_inserted"] = skipped
         lap("representation")
         a = policy.association
         metrics["association"] = association(con, n, a.min_count, a.top_k, a.examples)
