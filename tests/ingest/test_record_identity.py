@@ -27,9 +27,10 @@ def _counts(res):
     return res.rows_read, res.ingested, res.duplicates, res.quarantined
 
 
-def _hand_doc_id(source: str, row: int, text: str) -> str:
+def _hand_doc_id(source: str, row: int, text: str, salt: str = "") -> str:
+    """The workspace's doc_id salt (tests/ingest/test_doc_ids.py) comes first."""
     content_hash = hashlib.md5((text + "\x1f").encode()).hexdigest()   # text, unit separator, no messages
-    return hashlib.md5(f"{source}\x1f{row}\x1f{content_hash}".encode()).hexdigest()[:20]
+    return hashlib.md5(f"{salt}{source}\x1f{row}\x1f{content_hash}".encode()).hexdigest()[:20]
 
 
 def test_a_row_whose_metadata_changed_is_a_new_version_not_a_duplicate(ws, tmp_path):
@@ -37,7 +38,7 @@ def test_a_row_whose_metadata_changed_is_a_new_version_not_a_duplicate(ws, tmp_p
     opts = IngestOptions(text_field="notes")
     assert _counts(ingest_file(ws, f, opts)) == (1, 1, 0, 0)
     first_id = ws.con.execute("SELECT doc_id FROM lake.documents").fetchone()[0]
-    assert first_id == _hand_doc_id("same.csv", 1, NOTE)      # doc_ids of unchanged files stay as they were
+    assert first_id == _hand_doc_id("same.csv", 1, NOTE, ws.setting("doc_id_salt"))  # the published recipe
     _csv(f, [("000123", "closed", NOTE)])
     res = ingest_file(ws, f, opts)
     assert _counts(res) == (1, 1, 0, 0) and res.versions == 1
