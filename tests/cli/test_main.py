@@ -103,3 +103,8 @@ def test_human_results_go_to_stdout_so_they_can_be_piped(tmp_path):
         assert res.returncode == 0 and res.stdout.strip(), (args, res.stderr)
     assert "documents" in curate("status", "-w", str(tmp_path / "w")).stdout
     assert "reason" in curate("quarantine", "-w", str(tmp_path / "w")).stdout
+
+
+def test_python_dash_m_curate_runs_the_cli():
+    res = subprocess.run([sys.executable, "-m", "curate", "--help"], capture_output=True, text=True, timeout=120)
+    assert res.returncode == 0 and "Usage:" in res.stdout
