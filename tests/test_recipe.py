@@ -41,12 +41,19 @@ sources: [{{path: {tickets}}}]
 stages: [{{stage: clean}}]
 snapshot: {{name: support, text: clean}}
 """)
+    from tests.conftest import share_workspace_key
+
     hashes = []
-    for n in range(2):
+    first = None
+    for n in range(3):
         ws = Workspace.init(tmp_path / f"ws{n}")
+        if first is not None and n == 1:
+            share_workspace_key(first, ws)  # doc_ids (and so the hash) follow the workspace key
         hashes.append(run_recipe(ws, recipe)["snapshot"]["content_hash"])
+        first = first or ws
         ws.close()
     assert hashes[0] == hashes[1]
+    assert hashes[2] != hashes[0]  # another key, other doc_ids: nobody without the key can link the two
 
 
 def test_engine_settings_are_validated(tmp_path):
