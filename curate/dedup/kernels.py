@@ -841,3 +841,231 @@ def excerpts(data, lo, hi, width, space_latin1, spaces):
             pos += 3
         off[r + 1] = pos
     return out[:pos], off, bad
+
+
+# ---------------------------------------------------------------- facts (numbers and negations)
+
+NUM_SEED = np.uint64(0x4E55_4D42_4552_0001)   # number values hash from here (apart from token hashes)
+
+
+@nb.njit(**_JIT)
+def _int_fnv(v):
+    """FNV state of a non-negative integer's decimal digits, as :func:`fact_sets` reads a number (before
+    :func:`_emit` mixes it)."""
+    digits = np.empty(20, np.int64)
+    k = 0
+    while True:
+        digits[k] = v % 10
+        v //= 10
+        k += 1
+        if v == 0:
+            break
+    h = NUM_SEED
+    for r in range(k - 1, -1, -1):
+        h = (h ^ _U(48 + digits[r])) * FNV_PRIME
+    return h
+
+
+@nb.njit(**_JIT)
+def _emit(out, pos, h):
+    if pos >= len(out):
+        grown = np.empty(2 * len(out) + 16, np.uint64)
+        grown[:pos] = out[:pos]
+        out = grown
+    out[pos] = mix(h)
+    return out, pos + 1
+
+
+@nb.njit(**_JIT)
+def _runs(data, a, b, out, pos, h, lead, fstart, flen, fdata):
+    """Read the digit runs of the token ``data[a:b]`` (folded: any script's digits read as ASCII).
+    Every run but the last is emitted into ``out``; the last is returned open: (out, pos, hash, leading
+    zeros still being skipped, a run is open, digits only, digits in the last run, all of them zeros).
+    ``h``/``lead`` continue a run left open by the previous token (a digit group after a comma)."""
+    only = True
+    open_ = lead >= 0
+    if not open_:
+        lead = 1
+    n_last = 0
+    zeros = True
+    p = a
+    while p < b:
+        cp, w = _decode(data, p, b)
+        p += w
+        digit = -1
+        if cp < TABLE_MAX:
+            for e in range(fstart[cp], fstart[cp] + flen[cp]):
+                entry = np.int64(fdata[e])
+                if (entry >> CLASS_SHIFT) == DIGIT and flen[cp] == 1:
+                    digit = entry & CP_MASK
+        if digit < 0:
+            only = False
+            if open_:
+                if lead:   # the run was all zeros: the value 0
+                    h = (h ^ _U(48)) * FNV_PRIME
+                out, pos = _emit(out, pos, h)
+                open_ = False
+            continue
+        if not open_:
+            h = NUM_SEED
+            lead = 1
+            open_ = True
+            n_last = 0
+            zeros = True
+        n_last += 1
+        if digit != 48:
+            zeros = False
+        if lead and digit == 48:
+            continue
+        lead = 0
+        h = (h ^ _U(digit)) * FNV_PRIME
+    return out, pos, h, lead, open_, only, n_last, zeros
+
+
+@nb.njit(**_JIT)
+def _between(data, a, b, c):
+    """Whether the bytes ``data[a:b]`` are exactly the one byte ``c``."""
+    return b - a == 1 and data[a] == c
+
+
+@nb.njit(**_JIT)
+def _apostrophe(data, a, b):
+    """Whether ``data[a:b]`` is one apostrophe (' or U+2019)."""
+    if b - a == 1:
+        return data[a] == 39
+    return b - a == 3 and data[a] == 0xE2 and data[a + 1] == 0x80 and data[a + 2] == 0x99
+
+
+@nb.njit(**_JIT)
+def _in_sorted(keys, x):
+    if len(keys) == 0:
+        return False
+    k = np.searchsorted(keys, x)
+    return k < len(keys) and keys[k] == x
+
+
+@nb.njit(**_JIT)
+def fact_sets(data, tok_hash, tok_digit, tok_seg, tok_lo, tok_hi, doc_tok, boiler, neg_keys, no_key, no_skip,
+              t_key, month_keys, month_vals, suf_data, suf_off, fstart, flen, fdata):
+    """Facts of every document: (sorted distinct hashes of the numbers it states, CSR), and its count of
+    negation words.  Read from the tokens Jaccard compares: those outside boilerplate segments
+    (``boiler``, per segment), or every token of a document that is all boilerplate.
+
+    A number is a run of digits of any script, folded to ASCII, leading zeros dropped ("03" = "3" =
+    "०३"); digit groups after a comma join ("1,00,000" = "100000"); an all-zero group after a point is
+    dropped ("5000.00" = "5000"); dates and times give their parts ("12/03/2024" = {12, 3, 2024}).  A
+    month name (``month_keys``, values ``month_vals``) next to a digit token reads as its number
+    ("12 March" = {12, 3}).  A negation is a token in ``neg_keys``; "no" (``no_key``) not before a
+    digit token nor after a word of ``no_skip`` ("account no 1234"); "t" (``t_key``) after an
+    apostrophe that follows an "n" ("didn't"); a token ending in one of the suffixes (``suf_data`` /
+    ``suf_off``, UTF-8: fused Dravidian negatives, வரவில்லை).
+    """
+    n = len(doc_tok) - 1
+    out = np.empty(len(tok_hash) // 4 + 16, np.uint64)
+    off = np.zeros(n + 1, np.int64)
+    neg = np.zeros(n, np.int32)
+    pos = 0
+    for d in range(n):
+        start = pos
+        lo, hi = doc_tok[d], doc_tok[d + 1]
+        content = False
+        for i in range(lo, hi):
+            if not boiler[tok_seg[i]]:
+                content = True
+                break
+        i = lo
+        while i < hi:
+            if content and boiler[tok_seg[i]]:
+                i += 1
+                continue
+            if tok_digit[i]:
+                out, pos, h, lead, open_, only, n_last, zeros = _runs(data, tok_lo[i], tok_hi[i], out, pos, NUM_SEED,
+                                                                      -1, fstart, flen, fdata)
+                while (open_ and only and i + 1 < hi and tok_digit[i + 1] and (not content or not boiler[tok_seg[i + 1]])
+                       and _between(data, tok_hi[i], tok_lo[i + 1], 44)):
+                    out2, pos2, h2, lead2, open2, only2, n2, z2 = _runs(data, tok_lo[i + 1], tok_hi[i + 1], out, pos,
+                                                                       h, lead, fstart, flen, fdata)
+                    if not only2 or n2 < 2 or n2 > 3:
+                        break
+                    out, pos, h, lead = out2, pos2, h2, lead2
+                    i += 1
+                if open_:
+                    if lead:
+                        h = (h ^ _U(48)) * FNV_PRIME
+                    out, pos = _emit(out, pos, h)
+                if only and i + 1 < hi and tok_digit[i + 1] and _between(data, tok_hi[i], tok_lo[i + 1], 46):
+                    _o, _p, _h, _l, _op, only2, _n, z2 = _runs(data, tok_lo[i + 1], tok_hi[i + 1], out, pos, NUM_SEED,
+                                                              -1, fstart, flen, fdata)
+                    if only2 and z2:
+                        i += 1
+                i += 1
+                continue
+            th = tok_hash[i]
+            if th == no_key:
+                after_digit = i + 1 < hi and tok_digit[i + 1]
+                after_noun = i > lo and _in_sorted(no_skip, tok_hash[i - 1])
+                if not after_digit and not after_noun:
+                    neg[d] += 1
+            elif th == t_key:
+                if i > lo and _apostrophe(data, tok_hi[i - 1], tok_lo[i]) and (data[tok_hi[i - 1] - 1] | 32) == 110:
+                    neg[d] += 1
+            elif _in_sorted(neg_keys, th):
+                neg[d] += 1
+            else:
+                k = np.searchsorted(month_keys, th) if len(month_keys) else 0
+                if k < len(month_keys) and month_keys[k] == th:
+                    if (i > lo and tok_digit[i - 1]) or (i + 1 < hi and tok_digit[i + 1]):
+                        out, pos = _emit(out, pos, _int_fnv(month_vals[k]))
+                else:
+                    a, b = tok_lo[i], tok_hi[i]
+                    for s in range(len(suf_off) - 1):
+                        m = suf_off[s + 1] - suf_off[s]
+                        if b - a < m or data[b - 1] != suf_data[suf_off[s + 1] - 1]:
+                            continue
+                        same = True
+                        for q in range(m):
+                            if data[b - m + q] != suf_data[suf_off[s] + q]:
+                                same = False
+                                break
+                        if same:
+                            neg[d] += 1
+                            break
+            i += 1
+        if pos > start:
+            u = np.unique(out[start:pos])
+            out[start:start + len(u)] = u
+            pos = start + len(u)
+        off[d + 1] = pos
+    return out[:pos], off, neg
+
+
+@nb.njit(**_JIT)
+def facts_differ(keys, off, neg, a, b):
+    """Per pair (a[i], b[i]): whether their facts differ - their counts of negation words differ (one
+    states what the other denies), or each states a number the other does not (another amount, date,
+    time or count; a number only one of them adds - a signature's phone, a date written out - is no
+    contradiction)."""
+    out = np.zeros(len(a), np.bool_)
+    for i in range(len(a)):
+        x, y = a[i], b[i]
+        if neg[x] != neg[y]:
+            out[i] = True
+            continue
+        p, pe = off[x], off[x + 1]
+        q, qe = off[y], off[y + 1]
+        only_a = False
+        only_b = False
+        while p < pe and q < qe:
+            if keys[p] == keys[q]:
+                p += 1
+                q += 1
+            elif keys[p] < keys[q]:
+                only_a = True
+                p += 1
+            else:
+                only_b = True
+                q += 1
+        only_a = only_a or p < pe
+        only_b = only_b or q < qe
+        out[i] = only_a and only_b
+    return out
