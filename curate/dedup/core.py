@@ -38,7 +38,7 @@ import pyarrow.compute as pc
 from curate.dedup import kernels as K
 from curate.dedup.cluster import choose_keepers
 from curate.dedup.config import DedupConfig, DedupTableConfig, MinHashConfig
-from curate.dedup.facts import fact_sets
+from curate.dedup.facts import fact_sets, negations_apart
 from curate.dedup.fold import single_table, tables, virama_table
 from curate.dedup.lsh import candidate_pairs_local
 from curate.dedup.parallel import _pool, parallel_section, pieces, pmap, release_memory, threads
@@ -778,7 +778,11 @@ def _pair_piece(block: _Prepared, ra: np.ndarray, rb: np.ndarray, piece: tuple[i
     ta, tb = block.target[a], block.target[b]
     taught = (ta != NO_TARGET) & (tb != NO_TARGET) & (ta != tb)
     apart = K.disjoint_ids(*block.ids, a, b) | short | taught
-    why = np.where(apart, APART, np.where(K.facts_differ(*block.facts, block.neg, a, b), FACTS, SAME))
+    facts = K.facts_differ(*block.facts, block.neg, a, b)
+    negated = np.flatnonzero((facts == 2) & ~apart)
+    if len(negated):   # negation counts differ: only within sentences both hold (an added footer is no denial)
+        facts[negated] = np.where(negations_apart(block.t, block.mask, a[negated], b[negated]), 1, 0)
+    why = np.where(apart, APART, np.where(facts > 0, FACTS, SAME))
     return K.jaccard_pairs(*block.keys, a, b), why.astype(np.uint8)
 
 

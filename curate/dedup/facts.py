@@ -116,3 +116,12 @@ def fact_sets(t, mask: np.ndarray, doc_tok: np.ndarray | None = None) -> tuple[n
         return np.zeros(0, np.uint64), np.zeros(1, np.int64), np.zeros(0, np.int32)
     return K.fact_sets(t.data, t.tok_hash, t.tok_digit, t.tok_seg, t.tok_lo, t.tok_hi, doc_tok,
                        np.asarray(mask, np.bool_), *lexicon(), *tables())
+
+
+def negations_apart(t, mask: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Per pair of documents (rows ``a[i]``, ``b[i]`` of ``t``): whether their negation words differ within the
+    sentences both hold (:func:`curate.dedup.kernels.negations_apart`); ``mask``: per segment, boilerplate."""
+    neg, no_key, skip, t_key, _, _, suf, suf_off = lexicon()
+    return K.negations_apart(np.asarray(a, np.int64), np.asarray(b, np.int64), t.data, t.tok_hash, t.tok_digit,
+                             t.tok_seg, t.tok_lo, t.tok_hi, t.doc_tok, np.asarray(mask, np.bool_), neg, no_key, skip,
+                             t_key, suf, suf_off)

@@ -526,6 +526,15 @@ def _joins(data, a, b):
 
 
 @nb.njit(**_JIT)
+def _zero(data, a, b):
+    """Whether the token ``data[a:b]`` is ASCII zeros only ("00", an amount's decimals)."""
+    for p in range(a, b):
+        if data[p] != 48:
+            return False
+    return b > a
+
+
+@nb.njit(**_JIT)
 def _address(data, a, b):
     """Whether the bytes between two tokens make them the two sides of an address: an '@' with at
     most one other non-space byte beside it ("priya@okaxis", "divya.@kotak", "rahul_@ybl")."""
@@ -568,13 +577,44 @@ def _digits(data, a, b, h, fstart, flen, fdata):
 
 
 @nb.njit(**_JIT)
+def _digits_nz(data, a, b, h, fstart, flen, fdata):
+    """(hash continued from ``h``, characters) of the digits-only token ``data[a:b]``, folded like
+    :func:`_digits`; a group of at most 2 digits without its leading zeros (a day or month: "03" as "3",
+    so "12/03/2024" = "12-3-2024"), longer groups whole (a phone's "04321" stays)."""
+    h0, n0, _ = _digits(data, a, b, h, fstart, flen, fdata)
+    if n0 > 2:
+        return h0, n0
+    n = 0
+    lead = True
+    p = a
+    while p < b:
+        cp, w = _decode(data, p, b)
+        p += w
+        if cp >= TABLE_MAX:
+            continue
+        for e in range(fstart[cp], fstart[cp] + flen[cp]):
+            c = np.int64(fdata[e]) & CP_MASK
+            if lead and c == 48:
+                continue
+            lead = False
+            h = (h ^ _U(c)) * FNV_PRIME
+            n += 1
+    if lead:
+        h = (h ^ _U(48)) * FNV_PRIME
+        n = 1
+    return h, n
+
+
+@nb.njit(**_JIT)
 def id_sets(data, tok_hash, tok_digit, tok_lo, tok_hi, doc_tok, min_chars, fstart, flen, fdata):
     """Sorted distinct hashes of each document's identifiers (CSR).
 
     An identifier is a token holding a digit with at least ``min_chars`` characters (PAN,
     "ORD123456", "XXXX1234"), a number written in groups joined by :func:`_joins` separators
     with at least ``min_chars`` digits in all (phone, Aadhaar, account numbers, dates written
-    with digits; not "3 days", "4821" or a bare year), or an address ``x@y`` (e-mail, UPI id: the
+    with digits; not "3 days", "4821" or a bare year), an amount's digit groups after commas
+    joined ("94,605" = "94605", "1,00,000") and its decimal zeros dropped ("5000.00" = "5000",
+    not the code "500000"), or an address ``x@y`` (e-mail, UPI id: the
     tokens on both sides of an '@').  A number hashes its folded digits, so "3937 6336 7166",
     "3937-6336-7166", "393763367166" and the same number in Devanagari digits are one identifier.
     """
@@ -592,18 +632,36 @@ def id_sets(data, tok_hash, tok_digit, tok_lo, tok_hi, doc_tok, min_chars, fstar
                 pos += 1
             if tok_digit[i]:
                 h, chars, number = _digits(data, tok_lo[i], tok_hi[i], FNV_OFFSET, fstart, flen, fdata)
+                # A number in groups: its short groups without leading zeros ("12/03/2024" = "12-3-2024").
+                hz, cz = _digits_nz(data, tok_lo[i], tok_hi[i], FNV_OFFSET, fstart, flen, fdata)
                 j = i
-                while number and j + 1 < end and tok_digit[j + 1] and _joins(data, tok_hi[j], tok_lo[j + 1]):
-                    h2, c2, only = _digits(data, tok_lo[j + 1], tok_hi[j + 1], h, fstart, flen, fdata)
-                    if not only:
+                skip = 0
+                while number and j + 1 < end and tok_digit[j + 1]:
+                    comma = _between(data, tok_hi[j], tok_lo[j + 1], 44)
+                    if not comma and not _joins(data, tok_hi[j], tok_lo[j + 1]):
                         break
+                    h2, c2, only = _digits(data, tok_lo[j + 1], tok_hi[j + 1], h, fstart, flen, fdata)
+                    if not only or (comma and (c2 < 2 or c2 > 3)):
+                        break
+                    if _between(data, tok_hi[j], tok_lo[j + 1], 46) and c2 <= 2 and _zero(data, tok_lo[j + 1],
+                                                                                        tok_hi[j + 1]):
+                        skip = 1   # an amount's decimal zeros ("5000.00" is the amount 5000, not a code)
+                        break
+                    if comma:   # a thousands group: its zeros are digits of the amount
+                        hz, c2, _ = _digits(data, tok_lo[j + 1], tok_hi[j + 1], hz, fstart, flen, fdata)
+                    else:
+                        hz, c2 = _digits_nz(data, tok_lo[j + 1], tok_hi[j + 1], hz, fstart, flen, fdata)
                     j += 1
                     h = h2
+                    if j == i + 1:
+                        chars = cz
                     chars += c2
+                if j > i:
+                    h = hz
                 if chars >= min_chars:
                     out[pos] = mix(h)
                     pos += 1
-                i = j + 1
+                i = j + 1 + skip
                 continue
             i += 1
         if pos > start:
@@ -945,6 +1003,35 @@ def _in_sorted(keys, x):
 
 
 @nb.njit(**_JIT)
+def _negation(data, tok_hash, tok_digit, tok_lo, tok_hi, i, lo, hi, neg_keys, no_key, no_skip, t_key, suf_data,
+              suf_off):
+    """Whether token ``i`` (of the document whose tokens are ``[lo, hi)``) is a negation word (see
+    :func:`fact_sets`)."""
+    th = tok_hash[i]
+    if tok_digit[i]:
+        return False
+    if th == no_key:
+        return not (i + 1 < hi and tok_digit[i + 1]) and not (i > lo and _in_sorted(no_skip, tok_hash[i - 1]))
+    if th == t_key:
+        return i > lo and _apostrophe(data, tok_hi[i - 1], tok_lo[i]) and (data[tok_hi[i - 1] - 1] | 32) == 110
+    if _in_sorted(neg_keys, th):
+        return True
+    a, b = tok_lo[i], tok_hi[i]
+    for s in range(len(suf_off) - 1):
+        m = suf_off[s + 1] - suf_off[s]
+        if b - a < m or data[b - 1] != suf_data[suf_off[s + 1] - 1]:
+            continue
+        same = True
+        for q in range(m):
+            if data[b - m + q] != suf_data[suf_off[s] + q]:
+                same = False
+                break
+        if same:
+            return True
+    return False
+
+
+@nb.njit(**_JIT)
 def fact_sets(data, tok_hash, tok_digit, tok_seg, tok_lo, tok_hi, doc_tok, boiler, neg_keys, no_key, no_skip,
               t_key, month_keys, month_vals, suf_data, suf_off, fstart, flen, fdata):
     """Facts of every document: (sorted distinct hashes of the numbers it states, CSR), and its count of
@@ -1000,36 +1087,15 @@ def fact_sets(data, tok_hash, tok_digit, tok_seg, tok_lo, tok_hi, doc_tok, boile
                         i += 1
                 i += 1
                 continue
-            th = tok_hash[i]
-            if th == no_key:
-                after_digit = i + 1 < hi and tok_digit[i + 1]
-                after_noun = i > lo and _in_sorted(no_skip, tok_hash[i - 1])
-                if not after_digit and not after_noun:
-                    neg[d] += 1
-            elif th == t_key:
-                if i > lo and _apostrophe(data, tok_hi[i - 1], tok_lo[i]) and (data[tok_hi[i - 1] - 1] | 32) == 110:
-                    neg[d] += 1
-            elif _in_sorted(neg_keys, th):
+            if _negation(data, tok_hash, tok_digit, tok_lo, tok_hi, i, lo, hi, neg_keys, no_key, no_skip, t_key,
+                         suf_data, suf_off):
                 neg[d] += 1
             else:
+                th = tok_hash[i]
                 k = np.searchsorted(month_keys, th) if len(month_keys) else 0
                 if k < len(month_keys) and month_keys[k] == th:
                     if (i > lo and tok_digit[i - 1]) or (i + 1 < hi and tok_digit[i + 1]):
                         out, pos = _emit(out, pos, _int_fnv(month_vals[k]))
-                else:
-                    a, b = tok_lo[i], tok_hi[i]
-                    for s in range(len(suf_off) - 1):
-                        m = suf_off[s + 1] - suf_off[s]
-                        if b - a < m or data[b - 1] != suf_data[suf_off[s + 1] - 1]:
-                            continue
-                        same = True
-                        for q in range(m):
-                            if data[b - m + q] != suf_data[suf_off[s] + q]:
-                                same = False
-                                break
-                        if same:
-                            neg[d] += 1
-                            break
             i += 1
         if pos > start:
             u = np.unique(out[start:pos])
@@ -1041,16 +1107,13 @@ def fact_sets(data, tok_hash, tok_digit, tok_seg, tok_lo, tok_hi, doc_tok, boile
 
 @nb.njit(**_JIT)
 def facts_differ(keys, off, neg, a, b):
-    """Per pair (a[i], b[i]): whether their facts differ - their counts of negation words differ (one
-    states what the other denies), or each states a number the other does not (another amount, date,
+    """Per pair (a[i], b[i]): 1 where each states a number the other does not (another amount, date,
     time or count; a number only one of them adds - a signature's phone, a date written out - is no
-    contradiction)."""
-    out = np.zeros(len(a), np.bool_)
+    contradiction), else 2 where their counts of negation words differ (to be checked sentence by
+    sentence: :func:`negations_apart`), else 0."""
+    out = np.zeros(len(a), np.uint8)
     for i in range(len(a)):
         x, y = a[i], b[i]
-        if neg[x] != neg[y]:
-            out[i] = True
-            continue
         p, pe = off[x], off[x + 1]
         q, qe = off[y], off[y + 1]
         only_a = False
@@ -1067,5 +1130,91 @@ def facts_differ(keys, off, neg, a, b):
                 q += 1
         only_a = only_a or p < pe
         only_b = only_b or q < qe
-        out[i] = only_a and only_b
+        if only_a and only_b:
+            out[i] = 1
+        elif neg[x] != neg[y]:
+            out[i] = 2
+    return out
+
+
+@nb.njit(**_JIT)
+def _matched_negations(x, y, data, tok_hash, tok_digit, tok_seg, tok_lo, tok_hi, doc_tok, boiler, neg_keys, no_key,
+                       no_skip, t_key, suf_data, suf_off):
+    """Negation words of document ``x`` in its sentences that have a counterpart in document ``y``: a
+    segment of ``y`` holding at least half of the sentence's other words (negations and numbers aside).
+    Boilerplate segments are left out unless a document is all boilerplate (as for the shingles)."""
+    lo, hi = doc_tok[x], doc_tok[x + 1]
+    ylo, yhi = doc_tok[y], doc_tok[y + 1]
+    cx = False
+    for i in range(lo, hi):
+        if not boiler[tok_seg[i]]:
+            cx = True
+            break
+    cy = False
+    for j in range(ylo, yhi):
+        if not boiler[tok_seg[j]]:
+            cy = True
+            break
+    isneg = np.zeros(yhi - ylo, np.bool_)
+    for j in range(ylo, yhi):
+        isneg[j - ylo] = _negation(data, tok_hash, tok_digit, tok_lo, tok_hi, j, ylo, yhi, neg_keys, no_key, no_skip,
+                                   t_key, suf_data, suf_off)
+    total = 0
+    i = lo
+    while i < hi:
+        s = tok_seg[i]
+        e = i
+        while e < hi and tok_seg[e] == s:
+            e += 1
+        if cx and boiler[s]:
+            i = e
+            continue
+        n_neg = 0
+        words = 0
+        for k in range(i, e):
+            if _negation(data, tok_hash, tok_digit, tok_lo, tok_hi, k, lo, hi, neg_keys, no_key, no_skip, t_key,
+                         suf_data, suf_off):
+                n_neg += 1
+            elif not tok_digit[k]:
+                words += 1
+        if n_neg > 0:
+            best = 0
+            j = ylo
+            while j < yhi:
+                sy = tok_seg[j]
+                f = j
+                while f < yhi and tok_seg[f] == sy:
+                    f += 1
+                if not (cy and boiler[sy]):
+                    shared = 0
+                    for k in range(i, e):
+                        if tok_digit[k]:
+                            continue
+                        for q in range(j, f):
+                            if tok_hash[q] == tok_hash[k] and not isneg[q - ylo] and not tok_digit[q]:
+                                shared += 1
+                                break
+                    if shared > best:
+                        best = shared
+                j = f
+            if words > 0 and 2 * best >= words:
+                total += n_neg
+        i = e
+    return total
+
+
+@nb.njit(**_JIT)
+def negations_apart(a, b, data, tok_hash, tok_digit, tok_seg, tok_lo, tok_hi, doc_tok, boiler, neg_keys, no_key,
+                    no_skip, t_key, suf_data, suf_off):
+    """Per pair (a[i], b[i]): whether one states what the other denies - their negation words differ in
+    number within the sentences both hold (a sentence with a counterpart, :func:`_matched_negations`).  A
+    negation in a sentence only one of them has (an added "Please do not reply" footer) is no
+    contradiction."""
+    out = np.zeros(len(a), np.bool_)
+    for i in range(len(a)):
+        nx = _matched_negations(a[i], b[i], data, tok_hash, tok_digit, tok_seg, tok_lo, tok_hi, doc_tok, boiler,
+                                neg_keys, no_key, no_skip, t_key, suf_data, suf_off)
+        ny = _matched_negations(b[i], a[i], data, tok_hash, tok_digit, tok_seg, tok_lo, tok_hi, doc_tok, boiler,
+                                neg_keys, no_key, no_skip, t_key, suf_data, suf_off)
+        out[i] = nx != ny
     return out
