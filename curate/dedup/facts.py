@@ -38,9 +38,9 @@ from curate.dedup import kernels as K
 from curate.dedup.fold import tables
 
 NEGATORS = {
-    "en": ["not", "never", "cannot", "nor", "neither", "none", "nobody", "nothing", "nowhere"],
+    "en": ["not", "never", "cannot", "nobody", "nothing"],
     "hi": ["नहीं", "नही", "मत", "ना", "न"],
-    "hi-Latn": ["nahi", "nahin", "nahee", "nhi", "nai", "mat"],
+    "hi-Latn": ["nahi", "nahin", "nhi", "nai", "mat"],
     "mr": ["नाही", "नाहीत", "नको", "नव्हता", "नव्हती", "नव्हते"],
     "ne": ["छैन", "होइन"],
     "mai": ["नहि"],
