@@ -595,7 +595,7 @@ def _fact_sets(t: Tokens, mask: np.ndarray, threads: int | None) -> tuple[np.nda
     n = len(t.doc_tok) - 1
     if n == 0:
         return np.zeros(0, np.uint64), np.zeros(1, np.int64), np.zeros(0, np.int32)
-    parts = pmap(lambda p: fact_sets(t, mask, t.doc_tok[p[0]:p[1] + 1]), pieces(n, PIECE), threads)
+    parts = pmap(lambda p: fact_sets(t, mask, t.doc_tok[p[0]:p[1] + 1], ID_CHARS), pieces(n, PIECE), threads)
     keys, off = _csr_concat([(k, o) for k, o, _ in parts])
     return keys, off, np.concatenate([g for _, _, g in parts])
 

@@ -107,15 +107,18 @@ def lexicon() -> tuple:
     return neg, np.uint64(no_key), skip, np.uint64(t_key), mk, mv, suf, suf_off
 
 
-def fact_sets(t, mask: np.ndarray, doc_tok: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def fact_sets(t, mask: np.ndarray, doc_tok: np.ndarray | None = None, code_chars: int = 5
+              ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(number hashes CSR: keys, offsets; negation count per document) of the documents of ``t``
     (:class:`curate.dedup.core.Tokens`), or of those whose token ranges ``doc_tok`` gives (a slice of
-    ``t.doc_tok``); ``mask``: per segment of ``t``, boilerplate."""
+    ``t.doc_tok``); ``mask``: per segment of ``t``, boilerplate.  A token of letters and digits of ``code_chars``
+    or more characters (ORD482913, ABCDE1234F) is a code, not a number stated: the identifier rule judges codes
+    (``core.ID_CHARS``, passed here), asking only that two rows share one."""
     doc_tok = t.doc_tok if doc_tok is None else doc_tok
     if len(doc_tok) < 2:
         return np.zeros(0, np.uint64), np.zeros(1, np.int64), np.zeros(0, np.int32)
     return K.fact_sets(t.data, t.tok_hash, t.tok_digit, t.tok_seg, t.tok_lo, t.tok_hi, doc_tok,
-                       np.asarray(mask, np.bool_), *lexicon(), *tables())
+                       np.asarray(mask, np.bool_), code_chars, *lexicon(), *tables())
 
 
 def negations_apart(t, mask: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:

@@ -611,8 +611,9 @@ def id_sets(data, tok_hash, tok_digit, tok_lo, tok_hi, doc_tok, min_chars, fstar
 
     An identifier is a token holding a digit with at least ``min_chars`` characters (PAN,
     "ORD123456", "XXXX1234"), a number written in groups joined by :func:`_joins` separators
-    with at least ``min_chars`` digits in all (phone, Aadhaar, account numbers, dates written
-    with digits; not "3 days", "4821" or a bare year), an amount's digit groups after commas
+    with at least ``min_chars`` digits in all (phone, Aadhaar, account numbers; not "3 days",
+    "4821", a bare year or a date - d/m/y or y-m-d with '/', '-' or '.': dates are facts, compared
+    however written by :func:`fact_sets`), an amount's digit groups after commas
     joined ("94,605" = "94605", "1,00,000") and its decimal zeros dropped ("5000.00" = "5000",
     not the code "500000"), or an address ``x@y`` (e-mail, UPI id: the
     tokens on both sides of an '@').  A number hashes its folded digits, so "3937 6336 7166",
@@ -636,6 +637,8 @@ def id_sets(data, tok_hash, tok_digit, tok_lo, tok_hi, doc_tok, min_chars, fstar
                 hz, cz = _digits_nz(data, tok_lo[i], tok_hi[i], FNV_OFFSET, fstart, flen, fdata)
                 j = i
                 skip = 0
+                g1, g2, g3 = chars, 0, 0     # digits per group, for the date shape
+                slashes = True               # every separator one '/', '-' or '.'
                 while number and j + 1 < end and tok_digit[j + 1]:
                     comma = _between(data, tok_hi[j], tok_lo[j + 1], 44)
                     if not comma and not _joins(data, tok_hi[j], tok_lo[j + 1]):
@@ -647,6 +650,13 @@ def id_sets(data, tok_hash, tok_digit, tok_lo, tok_hi, doc_tok, min_chars, fstar
                                                                                         tok_hi[j + 1]):
                         skip = 1   # an amount's decimal zeros ("5000.00" is the amount 5000, not a code)
                         break
+                    slashes = slashes and (_between(data, tok_hi[j], tok_lo[j + 1], 47)
+                                           or _between(data, tok_hi[j], tok_lo[j + 1], 45)
+                                           or _between(data, tok_hi[j], tok_lo[j + 1], 46))
+                    if j == i:
+                        g2 = c2
+                    elif j == i + 1:
+                        g3 = c2
                     if comma:   # a thousands group: its zeros are digits of the amount
                         hz, c2, _ = _digits(data, tok_lo[j + 1], tok_hi[j + 1], hz, fstart, flen, fdata)
                     else:
@@ -658,7 +668,11 @@ def id_sets(data, tok_hash, tok_digit, tok_lo, tok_hi, doc_tok, min_chars, fstar
                     chars += c2
                 if j > i:
                     h = hz
-                if chars >= min_chars:
+                # A date (d/m/y, y-m-d) is a fact, not an identifier: curate.dedup.facts compares it however it is
+                # written ("3/11/2026" = "3 November 2026"), so it is not read here.
+                date = (j == i + 2 and slashes and ((g1 <= 2 and g2 <= 2 and (g3 == 2 or g3 == 4))
+                                                    or (g1 == 4 and g2 <= 2 and g3 <= 2)))
+                if chars >= min_chars and not date:
                     out[pos] = mix(h)
                     pos += 1
                 i = j + 1 + skip
@@ -1032,14 +1046,15 @@ def _negation(data, tok_hash, tok_digit, tok_lo, tok_hi, i, lo, hi, neg_keys, no
 
 
 @nb.njit(**_JIT)
-def fact_sets(data, tok_hash, tok_digit, tok_seg, tok_lo, tok_hi, doc_tok, boiler, neg_keys, no_key, no_skip,
-              t_key, month_keys, month_vals, suf_data, suf_off, fstart, flen, fdata):
-    """Facts of every document: (sorted distinct hashes of the numbers it states, CSR), and its count of
-    negation words.  Read from the tokens Jaccard compares: those outside boilerplate segments
+def fact_sets(data, tok_hash, tok_digit, tok_seg, tok_lo, tok_hi, doc_tok, boiler, code_chars, neg_keys, no_key,
+              no_skip, t_key, month_keys, month_vals, suf_data, suf_off, fstart, flen, fdata):
+    """Facts of every document: (sorted hashes of the numbers it states, a multiset - the k-th repeat of a
+    value hashed apart -, CSR), and its count of negation words.  Read from the tokens Jaccard compares: those outside boilerplate segments
     (``boiler``, per segment), or every token of a document that is all boilerplate.
 
     A number is a run of digits of any script, folded to ASCII, leading zeros dropped ("03" = "3" =
-    "०३"); digit groups after a comma join ("1,00,000" = "100000"); an all-zero group after a point is
+    "०३"), in tokens of digits or short ones ("3rd", "10am"; a token of letters and digits of
+    ``code_chars`` or more characters is a code, left to the identifier rule); digit groups after a comma join ("1,00,000" = "100000"); an all-zero group after a point is
     dropped ("5000.00" = "5000"); dates and times give their parts ("12/03/2024" = {12, 3, 2024}).  A
     month name (``month_keys``, values ``month_vals``) next to a digit token reads as its number
     ("12 March" = {12, 3}).  A negation is a token in ``neg_keys``; "no" (``no_key``) not before a
@@ -1066,6 +1081,10 @@ def fact_sets(data, tok_hash, tok_digit, tok_seg, tok_lo, tok_hi, doc_tok, boile
                 i += 1
                 continue
             if tok_digit[i]:
+                _h, chars, pure = _digits(data, tok_lo[i], tok_hi[i], FNV_OFFSET, fstart, flen, fdata)
+                if not pure and chars >= code_chars:   # a code (ORD482913, PAN): the identifier rule's
+                    i += 1
+                    continue
                 out, pos, h, lead, open_, only, n_last, zeros = _runs(data, tok_lo[i], tok_hi[i], out, pos, NUM_SEED,
                                                                       -1, fstart, flen, fdata)
                 while (open_ and only and i + 1 < hi and tok_digit[i + 1] and (not content or not boiler[tok_seg[i + 1]])
@@ -1097,10 +1116,18 @@ def fact_sets(data, tok_hash, tok_digit, tok_seg, tok_lo, tok_hi, doc_tok, boile
                     if (i > lo and tok_digit[i - 1]) or (i + 1 < hi and tok_digit[i + 1]):
                         out, pos = _emit(out, pos, _int_fnv(month_vals[k]))
             i += 1
-        if pos > start:
-            u = np.unique(out[start:pos])
-            out[start:start + len(u)] = u
-            pos = start + len(u)
+        if pos > start:   # a multiset: a number stated twice ("6/6/2026") is kept twice, as (value, 2nd)
+            u = np.sort(out[start:pos])
+            k = 0
+            prev = _U(0)
+            for q in range(len(u)):
+                if q > 0 and u[q] == prev:
+                    k += 1
+                else:
+                    k = 0
+                    prev = u[q]
+                out[start + q] = u[q] if k == 0 else mix(u[q] ^ _U(k))
+            out[start:pos] = np.sort(out[start:pos])
         off[d + 1] = pos
     return out[:pos], off, neg
 

@@ -110,15 +110,20 @@ def test_pairs_stating_another_number_or_a_negation_are_kept(a, b):
     assert reason == ["distinct_facts", "distinct_facts"]
 
 
-def test_another_date_in_digits_is_kept_apart_already_by_the_identifier_rule():
-    # 12/03/2024 and 13-03-2024 are identifiers of 7+ digits that differ: kept apart before the facts are read
-    # (no distinct_facts reason: the identifier rule has no reason of its own).
+def test_another_day_in_digits_is_kept_apart_and_a_date_only_one_side_writes_in_digits_is_no_contradiction():
+    # 12.03.2024 / 13.03.2024 (Tamil digits), 12/03/2024 / 13-03-2024: another day; 6/6/2026 / 6/12/2026: the
+    # 6 stated twice against once.  3 November 2026 / 3/11/2026: the same date (a re-sent copy).
     a = TA.format(amt="௫௦௦௦", date="௧௨.௦௩.௨௦௨௪", pol="வரவில்லை")
     b = TA.format(amt="௫௦௦௦", date="௧௩.௦௩.௨௦௨௪", pol="வரவில்லை")
     c = EN.format(amt="5000", date="12/03/2024", pol="did not")
     d = EN.format(amt="5000", date="13-03-2024", pol="did not")
-    keep, cluster, reason = _dedup([a, b, c, d])
-    assert keep == [True] * 4 and cluster == [None] * 4 and reason == [None] * 4
+    e = EN.format(amt="49312", date="6/6/2026", pol="did not")
+    f = EN.format(amt="49312", date="6/12/2026", pol="did not")
+    keep, cluster, reason = _dedup([a, b, c, d, e, f])
+    assert keep == [True] * 6 and reason == ["distinct_facts"] * 6
+    keep, cluster, reason = _dedup([EN.format(amt="2500", date="3 November 2026", pol="did not"),
+                                    EN.format(amt="2,500", date="3/11/2026", pol="did not")])
+    assert keep == [True, False] and reason == [None, "near"]
 
 
 def test_account_no_is_not_a_negation_and_a_number_only_one_side_adds_is_no_contradiction():
