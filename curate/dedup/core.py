@@ -590,12 +590,17 @@ def _target_keys(view: pa.Array | None, cfg, boiler: np.ndarray, n: int, sft: np
     return out
 
 
+def _words(view: pa.Array) -> Tokens:
+    """Word tokens of ``view`` under the default settings: how the facts lexicon (negators, months) is hashed."""
+    return tokenize(view, MinHashConfig())
+
+
 def _fact_sets(t: Tokens, mask: np.ndarray, threads: int | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """:func:`curate.dedup.facts.fact_sets` of every document of ``t``, in pieces (numbers CSR, negation counts)."""
     n = len(t.doc_tok) - 1
     if n == 0:
         return np.zeros(0, np.uint64), np.zeros(1, np.int64), np.zeros(0, np.int32)
-    parts = pmap(lambda p: fact_sets(t, mask, t.doc_tok[p[0]:p[1] + 1], ID_CHARS), pieces(n, PIECE), threads)
+    parts = pmap(lambda p: fact_sets(t, mask, _words, t.doc_tok[p[0]:p[1] + 1], ID_CHARS), pieces(n, PIECE), threads)
     keys, off = _csr_concat([(k, o) for k, o, _ in parts])
     return keys, off, np.concatenate([g for _, _, g in parts])
 
@@ -781,7 +786,7 @@ def _pair_piece(block: _Prepared, ra: np.ndarray, rb: np.ndarray, piece: tuple[i
     facts = K.facts_differ(*block.facts, block.neg, a, b)
     negated = np.flatnonzero((facts == 2) & ~apart)
     if len(negated):   # negation counts differ: only within sentences both hold (an added footer is no denial)
-        facts[negated] = np.where(negations_apart(block.t, block.mask, a[negated], b[negated]), 1, 0)
+        facts[negated] = np.where(negations_apart(block.t, block.mask, a[negated], b[negated], _words), 1, 0)
     why = np.where(apart, APART, np.where(facts > 0, FACTS, SAME))
     return K.jaccard_pairs(*block.keys, a, b), why.astype(np.uint8)
 

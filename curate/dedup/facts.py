@@ -75,30 +75,28 @@ MONTHS = {
 }
 
 
-def _hashes(words: list[str]) -> np.ndarray:
-    """Token hashes of one-token ``words`` (folded and hashed as dedup hashes text)."""
-    from curate.dedup.config import MinHashConfig
-    from curate.dedup.core import tokenize
-
-    t = tokenize(pa.array(words), MinHashConfig())
+def _hashes(tokenize, words: list[str]) -> np.ndarray:
+    """Token hashes of one-token ``words``, folded and hashed by ``tokenize`` (:func:`curate.dedup.core.tokenize`
+    with its default settings: strings -> Tokens) as dedup hashes text."""
+    t = tokenize(pa.array(words))
     one = np.diff(t.doc_tok) == 1
     return t.tok_hash[t.doc_tok[:-1][one]]
 
 
-@lru_cache(maxsize=1)
-def lexicon() -> tuple:
+@lru_cache(maxsize=2)
+def lexicon(tokenize) -> tuple:
     """(negator keys, "no" key, skip keys before "no", "t" key, month keys, month values, ending bytes, ending
-    offsets), sorted where searched; computed once per process."""
-    neg = np.unique(_hashes([w for ws in NEGATORS.values() for w in ws]))
-    no_key, t_key = _hashes(["no", "t"])
-    skip = np.unique(_hashes(NO_NUMBER_AFTER))
+    offsets), sorted where searched, hashed by ``tokenize`` (see :func:`_hashes`); computed once per process."""
+    neg = np.unique(_hashes(tokenize, [w for ws in NEGATORS.values() for w in ws]))
+    no_key, t_key = _hashes(tokenize, ["no", "t"])
+    skip = np.unique(_hashes(tokenize, NO_NUMBER_AFTER))
     words, values = [], []
     for names in MONTHS.values():
         for k, name in enumerate(names):
             if name:
                 words.append(name)
                 values.append(k + 1)
-    mk = _hashes(words)
+    mk = _hashes(tokenize, words)
     order = np.argsort(mk, kind="stable")
     mk, mv = mk[order], np.asarray(values, np.int64)[order]
     enc = [e.encode("utf-8") for e in NEGATIVE_ENDINGS]
@@ -107,24 +105,25 @@ def lexicon() -> tuple:
     return neg, np.uint64(no_key), skip, np.uint64(t_key), mk, mv, suf, suf_off
 
 
-def fact_sets(t, mask: np.ndarray, doc_tok: np.ndarray | None = None, code_chars: int = 5
+def fact_sets(t, mask: np.ndarray, tokenize, doc_tok: np.ndarray | None = None, code_chars: int = 5
               ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(number hashes CSR: keys, offsets; negation count per document) of the documents of ``t``
     (:class:`curate.dedup.core.Tokens`), or of those whose token ranges ``doc_tok`` gives (a slice of
-    ``t.doc_tok``); ``mask``: per segment of ``t``, boilerplate.  A token of letters and digits of ``code_chars``
-    or more characters (ORD482913, ABCDE1234F) is a code, not a number stated: the identifier rule judges codes
-    (``core.ID_CHARS``, passed here), asking only that two rows share one."""
+    ``t.doc_tok``); ``mask``: per segment of ``t``, boilerplate; ``tokenize``: see :func:`lexicon`.  A token of
+    letters and digits of ``code_chars`` or more characters (ORD482913, ABCDE1234F) is a code, not a number
+    stated: the identifier rule judges codes (``core.ID_CHARS``, passed here), asking only that two rows share
+    one."""
     doc_tok = t.doc_tok if doc_tok is None else doc_tok
     if len(doc_tok) < 2:
         return np.zeros(0, np.uint64), np.zeros(1, np.int64), np.zeros(0, np.int32)
     return K.fact_sets(t.data, t.tok_hash, t.tok_digit, t.tok_seg, t.tok_lo, t.tok_hi, doc_tok,
-                       np.asarray(mask, np.bool_), code_chars, *lexicon(), *tables())
+                       np.asarray(mask, np.bool_), code_chars, *lexicon(tokenize), *tables())
 
 
-def negations_apart(t, mask: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+def negations_apart(t, mask: np.ndarray, a: np.ndarray, b: np.ndarray, tokenize) -> np.ndarray:
     """Per pair of documents (rows ``a[i]``, ``b[i]`` of ``t``): whether their negation words differ within the
     sentences both hold (:func:`curate.dedup.kernels.negations_apart`); ``mask``: per segment, boilerplate."""
-    neg, no_key, skip, t_key, _, _, suf, suf_off = lexicon()
+    neg, no_key, skip, t_key, _, _, suf, suf_off = lexicon(tokenize)
     return K.negations_apart(np.asarray(a, np.int64), np.asarray(b, np.int64), t.data, t.tok_hash, t.tok_digit,
                              t.tok_seg, t.tok_lo, t.tok_hi, t.doc_tok, np.asarray(mask, np.bool_), neg, no_key, skip,
                              t_key, suf, suf_off)

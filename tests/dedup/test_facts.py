@@ -76,8 +76,8 @@ def test_a_resent_copy_with_reformatting_is_still_removed_beside_the_newcomers_r
     # the same amount and date: in Devanagari / Tamil digits (folded to ASCII: the same tokens, an exact
     # duplicate), the date with other separators / zero padding, a month name for the month number, Indian digit
     # grouping, a decimal zero, a greeting
-    (EN.format(amt="5000", date="12/03/2024", pol="did not"), EN.format(amt="5,000.00", date="12-3-2024", pol="did not"),
-     "near"),
+    (EN.format(amt="5000", date="12/03/2024", pol="did not"),
+     EN.format(amt="5,000.00", date="12-3-2024", pol="did not"), "near"),
     (EN.format(amt="100000", date="12/03/2024", pol="did not"),
      EN.format(amt="1,00,000", date="12 March 2024", pol="did not"), "near"),
     (HI.format(amt="5000", date="12/03/2024", pol="नहीं मिले"), HI.format(amt="५०००", date="१२/०३/२०२४", pol="नहीं मिले"),
@@ -95,7 +95,8 @@ def test_resent_copies_with_the_same_facts_written_differently_are_removed(a, b,
 @pytest.mark.parametrize("a, b", [
     # another amount (Devanagari digits on both sides), another month written out, another amount in Tamil digits
     (HI.format(amt="५०००", date="१२/०३/२०२४", pol="नहीं मिले"), HI.format(amt="२५०", date="१२/०३/२०२४", pol="नहीं मिले")),
-    (EN.format(amt="5000", date="12 March 2024", pol="did not"), EN.format(amt="5000", date="12 April 2024", pol="did not")),
+    (EN.format(amt="5000", date="12 March 2024", pol="did not"),
+     EN.format(amt="5000", date="12 April 2024", pol="did not")),
     (TA.format(amt="௫௦௦௦", date="௧௨.௦௩.௨௦௨௪", pol="வரவில்லை"), TA.format(amt="௨௫௦", date="௧௨.௦௩.௨௦௨௪", pol="வரவில்லை")),
     # a negation on one side only: English "not", "n't", Hindi नहीं, Tamil fused -இல்லை (வரவில்லை) and இல்லை
     (EN.format(amt="5000", date="12/03/2024", pol="did"), EN.format(amt="5000", date="12/03/2024", pol="did not")),
