@@ -173,3 +173,18 @@ def test_parquet_file_mode_agrees(tmp_path):
     out = pq.read_table(dst)
     assert out.column("dup_keep").to_pylist() == [True] * 4
     assert out.column("dup_reason").to_pylist() == ["distinct_facts"] * 4
+
+
+def test_workspace_stage_keeps_the_newcomers_rows_too(ws, tmp_path):
+    from curate.runner import run_stage
+    from tests.conftest import write_jsonl
+
+    copy = "Hello team,\n" + NEWCOMER[2]["text"].replace("Rs 5000", "Rs 5,000")
+    ws.ingest([write_jsonl(tmp_path / "dd.jsonl", NEWCOMER + [{"id": "t0-again", "text": copy}])])
+    run_stage(ws, "minhash", {}, workers=1)
+    run_stage(ws, "dedup", {})
+    rows = ws.view().fetch_arrow_table().select(["text", "dup_keep", "dup_reason"]).to_pylist()
+    by_text = {r["text"]: r for r in rows}
+    assert [by_text[r["text"]]["dup_keep"] for r in NEWCOMER] == [True] * 4
+    assert [by_text[r["text"]]["dup_reason"] for r in NEWCOMER] == ["distinct_facts"] * 4
+    assert by_text[copy]["dup_keep"] is False and by_text[copy]["dup_reason"] == "near"
