@@ -161,7 +161,9 @@ def clauses(norm_text: str) -> list[str]:
 # is a person, place, bank or brand ("Ramesh Kumar Srinivasan from Thiruvananthapuram", "Kotak Mahindra"), and code-
 # mixing research leaves named entities out of every count (Das & Gambäck 2014 tag them NE). A sentence's first
 # word is capitalised by rule ("Mera account block ho gaya"), so it says nothing.
-_SENTENCE_RE = re.compile(r"[.!?…।॥\n]+")
+# A title's dot ("Mr. Venkataraghavan Iyengar", "Dr. Rao", "Smt. Lakshmi") does not end the sentence.
+_TITLES = ("Mr", "Mrs", "Ms", "Dr", "Smt", "Shri", "Sri", "Prof", "St", "Capt", "Col", "Lt", "Sgt")
+_SENTENCE_RE = re.compile("".join(rf"(?<!\b{t})" for t in _TITLES) + r"\.+|[!?…।॥\n]+")
 _ASCII_WORD_RE = re.compile(r"[A-Za-z]+")
 _UPPER_RE = re.compile(r"[A-Z]")
 # Case carries information only where the writer also writes lower case: a row typed in Title Case or all in
