@@ -28,8 +28,8 @@ import numpy as np
 
 from curate.langid.markers import MARKER_BONUS, MARKER_SCRIPTS, marker_langs
 from curate.langid.model import Model, load_model, posterior
-from curate.langid.text import (clauses, fold_token, letter_runs, normalize, split_run, strip_acronyms,
-                                 strip_links)
+from curate.langid.text import (capitalised_words, clauses, fold_token, letter_runs, normalize, split_run,
+                                 strip_acronyms, strip_links)
 
 if TYPE_CHECKING:
     from curate.langid.config import DetectConfig
@@ -328,6 +328,8 @@ class LanguageIdentifier:
         self._fw_of = {sc: g.function_words for sc, g in self.model.groups.items()}  # script -> lang -> words
         # proper names and the names Indian English uses as its own: no evidence of a language
         self._names = (latn.names if latn is not None else frozenset()) | INDIAN_ENGLISH_NAMES
+        # romanized function words of the Indic languages: never a named entity by case ("Kya", "Mera")
+        self._indic_fw = frozenset().union(*(w for lang, w in fws.items() if lang != "en"))
 
     def detect(self, text: str | None, keep_tokens: bool = False) -> LangResult:
         return self.detect_many([text], keep_tokens)[0]
@@ -422,7 +424,9 @@ class LanguageIdentifier:
         letters: dict[str, int] = {}
         runs = self._runs
         append = tokens.append
-        for piece in clauses(strip_links(normalize(strip_acronyms(text)))):
+        text = strip_acronyms(text)
+        caps = capitalised_words(text)
+        for piece in clauses(strip_links(normalize(text))):
             starts.append(len(tokens))
             for run in letter_runs(piece):
                 e = runs.get(run)
@@ -448,12 +452,13 @@ class LanguageIdentifier:
         if total < self.cfg.min_chars and not (total >= NATIVE_MIN_CHARS and len(ranked) == 1
                                                 and ranked[0][0] in INDIC_SCRIPTS):
             return _und(ranked[0][0], shares)
-        return tokens, shares, ranked[0][0], total, starts
+        return tokens, shares, ranked[0][0], total, starts, caps
 
     def _decide(self, tokens: list[tuple[str, str]], shares: dict[str, float], main_script: str, total: int,
-                starts: list[int], keep_tokens: bool = False, latin: tuple | None = None) -> LangResult:
-        """``latin``: the document's Latin numbers from :meth:`_latin_numbers` (a text in Latin alone), or None."""
-        cfg = self.cfg
+                starts: list[int], caps: frozenset[str] = frozenset(), keep_tokens: bool = False,
+                latin: tuple | None = None) -> LangResult:
+        """``caps``: the text's words capitalised in mid-sentence (:func:`text.capitalised_words`); ``latin``:
+        the document's Latin numbers from :meth:`_latin_numbers` (a text in Latin alone), or None."""
         groups = self.model.groups
         by_script: dict[str, list[int]] = {}
         if len(shares) == 1:  # the scripts of the tokens are those of the letters
@@ -472,10 +477,7 @@ class LanguageIdentifier:
             words = [tokens[i][0] for i in idx]
             if script == "Latn" and "Latn" in groups:
                 prefer = [lang for lang, _ in script_result.values()]
-                latin_alts, latin_within, latin_best = self._tag_latin(words, idx, tags, prefer, latin)
-                if latin_best in HINDUSTANI:
-                    _hindustani_homographs(tokens, tags, starts, latin_best)
-                _english_between_english(tokens, tags, starts, groups["Latn"])
+                latin_alts, latin_within = self._tag_latin_text(tokens, starts, words, idx, tags, prefer, latin)
                 continue
             group = groups.get(script)
             if group is not None:
@@ -497,6 +499,69 @@ class LanguageIdentifier:
             # One script, one language (most native-script text): nothing is mixed.
             (script, (lang, alts)), = script_result.items()
             return self._native_result(script, alts, tokens, shares, total, keep_tokens)
+        latin_idx = by_script.get("Latn")
+        named = self._case_names(tokens, tags, latin_idx, caps) if caps and latin_idx else None
+        if named:
+            # Named entities by case (Das & Gambäck 2014 tag them NE: no language): in a row that is English-
+            # framed once they are left out, a capitalised word in mid-sentence is a person, place, bank or
+            # brand, not an embedded language ("Ramesh Kumar Srinivasan from Thiruvananthapuram called about
+            # his Kotak Mahindra credit card"). The Latin words are tagged again with them as names, so they
+            # do not choose the romanized language either (Telugu-looking "Chinchwad" made "branch" Telugu).
+            # Where the rest is framed by an Indic language the first reading stands: "Rahul ne bola ki payment
+            # ho gaya" is Hindi code-mixed whatever its capitals.
+            ne_tags = [None if i in latin_idx else t for i, t in enumerate(tags)] if len(by_script) > 1 else [None] * len(tags)
+            prefer = [lang for lang, _ in script_result.values()]
+            extra = frozenset(tokens[i][0] for i in named)
+            ne_alts, ne_within = self._tag_latin_text(tokens, starts, [tokens[i][0] for i in latin_idx], latin_idx,
+                                                      ne_tags, prefer, None, extra)
+            result, matrix = self._vote(ne_tags, tokens, shares, main_script, total, starts, keep_tokens,
+                                        script_result, ne_alts, ne_within)
+            if matrix == "en":
+                return result
+        return self._vote(tags, tokens, shares, main_script, total, starts, keep_tokens, script_result, latin_alts,
+                          latin_within)[0]
+
+    def _tag_latin_text(self, tokens: list[tuple[str, str]], starts: list[int], words: list[str], idx: list[int],
+                        tags: list[str | None], prefer: list[str], latin: tuple | None,
+                        extra_names: frozenset[str] = frozenset()) -> tuple[list[tuple[str, float]], float]:
+        """Tag a text's Latin tokens (``idx``, their ``words``) in ``tags``: :meth:`_tag_latin`, then the
+        homographs and English words between English words; ``extra_names``: more words to read as names.
+        Returns (alternatives, P(I* | Indic))."""
+        if extra_names:
+            latin = self._latin_numbers_one(words, prefer, extra_names)
+        latin_alts, latin_within, latin_best = self._tag_latin(words, idx, tags, prefer, latin)
+        if latin_best in HINDUSTANI:
+            _hindustani_homographs(tokens, tags, starts, latin_best)
+        _english_between_english(tokens, tags, starts, self.model.groups["Latn"])
+        return latin_alts, latin_within
+
+    def _case_names(self, tokens: list[tuple[str, str]], tags: list[str | None], latin: list[int] | None,
+                    caps: frozenset[str]) -> list[int]:
+        """Indices of the Latin tokens that are named entities by case: written capitalised in mid-sentence
+        (``caps``), tagged Indic or left untagged (a capitalised English word, "Credit Card", stays English),
+        and not a word of an Indian language — not a romanized function word of any Indic language of the
+        model ("Kya", "Mera" mid-sentence) and not a word of the romanized training text ("Semma", "Thalaivar",
+        "Bhai": comments capitalise their words) unless the name list knows it. Empty when every language
+        token of the text would be one (a text that is only names keeps its tags)."""
+        if not latin:
+            return []
+        cand = [i for i in latin if tags[i] not in ("en", UND) and tokens[i][0] in caps
+                and tokens[i][0] not in self._indic_fw]
+        if not cand:
+            return []
+        group = self.model.groups["Latn"]
+        seen = group.whole_word_scores([tokens[i][0] for i in cand])[:, group.indic_columns].max(axis=1) > 0
+        names = self._names
+        out = [i for i, s in zip(cand, seen.tolist()) if not s or tokens[i][0] in names]
+        left = sum(t is not None and t != UND for t in tags) - len(out)
+        return out if left > 0 else []
+
+    def _vote(self, tags: list[str | None], tokens: list[tuple[str, str]], shares: dict[str, float],
+              main_script: str, total: int, starts: list[int], keep_tokens: bool, script_result: dict,
+              latin_alts: list[tuple[str, float]], latin_within: float) -> tuple[LangResult, str | None]:
+        """The matrix language, embedded language, CMI and flags of a tagged text: ``(result, matrix)``
+        (``matrix`` None when no token is tagged and there is no Latin decision)."""
+        cfg = self.cfg
 
         # Token counts (for CMI and the code-mix flag) and frame weights (for the matrix language):
         # function words weigh 1 + bonus, so "kya mere work ke route me traffic he" is Hindi with
@@ -538,7 +603,7 @@ class LanguageIdentifier:
                 n_en_frame += 1
         if not counts:
             if not latin_alts:
-                return _und(main_script, shares)
+                return _und(main_script, shares), None
             # every token ambiguous: the document-level Latin decision names the language
             counts = {latin_alts[0][0]: n_ambiguous}
             weight = {latin_alts[0][0]: float(n_ambiguous)}
@@ -609,7 +674,7 @@ class LanguageIdentifier:
             t == embedded and sc == "Latn" for (_, sc), t in zip(tokens, tags))))
         token_tags = [(tok, t or matrix) for (tok, _), t in zip(tokens, tags)] if keep_tokens else None
         return LangResult(matrix if score >= cfg.min_score else UND, script, romanized, codemixed, score,
-                          embedded if codemixed else None, round(cmi, 2), alts, shares, token_tags)
+                          embedded if codemixed else None, round(cmi, 2), alts, shares, token_tags), matrix
 
     @staticmethod
     def _first_clause(tags: list[str | None], starts: list[int], system: list[bool],
@@ -783,9 +848,9 @@ class LanguageIdentifier:
             out.append((b, best_lang, is_name[a:a + n], diffl[a:a + n], alts, within))
         return out
 
-    def _latin_numbers_one(self, words: list[str], prefer: list[str]) -> tuple:
+    def _latin_numbers_one(self, words: list[str], prefer: list[str], extra_names: frozenset[str] = frozenset()) -> tuple:
         """:meth:`_latin_numbers` for one text; ``prefer``: languages already seen in its native-script
-        words, among which I* is chosen."""
+        words, among which I* is chosen; ``extra_names``: words read as names besides the name list."""
         group = self.model.groups["Latn"]
         V, nf = group.words(words)
         en = group.lang_index["en"]
@@ -793,7 +858,7 @@ class LanguageIdentifier:
         # the language around them: "respect from tamil nadu" is English, not code-mixed; "priya ne kaha
         # ki wo kal aayegi" is Hindi, not code-mixed, whatever the name's letters look like. They are tagged und (left out of
         # the counts, like numbers) unless the text is nothing but names.
-        names = self._names
+        names = self._names | extra_names if extra_names else self._names
         is_name = [w in names for w in words]
         if all(is_name):
             is_name = [False] * len(words)

@@ -155,3 +155,41 @@ def fold_token(token: str) -> str | None:
 def clauses(norm_text: str) -> list[str]:
     """The clause-sized pieces of a normalised text, split at punctuation (never empty strings)."""
     return [c for c in _CLAUSE_RE.split(norm_text) if c.strip()]
+
+
+# Named entities by case (issue 12, eighth pass). In Indian enterprise English a word capitalised in mid-sentence
+# is a person, place, bank or brand ("Ramesh Kumar Srinivasan from Thiruvananthapuram", "Kotak Mahindra"), and code-
+# mixing research leaves named entities out of every count (Das & Gambäck 2014 tag them NE). A sentence's first
+# word is capitalised by rule ("Mera account block ho gaya"), so it says nothing.
+# A title's dot ("Mr. Venkataraghavan Iyengar", "Dr. Rao", "Smt. Lakshmi") does not end the sentence.
+_TITLES = ("Mr", "Mrs", "Ms", "Dr", "Smt", "Shri", "Sri", "Prof", "St", "Capt", "Col", "Lt", "Sgt")
+_SENTENCE_RE = re.compile("".join(rf"(?<!\b{t})" for t in _TITLES) + r"\.+|[!?…।॥\n]+")
+_ASCII_WORD_RE = re.compile(r"[A-Za-z]+")
+_UPPER_RE = re.compile(r"[A-Z]")
+# Case carries information only where the writer also writes lower case: a row typed in Title Case or all in
+# capitals ("Padam Semma Mass, Thalaivar Vera Level") capitalises words, not names.
+CASE_MIN_LOWER_WORDS = 2
+CASE_MIN_LOWER_SHARE = 0.3
+
+
+def capitalised_words(text: str) -> frozenset[str]:
+    """The Latin words of ``text`` (raw, before :func:`normalize`) written Capitalised or in ALL CAPS somewhere
+    other than at a sentence start, lower-cased: candidates for named entities (the detector decides which
+    count, see ``detect._case_names``). Empty when the text has no capital after its first letter, or writes
+    fewer than ``CASE_MIN_LOWER_WORDS`` words (or under ``CASE_MIN_LOWER_SHARE`` of them) in lower case.
+    Sentences end at ``. ! ? …``, dandas and line breaks; a word is a run of ASCII letters (``Ramesh's`` →
+    ``Ramesh``, ``s``)."""
+    if _UPPER_RE.search(text, 1) is None:  # most chat rows: lower case, or one capital at the start
+        return frozenset()
+    caps: set[str] = set()
+    n = n_lower = 0
+    for sentence in _SENTENCE_RE.split(text):
+        for k, w in enumerate(_ASCII_WORD_RE.findall(sentence)):
+            n += 1
+            if w[0].islower():
+                n_lower += 1
+            elif k and len(w) > 1 and (w[1:].islower() or w.isupper()):
+                caps.add(w.lower())
+    if n_lower < CASE_MIN_LOWER_WORDS or n_lower < CASE_MIN_LOWER_SHARE * n:
+        return frozenset()
+    return frozenset(caps)
