@@ -18,7 +18,11 @@ Labelled corpus, two parts:
   templates (shared greetings, intent sentences and closings, different slots), as the user
   turn of a chat with one of three long bank system prompts and a canned reply with a fresh
   ticket number, as the input of an SFT pair with a shared instruction, or alone; 20 % of the
-  examples are re-sent with small edits (and a new ticket number in the canned reply).
+  examples are re-sent with small edits (and a new ticket number in the canned reply);
+* facts (:func:`build_facts`, ``--facts``): template tickets in English, Hindi, Hinglish and Tamil whose
+  siblings differ in one fact only (amount, date or a negation) and are labelled distinct, and re-sent
+  copies with the same facts reformatted (5,000 / 5000.00, another date format, the script's digits,
+  greeting, signature, typo) labelled duplicate.
 Ground truth: an example and its copies form one group.  Pairwise precision/recall/F1 compare
 "same predicted cluster" with "same group", overall and per shape; "distinct_removed" counts
 removed rows whose keeper is another example.  Defaults were tuned on seed 0 and are reported
@@ -284,6 +288,123 @@ def build_shapes(n_each: int, seed: int = 0, copy_rate: float = 0.2) -> list[dic
     return rows
 
 
+# Fact-bearing tickets (issue 17, distinct facts): one template per language, slots for an amount, a date, a
+# channel and a polarity; (positive, negative) wordings.  Written for this benchmark, not read by the matcher.
+FACT_TEMPLATES = {
+    "en": [("Dear Sir, an amount of Rs {amt} was debited from my savings account on {date} via {chan} but the "
+            "beneficiary {pol} it. Kindly look into this and reverse the transaction at the earliest.",
+            ("has received", "did not receive")),
+           ("My credit card bill of Rs {amt} was paid on {date} through {chan} and the payment {pol} in the "
+            "statement yet. Please check the status and update the card account accordingly.",
+            ("is showing", "is not showing")),
+           ("The customer says the cheque of Rs {amt} deposited on {date} {pol} and the money is reflected in the "
+            "account balance, so the branch should close the request raised through {chan}.",
+            ("was cleared", "was never cleared"))],
+    "hi": [("महोदय, मेरे बचत खाते से {date} को {chan} द्वारा ₹{amt} कटे हैं लेकिन लाभार्थी को पैसे {pol}। कृपया "
+            "जांच करके राशि जल्द से जल्द वापस करें, धन्यवाद।", ("मिल गए", "नहीं मिले"))],
+    "hinglish": [("Sir mere account se {date} ko Rs {amt} {chan} se kat gaye lekin beneficiary ko paise {pol}. "
+                  "Please jaldi check karke refund karo, bahut pareshani ho rahi hai.", ("mil gaye", "nahi mile"))],
+    "ta": [("ஐயா, என் சேமிப்பு கணக்கிலிருந்து {date} அன்று ரூ {amt} {chan} மூலம் எடுக்கப்பட்டது ஆனால் பணம் "
+            "பயனாளிக்கு {pol}. தயவுசெய்து பரிவர்த்தனையை சரிபார்த்து பணத்தை திருப்பி அனுப்பவும்.",
+            ("வந்தது", "வரவில்லை"))],
+}
+FACT_CHANNELS = ["ATM", "UPI", "NEFT", "IMPS", "net banking", "the mobile app", "a cheque"]
+MONTH_NAMES = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+               "November", "December"]
+_SCRIPT_DIGITS = {"hi": "०१२३४५६७८९", "ta": "௦௧௨௩௪௫௬௭௮௯"}
+
+
+def _fact_date(d: int, m: int, y: int, style: int, lang: str) -> str:
+    if style == 0:
+        return f"{d}/{m}/{y}"
+    if style == 1:
+        return f"{d:02d}-{m:02d}-{y}"
+    if style == 2 and lang in ("en", "hinglish"):
+        return f"{d} {MONTH_NAMES[m - 1]} {y}"
+    return f"{d:02d}.{m:02d}.{y}"
+
+
+def _fact_text(rng: random.Random, ex: dict, resend: bool) -> str:
+    """The example's ticket; ``resend``: the same facts re-sent with formatting changes only."""
+    tpl, (pos, neg) = FACT_TEMPLATES[ex["lang"]][ex["tpl"]]
+    amt, style = str(ex["amt"]), ex["style"]
+    if resend:
+        r = rng.random()
+        if r < 0.3 and ex["amt"] >= 1000:
+            amt = f"{ex['amt']:,}"                        # 5000 -> 5,000
+        elif r < 0.5:
+            amt = f"{ex['amt']}.00"
+        if rng.random() < 0.4:
+            style = rng.choice([s for s in range(4) if s != style])   # the same date written another way
+    text = tpl.format(amt=amt, date=_fact_date(*ex["date"], style, ex["lang"]), chan=ex["chan"],
+                      pol=neg if ex["neg"] else pos)
+    if resend:
+        if ex["lang"] in _SCRIPT_DIGITS and rng.random() < 0.3:   # the same numbers in the script's digits
+            text = text.translate(str.maketrans("0123456789", _SCRIPT_DIGITS[ex["lang"]]))
+        edits = rng.sample(["greeting", "signature", "space", "punct", "typo"], rng.choice([1, 2, 3]))
+        if "typo" in edits:
+            words = text.split(" ")
+            idx = [i for i, w in enumerate(words) if len(w) > 5 and w.isalpha() and w.isascii()
+                   and w.lower() not in ("cleared", "received")]
+            if idx:
+                i = rng.choice(idx)
+                w = words[i]
+                k = rng.randrange(1, len(w) - 2)
+                words[i] = w[:k] + w[k + 1] + w[k] + w[k + 2:]
+                text = " ".join(words)
+        if "space" in edits:
+            text = text.replace(" ", "  ", 1) + rng.choice(["\n", "  ", ""])
+        if "punct" in edits:
+            text = text.rstrip(".।") + rng.choice(["!!", "...", ""])
+        if "greeting" in edits:
+            text = rng.choice(["Hello team,", "Hi,", "नमस्ते,", "Respected sir/madam,"]) + "\n" + text
+        if "signature" in edits:
+            text += "\n" + rng.choice(["Regards", "Thanks", "Sent from my phone", "धन्यवाद"])
+    return text
+
+
+def build_facts(n: int, seed: int = 0, sibling_rate: float = 0.5, copy_rate: float = 0.25) -> list[dict]:
+    """Template tickets whose facts tell them apart: each example is its own group; ``sibling_rate`` of them get
+    a *distinct* sibling from the same template that differs in one fact only (the amount, the date, or the
+    polarity: "did not receive" / "has received"), ``copy_rate`` get a re-sent copy with the same facts
+    (amount reformatted 5000 -> 5,000 / 5000.00, the date written another way or in the script's digits, a
+    greeting, a signature, spacing, punctuation, a typo), labelled duplicate."""
+    rng = random.Random(seed + 2000)
+    rows: list[dict] = []
+    g = 20_000_000 * (seed + 1)
+
+    def example() -> dict:
+        lang = rng.choice(sorted(FACT_TEMPLATES))
+        return {"lang": lang, "tpl": rng.randrange(len(FACT_TEMPLATES[lang])),
+                "amt": rng.choice([rng.randint(50, 999), rng.randint(1000, 99_999), rng.randint(1, 20) * 500]),
+                "date": (rng.randint(1, 28), rng.randint(1, 12), rng.choice([2024, 2025, 2026])),
+                "style": rng.randrange(4), "chan": rng.choice(FACT_CHANNELS), "neg": rng.random() < 0.5}
+
+    def add(ex: dict, text: str, group: int, copy: bool) -> None:
+        rows.append({"group": group, "shape": "facts", "copy": copy, "text": text, "messages": None,
+                     "instruction": None, "input": None, "output": None})
+
+    for _ in range(n):
+        ex = example()
+        g += 1
+        add(ex, _fact_text(rng, ex, False), g, False)
+        if rng.random() < copy_rate:
+            add(ex, _fact_text(rng, ex, True), g, True)
+        if rng.random() < sibling_rate:
+            sib = dict(ex)
+            what = rng.choice(["amt", "date", "neg"])
+            while sib == ex:
+                if what == "amt":
+                    sib["amt"] = rng.choice([rng.randint(50, 999), rng.randint(1000, 99_999)])
+                elif what == "date":
+                    sib["date"] = (rng.randint(1, 28), rng.randint(1, 12), ex["date"][2])
+                else:
+                    sib["neg"] = not ex["neg"]
+            g += 1
+            add(sib, _fact_text(rng, sib, False), g, False)
+    return rows
+
+
 def shape_metrics(pred: list, rows: list[dict], keep: list[bool], keeper: list) -> dict:
     """Per shape: pairwise P/R/F1, distinct examples removed (a removed row whose keeper is another
     example) and copy groups found (every member in one predicted cluster)."""
@@ -383,6 +504,8 @@ def labelled_corpus(args, seed: int) -> list[dict]:
     rows = [{"group": g, "shape": "text", "copy": False, "text": t, "messages": None, "instruction": None,
              "input": None, "output": None} for t, g in zip(texts, groups)]
     rows += build_shapes(args.per_shape, seed)
+    if args.facts:
+        rows += build_facts(args.facts, seed)
     random.Random(seed).shuffle(rows)
     return rows
 
@@ -646,6 +769,7 @@ def whole(args) -> dict:
     if path is None or not path.exists():
         big_args = argparse.Namespace(**vars(args))
         big_args.originals, big_args.per_shape = args.originals * args.whole_scale, args.per_shape * args.whole_scale
+        big_args.facts = args.facts * args.whole_scale
         t0 = time.perf_counter()
         big = _table(labelled_corpus(big_args, args.whole_seed))
         out["large_generate_s"] = round(time.perf_counter() - t0, 1)
@@ -818,6 +942,9 @@ def main() -> None:
     ap.add_argument("--per-shape", type=int, default=600, help="distinct chats, SFT pairs and tickets each")
     ap.add_argument("--seeds", type=int, nargs="+", default=[0, 5, 6],
                     help="corpora to report on (the tuning seed is reported as such; the others are held out)")
+    ap.add_argument("--facts", type=int, default=600,
+                    help="fact-bearing template tickets (amount/date/polarity siblings labelled distinct, re-sent "
+                         "copies labelled duplicate); 0 leaves them out (the corpus of earlier rounds)")
     ap.add_argument("--quick", action="store_true",
                     help="small run: 1,000 originals, 200 per shape, held-out seed 5, one repeat")
     ap.add_argument("--tune", action="store_true", help="grid over threshold x boilerplate share on --tune-seed")
@@ -844,7 +971,7 @@ def main() -> None:
     ap.add_argument("--details", help="write the full JSON result to this file (default: stderr)")
     args = ap.parse_args()
     if args.quick:
-        args.originals, args.per_shape, args.seeds, args.repeat = 1000, 200, [5], 1
+        args.originals, args.per_shape, args.seeds, args.repeat, args.facts = 1000, 200, [5], 1, 200
     from curate.dedup.parallel import threads
 
     res = {"machine": f"{platform.machine()} {os.cpu_count()} cores", "python": platform.python_version(),

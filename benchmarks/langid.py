@@ -40,11 +40,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from curate.langid.detect import LanguageIdentifier  # noqa: E402
+from langid_frame import frame_language  # noqa: E402
 from curate.langid.seed import language_seeds, load_seeds  # noqa: E402
 from curate.langid.translit import romanize  # noqa: E402
 
 DEFAULT_TSV = Path(__file__).resolve().parent.parent.parent / "shared" / "devdata" / "lid" / "lid_dev.tsv"
 COMMENTS_TSV = Path(__file__).resolve().parent.parent / "tests" / "langid" / "data" / "comments.tsv"
+NAMES_TSV = COMMENTS_TSV.with_name("names.tsv")
 ROMANIZE_SCRIPT_LANGS = ("hi", "bn", "mr", "gu", "pa", "ta", "te", "kn", "ml")
 
 
@@ -84,6 +86,61 @@ def read_comments(path: Path = COMMENTS_TSV) -> list[dict]:
                      "romanized": kind.startswith(("roman-", "hinglish")), "codemixed": r["codemixed"] == "1",
                      "embedded": None if r["embedded"] == "-" else r["embedded"], "kind": kind})
     return rows
+
+
+def read_names(path: Path = NAMES_TSV) -> list[dict]:
+    """The project's hand-written rows with Indian proper names (``tests/langid/data/names.tsv``, eighth pass)."""
+    lines = [ln for ln in path.read_text(encoding="utf-8").splitlines() if ln and not ln.startswith("#")]
+    header = lines[0].split("\t")
+    rows = []
+    for ln in lines[1:]:
+        r = dict(zip(header, ln.split("\t")))
+        rows.append({"text": r["text"], "lang": r["lang"], "script": "Latn", "romanized": r["romanized"] == "1",
+                     "codemixed": r["codemixed"] == "1", "embedded": None if r["embedded"] == "-" else r["embedded"],
+                     "kind": r["kind"]})
+    return rows
+
+
+_PREDICT_FLAGS = ("import json, sys\nfrom curate.langid.detect import LanguageIdentifier\n"
+                  "texts = json.load(open(sys.argv[1], encoding='utf-8'))\n"
+                  "res = LanguageIdentifier().detect_many(texts)\n"
+                  "print(json.dumps([[x.lang, x.codemixed, x.romanized] for x in res]))\n")
+
+
+def predict_before(rows: list[dict], before: Path) -> list[dict]:
+    """``lang``, ``codemixed``, ``romanized`` of each row by the curate checkout at ``before`` (a fresh process)."""
+    import json
+    import subprocess
+    import tempfile
+
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False, encoding="utf-8") as fh:
+        json.dump([r["text"] for r in rows], fh)
+    where = str(before.resolve())
+    out = subprocess.run([sys.executable, "-c", _PREDICT_FLAGS, fh.name], check=True, cwd=where, capture_output=True,
+                         text=True, env={**__import__("os").environ, "PYTHONPATH": where}).stdout
+    Path(fh.name).unlink()
+    return [{"lang": a, "codemixed": b, "romanized": c} for a, b, c in json.loads(out)]
+
+
+def names_table(rows: list[dict], preds: dict[str, list[dict]]) -> str:
+    """Rows with Indian proper names (eighth pass): a row is right when its matrix language, code-mixed flag
+    and romanized flag all match the hand label; ``preds``: tool name -> predictions."""
+    kinds = [("en-names", "English with Indian names, places, banks, brands → en, not code-mixed, not romanized"),
+             ("lower-names", "the same in lower case (names the name list knows)"),
+             ("hinglish-names", "Hindi-framed Hinglish with names → hi, code-mixed"),
+             ("en-hinglish-names", "English-framed Hinglish with names → en + hi, code-mixed"),
+             ("roman-dravidian", "romanized Tamil / Malayalam comments that capitalise words")]
+    lines = ["| rows (own, hand-written, `tests/langid/data/names.tsv`) | n | " + " | ".join(preds) + " |",
+             "|---|---:|" + "---:|" * len(preds)]
+    for kind, label in kinds + [(None, "**all**")]:
+        idx = [i for i, r in enumerate(rows) if kind is None or r["kind"] == kind]
+        cells = []
+        for p in preds.values():
+            ok = sum(p[i]["lang"] == rows[i]["lang"] and p[i]["codemixed"] == rows[i]["codemixed"]
+                     and p[i]["romanized"] == rows[i]["romanized"] for i in idx)
+            cells.append(f"{ok / len(idx):.3f} ({ok}/{len(idx)})")
+        lines.append(f"| {label} | {len(idx)} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
 
 
 def _loan_share(text: str, loans: set[str]) -> float:
@@ -270,6 +327,19 @@ def _acc(pred: list[dict], rows: list[dict], idx: list[int], embedded_ok: bool =
     return f"{ok / len(idx):.3f} ({ok}/{len(idx)})"
 
 
+def frame_audit(rows: list[dict], preds: list[dict]) -> str:
+    """How the dev file's token-majority labels of code-mixed rows compare with the frame label
+    (``langid_frame``), with curate's answer in each cell: one markdown bullet."""
+    cells: dict[tuple[str, str | None], list[int]] = defaultdict(list)
+    for r, p in zip(rows, preds):
+        if r["codemixed"]:
+            cells[(r["lang"], frame_language(r["text"]))].append(p["lang"] == "en")
+    parts = [f"token label {gold}, frame {frame or 'tie'}: {len(v)} rows (curate says en for {sum(v)})"
+             for (gold, frame), v in sorted(cells.items(), key=lambda kv: (kv[0][0], str(kv[0][1])))]
+    return ("- **frame labels vs the dev file's labels** (code-mixed rows of the held-out half; frame = the "
+            "language with more function words, `benchmarks/langid_frame.py`): " + "; ".join(parts))
+
+
 def issue_table(sets: dict[str, tuple[list[dict], dict[str, list[dict]]]]) -> str:
     """The issue's conditions, each on the data that can measure it (``sets``: name -> (rows, predictions))."""
     lines = ["| condition | data (never read by the builder or by tuning) | target | curate | langdetect | langid.py |",
@@ -294,6 +364,15 @@ def issue_table(sets: dict[str, tuple[list[dict], dict[str, list[dict]]]]) -> st
     row("code-mixed rows (matrix language)", "own comments", "≥ 0.90", crows, cpred, idx)
     idx = [i for i, r in enumerate(hrows) if r["codemixed"] and r["lang"] == "en"]
     row("English-matrix Hinglish", "dev held-out (L3Cube, token majority)", "≥ 0.85", hrows, hpred, idx)
+    # The same rows labelled by their grammatical frame (``langid_frame``: which language's function words
+    # frame the row, word lists from grammar references): the issue's definition of the matrix language.
+    framed = [dict(r, lang=frame_language(r["text"])) for r in hrows]
+    idx = [i for i, r in enumerate(framed) if r["codemixed"] and r["lang"] == "en"]
+    row("English-matrix Hinglish", "dev held-out, code-mixed rows framed English by function words", "≥ 0.85",
+        framed, hpred, idx)
+    idx = [i for i, r in enumerate(framed) if r["codemixed"] and r["lang"] is not None]
+    row("code-mixed rows (matrix language)", "dev held-out, frame labels (ties left out)", "≥ 0.90",
+        framed, hpred, idx)
     idx = [i for i, r in enumerate(crows) if r["kind"] == "hinglish-en"]
     row("English-framed Hinglish", "own comments", "≥ 0.85", crows, cpred, idx)
     for name, (rows, preds) in (("dev held-out", sets["heldout"]), ("own comments", sets["comments"])):
@@ -437,6 +516,13 @@ def main() -> None:
     if not args.no_heldout:
         parts.append(evaluate("own held-out split (curate/langid/seed, every 5th sentence)", heldout_rows(), args.repeat))
     table = issue_table(sets) if "heldout" in sets else ""
+    if "heldout" in sets:
+        table += "\n\n" + frame_audit(sets["heldout"][0], sets["heldout"][1]["curate"])
+    names = read_names()
+    name_preds = {"curate": run_curate(names)[0]}
+    if args.before:
+        name_preds[f"curate (before: `{args.before}`)"] = predict_before(names, args.before)
+    table += "\n\n" + names_table(names, name_preds)
     speed += "\n" + model_build_note()
     header = (f"## Language ID (curate langid vs seeded langdetect and langid.py)\n\nMachine: {machine()}\n\n"
               f"Command: `python benchmarks/langid.py {' '.join(sys.argv[1:])}`"

@@ -132,6 +132,7 @@ class ExportResult(Result):
     left_out: int = 0              # rows left out by skip_non_chat (no conversation), see export.json's left_out
     group_by: str = "cluster"      # the split unit used: cluster, content or doc_id
     note: str | None = None        # set when the snapshot has no clusters (near-duplicates may straddle splits)
+    empty_splits: list[str] = field(default_factory=list)  # splits that got no row: no file in any format
 
 
 def _write_jsonl(table: pa.Table, path: Path) -> None:
@@ -151,7 +152,8 @@ def _save_hf(parts: dict[str, pa.Table], path: Path, info: dict) -> None:
     The fingerprint (written to ``state.json``) is derived from the snapshot key, the export options and
     the split, so it changes with the content; left to ``datasets`` it would pickle and hash the whole
     table, and a memory-mapped one's file modification times, which differ from one export to the next.
-    Zero-row splits are left out (``datasets`` cannot load one back; they are counted as 0).
+    ``parts`` holds no zero-row split (``datasets`` cannot load one back; :func:`export_snapshot` leaves them out
+    in every format).
     """
     import datasets
 
@@ -159,7 +161,7 @@ def _save_hf(parts: dict[str, pa.Table], path: Path, info: dict) -> None:
     basis = json.dumps({k: info[k] for k in ("snapshot", "layout", "columns", "splits", "seed", "group_by")},
                        sort_keys=True, default=str)
     dd = datasets.DatasetDict({k: datasets.Dataset(v, fingerprint=xxhash.xxh64_hexdigest(f"{basis}\x00{k}".encode()))
-                               for k, v in parts.items() if v.num_rows})
+                               for k, v in parts.items()})
     dd.save_to_disk(str(path))
 
 
@@ -210,7 +212,8 @@ def export_snapshot(ws: Lake, ref: str, fmt: str, out_dir: str | Path, splits: s
     """Export snapshot ``ref`` with deterministic splits into ``out_dir`` (atomically, byte-reproducibly).
 
     Files: ``<split>.jsonl`` / ``<split>.parquet`` / ``dataset/`` (``datasets.load_from_disk``), and
-    ``export.json``. Columns: ``id``, the ``layout``'s training fields and ``split`` (see
+    ``export.json``; a split that got no row has no file (nor HF split) in any format, counted as 0 and listed in
+    ``export.json``'s ``empty_splits``. Columns: ``id``, the ``layout``'s training fields and ``split`` (see
     :mod:`curate.export_layout`), plus ``columns`` (names, or one comma-separated string) or, with
     ``with_signals``, every public column.
 
@@ -295,7 +298,14 @@ def export_snapshot(ws: Lake, ref: str, fmt: str, out_dir: str | Path, splits: s
         for name in split_fracs:
             part = table.filter(pc.equal(table.column("split"), name))
             counts[name] = part.num_rows
-            parts[name] = part
+            # A split that got no row has no file in any format (HF cannot hold an empty split, and an empty
+            # validation.jsonl beside an HF export without one made the formats disagree): counted as 0, named
+            # in export.json's empty_splits.
+            if part.num_rows:
+                parts[name] = part
+        empty = [name for name, n in counts.items() if n == 0]
+        if empty:
+            info["empty_splits"] = empty
         if fmt == "hf":
             _save_hf({k: sparse_conversations(v) for k, v in parts.items()}, tmp / "dataset", info)
         elif fmt == "jsonl":
@@ -319,4 +329,4 @@ def export_snapshot(ws: Lake, ref: str, fmt: str, out_dir: str | Path, splits: s
     return ExportResult(snapshot=m.ref, path=str(path), format=fmt, counts=counts,
                         straddling_clusters=len(straddling), pii_override=info["pii_override"],
                         approval_override=approval["override"], layout=used_layout, columns=info["columns"],
-                        group_by=unit, note=note, left_out=left_out)
+                        group_by=unit, note=note, left_out=left_out, empty_splits=empty)

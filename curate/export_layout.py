@@ -15,7 +15,8 @@ Layouts (``layout``), each plus ``id`` (the keyed doc_id) and ``split``:
   loss on the completion only.
 * ``auto`` (default) — from the rows: all chats → ``messages``; all SFT → ``sft``; chats and SFT mixed →
   ``messages``; otherwise (any row without a training target) ``text``, plus ``messages`` (null on the
-  rows that are not chats) when some rows are chats, so their roles are not lost.
+  rows that are neither chats nor SFT records) when some rows are, so their roles, their instruction/output
+  turns and an SFT record's system prompt are not lost: ``auto`` never drops a training field.
 
 ``messages`` and ``prompt-completion`` refuse rows that hold no conversation (plain text without an instruction and
 an output) unless ``skip_non_chat`` (``--skip-non-chat``): then those rows are left out and counted, never dropped
@@ -165,14 +166,17 @@ def trainer_table(table: pa.Table, layout: str = "auto", columns: list[str] | tu
         if chosen == "sft" and con.execute(f"SELECT count(*) FILTER ({_SFT_SYSTEM} IS NOT NULL) FROM _rows"
                                            ).fetchone()[0]:
             fields = (*fields, "system")  # LLaMA-Factory's alpaca column; the other layouts put it first in the turns
-        if layout == "auto" and chosen == "text" and chats:
-            # A snapshot mixing chats with rows that have no target: the chats keep their turns (roles,
-            # tool calls) beside their text instead of being flattened without a word.
+        mixed = layout == "auto" and chosen == "text" and bool(chats or sft)
+        if mixed:
+            # A snapshot mixing chats or SFT records with rows that have no target: they keep their conversation
+            # (roles, tool calls; an SFT record's instruction/output turns and its system prompt) beside their
+            # text instead of being flattened without a word: auto never loses a training field.
             fields = (*fields, "messages")
         extra = _extra_columns(cols, fields, columns, with_signals)
         exprs = {"id": "doc_id", "text": "text", "instruction": "instruction", "input": "input", "output": "output",
                  "system": _SFT_SYSTEM,
-                 "messages": conversation if chosen == "messages" else f"CASE WHEN {_IS_CHAT} THEN {chat_list} END",
+                 "messages": (conversation if chosen == "messages" or mixed
+                              else f"CASE WHEN {_IS_CHAT} THEN {chat_list} END"),
                  "prompt": "list_slice(_conv, 1, _last - 1)", "completion": "list_slice(_conv, _last, _last)",
                  "split": "split"}
         select = ", ".join(f"{exprs.get(c, _col(c))} AS {_col(c)}" for c in ("id", *fields, "split", *extra))

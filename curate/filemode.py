@@ -36,6 +36,8 @@ def format_of(path: str | Path) -> str:
 # text column.  The field metadata keeps a bitmap of the rows that hold JSON, and JSON output writes
 # those rows back as the values they were.
 MIXED_JSON = b"curate.mixed_json"
+# Field metadata: a bitmap of the rows that did not have the key at all (JSON/JSONL in, JSON/JSONL out).
+ABSENT = b"curate.absent_key"
 
 
 def read_table(path: str | Path) -> pa.Table:
@@ -165,45 +167,54 @@ def _rows_to_table(rows: list[dict[str, Any]]) -> pa.Table:
     objects whose key sets differ, which a struct would pad with null keys) is carried as text,
     see ``MIXED_JSON``.
     """
+    import base64
 
+    import numpy as np
 
     names: list[str] = list(dict.fromkeys(k for r in rows for k in r))
     arrays, fields = [], []
     for name in names:
         values = [r.get(name) for r in rows]
+        meta = {}
+        absent = np.array([name not in r for r in rows], dtype=bool)
+        if absent.any():  # a key some rows never had: written back without it, not as "key": null
+            meta[ABSENT] = base64.b64encode(np.packbits(absent))
         try:
             arr = pa.array(values)
             if pa.types.is_nested(arr.type) and arr.to_pylist() != values:
                 raise ValueError("nested values change shape in Arrow")
-            fields.append(pa.field(name, arr.type))
+            fields.append(pa.field(name, arr.type, metadata=meta or None))
         except (pa.ArrowException, TypeError, OverflowError, ValueError):
-            field, arr = json_text_column(name, values)
+            field, arr = json_text_column(name, values, meta)
             fields.append(field)
         arrays.append(arr)
     return pa.Table.from_arrays(arrays, schema=pa.schema(fields))
 
 
-def json_text_column(name: str, values: list[Any]) -> tuple[pa.Field, pa.Array]:
+def json_text_column(name: str, values: list[Any], metadata: dict | None = None) -> tuple[pa.Field, pa.Array]:
     """A column of values Arrow cannot hold as one type, as text: strings as they are, every other value as
-    JSON text, flagged (``MIXED_JSON``) so that JSON output writes it back as the value it was."""
+    JSON text, flagged (``MIXED_JSON``, beside any other ``metadata``) so that JSON output writes it back as the
+    value it was."""
     import base64
 
     import numpy as np
 
     is_json = np.array([v is not None and not isinstance(v, str) for v in values], dtype=bool)
     arr = pa.array([json.dumps(v, ensure_ascii=False) if j else v for v, j in zip(values, is_json)], pa.string())
-    return pa.field(name, pa.string(), metadata={MIXED_JSON: base64.b64encode(np.packbits(is_json))}), arr
+    meta = {**(metadata or {}), MIXED_JSON: base64.b64encode(np.packbits(is_json))}
+    return pa.field(name, pa.string(), metadata=meta), arr
 
 
-def _json_rows(field: pa.Field, n: int):
-    """Which rows of a mixed column hold JSON text (None for an ordinary column)."""
-    if not (field.metadata and field.metadata.get(MIXED_JSON)):
+def _json_rows(field: pa.Field, n: int, key: bytes = MIXED_JSON):
+    """Which rows of a mixed column hold JSON text (None for an ordinary column); with ``key`` :data:`ABSENT`,
+    which rows lacked the key."""
+    if not (field.metadata and field.metadata.get(key)):
         return None
     import base64
 
     import numpy as np
 
-    return np.unpackbits(np.frombuffer(base64.b64decode(field.metadata[MIXED_JSON]), dtype=np.uint8))[:n]
+    return np.unpackbits(np.frombuffer(base64.b64decode(field.metadata[key]), dtype=np.uint8))[:n]
 
 
 def check_output(path: str | Path) -> str:
@@ -255,6 +266,11 @@ def write_table(table: pa.Table, path: str | Path) -> None:
                             row[f.name] = json.loads(row[f.name])
                         except json.JSONDecodeError:
                             pass  # a stage rewrote the JSON text (e.g. PII redaction inside a number): keep its text
+            absent = _json_rows(f, len(rows), ABSENT)
+            if absent is not None and len(absent) == len(rows):
+                for row, gone in zip(rows, absent):
+                    if gone and row.get(f.name) is None:
+                        del row[f.name]
         with open(tmp, "w", encoding="utf-8") as fh:
             if fmt == "json":
                 json.dump(rows, fh, ensure_ascii=False, default=str)

@@ -101,6 +101,49 @@ def load_recipe(path: str | Path) -> tuple[Recipe, Path]:
     return recipe, path.resolve().parent
 
 
+def check_columns(ws, recipe: Recipe, path: str | Path) -> None:
+    """Check, before any work, that each stage's inputs and the snapshot's ``where`` find their columns.
+
+    A column is there when the workspace has it already (``ws.view_columns()``: documents, stored signals,
+    labels), when ingest makes it (the record columns) or when an earlier stage of the recipe writes it.
+    Otherwise the recipe would ingest and run its slow stages first and fail at the end (``dedup`` without
+    ``minhash`` before it; ``where: dup_keep`` with no dedup stage).
+
+    Raises:
+        CurateError: one line naming the recipe, the place, the missing columns and the stage that writes them.
+    """
+    from curate.runner import RECORD_COLUMNS
+    from curate.stage import all_stages
+    from curate.usersql import parse_where
+
+    writers: dict[str, str] = {}
+    for name, st in all_stages().items():
+        for col in [*st.outputs, st.error_column]:
+            writers.setdefault(col, name)
+    available = set(ws.view_columns()) | set(RECORD_COLUMNS)
+
+    def hint(missing: list[str]) -> str:
+        stages = sorted({writers[c] for c in missing if c in writers})
+        return f": add {' and '.join(repr(s) for s in stages)} before it" if stages else ""
+
+    for i, spec in enumerate(recipe.stages):
+        stage = get_stage(spec.stage)
+        missing = [c for c in stage.inputs(stage.make_config(spec.params)) if c not in available]
+        if missing:
+            raise CurateError(f"{path}: stages[{i}]: stage '{spec.stage}' needs {', '.join(missing)}, which no "
+                              f"earlier stage of the recipe writes and the workspace does not have{hint(missing)}")
+        available |= {*stage.outputs, stage.error_column}
+    if recipe.snapshot and recipe.snapshot.where:
+        _sql, names = parse_where(recipe.snapshot.where)
+        # Only names a stage writes are judged: the others may be lambda parameters or struct fields, which the
+        # snapshot's own check names precisely.
+        missing = [c for c in dict.fromkeys(names) if c in writers and c not in available]
+        if missing:
+            raise CurateError(f"{path}: snapshot.where reads {', '.join(missing)}, which no stage of the recipe "
+                              f"writes and the workspace does not have: add stage "
+                              f"{' and '.join(repr(s) for s in sorted({writers[c] for c in missing}))} to the recipe")
+
+
 def run_recipe(ws, path: str | Path, progress_factory=None, log: Callable[[str], None] | None = None,
                engine: str | None = None, address: str | None = None, workers: int | None = None) -> dict:
     """Run a recipe; ``engine``/``address``/``workers`` override the recipe's ``engine`` settings.
@@ -112,6 +155,7 @@ def run_recipe(ws, path: str | Path, progress_factory=None, log: Callable[[str],
 
     log = log or (lambda s: None)
     recipe, base = load_recipe(path)
+    check_columns(ws, recipe, path)
     spec = recipe.engine
     name = engine or spec.name
     opts: dict[str, Any] = {"workers": workers or spec.workers}
@@ -133,8 +177,8 @@ def _run_recipe(ws, recipe: Recipe, base: Path, eng, batch_size: int, progress_f
     from curate.runner import run_stage
 
     summary: dict[str, Any] = {"recipe": recipe.name, "ingests": [], "stages": [], "snapshot": None, "export": None}
-    for src in recipe.sources:
-        p = (base / src.path) if not Path(src.path).is_absolute() else Path(src.path)
+    paths = [(base / src.path) if not Path(src.path).is_absolute() else Path(src.path) for src in recipe.sources]
+    for src, p in zip(recipe.sources, paths):
         opts = IngestOptions(fmt=src.format, text_field=src.text_field, id_field=src.id_field,
                              on_id_conflict=src.on_id_conflict,
                              source_name=src.source_name, max_record_bytes=src.max_record_bytes)
@@ -142,10 +186,10 @@ def _run_recipe(ws, recipe: Recipe, base: Path, eng, batch_size: int, progress_f
             from curate.ingest.ingest import _source_size
 
             with progress_factory(f"ingest {p.name}", _source_size(p) if p.exists() else 0) as adv:
-                res = ingest_file(ws, p, opts, progress=adv)
+                res = ingest_file(ws, p, opts, progress=adv, namesakes=paths)
         else:
-            res = ingest_file(ws, p, opts)
-        log(f"ingested {p.name}: {res.ingested} new, {res.duplicates} duplicates, {res.quarantined} quarantined")
+            res = ingest_file(ws, p, opts, namesakes=paths)
+        log(f"ingested {res.source}: {res.ingested} new, {res.duplicates} duplicates, {res.quarantined} quarantined")
         summary["ingests"].append(res.as_dict())
     for st in recipe.stages:
         res = run_stage(ws, st.stage, st.params, progress_factory=progress_factory, engine=eng, batch_size=batch_size)

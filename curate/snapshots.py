@@ -459,7 +459,20 @@ def _refuse_missing_signals(ws: Lake, where: str) -> None:
             raise CurateError(
                 f"the filter reads {', '.join(used)}, but {missing} document(s) it leaves out have no {name} signal "
                 f"yet (they would vanish without a word): run `curate stage {name}` first, or say in the filter "
-                f"what a missing value means (e.g. `{used[0]} IS NOT FALSE` keeps them)")
+                f"what a missing value means (e.g. `{_keep_missing(ws, name, used, where)}` keeps them)")
+
+
+def _keep_missing(ws: Lake, stage: str, used: list[str], where: str) -> str:
+    """A filter that keeps the rows ``where`` keeps plus those without the stage's signal, fit for the columns'
+    types: ``dup_keep IS NOT FALSE`` for a filter that is one boolean column, else ``lang IS NULL OR (lang =
+    'en')`` (``lang IS NOT FALSE`` would cast 'en' to a boolean and fail)."""
+    types = dict(ws.con.execute(
+        "SELECT column_name, data_type FROM duckdb_columns() WHERE database_name = 'lake' AND table_name = ?",
+        [f"signal_{stage}"]).fetchall())
+    col = used[0]
+    if where.strip().strip("()").strip().lower() == col.lower() and types.get(col) == "BOOLEAN":
+        return f"{col} IS NOT FALSE"
+    return f"{col} IS NULL OR ({where.strip()})"
 
 
 def _create_selected(ws: Lake, name: str, selection: str | None, where: str | None, text: str,

@@ -10,6 +10,8 @@ writer lock. Dependencies point one way: this module imports the services; no se
 
 from __future__ import annotations
 
+import duckdb
+
 import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -163,7 +165,19 @@ class Workspace(Lake):
             "interrupted_ingests": self.interrupted_ingests(),
             "signals": {s: self.count(f"signal_{s}") for s in self.signals()},
             "snapshots": [m.ref for m in self.snapshots()],
+            "doc_ids": self._doc_id_keying(),
         }
+
+    def _doc_id_keying(self) -> str:
+        """Whether this workspace's doc_ids are keyed (see :meth:`curate.storage.Lake.doc_id_salt`)."""
+        try:
+            row = self.con.execute("SELECT value FROM lake.settings WHERE name = 'doc_id_salt'").fetchone()
+        except duckdb.Error:  # a workspace made before the settings table, opened read-only
+            row = None
+        if row is None:
+            return "not set yet (keyed from the first ingest)" if not self.count("documents") else \
+                "unkeyed (made before doc_id salts; re-ingest into a new workspace to key them)"
+        return "keyed" if row[0] else "unkeyed (made before doc_id salts; re-ingest into a new workspace to key them)"
 
 
 def open_workspace(path: str | Path | None = None, read_only: bool = False) -> Workspace:

@@ -24,7 +24,8 @@ from eval.config import EvalConfig
 from eval.metrics import perplexity, score, structured_keys
 from eval.stats import small_sample_warning
 from train.config import TrainConfig
-from train.data import IGNORE_INDEX, ensure_chat_template, prompt_and_reference, tokenize_example
+from train.data import (IGNORE_INDEX, DataReport, Unusable, as_rows, ensure_chat_template, prompt_and_reference,
+                        skip_lines, tokenize_example)
 
 
 class Item(BaseModel):
@@ -33,15 +34,26 @@ class Item(BaseModel):
     lang: str
 
 
-def build_items(rows: pa.Table | Iterable[dict], cfg: EvalConfig, system_prompt: str | None = None) -> list[Item]:
+def build_items(rows: pa.Table | Iterable[dict], cfg: EvalConfig, system_prompt: str | None = None,
+                report: DataReport | None = None) -> list[Item]:
+    """The evaluable items of ``rows`` (at most ``cfg.max_samples``, in order), read as training reads them.
+
+    Rows that give no item (no assistant turn, no target, messages that are not turns) are counted and listed
+    in ``report`` (a :class:`train.data.DataReport`) with their reason.
+    """
     items = []
-    for row in rows.to_pylist() if isinstance(rows, pa.Table) else rows:
-        pr = prompt_and_reference(row, system_prompt)
-        if pr is None:
+    report = report if report is not None else DataReport()
+    for i, row in enumerate(as_rows(rows)):
+        report.rows += 1
+        try:
+            prompt, reference = prompt_and_reference(row, system_prompt)
+        except Unusable as exc:
+            report.skip(i, row, exc)
             continue
-        items.append(Item(prompt=pr[0], reference=pr[1], lang=row.get(cfg.lang_column) or "und"))
+        items.append(Item(prompt=prompt, reference=reference, lang=row.get(cfg.lang_column) or "und"))
         if cfg.max_samples and len(items) >= cfg.max_samples:
             break
+    report.examples = len(items)
     return items
 
 
@@ -195,11 +207,14 @@ def evaluate(base_model: str | Path, tuned_path: str | Path, rows: pa.Table | It
     device = resolve_device(cfg.device)
     tokenizer = load_tokenizer(tuned_path)
     ensure_chat_template(tokenizer)
-    items = build_items(rows, cfg, train_cfg.data.system_prompt)
+    data = DataReport(max_seq_len=train_cfg.data.max_seq_len)
+    items = build_items(rows, cfg, train_cfg.data.system_prompt, data)
+    skipped = skip_lines(data, cfg.split)
     if not items:
         from curate.errors import CurateError
 
-        raise CurateError(f"no evaluable rows in split '{cfg.split}' (need instruction/output or messages)")
+        raise CurateError(f"no evaluable rows in split '{cfg.split}' ({data.rows} rows"
+                          + (f": {'; '.join(skip_lines(data, cfg.split, max_ids=3))})" if skipped else ")"))
     if cfg.structured == "no":
         keys = None
     else:
@@ -238,8 +253,9 @@ def evaluate(base_model: str | Path, tuned_path: str | Path, rows: pa.Table | It
     report = {
         "split": cfg.split, "n_items": len(items), "languages": langs[1:], "structured_keys": keys,
         "metrics": metrics, "samples": samples, "device": device, "mode": train_cfg.mode,
-        "warnings": [w for w in [small_sample_warning(len(items), f"held-out items in split '{cfg.split}'",
-                                                      cfg.min_samples)] if w],
+        "warnings": skipped + [w for w in [small_sample_warning(len(items), f"held-out items in split '{cfg.split}'",
+                                                                cfg.min_samples)] if w],
+        "data_report": data.to_dict(),
     }
     if chunks:
         b, a = forgetting.get("base"), forgetting.get("adapter")

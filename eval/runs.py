@@ -37,6 +37,20 @@ EVALS_SCHEMA = pa.schema([
 ])
 
 
+def check_split(run: dict, split: str, snapshot: str | None) -> None:
+    """Refuse a split the evaluation cannot read, before anything is exported or loaded.
+
+    Raises:
+        CurateError: ``split`` is not one of the run's splits (nor ``all`` with a snapshot).
+    """
+    splits = list(run["config"]["data"]["splits"])
+    if split in splits or (split == "all" and snapshot is not None):
+        return
+    hint = "; 'all' needs --snapshot" if split == "all" else ""
+    raise CurateError(f"unknown split '{split}' for run '{run['run_id']}' (splits: {', '.join(splits)}"
+                      + (", or all with --snapshot" if snapshot is not None else "") + f"){hint}")
+
+
 def _rows_for(ws, run: dict, split: str, snapshot: str | None) -> tuple[pa.Table, str]:
     if snapshot is None:
         rows = read_split(Path(run["output_dir"]) / "data", split)
@@ -81,6 +95,10 @@ def eval_run(ws, run_id: str, split: str = "test", snapshot: str | None = None, 
     if run["status"] != "completed":
         raise CurateError(f"run '{run_id}' is {run['status']}; only completed runs can be evaluated")
     train_cfg = TrainConfig.model_validate(run["config"])
+    check_split(run, split, snapshot)
+    check_run_models(run, train_cfg)
+    if output is not None:  # an unwritable report folder is found now, not after minutes of generation
+        writable_folder(output, "report folder")
     rows, eval_ref = _rows_for(ws, run, split, snapshot)
     reference_text = None
     if reference is not None:
@@ -126,6 +144,29 @@ def eval_run(ws, run_id: str, split: str = "test", snapshot: str | None = None, 
     if raise_on_gate:
         raise_failed_gates(report)
     return report
+
+
+def writable_folder(path: str | Path, what: str) -> Path:
+    """``path`` created (with its parents) if missing; raises CurateError in one line when it cannot be."""
+    p = Path(path)
+    try:
+        p.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise CurateError(f"cannot create the {what} {p}: {exc.strerror or exc.__class__.__name__}") from None
+    if not p.is_dir():
+        raise CurateError(f"the {what} {p} is a file")
+    return p
+
+
+def check_run_models(run: dict, train_cfg: TrainConfig) -> None:
+    """Refuse, in one line, a run whose base model or adapter is no longer where the run recorded it."""
+    from train.model import check_adapter, check_model_source
+
+    try:
+        check_model_source(run["base_model"])
+    except CurateError as exc:
+        raise CurateError(f"base model of run '{run['run_id']}': {exc}") from None
+    check_adapter(run.get("adapter_path"), train_cfg.mode, run["run_id"])
 
 
 def privacy_report(ws, run: dict, pair: ModelPair, cfg: EvalConfig, canaries=None, progress=None) -> dict:

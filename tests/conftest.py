@@ -78,3 +78,17 @@ def source_label(ws, file_name: str) -> str:
     key = (ws.secrets_dir / "pii.key").read_text().strip().encode()
     sub = hmac.new(key, b"curate-keyed-id-v1\x00source", hashlib.sha256).digest()
     return "source-" + hmac.new(sub, file_name.encode(), hashlib.sha256).hexdigest()[:12]
+
+
+def share_workspace_key(src, dst) -> None:
+    """Give workspace ``dst`` the key of ``src`` (``secrets/pii.key``, made if missing): pseudonyms, keyed ids and
+    the doc_id salt then agree, so the two can be compared row for row (each real workspace has its own key)."""
+    import shutil
+
+    key = src.secrets_dir / "pii.key"
+    if not key.exists():
+        key.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        key.write_text("shared-test-key-0123456789abcdef\n")
+        os.chmod(key, 0o600)
+    dst.secrets_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    shutil.copy2(key, dst.secrets_dir / "pii.key")

@@ -119,11 +119,17 @@ def test_text_layout_when_rows_hold_no_training_target(shaped, tmp_path):
     lines = [json.loads(line) for p in (tmp_path / "all").glob("*.jsonl") for line in p.read_text().splitlines()]
     assert len(lines) == len(CHATS) + len(SFT) + len(SFT_NO_INPUT) + len(TEXT)
     assert {t["text"] for t in TEXT} <= {r["text"] for r in lines}
-    # the chats among them keep their turns beside their text; other rows have no conversation
+    # the chats and SFT records among them keep their turns beside their text (auto never loses a training
+    # field: SFT rows were flattened to text alone); plain notes have no conversation
     assert res["columns"] == ["id", "text", "messages", "split"]
-    chats = [r["messages"] for r in lines if r["messages"] is not None]
-    assert sorted(chats, key=json.dumps) == sorted((c["messages"] for c in CHATS), key=json.dumps)
-    assert sum(r["messages"] is None for r in lines) == len(SFT) + len(SFT_NO_INPUT) + len(TEXT)
+    convs = [r["messages"] for r in lines if r["messages"] is not None]
+    def turns(user, r):
+        return [{"role": "user", "content": user}, {"role": "assistant", "content": r["output"]}]
+
+    want = ([c["messages"] for c in CHATS] + [turns(f"{r['instruction']}\n\n{r['input']}", r) for r in SFT]
+            + [turns(r["instruction"], r) for r in SFT_NO_INPUT])
+    assert sorted(convs, key=json.dumps) == sorted(want, key=json.dumps)
+    assert sum(r["messages"] is None for r in lines) == len(TEXT)
 
 
 def test_prompt_completion_layout_splits_at_the_last_assistant_turn(shaped, tmp_path):
@@ -361,5 +367,35 @@ def test_an_sft_records_system_prompt_travels_in_every_layout(tmp_path):
         prompts = {r["completion"][0]["content"]: r["prompt"] for r in got["prompt-completion"]}
         assert prompts["Visit a branch."] == [{"role": "system", "content": system},
                                               {"role": "user", "content": "How do I update my PAN?"}]
+    finally:
+        ws.close()
+
+
+def test_auto_keeps_an_sft_records_system_prompt_among_chats_and_notes(tmp_path):
+    """A mixed snapshot (a chat, an Alpaca record with a system prompt, a note): ``--layout auto`` wrote the Alpaca
+    row as text with ``"messages": null`` and its system prompt appeared nowhere."""
+    from curate import Workspace
+
+    ws = Workspace.init(tmp_path / "ws")
+    try:
+        rows = [{"messages": [{"role": "user", "content": "Is my cheque cleared?"},
+                              {"role": "assistant", "content": "Yes, it cleared today."}]},
+                {"instruction": "Reply to the customer", "input": "Where is my new debit card?",
+                 "output": "It was dispatched on Monday.", "system": "You are a polite banker."},
+                {"text": "Branch timings are 10 to 4 on weekdays."}]
+        ws.ingest([write_jsonl(tmp_path / "mixed.jsonl", rows)])
+        ws.create_snapshot("mixed", text="raw")
+        for fmt in ("jsonl", "hf"):
+            res = _export(ws, "mixed", fmt, tmp_path / fmt)
+            assert res["layout"] == "text" and res["columns"] == ["id", "text", "messages", "split"]
+            got = {r["text"]: r["messages"] for r in _rows(res)} if fmt == "hf" else {
+                r["text"]: r["messages"] for p in (tmp_path / fmt).glob("*.jsonl")
+                for r in map(json.loads, p.read_text().splitlines())}
+            assert got["Reply to the customer\n\nWhere is my new debit card?\n\nIt was dispatched on Monday."] == [
+                {"role": "system", "content": "You are a polite banker."},
+                {"role": "user", "content": "Reply to the customer\n\nWhere is my new debit card?"},
+                {"role": "assistant", "content": "It was dispatched on Monday."}]
+            assert got["Branch timings are 10 to 4 on weekdays."] is None
+            assert got["Is my cheque cleared?\nYes, it cleared today."] == rows[0]["messages"]
     finally:
         ws.close()

@@ -36,6 +36,26 @@ def test_mixed_types_in_a_field_round_trip(tmp_path):
 
 
 @pytest.mark.parametrize("fmt", ["jsonl", "json"])
+def test_keys_a_row_never_had_are_not_added(tmp_path, fmt):
+    """A newcomer's rows came back with "pin": null, "ts": null, "nested": null they never had; a key written as
+    null stays null."""
+    from curate.stage import get_stage
+
+    rows = [{"id": 1, "text": "call me", "pin": "411001"}, {"id": 2, "text": "hello", "ts": "2024-01-01"},
+            {"id": 3, "text": "x", "nested": {"a": 1}, "pin": None}]
+    src, dst = tmp_path / f"in.{fmt}", tmp_path / f"out.{fmt}"
+    src.write_text(json.dumps(rows) if fmt == "json" else "".join(json.dumps(r) + "\n" for r in rows))
+    write_table(read_table(src), dst)
+    back = json.loads(dst.read_text()) if fmt == "json" else _lines(dst)
+    assert back == rows
+    stage = get_stage("langid")
+    run_stage_on_file(stage, src, dst, stage.config_model())
+    back = json.loads(dst.read_text()) if fmt == "json" else _lines(dst)
+    assert [{k: v for k, v in r.items() if k in rows[i]} for i, r in enumerate(back)] == rows
+    assert "pin" not in back[1] and "ts" not in back[0] and "nested" not in back[0] and back[2]["pin"] is None
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "json"])
 def test_utf8_bom_is_accepted(tmp_path, fmt):
     rows = [{"text": "नमस्ते"}, {"text": "hello"}]
     body = json.dumps(rows, ensure_ascii=False) if fmt == "json" else "".join(
@@ -157,10 +177,11 @@ def _late_column_rows(n=5000):
 
 
 def _as_written(rows, out_rows):
-    """Output rows restricted to the input's columns; a column a row lacks reads null."""
+    """Output rows restricted to the input's columns, in the input's column order; a key a row never had stays
+    absent (it was written back as ``"key": null`` before)."""
     names = list(dict.fromkeys(k for r in rows for k in r))
-    assert all(list(o)[:len(names)] == names for o in out_rows)
-    return [{k: o[k] for k in names} for o in out_rows], [{k: r.get(k) for k in names} for r in rows]
+    assert all([k for k in o if k in names] == [k for k in names if k in r] for o, r in zip(out_rows, rows))
+    return [{k: o[k] for k in names if k in o} for o in out_rows], [{k: r[k] for k in names if k in r} for r in rows]
 
 
 @pytest.mark.parametrize("cmd", [["langid"], ["dedup", "run"], ["pii", "run"]], ids=["langid", "dedup", "pii"])

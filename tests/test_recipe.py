@@ -41,12 +41,19 @@ sources: [{{path: {tickets}}}]
 stages: [{{stage: clean}}]
 snapshot: {{name: support, text: clean}}
 """)
+    from tests.conftest import share_workspace_key
+
     hashes = []
-    for n in range(2):
+    first = None
+    for n in range(3):
         ws = Workspace.init(tmp_path / f"ws{n}")
+        if first is not None and n == 1:
+            share_workspace_key(first, ws)  # doc_ids (and so the hash) follow the workspace key
         hashes.append(run_recipe(ws, recipe)["snapshot"]["content_hash"])
+        first = first or ws
         ws.close()
     assert hashes[0] == hashes[1]
+    assert hashes[2] != hashes[0]  # another key, other doc_ids: nobody without the key can link the two
 
 
 def test_engine_settings_are_validated(tmp_path):
@@ -80,3 +87,31 @@ export: {{format: jsonl, path: out, contamination: ignore{{extra}}}}
         summary = run_recipe(ws, _write(tmp_path, body.replace("{extra}", ", allow_unapproved: true")))
         assert summary["export"]["approval_override"] is True
         assert [e["details"]["approval_override"] for e in ws.lineage() if e["kind"] == "export"] == [True]
+
+
+@pytest.mark.parametrize("stages, where, message", [
+    ("[{stage: pii, params: {nlp: none}}, {stage: dedup}]", None,
+     r"stages\[1\]: stage 'dedup' needs dup_text_hash, dup_signature, dup_segments, dup_params, "
+     r".*add 'minhash' before it"),
+    ("[{stage: dedup}, {stage: minhash}]", None, r"stages\[0\]: stage 'dedup' needs .*add 'minhash' before it"),
+    ("[{stage: minhash, params: {text_field: clean_text}}, {stage: clean}]", None,
+     r"stages\[0\]: stage 'minhash' needs clean_text, .*add 'clean' before it"),
+    ("[{stage: pii, params: {nlp: none}}]", "dup_keep",
+     r"snapshot\.where reads dup_keep, which no stage of the recipe writes .*add stage 'dedup'"),
+])
+def test_stage_inputs_and_where_are_checked_before_any_work(tmp_path, ws, tickets, stages, where, message):
+    """Such a recipe used to ingest and run pii first, then fail: now it fails first, and nothing is ingested."""
+    snap = f"{{name: s, where: {where}}}" if where else "{name: s}"
+    recipe = _write(tmp_path, f"name: r\nsources: [{{path: {tickets}}}]\nstages: {stages}\nsnapshot: {snap}\n")
+    with pytest.raises(CurateError, match=message):
+        run_recipe(ws, recipe)
+    assert ws.count("documents") == 0
+
+
+def test_columns_already_in_the_workspace_count(tmp_path, ws, tickets):
+    ws.ingest([tickets])
+    ws.run_stage("minhash", workers=1)
+    ws.run_stage("dedup", workers=1)
+    recipe = _write(tmp_path, "name: r\nstages: [{stage: dedup}]\nsnapshot: {name: s, where: dup_keep, text: raw, "
+                              "allow_raw: true}\n")
+    assert run_recipe(ws, recipe)["snapshot"]["row_count"] == 6

@@ -238,3 +238,22 @@ def test_a_filter_on_a_signal_refuses_to_drop_documents_that_have_none_yet(ws, t
     ws.run_stage("minhash", workers=1)
     ws.run_stage("dedup", workers=1)
     assert ws.snapshot(ws.create_snapshot("s", where="dup_keep", text="raw").ref).manifest.row_count == 5
+
+
+def test_the_filter_the_refusal_suggests_for_a_text_signal_works(ws, tmp_path):
+    """The refusal suggested `lang IS NOT FALSE` for `lang = 'en'`, which fails ('en' is no boolean): the advice
+    must fit the column's type, and following it must give the snapshot (2 English rows + 1 new row)."""
+    import re
+
+    write_jsonl(tmp_path / "a.jsonl", [{"text": "My debit card was blocked after three wrong PIN attempts yesterday"},
+                                       {"text": "Please update the registered mobile number on my savings account"},
+                                       {"text": "मेरा डेबिट कार्ड कल से ब्लॉक है, कृपया इसे जल्दी चालू करें"}])
+    ws.ingest([tmp_path / "a.jsonl"])
+    ws.run_stage("langid", workers=1)
+    write_jsonl(tmp_path / "b.jsonl", [{"text": "a new ticket nobody ran langid on"}])
+    ws.ingest([tmp_path / "b.jsonl"])
+    with pytest.raises(CurateError, match="have no langid signal") as err:
+        ws.create_snapshot("z", where="lang = 'en'", text="raw")
+    suggested = re.search(r"e\.g\. `([^`]+)` keeps them", str(err.value)).group(1)
+    assert suggested == "lang IS NULL OR (lang = 'en')"
+    assert ws.snapshot(ws.create_snapshot("z", where=suggested, text="raw").ref).manifest.row_count == 3

@@ -4,7 +4,8 @@ Two layers:
 * workspace-free: ``train.tiny.build_tiny_llama``, ``train.data.build_sft_examples``,
   ``train.model.load_base_model``, ``train.trainer.train_model``, ``train.merge.merge_adapter``;
 * workspace: ``train.runs.train_on_snapshot(ws, "name@3", base_model, "runs/NAME")``,
-  ``list_runs``, ``get_run``, ``merge_run`` (table ``runs``, lineage ``run <- snapshot@version``).
+  ``list_runs``, ``get_run``, ``merge_run`` (table ``runs``, lineage ``run <- snapshot@version``);
+  ``train.tokenizer_corpus.tokenizer_corpus`` (the texts a tokenizer may learn: what training may read).
 
 Imports are lazy so that ``import train`` (done by the CLI at start-up) stays cheap.
 """

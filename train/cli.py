@@ -68,6 +68,8 @@ def train_group() -> None:
 def train_run(snapshot, base_model, output, config_path, mode, device, epochs, max_steps, lr, resume,
               allow_pii_unapproved, no_progress, workspace, as_json) -> None:
     """Train a LoRA adapter (QLoRA by default) on SNAPSHOT[@VERSION] and record the run."""
+    from rich.markup import escape
+
     from train.config import load_config
     from train.runs import execute_run, finish_run, prepare_run
 
@@ -92,7 +94,8 @@ def train_run(snapshot, base_model, output, config_path, mode, device, epochs, m
     try:
         # Trainer prints its logs on stdout; keep stdout for the result (--json stays parseable).
         with contextlib.redirect_stdout(sys.stderr):
-            result = execute_run(plan, progress=not no_progress)
+            result = execute_run(plan, progress=not no_progress,
+                                 notify=lambda line: console.print("[yellow]warning:[/] " + escape(line), highlight=False))
     except BaseException as exc:
         with open_ws(workspace) as ws:
             finish_run(ws, plan, error=f"{exc.__class__.__name__}: {str(exc).splitlines()[0] if str(exc) else ''}")
@@ -121,24 +124,35 @@ def train_merge(run_id, output, dtype, device, workspace, as_json) -> None:
 
 @train_group.command("tiny-model")
 @click.argument("out_dir", type=click.Path())
-@click.option("--snapshot", help="Train the tokenizer on this snapshot's text (default: every document).")
+@click.option("--snapshot", help="Train the tokenizer on this snapshot's text (default: the newest snapshot a "
+                                 "training run may read: anonymized, PII policy passed, approved).")
+@click.option("--allow-pii-unapproved", "--allow-unapproved", "allow_pii_unapproved", is_flag=True,
+              help="Train the tokenizer on a snapshot training could not read (or, without any, on the raw "
+                   "documents); the override is recorded.")
 @click.option("--vocab-size", type=int, default=2048, show_default=True)
 @click.option("--hidden", type=int, default=64, show_default=True)
 @click.option("--layers", type=int, default=2, show_default=True)
 @workspace_option
 @json_option
-def train_tiny(out_dir, snapshot, vocab_size, hidden, layers, workspace, as_json) -> None:
-    """Build a small random-init Llama + tokenizer from workspace text (tests and demos; no download)."""
+def train_tiny(out_dir, snapshot, allow_pii_unapproved, vocab_size, hidden, layers, workspace, as_json) -> None:
+    """Build a small random-init Llama + tokenizer from workspace text (tests and demos; no download).
+
+    The tokenizer learns only what a training run may read: its vocabulary is copied into every adapter.
+    """
     from train.tiny import build_tiny_llama
+    from train.tokenizer_corpus import tokenizer_corpus
 
     with open_ws(workspace) as ws:
-        table = ws.snapshot(snapshot).table() if snapshot else ws.documents()
-    texts = [t for t in table.column("text").to_pylist() if t]
-    if not texts:
-        raise CurateError("no text to train a tokenizer on")
-    path = build_tiny_llama(out_dir, texts, vocab_size=vocab_size, hidden=hidden, layers=layers)
-    emit({"path": str(path), "texts": len(texts)}, as_json,
-         lambda d: console.print(f"tiny model written to [bold]{d['path']}[/] (tokenizer trained on {d['texts']} texts)"))
+        corpus = tokenizer_corpus(ws, out_dir, snapshot, allow_pii_unapproved)
+    if corpus.override:
+        console.print(f"[yellow]warning:[/] tokenizer trained on {corpus.source}, which training may not read "
+                      "without an override; override recorded")
+    if not corpus.texts:
+        raise CurateError(f"no text to train a tokenizer on in {corpus.source}")
+    path = build_tiny_llama(out_dir, corpus.texts, vocab_size=vocab_size, hidden=hidden, layers=layers)
+    emit({"path": str(path), "texts": len(corpus.texts), "source": corpus.source, "override": corpus.override},
+         as_json, lambda d: console.print(f"tiny model written to [bold]{d['path']}[/] (tokenizer trained on "
+                                          f"{d['texts']} texts of {d['source']})"))
 
 
 def _summary(run: dict) -> dict:
@@ -156,9 +170,10 @@ def _render_run(run: dict) -> None:
     train_data = (run.get("data_report") or {}).get("train") or {}
     if train_data:
         packed = f", packed into {train_data['packed_sequences']}" if train_data.get("packed_sequences") else ""
-        console.print(f"  data: {train_data['examples']} examples ({train_data['truncated']} truncated at "
-                      f"{train_data['max_seq_len']} tokens, {train_data['skipped_no_fields']} rows without a "
-                      f"target skipped{packed})")
+        skipped = sum((train_data.get("skipped_by_reason") or {}).values())
+        console.print(f"  data: {train_data['examples']} examples of {train_data['rows']} rows ("
+                      f"{train_data['truncated']} truncated at {train_data['max_seq_len']} tokens, {skipped} rows "
+                      f"skipped{packed})")
     if run.get("adapter_path"):
         console.print(f"  adapter {run['adapter_path']} (sha256 {str(run['adapter_sha256'])[:16]}…)")
     if run.get("error"):

@@ -1,7 +1,9 @@
 """Snapshot rows → supervised fine-tuning examples.
 
 A row is either an instruction record (``instruction``/``input``/``output``) or a chat
-(``messages``: JSON list of ``{role, content}``).  Each becomes a conversation rendered
+(``messages``: a list of ``{role, content, ...}`` turns, as JSON text, Arrow structs or one JSON text per turn:
+:func:`parse_messages`).  A row that gives no example is counted and listed with its reason
+(:class:`DataReport`, :func:`skip_lines`), never dropped without a word.  Each becomes a conversation rendered
 through the model's own chat template; labels are ``-100`` everywhere except on the
 assistant turns (content plus the template's end-of-turn marker, so the model learns to
 stop), i.e. the loss is on response tokens only.
@@ -40,11 +42,35 @@ FALLBACK_TEMPLATE = (
 )
 
 
+# Why a row gave no example (the keys of ``DataReport.skipped_by_reason``), in the order they are checked.
+SKIP_BAD_MESSAGES = "bad_messages"            # a messages value that is not a list of turns
+SKIP_NO_TARGET = "no_target"                  # neither messages nor an instruction/input with an output
+SKIP_NO_ASSISTANT = "no_assistant_turn"       # a chat without an assistant turn: nothing to learn
+SKIP_NO_RESPONSE_TOKENS = "no_response_tokens"  # the prompt alone filled max_seq_len
+SKIP_REASONS = {
+    SKIP_BAD_MESSAGES: "messages not a list of {role, content} turns",
+    SKIP_NO_TARGET: "neither messages nor an instruction/input with an output",
+    SKIP_NO_ASSISTANT: "chat without an assistant turn",
+    SKIP_NO_RESPONSE_TOKENS: "no response token left after truncation",
+}
+# Skipped rows listed one by one in the report (the counts are always complete).
+MAX_LISTED_SKIPS = 1000
+
+
+class Unusable(ValueError):
+    """A row that gives no training example; ``reason`` is one of :data:`SKIP_REASONS`, the message says why
+    (structure only: never the row's text, which may be raw)."""
+
+    def __init__(self, reason: str, detail: str):
+        super().__init__(detail)
+        self.reason = reason
+
+
 @dataclass
 class DataReport:
     rows: int = 0
     examples: int = 0
-    skipped_no_fields: int = 0
+    skipped_no_fields: int = 0            # no target at all, or a chat without an assistant turn
     skipped_bad_messages: int = 0
     truncated: int = 0
     dropped_no_response_tokens: int = 0
@@ -54,13 +80,62 @@ class DataReport:
     max_seq_len: int = 0
     fallback_template: bool = False
     notes: list[str] = field(default_factory=list)
+    skipped_by_reason: dict[str, int] = field(default_factory=dict)
+    # Each skipped row (at most MAX_LISTED_SKIPS): {"row": 0-based position, "id": its id, "reason", "detail"}.
+    skipped: list[dict] = field(default_factory=list)
+
+    def skip(self, row_index: int, row: dict, exc: Unusable) -> None:
+        """Count (and list) a row that gave no example."""
+        self.skipped_by_reason[exc.reason] = self.skipped_by_reason.get(exc.reason, 0) + 1
+        if exc.reason == SKIP_BAD_MESSAGES:
+            self.skipped_bad_messages += 1
+        elif exc.reason == SKIP_NO_RESPONSE_TOKENS:
+            self.dropped_no_response_tokens += 1
+        else:
+            self.skipped_no_fields += 1
+        if len(self.skipped) < MAX_LISTED_SKIPS:
+            self.skipped.append({"row": row_index, "id": row_id(row), "reason": exc.reason, "detail": str(exc)})
+
+    @property
+    def skipped_rows(self) -> int:
+        return sum(self.skipped_by_reason.values())
 
     def to_dict(self) -> dict:
         return asdict(self)
 
 
-def _as_rows(rows: pa.Table | Iterable[dict]) -> list[dict]:
-    return rows.to_pylist() if isinstance(rows, pa.Table) else list(rows)
+def row_id(row: dict) -> str | None:
+    """The id a row is known by: the export's ``id`` (keyed doc id) or the workspace's ``doc_id``."""
+    value = row.get("id") if row.get("id") is not None else row.get("doc_id")
+    return None if value is None else str(value)
+
+
+def skip_lines(report: dict | DataReport, split: str, max_ids: int = 10) -> list[str]:
+    """One line per skip reason: how many rows of ``split`` it dropped, and which (ids and what was wrong).
+
+    ``report``: a :class:`DataReport` or its ``to_dict()`` (as stored with a run). Empty when nothing was skipped.
+    """
+    rep = report.to_dict() if isinstance(report, DataReport) else report
+    by_reason = rep.get("skipped_by_reason") or {}
+    rows = rep.get("rows") or 0
+    lines = []
+    for reason, n in by_reason.items():
+        listed = [s for s in rep.get("skipped") or [] if s["reason"] == reason]
+        shown = ", ".join(f"{s['id'] if s['id'] is not None else 'row ' + str(s['row'])} ({s['detail']})"
+                          for s in listed[:max_ids])
+        more = f", … {n - min(len(listed), max_ids)} more (data_report.json)" if n > min(len(listed), max_ids) else ""
+        lines.append(f"{n} of {rows} {split} rows skipped: {SKIP_REASONS.get(reason, reason)}: {shown}{more}")
+    return lines
+
+
+def as_rows(rows) -> list[dict]:
+    """Rows as dicts, from an Arrow table or batch, a pandas DataFrame, or any iterable of dicts
+    (a ``datasets.Dataset``, a list)."""
+    if isinstance(rows, (pa.Table, pa.RecordBatch)):
+        return rows.to_pylist()
+    if hasattr(rows, "to_dict") and hasattr(rows, "columns"):  # pandas: iterating it would give column names
+        return rows.to_dict("records")
+    return list(rows)
 
 
 def _content_text(content) -> str:
@@ -68,6 +143,33 @@ def _content_text(content) -> str:
     if isinstance(content, list):
         return "\n".join(str(p.get("text")) for p in content if isinstance(p, dict) and p.get("text") is not None)
     return str(content or "")
+
+
+def _calls_text(m: dict) -> str:
+    """The tool calls of an assistant turn (OpenAI ``tool_calls``, or the older ``function_call``) as text, one
+    ``<tool_call>{"name": …, "arguments": {…}}</tool_call>`` per call (the Hermes / Qwen2.5 convention): the calls are
+    that turn's training target, and a template that renders only ``content`` would otherwise train the model to
+    answer with an empty turn."""
+    calls = [c.get("function") for c in m.get("tool_calls") or [] if isinstance(c, dict)]
+    if isinstance(m.get("function_call"), dict):
+        calls.append(m["function_call"])
+    out = []
+    for f in calls:
+        if not isinstance(f, dict):
+            continue
+        args = f.get("arguments")
+        if isinstance(args, str):
+            try:
+                args = json.loads(args)
+            except json.JSONDecodeError:
+                pass  # arguments as the model wrote them
+        out.append("<tool_call>\n" + json.dumps({"name": f.get("name"), "arguments": args}, ensure_ascii=False)
+                   + "\n</tool_call>")
+    return "\n".join(out)
+
+
+def _turn_text(m: dict) -> str:
+    return "\n".join(t for t in (_content_text(m.get("content")), _calls_text(m)) if t)
 
 
 def _meta_system(meta) -> str | None:
@@ -79,42 +181,120 @@ def _meta_system(meta) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
-def row_to_messages(row: dict, system_prompt: str | None = None) -> list[dict] | None:
-    """The conversation of one snapshot row, or None when it carries no training target.
+def _json_kind(value) -> str:
+    return {dict: "object", list: "list", str: "string", int: "number", float: "number", bool: "boolean",
+            type(None): "null"}.get(type(value), type(value).__name__)
 
-    Raises ValueError for a ``messages`` value that is not a list of {role, content}.
+
+def _turn(value, i: int) -> dict:
+    """Turn ``i`` (0-based) of a conversation as a dict: a dict as it is, a JSON object's text parsed."""
+    if isinstance(value, (bytes, bytearray)):
+        value = value.decode("utf-8", errors="replace")
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except json.JSONDecodeError as exc:
+            raise Unusable(SKIP_BAD_MESSAGES, f"turn {i + 1} is not valid JSON ({exc.msg})") from None
+    if not isinstance(value, dict):
+        raise Unusable(SKIP_BAD_MESSAGES, f"turn {i + 1} is a JSON {_json_kind(value)}, not an object")
+    if not isinstance(value.get("role"), str) or not value["role"]:
+        raise Unusable(SKIP_BAD_MESSAGES, f"turn {i + 1} has no role")
+    if "content" not in value and not value.get("tool_calls") and not value.get("function_call"):
+        raise Unusable(SKIP_BAD_MESSAGES, f"turn {i + 1} ({value['role']}) has neither content nor tool calls")
+    return value
+
+
+def parse_messages(raw) -> list[dict]:
+    """A ``messages`` value as a list of turn dicts, whichever way it arrives:
+
+    * JSON text of the list (the workspace's ``messages`` column, a JSONL field read as text), str or bytes;
+    * a list of dicts (Arrow ``list<struct<role, content, ...>>``, where turns carry every key of every turn,
+      null when absent; a ``datasets`` ``List(Json())`` as decoded; Python rows);
+    * a list of JSON texts, one per turn (Arrow ``list<arrow.json>``, the export's Parquet/HF type when some
+      turns carry keys others lack, and ``list<string>``);
+    * a numpy array of any of these (pandas rows).
+
+    Raises:
+        Unusable: reason ``bad_messages``, saying which turn is wrong and how (never its text).
     """
-    msgs = None
+    if hasattr(raw, "tolist") and not isinstance(raw, (str, bytes, bytearray)):
+        raw = raw.tolist()
+    if isinstance(raw, (bytes, bytearray)):
+        raw = raw.decode("utf-8", errors="replace")
+    if isinstance(raw, str):
+        try:
+            raw = json.loads(raw)
+        except json.JSONDecodeError as exc:
+            raise Unusable(SKIP_BAD_MESSAGES, f"messages is not valid JSON ({exc.msg} at character {exc.pos})"
+                           ) from None
+    if not isinstance(raw, (list, tuple)):
+        raise Unusable(SKIP_BAD_MESSAGES, f"messages is a JSON {_json_kind(raw)}, not a list of turns")
+    return [_turn(t, i) for i, t in enumerate(raw)]
+
+
+def _has_messages(raw) -> bool:
+    if raw is None:
+        return False
+    if isinstance(raw, (str, bytes, bytearray)):
+        return bool(raw.strip())
+    try:
+        return len(raw) > 0
+    except TypeError:  # a scalar where a list belongs: parse_messages says what is wrong with it
+        return True
+
+
+def conversation(row: dict, system_prompt: str | None = None) -> list[dict]:
+    """The conversation of one snapshot row as ``[{role, content}]`` (what the chat template renders).
+
+    A chat's turns come from ``messages`` in any form :func:`parse_messages` reads (or from ``prompt`` followed
+    by ``completion``, TRL's conversational prompt-completion format, in the same forms); an instruction record
+    becomes ``[system (its own, when it has one), user: instruction\n\ninput, assistant: output]``.
+    ``system_prompt`` goes first unless the conversation has a system turn.
+
+    Raises:
+        Unusable: the row gives no training example; ``reason`` says why (:data:`SKIP_REASONS`).
+    """
     raw = row.get("messages")
-    if raw:
-        parsed = json.loads(raw) if isinstance(raw, str) else raw
-        if not isinstance(parsed, list) or not all(isinstance(m, dict) and "role" in m and
-                                                    ("content" in m or m.get("tool_calls")) for m in parsed):
-            raise ValueError("messages must be a JSON list of {role, content}")
-        msgs = [{"role": str(m["role"]), "content": _content_text(m.get("content"))} for m in parsed]
+    if not _has_messages(raw) and _has_messages(row.get("prompt")) and _has_messages(row.get("completion")):
+        # TRL's conversational prompt-completion format (curate's --layout prompt-completion): one conversation
+        raw = parse_messages(row["prompt"]) + parse_messages(row["completion"])
+    if _has_messages(raw):
+        msgs = [{"role": str(m["role"]), "content": _turn_text(m)} for m in parse_messages(raw)]
         if not any(m["role"] == "assistant" for m in msgs):
-            return None
+            raise Unusable(SKIP_NO_ASSISTANT, "no assistant turn")
     elif row.get("output") and (row.get("instruction") or row.get("input")):
         user = "\n\n".join(p for p in (row.get("instruction"), row.get("input")) if p)
         msgs = [{"role": "user", "content": user}, {"role": "assistant", "content": row["output"]}]
         system = row.get("system") or _meta_system(row.get("meta"))
         if system:  # an SFT record's own system prompt (kept in meta at ingest), as the export writes it
             msgs = [{"role": "system", "content": system}] + msgs
-    if msgs is None:
-        return None
+    else:
+        raise Unusable(SKIP_NO_TARGET, "no messages, no instruction/input with an output")
     if system_prompt and msgs[0]["role"] != "system":
         msgs = [{"role": "system", "content": system_prompt}] + msgs
     return msgs
 
 
-def prompt_and_reference(row: dict, system_prompt: str | None = None) -> tuple[list[dict], str] | None:
-    """For evaluation: the conversation up to the last assistant turn, and that turn's content."""
+def row_to_messages(row: dict, system_prompt: str | None = None) -> list[dict] | None:
+    """The conversation of one snapshot row (:func:`conversation`), or None when it carries no training target.
+
+    Raises ValueError (:class:`Unusable`) for a ``messages`` value that is not a list of {role, content}.
+    """
     try:
-        msgs = row_to_messages(row, system_prompt)
-    except (ValueError, json.JSONDecodeError):
+        return conversation(row, system_prompt)
+    except Unusable as exc:
+        if exc.reason == SKIP_BAD_MESSAGES:
+            raise
         return None
-    if not msgs:
-        return None
+
+
+def prompt_and_reference(row: dict, system_prompt: str | None = None) -> tuple[list[dict], str]:
+    """For evaluation: the conversation up to the last assistant turn, and that turn's content.
+
+    Raises:
+        Unusable: as :func:`conversation` (the caller counts and reports it, as training does).
+    """
+    msgs = conversation(row, system_prompt)
     last = max(i for i, m in enumerate(msgs) if m["role"] == "assistant")
     return msgs[:last], msgs[last]["content"]
 
@@ -195,21 +375,18 @@ def build_sft_examples(rows: pa.Table | Iterable[dict], tokenizer, max_seq_len: 
     if rep.fallback_template:
         rep.notes.append("tokenizer has no chat template: used curate's '### Role:' template")
     examples: list[dict] = []
-    for row in _as_rows(rows):
+    for i, row in enumerate(as_rows(rows)):
         rep.rows += 1
         try:
-            msgs = row_to_messages(row, system_prompt)
-        except (ValueError, json.JSONDecodeError):
-            rep.skipped_bad_messages += 1
-            continue
-        if msgs is None:
-            rep.skipped_no_fields += 1
+            msgs = conversation(row, system_prompt)
+        except Unusable as exc:
+            rep.skip(i, row, exc)
             continue
         ex, truncated = tokenize_example(tokenizer, msgs, max_seq_len)
         rep.truncated += truncated
         n_resp = sum(1 for x in ex["labels"] if x != IGNORE_INDEX)
         if n_resp == 0:  # the prompt alone filled max_seq_len: nothing to learn from
-            rep.dropped_no_response_tokens += 1
+            rep.skip(i, row, Unusable(SKIP_NO_RESPONSE_TOKENS, f"the prompt fills all {max_seq_len} tokens"))
             continue
         rep.response_tokens += n_resp
         rep.total_tokens += len(ex["input_ids"])
@@ -237,7 +414,7 @@ def sft_collator(pad_token_id: int, padding_free: bool = False):
 
 
 def require_examples(examples: list[dict], split: str, report: DataReport) -> None:
+    """Raises CurateError, naming every reason rows were skipped, when ``split`` gave no example."""
     if not examples:
-        raise CurateError(f"the {split} split has no usable SFT examples ({report.rows} rows: "
-                          f"{report.skipped_no_fields} without instruction/output or messages, "
-                          f"{report.dropped_no_response_tokens} with no response left after truncation)")
+        why = "; ".join(skip_lines(report, split, max_ids=3)) or "the split is empty"
+        raise CurateError(f"the {split} split has no usable SFT examples ({report.rows} rows): {why}")

@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from pathlib import Path
 
 from curate.errors import CurateError
@@ -48,6 +49,64 @@ def resolve_device(requested: str) -> str:
     if requested == "auto":
         return "cuda" if torch.cuda.is_available() else "cpu"
     return requested
+
+
+# A model folder holds its tokenizer in one of these (fast tokenizer, its config, SentencePiece, GPT-2 BPE).
+TOKENIZER_FILES = ("tokenizer.json", "tokenizer_config.json", "tokenizer.model", "vocab.json")
+_HUB_ID = re.compile(r"^[A-Za-z0-9][\w.-]*(/[\w.-]+)?$")
+
+
+def _cached_hub_id(name: str) -> bool:
+    """True when ``name`` is a hub id whose config is in the local Hugging Face cache (loadable offline)."""
+    if not _HUB_ID.match(name) or ".." in name:
+        return False
+    from huggingface_hub import try_to_load_from_cache
+
+    try:
+        return isinstance(try_to_load_from_cache(name, "config.json"), str)
+    except Exception:  # an id the hub library refuses is not in the cache either
+        return False
+
+
+def check_model_source(path: str | Path, what: str = "model") -> None:
+    """Refuse, in one line, a base model that cannot be loaded offline, before any work is recorded.
+
+    Accepted: a folder with ``config.json`` and a tokenizer (:data:`TOKENIZER_FILES`), or a hub id already in
+    the local Hugging Face cache.
+
+    Raises:
+        CurateError: ``no such {what} folder: PATH``, or what the folder lacks.
+    """
+    p = Path(path)
+    if p.is_dir():
+        if not (p / "config.json").is_file():
+            raise CurateError(f"{path} is not a {what} folder (no config.json)")
+        if not any((p / f).is_file() for f in TOKENIZER_FILES):
+            raise CurateError(f"{what} folder {path} has no tokenizer ({', '.join(TOKENIZER_FILES)})")
+        return
+    if p.exists():
+        raise CurateError(f"{path} is a file, not a {what} folder")
+    if not _cached_hub_id(str(path)):
+        hint = " (nor a hub id in the local Hugging Face cache: curate never downloads)" if _HUB_ID.match(str(path)) \
+            else ""
+        raise CurateError(f"no such {what} folder: {path}{hint}")
+
+
+def check_adapter(path: str | Path | None, mode: str, run_id: str) -> None:
+    """Refuse, in one line, a run whose saved adapter (or full model) is no longer where the run recorded it.
+
+    Raises:
+        CurateError: the folder is missing or holds no adapter (``adapter_config.json``).
+    """
+    if not path:
+        raise CurateError(f"run '{run_id}' has no saved adapter")
+    p = Path(path)
+    if mode == "full":
+        if not p.is_dir() or not (p / "config.json").is_file():
+            raise CurateError(f"model of run '{run_id}' not found: {path} (moved or deleted?)")
+        return
+    if not (p / "adapter_config.json").is_file():
+        raise CurateError(f"adapter of run '{run_id}' not found: {path} (moved or deleted?)")
 
 
 def resolve_dtype(name: str, device: str):
@@ -88,7 +147,7 @@ def load_tokenizer(path: str | Path):
 
     try:
         tok = AutoTokenizer.from_pretrained(str(path))
-    except OSError as exc:
+    except (OSError, ValueError) as exc:  # ValueError: no usable tokenizer file, or an id the hub refuses
         raise CurateError(f"cannot load a tokenizer from '{path}' (offline: give a local model folder): "
                           f"{str(exc).splitlines()[0]}") from None
     if tok.pad_token is None:  # many base models ship without one; padding positions are masked anyway

@@ -114,20 +114,66 @@ def run_id_for(output: str | Path) -> str:
     return name
 
 
-def prepare_run(ws, ref: str, base_model: str, output: str | Path, cfg: TrainConfig,
-                allow_unapproved: bool = False, resume: bool = False) -> RunPlan:
-    """Policy check, split export into the run folder, ``running`` row in ``runs``."""
-    snap = ws.snapshot(ref)
-    m = snap.manifest
+def training_access(ws, ref: str, allow_unapproved: bool = False, action: str = "training"):
+    """The manifest of snapshot ``ref`` if training may read it: it passed the PII policy and a steward approved
+    it (an audit of this exact version passed, no later audit failed), or ``allow_unapproved`` (the override
+    the caller records with :func:`record_overrides`).
+
+    Returns ``(manifest, pii_override, approval)``.
+
+    Raises:
+        CurateError: no such snapshot. PolicyError: refused (exit 4), saying how to get it approved.
+    """
+    m = ws.snapshot(ref).manifest
     override = not m.pii_policy_passed
     if override and not allow_unapproved:
-        raise PolicyError(f"snapshot {m.ref} has not passed the PII policy ('{m.text_variant}' text); training "
+        raise PolicyError(f"snapshot {m.ref} has not passed the PII policy ('{m.text_variant}' text); {action} "
                           "refused (train on an anonymized snapshot, or pass --allow-pii-unapproved to override)")
     from curate.approvals import require_approved
 
-    # Training reads only what a steward approved (an audit of this exact version passed, no later audit
-    # failed), unless the same explicit override, recorded below.
-    approval = require_approved(ws, m.ref, "training", override=allow_unapproved)
+    return m, override, require_approved(ws, m.ref, action, override=allow_unapproved)
+
+
+def record_overrides(ws, subject: str, m, pii_override: bool, approval: dict, details: dict | None = None) -> None:
+    """The lineage of an override (``pii_override``, ``approval_override``): ``subject`` read ``m`` anyway.
+
+    ``m`` None: ``subject`` read every raw document (``pii_override`` with parent ``documents``)."""
+    if m is None:
+        ws.record_lineage("pii_override", subject, "documents", {"reason": "allow_unapproved", "text": "raw",
+                                                                 **(details or {})})
+        return
+    if pii_override:  # the override itself is an auditable event, recorded before any training happens
+        ws.record_lineage("pii_override", subject, m.ref, {"reason": "allow_unapproved", "text": m.text_variant,
+                                                           **(details or {})})
+    if approval["override"]:
+        ws.record_lineage("approval_override", subject, m.ref, {"approval_state": approval["state"],
+                                                                **(details or {})})
+
+
+def preflight(base_model: str | Path, cfg: TrainConfig) -> str:
+    """Everything about a run that can be checked without training, checked before it is recorded: the base
+    model folder, the device, bitsandbytes for qlora, the report_to packages. Returns the device.
+
+    Raises:
+        CurateError: one line saying what is wrong.
+    """
+    from train.model import check_bitsandbytes, check_model_source, resolve_device
+    from train.trainer import report_targets
+
+    check_model_source(base_model)
+    device = resolve_device(cfg.device)
+    if cfg.mode == "qlora":
+        check_bitsandbytes(device)
+    report_targets(cfg)
+    return device
+
+
+def prepare_run(ws, ref: str, base_model: str, output: str | Path, cfg: TrainConfig,
+                allow_unapproved: bool = False, resume: bool = False) -> RunPlan:
+    """Checks (:func:`preflight`, :func:`training_access`, the run folder), split export into the run folder,
+    ``running`` row in ``runs``. A refused run leaves nothing behind: no folder, no row."""
+    preflight(base_model, cfg)
+    m, override, approval = training_access(ws, ref, allow_unapproved)
     out = Path(output).resolve()
     run_id = run_id_for(out)
     existing = {r["run_id"]: r for r in list_runs(ws)}
@@ -139,23 +185,39 @@ def prepare_run(ws, ref: str, base_model: str, output: str | Path, cfg: TrainCon
         if prev and prev["snapshot_content_hash"] != m.content_hash:
             raise CurateError(f"cannot resume run '{run_id}': it was trained on {prev['snapshot_ref']} "
                               f"(content hash {prev['snapshot_content_hash'][:12]}), not {m.ref}")
+        if prev is None:
+            raise CurateError(f"cannot resume run '{run_id}': no such run (runs: "
+                              f"{', '.join(list(existing)[:10]) or 'none'})")
+        from train.trainer import find_last_checkpoint
+
+        if find_last_checkpoint(out / "checkpoints") is None:
+            raise CurateError(f"cannot resume run '{run_id}': nothing to resume, no checkpoint in "
+                              f"{out / 'checkpoints'}")
     elif out.exists() and any(out.iterdir()):
         raise CurateError(f"{out} exists and is not empty; choose a new --output (or --resume a run)")
-    out.mkdir(parents=True, exist_ok=True)
+    created = [p for p in (out, *out.parents) if not p.exists()]
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise CurateError(f"cannot create the run folder {out}: {exc.strerror or exc.__class__.__name__}") from None
     data_dir = out / "data"
-    ws.export(m.ref, "parquet", data_dir, splits=cfg.data.splits, allow_raw=allow_unapproved,
-              contamination=cfg.data.contamination, overwrite=True, allow_unapproved=True,  # decided above
-              with_signals=True)  # evaluation reads lang from the run's splits
+    try:
+        ws.export(m.ref, "parquet", data_dir, splits=cfg.data.splits, allow_raw=allow_unapproved,
+                  contamination=cfg.data.contamination, overwrite=True, allow_unapproved=True,  # decided above
+                  with_signals=True)  # evaluation reads lang from the run's splits
+    except BaseException:
+        if not resume:  # a refused export (contamination, a bad split) leaves no half-made run folder behind
+            import shutil
+
+            shutil.rmtree(created[-1] if created else data_dir, ignore_errors=True)
+        raise
     plan = RunPlan(run_id=run_id, output_dir=str(out), data_dir=str(data_dir), snapshot_ref=m.ref,
                    snapshot_name=m.name, snapshot_version=m.version, snapshot_content_hash=m.content_hash,
                    base_model=str(base_model), config=cfg.model_dump(mode="json"), pii_override=override,
                    started_at=now(), resume=resume)
     (out / "run.json").write_text(json.dumps(asdict(plan), indent=2, default=str))
     ws.put_table(RUNS_TABLE, _row(plan, "running"))
-    if override:  # the override itself is an auditable event, recorded before any training happens
-        ws.record_lineage("pii_override", run_id, m.ref, {"reason": "allow_unapproved", "text": m.text_variant})
-    if approval["override"]:
-        ws.record_lineage("approval_override", run_id, m.ref, {"approval_state": approval["state"]})
+    record_overrides(ws, run_id, m, override, approval)
     return plan
 
 
@@ -164,8 +226,8 @@ def read_split(data_dir: str | Path, split: str) -> pa.Table | None:
     return pq.read_table(path) if path.exists() else None
 
 
-def execute_run(plan: RunPlan, progress: bool = True) -> dict[str, Any]:
-    """Train on the exported splits (no workspace access)."""
+def execute_run(plan: RunPlan, progress: bool = True, notify=None) -> dict[str, Any]:
+    """Train on the exported splits (no workspace access); ``notify``: as :func:`train.trainer.train_model`."""
     from train.trainer import train_model
 
     train = read_split(plan.data_dir, "train")
@@ -173,7 +235,7 @@ def execute_run(plan: RunPlan, progress: bool = True) -> dict[str, Any]:
     if val is not None and val.num_rows == 0:
         val = None
     return train_model(plan.base_model, train, val, plan.output_dir, plan.cfg,
-                       resume=True if plan.resume else None, progress=progress)
+                       resume=True if plan.resume else None, progress=progress, notify=notify)
 
 
 def finish_run(ws, plan: RunPlan, result: dict | None = None, error: str | None = None) -> dict:

@@ -14,19 +14,21 @@ from __future__ import annotations
 import hashlib
 import inspect
 import json
+import logging
 import math
 import os
 import time
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 import pyarrow as pa
 
 from curate.errors import CurateError
 
 from train.config import TrainConfig
-from train.data import build_sft_examples, require_examples, sft_collator
-from train.model import load_base_model, load_tokenizer, prepare_for_training, resolve_device, resolve_dtype
+from train.data import build_sft_examples, require_examples, sft_collator, skip_lines
+from train.model import (check_model_source, load_base_model, load_tokenizer, prepare_for_training, resolve_device,
+                         resolve_dtype)
 
 
 def dir_sha256(path: str | Path) -> str:
@@ -97,7 +99,8 @@ def _optim(cfg: TrainConfig, device: str) -> str:
     return "paged_adamw_8bit" if device == "cuda" else "adamw_torch"
 
 
-def _report_to(cfg: TrainConfig) -> list[str]:
+def report_targets(cfg: TrainConfig) -> list[str]:
+    """transformers' ``report_to``; raises CurateError for a requested logger whose package is missing."""
     import importlib.util
 
     wanted = []
@@ -127,8 +130,12 @@ def find_last_checkpoint(ckpt_dir: Path) -> str | None:
 
 def train_model(base_model: str | Path, train_rows: pa.Table | Iterable[dict], val_rows: pa.Table | Iterable[dict] | None,
                 out_dir: str | Path, cfg: TrainConfig, resume: bool | str | None = None,
-                progress: bool = True) -> dict[str, Any]:
-    """Train and save; returns metrics, the data report and the saved artifact's path and sha256."""
+                progress: bool = True, notify: Callable[[str], None] | None = None) -> dict[str, Any]:
+    """Train and save; returns metrics, the data report and the saved artifact's path and sha256.
+
+    ``notify`` gets one line per reason rows were skipped (which rows, what was wrong), as soon as the data is
+    built, before any training; default: a warning on the ``train`` logger. The lines are also in the data report.
+    """
     import torch
     from transformers import EarlyStoppingCallback, Trainer, TrainingArguments, set_seed
 
@@ -139,6 +146,7 @@ def train_model(base_model: str | Path, train_rows: pa.Table | Iterable[dict], v
 
         hf_logging.disable_progress_bar()
     set_seed(cfg.seed)
+    check_model_source(base_model)
     device = resolve_device(cfg.device)
     tokenizer = load_tokenizer(base_model)
     d = cfg.data
@@ -150,6 +158,9 @@ def train_model(base_model: str | Path, train_rows: pa.Table | Iterable[dict], v
         val_ex, val_rep = build_sft_examples(val_rows, tokenizer, d.max_seq_len, False, d.system_prompt)
     data_report = {"train": train_rep.to_dict(), "validation": val_rep.to_dict() if val_rep else None}
     (out / "data_report.json").write_text(json.dumps(data_report, indent=2))
+    tell = notify or logging.getLogger("train").warning
+    for line in skip_lines(train_rep, "train") + (skip_lines(val_rep, "validation") if val_rep else []):
+        tell(line)
 
     resume_from: str | bool | None = None
     if resume:
@@ -178,7 +189,7 @@ def train_model(base_model: str | Path, train_rows: pa.Table | Iterable[dict], v
         seed=cfg.seed, data_seed=cfg.seed, use_cpu=device == "cpu",
         bf16=device == "cuda" and compute == torch.bfloat16, fp16=device == "cuda" and compute == torch.float16,
         # gradient checkpointing is enabled (non-reentrant) in prepare_for_training, not here
-        report_to=_report_to(cfg), disable_tqdm=not progress, remove_unused_columns=False,
+        report_to=report_targets(cfg), disable_tqdm=not progress, remove_unused_columns=False,
         dataloader_num_workers=0,
     )
     params = inspect.signature(TrainingArguments.__init__).parameters

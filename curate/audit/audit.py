@@ -62,6 +62,32 @@ def _prepare(con: duckdb.DuckDBPyConnection, table: pa.Table) -> set[str]:
     return cols
 
 
+def _filter_pii(pii: dict[str, Any], manifest: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The snapshot's filter is text a user wrote (``--where "text LIKE '%9845012345%'"``, ``meta->>'mobile' =
+    '…'``) that the manifest, the report and, once approved, the curated zone carry: the independent detector
+    reads it too; what it finds counts as residual PII (the gate fails) and the report shows the filter with
+    typed placeholders (``<IN_PHONE>``), never the value."""
+    where = (manifest or {}).get("where")
+    if not where:
+        return manifest
+    from curate.audit import residual
+
+    found = sorted((f for f in residual.detect(where) if not f.lookalike), key=lambda f: f.start)
+    if not found:
+        return manifest
+    by_type: dict[str, int] = {}
+    out, last = [], 0
+    for f in found:  # overlapping findings (two detectors, one value) count once
+        if f.start >= last:
+            by_type[f.type] = by_type.get(f.type, 0) + 1
+            out.append(where[last:f.start] + f"<{f.type}>")
+            last = f.end
+    n = sum(by_type.values())
+    pii["snapshot_filter"] = {"residual": n, "by_type": by_type}
+    pii["residual"] = pii.get("residual", 0) + n
+    return {**manifest, "where": "".join(out) + where[last:]}
+
+
 #: sections timed and reported by :func:`audit_table` (the unit of its progress callback)
 AUDIT_STEPS = ("prepare", "composition", "pii", "representation", "association", "fairness", "toxicity")
 
@@ -93,9 +119,9 @@ def audit_table(table: pa.Table | duckdb.DuckDBPyRelation, policy: AuditPolicy |
                 progress(1)
 
         cols = _prepare(con, table)
-        from curate.audit.terms import build_hits
+        from curate.audit.terms import build_hits_outside_inserted
 
-        build_hits(con, lex)
+        skipped = build_hits_outside_inserted(con, lex)
         lap("prepare")
         n = table.num_rows
         metrics: dict[str, Any] = {"policy": policy.model_dump(mode="json")}
@@ -104,10 +130,18 @@ def audit_table(table: pa.Table | duckdb.DuckDBPyRelation, policy: AuditPolicy |
             metrics["composition"]["removed"] = removed
         lap("composition")
         metrics["pii"] = pii_section(con, cols, policy.pii.engine_limit, policy.pii.engine_params)
+        redacted = _filter_pii(metrics["pii"], manifest)
+        if redacted is not manifest:  # the snapshot's lineage entry quotes the same filter
+            raw = (manifest or {}).get("where")
+            lineage = [{**e, "details": {**e["details"], "where": redacted["where"]}}
+                       if isinstance(e.get("details"), dict) and e["details"].get("where") == raw else e
+                       for e in lineage or []]
+            manifest = redacted
         lap("pii")
         meta_found = build_groups(con, lex, cols, policy.meta_axes)
         metrics["representation"] = representation(con, n, lex, policy.reference)
         metrics["representation"]["meta_axes"] = meta_found
+        metrics["representation"]["skipped_inserted"] = skipped
         lap("representation")
         a = policy.association
         metrics["association"] = association(con, n, a.min_count, a.top_k, a.examples)

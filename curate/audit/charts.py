@@ -49,16 +49,24 @@ def hbar(labels: list[str], values: list[float], title: str, xlabel: str = "", r
 
 
 def histogram(edges: list[int], counts: list[int], title: str, xlabel: str) -> str:
+    """A histogram as a PNG data URI (see :func:`histogram_figure`)."""
+    return _png(histogram_figure(edges, counts, title, xlabel))
+
+
+def histogram_figure(edges: list[int], counts: list[int], title: str, xlabel: str):
+    """The figure of a histogram with bins ``edges`` (ascending, ≥ 1) and ``counts``; the x axis is logarithmic when
+    the bins reach past 20, and then (only then) the label says so (``xlabel (log scale)``)."""
     fig, ax = new_figure((6.2, 2.8))
     ax.bar(edges[:-1], counts, width=[b - a for a, b in zip(edges[:-1], edges[1:])], align="edge",
            color=PALETTE[0], edgecolor="white")
     if edges and edges[-1] > 20:
         ax.set_xscale("log")
+        xlabel = f"{xlabel} (log scale)"
     ax.set_title(title, fontsize=11, loc="left")
     ax.set_xlabel(xlabel)
     ax.set_ylabel("rows")
     _style(ax)
-    return _png(fig)
+    return fig
 
 
 def heatmap(rows: list[str], cols: list[str], values: list[list[float | None]], title: str) -> str:

@@ -82,7 +82,7 @@ def _composition_charts(c: dict[str, Any]) -> list[tuple[str, str]]:
     lang = c.get("language", {})
     h = c.get("length_words_histogram")
     if h:
-        out.append((charts.histogram(h["edges"], h["counts"], "Length distribution", "words per row (log)"),
+        out.append((charts.histogram(h["edges"], h["counts"], "Length distribution", "words per row"),
                     "length histogram"))
     for key, title, alt, d in (("lang", "Languages", "languages", lang), ("sources", "Sources", "sources", c),
                                ("script", "Scripts", "scripts", lang)):
@@ -191,6 +191,11 @@ def render_markdown(m: dict[str, Any]) -> str:
         if a.get("groups"):
             top = ", ".join(f"{g} {pct(v['share'])}" for g, v in list(sorted(a["groups"].items(), key=lambda kv: -kv[1]["share"]))[:5])
             lines.append(f"- {axis}: {top}")
+    skip = m.get("representation", {}).get("skipped_inserted") or {}
+    if skip.get("spans"):
+        held = ", ".join(f"{n} {axis}" for axis, n in skip.get("mentions", {}).items())
+        lines.append(f"- not counted: {skip['spans']} span(s) the PII stage inserted in {skip['rows']} row(s)"
+                     + (f" ({held} mention(s))" if held else ""))
     f = m.get("fairness", {})
     if f.get("available") and f.get("worst_parity_difference"):
         w = f["worst_parity_difference"]

@@ -117,7 +117,10 @@ def _audit_one(ws: Any, ref: str, policy: AuditPolicy, progress=None) -> tuple[A
         removed_rows(ws, table.column("doc_id").cast(pa.string()), manifest)
     if progress is not None:
         progress(1)  # the snapshot read and the left-out rows: one step before the audit's own sections
-    return audit_table(table, policy, manifest=manifest, lineage=lineage, removed=removed, progress=progress), manifest
+    result = audit_table(table, policy, manifest=manifest, lineage=lineage, removed=removed, progress=progress)
+    if result.metrics["pii"].get("snapshot_filter"):  # the filter held PII: the report carries it redacted
+        manifest = {**manifest, "where": result.metrics["datacard"]["selection"]}
+    return result, manifest
 
 
 def default_output(ref: str, cwd: Path | None = None) -> Path:

@@ -24,5 +24,6 @@ STAGE = register_stage(Stage(
     description="Indic-aware cleaning: HTML remnants, NFC (nukta forms), invisible characters, ZWJ/ZWNJ, dandas, whitespace.",
     # 2: ZWJ/ZWNJ are kept after the viramas of every script (Unicode combining class 9: Meetei Mayek's too),
     # not only after those of Devanagari … Malayalam and Sinhala.
-    version="2",
+    # 3: only HTML elements are tags: placeholders (<NAME>, <otp>, <ADDRESS>) and <s> are kept.
+    version="3",
 ))

@@ -80,7 +80,8 @@ def init(path, catalog, data_path, zone, as_json):
 def ingest(sources, fmt, text_fields, id_field, on_id_conflict, source_name, max_record_bytes, max_depth, workspace, as_json):
     """Ingest files or folders into the workspace; bad rows go to quarantine with a reason.
 
-    Idempotent: ingesting the same file again adds nothing. The summary counts
+    Idempotent: ingesting the same file again adds nothing; a row whose text or metadata changed is a new
+    version. Files sharing a name in different folders are different sources. The summary counts
     ingested + duplicates + quarantined = rows read. A source whose every row was
     quarantined makes the command exit non-zero (after the summary), with the reason.
     """
@@ -100,13 +101,17 @@ def ingest(sources, fmt, text_fields, id_field, on_id_conflict, source_name, max
         results = []
         for src in sources:
             one = dataclasses.replace(opts, text_field=per_source[src])
-            results += [r.as_dict() for r in ingest_sources(ws, [src], one, progress_factory=_bar(not as_json))]
+            results += [r.as_dict() for r in ingest_sources(ws, [src], one, progress_factory=_bar(not as_json),
+                                                                 namesakes=sources)]
 
     def render(rs):
         _table("ingest", ["source", "format", "read", "ingested", "duplicates", "quarantined"],
                [[r["source"], _format_label(r), r["rows_read"], r["ingested"], r["duplicates"], r["quarantined"]]
                 for r in rs])
         for r in rs:
+            if r.get("versions"):
+                console.print(f"  {r['source']}: {r['versions']} of the ingested rows are new versions of stored "
+                              "records (changed text or metadata; linked in record_versions)")
             for reason, n in sorted(r["reasons"].items()):
                 console.print(f"  [yellow]quarantined[/] {n} × {reason}")
 
@@ -333,6 +338,9 @@ def snapshot_export(ref, fmt, splits, output, allow_raw, allow_unapproved, conta
                         columns=columns, with_signals=with_signals, skip_non_chat=skip_non_chat)
     if res.note and not as_json:
         console.print(f"[yellow]note[/]: {res.note}")
+    if res.empty_splits and not as_json:
+        console.print(f"[yellow]note[/]: split(s) {', '.join(res.empty_splits)} got no row "
+                      f"({sum(res.counts.values())} row(s) for these fractions): no file written for them, in any format")
     if res.left_out and not as_json:
         from curate.export_layout import NON_CHAT_REASON
 

@@ -20,8 +20,14 @@ def emit(data: Any, as_json: bool, render: Callable[[Any], None] | None = None) 
     """Print ``data`` as JSON (for scripts) or through ``render`` (for people)."""
     if as_json or render is None:
         click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
-    else:
+        return
+    # The result goes to stdout (``curate status | less``, ``> file``); progress and messages stay on stderr.
+    saved = console.file
+    console.file = click.get_text_stream("stdout")
+    try:
         render(data)
+    finally:
+        console.file = saved
 
 
 @contextmanager

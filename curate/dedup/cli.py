@@ -83,7 +83,9 @@ def dedup_run(src, dst, text_field, threshold, keep, shingle, ngram, num_perm, a
     emit(summary, as_json, lambda d: console.print(
         f"[green]{d['rows']}[/] rows, [bold]{d['clusters']}[/] duplicate clusters; "
         f"[bold]{d['removed']}[/] marked dup_keep=false ({d['exact']} exact, {d['near']} near) -> {d['output']}"
-        + (f"; [yellow]{d['not_covered']}[/] row(s) not compared (no_text), kept" if d["not_covered"] else "")))
+        + (f"; [yellow]{d['not_covered']}[/] row(s) not compared (no_text), kept" if d["not_covered"] else "")
+        + (f"; {d['distinct_facts']} near row(s) kept: other numbers or negation (distinct_facts)"
+           if d["distinct_facts"] else "")))
 
 
 def summarize(table) -> dict:
@@ -97,6 +99,8 @@ def summarize(table) -> dict:
             "near": reasons.get("near", 0), "largest_cluster": int(pc.max(sizes).as_py() or 0),
             # rows with no text to compare (null/missing/empty/whitespace-only): kept, never matched
             "not_covered": reasons.get("no_text", 0),
+            # kept rows near another by Jaccard whose numbers or negations differ (curate.dedup.facts)
+            "distinct_facts": reasons.get("distinct_facts", 0),
             "not_covered_by_reason": {"no_text": reasons["no_text"]} if reasons.get("no_text") else {}}
 
 

@@ -14,7 +14,11 @@ shingles), unless both carry the same strong identifier (``core.STRONG_ID_CHARS`
 number/code of 9+ characters - phone, account, PAN -, not a date or an amount: a re-sent short ticket); nor are
 two chats / SFT pairs whose training targets differ in content (``core.NO_TARGET``: the assistant turns / the
 output as their sentences, folded, numbers masked, boilerplate set aside - "blocked" / "unblocked" in the
-output are two examples however near the prompts; a re-sent copy keeps its target, a fresh ticket number aside).  A row with no text to compare is never a duplicate (``dup_reason = no_text``).  Re-sent copies
+output are two examples however near the prompts; a re-sent copy keeps its target, a fresh ticket number aside); nor
+are two rows whose facts differ (:mod:`curate.dedup.facts`: each states a number the other does not - another
+amount, date, time or count, in any script's digits -, or their negation words differ within the sentences both
+hold - "cleared" / "not cleared", मिले / नहीं मिले, வந்தது / வரவில்லை): they are kept with ``dup_reason =
+distinct_facts``.  A row with no text to compare is never a duplicate (``dup_reason = no_text``).  Re-sent copies
 with a few percent of edited words, an added line or a dropped sentence stay well above 0.5;
 distinct conversations that share a system prompt and canned replies fall to ~0 once those
 are set aside.

@@ -38,6 +38,7 @@ import pyarrow.compute as pc
 from curate.dedup import kernels as K
 from curate.dedup.cluster import choose_keepers
 from curate.dedup.config import DedupConfig, DedupTableConfig, MinHashConfig
+from curate.dedup.facts import fact_sets, negations_apart
 from curate.dedup.fold import single_table, tables, virama_table
 from curate.dedup.lsh import candidate_pairs_local
 from curate.dedup.parallel import _pool, parallel_section, pieces, pmap, release_memory, threads
@@ -93,6 +94,12 @@ STRONG_ID_CHARS = 9
 # NO_CONTENT when every segment of the target is boilerplate or it is empty, else the order-sensitive key.
 NO_TARGET = np.uint64(0)
 NO_CONTENT = np.uint64(0x7A26_E700_0000_0001)
+# Why a verified pair is not a near duplicate (Verifier.pairs, per pair): SAME - nothing against it; APART -
+# identifiers disagree, a side too short, or training targets differ; FACTS - only its facts differ (numbers or
+# negations, curate.dedup.facts): such rows are kept with dup_reason DISTINCT_FACTS when their Jaccard reached the
+# threshold.
+SAME, APART, FACTS = np.uint8(0), np.uint8(1), np.uint8(2)
+DISTINCT_FACTS = "distinct_facts"
 
 
 @lru_cache(maxsize=1)
@@ -396,6 +403,7 @@ class Clusters:
     bands: int = 0
     rows: int = 0
     blank: np.ndarray | None = None   # bool: no text to compare (kept, in no cluster, dup_reason no_text)
+    facts_apart: np.ndarray | None = None   # bool: near another row by Jaccard, kept apart for differing facts
 
 
 def boilerplate_keys(sk: Sketches, reps: np.ndarray, cfg: DedupConfig) -> np.ndarray:
@@ -481,8 +489,9 @@ def _csr_pick(use_b: np.ndarray, a: tuple[np.ndarray, np.ndarray], b: tuple[np.n
 def _prepared(source: TextSource, idx: np.ndarray, cfg, boiler: np.ndarray, ids: bool = False,
               kept: KeptTokens | None = None, threads: int | None = None):
     """Tokens and boilerplate mask (and with ``ids`` the identifier sets and the strong identifier sets, CSR:
-    :data:`ID_CHARS`, :data:`STRONG_ID_CHARS`, then the training-target keys, :func:`_target_keys`) of the
-    documents at ``idx``: from ``kept`` when given, else fetched from ``source`` and tokenized."""
+    :data:`ID_CHARS`, :data:`STRONG_ID_CHARS`, then the training-target keys, :func:`_target_keys`, then the
+    facts, :func:`curate.dedup.facts.fact_sets`: numbers CSR and negation counts) of the documents at ``idx``:
+    from ``kept`` when given, else fetched from ``source`` and tokenized."""
     if kept is not None:
         t = kept.take(idx)
         if not ids:
@@ -508,13 +517,20 @@ def _prepared(source: TextSource, idx: np.ndarray, cfg, boiler: np.ndarray, ids:
     else:
         differs = np.ones(len(view), bool)
     none = (np.zeros(0, np.uint64), np.zeros(len(view) + 1, np.int64))
+    mask = t.boiler_mask(boiler)
     own = [_id_sets(t, threads, c) if not differs.all() else none for c in (ID_CHARS, STRONG_ID_CHARS)]
+    # Facts, like identifiers, from what the customer wrote, outside boilerplate (as the shingles are).
+    own_facts = _fact_sets(t, mask, threads) if not differs.all() else (*none, np.zeros(len(view), np.int32))
     if not differs.any():
-        return t, t.boiler_mask(boiler), *own, target
+        return t, mask, *own, target, own_facts
     u = tokenize(ids_view.filter(pa.array(differs)), cfg.model_copy(update={"shingle": "word"}))
-    return (t, t.boiler_mask(boiler),
+    u_facts = _fact_sets(u, u.boiler_mask(boiler), threads)
+    neg = own_facts[2].copy()
+    neg[differs] = u_facts[2]
+    facts = (*_csr_pick(differs, own_facts[:2], u_facts[:2]), neg)
+    return (t, mask,
             *(_csr_pick(differs, o, _id_sets(u, threads, c)) for o, c in zip(own, (ID_CHARS, STRONG_ID_CHARS))),
-            target)
+            target, facts)
 
 
 def _sft_rows(rows: pa.Table) -> np.ndarray | None:
@@ -574,6 +590,21 @@ def _target_keys(view: pa.Array | None, cfg, boiler: np.ndarray, n: int, sft: np
     return out
 
 
+def _words(view: pa.Array) -> Tokens:
+    """Word tokens of ``view`` under the default settings: how the facts lexicon (negators, months) is hashed."""
+    return tokenize(view, MinHashConfig())
+
+
+def _fact_sets(t: Tokens, mask: np.ndarray, threads: int | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`curate.dedup.facts.fact_sets` of every document of ``t``, in pieces (numbers CSR, negation counts)."""
+    n = len(t.doc_tok) - 1
+    if n == 0:
+        return np.zeros(0, np.uint64), np.zeros(1, np.int64), np.zeros(0, np.int32)
+    parts = pmap(lambda p: fact_sets(t, mask, _words, t.doc_tok[p[0]:p[1] + 1], ID_CHARS), pieces(n, PIECE), threads)
+    keys, off = _csr_concat([(k, o) for k, o, _ in parts])
+    return keys, off, np.concatenate([g for _, _, g in parts])
+
+
 def _id_sets(t: Tokens, threads: int | None, min_chars: int = ID_CHARS) -> tuple[np.ndarray, np.ndarray]:
     """Identifier sets (``min_chars`` or more characters) of every document of ``t`` (CSR;
     :func:`curate.dedup.kernels.id_sets`), in pieces."""
@@ -597,6 +628,8 @@ class _Prepared:
     short: np.ndarray    # bool: too few content tokens for a near duplicate (MIN_NEAR_TOKENS)
     strong: tuple[np.ndarray, np.ndarray]   # identifiers of STRONG_ID_CHARS+ characters (CSR)
     target: np.ndarray   # uint64 key of the training target (NO_TARGET, NO_CONTENT or a content key)
+    facts: tuple[np.ndarray, np.ndarray]   # numbers stated (CSR of hashes, curate.dedup.facts)
+    neg: np.ndarray      # int32 negation words
 
     def __post_init__(self):
         self._order = np.argsort(self.docs, kind="stable")
@@ -623,7 +656,8 @@ class _Prepared:
         return _Prepared(np.concatenate([self.docs, other.docs]), t, np.concatenate([self.mask, other.mask]),
                          _csr_concat([self.ids, other.ids]), _csr_concat([self.keys, other.keys]),
                          np.concatenate([self.short, other.short]), _csr_concat([self.strong, other.strong]),
-                         np.concatenate([self.target, other.target]))
+                         np.concatenate([self.target, other.target]), _csr_concat([self.facts, other.facts]),
+                         np.concatenate([self.neg, other.neg]))
 
 
 class Verifier:
@@ -644,13 +678,13 @@ class Verifier:
         self._kept: _Prepared | None = None
 
     def _prepare(self, docs: np.ndarray) -> _Prepared:
-        t, mask, ids, strong, target = _prepared(self.source, docs, self.cfg, self.boiler, ids=True,
+        t, mask, ids, strong, target, facts = _prepared(self.source, docs, self.cfg, self.boiler, ids=True,
                                                  kept=self.tokens, threads=self.threads)
         keys = _csr_concat(pmap(lambda p: K.shingle_sets(np.arange(*p), t.tok_hash, t.tok_seg, t.doc_tok, mask,
                                                          t.has_letter, self.cfg.ngram),
                                 pieces(len(docs), PIECE), self.threads)) if len(docs) else \
             (np.zeros(0, np.uint64), np.zeros(1, np.int64))
-        return _Prepared(docs, t, mask, ids, keys, _short(t, mask, self.cfg), strong, target)
+        return _Prepared(docs, t, mask, ids, keys, _short(t, mask, self.cfg), strong, target, facts[:2], facts[2])
 
     def _blocks(self, a: np.ndarray, b: np.ndarray):
         """(pair indices, rows of a / b in the block, the block) per block of prepared documents."""
@@ -676,9 +710,10 @@ class Verifier:
             del block   # one block in memory at a time (the caller drops its references before asking on)
 
     def pairs(self, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(exact Jaccard of the shingle sets, identifiers disagree) for each pair (a[i], b[i])."""
+        """(exact Jaccard of the shingle sets, why the pair is no near duplicate: :data:`SAME` / :data:`APART` /
+        :data:`FACTS`, uint8) for each pair (a[i], b[i])."""
         jac = np.zeros(len(a))
-        disjoint = np.zeros(len(a), bool)
+        disjoint = np.zeros(len(a), np.uint8)
         for sel, ra, rb, block in self._blocks(a, b):
             parts = pmap(partial(_pair_piece, block, ra, rb), pieces(len(ra), 4 * PIECE), self.threads)
             if parts:
@@ -708,7 +743,7 @@ class Verifier:
         """:meth:`pairs` for the pairs whose estimated Jaccard (rows of ``sig``) reaches ``min_estimate``;
         the others get Jaccard -1 (not verified)."""
         jac = np.full(len(a), -1.0)
-        disjoint = np.zeros(len(a), bool)
+        disjoint = np.zeros(len(a), np.uint8)
         ok = np.ones(len(a), bool)
         if min_estimate is not None:   # by chunks: no float per candidate pair (8M candidates at 1M documents)
             for s in range(0, len(a), 1 << 20):
@@ -735,10 +770,11 @@ def _short(t: Tokens, mask: np.ndarray, cfg) -> np.ndarray:
 
 
 def _pair_piece(block: _Prepared, ra: np.ndarray, rb: np.ndarray, piece: tuple[int, int]):
-    """(exact Jaccard, never near duplicates) of the pairs ``piece`` of rows (ra, rb) of ``block``: identifiers
-    disagree, or one side is too short to compare by Jaccard (:data:`MIN_NEAR_TOKENS`) and the two do not
-    share a strong identifier (:data:`STRONG_ID_CHARS`), or both are chats / SFT pairs whose training targets
-    differ in content (:data:`NO_TARGET`)."""
+    """(exact Jaccard, why never near duplicates) of the pairs ``piece`` of rows (ra, rb) of ``block``.
+    :data:`APART`: identifiers disagree, or one side is too short to compare by Jaccard (:data:`MIN_NEAR_TOKENS`)
+    and the two do not share a strong identifier (:data:`STRONG_ID_CHARS`), or both are chats / SFT pairs whose
+    training targets differ in content (:data:`NO_TARGET`); else :data:`FACTS`: their facts differ (numbers or
+    negations, :mod:`curate.dedup.facts`); else :data:`SAME`."""
     a, b = ra[piece[0]:piece[1]], rb[piece[0]:piece[1]]
     short = block.short[a] | block.short[b]
     if short.any():
@@ -746,7 +782,13 @@ def _pair_piece(block: _Prepared, ra: np.ndarray, rb: np.ndarray, piece: tuple[i
         short &= ~(has[a] & has[b] & ~K.disjoint_ids(*block.strong, a, b))
     ta, tb = block.target[a], block.target[b]
     taught = (ta != NO_TARGET) & (tb != NO_TARGET) & (ta != tb)
-    return K.jaccard_pairs(*block.keys, a, b), K.disjoint_ids(*block.ids, a, b) | short | taught
+    apart = K.disjoint_ids(*block.ids, a, b) | short | taught
+    facts = K.facts_differ(*block.facts, block.neg, a, b)
+    negated = np.flatnonzero((facts == 2) & ~apart)
+    if len(negated):   # negation counts differ: only within sentences both hold (an added footer is no denial)
+        facts[negated] = np.where(negations_apart(block.t, block.mask, a[negated], b[negated], _words), 1, 0)
+    why = np.where(apart, APART, np.where(facts > 0, FACTS, SAME))
+    return K.jaccard_pairs(*block.keys, a, b), why.astype(np.uint8)
 
 
 def _span_piece(block: _Prepared, ra: np.ndarray, rb: np.ndarray, ngram: int, piece: tuple[int, int]):
@@ -805,7 +847,8 @@ class LocalDocs:
         return candidate_pairs_local(sig, signed, bands, rows, window, threads=self.threads)
 
     def pairs(self, a: np.ndarray, b: np.ndarray, min_estimate: float | None = None) -> tuple[np.ndarray, np.ndarray]:
-        """(exact Jaccard, identifiers disagree) per pair; see :meth:`Verifier.checked`."""
+        """(exact Jaccard, why no near duplicate: :data:`SAME` / :data:`APART` / :data:`FACTS`) per pair; see
+        :meth:`Verifier.checked`."""
         return self.verifier.checked(self.sk.sig, a, b, min_estimate)
 
     def estimated(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -889,10 +932,19 @@ def cluster_docs(docs, exact, cfg, earliest: np.ndarray | None = None,
     # Estimated Jaccard first, then exact verification on the shingle sets (boilerplate set aside).
     # Different identifiers (order, account, phone numbers the customer wrote) mean different cases,
     # however alike the template around them.
+    # Numbers or negations that differ (curate.dedup.facts) mean two examples: such rows are kept and say so.
     jac = np.zeros(0)
+    facts_apart = np.zeros(n, bool)
     if len(ci):
-        jac, disjoint = docs.pairs(ci, cj, cfg.threshold - ESTIMATE_MARGIN)
-        ok = (jac >= cfg.threshold - 1e-12) & ~disjoint
+        jac, why = docs.pairs(ci, cj, cfg.threshold - ESTIMATE_MARGIN)
+        near = jac >= cfg.threshold - 1e-12
+        held = near & (why == FACTS)
+        if held.any():
+            by_group = np.zeros(n_groups, bool)
+            by_group[gid[ci[held]]] = True
+            by_group[gid[cj[held]]] = True
+            facts_apart = by_group[gid]
+        ok = near & (why == SAME)
         ci, cj, jac = ci[ok], cj[ok], jac[ok]
 
     # Keepers: groups in policy order; each group's best member keeps the group.
@@ -922,7 +974,7 @@ def cluster_docs(docs, exact, cfg, earliest: np.ndarray | None = None,
     size = np.bincount(keeper, minlength=n)[keeper]
     shared = spread_spans(near, docs.spans(near, keeper[near]), n) if len(near) else [None] * n
     return Clusters(keeper, size, exact_, similarity, jaccard, shared, boilerplate, boiler, n_candidates,
-                    len(ci), bands, rows, blank)
+                    len(ci), bands, rows, blank, facts_apart)
 
 
 def _is_blank(exact) -> np.ndarray:
@@ -956,8 +1008,8 @@ def _second_hop(assign, gsim, gid, ci, cj, docs, first_of_group, group_order, cf
     cut = cfg.chain_cut * cfg.threshold - 1e-12
 
     def close(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        j, disjoint = docs.pairs(first_of_group[a], first_of_group[b])
-        return j, (j >= cut) & ~disjoint
+        j, why = docs.pairs(first_of_group[a], first_of_group[b])
+        return j, (j >= cut) & (why == SAME)
 
     j, good = close(pairs[:, 0], pairs[:, 1])
     pairs, j = pairs[good], j[good]
@@ -1016,6 +1068,8 @@ def clusters_to_arrow(c: Clusters, doc_ids) -> dict[str, pa.Array]:
     reason = pc.if_else(pa.array(removed), pc.if_else(pa.array(c.exact), "exact", "near"), null_str)
     if c.blank is not None and c.blank.any():
         reason = pc.if_else(pa.array(c.blank), NO_TEXT, reason)
+    if c.facts_apart is not None and c.facts_apart.any():   # kept rows only: a removed row says why it went
+        reason = pc.if_else(pa.array(c.facts_apart & ~removed), DISTINCT_FACTS, reason)
     return {
         "dup_cluster": cluster_,
         "dup_keep": pa.array(is_keeper),
@@ -1060,7 +1114,9 @@ def dedup_table(table: pa.Table, cfg: DedupTableConfig | dict | None = None, bat
     """Add the dup_* columns to a table (rows and columns kept).
 
     Columns added: ``dup_cluster`` (keeper's id, null when unique), ``dup_keep``, ``dup_reason``
-    (exact / near for removed rows; ``no_text`` for kept rows with no text to compare; else null),
+    (exact / near for removed rows; ``no_text`` for kept rows with no text to compare; ``distinct_facts`` for
+    kept rows near another row by Jaccard but stating other numbers or negations, :mod:`curate.dedup.facts`;
+    else null),
     ``dup_similarity`` (estimated Jaccard with the keeper),
     ``dup_jaccard`` (exact Jaccard of the shingle sets), ``dup_shared`` (longest shared span,
     removed near duplicates only) and ``dup_boilerplate`` (boilerplate segments set aside).

@@ -526,6 +526,15 @@ def _joins(data, a, b):
 
 
 @nb.njit(**_JIT)
+def _zero(data, a, b):
+    """Whether the token ``data[a:b]`` is ASCII zeros only ("00", an amount's decimals)."""
+    for p in range(a, b):
+        if data[p] != 48:
+            return False
+    return b > a
+
+
+@nb.njit(**_JIT)
 def _address(data, a, b):
     """Whether the bytes between two tokens make them the two sides of an address: an '@' with at
     most one other non-space byte beside it ("priya@okaxis", "divya.@kotak", "rahul_@ybl")."""
@@ -568,13 +577,45 @@ def _digits(data, a, b, h, fstart, flen, fdata):
 
 
 @nb.njit(**_JIT)
+def _digits_nz(data, a, b, h, fstart, flen, fdata):
+    """(hash continued from ``h``, characters) of the digits-only token ``data[a:b]``, folded like
+    :func:`_digits`; a group of at most 2 digits without its leading zeros (a day or month: "03" as "3",
+    so "12/03/2024" = "12-3-2024"), longer groups whole (a phone's "04321" stays)."""
+    h0, n0, _ = _digits(data, a, b, h, fstart, flen, fdata)
+    if n0 > 2:
+        return h0, n0
+    n = 0
+    lead = True
+    p = a
+    while p < b:
+        cp, w = _decode(data, p, b)
+        p += w
+        if cp >= TABLE_MAX:
+            continue
+        for e in range(fstart[cp], fstart[cp] + flen[cp]):
+            c = np.int64(fdata[e]) & CP_MASK
+            if lead and c == 48:
+                continue
+            lead = False
+            h = (h ^ _U(c)) * FNV_PRIME
+            n += 1
+    if lead:
+        h = (h ^ _U(48)) * FNV_PRIME
+        n = 1
+    return h, n
+
+
+@nb.njit(**_JIT)
 def id_sets(data, tok_hash, tok_digit, tok_lo, tok_hi, doc_tok, min_chars, fstart, flen, fdata):
     """Sorted distinct hashes of each document's identifiers (CSR).
 
     An identifier is a token holding a digit with at least ``min_chars`` characters (PAN,
     "ORD123456", "XXXX1234"), a number written in groups joined by :func:`_joins` separators
-    with at least ``min_chars`` digits in all (phone, Aadhaar, account numbers, dates written
-    with digits; not "3 days", "4821" or a bare year), or an address ``x@y`` (e-mail, UPI id: the
+    with at least ``min_chars`` digits in all (phone, Aadhaar, account numbers; not "3 days",
+    "4821", a bare year or a date - d/m/y or y-m-d with '/', '-' or '.': dates are facts, compared
+    however written by :func:`fact_sets`), an amount's digit groups after commas
+    joined ("94,605" = "94605", "1,00,000") and its decimal zeros dropped ("5000.00" = "5000",
+    not the code "500000"), or an address ``x@y`` (e-mail, UPI id: the
     tokens on both sides of an '@').  A number hashes its folded digits, so "3937 6336 7166",
     "3937-6336-7166", "393763367166" and the same number in Devanagari digits are one identifier.
     """
@@ -592,18 +633,49 @@ def id_sets(data, tok_hash, tok_digit, tok_lo, tok_hi, doc_tok, min_chars, fstar
                 pos += 1
             if tok_digit[i]:
                 h, chars, number = _digits(data, tok_lo[i], tok_hi[i], FNV_OFFSET, fstart, flen, fdata)
+                # A number in groups: its short groups without leading zeros ("12/03/2024" = "12-3-2024").
+                hz, cz = _digits_nz(data, tok_lo[i], tok_hi[i], FNV_OFFSET, fstart, flen, fdata)
                 j = i
-                while number and j + 1 < end and tok_digit[j + 1] and _joins(data, tok_hi[j], tok_lo[j + 1]):
-                    h2, c2, only = _digits(data, tok_lo[j + 1], tok_hi[j + 1], h, fstart, flen, fdata)
-                    if not only:
+                skip = 0
+                g1, g2, g3 = chars, 0, 0     # digits per group, for the date shape
+                slashes = True               # every separator one '/', '-' or '.'
+                while number and j + 1 < end and tok_digit[j + 1]:
+                    comma = _between(data, tok_hi[j], tok_lo[j + 1], 44)
+                    if not comma and not _joins(data, tok_hi[j], tok_lo[j + 1]):
                         break
+                    h2, c2, only = _digits(data, tok_lo[j + 1], tok_hi[j + 1], h, fstart, flen, fdata)
+                    if not only or (comma and (c2 < 2 or c2 > 3)):
+                        break
+                    if _between(data, tok_hi[j], tok_lo[j + 1], 46) and c2 <= 2 and _zero(data, tok_lo[j + 1],
+                                                                                        tok_hi[j + 1]):
+                        skip = 1   # an amount's decimal zeros ("5000.00" is the amount 5000, not a code)
+                        break
+                    slashes = slashes and (_between(data, tok_hi[j], tok_lo[j + 1], 47)
+                                           or _between(data, tok_hi[j], tok_lo[j + 1], 45)
+                                           or _between(data, tok_hi[j], tok_lo[j + 1], 46))
+                    if j == i:
+                        g2 = c2
+                    elif j == i + 1:
+                        g3 = c2
+                    if comma:   # a thousands group: its zeros are digits of the amount
+                        hz, c2, _ = _digits(data, tok_lo[j + 1], tok_hi[j + 1], hz, fstart, flen, fdata)
+                    else:
+                        hz, c2 = _digits_nz(data, tok_lo[j + 1], tok_hi[j + 1], hz, fstart, flen, fdata)
                     j += 1
                     h = h2
+                    if j == i + 1:
+                        chars = cz
                     chars += c2
-                if chars >= min_chars:
+                if j > i:
+                    h = hz
+                # A date (d/m/y, y-m-d) is a fact, not an identifier: curate.dedup.facts compares it however it is
+                # written ("3/11/2026" = "3 November 2026"), so it is not read here.
+                date = (j == i + 2 and slashes and ((g1 <= 2 and g2 <= 2 and (g3 == 2 or g3 == 4))
+                                                    or (g1 == 4 and g2 <= 2 and g3 <= 2)))
+                if chars >= min_chars and not date:
                     out[pos] = mix(h)
                     pos += 1
-                i = j + 1
+                i = j + 1 + skip
                 continue
             i += 1
         if pos > start:
@@ -841,3 +913,335 @@ def excerpts(data, lo, hi, width, space_latin1, spaces):
             pos += 3
         off[r + 1] = pos
     return out[:pos], off, bad
+
+
+# ---------------------------------------------------------------- facts (numbers and negations)
+
+NUM_SEED = np.uint64(0x4E55_4D42_4552_0001)   # number values hash from here (apart from token hashes)
+
+
+@nb.njit(**_JIT)
+def _int_fnv(v):
+    """FNV state of a non-negative integer's decimal digits, as :func:`fact_sets` reads a number (before
+    :func:`_emit` mixes it)."""
+    digits = np.empty(20, np.int64)
+    k = 0
+    while True:
+        digits[k] = v % 10
+        v //= 10
+        k += 1
+        if v == 0:
+            break
+    h = NUM_SEED
+    for r in range(k - 1, -1, -1):
+        h = (h ^ _U(48 + digits[r])) * FNV_PRIME
+    return h
+
+
+@nb.njit(**_JIT)
+def _emit(out, pos, h):
+    if pos >= len(out):
+        grown = np.empty(2 * len(out) + 16, np.uint64)
+        grown[:pos] = out[:pos]
+        out = grown
+    out[pos] = mix(h)
+    return out, pos + 1
+
+
+@nb.njit(**_JIT)
+def _runs(data, a, b, out, pos, h, lead, fstart, flen, fdata):
+    """Read the digit runs of the token ``data[a:b]`` (folded: any script's digits read as ASCII).
+    Every run but the last is emitted into ``out``; the last is returned open: (out, pos, hash, leading
+    zeros still being skipped, a run is open, digits only, digits in the last run, all of them zeros).
+    ``h``/``lead`` continue a run left open by the previous token (a digit group after a comma)."""
+    only = True
+    open_ = lead >= 0
+    if not open_:
+        lead = 1
+    n_last = 0
+    zeros = True
+    p = a
+    while p < b:
+        cp, w = _decode(data, p, b)
+        p += w
+        digit = -1
+        if cp < TABLE_MAX:
+            for e in range(fstart[cp], fstart[cp] + flen[cp]):
+                entry = np.int64(fdata[e])
+                if (entry >> CLASS_SHIFT) == DIGIT and flen[cp] == 1:
+                    digit = entry & CP_MASK
+        if digit < 0:
+            only = False
+            if open_:
+                if lead:   # the run was all zeros: the value 0
+                    h = (h ^ _U(48)) * FNV_PRIME
+                out, pos = _emit(out, pos, h)
+                open_ = False
+            continue
+        if not open_:
+            h = NUM_SEED
+            lead = 1
+            open_ = True
+            n_last = 0
+            zeros = True
+        n_last += 1
+        if digit != 48:
+            zeros = False
+        if lead and digit == 48:
+            continue
+        lead = 0
+        h = (h ^ _U(digit)) * FNV_PRIME
+    return out, pos, h, lead, open_, only, n_last, zeros
+
+
+@nb.njit(**_JIT)
+def _between(data, a, b, c):
+    """Whether the bytes ``data[a:b]`` are exactly the one byte ``c``."""
+    return b - a == 1 and data[a] == c
+
+
+@nb.njit(**_JIT)
+def _apostrophe(data, a, b):
+    """Whether ``data[a:b]`` is one apostrophe (' or U+2019)."""
+    if b - a == 1:
+        return data[a] == 39
+    return b - a == 3 and data[a] == 0xE2 and data[a + 1] == 0x80 and data[a + 2] == 0x99
+
+
+@nb.njit(**_JIT)
+def _in_sorted(keys, x):
+    if len(keys) == 0:
+        return False
+    k = np.searchsorted(keys, x)
+    return k < len(keys) and keys[k] == x
+
+
+@nb.njit(**_JIT)
+def _negation(data, tok_hash, tok_digit, tok_lo, tok_hi, i, lo, hi, neg_keys, no_key, no_skip, t_key, suf_data,
+              suf_off):
+    """Whether token ``i`` (of the document whose tokens are ``[lo, hi)``) is a negation word (see
+    :func:`fact_sets`)."""
+    th = tok_hash[i]
+    if tok_digit[i]:
+        return False
+    if th == no_key:
+        return not (i + 1 < hi and tok_digit[i + 1]) and not (i > lo and _in_sorted(no_skip, tok_hash[i - 1]))
+    if th == t_key:
+        return i > lo and _apostrophe(data, tok_hi[i - 1], tok_lo[i]) and (data[tok_hi[i - 1] - 1] | 32) == 110
+    if _in_sorted(neg_keys, th):
+        return True
+    a, b = tok_lo[i], tok_hi[i]
+    for s in range(len(suf_off) - 1):
+        m = suf_off[s + 1] - suf_off[s]
+        if b - a < m or data[b - 1] != suf_data[suf_off[s + 1] - 1]:
+            continue
+        same = True
+        for q in range(m):
+            if data[b - m + q] != suf_data[suf_off[s] + q]:
+                same = False
+                break
+        if same:
+            return True
+    return False
+
+
+@nb.njit(**_JIT)
+def fact_sets(data, tok_hash, tok_digit, tok_seg, tok_lo, tok_hi, doc_tok, boiler, code_chars, neg_keys, no_key,
+              no_skip, t_key, month_keys, month_vals, suf_data, suf_off, fstart, flen, fdata):
+    """Facts of every document: (sorted hashes of the numbers it states, a multiset - the k-th repeat of a
+    value hashed apart -, CSR), and its count of negation words.  Read from the tokens Jaccard compares: those outside boilerplate segments
+    (``boiler``, per segment), or every token of a document that is all boilerplate.
+
+    A number is a run of digits of any script, folded to ASCII, leading zeros dropped ("03" = "3" =
+    "०३"), in tokens of digits or short ones ("3rd", "10am"; a token of letters and digits of
+    ``code_chars`` or more characters is a code, left to the identifier rule); digit groups after a comma join ("1,00,000" = "100000"); an all-zero group after a point is
+    dropped ("5000.00" = "5000"); dates and times give their parts ("12/03/2024" = {12, 3, 2024}).  A
+    month name (``month_keys``, values ``month_vals``) next to a digit token reads as its number
+    ("12 March" = {12, 3}).  A negation is a token in ``neg_keys``; "no" (``no_key``) not before a
+    digit token nor after a word of ``no_skip`` ("account no 1234"); "t" (``t_key``) after an
+    apostrophe that follows an "n" ("didn't"); a token ending in one of the suffixes (``suf_data`` /
+    ``suf_off``, UTF-8: fused Dravidian negatives, வரவில்லை).
+    """
+    n = len(doc_tok) - 1
+    out = np.empty(len(tok_hash) // 4 + 16, np.uint64)
+    off = np.zeros(n + 1, np.int64)
+    neg = np.zeros(n, np.int32)
+    pos = 0
+    for d in range(n):
+        start = pos
+        lo, hi = doc_tok[d], doc_tok[d + 1]
+        content = False
+        for i in range(lo, hi):
+            if not boiler[tok_seg[i]]:
+                content = True
+                break
+        i = lo
+        while i < hi:
+            if content and boiler[tok_seg[i]]:
+                i += 1
+                continue
+            if tok_digit[i]:
+                _h, chars, pure = _digits(data, tok_lo[i], tok_hi[i], FNV_OFFSET, fstart, flen, fdata)
+                if not pure and chars >= code_chars:   # a code (ORD482913, PAN): the identifier rule's
+                    i += 1
+                    continue
+                out, pos, h, lead, open_, only, n_last, zeros = _runs(data, tok_lo[i], tok_hi[i], out, pos, NUM_SEED,
+                                                                      -1, fstart, flen, fdata)
+                while (open_ and only and i + 1 < hi and tok_digit[i + 1] and (not content or not boiler[tok_seg[i + 1]])
+                       and _between(data, tok_hi[i], tok_lo[i + 1], 44)):
+                    out2, pos2, h2, lead2, open2, only2, n2, z2 = _runs(data, tok_lo[i + 1], tok_hi[i + 1], out, pos,
+                                                                       h, lead, fstart, flen, fdata)
+                    if not only2 or n2 < 2 or n2 > 3:
+                        break
+                    out, pos, h, lead = out2, pos2, h2, lead2
+                    i += 1
+                if open_:
+                    if lead:
+                        h = (h ^ _U(48)) * FNV_PRIME
+                    out, pos = _emit(out, pos, h)
+                if only and i + 1 < hi and tok_digit[i + 1] and _between(data, tok_hi[i], tok_lo[i + 1], 46):
+                    _o, _p, _h, _l, _op, only2, _n, z2 = _runs(data, tok_lo[i + 1], tok_hi[i + 1], out, pos, NUM_SEED,
+                                                              -1, fstart, flen, fdata)
+                    if only2 and z2:
+                        i += 1
+                i += 1
+                continue
+            if _negation(data, tok_hash, tok_digit, tok_lo, tok_hi, i, lo, hi, neg_keys, no_key, no_skip, t_key,
+                         suf_data, suf_off):
+                neg[d] += 1
+            else:
+                th = tok_hash[i]
+                k = np.searchsorted(month_keys, th) if len(month_keys) else 0
+                if k < len(month_keys) and month_keys[k] == th:
+                    if (i > lo and tok_digit[i - 1]) or (i + 1 < hi and tok_digit[i + 1]):
+                        out, pos = _emit(out, pos, _int_fnv(month_vals[k]))
+            i += 1
+        if pos > start:   # a multiset: a number stated twice ("6/6/2026") is kept twice, as (value, 2nd)
+            u = np.sort(out[start:pos])
+            k = 0
+            prev = _U(0)
+            for q in range(len(u)):
+                if q > 0 and u[q] == prev:
+                    k += 1
+                else:
+                    k = 0
+                    prev = u[q]
+                out[start + q] = u[q] if k == 0 else mix(u[q] ^ _U(k))
+            out[start:pos] = np.sort(out[start:pos])
+        off[d + 1] = pos
+    return out[:pos], off, neg
+
+
+@nb.njit(**_JIT)
+def facts_differ(keys, off, neg, a, b):
+    """Per pair (a[i], b[i]): 1 where each states a number the other does not (another amount, date,
+    time or count; a number only one of them adds - a signature's phone, a date written out - is no
+    contradiction), else 2 where their counts of negation words differ (to be checked sentence by
+    sentence: :func:`negations_apart`), else 0."""
+    out = np.zeros(len(a), np.uint8)
+    for i in range(len(a)):
+        x, y = a[i], b[i]
+        p, pe = off[x], off[x + 1]
+        q, qe = off[y], off[y + 1]
+        only_a = False
+        only_b = False
+        while p < pe and q < qe:
+            if keys[p] == keys[q]:
+                p += 1
+                q += 1
+            elif keys[p] < keys[q]:
+                only_a = True
+                p += 1
+            else:
+                only_b = True
+                q += 1
+        only_a = only_a or p < pe
+        only_b = only_b or q < qe
+        if only_a and only_b:
+            out[i] = 1
+        elif neg[x] != neg[y]:
+            out[i] = 2
+    return out
+
+
+@nb.njit(**_JIT)
+def _matched_negations(x, y, data, tok_hash, tok_digit, tok_seg, tok_lo, tok_hi, doc_tok, boiler, neg_keys, no_key,
+                       no_skip, t_key, suf_data, suf_off):
+    """Negation words of document ``x`` in its sentences that have a counterpart in document ``y``: a
+    segment of ``y`` holding at least half of the sentence's other words (negations and numbers aside).
+    Boilerplate segments are left out unless a document is all boilerplate (as for the shingles)."""
+    lo, hi = doc_tok[x], doc_tok[x + 1]
+    ylo, yhi = doc_tok[y], doc_tok[y + 1]
+    cx = False
+    for i in range(lo, hi):
+        if not boiler[tok_seg[i]]:
+            cx = True
+            break
+    cy = False
+    for j in range(ylo, yhi):
+        if not boiler[tok_seg[j]]:
+            cy = True
+            break
+    isneg = np.zeros(yhi - ylo, np.bool_)
+    for j in range(ylo, yhi):
+        isneg[j - ylo] = _negation(data, tok_hash, tok_digit, tok_lo, tok_hi, j, ylo, yhi, neg_keys, no_key, no_skip,
+                                   t_key, suf_data, suf_off)
+    total = 0
+    i = lo
+    while i < hi:
+        s = tok_seg[i]
+        e = i
+        while e < hi and tok_seg[e] == s:
+            e += 1
+        if cx and boiler[s]:
+            i = e
+            continue
+        n_neg = 0
+        words = 0
+        for k in range(i, e):
+            if _negation(data, tok_hash, tok_digit, tok_lo, tok_hi, k, lo, hi, neg_keys, no_key, no_skip, t_key,
+                         suf_data, suf_off):
+                n_neg += 1
+            elif not tok_digit[k]:
+                words += 1
+        if n_neg > 0:
+            best = 0
+            j = ylo
+            while j < yhi:
+                sy = tok_seg[j]
+                f = j
+                while f < yhi and tok_seg[f] == sy:
+                    f += 1
+                if not (cy and boiler[sy]):
+                    shared = 0
+                    for k in range(i, e):
+                        if tok_digit[k]:
+                            continue
+                        for q in range(j, f):
+                            if tok_hash[q] == tok_hash[k] and not isneg[q - ylo] and not tok_digit[q]:
+                                shared += 1
+                                break
+                    if shared > best:
+                        best = shared
+                j = f
+            if words > 0 and 2 * best >= words:
+                total += n_neg
+        i = e
+    return total
+
+
+@nb.njit(**_JIT)
+def negations_apart(a, b, data, tok_hash, tok_digit, tok_seg, tok_lo, tok_hi, doc_tok, boiler, neg_keys, no_key,
+                    no_skip, t_key, suf_data, suf_off):
+    """Per pair (a[i], b[i]): whether one states what the other denies - their negation words differ in
+    number within the sentences both hold (a sentence with a counterpart, :func:`_matched_negations`).  A
+    negation in a sentence only one of them has (an added "Please do not reply" footer) is no
+    contradiction."""
+    out = np.zeros(len(a), np.bool_)
+    for i in range(len(a)):
+        nx = _matched_negations(a[i], b[i], data, tok_hash, tok_digit, tok_seg, tok_lo, tok_hi, doc_tok, boiler,
+                                neg_keys, no_key, no_skip, t_key, suf_data, suf_off)
+        ny = _matched_negations(b[i], a[i], data, tok_hash, tok_digit, tok_seg, tok_lo, tok_hi, doc_tok, boiler,
+                                neg_keys, no_key, no_skip, t_key, suf_data, suf_off)
+        out[i] = nx != ny
+    return out

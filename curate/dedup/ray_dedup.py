@@ -125,7 +125,8 @@ def _take_rows(path: str, shape: list[str], sigs: pa.Table, local: np.ndarray) -
 def _check_block(a: np.ndarray, b: np.ndarray, mode: str, min_estimate: float | None, cfg, boiler: np.ndarray,
                  shape: list[str], *rows: pa.Table):
     """Task: the rows of the documents of the pairs (from :func:`_take_rows`, one table per block); per pair
-    (a[k], b[k]) by mode: ``pairs`` -> (exact Jaccard, identifiers disagree), ``estimated`` -> estimated
+    (a[k], b[k]) by mode: ``pairs`` -> (exact Jaccard, why no near duplicate: core.SAME / APART / FACTS),
+    ``estimated`` -> estimated
     Jaccard, ``spans`` -> shared span excerpts."""
     t = pa.concat_tables([r.cast(rows[0].schema) for r in rows])
     pos = np.asarray(t.column("_pos").to_numpy(), np.int64)
@@ -321,7 +322,7 @@ class RayDocs:
             out[order] = values
 
     def pairs(self, a: np.ndarray, b: np.ndarray, min_estimate: float | None = None) -> tuple[np.ndarray, np.ndarray]:
-        jac, disjoint = np.zeros(len(a)), np.zeros(len(a), bool)
+        jac, disjoint = np.zeros(len(a)), np.zeros(len(a), np.uint8)
         if len(a):
             order, results = self._run(a, b, "pairs", min_estimate)
             self._place(jac, order, np.concatenate([r[0] for r in results]))

@@ -214,7 +214,9 @@ MINHASH = register_stage(Stage(
                 "detector; cached, so new ingests only sketch new documents.",
     # 3: character shingles glue conjuncts after the viramas of every script (curate.text), not a hand list.
     # 4: a row with no text to compare gets a reserved exact key (never a duplicate of another empty row).
-    version="4",
+    # 5: a chat turn's content given as OpenAI's list of parts is compared on its text parts (was its JSON text);
+    #    an assistant turn that calls tools is compared on the calls (name + arguments; was empty: exact duplicates).
+    version="5",
 ))
 
 DEDUP = register_stage(Stage(
@@ -229,13 +231,16 @@ DEDUP = register_stage(Stage(
                 "verified by Ray tasks), verified on the exact Jaccard of the shingle sets; rows without text are "
                 "never duplicates, nor near pairs under 16 words unless they share a strong identifier (phone, "
                 "account, PAN: 9+ characters; e-mail/UPI address), nor chats / SFT pairs whose training targets "
-                "(assistant turns / output, numbers and boilerplate aside) differ; every removed row names its keeper, estimated "
-                "and exact similarity and the shared span.",
+                "(assistant turns / output, numbers and boilerplate aside) differ, nor pairs whose facts differ (each states "
+                "a number the other does not, or their negation words differ: dup_reason distinct_facts on the kept rows); "
+                "every removed row names its keeper, estimated and exact similarity and the shared span.",
     # 3: no_text rows kept; near duplicates need 16 words on both sides.
     # 4: ... or a shared strong identifier; the compared text is re-read from minhash's text_field (was '' when
     #    the stage was not given that column: no near duplicate confirmed in the demo workspace).
     # 5: chats / SFT pairs whose targets (assistant turns / output) differ in content are never near duplicates.
     # 6: an SFT pair's all-boilerplate output (a frequent label) is keyed by its words: the same input with two labels
     # is kept (a conflict to see), not removed as a near duplicate.
-    version="6",
+    # 7: content parts read as text (see minhash 5), also in targets and explanations.
+    # 8: near pairs whose facts differ (numbers, negations; curate.dedup.facts) are kept, dup_reason distinct_facts.
+    version="8",
 ))

@@ -20,7 +20,17 @@ import pyarrow.compute as pc
 from curate.errors import CurateError
 
 SFT_FIELDS = ("instruction", "input", "output")
-_MSG_JSON = '[{"role": "VARCHAR", "content": "VARCHAR"}]'
+# content as JSON: a string, or OpenAI's list of parts ([{"type": "text", "text": ...}, ...]), read as ingest reads it
+# (curate.ingest.shapes.message_texts_sql: text parts joined by a newline).
+# An assistant turn that calls tools ("content": null beside "tool_calls", or the older "function_call") is compared on
+# the calls it makes: the function's name and arguments are that turn's training target, so two chats that call
+# get_balance for two different accounts are two examples, not exact duplicates.
+_MSG_JSON = '[{"role": "VARCHAR", "content": "JSON", "tool_calls": "JSON", "function_call": "JSON"}]'
+_PARTS_TEXT = ("concat_ws(chr(10), CASE json_type(m.content) WHEN 'VARCHAR' THEN m.content->>'$' "
+               "WHEN 'ARRAY' THEN array_to_string(json_extract_string(m.content, '$[*].text'), chr(10)) END, "
+               "array_to_string(list_transform(json_extract(m.tool_calls, '$[*].function'), "
+               "f -> concat(f->>'name', ' ', f->>'arguments')), chr(10)), "
+               "concat(m.function_call->>'name', ' ', m.function_call->>'arguments'))")
 
 
 def _text(col, field: str) -> pa.Array:
@@ -149,9 +159,11 @@ def _shape_cases(parts: dict, roles: str, sft: list | tuple, sft_value: str | No
     cases = []
     if "messages" in parts:
         m = parts["messages"]
+        content = "m.content"
         if pa.types.is_null(m.type):
             msgs = None
         elif pa.types.is_string(m.type):
+            content = _PARTS_TEXT
             # a value that is not a JSON array (a mixed column's plain string) is no chat: the row has no text
             # (a cheap look at the first character: the JSON is parsed once, by from_json)
             msgs = (f"CASE WHEN left(ltrim(messages), 1) = '[' "
@@ -160,7 +172,7 @@ def _shape_cases(parts: dict, roles: str, sft: list | tuple, sft_value: str | No
             msgs = "messages"
         if msgs:
             cases.append(f"WHEN {msgs} IS NOT NULL THEN coalesce(array_to_string(list_transform(list_filter({msgs}, "
-                         f"m -> m.role IN ({roles})), m -> coalesce(m.content, '')), chr(8233)), '')")
+                         f"m -> m.role IN ({roles})), m -> coalesce({content}, '')), chr(8233)), '')")
     if sft:
         cond = " OR ".join(f'nullif("{f}", \'\') IS NOT NULL' for f in sft)
         value = sft_value or f"concat_ws(chr(8233), {', '.join(chr(34) + f + chr(34) for f in sft)})"

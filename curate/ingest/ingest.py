@@ -28,6 +28,7 @@ import pyarrow.compute  # noqa: F401 - pa.compute
 import xxhash
 
 from curate.dbutil import quiet, transaction
+from curate.keyed import keyed_id, workspace_key
 from curate.errors import CurateError
 from curate.ingest.jsonscan import TYPE_NAMES, scan
 from curate.ingest.ordered import default_threads, ordered_map
@@ -89,6 +90,16 @@ def _sql_str(s: str) -> str:
 _VISIBLE = r"[^\s\p{Z}\p{Cc}\p{Cf}\x{FE00}-\x{FE0F}\x{E0100}-\x{E01EF}\x{115F}\x{1160}\x{3164}\x{FFA0}\x{2800}\x{034F}]"
 
 
+def record_hash_sql(content_hash: str, meta: str) -> str:
+    """SQL: a row's record hash, MD5 (hex) of its ``content_hash`` and its ``meta`` JSON text.
+
+    It is what the ingest-level duplicate check compares: a row is a duplicate of a stored one only when the
+    whole record (text, messages *and* metadata) is the same; ``content_hash`` alone (text + messages, what
+    dedup and exports read) would call a row whose status changed from ``open`` to ``closed`` a duplicate
+    and drop it."""
+    return f"md5(concat_ws(chr(31), {content_hash}, coalesce({meta}, '')))"
+
+
 def _json_type_sql(value: str) -> str:
     """SQL: the JSON type of an extracted JSON value (NULL when absent) from its first character:
     VARCHAR, OBJECT, ARRAY, NULL, BOOLEAN or NUMBER (no second parse)."""
@@ -97,8 +108,30 @@ def _json_type_sql(value: str) -> str:
             f"WHEN 'f' THEN 'BOOLEAN' ELSE 'NUMBER' END END")
 
 
-def build_prepare_sql(opts: IngestOptions, source: str, ingest_id: str) -> str:
-    """The one SQL statement that validates, maps and normalises a chunk (registered as ``_chunk``)."""
+def doc_id_salt(ws: Lake) -> str:
+    """The secret prefixed to what a ``doc_id`` hashes, fixed at the first ingest into the workspace (the raw
+    zone's ``settings`` table): 32 hex characters derived from the workspace key (``secrets/pii.key``, the key of
+    the export's keyed ids), so two workspaces that share the key — a team's stewards, a local and a Ray
+    workspace — give the same file the same doc_ids.
+
+    Without it a doc_id is ``md5(source, id)`` of the ``--id-field`` value (a mobile or account number: every
+    10-digit phone is hashed in seconds) or ``md5(source, row, md5(text))``, and doc_ids leave the raw zone in
+    snapshots, the curated zone and audit reports. A workspace that already holds documents without a salt keeps
+    ``""``: its doc_ids stay what they were, so a re-ingest is still recognised (``curate status`` says
+    "unkeyed"). Call under the writer lock (ingest holds it)."""
+    salt = ws.setting("doc_id_salt")
+    if salt is None:
+        if ws.con.execute("SELECT count(*) > 0 FROM lake.documents").fetchone()[0]:
+            salt = ""
+        else:
+            salt = keyed_id(workspace_key(ws.secrets_dir), "doc_id", purpose="doc_id_salt", chars=32)
+        ws.set_setting("doc_id_salt", salt)
+    return salt
+
+
+def build_prepare_sql(opts: IngestOptions, source: str, ingest_id: str, salt: str = "") -> str:
+    """The one SQL statement that validates, maps and normalises a chunk (registered as ``_chunk``); ``salt``:
+    the workspace's doc_id salt (:func:`doc_id_salt`), prefixed to what a doc_id hashes."""
     tf = opts.text_field or "text"
     tp = _path_literal(tf)
     explicit = opts.text_field is not None
@@ -118,24 +151,26 @@ def build_prepare_sql(opts: IngestOptions, source: str, ingest_id: str) -> str:
         # An id seen before (earlier in this file, or already stored) with other content is an update,
         # not a duplicate: it is quarantined as a conflict, or kept as a new version under its own doc_id
         # (source + id + content: ingesting the same update again is a duplicate), never dropped.
+        # "Other content" is the whole record (record_hash_sql: text, messages and metadata): a changed status
+        # is an update too.
         id_name = opts.id_field.replace("'", "''")
-        changed = "k.reason IS NULL AND coalesce(d.content_hash, k.first_hash) <> k.content_hash"
+        changed = "k.reason IS NULL AND coalesce(d.record_hash, k.first_hash) <> k.record_hash"
         conflict = f"'id conflict: {id_name} already ingested with different content'"
         if opts.on_id_conflict == "version":
-            doc_expr = (f"CASE WHEN {changed} THEN substr(md5({_sql_str(source)} || chr(31) || 'id:' || k.rec_id "
-                        f"|| chr(31) || k.content_hash), 1, 20) ELSE k.doc_id END")
+            doc_expr = (f"CASE WHEN {changed} THEN substr(md5({_sql_str(salt + source)} || chr(31) || 'id:' || k.rec_id "
+                        f"|| chr(31) || k.record_hash), 1, 20) ELSE k.doc_id END")
             reason_expr, version_expr = "k.reason", f"CASE WHEN {changed} THEN k.doc_id END"
         else:
             doc_expr, version_expr = "k.doc_id", "NULL::VARCHAR"
             reason_expr = f"coalesce(k.reason, CASE WHEN {changed} THEN {conflict} END)"
         conflict_sql = f"""SELECT k.* EXCLUDE (doc_id, reason), {doc_expr} AS doc_id, {reason_expr} AS reason,
          {version_expr} AS version_of
-  FROM (SELECT *, first(CASE WHEN reason IS NULL THEN content_hash END ORDER BY (reason IS NOT NULL), source_row)
-                    OVER (PARTITION BY doc_id) AS first_hash FROM keyed) k
-  LEFT JOIN (SELECT doc_id, content_hash FROM lake.documents
-             WHERE doc_id IN (SELECT doc_id FROM keyed WHERE rec_id IS NOT NULL)) d ON d.doc_id = k.doc_id"""
+  FROM (SELECT *, first(CASE WHEN reason IS NULL THEN record_hash END ORDER BY (reason IS NOT NULL), source_row)
+                    OVER (PARTITION BY doc_id) AS first_hash FROM hashed) k
+  LEFT JOIN (SELECT doc_id, {record_hash_sql("content_hash", "meta")} AS record_hash FROM lake.documents
+             WHERE doc_id IN (SELECT doc_id FROM hashed WHERE rec_id IS NOT NULL)) d ON d.doc_id = k.doc_id"""
     else:
-        conflict_sql = "SELECT *, NULL::VARCHAR AS version_of FROM keyed"
+        conflict_sql = "SELECT *, NULL::VARCHAR AS version_of FROM hashed"
     # One parse per record for every field the shapes read (json_extract with a list of paths); types
     # are read off each extracted value's first character, and strings are unescaped from the small
     # extracted value, not from the whole record again.
@@ -279,18 +314,25 @@ WITH base AS (
          md5(concat_ws(chr(31), text1, coalesce(messages0, ''))) AS content_hash
   FROM checked
 ), keyed AS (
-  SELECT *, substr(md5({_sql_str(source)} || chr(31) ||
+  SELECT *, substr(md5({_sql_str(salt + source)} || chr(31) ||
       CASE WHEN rec_id IS NOT NULL THEN 'id:' || rec_id ELSE source_row::VARCHAR || chr(31) || content_hash END), 1, 20)
     AS doc_id
   FROM final
-), resolved AS (
+), metad AS (
   -- meta: the fast path wrote it (numbers as written); on the per-record path it is DuckDB's record less
   -- the shape's fields (meta_drop, a JSON merge patch).
   SELECT *, CASE WHEN kmeta IS NULL THEN json_merge_patch(j, meta_drop)::VARCHAR END AS meta0
   FROM (SELECT *, CASE WHEN src_fmt = 'sharegpt' THEN {drop_sharegpt} WHEN src_fmt IS NOT NULL THEN {drop_pc}
                        WHEN shape = 'text' THEN {drop_text} WHEN shape = 'sft' THEN {drop_sft}
                        WHEN shape = 'chat' THEN {drop_chat} END AS meta_drop
-        FROM ({conflict_sql}))
+        FROM keyed)
+), hashed AS (
+  -- DuckDB's JSON writer prints a float by value (1.10 -> 1.1, 1E5 -> 100000.0): where the per-record path's
+  -- meta may hold one, the numbers are put back as the record wrote them (curate_raw_numbers, Python, only those rows).
+  SELECT *, {record_hash_sql("content_hash", "meta1")} AS record_hash
+  FROM (SELECT *, {meta_sql} AS meta1 FROM metad)
+), resolved AS (
+  {conflict_sql}
 )
 SELECT
   reason, source_row,
@@ -301,10 +343,8 @@ SELECT
   CASE WHEN shape = 'sft' THEN curate_norm(in_v, knfc) END AS input,
   CASE WHEN shape = 'sft' THEN curate_norm(out_v, knfc) END AS output,
   CASE WHEN shape = 'chat' THEN CASE WHEN knfc = false THEN messages0 ELSE curate_nfc(messages0) END END AS messages,
-  -- DuckDB's JSON writer prints a float by value (1.10 -> 1.1, 1E5 -> 100000.0): where the per-record path's
-  -- meta may hold one, the numbers are put back as the record wrote them (curate_raw_numbers, Python, only those rows).
-  {meta_sql} AS meta,
-  content_hash, version_of
+  meta1 AS meta,
+  content_hash, version_of, record_hash
 FROM resolved
 """
 
@@ -412,28 +452,66 @@ def _source_size(path: Path) -> int:
     return path.stat().st_size
 
 
+def source_label(con, path: Path, file_hash: str, namesakes: Iterable[Path] = ()) -> str:
+    """The ``source`` of a file or folder ingested without ``--source-name``: its name, made distinct from
+    other files of the same name (per-branch exports ``b1/tickets.csv``, ``b3/tickets.csv``).
+
+    A doc_id hashes the source, so two files sharing a base name must not share a source: their rows at the
+    same line with the same text would count as duplicates of each other (and, with an id field, as id
+    conflicts).  In order:
+
+    1. a source an earlier ingest of this path (``source_uri``) had: a re-ingest of the same file, changed or
+       not, keeps its source, hence its doc_ids;
+    2. a source an earlier ingest of the same bytes (``file_hash``) had under this name: the same export
+       copied or moved elsewhere is still a duplicate;
+    3. the shortest ending of the resolved path (``tickets.csv``, ``b3/tickets.csv``, ``exports/b3/tickets.csv``
+       …) that no earlier ingest uses and that tells it from ``namesakes`` (other paths of the same command).
+
+    Workspaces ingested before this rule keep their labels: their ingests had the base name, found by 1 or 2.
+    """
+    name, uri = path.name, str(path.resolve())
+    known = con.execute("SELECT source, source_uri, file_hash FROM lake.ingests WHERE source = ? "
+                        "OR ends_with(source, ?) ORDER BY started_at DESC", [name, "/" + name]).fetchall()
+    for src, src_uri, _ in known:
+        if src_uri == uri:
+            return src
+    for src, _, src_hash in known:
+        if src_hash == file_hash:
+            return src
+    taken = {src for src, _, _ in known}
+    parts = Path(uri).parts
+    others = [Path(p).resolve().parts for p in namesakes if Path(p).name == name and str(Path(p).resolve()) != uri]
+    for k in range(1, len(parts) + 1):
+        label = "/".join(parts[-k:]).lstrip("/") or uri
+        if label not in taken and all(o[-k:] != parts[-k:] for o in others):
+            return label
+    return uri
+
+
 def ingest_file(ws: Lake, path: Path, opts: IngestOptions,
-                progress: Callable[[int], None] | None = None, threads: int | None = None) -> IngestResult:
+                progress: Callable[[int], None] | None = None, threads: int | None = None,
+                namesakes: Iterable[Path] = ()) -> IngestResult:
     """Ingest one file or folder (see the module docstring); ``threads``: workers that prepare chunks
-    (default :func:`curate.ingest.ordered.default_threads`); what is stored never depends on it."""
+    (default :func:`curate.ingest.ordered.default_threads`); what is stored never depends on it;
+    ``namesakes``: the other sources of the same command (see :func:`source_label`)."""
     check_source(path)
     threads = default_threads() if threads is None else threads
     if opts.on_id_conflict not in ID_CONFLICT_CHOICES:
         raise CurateError(f"on_id_conflict '{opts.on_id_conflict}': use one of {', '.join(ID_CONFLICT_CHOICES)}")
     fmt = detect_format(path, opts.fmt)
-    source = opts.source_name or path.name
+    con = ws.con
+    file_hash = _file_hash(path)
+    repaired = repair_interrupted_ingests(con)
+    source = opts.source_name or source_label(con, path, file_hash, namesakes)
     ingest_id = uuid.uuid4().hex[:16]
     result = IngestResult(source=source, source_uri=str(path.resolve()), format=fmt, ingest_id=ingest_id)
     if fmt in ("csv", "tsv"):  # the reader sniffs the same (curate.ingest.readers.read_source)
         from curate.ingest.readers import sniff_delimiter
 
         result.delimiter = sniff_delimiter(path, fmt)
-    con = ws.con
     _register_html_to_text(con)
     con.execute(_NORM_MACRO.replace("@NFC@", needs_nfc_pattern()).replace("@MARKUP@", MARKUP_HINT_RE2))
-    prepare_sql = build_prepare_sql(opts, source, ingest_id)
-    file_hash = _file_hash(path)
-    repaired = repair_interrupted_ingests(con)
+    prepare_sql = build_prepare_sql(opts, source, ingest_id, doc_id_salt(ws))
     versioned = bool(opts.id_field) and opts.on_id_conflict == "version"
     if versioned:
         con.execute(f"CREATE TABLE IF NOT EXISTS lake.record_versions ({_VERSION_COLUMNS})")
@@ -442,6 +520,24 @@ def ingest_file(ws: Lake, path: Path, opts: IngestOptions,
     fresh = not opts.id_field and con.execute("SELECT count(*) = 0 FROM lake.documents WHERE source = ?",
                                               [source]).fetchone()[0]
     _begin_ingest(ws, con, result, file_hash, repaired)
+    try:
+        _commit_chunks(ws, con, path, fmt, opts, prepare_sql, threads, result, fresh, versioned, progress)
+    except BaseException:
+        _close_stopped(con, ingest_id)
+        raise
+    with transaction(con):
+        con.execute("UPDATE lake.ingests SET rows_read = ?, ingested = ?, duplicates = ?, quarantined = ?, "
+                    "finished_at = ?, state = 'done' WHERE ingest_id = ?",
+                    [result.rows_read, result.ingested, result.duplicates, result.quarantined, now(), ingest_id])
+        con.execute("UPDATE lake.lineage SET details = ? WHERE kind = 'ingest' AND subject = ?",
+                    [json.dumps({**result.as_dict(), "state": "done", "repaired": repaired}), f"ingest:{ingest_id}"])
+    return result
+
+
+def _commit_chunks(ws: Lake, con, path: Path, fmt: str, opts: IngestOptions, prepare_sql: str, threads: int,
+                   result: IngestResult, fresh: bool, versioned: bool, progress) -> None:
+    """Prepare the source's chunks and commit each in its own transaction, counting into ``result``."""
+    source, ingest_id = result.source, result.ingest_id
     # closing(): an error here stops the workers now, not when the traceback lets go of the generator.
     with closing(_prepared_chunks(con, path, fmt, opts, prepare_sql, threads)) as prepared_chunks:
         for prepared in prepared_chunks:
@@ -459,6 +555,13 @@ def ingest_file(ws: Lake, path: Path, opts: IngestOptions,
                 con.register("_prepared", pa.Table.from_batches(prepared.table.to_batches(max_chunksize=4096),
                                                                 prepared.table.schema))
                 ts = now()
+                if not opts.id_field and not fresh:
+                    changed = _changed_records(con, source)
+                    if changed is not None:
+                        con.unregister("_prepared")
+                        con.register("_prepared", changed)
+                        con.execute(f"CREATE TABLE IF NOT EXISTS lake.record_versions ({_VERSION_COLUMNS})")
+                        result.versions += _record_versions(con, source, ingest_id, ts)
                 if versioned:  # before the documents: it tells new versions from stored ones by doc_id
                     result.versions += _record_versions(con, source, ingest_id, ts)
                 inserted = _insert_documents(con, source, result.source_uri, ingest_id, ts, keyed=bool(opts.id_field),
@@ -483,13 +586,6 @@ def ingest_file(ws: Lake, path: Path, opts: IngestOptions,
             result.duplicates += rows - inserted - bad
             if progress:
                 progress(prepared.nbytes)
-    with transaction(con):
-        con.execute("UPDATE lake.ingests SET rows_read = ?, ingested = ?, duplicates = ?, quarantined = ?, "
-                    "finished_at = ?, state = 'done' WHERE ingest_id = ?",
-                    [result.rows_read, result.ingested, result.duplicates, result.quarantined, now(), ingest_id])
-        con.execute("UPDATE lake.lineage SET details = ? WHERE kind = 'ingest' AND subject = ?",
-                    [json.dumps({**result.as_dict(), "state": "done", "repaired": repaired}), f"ingest:{ingest_id}"])
-    return result
 
 
 def _ensure_state_column(con) -> None:
@@ -529,19 +625,37 @@ def repair_interrupted_ingests(con) -> list[str]:
         return []
     with transaction(con):
         for ingest_id in stale:
-            docs = con.execute("SELECT count(*) FROM lake.documents WHERE ingest_id = ?", [ingest_id]).fetchone()[0]
-            bad = con.execute("SELECT count(*) FROM lake.quarantine WHERE ingest_id = ?", [ingest_id]).fetchone()[0]
-            ts = now()
-            con.execute("UPDATE lake.ingests SET rows_read = NULL, ingested = ?, duplicates = NULL, quarantined = ?, "
-                        "finished_at = ?, state = 'interrupted' WHERE ingest_id = ?", [docs, bad, ts, ingest_id])
-            row = con.execute("SELECT details FROM lake.lineage WHERE kind = 'ingest' AND subject = ?",
-                              [f"ingest:{ingest_id}"]).fetchone()
-            details = json.loads(row[0]) if row else {}
-            details.update(state="interrupted", ingested=docs, quarantined=bad, rows_read=None, duplicates=None,
-                           repaired_at=ts.isoformat())
-            con.execute("UPDATE lake.lineage SET details = ? WHERE kind = 'ingest' AND subject = ?",
-                        [json.dumps(details), f"ingest:{ingest_id}"])
+            _mark_interrupted(con, ingest_id)
     return stale
+
+
+def _mark_interrupted(con, ingest_id: str) -> None:
+    """Close one ``running`` ingests row as ``interrupted`` (see :func:`repair_interrupted_ingests`), in the
+    caller's transaction."""
+    docs = con.execute("SELECT count(*) FROM lake.documents WHERE ingest_id = ?", [ingest_id]).fetchone()[0]
+    bad = con.execute("SELECT count(*) FROM lake.quarantine WHERE ingest_id = ?", [ingest_id]).fetchone()[0]
+    ts = now()
+    con.execute("UPDATE lake.ingests SET rows_read = NULL, ingested = ?, duplicates = NULL, quarantined = ?, "
+                "finished_at = ?, state = 'interrupted' WHERE ingest_id = ? AND state = 'running'",
+                [docs, bad, ts, ingest_id])
+    row = con.execute("SELECT details FROM lake.lineage WHERE kind = 'ingest' AND subject = ?",
+                      [f"ingest:{ingest_id}"]).fetchone()
+    details = json.loads(row[0]) if row else {}
+    details.update(state="interrupted", ingested=docs, quarantined=bad, rows_read=None, duplicates=None,
+                   repaired_at=ts.isoformat())
+    con.execute("UPDATE lake.lineage SET details = ? WHERE kind = 'ingest' AND subject = ?",
+                [json.dumps(details), f"ingest:{ingest_id}"])
+
+
+def _close_stopped(con, ingest_id: str) -> None:
+    """An ingest stopped by Ctrl-C, SIGTERM or SIGHUP (or an error) closes its own row as ``interrupted`` on the
+    way out, so ``curate status`` does not show it ``running`` until the next writer repairs it.  Best effort: a
+    ``kill -9`` or a broken connection leaves it to :func:`repair_interrupted_ingests`."""
+    try:
+        with transaction(con):
+            _mark_interrupted(con, ingest_id)
+    except Exception:  # noqa: BLE001 - the original error is what the user must see
+        pass
 
 
 def _source_items(path: Path, fmt: str, opts: IngestOptions) -> Iterator[pa.Table | LineBlock]:
@@ -809,6 +923,33 @@ def _record_versions(con, source: str, ingest_id: str, ts) -> int:
     """, [source, ingest_id, ts]).fetchone()[0]
 
 
+def _changed_records(con, source: str) -> pa.Table | None:
+    """Without an id field: the chunk (``_prepared``) with its changed records given their own doc_id, or
+    None when it has none.
+
+    Such a doc_id hashes (source, line, content), so a row whose line and text match a stored document of the
+    source but whose record differs (its metadata: ``status`` ``open`` → ``closed``) has the stored doc_id.
+    It is no duplicate: it becomes a new version of that document (doc_id = hash of the stored doc_id and its
+    record hash, ``version_of`` = the stored doc_id, linked in ``lake.record_versions``), so ingesting the
+    changed file again finds it stored, and the unchanged file still finds its first version.
+    """
+    lo, hi = con.execute("SELECT min(source_row), max(source_row) FROM _prepared").fetchone()
+    if lo is None:
+        return None
+    stored = (f"SELECT doc_id, {record_hash_sql('content_hash', 'meta')} AS stored_hash FROM lake.documents "
+              "WHERE source = ? AND source_row BETWEEN ? AND ?")
+    if not con.execute(f"SELECT count(*) FROM _prepared p JOIN ({stored}) s USING (doc_id) "
+                       "WHERE p.reason IS NULL AND s.stored_hash <> p.record_hash", [source, lo, hi]).fetchone()[0]:
+        return None
+    new = "p.reason IS NULL AND s.stored_hash <> p.record_hash"
+    return con.execute(f"""
+        SELECT p.* REPLACE (CASE WHEN {new} THEN substr(md5(p.doc_id || chr(31) || p.record_hash), 1, 20)
+                                 ELSE p.doc_id END AS doc_id,
+                            CASE WHEN {new} THEN p.doc_id END AS version_of)
+        FROM _prepared p LEFT JOIN ({stored}) s ON s.doc_id = p.doc_id
+        ORDER BY p.source_row""", [source, lo, hi]).fetch_arrow_table()
+
+
 def _insert_documents(con, source: str, source_uri: str, ingest_id: str, ts, keyed: bool = False,
                       fresh: bool = False) -> int:
     """Insert the chunk's new documents (the first line of each doc_id not stored yet); returns how many.
@@ -893,19 +1034,21 @@ def all_quarantined_error(results: list[dict]) -> str | None:
 
 
 def ingest_sources(ws: Lake, sources: Iterable[str | Path], opts: IngestOptions | None = None,
-                   progress_factory=None, **kwargs) -> list[IngestResult]:
-    """Ingest several files or folders; each is its own transaction."""
+                   progress_factory=None, namesakes: Iterable[str | Path] = (), **kwargs) -> list[IngestResult]:
+    """Ingest several files or folders; each is its own transaction.  Sources of the same name get labels
+    that tell them apart (see :func:`source_label`; ``namesakes``: more paths of the same command)."""
     ws.require_raw("documents")  # a curated-zone (team) workspace holds no raw records
     ws.require_writable()
     opts = opts or IngestOptions(**kwargs)
     paths = [Path(src) for src in sources]
     for path in paths:  # every source is checked before the first is read
         check_source(path)
+    namesakes = [*paths, *map(Path, namesakes)]
     results = []
     for path in paths:
         if progress_factory:
             with progress_factory(f"ingest {path.name}", _source_size(path)) as advance:
-                results.append(ingest_file(ws, path, opts, progress=advance))
+                results.append(ingest_file(ws, path, opts, progress=advance, namesakes=namesakes))
         else:
-            results.append(ingest_file(ws, path, opts))
+            results.append(ingest_file(ws, path, opts, namesakes=namesakes))
     return results

@@ -165,6 +165,9 @@ class GroupModel:
         if len(row) + len(missing) > _CACHE_LIMIT:
             self.clear_cache()
             row = self._row
+            # every token of this call must be cached afterwards (the detector gathers a whole batch's rows
+            # at once), not only those that were missing before the cache was cleared
+            missing = list(dict.fromkeys(tokens))
         h, tid = token_feature_hashes(missing, self.max_n)
         i = np.searchsorted(self.keys, h)
         i[i == len(self.keys)] = 0

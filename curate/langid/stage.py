@@ -85,5 +85,7 @@ STAGE = register_stage(Stage(
     # list no longer holds content words; English-framed code-mixing and name handling (issue 12, fourth pass).
     # 8: acronyms of mixed-case text (EMI, PAN, UPI) read as English, UPI ids dropped like e-mail addresses, names
     # Indian English uses as its own (Aadhaar, Diwali, Paytm) no evidence (a newcomer's English rows were code-mixed).
-    version="8",
+    # 9: marker words and suffixes of close neighbours (as/bn, ne, mai, kok, mr), Assamese backed off to Bengali in
+    # the model, English "is" after a determiner and its noun (issue 12, seventh pass).
+    version="10",
 ))

@@ -164,14 +164,21 @@ def _summary(out, n_rows: int, fields: list[str], field_types: dict[str, str]) -
 
     # Each entity once per row (a value found again in another column is marked ``repeat`` by the stage).
     by_type = Counter(e["type"] for _, ents, *_ in out for e in ents if not e.get("repeat"))
+    # by_column counts the same entities (each under the column it was first found in), so the per-column table
+    # sums to ``entities``; it counted repeats too (a phone written twice in one text: by_type 6, the table 7).
+    # Repeats are reported apart, per column.
     by_column: dict[str, Counter] = {}
+    repeats: dict[str, Counter] = {}
     for _, ents, *_ in out:
         for e in ents:
-            by_column.setdefault(str(parse_path(e["field"])[0]), Counter())[e["type"]] += 1
+            target = repeats if e.get("repeat") else by_column
+            target.setdefault(str(parse_path(e["field"])[0]), Counter())[e["type"]] += 1
     reasons = Counter(reason for _, _, cov, reason, _ in out if not cov)
     unnamed = Counter(sc for *_, scripts in out for sc in scripts)
     return {"rows": n_rows, "entities": sum(by_type.values()), "by_type": dict(by_type.most_common()),
             "by_column": {c: dict(v.most_common()) for c, v in by_column.items()},
+            "repeats": sum(sum(v.values()) for v in repeats.values()),
+            "repeats_by_column": {c: dict(v.most_common()) for c, v in repeats.items()},
             "columns_scanned": fields, "columns_by_identity": field_types,
             "rows_with_pii": sum(1 for _, ents, *_ in out if ents),
             "not_covered": sum(reasons.values()), "not_covered_by_reason": dict(reasons.most_common()),
@@ -189,6 +196,9 @@ def _render(data: dict) -> None:
         for k, v in types.items():
             t.add_row(col, k, str(v))
     console.print(t)
+    if data.get("repeats"):
+        console.print(f"{data['repeats']} repeat(s) of these entities elsewhere in their rows (not counted again; "
+                      "see repeats_by_column in --json)")
     if data["not_covered"]:
         why = ", ".join(f"{k} {v}" for k, v in data["not_covered_by_reason"].items())
         console.print(f"[yellow]{data['not_covered']} row(s) held back (pii_covered=false): {why}")

@@ -38,7 +38,8 @@ from curate.pii.context import (BOOST, FAIL_CLOSED_AFTER, FAIL_CLOSED_BEFORE, FA
 from curate.pii.recognizers import contact, ids, places
 from curate.pii.recognizers.base import IndiaRecognizer
 from curate.pii.recognizers.names import ENTITY as PERSON, IndianNameRecognizer
-from curate.pii.recognizers.places import ENTITY as ADDRESS, place_end
+from curate.pii.recognizers.orgs import is_org
+from curate.pii.recognizers.places import ENTITY as ADDRESS, locative, place_end
 from curate.text.digits import to_ascii_digits
 from curate.text.scripts import dominant_script
 
@@ -247,8 +248,14 @@ class PiiDetector:
         """Person spans that are part of a place name, as ``ADDRESS`` spans over the whole place (dropped when
         the policy does not ask for addresses: they are not persons either)."""
         out = []
+        person_ends = [s.end for s in spans if s.type == PERSON]
         for s in spans:
+            if s.type == PERSON and is_org(text, s.start, s.end):
+                continue  # "Bajaj Allianz", "Aditya Birla Capital": a company, not a person
             end = place_end(text, s.start, s.end) if s.type == PERSON else None
+            if end is None and s.type == PERSON and locative(
+                    text, s.start, s.end, any(0 < s.start - e <= 8 for e in person_ends)):
+                end = s.end  # "ATM at Bandra", "Shaikh from Kurla": a place, not a person
             if end is None:
                 out.append(s)
             elif ADDRESS in self.entities:

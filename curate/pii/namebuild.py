@@ -24,12 +24,17 @@ OUT = Path(__file__).parent / "data" / "names" / "pseudonym_pool.tsv"
 
 
 def _clean(names, script: str) -> list[str]:
-    """One-word names whose letters are all of ``script`` (Faker's ta_IN has a few with a stray Latin letter)."""
+    """One-word names whose letters are all of ``script`` (Faker's ta_IN has a few with a stray Latin letter),
+    less titles: Faker's hi_IN female list holds "श्री" and "कुमारी", which as a pseudonym would turn the
+    surname left beside it into "Shri <surname>" (and never stand for a given name)."""
+    from curate.pii.recognizers.names import HONORIFICS
     from curate.text.scripts import script_of_char
 
     out = []
     for n in names:
         n = unicodedata.normalize("NFC", str(n).strip())
+        if n.lower() in HONORIFICS:
+            continue
         if n and len(n.split()) == 1 and all(script_of_char(c) in (script, "Zinh", "Zyyy") for c in n):
             out.append(n)
     return out

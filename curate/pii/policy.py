@@ -88,6 +88,13 @@ def key_entity(key: str, meta_keys: dict[str, str] | None = None) -> str | None:
     return None
 
 
+# Characters a mask may leave visible: UIDAI's masked Aadhaar shows the last 4 digits (and banks mask card and phone
+# numbers the same way); more identify the person within a bank's customer base.
+MAX_VISIBLE = 4
+# Entity types that identify no person (a bank branch's IFSC): keeping them is no privacy weakness.
+NOT_PERSONAL = frozenset({"IN_IFSC"})
+
+
 class OperatorSpec(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -125,6 +132,21 @@ class PiiPolicy(BaseModel):
 
     def spec(self, entity: str) -> OperatorSpec:
         return self.operators.get(entity, self.default)
+
+    def weaknesses(self) -> list[str]:
+        """What this policy leaves readable, one phrase per entity type (empty when nothing): ``keep`` on a
+        personal type, or ``mask`` showing more than :data:`MAX_VISIBLE` characters (UIDAI's masked Aadhaar and
+        the banks' masked card and phone numbers show the last 4). A row anonymized under such a policy is not
+        anonymized: the stage holds it back (``pii_covered=false``, reason ``policy:…``)."""
+        out = []
+        for entity, spec in sorted({**{"default": self.default}, **self.operators}.items()):
+            if entity in NOT_PERSONAL:
+                continue
+            if spec.operator == "keep":
+                out.append(f"{entity} keep")
+            elif spec.operator == "mask" and spec.keep_last > MAX_VISIBLE:
+                out.append(f"{entity} mask keep_last {spec.keep_last} > {MAX_VISIBLE}")
+        return out
 
 
 def load_policy(path: str | Path | None = None, data: dict | None = None) -> PiiPolicy:

@@ -118,8 +118,14 @@ def run_rows(rows: list[dict], cfg: PiiConfig, fields: list[str], json_fields=("
     from curate.pii.fields import process_rows
 
     policy, detector, anonymizer = prepared or _prepare(cfg, keys)
-    return process_rows(rows, fields, detector, anonymizer, policy, tuple(cfg.covered_scripts),
-                        json_fields=json_fields, field_types=field_types)
+    results = process_rows(rows, fields, detector, anonymizer, policy, tuple(cfg.covered_scripts),
+                           json_fields=json_fields, field_types=field_types)
+    weak = policy.weaknesses()
+    if weak:  # fail closed: a policy that keeps identifiers readable anonymizes nothing a snapshot may rely on
+        for r in results:
+            r.covered = False
+            r.uncovered.add("policy:" + "; ".join(weak))
+    return results
 
 
 def pii_batch(batch: pa.Table, cfg: PiiConfig, ctx: StageContext | None = None) -> pa.Table:
@@ -157,10 +163,12 @@ STAGE = register_stage(Stage(
     # 6: DATE_OF_BIRTH (a date beside a birth word, or under a dob key); PIN codes after a city or in an address;
     # account numbers after chat spellings (acc no); names inside handles and a turn's speaker name replaced whole;
     # function names in tools schemas left alone (a newcomer's leaks).
-    # 7: object keys scanned and renamed when they hold PII ({"9845012345": …}: keys passed through before), field
+    # 7: names after form labels and unknown surnames after an Indic given name; places the model calls persons
+    # typed ADDRESS; a policy that keeps identifiers readable (keep, mask keep_last > 4) holds every row back.
+    # 8: object keys scanned and renamed when they hold PII ({"9845012345": …}: keys passed through before), field
     # paths name keys as anonymized; Unicode dashes/spaces/full-width folded, phones with up to three separators
     # or underscores; numbers split across turns or lines; surname handles (@sharma_99, @rkumar); house/flat
     # numbers as ADDRESS (pii-8).
-    version="7",
+    version="8",
     summarize=summarize,
 ))

@@ -32,7 +32,7 @@ DEFAULT_CATALOG = "sqlite"
 #: lineage). A database role without privileges on ``curate_raw`` cannot read a raw record (see curate.team.zones).
 ZONE_SCHEMAS = {"raw": "curate_raw", "curated": "curate_curated"}
 #: tables of the raw zone (plus every ``signal_*`` table): a curated-zone workspace has none of them
-RAW_TABLES = frozenset({"documents", "quarantine", "ingests", "signal_state"})
+RAW_TABLES = frozenset({"documents", "quarantine", "ingests", "signal_state", "settings"})
 
 
 def read_marker(root: Path) -> dict:

@@ -93,6 +93,8 @@ DOCUMENT_COLUMNS: dict[str, str] = {
 
 CORE_TABLES: dict[str, dict[str, str]] = {
     "documents": DOCUMENT_COLUMNS,
+    # name -> value; "doc_id_salt": see Lake.doc_id_salt (raw zone: readers of the curated zone never see it)
+    "settings": {"name": "VARCHAR", "value": "VARCHAR"},
     "quarantine": {
         "ingest_id": "VARCHAR", "source": "VARCHAR", "source_uri": "VARCHAR", "source_row": "BIGINT",
         "reason": "VARCHAR", "raw": "VARCHAR", "quarantined_at": "TIMESTAMP",
@@ -299,6 +301,17 @@ class Lake:
             coldefs = ", ".join(f"{ident(c)} {t}" for c, t in cols.items())
             self.con.execute(f"CREATE TABLE IF NOT EXISTS {alias}.{table} ({coldefs})")
 
+    def setting(self, name: str) -> str | None:
+        """A workspace setting of the raw zone's ``settings`` table (None when unset)."""
+        self.require_raw("documents")
+        row = self.con.execute("SELECT value FROM lake.settings WHERE name = ?", [name]).fetchone()
+        return None if row is None else row[0]
+
+    def set_setting(self, name: str, value: str) -> None:
+        """Set a workspace setting once (call under the writer lock)."""
+        self.require_raw("documents")
+        self.con.execute("INSERT INTO lake.settings VALUES (?, ?)", [name, value])
+
     def require_raw(self, what: str) -> None:
         """Refuse, in one line, what needs the raw zone in a curated-zone workspace.
 
@@ -498,15 +511,20 @@ class Lake:
         """Ingests that did not finish: ``running`` (running now, or killed: the next writer closes it)
         or ``interrupted`` (closed with the counts it had committed). Re-running the ingest completes the data.
 
-        Each: ``{ingest_id, source, source_uri, state, started_at, ingested, quarantined}``, oldest first.
+        Each: ``{ingest_id, source, source_uri, state, started_at, ingested, quarantined, completed_by}``, oldest
+        first; ``completed_by``: the later ingest of the same file (path and bytes) that finished, which completed
+        its data (None while none has).
         """
         try:
-            rows = self.con.execute("SELECT ingest_id, source, source_uri, state, started_at, ingested, quarantined "
-                                    "FROM lake.ingests WHERE state IN ('running', 'interrupted') "
-                                    "ORDER BY started_at").fetchall()
+            rows = self.con.execute("""
+                SELECT i.ingest_id, i.source, i.source_uri, i.state, i.started_at, i.ingested, i.quarantined,
+                       (SELECT arg_min(d.ingest_id, d.started_at) FROM lake.ingests d WHERE d.state = 'done'
+                          AND d.source_uri = i.source_uri AND d.file_hash = i.file_hash
+                          AND d.started_at > i.started_at) AS completed_by
+                FROM lake.ingests i WHERE i.state IN ('running', 'interrupted') ORDER BY i.started_at""").fetchall()
         except duckdb.BinderException:  # a workspace from before ingests had a state
             return []
-        keys = ("ingest_id", "source", "source_uri", "state", "started_at", "ingested", "quarantined")
+        keys = ("ingest_id", "source", "source_uri", "state", "started_at", "ingested", "quarantined", "completed_by")
         return [dict(zip(keys, r)) for r in rows]
 
     # -- lineage -------------------------------------------------------------------

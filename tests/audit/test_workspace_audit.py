@@ -155,3 +155,31 @@ def test_audit_reports_progress_step_by_step(ws, tmp_path):
     steps.clear()
     compare_snapshots(ws, "p@1", "p@2", AuditPolicy(), tmp_path / "c", progress=steps.append)
     assert sum(steps) == 2 * audit_steps()
+
+
+def test_a_filter_holding_an_identifier_fails_the_audit_and_is_redacted_in_every_report_file(ws, tmp_path):
+    """A newcomer's ``--where "text LIKE '%9845012345%'"`` was kept verbatim in report.html/report.json and the
+    audit passed (residual 0), so the snapshot could be approved and its manifest published. The phone is valid
+    per libphonenumber (the oracle), written two ways."""
+    import phonenumbers
+
+    phone = "9845012345"
+    assert phonenumbers.is_valid_number(phonenumbers.parse(phone, "IN"))
+    _ingest(ws, tmp_path, "t", [{"text": f"ticket {i} about a failed UPI payment"} for i in range(10)])
+    for k, where in enumerate([f"text LIKE '%{phone}%' OR source_row > 0",
+                               f"meta->>'mobile' IS DISTINCT FROM '+91-{phone[:5]}-{phone[5:]}'"]):
+        ws.create_snapshot(f"s{k}", text="raw", where=where)
+        res = audit_snapshot(ws, f"s{k}@1", AuditPolicy(), tmp_path / f"out{k}")
+        assert not res.passed and "max_residual_pii" in res.failed_gates
+        for f in (tmp_path / f"out{k}").iterdir():
+            if f.suffix in (".html", ".json", ".md"):
+                body = f.read_text()
+                assert phone[:5] not in body and phone[5:] not in body, f.name
+        data = json.loads((tmp_path / f"out{k}" / "report.json").read_text())
+        assert data["pii"]["snapshot_filter"]["by_type"] == {"IN_PHONE": 1} and "<IN_PHONE>" in data["datacard"]["selection"]
+    # an ordinary filter stays as written
+    ws.create_snapshot("plain", text="raw", where="source_row > 2")
+    data_ok = audit_snapshot(ws, "plain@1", AuditPolicy(), tmp_path / "plain")
+    assert json.loads((tmp_path / "plain" / "report.json").read_text())["datacard"]["selection"] == "source_row > 2"
+    assert "snapshot_filter" not in json.loads((tmp_path / "plain" / "report.json").read_text())["pii"]
+    assert data_ok is not None

@@ -89,3 +89,22 @@ def test_file_mode_outputs_are_private_whatever_the_shell_umask(tmp_path):
         assert proc.returncode == 0, proc.stderr
     for f in (out, page):
         assert stat.S_IMODE(f.stat().st_mode) == 0o600, (f, oct(f.stat().st_mode))
+
+
+def test_human_results_go_to_stdout_so_they_can_be_piped(tmp_path):
+    """``curate status | less``, ``curate snapshot list > file``: the result is on stdout (it was on stderr, with the
+    progress and messages); ``--json`` the same."""
+    src = tmp_path / "a.jsonl"
+    src.write_text('{"text": "hello world, a first ticket"}\n{"text": 1}\n{"broken\n', encoding="utf-8")
+    assert curate("init", str(tmp_path / "w")).returncode == 0
+    curate("ingest", str(src), "-w", str(tmp_path / "w"))
+    for args in (["status"], ["quarantine"], ["snapshot", "list"], ["stages"]):
+        res = curate(*args, "-w", str(tmp_path / "w")) if args != ["stages"] else curate("stages")
+        assert res.returncode == 0 and res.stdout.strip(), (args, res.stderr)
+    assert "documents" in curate("status", "-w", str(tmp_path / "w")).stdout
+    assert "reason" in curate("quarantine", "-w", str(tmp_path / "w")).stdout
+
+
+def test_python_dash_m_curate_runs_the_cli():
+    res = subprocess.run([sys.executable, "-m", "curate", "--help"], capture_output=True, text=True, timeout=120)
+    assert res.returncode == 0 and "Usage:" in res.stdout

@@ -34,9 +34,19 @@ def test_addresses_codes_and_dates_are_identifiers_small_numbers_and_years_are_n
                           "in 2026 it took 3 days and 45 minutes, ticket 4821",
                           "divya.@kotak and rahul_@ybl"])
     assert len(a) == 1 and a == b                       # case-folded address
-    assert len(c) == 3                                  # PAN, order code, the date as one number
+    assert len(c) == 2                                  # PAN, order code (the date is a fact: test_facts.py)
     assert d == set()                                   # a year, small counts and a 4-digit number
     assert len(e) == 2
+
+
+def test_amounts_are_one_identifier_however_grouped_and_dates_are_none():
+    # 94,605 = 94605; 1,00,000 = 100000; decimal zeros are not digits of a code; a date in any separator is no
+    # identifier (the facts rule compares dates); a phone's inner group keeps its zero
+    a, b, c, d, e, f, g = _ids(["Rs 94,605 paid", "Rs 94605.00 paid", "Rs 1,00,000 paid", "Rs 100000 paid",
+                                "on 12/03/2024 and 2024-03-12 and 12.3.24", "call 98765 04321", "call 9876504321"])
+    assert len(a) == 1 and a == b and len(c) == 1 and c == d and a != c
+    assert e == set()
+    assert len(f) == 1 and f == g
 
 
 def test_words_with_digits_do_not_run_together_into_one_identifier():

@@ -40,9 +40,11 @@ def test_system_prompt_alone_does_not_make_chats_duplicates_even_without_boilerp
     rows = [r for r in scenario(seed=1, distinct=30, copies=0) if "messages" in r]
     out = dedup_table(_table(rows), {"boilerplate_share": 1.0})   # detector off: the role rule alone
     assert all(o["dup_keep"] for o in out.to_pylist())
-    # whereas comparing the whole text (system prompt included) clusters distinct chats
+    # whereas comparing the whole text (system prompt included) makes distinct chats near by Jaccard: removed, or
+    # kept only because the dates and reference numbers their customers wrote differ (distinct_facts)
     whole = dedup_table(_table(rows), {"fields": "text", "boilerplate_share": 1.0})
-    assert not all(whole.column("dup_keep").to_pylist())
+    assert not all(whole.column("dup_keep").to_pylist()) or "distinct_facts" in whole.column("dup_reason").to_pylist()
+    assert all(o["dup_reason"] is None for o in out.to_pylist())   # the role rule: not even near
 
 
 def test_messages_as_json_text_work_like_nested_messages():
@@ -54,6 +56,26 @@ def test_messages_as_json_text_work_like_nested_messages():
     as_json = pa.table({"messages": [json.dumps(r["messages"]) for r in rows], "text": [r["text"] for r in rows]})
     flat = dedup_table(as_json, {"boilerplate_min_docs": 3})
     assert nested.column("dup_cluster").to_pylist() == flat.column("dup_cluster").to_pylist()
+
+
+def test_content_parts_are_compared_on_their_text_like_plain_content():
+    """OpenAI's content as a list of parts ({"type": "text", "text": ...}) is the same chat as content as a string:
+    the re-sent copy written with parts is found, and the parts' JSON keys make no two distinct chats alike."""
+    import json
+
+    rows = scenario(seed=2, distinct=15, copies=5)
+    rows = [r for r in rows if "messages" in r]
+
+    def parts(msgs):
+        return [{**m, "content": [{"type": "text", "text": m["content"]}]} if m["role"] == "user" else m for m in msgs]
+
+    plain = pa.table({"messages": [json.dumps(r["messages"]) for r in rows], "text": [r["text"] for r in rows]})
+    mixed = pa.table({"messages": [json.dumps(parts(r["messages"]) if i % 2 else r["messages"])
+                                   for i, r in enumerate(rows)], "text": [r["text"] for r in rows]})
+    cols = ["dup_cluster", "dup_keep", "dup_reason", "dup_jaccard", "dup_shared"]
+    want = dedup_table(plain, {"boilerplate_min_docs": 3}).select(cols).to_pylist()
+    assert any(r["dup_cluster"] for r in want)  # the scenario's re-sent copies are found
+    assert dedup_table(mixed, {"boilerplate_min_docs": 3}).select(cols).to_pylist() == want
 
 
 def test_fullwidth_ligature_indic_digit_case_and_elongation_copies_cluster():
@@ -200,3 +222,30 @@ def test_kept_first_pass_tokens_give_the_same_result_as_reading_the_texts_again(
         outs.append(dedup_table(table, params, batch_size=64))
     assert outs[0].column("dup_keep").to_pylist().count(False) > 12      # the comparison is not vacuous
     assert outs[0].equals(outs[1]) and outs[0].equals(outs[2])
+
+
+def test_chats_that_call_different_tools_or_arguments_are_distinct_examples():
+    """An assistant turn with ``content: null`` and ``tool_calls`` is compared on its calls (the training target):
+    chats that differ only in the function called or its arguments are not duplicates, a re-sent copy is exact,
+    and a chat differing only in an account number is at most a near duplicate (never called exact)."""
+    import json
+
+    def chat(name, args, result):
+        return json.dumps([
+            {"role": "system", "content": "You are the bank's assistant. Use the tools."},
+            {"role": "user", "content": "Please help me with my savings account."},
+            {"role": "assistant", "content": None, "tool_calls": [
+                {"id": "c1", "type": "function", "function": {"name": name, "arguments": json.dumps(args)}}]},
+            {"role": "tool", "tool_call_id": "c1", "content": json.dumps(result)},
+            {"role": "assistant", "content": "Done, please check the app."}])
+
+    msgs = [chat("get_balance", {"account": "savings"}, {"ok": True}),
+            chat("block_card", {"card": "debit", "reason": "lost"}, {"ok": True}),
+            chat("update_address", {"city": "Pune", "pin_from_profile": True}, {"ok": True}),
+            chat("get_balance", {"account": "savings"}, {"ok": True}),            # re-sent copy of row 1
+            chat("get_balance", {"account": "SB-0042"}, {"ok": True}),
+            chat("get_balance", {"account": "SB-0043"}, {"ok": True})]
+    out = dedup_table(pa.table({"messages": msgs, "text": ["x"] * len(msgs)})).to_pylist()
+    assert [o["dup_keep"] for o in out[:3]] == [True, True, True]
+    assert (out[3]["dup_keep"], out[3]["dup_reason"], out[3]["dup_cluster"]) == (False, "exact", out[0]["dup_cluster"])
+    assert out[5]["dup_reason"] != "exact"

@@ -7,6 +7,7 @@ import numpy as np
 from curate import Workspace
 from curate.dedup.lsh import candidate_pairs
 from curate.runner import run_stage
+from tests.conftest import share_workspace_key
 from tests.dedup.test_ray_lsh import BANDS, R, _families
 
 
@@ -40,6 +41,8 @@ def test_dedup_on_ray_keeps_the_same_clusters_and_keepers(ray_cluster, tmp_path,
     spaces = {}
     for name in ("local", "ray"):
         ws = Workspace.init(tmp_path / name)
+        if spaces:
+            share_workspace_key(spaces["local"], ws)  # the same doc_ids on both sides
         ws.ingest([tmp_path / "data" / "support_tickets.jsonl"])
         run_stage(ws, "quality", {})  # optional input of the keeper policy
         run_stage(ws, "minhash", {})

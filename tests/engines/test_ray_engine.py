@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -13,7 +12,7 @@ import time
 
 from curate import Workspace
 from curate.runner import run_stage
-from tests.conftest import write_jsonl
+from tests.conftest import share_workspace_key, write_jsonl
 from tests.engines import stages  # noqa: F401 - registers slow_test
 
 NAMES = ["Rahul Sharma", "Priya Patel", "Anil Kumar", "Sunita Devi"]
@@ -34,12 +33,7 @@ def _corpus(path, n):
     return write_jsonl(path, rows)
 
 
-def _same_key(src: Workspace, dst: Workspace) -> None:
-    key = src.secrets_dir / "pii.key"
-    if not key.exists():
-        key.write_text("shared-test-key-0123456789abcdef\n")
-        os.chmod(key, 0o600)
-    shutil.copy2(key, dst.secrets_dir / "pii.key")
+_same_key = share_workspace_key
 
 
 RECIPE = """
@@ -132,6 +126,7 @@ def test_killing_a_worker_mid_stage_and_rerunning_gives_the_same_hash(ray_cluste
     ref.close()
 
     ws = Workspace.init(tmp_path / "ws")
+    _same_key(ref, ws)  # the same doc_ids (their salt comes from the key): the same content hash
     ws.ingest([data])
     params = {"seconds_per_batch": 0.3}  # 40 batches: long enough to kill an actor in the middle
     killed: list[int] = []

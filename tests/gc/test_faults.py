@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import write_jsonl
+from tests.conftest import share_workspace_key, write_jsonl
 
 
 def curate(*args):
@@ -86,6 +86,8 @@ def test_full_disk_during_ingest_stage_and_snapshot(small_disk, tmp_path):
 
     ws = str(small_disk / "ws")
     assert curate("init", ws).returncode == 0
+    with Workspace(ws) as target:  # the reference's key: the same doc_ids (their salt comes from it)
+        share_workspace_key(reference, target)
     steps = [("ingest", str(src), "-w", ws), ("stage", "clean", "-w", ws),
              ("snapshot", "create", "s", "--text", "clean", "-w", ws, "--json")]
     for step in steps:

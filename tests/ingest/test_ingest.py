@@ -100,6 +100,20 @@ def test_html_and_unicode_are_normalised(ws, tmp_path):
     assert texts[1] == "café " + decomposed
 
 
+def test_placeholders_of_pre_masked_data_are_kept_as_written(ws, tmp_path):
+    """A newcomer's pre-masked records: "<NAME>", "<otp>" are template slots, not HTML; ingest stripped them, which
+    changed an SFT pair's training target ("Dear , your OTP is .")."""
+    path = write_jsonl(tmp_path / "m.jsonl", [
+        {"text": "Customer <NAME> called from <PHONE> about card <CARD_NUMBER>."},
+        {"instruction": "Write the SMS", "input": "otp", "output": "Dear <name>, your OTP is <otp>."},
+        {"text": "<p>Real <b>markup</b> goes</p>"}])
+    ingest_file(ws, path, IngestOptions())
+    rows = _docs(ws)
+    assert rows[0][0] == "Customer <NAME> called from <PHONE> about card <CARD_NUMBER>."
+    assert rows[1][3] == "Dear <name>, your OTP is <otp>."
+    assert rows[2][0].strip() == "Real markup goes"
+
+
 def test_csv_tsv_parquet_json_text_and_hf_formats(ws, tmp_path):
     import datasets
 

@@ -31,6 +31,15 @@ _LINES = ['{"text": "a"}', "", "   ", '{"text": "nul \u0000 here"}', '{"text": "
           '{"id": "7", "text": "changed"}', '{"id": 8, "text": "' + "long " * 300 + '"}']
 
 
+@pytest.fixture(autouse=True)
+def _one_salt(monkeypatch):
+    """Every workspace here hashes doc_ids with the same salt (a real one derives it from its own key), so the
+    workspaces the thread counts fill can be compared row for row, doc_ids included."""
+    from curate.ingest import ingest
+
+    monkeypatch.setattr(ingest, "doc_id_salt", lambda ws: "fixed-test-salt")
+
+
 def _mixed_file(path, copies: int = 6):
     lines = [line.replace('"a"', f'"a {k}"') for k in range(copies) for line in _LINES]
     path.write_bytes(("\r\n".join(lines) + "\n").encode() + b"#\xff\xfe not UTF-8\n" + b'{"text": "after"}\n')

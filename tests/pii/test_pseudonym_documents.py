@@ -182,3 +182,16 @@ def test_pseudonym_is_found_again_as_the_same_type(detector, text, value, entity
     assert any(again[s.start:s.end] == fake and s.type == entity for s in detector.detect(again)), (fake, again)
     if valid is not None:
         assert valid(fake)
+
+
+def test_urdu_names_get_urdu_pseudonyms_and_count_as_checked():
+    """A newcomer's "میرا نام عمران خان ہے" became "میرا نام Sukhwinder Pathak ہے" (Latin), and the CLI said names in
+    Perso-Arabic script were "not checked" though they were replaced."""
+    from curate.pii.stage import run_rows
+
+    res = run_rows([{"text": "میرا نام عمران خان ہے، فون 9845012345"}], PiiConfig(nlp="none"), ["text"],
+                   keys={"hmac_key": KEY})[0]
+    fake = res.fields["text"].split("میرا نام ")[1].split(" ہے")[0].split()
+    assert len(fake) == 2 and {"عمران", "خان"}.isdisjoint(fake)
+    assert all("ARABIC" in unicodedata.name(ch) for w in fake for ch in w)
+    assert not res.names_unchecked

@@ -6,6 +6,7 @@ import pyarrow as pa
 import pytest
 
 from curate.errors import CurateError
+import phonenumbers
 from stdnum.in_ import aadhaar, gstin
 from curate.pii.stage import PiiConfig, pii_batch
 
@@ -159,3 +160,22 @@ def test_workspace_stage_and_recipe_report_held_back_rows_by_reason(tmp_path, mo
     assert out.exit_code == 0, out.output
     data = json.loads(out.output)
     assert data["stages"][0]["summary"]["held_back"] == 2 and data["snapshot"]["held_back"] == 2
+
+
+@pytest.mark.parametrize("operators,weak", [
+    ({"IN_PHONE": {"operator": "mask", "keep_last": 8}}, True),     # 8 of 10 digits readable
+    ({"IN_AADHAAR": {"operator": "mask", "keep_last": 8}}, True),
+    ({"IN_AADHAAR": {"operator": "keep"}}, True),
+    ({"PERSON": {"operator": "keep"}}, True),
+    ({"IN_PHONE": {"operator": "mask", "keep_last": 4}}, False),    # UIDAI's masked Aadhaar shows 4
+    ({"IN_IFSC": {"operator": "keep"}}, False),                      # a branch code, no person
+])
+def test_a_policy_that_keeps_identifiers_readable_anonymizes_nothing(operators, weak):
+    """A newcomer's weakened policy (masks keeping 8 digits, ``keep`` on Aadhaar) still gave "PII policy passed"
+    and an approvable snapshot; now every row is held back with the policy as its reason (fail closed)."""
+    phone = "9845012345"
+    assert phonenumbers.is_valid_number(phonenumbers.parse(phone, "IN"))
+    out = run({"text": [f"Rahul Sharma, phone {phone}, aadhaar {AADHAAR}"]}, PiiConfig(nlp="none", policy={
+        "operators": {"PERSON": {"operator": "pseudonym"}, **operators}}))
+    assert out[0]["pii_covered"] is (not weak)
+    assert (out[0]["pii_reason"] or "").startswith("policy:") is weak

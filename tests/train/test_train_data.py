@@ -149,3 +149,24 @@ def test_sft_system_prompt_and_openai_turns_as_written():
             {"role": "tool", "content": "24x7"}, {"role": "assistant", "content": "IMPS works 24x7."}]
     assert [m["content"] for m in row_to_messages({"messages": json.dumps(chat)})] == [
         "IMPS timing?", "", "24x7", "IMPS works 24x7."]
+
+
+def test_tool_calls_are_the_trained_target_of_their_turn(tok):
+    """An assistant turn that only calls a tool trains on the call (name and arguments, Hermes/Qwen2.5
+    ``<tool_call>`` text), not on an empty turn; the tool's result is context, not a target."""
+    chat = [{"role": "user", "content": "Block my debit card, I lost it."},
+            {"role": "assistant", "content": None, "tool_calls": [{"id": "c1", "type": "function", "function": {
+                "name": "block_card", "arguments": "{\"card\": \"debit\", \"reason\": \"lost\"}"}}]},
+            {"role": "tool", "tool_call_id": "c1", "content": "{\"blocked\": true}"},
+            {"role": "assistant", "content": "Your debit card is blocked."}]
+    msgs = row_to_messages({"messages": json.dumps(chat)})
+    assert msgs[1] == {"role": "assistant", "content": '<tool_call>\n{"name": "block_card", "arguments": '
+                                                       '{"card": "debit", "reason": "lost"}}\n</tool_call>'}
+    (ex,), _ = build_sft_examples([{"messages": json.dumps(chat)}], tok, max_seq_len=512)
+    trained = _labelled_text(tok, ex)
+    assert "block_card" in trained and "lost" in trained and "Your debit card is blocked." in trained
+    assert "blocked\": true" not in trained and "Block my debit card" not in trained
+    # the older single function_call field too
+    old = [{"role": "user", "content": "balance?"},
+           {"role": "assistant", "content": None, "function_call": {"name": "get_balance", "arguments": "{}"}}]
+    assert "get_balance" in row_to_messages({"messages": json.dumps(old)})[1]["content"]

@@ -73,9 +73,15 @@ def test_snapshot_without_pii_approval_is_refused_then_override_is_recorded(tmp_
 
 def test_failed_run_is_recorded_as_failed(tmp_path):
     ws = build_workspace(tmp_path)
+    # A model folder that looks complete but does not load: a missing folder is now refused before the run is
+    # recorded (test_train_cli_checks), so the failure this test records must come from loading itself.
+    broken = tmp_path / "broken-model"
+    broken.mkdir()
+    for name in ("config.json", "tokenizer_config.json"):
+        (broken / name).write_text("{}")
     try:
         with pytest.raises(CurateError, match="cannot load"):
-            train_on_snapshot(ws, "sft", str(tmp_path / "no-such-model"), tmp_path / "runs" / "bad",
+            train_on_snapshot(ws, "sft", str(broken), tmp_path / "runs" / "bad",
                               fast_config(max_steps=1), progress=False)
         run = get_run(ws, "bad")
         assert run["status"] == "failed" and "cannot load" in run["error"]

@@ -42,8 +42,27 @@ _PERSON_BEFORE = re.compile(r"(?i:(?<![\p{L}])(?:name(?: is)?|naam|nam|i am|i'm|
 _PERSON_AFTER = re.compile(r"(?i:^\s+(?:called|calls|said|says|wrote|writes|asked|replied|ji|ne|जी|ने)(?![\p{L}]))")
 
 
+# "Bandra West", "Andheri East", "Delhi North": a locality's side is a place word at the end of a name.
+_SIDES = frozenset({"west", "east", "north", "south"})
+# A preposition of place right before the words: "ATM at Bandra", "lives in Kurla", "near Ameerpet".
+_LOCATIVE = re.compile(r"(?i:(?<![\p{L}])(?:at|in|near|opp\.?|opposite|behind|beside)\s+)$")
+# "from" also introduces a sender ("an e-mail from Jagvinder Oberoi"): a place only right after a person's name,
+# "Customer Mohammed Irfan Shaikh from Kurla".
+_FROM = re.compile(r"(?i:(?<![\p{L}])from\s+)$")
+
+
 def _is_place(word: str) -> bool:
-    return word.lower() in PLACE_WORDS
+    return word.lower() in PLACE_WORDS or word.lower() in _SIDES
+
+
+def locative(text: str, start: int, end: int, after_person: bool = False) -> bool:
+    """Do the words ``text[start:end]``, none of them a name the lexicon knows, stand where a place stands: after
+    "at"/"in"/"near"/"opposite"…, or after "from" when a person's name comes right before (``after_person``)?"""
+    lex = load_lexicon()
+    if any(lex.kind(w) for w in re.findall(r"[\p{L}\p{M}]+", text[start:end])):
+        return False
+    before = text[max(0, start - 12):start]
+    return bool(_LOCATIVE.search(before) or (after_person and _FROM.search(before)))
 
 
 def _reads_as_address(text: str, start: int, end: int) -> bool:
