@@ -22,12 +22,14 @@ def emit(data: Any, as_json: bool, render: Callable[[Any], None] | None = None) 
         click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
         return
     # The result goes to stdout (``curate status | less``, ``> file``); progress and messages stay on stderr.
-    saved = console.file
+    # Rich resolves sys.stderr at each print unless a file is pinned (``_file``); restore exactly that, so a
+    # later command in the same process (a test's CliRunner) still writes to its own stderr.
+    saved = console._file
     console.file = click.get_text_stream("stdout")
     try:
         render(data)
     finally:
-        console.file = saved
+        console._file = saved
 
 
 @contextmanager

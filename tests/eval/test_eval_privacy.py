@@ -128,7 +128,11 @@ def test_cli_privacy_fails_the_gate_with_exit_4_and_prints_no_value(kit, tmp_pat
                              catch_exceptions=True)
     assert isinstance(res.exception, PolicyError) and res.exception.exit_code == 4, res.output[-3000:]  # `main` exits 4
     out = res.output
-    assert not any(c.value in out or re.sub(r"\D", "", c.value) in out for c in kit["canaries"])
+    # A value, or its digits when they are long enough to mean it (a phone, an Aadhaar): the 4 digits of a PAN
+    # ("ITVHW5899D") turn up by chance in hashes and floats of the JSON.
+    leaked = [c.value for c in kit["canaries"]
+              if c.value in out or (len(re.sub(r"\D", "", c.value)) >= 8 and re.sub(r"\D", "", c.value) in out)]
+    assert not leaked, leaked
     data = json.loads(res.stdout[res.stdout.index("{"):])
     assert data["gates"][0]["passed"] is False and data["privacy"]["canaries"]["adapter"]["extracted"] >= 1
 

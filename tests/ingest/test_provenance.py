@@ -15,6 +15,7 @@ import time
 import pytest
 
 from curate import Workspace
+from tests.conftest import share_workspace_key
 from curate.ingest.ingest import IngestOptions, ingest_file
 
 # The child ingests with tiny chunks (many commits) and kills itself with SIGKILL at a chosen
@@ -110,7 +111,8 @@ def test_an_ingest_killed_at_any_commit_has_its_provenance_after_the_rerun(tmp_p
         (rng.randint(2, count[0] - 1), rng.choice(["before", "after"])) for _ in range(3)]
     for kill_at, when in points:
         ws_path = tmp_path / f"ws-{kill_at}-{when}"
-        Workspace.init(ws_path).close()
+        with Workspace.init(ws_path) as fresh:
+            share_workspace_key(ref, fresh)  # the reference's doc_ids (their salt comes from the key)
         proc = _run_child(ws_path, src, kill_at, when)
         assert proc.returncode == -signal.SIGKILL, (kill_at, when, proc.stderr[-2000:])
         with Workspace(ws_path, read_only=True) as ws:
