@@ -186,15 +186,23 @@ def _json_kind(value) -> str:
             type(None): "null"}.get(type(value), type(value).__name__)
 
 
-def _turn(value, i: int) -> dict:
-    """Turn ``i`` (0-based) of a conversation as a dict: a dict as it is, a JSON object's text parsed."""
+def _parsed(value, what: str, position: bool = True):
+    """``value`` with JSON text (str or bytes) parsed; other values as they are. ``what`` names it in the error
+    (with the character where parsing stopped when ``position``)."""
     if isinstance(value, (bytes, bytearray)):
         value = value.decode("utf-8", errors="replace")
     if isinstance(value, str):
         try:
-            value = json.loads(value)
+            return json.loads(value)
         except json.JSONDecodeError as exc:
-            raise Unusable(SKIP_BAD_MESSAGES, f"turn {i + 1} is not valid JSON ({exc.msg})") from None
+            at = f" at character {exc.pos}" if position else ""
+            raise Unusable(SKIP_BAD_MESSAGES, f"{what} is not valid JSON ({exc.msg}{at})") from None
+    return value
+
+
+def _turn(value, i: int) -> dict:
+    """Turn ``i`` (0-based) of a conversation as a dict: a dict as it is, a JSON object's text parsed."""
+    value = _parsed(value, f"turn {i + 1}", position=False)
     if not isinstance(value, dict):
         raise Unusable(SKIP_BAD_MESSAGES, f"turn {i + 1} is a JSON {_json_kind(value)}, not an object")
     if not isinstance(value.get("role"), str) or not value["role"]:
@@ -219,14 +227,7 @@ def parse_messages(raw) -> list[dict]:
     """
     if hasattr(raw, "tolist") and not isinstance(raw, (str, bytes, bytearray)):
         raw = raw.tolist()
-    if isinstance(raw, (bytes, bytearray)):
-        raw = raw.decode("utf-8", errors="replace")
-    if isinstance(raw, str):
-        try:
-            raw = json.loads(raw)
-        except json.JSONDecodeError as exc:
-            raise Unusable(SKIP_BAD_MESSAGES, f"messages is not valid JSON ({exc.msg} at character {exc.pos})"
-                           ) from None
+    raw = _parsed(raw, "messages")
     if not isinstance(raw, (list, tuple)):
         raise Unusable(SKIP_BAD_MESSAGES, f"messages is a JSON {_json_kind(raw)}, not a list of turns")
     return [_turn(t, i) for i, t in enumerate(raw)]
