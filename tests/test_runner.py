@@ -18,10 +18,14 @@ STAGE_CODE = textwrap.dedent('''
     from curate.stage import Stage, StageConfig, register_stage
     class UpperConfig(StageConfig):
         suffix: str = ""
+    SEEN = [0]
     def upper_batch(batch, cfg):
-        die_at = os.environ.get("DIE_AT_DOC")
+        # Die by position in the run, not by a document's name: the runner's order follows doc_ids,
+        # which are keyed per workspace, so a named document may come first or last.
+        die_after = int(os.environ.get("DIE_AFTER_DOCS", "0"))
         texts = batch.column(cfg.text_field).to_pylist()
-        if die_at and any(t.endswith(die_at) for t in texts):
+        SEEN[0] += len(texts)
+        if die_after and SEEN[0] > die_after:
             os.kill(os.getpid(), 9)
         return pa.table({"upper": [t.upper() + cfg.suffix for t in texts]})
     register_stage(Stage(name="upper_test", kind="per_document", config_model=UpperConfig,
@@ -83,8 +87,8 @@ def test_killed_run_leaves_no_partial_batch_and_resumes(ws, tmp_path):
         ws = Workspace({str(ws_path)!r})
         run_stage(ws, "upper_test", {{}}, workers=1, batch_size=10)
     ''')
-    # Batches are committed every 80 documents; the doc that kills us is in the second commit group.
-    env = {**__import__("os").environ, "DIE_AT_DOC": "00130"}
+    # Batches are committed every 80 documents; the batch that kills us (docs 121-130) is in the second group.
+    env = {**__import__("os").environ, "DIE_AFTER_DOCS": "120"}
     proc = subprocess.run([sys.executable, "-c", child], env=env, capture_output=True, text=True, timeout=120)
     assert proc.returncode == -signal.SIGKILL, proc.stderr
     from curate import Workspace
