@@ -87,5 +87,7 @@ STAGE = register_stage(Stage(
     # Indian English uses as its own (Aadhaar, Diwali, Paytm) no evidence (a newcomer's English rows were code-mixed).
     # 9: marker words and suffixes of close neighbours (as/bn, ne, mai, kok, mr), Assamese backed off to Bengali in
     # the model, English "is" after a determiner and its noun (issue 12, seventh pass).
-    version="10",
+    # 10: capitalised names in English rows (eighth pass).
+    # 11: romanized Punjabi needs a word of its own grammar; everyday English words; "me"/"to" in commands (tenth).
+    version="11",
 ))
