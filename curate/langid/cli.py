@@ -30,7 +30,9 @@ def _render(data: dict) -> None:
     from rich.table import Table
 
     n = max(1, data["rows"])
-    t = Table(title=f"Language ID: {data['rows']} rows, {data['romanized']} romanized, {data['codemixed']} code-mixed")
+    # the summary on its own line: as a table title it wrapped mid-phrase over the narrow table
+    console.print(f"Language ID: {data['rows']} rows, {data['romanized']} romanized, {data['codemixed']} code-mixed")
+    t = Table()
     t.add_column("language-script")
     t.add_column("rows", justify="right")
     t.add_column("share", justify="right")
