@@ -52,6 +52,8 @@ INDIAN_ENGLISH_NAMES = frozenset(
 
 UND = "und"
 HINDUSTANI = ("hi", "ur")
+DRAVIDIAN = frozenset(("ta", "ml", "kn", "te"))
+FRAGMENT_SHARE = 0.5  # the frame share a Dravidian fan comment's score counts (see _dravidian_fragment)
 # A native-script text too short for ``min_score`` still gets its language when the language is more
 # probable than all others of its script together (see ``_decide``): short text is not "no language".
 NATIVE_MIN_WITHIN = 0.5
@@ -608,6 +610,26 @@ class LanguageIdentifier:
         left = sum(t is not None and t != UND for t in tags) - len(out)
         return out if left > 0 else []
 
+    def _dravidian_fragment(self, tokens: list[tuple[str, str]], tags: list[str | None], counts: dict[str, int],
+                            weight: dict[str, float]) -> str | None:
+        """The Dravidian language an English-voted row without a finite English frame is written in, or None.
+
+        A label convention, not grammar: comment corpora of Tamil, Malayalam, Kannada and Telugu speakers
+        (DravidianCodeMix, Chakravarthi et al. 2020–2022) label a comment by its Dravidian language whenever it
+        writes one of its words, and so does issue 12 ("padam semma mass, waiting for the trailer" is Tamil);
+        English-framed *Hinglish* ("they should give reward jaise ki last year kiya tha") has a finite English
+        frame and stays English (the caller checks that there is none here). The word must be a word of the
+        language's romanized training text (a whole-word feature), not only letters that look Tamil."""
+        indic = max((k for k in counts if k in DRAVIDIAN), key=lambda k: (weight[k], k), default=None)
+        if indic is None:
+            return None
+        group = self.model.groups["Latn"]
+        j = group.lang_index.get(indic)
+        words = [tok for (tok, sc), t in zip(tokens, tags) if t == indic and sc == "Latn"]
+        if j is None or not words or not (group.whole_word_scores(words)[:, j] > 0).any():
+            return None
+        return indic
+
     def _vote(self, tags: list[str | None], tokens: list[tuple[str, str]], shares: dict[str, float],
               main_script: str, total: int, starts: list[int], keep_tokens: bool, script_result: dict,
               latin_alts: list[tuple[str, float]], latin_within: float) -> tuple[LangResult, str | None]:
@@ -690,8 +712,19 @@ class LanguageIdentifier:
             if (indic is not None and counts[indic] >= cfg.frame_min_tokens
                     and weight[indic] >= cfg.frame_min_share * sum(weight.values())):
                 matrix = indic
+        fragment_of = None
+        if matrix == "en" and n_en_frame == 0:
+            # An English fragment without a finite frame (no subject, auxiliary, modal or copula) around a
+            # word of a Dravidian language's romanized training text: a fan comment in that language
+            # ("Waiting for this movie da", "Semma trailer, waiting for the movie"; see _dravidian_fragment).
+            fragment_of = self._dravidian_fragment(tokens, tags, counts, weight)
+            if fragment_of is not None:
+                matrix = fragment_of
         matrix_weight_share = weight[matrix] / sum(weight.values())
-        if n_system:
+        if fragment_of is not None:
+            # the row is the Dravidian language's by convention, whatever share of its words that word is
+            matrix_weight_share = max(matrix_weight_share, FRAGMENT_SHARE)
+        elif n_system:
             # a frame chosen by its system morphemes is as certain as their share
             matrix_weight_share = max(matrix_weight_share, n_system.get(matrix, 0) / sum(n_system.values()))
         others = sorted(((k, v) for k, v in counts.items() if k != matrix), key=lambda kv: (-kv[1], kv[0]))
@@ -721,11 +754,14 @@ class LanguageIdentifier:
         # Confidence: which language within its script x how much of the frame is matrix x length.
         length_factor = min(1.0, total / cfg.length_norm_chars) ** 0.5
         score = round(float(within * matrix_weight_share ** 0.5 * length_factor), 4)
+
         # Romanized: Latin letters carry the Indic language; an English row with a Tamil-script sentence is not.
         romanized = script == "Latn" and (matrix in INDIC_LANGS or (codemixed and embedded in INDIC_LANGS and any(
             t == embedded and sc == "Latn" for (_, sc), t in zip(tokens, tags))))
         token_tags = [(tok, t or matrix) for (tok, _), t in zip(tokens, tags)] if keep_tokens else None
-        return LangResult(matrix if score >= cfg.min_score else UND, script, romanized, codemixed, score,
+        # a Dravidian fan comment is named by its word (see _dravidian_fragment), with the low score it earns
+        named = score >= cfg.min_score or fragment_of is not None
+        return LangResult(matrix if named else UND, script, romanized, codemixed, score,
                           embedded if codemixed else None, round(cmi, 2), alts, shares, token_tags), matrix
 
     @staticmethod

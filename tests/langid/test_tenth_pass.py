@@ -95,3 +95,28 @@ def test_english_commands_stay_english(det, text):
 ])
 def test_hindi_to_is_still_hindi(det, text):
     assert det.detect(text).lang == "hi"
+
+
+@pytest.mark.parametrize("lang,text", [
+    # fan comments: an English fragment without a finite frame around a Dravidian word are labelled by the
+    # Dravidian language (the convention of Dravidian comment corpora and of issue 12's own example)
+    ("ta", "Semma trailer, waiting for the movie"),
+    ("ta", "vera level making, waiting for audio launch"),
+    ("ml", "Poli trailer, waiting for release"),
+    ("ml", "kidu making, eagerly waiting"),
+    ("kn", "Trailer sakkath, waiting for first day first show"),
+    ("te", "keka trailer, waiting for the release"),
+])
+def test_english_fragment_around_a_dravidian_word_is_dravidian(det, text, lang):
+    r = det.detect(text)
+    assert (r.lang, r.codemixed, r.embedded_lang) == (lang, True, "en"), (r.lang, r.codemixed, r.embedded_lang)
+
+
+@pytest.mark.parametrize("text", [
+    "we are all waiting for the trailer, semma hype",   # a finite English frame (we are): English
+    "I watched it yesterday, padam semma",
+    "Anna University results are out",                  # a capitalised name, not the word "elder brother"
+    "Waiting for the trailer",
+])
+def test_finite_english_frames_and_plain_english_stay_english(det, text):
+    assert det.detect(text).lang == "en"
