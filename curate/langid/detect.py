@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import json
 import math
-import re
 from dataclasses import asdict, dataclass, field
 from operator import itemgetter
 from types import SimpleNamespace
@@ -237,8 +236,14 @@ def _hindustani_homographs(tokens: list[tuple[str, str]], tags: list[str | None]
 # Romanized Punjabi function words that Hindi chat writes too (दे/de, तू/tu, ओह/oh, सी/si, लै/lai, इक/ik …):
 # no evidence that a text is Punjabi rather than Hindi (checked by hand; written for curate).
 PUNJABI_NOT_MARKERS = frozenset("de dee di tu oh uh ih si san bohat lai ik ikk kita ate noon tun".split())
-# a clause whose last word is followed by a number ("to 6", "at 5:30 pm" ends in letters again: no match)
-_ENDS_IN_NUMBER = re.compile(r"[^\W\d_][^\w]*\d[\d\W_]*$")
+_TRAILING_MARKS = " \t.,;:!?)]}'\"।॥"
+
+
+def _ends_in_number(piece: str) -> bool:
+    """Does a clause end in a number after its last word ("change the reminder to 6."; "at 5:30 pm" ends in
+    letters)? A string test, not a regex: it runs once per clause of every text."""
+    return piece.rstrip(_TRAILING_MARKS)[-1:].isdigit()
+
 SANDWICH_MIN_LEN = 4  # shorter English-lexicon words are often Indic glue too: ko ka ki se na hai
 
 
@@ -474,7 +479,7 @@ class LanguageIdentifier:
         numbered: set[int] = set()
         prev = ""
         for piece in clauses(strip_links(normalize(text))):
-            if tokens and len(tokens) != (starts[-1] if starts else -1) and _ENDS_IN_NUMBER.search(prev):
+            if tokens and len(tokens) != (starts[-1] if starts else -1) and _ends_in_number(prev):
                 numbered.add(len(tokens) - 1)
             prev = piece
             starts.append(len(tokens))
@@ -494,7 +499,7 @@ class LanguageIdentifier:
                         append(pair)
                         sc = pair[1]
                         letters[sc] = letters.get(sc, 0) + len(pair[0])
-        if tokens and starts and len(tokens) != starts[-1] and _ENDS_IN_NUMBER.search(prev):
+        if tokens and starts and len(tokens) != starts[-1] and _ends_in_number(prev):
             numbered.add(len(tokens) - 1)
         total = sum(letters.values())
         if total == 0:
