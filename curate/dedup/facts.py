@@ -9,11 +9,12 @@ data, removing one is data loss.  So a near pair is kept apart (``dup_reason = d
 * their counts of **negation words** differ, or
 * **each states a number the other does not** (a number only one of them adds - a signature's phone
   number, "12 March 2024" written "12/03/2024" - is no contradiction), or
-* **each names something the other does not spell** (:func:`names_apart`): a kind of the :data:`KINDS`
-  lexicon (savings / current account, debit / credit card), or a word capitalised inside a sentence - a
-  name, a place, a channel (Rahul / Priya, Mumbai / Delhi, NEFT / IMPS); a typo of a word of five or more
-  letters still spells it (Mumbia), a shouted word in capitals is no name, a name only one side has is no
-  contradiction.  Not covered: names and places in scripts without capitals (मुंबई / दिल्ली).
+* **each names something the other does not spell** (:func:`names_apart`): a kind or an opposite of the
+  :data:`KINDS` lexicon (savings / current account, debit / credit card, debited / credited, am / pm, सुबह /
+  शाम), or a word capitalised inside a sentence - a name, a place, a channel (Rahul / Priya, Mumbai / Delhi,
+  NEFT / IMPS); a typo of a word of five or more letters still spells it (Mumbia), a shouted word in
+  capitals is no name, a name only one side has is no contradiction.  Not covered: names and places in
+  scripts without capitals (मुंबई / दिल्ली).
 
 Facts are read from what the customer wrote (:func:`curate.dedup.views.id_text`: a chat's user turns,
 an SFT pair's instruction and input, else the text; a canned reply's fresh ticket number is not a
@@ -65,13 +66,17 @@ NEGATORS = {
     "ur": ["نہیں", "نہ", "مت"],
     "sd": ["نه"],
 }
-# Kinds a customer names in lower case, whose swap makes another request ("my savings account" / "my current
-# account", "debit card" / "credit card"); names, cities and channels are read by their capital letter
-# (:func:`curate.dedup.kernels.names_apart`).
+# Kinds a customer names in lower case, and opposites, whose swap makes another request ("my savings account" /
+# "my current account", "debit card" / "credit card", "debited from" / "credited to", "10 am" / "10 pm", "before" /
+# "after", सुबह / शाम); names, cities and channels are read by their capital letter
+# (:func:`curate.dedup.kernels.names_apart`).  Only a swap counts: each side must hold one the other lacks.
 KINDS = {
-    "en": ["savings", "saving", "current", "salary", "nre", "nro", "debit", "credit", "prepaid", "forex"],
-    "hi": ["बचत", "चालू", "वेतन", "डेबिट", "क्रेडिट"],
-    "ta": ["சேமிப்பு", "நடப்பு", "டெபிட்", "கிரெடிட்"],
+    "en": ["savings", "saving", "current", "salary", "nre", "nro", "debit", "credit", "prepaid", "forex",
+           "debited", "credited", "deposit", "deposited", "withdrawal", "withdrawn", "withdrew", "sent", "received",
+           "am", "pm", "morning", "afternoon", "evening", "night", "before", "after"],
+    "hi": ["बचत", "चालू", "वेतन", "डेबिट", "क्रेडिट", "जमा", "निकासी", "सुबह", "दोपहर", "शाम", "रात", "पहले", "बाद"],
+    "hi-Latn": ["subah", "dopahar", "shaam", "sham", "raat"],
+    "ta": ["சேமிப்பு", "நடப்பு", "டெபிட்", "கிரெடிட்", "காலை", "மாலை", "இரவு"],
 }
 # Fused negative verb endings (UTF-8 suffixes of a token): Tamil -இல்லை, Malayalam -ഇല്ല, Kannada -ಇಲ್ಲ (as the
 # vowel sign after a consonant), Telugu -లేదు.

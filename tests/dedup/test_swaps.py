@@ -109,3 +109,19 @@ def test_a_copy_that_drops_a_name_and_shouts_a_word_is_still_a_copy():
     rows = _out(pa.table({"text": [text, copy]}))
     assert [(r["dup_keep"], r["dup_reason"], r["dup_cluster"]) for r in rows] == [(True, None, "row:1"),
                                                                                  (False, "near", "row:1")]
+
+
+def test_an_opposite_swapped_in_a_template_is_another_entry():
+    # debited / credited, 10 am / 10 pm, before / after; Hindi morning / evening (सुबह / शाम), deposit / debit.
+    en = ("Hello team, an amount of Rs 4500 was {v} my salary account on 3 June at 10 {t} and I did not get any SMS "
+          "alert about it, please check and explain this entry {p} the month end closing.")
+    hi = ("नमस्ते, मेरे बचत खाते में 3 जून को {t} के समय 4500 रुपये {v} हुए लेकिन मुझे कोई एसएमएस नहीं आया, कृपया इस "
+          "लेनदेन की जांच करके मुझे जल्द से जल्द जानकारी दें।")
+    texts = [en.format(v="debited from", t="am", p="before"), en.format(v="credited to", t="am", p="before"),
+             en.format(v="debited from", t="pm", p="before"), en.format(v="debited from", t="am", p="after"),
+             hi.format(t="सुबह", v="जमा"), hi.format(t="शाम", v="जमा"), hi.format(t="सुबह", v="डेबिट"),
+             # a re-send of the first: a greeting, the amount as ₹4,500.00
+             "Good evening. " + en.format(v="debited from", t="am", p="before").replace("Rs 4500", "Rs 4,500.00")]
+    rows = _out(pa.table({"text": texts}))
+    assert [r["dup_keep"] for r in rows] == [True] * 7 + [False]
+    assert rows[7]["dup_cluster"] == "row:1" and rows[7]["dup_reason"] == "near"
