@@ -11,6 +11,7 @@ import html
 import json
 
 import pyarrow as pa
+import pytest
 from click.testing import CliRunner
 
 from curate.cli.main import cli
@@ -125,3 +126,45 @@ def test_an_opposite_swapped_in_a_template_is_another_entry():
     rows = _out(pa.table({"text": texts}))
     assert [r["dup_keep"] for r in rows] == [True] * 7 + [False]
     assert rows[7]["dup_cluster"] == "row:1" and rows[7]["dup_reason"] == "near"
+
+
+# Found by the newcomer and not fixed yet (expected values are the newcomer's, by hand): each is two examples.
+@pytest.mark.xfail(strict=True, reason="known limitation: the system prompt is never compared, so two chats whose "
+                   "per-row system prompts carry another customer's profile are exact duplicates when their turns "
+                   "are the same (a shared system prompt is boilerplate and should stay aside; a per-row one is "
+                   "context that should split exact groups and near pairs, like the target rule)")
+def test_chats_with_another_customers_system_prompt_are_two_examples():
+    user = "Can I make a transfer of Rs 2,000 to my landlord today through the app, and will there be any charges?"
+    reply = "Let me check your account details and the transfer limits for you, one moment please."
+    chats = [json.dumps([{"role": "system", "content": f"You are a support assistant. Customer profile: {p}."},
+                         {"role": "user", "content": user}, {"role": "assistant", "content": reply}])
+             for p in ("Rahul Sharma, savings account, balance Rs 5,000, KYC complete",
+                       "Priya Nair, current account, balance Rs 300, KYC pending")]
+    assert [r["dup_keep"] for r in _out(pa.table({"messages": chats}))] == [True, True]
+
+
+@pytest.mark.xfail(strict=True, reason="known limitation: a swapped common noun in lower case (phone / laptop, card / "
+                   "wallet) is read as a word edit of a re-send; only the KINDS lexicon and capitalised names count")
+def test_sft_inputs_that_swap_a_product_are_two_examples():
+    review = ("The delivery was quick and the {} works perfectly after two weeks of daily use, very happy with this "
+              "purchase overall and would recommend it.")
+    rows = _out(pa.table({"instruction": ["Classify the sentiment of the review."] * 2,
+                          "input": [review.format("phone"), review.format("laptop")], "output": ["positive"] * 2}))
+    assert [r["dup_keep"] for r in rows] == [True, True]
+
+
+@pytest.mark.xfail(strict=True, reason="known limitation: names and places in scripts without capitals are not read "
+                   "(मुंबई / दिल्ली)")
+def test_a_hindi_chat_to_another_city_is_another_chat():
+    hi = ("नमस्ते, मैंने 12 मार्च को अपने बचत खाते से 5000 रुपये अपने भाई को {} भेजे थे लेकिन पैसे अभी तक नहीं पहुंचे और "
+          "ऐप में लेनदेन लंबित दिखा रहा है, कृपया जल्दी जांच करके बताइए कि क्या करना है।")
+    assert [r["dup_keep"] for r in _out(pa.table({"text": [hi.format("मुंबई"), hi.format("दिल्ली")]}))] == [True, True]
+
+
+@pytest.mark.xfail(strict=True, reason="known limitation: currency symbols and signs are word separators, so $4500 / "
+                   "Rs 4500 differ by a dropped word and Rs -4500 / Rs 4500 are the same folded text")
+def test_another_currency_or_sign_is_another_entry():
+    en = ("Hello team, an amount of {} was debited from my salary account on 3 June at 10 am and I did not get any "
+          "SMS alert about it, please check and explain this entry before the month end closing.")
+    rows = _out(pa.table({"text": [en.format("Rs 4500"), en.format("$4500"), en.format("Rs -4500")]}))
+    assert [r["dup_keep"] for r in rows] == [True, True, True]
