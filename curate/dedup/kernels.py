@@ -1303,14 +1303,14 @@ def _one_edit(data, a, m, b, n):
 @nb.njit(**_JIT)
 def _spelled(data, tok_hash, tok_digit, tok_lo, tok_hi, i, ylo, yhi, other):
     """Whether token ``i`` is spelled in the document whose tokens are ``[ylo, yhi)`` (``other``: their hashes,
-    sorted): the same folded word, or - for a word of five or more bytes - a typo of one of its words."""
+    sorted): the same folded word, or - for a Latin word of five or more letters - a typo of one of its words."""
     if _in_sorted(other, tok_hash[i]):
         return True
     a, m = tok_lo[i], tok_hi[i] - tok_lo[i]
-    if m < 5:
+    if m < 5 or data[a] >= 128:   # Latin letters only: one UTF-8 byte of an Indic letter is no typo (शाम / काम)
         return False
     for j in range(ylo, yhi):
-        if not tok_digit[j] and _one_edit(data, a, m, tok_lo[j], tok_hi[j] - tok_lo[j]):
+        if not tok_digit[j] and data[tok_lo[j]] < 128 and _one_edit(data, a, m, tok_lo[j], tok_hi[j] - tok_lo[j]):
             return True
     return False
 
