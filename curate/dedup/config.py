@@ -17,8 +17,10 @@ output as their sentences, folded, numbers masked, boilerplate set aside - "bloc
 output are two examples however near the prompts; a re-sent copy keeps its target, a fresh ticket number aside); nor
 are two rows whose facts differ (:mod:`curate.dedup.facts`: each states a number the other does not - another
 amount, date, time or count, in any script's digits -, or their negation words differ within the sentences both
-hold - "cleared" / "not cleared", मिले / नहीं मिले, வந்தது / வரவில்லை): they are kept with ``dup_reason =
-distinct_facts``.  A row with no text to compare is never a duplicate (``dup_reason = no_text``).  Re-sent copies
+hold - "cleared" / "not cleared", मिले / नहीं मिले, வந்தது / வரவில்லை, vandhuduchu / varala -, or each names a kind,
+name or place the other does not spell, even with a typo - "savings" / "current" account, "debit" / "credit" card,
+Rahul / Priya, Mumbai / Delhi, NEFT / IMPS: a word swapped in a template is another request): they are kept with
+``dup_reason = distinct_facts``.  Markup is read as text before matching (``don&#39;t`` = ``don't``).  A row with no text to compare is never a duplicate (``dup_reason = no_text``).  Re-sent copies
 with a few percent of edited words, an added line or a dropped sentence stay well above 0.5;
 distinct conversations that share a system prompt and canned replies fall to ~0 once those
 are set aside.

@@ -38,7 +38,7 @@ import pyarrow.compute as pc
 from curate.dedup import kernels as K
 from curate.dedup.cluster import choose_keepers
 from curate.dedup.config import DedupConfig, DedupTableConfig, MinHashConfig
-from curate.dedup.facts import fact_sets, negations_apart
+from curate.dedup.facts import fact_sets, names_apart, negations_apart
 from curate.dedup.fold import single_table, tables, virama_table
 from curate.dedup.lsh import candidate_pairs_local
 from curate.dedup.parallel import _pool, parallel_section, pieces, pmap, release_memory, threads
@@ -715,7 +715,8 @@ class Verifier:
         jac = np.zeros(len(a))
         disjoint = np.zeros(len(a), np.uint8)
         for sel, ra, rb, block in self._blocks(a, b):
-            parts = pmap(partial(_pair_piece, block, ra, rb), pieces(len(ra), 4 * PIECE), self.threads)
+            parts = pmap(partial(_pair_piece, block, ra, rb, words=self.cfg.shingle == "word"),
+                         pieces(len(ra), 4 * PIECE), self.threads)
             if parts:
                 jac[sel] = np.concatenate([j for j, _ in parts])
                 disjoint[sel] = np.concatenate([d for _, d in parts])
@@ -769,12 +770,13 @@ def _short(t: Tokens, mask: np.ndarray, cfg) -> np.ndarray:
     return content < MIN_NEAR_TOKENS
 
 
-def _pair_piece(block: _Prepared, ra: np.ndarray, rb: np.ndarray, piece: tuple[int, int]):
+def _pair_piece(block: _Prepared, ra: np.ndarray, rb: np.ndarray, piece: tuple[int, int], words: bool = True):
     """(exact Jaccard, why never near duplicates) of the pairs ``piece`` of rows (ra, rb) of ``block``.
     :data:`APART`: identifiers disagree, or one side is too short to compare by Jaccard (:data:`MIN_NEAR_TOKENS`)
     and the two do not share a strong identifier (:data:`STRONG_ID_CHARS`), or both are chats / SFT pairs whose
-    training targets differ in content (:data:`NO_TARGET`); else :data:`FACTS`: their facts differ (numbers or
-    negations, :mod:`curate.dedup.facts`); else :data:`SAME`."""
+    training targets differ in content (:data:`NO_TARGET`); else :data:`FACTS`: their facts differ (numbers,
+    negations, or - word tokens, ``words`` - a named kind, name or place swapped: :mod:`curate.dedup.facts`);
+    else :data:`SAME`."""
     a, b = ra[piece[0]:piece[1]], rb[piece[0]:piece[1]]
     short = block.short[a] | block.short[b]
     if short.any():
@@ -787,6 +789,10 @@ def _pair_piece(block: _Prepared, ra: np.ndarray, rb: np.ndarray, piece: tuple[i
     negated = np.flatnonzero((facts == 2) & ~apart)
     if len(negated):   # negation counts differ: only within sentences both hold (an added footer is no denial)
         facts[negated] = np.where(negations_apart(block.t, block.mask, a[negated], b[negated], _words), 1, 0)
+    if words:   # a word swapped for another (savings / current, Rahul / Priya, Mumbai / Delhi): two requests
+        same = np.flatnonzero((facts == 0) & ~apart)
+        if len(same):
+            facts[same] = names_apart(block.t, block.mask, a[same], b[same], _words)
     why = np.where(apart, APART, np.where(facts > 0, FACTS, SAME))
     return K.jaccard_pairs(*block.keys, a, b), why.astype(np.uint8)
 

@@ -8,7 +8,13 @@ data, removing one is data loss.  So a near pair is kept apart (``dup_reason = d
 
 * their counts of **negation words** differ, or
 * **each states a number the other does not** (a number only one of them adds - a signature's phone
-  number, "12 March 2024" written "12/03/2024" - is no contradiction).
+  number, "12 March 2024" written "12/03/2024" - is no contradiction), or
+* **each names something the other does not spell** (:func:`names_apart`): a kind or an opposite of the
+  :data:`KINDS` lexicon (savings / current account, debit / credit card, debited / credited, am / pm, सुबह /
+  शाम), or a word capitalised inside a sentence - a name, a place, a channel (Rahul / Priya, Mumbai / Delhi,
+  NEFT / IMPS); a typo of a word of five or more letters still spells it (Mumbia), a shouted word in
+  capitals is no name, a name only one side has is no contradiction.  Not covered: names and places in
+  scripts without capitals (मुंबई / दिल्ली).
 
 Facts are read from what the customer wrote (:func:`curate.dedup.views.id_text`: a chat's user turns,
 an SFT pair's instruction and input, else the text; a canned reply's fresh ticket number is not a
@@ -41,6 +47,8 @@ NEGATORS = {
     "en": ["not", "never", "cannot", "nobody", "nothing"],
     "hi": ["नहीं", "नही", "मत", "ना", "न"],
     "hi-Latn": ["nahi", "nahin", "nhi", "nai", "mat"],
+    "ta-Latn": ["illa", "illai", "ille", "varala", "varla", "vandhala", "kidaikala", "kidaikkala", "kedaikala",
+                "aagala", "agala", "pannala", "vendam", "venam"],
     "mr": ["नाही", "नाहीत", "नको", "नव्हता", "नव्हती", "नव्हते"],
     "ne": ["छैन", "होइन"],
     "mai": ["नहि"],
@@ -57,6 +65,18 @@ NEGATORS = {
     "pa": ["ਨਹੀਂ", "ਨਹੀ", "ਨਾ", "ਮਤ"],
     "ur": ["نہیں", "نہ", "مت"],
     "sd": ["نه"],
+}
+# Kinds a customer names in lower case, and opposites, whose swap makes another request ("my savings account" /
+# "my current account", "debit card" / "credit card", "debited from" / "credited to", "10 am" / "10 pm", "before" /
+# "after", सुबह / शाम); names, cities and channels are read by their capital letter
+# (:func:`curate.dedup.kernels.names_apart`).  Only a swap counts: each side must hold one the other lacks.
+KINDS = {
+    "en": ["savings", "saving", "current", "salary", "nre", "nro", "debit", "credit", "prepaid", "forex",
+           "debited", "credited", "deposit", "deposited", "withdrawal", "withdrawn", "withdrew", "sent", "received",
+           "am", "pm", "morning", "afternoon", "evening", "night", "before", "after"],
+    "hi": ["बचत", "चालू", "वेतन", "डेबिट", "क्रेडिट", "जमा", "निकासी", "सुबह", "दोपहर", "शाम", "रात", "पहले", "बाद"],
+    "hi-Latn": ["subah", "dopahar", "shaam", "sham", "raat"],
+    "ta": ["சேமிப்பு", "நடப்பு", "டெபிட்", "கிரெடிட்", "காலை", "மாலை", "இரவு"],
 }
 # Fused negative verb endings (UTF-8 suffixes of a token): Tamil -இல்லை, Malayalam -ഇല്ല, Kannada -ಇಲ್ಲ (as the
 # vowel sign after a consonant), Telugu -లేదు.
@@ -118,6 +138,19 @@ def fact_sets(t, mask: np.ndarray, tokenize, doc_tok: np.ndarray | None = None, 
         return np.zeros(0, np.uint64), np.zeros(1, np.int64), np.zeros(0, np.int32)
     return K.fact_sets(t.data, t.tok_hash, t.tok_digit, t.tok_seg, t.tok_lo, t.tok_hi, doc_tok,
                        np.asarray(mask, np.bool_), code_chars, *lexicon(tokenize), *tables())
+
+
+@lru_cache(maxsize=2)
+def kind_keys(tokenize) -> np.ndarray:
+    """Sorted token hashes of :data:`KINDS`, hashed by ``tokenize`` (see :func:`_hashes`)."""
+    return np.unique(_hashes(tokenize, [w for ws in KINDS.values() for w in ws]))
+
+
+def names_apart(t, mask: np.ndarray, a: np.ndarray, b: np.ndarray, tokenize) -> np.ndarray:
+    """Per pair of documents (rows ``a[i]``, ``b[i]`` of ``t``, word tokens): whether each names something the
+    other does not spell (:func:`curate.dedup.kernels.names_apart`); ``mask``: per segment, boilerplate."""
+    return K.names_apart(np.asarray(a, np.int64), np.asarray(b, np.int64), t.data, t.tok_hash, t.tok_digit, t.tok_seg,
+                         t.tok_lo, t.tok_hi, t.doc_tok, np.asarray(mask, np.bool_), kind_keys(tokenize))
 
 
 def negations_apart(t, mask: np.ndarray, a: np.ndarray, b: np.ndarray, tokenize) -> np.ndarray:

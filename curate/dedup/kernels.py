@@ -1245,3 +1245,106 @@ def negations_apart(a, b, data, tok_hash, tok_digit, tok_seg, tok_lo, tok_hi, do
                                 neg_keys, no_key, no_skip, t_key, suf_data, suf_off)
         out[i] = nx != ny
     return out
+
+
+@nb.njit(**_JIT)
+def _named(data, tok_hash, tok_digit, tok_seg, tok_lo, tok_hi, i, lo, kind_keys):
+    """Whether token ``i`` (of the document whose tokens start at ``lo``) names something: a word of the kinds
+    lexicon (``kind_keys``, sorted: savings / current, debit / credit ...), or, inside a sentence - not its
+    first word, nor one after anything but spaces (a comma, quote, bracket, dash: "Dear Sir, Please ...") - a
+    word written with a capital A-Z then a small a-z (a name, a city: Rahul, Mumbai) or an acronym of 2-4
+    capitals (a channel, an account kind: NEFT, IMPS, NRE); a longer word in capitals is shouting, not a name."""
+    if tok_digit[i]:
+        return False
+    if _in_sorted(kind_keys, tok_hash[i]):
+        return True
+    a, n = tok_lo[i], tok_hi[i] - tok_lo[i]
+    if n < 2 or data[a] < 65 or data[a] > 90:
+        return False
+    if 97 <= data[a + 1] <= 122:          # Rahul, Mumbai
+        pass
+    elif n <= 4:                          # NEFT, IMPS, NRE: an acronym, all capitals
+        for p in range(a + 1, a + n):
+            if data[p] < 65 or data[p] > 90:
+                return False
+    else:                                 # a shouted word (PLEASE, URGENT) is no name
+        return False
+    if i == lo or tok_seg[i - 1] != tok_seg[i]:
+        return False
+    for p in range(tok_hi[i - 1], a):   # only spaces since the previous word: no comma, quote, bracket, dash
+        if data[p] != 32 and data[p] != 9:
+            return False
+    return True
+
+
+@nb.njit(**_JIT)
+def _lower(c):
+    return c | 32 if 65 <= c <= 90 else c
+
+
+@nb.njit(**_JIT)
+def _one_edit(data, a, m, b, n):
+    """Whether the bytes ``data[a:a+m]`` and ``data[b:b+n]`` (ASCII case aside) are one typo apart: one byte
+    inserted, dropped or replaced, or two neighbours swapped (Mumbai / Mumbia / Mumbaai)."""
+    if m - n > 1 or n - m > 1:
+        return False
+    i = 0
+    while i < m and i < n and _lower(data[a + i]) == _lower(data[b + i]):
+        i += 1
+    j = 0
+    while j < m - i and j < n - i and _lower(data[a + m - 1 - j]) == _lower(data[b + n - 1 - j]):
+        j += 1
+    if m + n - 2 * (i + j) <= 2 and (m - i - j <= 1 and n - i - j <= 1):
+        return True
+    return (m == n and m - i - j == 2 and _lower(data[a + i]) == _lower(data[b + i + 1])
+            and _lower(data[a + i + 1]) == _lower(data[b + i]))
+
+
+@nb.njit(**_JIT)
+def _spelled(data, tok_hash, tok_digit, tok_lo, tok_hi, i, ylo, yhi, other):
+    """Whether token ``i`` is spelled in the document whose tokens are ``[ylo, yhi)`` (``other``: their hashes,
+    sorted): the same folded word, or - for a Latin word of five or more letters - a typo of one of its words."""
+    if _in_sorted(other, tok_hash[i]):
+        return True
+    a, m = tok_lo[i], tok_hi[i] - tok_lo[i]
+    if m < 5 or data[a] >= 128:   # Latin letters only: one UTF-8 byte of an Indic letter is no typo (शाम / काम)
+        return False
+    for j in range(ylo, yhi):
+        if not tok_digit[j] and data[tok_lo[j]] < 128 and _one_edit(data, a, m, tok_lo[j], tok_hi[j] - tok_lo[j]):
+            return True
+    return False
+
+
+@nb.njit(**_JIT)
+def _names_missing(x, y, data, tok_hash, tok_digit, tok_seg, tok_lo, tok_hi, doc_tok, boiler, kind_keys):
+    """Whether document ``x`` names something (:func:`_named`, outside boilerplate unless ``x`` is all
+    boilerplate) that no token of document ``y`` spells, even with a typo (:func:`_spelled`)."""
+    lo, hi = doc_tok[x], doc_tok[x + 1]
+    content = False
+    for i in range(lo, hi):
+        if not boiler[tok_seg[i]]:
+            content = True
+            break
+    other = np.sort(tok_hash[doc_tok[y]:doc_tok[y + 1]])
+    for i in range(lo, hi):
+        if content and boiler[tok_seg[i]]:
+            continue
+        if _named(data, tok_hash, tok_digit, tok_seg, tok_lo, tok_hi, i, lo, kind_keys) and \
+                not _spelled(data, tok_hash, tok_digit, tok_lo, tok_hi, i, doc_tok[y], doc_tok[y + 1], other):
+            return True
+    return False
+
+
+@nb.njit(**_JIT)
+def names_apart(a, b, data, tok_hash, tok_digit, tok_seg, tok_lo, tok_hi, doc_tok, boiler, kind_keys):
+    """Per pair (a[i], b[i]): whether each names something the other does not spell anywhere (savings /
+    current account, Rahul / Priya, Mumbai / Delhi, debit / credit card): a word substituted by another word,
+    as in two messages built from one template.  A name only one side adds (a signature, a greeting) is no
+    contradiction, nor is a change of case (an all-capitals copy spells every word of the original)."""
+    out = np.zeros(len(a), np.bool_)
+    for i in range(len(a)):
+        out[i] = (_names_missing(a[i], b[i], data, tok_hash, tok_digit, tok_seg, tok_lo, tok_hi, doc_tok, boiler,
+                                 kind_keys)
+                  and _names_missing(b[i], a[i], data, tok_hash, tok_digit, tok_seg, tok_lo, tok_hi, doc_tok, boiler,
+                                     kind_keys))
+    return out

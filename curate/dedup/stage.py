@@ -209,14 +209,16 @@ MINHASH = register_stage(Stage(
              "dup_segments": pa.list_(pa.uint64()), "dup_params": pa.string()},
     raw_outputs=("dup_text_hash", "dup_signature", "dup_segments"),
     description="Per-document sketch for dedup: the compared content of the row's shape (chat turns of chat_roles, "
-                "SFT instruction+input+output, or text) folded (NFKC, case, digits of all scripts, elongations), "
+                "SFT instruction+input+output, or text) with markup read as text (entities, tags), folded (NFKC, "
+                "case, digits of all scripts, elongations), "
                 "one-permutation MinHash signature, exact-duplicate key and segment keys for the boilerplate "
                 "detector; cached, so new ingests only sketch new documents.",
     # 3: character shingles glue conjuncts after the viramas of every script (curate.text), not a hand list.
     # 4: a row with no text to compare gets a reserved exact key (never a duplicate of another empty row).
     # 5: a chat turn's content given as OpenAI's list of parts is compared on its text parts (was its JSON text);
     #    an assistant turn that calls tools is compared on the calls (name + arguments; was empty: exact duplicates).
-    version="5",
+    # 6: markup is read as the ingest reads it before matching (entities decoded, tags dropped: curate.text.html).
+    version="6",
 ))
 
 DEDUP = register_stage(Stage(
@@ -232,7 +234,9 @@ DEDUP = register_stage(Stage(
                 "never duplicates, nor near pairs under 16 words unless they share a strong identifier (phone, "
                 "account, PAN: 9+ characters; e-mail/UPI address), nor chats / SFT pairs whose training targets "
                 "(assistant turns / output, numbers and boilerplate aside) differ, nor pairs whose facts differ (each states "
-                "a number the other does not, or their negation words differ: dup_reason distinct_facts on the kept rows); "
+                "a number the other does not, their negation words differ, or each names a kind, name or place the "
+                "other does not spell - savings / current, Rahul / Priya, Mumbai / Delhi: dup_reason distinct_facts "
+                "on the kept rows); "
                 "every removed row names its keeper, estimated and exact similarity and the shared span.",
     # 3: no_text rows kept; near duplicates need 16 words on both sides.
     # 4: ... or a shared strong identifier; the compared text is re-read from minhash's text_field (was '' when
@@ -242,5 +246,6 @@ DEDUP = register_stage(Stage(
     # is kept (a conflict to see), not removed as a near duplicate.
     # 7: content parts read as text (see minhash 5), also in targets and explanations.
     # 8: near pairs whose facts differ (numbers, negations; curate.dedup.facts) are kept, dup_reason distinct_facts.
-    version="8",
+    # 9: ... or a swapped kind, name or place (curate.dedup.facts.names_apart); romanized Tamil negators.
+    version="9",
 ))

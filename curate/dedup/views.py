@@ -9,6 +9,11 @@
 Turns and fields are joined with U+2029 (paragraph separator), which always ends a segment,
 so a line never runs from one turn into the next.  Built as one DuckDB expression per batch
 (JSON decoding of ``messages`` included), not a Python loop over rows.
+
+Markup is read as the ingest reads it (:func:`curate.text.html.html_to_text`: entities decoded, tags
+dropped), for matching only: a copy that went through an HTML form or a CRM export (``don&#39;t``,
+``&amp;``, ``&quot;``, ``<p>``) is the same message, and ``&#39;`` is no number.  Only rows that may hold
+markup (:data:`curate.text.html.MARKUP_HINT_RE2`) pay for it.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from curate.errors import CurateError
+from curate.text.html import MARKUP_HINT_RE2, html_to_text
 
 SFT_FIELDS = ("instruction", "input", "output")
 # content as JSON: a string, or OpenAI's list of parts ([{"type": "text", "text": ...}, ...]), read as ingest reads it
@@ -31,6 +37,17 @@ _PARTS_TEXT = ("concat_ws(chr(10), CASE json_type(m.content) WHEN 'VARCHAR' THEN
                "array_to_string(list_transform(json_extract(m.tool_calls, '$[*].function'), "
                "f -> concat(f->>'name', ' ', f->>'arguments')), chr(10)), "
                "concat(m.function_call->>'name', ' ', m.function_call->>'arguments'))")
+
+
+def _unmarked(arr: pa.Array) -> pa.Array:
+    """``arr`` with every value that may hold markup read as text (:func:`html_to_text`); nulls stay null."""
+    hint = pc.fill_null(pc.match_substring_regex(arr, MARKUP_HINT_RE2), False)
+    if not pc.any(hint).as_py():
+        return arr
+    values = arr.to_pylist()
+    for i in pc.indices_nonzero(hint).to_pylist():
+        values[i] = html_to_text(values[i])
+    return pa.array(values, pa.string())
 
 
 def _text(col, field: str) -> pa.Array:
@@ -100,7 +117,7 @@ def _texts(table: pa.Table, views: list) -> list[pa.Array]:
     if cfg.text_field not in names and not has_shapes:
         raise CurateError(f"dedup: no column '{cfg.text_field}' in the input (columns: {', '.join(names)})")
     if not has_shapes:
-        text = _text(table.column(cfg.text_field), cfg.text_field)
+        text = _unmarked(_text(table.column(cfg.text_field), cfg.text_field))
         return [text for _ in views]
     parts = {}
     for c in cols:
@@ -132,7 +149,7 @@ def _texts(table: pa.Table, views: list) -> list[pa.Array]:
     for k in range(len(views)):
         col = res.column(f"t{k}")
         col = col.combine_chunks() if col.num_chunks else pa.array([], pa.string())
-        out.append(col.cast(pa.string()))
+        out.append(_unmarked(col.cast(pa.string())))
     return out
 
 
