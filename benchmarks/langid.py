@@ -76,7 +76,7 @@ def split_of(text: str) -> str:
 
 def read_comments(path: Path = COMMENTS_TSV) -> list[dict]:
     """The project's hand-labelled social-media comments (``tests/langid/data/comments.tsv``)."""
-    lines = [ln for ln in path.read_text(encoding="utf-8").splitlines() if ln and not ln.startswith("#")]
+    lines = [ln for ln in path.read_text(encoding="utf-8").splitlines() if ln and not (ln == "#" or ln.startswith("# "))]  # "#IPL2024 …" is a row
     header = lines[0].split("\t")
     rows = []
     for ln in lines[1:]:
@@ -90,7 +90,7 @@ def read_comments(path: Path = COMMENTS_TSV) -> list[dict]:
 
 def read_names(path: Path = NAMES_TSV) -> list[dict]:
     """The project's hand-written rows with Indian proper names (``tests/langid/data/names.tsv``, eighth pass)."""
-    lines = [ln for ln in path.read_text(encoding="utf-8").splitlines() if ln and not ln.startswith("#")]
+    lines = [ln for ln in path.read_text(encoding="utf-8").splitlines() if ln and not (ln == "#" or ln.startswith("# "))]  # "#IPL2024 …" is a row
     header = lines[0].split("\t")
     rows = []
     for ln in lines[1:]:
