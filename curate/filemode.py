@@ -122,10 +122,9 @@ def _loads_once(line: str) -> Any:
 
 
 def _read_csv(path: Path, delimiter: str) -> pa.Table:
-    from curate.ingest.readers import _line_numbers, csv_header, detect_encoding, open_binary
+    from curate.ingest.readers import _line_numbers, csv_header
 
-    with open_binary(path) as fh:
-        encoding = detect_encoding(fh.read(1 << 16)).replace("utf-8-sig", "utf8")
+    data, encoding = _arrow_owned_utf8(path)
     bad: list = []
 
     def on_invalid(row) -> str:
@@ -134,15 +133,14 @@ def _read_csv(path: Path, delimiter: str) -> pa.Table:
 
     def read(column_types=None) -> pa.Table:
         return pacsv.read_csv(
-            open_binary(path), read_options=pacsv.ReadOptions(encoding=encoding),
+            pa.BufferReader(data),
             parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True, invalid_row_handler=on_invalid),
             convert_options=pacsv.ConvertOptions(strings_can_be_null=False, column_types=column_types))
 
-    with open_binary(path) as fh:
-        names = csv_header(lambda: pacsv.open_csv(
-            fh, read_options=pacsv.ReadOptions(encoding=encoding),
-            parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True,
-                                             invalid_row_handler=lambda row: "skip")))
+    names = csv_header(lambda: pacsv.open_csv(
+        pa.BufferReader(data),
+        parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True,
+                                         invalid_row_handler=lambda row: "skip")))
     dups = sorted({n for n in names if names.count(n) > 1})
     if dups:
         raise CurateError(f"{path}: the header names column(s) {', '.join(repr(d) for d in dups)} more than once")
@@ -157,6 +155,25 @@ def _read_csv(path: Path, delimiter: str) -> pa.Table:
         raise CurateError(f"{path}: {where} has {row.actual_columns} columns, the header {row.expected_columns}"
                           f"{f' ({len(bad)} malformed rows in all)' if len(bad) > 1 else ''}")
     return table
+
+
+def _arrow_owned_utf8(path: Path) -> tuple[pa.Buffer, str]:
+    """The whole file as UTF-8 (BOM dropped, gzip undone) in memory Arrow owns, and the file's own encoding.
+
+    Arrow's threaded CSV reader may drop its input on a worker thread after ``read_csv`` returned; a
+    Python file object (or a transcoding stream, or bytes Python owns) then needs the GIL to be freed,
+    and at interpreter exit that aborts the process ("terminate called without an active exception",
+    exit 134) instead of the one-line error's exit 2. Nothing here is a Python object.
+    """
+    from curate.ingest.readers import detect_encoding, open_binary
+
+    with open_binary(path) as fh:
+        raw = fh.read()
+    encoding = detect_encoding(raw[: 1 << 16])
+    text = raw.decode("utf-8-sig" if encoding in ("utf-8", "utf-8-sig") else encoding)
+    out = pa.BufferOutputStream()
+    out.write(text.encode("utf-8"))
+    return out.getvalue(), encoding
 
 
 def _rows_to_table(rows: list[dict[str, Any]]) -> pa.Table:
