@@ -234,6 +234,17 @@ def _json_rows(field: pa.Field, n: int, key: bytes = MIXED_JSON):
     return np.unpackbits(np.frombuffer(base64.b64decode(field.metadata[key]), dtype=np.uint8))[:n]
 
 
+def source_text_field(src: str | Path, text_field: str | None) -> str | None:
+    """The column ``--text-field`` names for the input ``src``: ingest's per-source form ``FILE:FIELD`` is taken when
+    ``FILE`` is this input (its name or the path as given), so a command copied from an ingest works on the same file;
+    anything else (a column whose own name holds a colon) is the column's name as it is."""
+    if text_field and ":" in text_field:
+        prefix, field = text_field.rsplit(":", 1)
+        if field and prefix in (Path(src).name, str(src)):
+            return field
+    return text_field
+
+
 def check_output(path: str | Path) -> str:
     """Check an output file's name before any work: a known format, not compressed, in a folder that exists.
 

@@ -359,3 +359,30 @@ def test_output_in_a_missing_folder_is_a_one_line_error_before_any_work(tmp_path
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
     assert f"the folder {out.parent} does not exist" in proc.stderr
     assert not (tmp_path / "nonexistent").exists()
+
+
+@pytest.mark.parametrize("cmd", [["langid"], ["dedup", "run"]], ids=["langid", "dedup"])
+def test_text_field_in_ingests_per_source_form_names_the_column(tmp_path, cmd):
+    """Issue 13: ``--text-field FILE:FIELD`` as ingest takes it (README: ``--text-field feedback.csv:comment``) works on
+    that file in file mode; it was refused ("needs column(s) feedback.csv:comment")."""
+    src = tmp_path / "feedback.csv"
+    src.write_text("Customer ID,comment\n0042,the app keeps logging me out\n0043,refund still not received\n")
+    out = tmp_path / "out.jsonl"
+    env = {**os.environ, "PYTHONPATH": os.getcwd()}
+    proc = subprocess.run([sys.executable, "-m", "curate.cli.main", *cmd, str(src), "-o", str(out),
+                           "--text-field", "feedback.csv:comment"], capture_output=True, text=True, timeout=300, env=env)
+    assert proc.returncode == 0, proc.stderr
+    rows = _lines(out)
+    assert [(r["Customer ID"], r["comment"]) for r in rows] == [("0042", "the app keeps logging me out"),
+                                                                 ("0043", "refund still not received")]
+
+
+def test_source_text_field_splits_only_a_prefix_naming_the_input():
+    from curate.filemode import source_text_field
+
+    assert source_text_field("data/feedback.csv", "feedback.csv:comment") == "comment"
+    assert source_text_field("data/feedback.csv", "data/feedback.csv:comment") == "comment"
+    assert source_text_field("data/feedback.csv", "Note:Internal") == "Note:Internal"  # a column named so
+    assert source_text_field("data/feedback.csv", "other.csv:comment") == "other.csv:comment"
+    assert source_text_field("data/feedback.csv", "text") == "text"
+    assert source_text_field("data/feedback.csv", None) is None
