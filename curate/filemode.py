@@ -7,6 +7,7 @@ Formats are chosen by extension: .jsonl/.json, .csv, .tsv, .parquet.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any, Callable
 
@@ -78,12 +79,14 @@ def _read_any(path: str | Path) -> pa.Table:
         text = data.decode(detect_encoding(data[: 1 << 16], partial=False))
         text = text.lstrip("\ufeff")
         if fmt == "json" and text.lstrip().startswith("["):
-            rows = json.loads(text)
+            rows = json.loads(text, parse_constant=_not_json)
             if not isinstance(rows, list):
                 raise CurateError(f"{path}: a .json file must hold an array of objects")
         else:
             rows = []
-            for n, line in enumerate(text.splitlines(), 1):
+            # Only \n, \r\n and \r end a record, as in ingest: str.splitlines() also cuts at U+2028, U+2029,
+            # U+0085 ..., which a JSON string may hold as they are ("para one\u2028para two" became two bad lines).
+            for n, line in enumerate(_LINE_ENDS.split(text), 1):
                 if line.strip():
                     try:
                         rows.append(_loads_once(line))
@@ -107,6 +110,15 @@ class _DuplicateKey(ValueError):
     pass
 
 
+_LINE_ENDS = re.compile(r"\r\n|\r|\n")
+
+
+def _not_json(name: str):
+    """``parse_constant``: NaN and Infinity are not JSON (ingest quarantines them as malformed JSON), and written
+    back they would make the output unreadable to any strict JSON reader."""
+    raise json.JSONDecodeError(f"{name} is not JSON", name, 0)
+
+
 def _loads_once(line: str) -> Any:
     """``json.loads`` that refuses a top-level key written twice (Python keeps the last value, DuckDB the first)."""
     seen: list[bool] = []
@@ -115,7 +127,7 @@ def _loads_once(line: str) -> Any:
         seen.append(len({k for k, _ in items}) != len(items))
         return dict(items)
 
-    value = json.loads(line, object_pairs_hook=pairs)
+    value = json.loads(line, object_pairs_hook=pairs, parse_constant=_not_json)
     if seen and seen[-1]:  # the outermost object is built last
         raise _DuplicateKey
     return value
@@ -131,16 +143,27 @@ def _read_csv(path: Path, delimiter: str) -> pa.Table:
         bad.append(row)
         return "skip"
 
-    def read(column_types=None) -> pa.Table:
-        return pacsv.read_csv(
-            pa.BufferReader(data),
-            parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True, invalid_row_handler=on_invalid),
-            convert_options=pacsv.ConvertOptions(strings_can_be_null=False, column_types=column_types))
+    def big_blocks(fn):
+        """``fn(read_options)``, again with the whole file (in memory already) as one block when a record is longer
+        than Arrow's block (1 MiB: "straddling object straddles two block boundaries")."""
+        try:
+            return fn(None)
+        except pa.ArrowInvalid as exc:
+            if "straddl" not in str(exc):
+                raise
+            bad.clear()
+            return fn(pacsv.ReadOptions(block_size=min(data.size + 1, (1 << 31) - 1)))
 
-    names = csv_header(lambda: pacsv.open_csv(
-        pa.BufferReader(data),
+    def read(column_types=None) -> pa.Table:
+        return big_blocks(lambda opts: pacsv.read_csv(
+            pa.BufferReader(data), read_options=opts,
+            parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True, invalid_row_handler=on_invalid),
+            convert_options=pacsv.ConvertOptions(strings_can_be_null=False, column_types=column_types)))
+
+    names = big_blocks(lambda opts: csv_header(lambda: pacsv.open_csv(
+        pa.BufferReader(data), read_options=opts,
         parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True,
-                                         invalid_row_handler=lambda row: "skip")))
+                                         invalid_row_handler=lambda row: "skip"))))
     dups = sorted({n for n in names if names.count(n) > 1})
     if dups:
         raise CurateError(f"{path}: the header names column(s) {', '.join(repr(d) for d in dups)} more than once")

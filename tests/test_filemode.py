@@ -386,3 +386,37 @@ def test_source_text_field_splits_only_a_prefix_naming_the_input():
     assert source_text_field("data/feedback.csv", "other.csv:comment") == "other.csv:comment"
     assert source_text_field("data/feedback.csv", "text") == "text"
     assert source_text_field("data/feedback.csv", None) is None
+
+
+def test_jsonl_records_end_only_at_line_breaks_as_in_ingest(tmp_path):
+    """U+2028/U+2029/U+0085 may stand unescaped inside a JSON string; ingest reads such a file, file mode cut the
+    record there (str.splitlines) and refused it as malformed JSON."""
+    src = tmp_path / "ls.jsonl"
+    src.write_bytes('{"text": "para one\u2028para two"}\r\n{"text": "nel \u0085 x\u2029y"}\r{"text": "ff \\f"}\n'
+                    .encode("utf-8"))
+    assert read_table(src).column("text").to_pylist() == ["para one\u2028para two", "nel \u0085 x\u2029y", "ff \f"]
+
+
+@pytest.mark.parametrize("name,body,where", [
+    ("n.jsonl", '{"text": "a"}\n{"text": "b", "amount": NaN}\n', "n.jsonl:2"),
+    ("i.jsonl", '{"text": "b", "amount": -Infinity}\n', "i.jsonl:1"),
+    ("a.json", '[{"text": "a", "amount": Infinity}]', "a.json"),
+])
+def test_nan_and_infinity_are_not_json_in_file_mode_either(tmp_path, name, body, where):
+    """Ingest quarantines NaN/Infinity as malformed JSON; file mode read them and wrote ``NaN`` back, a JSONL output
+    no strict JSON reader loads."""
+    src = tmp_path / name
+    src.write_text(body)
+    with pytest.raises(CurateError, match=f"^{tmp_path}/{where}.*(NaN|Infinity|malformed)"):
+        read_table(src)
+
+
+@pytest.mark.parametrize("first", [True, False], ids=["first-row", "later-row"])
+def test_csv_value_longer_than_arrows_block_is_read(tmp_path, first):
+    """A 3 MB value (a long document) stopped file mode with Arrow's "straddling object straddles two block
+    boundaries (try to increase block size?)"."""
+    big = "y" * 3_000_000
+    rows = [("0042", big), ("0043", "short")] if first else [("0042", "short"), ("0043", big)]
+    src = tmp_path / "big.csv"
+    src.write_text("id,text\n" + "".join(f"{i},{t}\n" for i, t in rows))
+    assert [tuple(r.values()) for r in read_table(src).to_pylist()] == rows
