@@ -594,19 +594,43 @@ def read_delimited(path: Path, delimiter: str, fast: bool = True) -> Iterator[pa
         if fast_chunks is not None:
             yield from fast_chunks
             return
+    # A UTF-8 file is read as bytes and checked per value: one record with invalid bytes is quarantined
+    # ("undecodable bytes", as in JSONL), where Arrow's string conversion refused the whole file.
+    utf8 = arrow_encoding in ("utf-8", "utf8")
     try:
-        reader = open_reader({n: pa.string() for n in names})
+        reader = open_reader({n: pa.binary() if utf8 else pa.string() for n in names})
     except (pa.ArrowInvalid, UnicodeDecodeError, OSError) as exc:
         raise CurateError(f"{path}: cannot read as {kind}: {reader_error(exc)}") from None
     schema = pa.schema([(n, pa.string()) for n in names])
     last: list[pa.RecordBatch] = []
+    undecodable: dict[int, str] = {}  # record number -> reason
+    converted = 0
+
+    def as_text(batch: pa.RecordBatch) -> pa.RecordBatch:
+        nonlocal converted
+        cols = []
+        for name, col in zip(names, batch.columns):
+            try:
+                cols.append(col.cast(pa.string()))
+            except pa.ArrowInvalid:  # rare: find the values that are not UTF-8
+                values = []
+                for i, v in enumerate(col.to_pylist()):
+                    try:
+                        values.append(v.decode("utf-8"))
+                    except UnicodeDecodeError:
+                        values.append(_escaped(v))
+                        undecodable.setdefault(converted + i + 1,
+                                               f"undecodable bytes: not valid UTF-8 in column {name!r}")
+                cols.append(pa.array(values, pa.string()))
+        converted += batch.num_rows
+        return pa.RecordBatch.from_arrays(cols, schema=schema)
 
     def batches() -> Iterator[pa.RecordBatch]:
         try:
             for batch in reader:
                 if last:
                     yield last.pop()
-                last.append(pa.RecordBatch.from_arrays([b.cast(pa.string()) for b in batch.columns], schema=schema))
+                last.append(as_text(batch))
         except (pa.ArrowInvalid, UnicodeDecodeError, OSError) as exc:
             raise CurateError(f"{path}: cannot read as {kind}: {reader_error(exc)}") from None
         if last:
@@ -618,6 +642,10 @@ def read_delimited(path: Path, delimiter: str, fast: bool = True) -> Iterator[pa
     rows = 0
     for chunk in _arrow_batches_to_chunks(batches()):
         rows += chunk.num_rows
+        if undecodable:
+            errs = [undecodable.pop(r, None) for r in chunk["source_row"].to_pylist()]
+            if any(errs):
+                chunk = chunk.set_column(2, "error", pa.array(errs, pa.string()))
         yield chunk
     if bad:
         yield _bad_csv_rows(path, encoding, bad, names, delimiter, kind)

@@ -99,6 +99,23 @@ def test_malformed_csv_rows_carry_their_physical_line(ws, tmp_path):
     assert _quarantine(ws) == {5: "malformed CSV row: expected 2 columns, got 3"}
 
 
+@pytest.mark.parametrize("gz", [False, True], ids=["plain", "gzip"])
+def test_invalid_utf8_in_one_csv_row_quarantines_that_row_only(ws, tmp_path, gz):
+    """Issue 13: invalid UTF-8 becomes quarantined rows with a reason. One row of a UTF-8 CSV with stray bytes refused
+    the whole file ("In CSV column #1: CSV conversion error to string", nothing ingested)."""
+    body = (b"id,text\r\n0042,good one\r\n0043,bad \xff\xfe bytes\r\n0044,\"multi\nline\"\r\n"
+            + b"".join(b"%04d,row %d\r\n" % (i, i) for i in range(100)))
+    path = tmp_path / ("u.csv.gz" if gz else "u.csv")
+    path.write_bytes(gzip.compress(body) if gz else body)
+    res = _accounted(ingest_file(ws, path, IngestOptions()))
+    assert (res.rows_read, res.ingested, res.quarantined) == (103, 102, 1)
+    bad = ws.con.execute("SELECT source_row, reason, raw FROM lake.quarantine").fetchall()
+    assert [(r, why) for r, why, _ in bad] == [(2, "undecodable bytes: not valid UTF-8 in column 'text'")]
+    assert json.loads(bad[0][2]) == {"id": "0043", "text": "bad \\xff\\xfe bytes"}
+    docs = ws.con.execute("SELECT source_row, text, meta FROM lake.documents ORDER BY source_row LIMIT 2").fetchall()
+    assert docs == [(1, "good one", '{"id":"0042"}'), (3, "multi\nline", '{"id":"0044"}')]
+
+
 def test_csv_values_stay_as_written(ws, tmp_path):
     path = tmp_path / "ids.csv"
     path.write_text("text,id,pin,amount,flag\nhello,0042,011001,1.50,TRUE\nbye,7,110001,2,false\n")
