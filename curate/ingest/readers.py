@@ -190,6 +190,17 @@ def open_binary(path: Path):
     return gzip.open(path, "rb") if magic == b"\x1f\x8b" else open(path, "rb")
 
 
+def arrow_input(path: Path) -> pa.NativeFile:
+    """The file as an Arrow stream, gzip undone by Arrow (by magic bytes, as :func:`open_binary`).
+
+    Arrow's readers may drop their input on one of Arrow's threads; a Python file object then needs the GIL to be
+    freed, and at interpreter exit that aborts the process ("terminate called without an active exception", exit 134
+    instead of a one-line error's 2). A native stream holds no Python object."""
+    with open(path, "rb") as fh:
+        gz = fh.read(2) == b"\x1f\x8b"
+    return pa.input_stream(str(path), compression="gzip" if gz else None)
+
+
 def check_source(path: Path, missing_ok: bool = False) -> None:
     """Refuse what cannot be read as data before anything is locked or opened for reading.
 
@@ -571,7 +582,7 @@ def read_delimited(path: Path, delimiter: str, fast: bool = True) -> Iterator[pa
 
     def open_reader(column_types=None):
         return pacsv.open_csv(
-            open_binary(path),
+            arrow_input(path),
             read_options=pacsv.ReadOptions(encoding=arrow_encoding, block_size=8 << 20),
             parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True,
                                              invalid_row_handler=on_invalid),

@@ -413,3 +413,26 @@ def test_csv_errors_and_quarantine_reasons_quote_no_values(ws, tmp_path):
     reason, raw = ws.con.execute("SELECT reason, raw FROM lake.quarantine").fetchone()
     assert reason == "malformed CSV row: expected 3 columns, got 4"
     assert "ABCPK1234F" in raw  # the quarantine keeps the row itself; only the message must not quote it
+
+
+@pytest.mark.parametrize("gz", [False, True], ids=["plain", "gzip"])
+def test_arrow_csv_reader_gets_a_native_stream(ws, tmp_path, monkeypatch, gz):
+    """The Arrow CSV reader (a file with a malformed row leaves DuckDB's fast path) holds no Python file object: Arrow
+    may free its input on a worker thread, which then needs the GIL, and at interpreter exit that aborted file mode's
+    CSV reading (exit 134; see tests/test_filemode.py)."""
+    import pyarrow.csv as pacsv
+
+    seen = []
+    real = pacsv.open_csv
+
+    def spy(source, *args, **kwargs):
+        seen.append(source)
+        return real(source, *args, **kwargs)
+
+    monkeypatch.setattr(pacsv, "open_csv", spy)
+    body = b"id,text\n0042,hello\n0043,a,b\n0044,bye\n"
+    path = tmp_path / ("m.csv.gz" if gz else "m.csv")
+    path.write_bytes(gzip.compress(body) if gz else body)
+    res = _accounted(ingest_file(ws, path, IngestOptions()))
+    assert (res.ingested, res.quarantined) == (2, 1)
+    assert seen and all(isinstance(s, pa.NativeFile) and not isinstance(s, pa.PythonFile) for s in seen), seen
