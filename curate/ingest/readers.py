@@ -571,7 +571,10 @@ def read_delimited(path: Path, delimiter: str, fast: bool = True) -> Iterator[pa
 
     kind = "TSV" if delimiter == "\t" else "CSV"
     with open_binary(path) as fh:
-        encoding = detect_encoding(fh.read(1 << 16))
+        head = fh.read(1 << 16)
+    encoding = detect_encoding(head)
+    if not head.removeprefix(codecs.BOM_UTF8).strip():
+        return  # an empty file holds no rows, as an empty JSONL file (Arrow: "Empty CSV file")
     arrow_encoding = encoding.replace("utf-8-sig", "utf8")
     bad: list[tuple[str, str]] = []
 

@@ -436,3 +436,16 @@ def test_arrow_csv_reader_gets_a_native_stream(ws, tmp_path, monkeypatch, gz):
     res = _accounted(ingest_file(ws, path, IngestOptions()))
     assert (res.ingested, res.quarantined) == (2, 1)
     assert seen and all(isinstance(s, pa.NativeFile) and not isinstance(s, pa.PythonFile) for s in seen), seen
+
+
+@pytest.mark.parametrize("body", [b"", b"\xef\xbb\xbf", b"\r\n\r\n"], ids=["empty", "bom-only", "blank-lines"])
+def test_an_empty_csv_holds_no_rows_like_an_empty_jsonl(ws, tmp_path, body):
+    """An empty CSV was a read error ("cannot read as CSV: Empty CSV file", exit 2, and an ``interrupted`` ingest
+    left in ``curate status``) where an empty JSONL file reads 0 rows."""
+    for name in ("e.csv", "e.jsonl"):
+        path = tmp_path / name
+        path.write_bytes(body)
+        res = _accounted(ingest_file(ws, path, IngestOptions()))
+        assert res.rows_read == 0, name
+    states = [r[0] for r in ws.con.execute("SELECT state FROM lake.ingests").fetchall()]
+    assert states == ["done", "done"]
