@@ -86,8 +86,15 @@ def detect_encoding(sample: bytes, partial: bool | None = None) -> str:
             return "utf-8"
     from charset_normalizer import from_bytes
 
-    best = from_bytes(sample).best()
+    results = from_bytes(sample)
+    best = results.best()
     guess = best.encoding if best else "utf-8"
+    if best is not None and guess != "cp1252" and any(
+            "cp1252" in m.could_be_from_charset and (m.chaos, m.coherence) == (best.chaos, best.coherence)
+            for m in results):
+        # A tie (same chaos and coherence): Windows-1252, the code page of Excel's "CSV" on Western Windows, rather
+        # than the first of its equals (cp1250 read "Crème brûlée" as "Crčme brűlée").
+        guess = "cp1252"
     if guess.replace("-", "_").startswith(("utf_16", "utf_32")) and b"\x00" not in sample:
         # A guess on a few bytes: BOM-less UTF-16/32 text always holds NUL bytes (ASCII, line ends), so without
         # any it would glue lines together ("#\n#\x01\xf9" became one row): read bytes one by one instead.

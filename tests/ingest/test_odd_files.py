@@ -449,3 +449,20 @@ def test_an_empty_csv_holds_no_rows_like_an_empty_jsonl(ws, tmp_path, body):
         assert res.rows_read == 0, name
     states = [r[0] for r in ws.con.execute("SELECT state FROM lake.ingests").fetchall()]
     assert states == ["done", "done"]
+
+
+def test_an_excel_cp1252_csv_keeps_its_accents(ws, tmp_path):
+    """A Windows-1252 CSV ("CSV" from Excel on Western Windows) tied with cp1250 in charset detection and was read as
+    cp1250: "Crème brûlée" was stored as "Crčme brűlée". A real cp1250 file stays cp1250."""
+    from curate.ingest.readers import detect_encoding
+
+    path = tmp_path / "excel.csv"
+    path.write_bytes('Customer ID,Name,text\r\n0042,José Müller,"The café charged €5 for the coffee, and the receipt '
+                     'said naïve prices"\r\n0043,Zoë,Crème brûlée was très bon\r\n'.encode("cp1252"))
+    _accounted(ingest_file(ws, path, IngestOptions()))
+    assert ws.con.execute("SELECT text, meta FROM lake.documents ORDER BY source_row").fetchall() == [
+        ("The café charged €5 for the coffee, and the receipt said naïve prices",
+         '{"Customer ID":"0042","Name":"José Müller"}'),
+        ("Crème brûlée was très bon", '{"Customer ID":"0043","Name":"Zoë"}')]
+    czech = "id,text\n1,Příliš žluťoučký kůň úpěl ďábelské ódy\n2,Zażółć gęślą jaźń, šťastný kůň\n".encode("cp1250")
+    assert detect_encoding(czech) == "cp1250"
