@@ -97,7 +97,9 @@ def _read_any(path: str | Path) -> pa.Table:
                                           "ambiguous; ingest quarantines it)") from None
         bad = next((i for i, r in enumerate(rows) if not isinstance(r, dict)), None)
         if bad is not None:
-            raise CurateError(f"{path}: record {bad + 1} is a JSON {type(rows[bad]).__name__}, not an object")
+            kind = {list: "array", str: "string", bool: "boolean", int: "number", float: "number"}.get(
+                type(rows[bad]), "null")
+            raise CurateError(f"{path}: record {bad + 1} is a JSON {kind}, not an object")
         return _rows_to_table(rows)
     except RecursionError:
         raise CurateError(f"{path}: JSON nested too deeply to read") from None

@@ -420,3 +420,16 @@ def test_csv_value_longer_than_arrows_block_is_read(tmp_path, first):
     src = tmp_path / "big.csv"
     src.write_text("id,text\n" + "".join(f"{i},{t}\n" for i, t in rows))
     assert [tuple(r.values()) for r in read_table(src).to_pylist()] == rows
+
+
+@pytest.mark.parametrize("body,kind", [('[{"text": "a"}, 5]', "number"), ('[{"text": "a"}, "x"]', "string"),
+                                       ('[{"text": "a"}, null]', "null"), ('[{"text": "a"}, [1]]', "array"),
+                                       ('[{"text": "a"}, true]', "boolean")])
+def test_a_record_that_is_not_an_object_is_named_with_jsons_type(tmp_path, body, kind):
+    """The same words as ingest's quarantine reason ("record is a JSON string, not an object"); it said "a JSON int",
+    "a JSON str", "a JSON NoneType"."""
+    src = tmp_path / "a.json"
+    src.write_text(body)
+    with pytest.raises(CurateError) as info:
+        read_table(src)
+    assert str(info.value) == f"{src}: record 2 is a JSON {kind}, not an object"
