@@ -68,6 +68,17 @@ _LAST_ASSISTANT = ("CASE WHEN list_position(list_reverse(list_transform(_conv, m
                    "'assistant') END")
 
 
+def _parts_as_text(turns: str) -> str:
+    """SQL: the parsed turns ``turns`` of the row's ``messages`` with a content that is a list of parts (OpenAI's
+    ``[{"type": "text", "text": ...}, ...]``) as its text parts joined by a newline, as ingest, dedup and training
+    read it: ``content`` is a string for every trainer (cast to VARCHAR, the list was its JSON text, which a chat
+    template renders and the model learns verbatim). Image or audio parts add nothing."""
+    part = "json_extract(messages::JSON, '$[' || (i - 1) || '].content')"
+    return (f"CASE WHEN regexp_matches(messages, '\"content\"\\s*:\\s*\\[') THEN list_transform({turns}, (m, i) -> "
+            f"struct_update(m, content := CASE json_type({part}) WHEN 'ARRAY' THEN "
+            f"array_to_string(json_extract_string({part}, '$[*].text'), chr(10)) ELSE m.content END)) ELSE {turns} END")
+
+
 def message_structure(con: duckdb.DuckDBPyConnection) -> str:
     """The JSON structure (``from_json`` type) of one message of the registered ``_rows``' ``messages``.
 
@@ -150,7 +161,7 @@ def trainer_table(table: pa.Table, layout: str = "auto", columns: list[str] | tu
         con.register("_rows", table)
         n, chats, sft = _shapes(con, table.column_names)
         msg_type = "'[" + message_structure(con).replace("'", "''") + "]'"
-        chat_list = f"from_json(messages, {msg_type})"
+        chat_list = _parts_as_text(f"from_json(messages, {msg_type})")
         sft_list = f"from_json({_SFT_JSON}, {msg_type})"
         conversation = f"CASE WHEN {_IS_CHAT} THEN {chat_list} WHEN {_IS_SFT} THEN {sft_list} END"
         chosen = choose_layout(n, chats, sft) if layout == "auto" else layout

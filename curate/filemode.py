@@ -7,6 +7,7 @@ Formats are chosen by extension: .jsonl/.json, .csv, .tsv, .parquet.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any, Callable
 
@@ -78,12 +79,14 @@ def _read_any(path: str | Path) -> pa.Table:
         text = data.decode(detect_encoding(data[: 1 << 16], partial=False))
         text = text.lstrip("\ufeff")
         if fmt == "json" and text.lstrip().startswith("["):
-            rows = json.loads(text)
+            rows = json.loads(text, parse_constant=_not_json)
             if not isinstance(rows, list):
                 raise CurateError(f"{path}: a .json file must hold an array of objects")
         else:
             rows = []
-            for n, line in enumerate(text.splitlines(), 1):
+            # Only \n, \r\n and \r end a record, as in ingest: str.splitlines() also cuts at U+2028, U+2029,
+            # U+0085 ..., which a JSON string may hold as they are ("para one\u2028para two" became two bad lines).
+            for n, line in enumerate(_LINE_ENDS.split(text), 1):
                 if line.strip():
                     try:
                         rows.append(_loads_once(line))
@@ -94,7 +97,9 @@ def _read_any(path: str | Path) -> pa.Table:
                                           "ambiguous; ingest quarantines it)") from None
         bad = next((i for i, r in enumerate(rows) if not isinstance(r, dict)), None)
         if bad is not None:
-            raise CurateError(f"{path}: record {bad + 1} is a JSON {type(rows[bad]).__name__}, not an object")
+            kind = {list: "array", str: "string", bool: "boolean", int: "number", float: "number"}.get(
+                type(rows[bad]), "null")
+            raise CurateError(f"{path}: record {bad + 1} is a JSON {kind}, not an object")
         return _rows_to_table(rows)
     except RecursionError:
         raise CurateError(f"{path}: JSON nested too deeply to read") from None
@@ -107,6 +112,15 @@ class _DuplicateKey(ValueError):
     pass
 
 
+_LINE_ENDS = re.compile(r"\r\n|\r|\n")
+
+
+def _not_json(name: str):
+    """``parse_constant``: NaN and Infinity are not JSON (ingest quarantines them as malformed JSON), and written
+    back they would make the output unreadable to any strict JSON reader."""
+    raise json.JSONDecodeError(f"{name} is not JSON", name, 0)
+
+
 def _loads_once(line: str) -> Any:
     """``json.loads`` that refuses a top-level key written twice (Python keeps the last value, DuckDB the first)."""
     seen: list[bool] = []
@@ -115,34 +129,43 @@ def _loads_once(line: str) -> Any:
         seen.append(len({k for k, _ in items}) != len(items))
         return dict(items)
 
-    value = json.loads(line, object_pairs_hook=pairs)
+    value = json.loads(line, object_pairs_hook=pairs, parse_constant=_not_json)
     if seen and seen[-1]:  # the outermost object is built last
         raise _DuplicateKey
     return value
 
 
 def _read_csv(path: Path, delimiter: str) -> pa.Table:
-    from curate.ingest.readers import _line_numbers, csv_header, detect_encoding, open_binary
+    from curate.ingest.readers import _line_numbers, csv_header
 
-    with open_binary(path) as fh:
-        encoding = detect_encoding(fh.read(1 << 16)).replace("utf-8-sig", "utf8")
+    data, encoding = _arrow_owned_utf8(path)
     bad: list = []
 
     def on_invalid(row) -> str:
         bad.append(row)
         return "skip"
 
-    def read(column_types=None) -> pa.Table:
-        return pacsv.read_csv(
-            open_binary(path), read_options=pacsv.ReadOptions(encoding=encoding),
-            parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True, invalid_row_handler=on_invalid),
-            convert_options=pacsv.ConvertOptions(strings_can_be_null=False, column_types=column_types))
+    def big_blocks(fn):
+        """``fn(read_options)``, again with the whole file (in memory already) as one block when a record is longer
+        than Arrow's block (1 MiB: "straddling object straddles two block boundaries")."""
+        try:
+            return fn(None)
+        except pa.ArrowInvalid as exc:
+            if "straddl" not in str(exc):
+                raise
+            bad.clear()
+            return fn(pacsv.ReadOptions(block_size=min(data.size + 1, (1 << 31) - 1)))
 
-    with open_binary(path) as fh:
-        names = csv_header(lambda: pacsv.open_csv(
-            fh, read_options=pacsv.ReadOptions(encoding=encoding),
-            parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True,
-                                             invalid_row_handler=lambda row: "skip")))
+    def read(column_types=None) -> pa.Table:
+        return big_blocks(lambda opts: pacsv.read_csv(
+            pa.BufferReader(data), read_options=opts,
+            parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True, invalid_row_handler=on_invalid),
+            convert_options=pacsv.ConvertOptions(strings_can_be_null=False, column_types=column_types)))
+
+    names = big_blocks(lambda opts: csv_header(lambda: pacsv.open_csv(
+        pa.BufferReader(data), read_options=opts,
+        parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True,
+                                         invalid_row_handler=lambda row: "skip"))))
     dups = sorted({n for n in names if names.count(n) > 1})
     if dups:
         raise CurateError(f"{path}: the header names column(s) {', '.join(repr(d) for d in dups)} more than once")
@@ -157,6 +180,25 @@ def _read_csv(path: Path, delimiter: str) -> pa.Table:
         raise CurateError(f"{path}: {where} has {row.actual_columns} columns, the header {row.expected_columns}"
                           f"{f' ({len(bad)} malformed rows in all)' if len(bad) > 1 else ''}")
     return table
+
+
+def _arrow_owned_utf8(path: Path) -> tuple[pa.Buffer, str]:
+    """The whole file as UTF-8 (BOM dropped, gzip undone) in memory Arrow owns, and the file's own encoding.
+
+    Arrow's threaded CSV reader may drop its input on a worker thread after ``read_csv`` returned; a
+    Python file object (or a transcoding stream, or bytes Python owns) then needs the GIL to be freed,
+    and at interpreter exit that aborts the process ("terminate called without an active exception",
+    exit 134) instead of the one-line error's exit 2. Nothing here is a Python object.
+    """
+    from curate.ingest.readers import detect_encoding, open_binary
+
+    with open_binary(path) as fh:
+        raw = fh.read()
+    encoding = detect_encoding(raw[: 1 << 16])
+    text = raw.decode("utf-8-sig" if encoding in ("utf-8", "utf-8-sig") else encoding)
+    out = pa.BufferOutputStream()
+    out.write(text.encode("utf-8"))
+    return out.getvalue(), encoding
 
 
 def _rows_to_table(rows: list[dict[str, Any]]) -> pa.Table:
@@ -215,6 +257,17 @@ def _json_rows(field: pa.Field, n: int, key: bytes = MIXED_JSON):
     import numpy as np
 
     return np.unpackbits(np.frombuffer(base64.b64decode(field.metadata[key]), dtype=np.uint8))[:n]
+
+
+def source_text_field(src: str | Path, text_field: str | None) -> str | None:
+    """The column ``--text-field`` names for the input ``src``: ingest's per-source form ``FILE:FIELD`` is taken when
+    ``FILE`` is this input (its name or the path as given), so a command copied from an ingest works on the same file;
+    anything else (a column whose own name holds a colon) is the column's name as it is."""
+    if text_field and ":" in text_field:
+        prefix, field = text_field.rsplit(":", 1)
+        if field and prefix in (Path(src).name, str(src)):
+            return field
+    return text_field
 
 
 def check_output(path: str | Path) -> str:

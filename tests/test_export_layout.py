@@ -272,6 +272,30 @@ def test_message_keys_beyond_role_and_content_travel_with_the_export():
     assert only.schema.field("messages").type == MESSAGE_TYPE
 
 
+def test_content_parts_export_as_their_text():
+    """OpenAI-style content parts (``[{"type": "text", "text": ...}]``, as ingest accepts them) are exported as their
+    text parts joined by a newline, as ingest, dedup and training read them; the export gave the parts' JSON text as
+    the content string, which a chat template renders and the model learns verbatim."""
+    from curate.export_layout import MESSAGE_TYPE, trainer_table
+
+    parts = [{"role": "user", "content": [{"type": "text", "text": "my card"},
+                                          {"type": "image_url", "image_url": {"url": "data:,"}},
+                                          {"type": "text", "text": "is blocked"}]},
+             {"role": "assistant", "content": [{"type": "text", "text": "Unblocked."}]}]
+    plain = [{"role": "user", "content": '["a", "list"] as text'}, {"role": "assistant", "content": "ok"}]
+    rows = pa.table({"doc_id": ["a", "b"], "split": ["train"] * 2, "text": ["t1", "t2"],
+                     "messages": [json.dumps(parts), json.dumps(plain, separators=(",", ":"))]})
+    for layout, col in (("messages", "messages"), ("prompt-completion", "completion")):
+        out, _ = trainer_table(rows, layout)
+        assert out.schema.field(col).type == MESSAGE_TYPE
+        got = out.column(col).to_pylist()
+        if layout == "messages":
+            assert got == [[{"role": "user", "content": "my card\nis blocked"},
+                            {"role": "assistant", "content": "Unblocked."}], plain]
+        else:
+            assert got == [[{"role": "assistant", "content": "Unblocked."}], [plain[1]]]
+
+
 def test_messages_layout_with_text_rows_is_refused_unless_skip_non_chat(shaped, tmp_path):
     """Issue 13: the rows left out are counted with their reason, never dropped without a word."""
     ws, _ = shaped

@@ -263,6 +263,42 @@ def test_malformed_csv_row_deep_in_a_multiline_file_gets_its_line(tmp_path):
     assert str(info.value) == f"{src}: line 5 has 3 columns, the header 2"
 
 
+@pytest.mark.parametrize("name,data", [
+    ("plain.csv", b"id,text\r\n0042,hello\r\n0043,a,b\r\n"),
+    ("zipped.csv.gz", gzip.compress(b"id,text\n0042,hello\n0043,a,b\n")),
+    ("excel.csv", "id,text\n0042,caf\u00e9 \u20ac5\n0043,a,b\n".encode("cp1252") * 20),
+    ("bom.csv", b"\xef\xbb\xbfid,text\n0042,hello\n0043,a,b\n"),
+])
+def test_csv_reader_gets_no_python_object_to_free(tmp_path, monkeypatch, name, data):
+    """Arrow's threaded CSV reader can free its input on a worker thread after ``read_csv`` returned; a Python file
+    object (or Arrow's Python transcoder for a cp1252 file) then needs the GIL, and at interpreter exit that aborted
+    ``curate langid ragged.csv`` ("terminate called without an active exception", exit 134 instead of the one-line
+    error's 2; about 1 run in 5 on a loaded machine)."""
+    import pyarrow.csv as pacsv
+
+    seen = []
+    for fn in ("read_csv", "open_csv"):
+        real = getattr(pacsv, fn)
+
+        def spy(source, *args, _real=real, **kwargs):
+            opts = kwargs.get("read_options")
+            seen.append((type(source).__name__, opts.encoding if opts is not None else "utf8"))
+            return _real(source, *args, **kwargs)
+
+        monkeypatch.setattr(pacsv, fn, spy)
+    src = tmp_path / name
+    src.write_bytes(data)
+    with pytest.raises(CurateError, match="line 3 has 3 columns, the header 2"):
+        read_table(src)
+    assert seen and all(s == ("BufferReader", "utf8") for s in seen), seen
+
+
+def test_csv_values_survive_the_utf8_copy(tmp_path):
+    src = tmp_path / "excel.csv"
+    src.write_bytes("\ufeffCustomer ID;PIN;text\r\n0042;011001;\"caf\u00e9 \u20ac5\r\nline two\"\r\n".encode("utf-8"))
+    assert read_table(src).to_pylist() == [{"Customer ID": "0042", "PIN": "011001", "text": "caf\u00e9 \u20ac5\r\nline two"}]
+
+
 @pytest.mark.parametrize("cmd", [["langid"], ["dedup", "run"], ["pii", "run"], ["pii", "scan"]],
                          ids=["langid", "dedup", "pii", "pii-scan"])
 def test_empty_and_missing_files_are_one_error_line_in_every_command(tmp_path, cmd):
@@ -323,3 +359,77 @@ def test_output_in_a_missing_folder_is_a_one_line_error_before_any_work(tmp_path
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
     assert f"the folder {out.parent} does not exist" in proc.stderr
     assert not (tmp_path / "nonexistent").exists()
+
+
+@pytest.mark.parametrize("cmd", [["langid"], ["dedup", "run"]], ids=["langid", "dedup"])
+def test_text_field_in_ingests_per_source_form_names_the_column(tmp_path, cmd):
+    """Issue 13: ``--text-field FILE:FIELD`` as ingest takes it (README: ``--text-field feedback.csv:comment``) works on
+    that file in file mode; it was refused ("needs column(s) feedback.csv:comment")."""
+    src = tmp_path / "feedback.csv"
+    src.write_text("Customer ID,comment\n0042,the app keeps logging me out\n0043,refund still not received\n")
+    out = tmp_path / "out.jsonl"
+    env = {**os.environ, "PYTHONPATH": os.getcwd()}
+    proc = subprocess.run([sys.executable, "-m", "curate.cli.main", *cmd, str(src), "-o", str(out),
+                           "--text-field", "feedback.csv:comment"], capture_output=True, text=True, timeout=300, env=env)
+    assert proc.returncode == 0, proc.stderr
+    rows = _lines(out)
+    assert [(r["Customer ID"], r["comment"]) for r in rows] == [("0042", "the app keeps logging me out"),
+                                                                 ("0043", "refund still not received")]
+
+
+def test_source_text_field_splits_only_a_prefix_naming_the_input():
+    from curate.filemode import source_text_field
+
+    assert source_text_field("data/feedback.csv", "feedback.csv:comment") == "comment"
+    assert source_text_field("data/feedback.csv", "data/feedback.csv:comment") == "comment"
+    assert source_text_field("data/feedback.csv", "Note:Internal") == "Note:Internal"  # a column named so
+    assert source_text_field("data/feedback.csv", "other.csv:comment") == "other.csv:comment"
+    assert source_text_field("data/feedback.csv", "text") == "text"
+    assert source_text_field("data/feedback.csv", None) is None
+
+
+def test_jsonl_records_end_only_at_line_breaks_as_in_ingest(tmp_path):
+    """U+2028/U+2029/U+0085 may stand unescaped inside a JSON string; ingest reads such a file, file mode cut the
+    record there (str.splitlines) and refused it as malformed JSON."""
+    src = tmp_path / "ls.jsonl"
+    src.write_bytes('{"text": "para one\u2028para two"}\r\n{"text": "nel \u0085 x\u2029y"}\r{"text": "ff \\f"}\n'
+                    .encode("utf-8"))
+    assert read_table(src).column("text").to_pylist() == ["para one\u2028para two", "nel \u0085 x\u2029y", "ff \f"]
+
+
+@pytest.mark.parametrize("name,body,where", [
+    ("n.jsonl", '{"text": "a"}\n{"text": "b", "amount": NaN}\n', "n.jsonl:2"),
+    ("i.jsonl", '{"text": "b", "amount": -Infinity}\n', "i.jsonl:1"),
+    ("a.json", '[{"text": "a", "amount": Infinity}]', "a.json"),
+])
+def test_nan_and_infinity_are_not_json_in_file_mode_either(tmp_path, name, body, where):
+    """Ingest quarantines NaN/Infinity as malformed JSON; file mode read them and wrote ``NaN`` back, a JSONL output
+    no strict JSON reader loads."""
+    src = tmp_path / name
+    src.write_text(body)
+    with pytest.raises(CurateError, match=f"^{tmp_path}/{where}.*(NaN|Infinity|malformed)"):
+        read_table(src)
+
+
+@pytest.mark.parametrize("first", [True, False], ids=["first-row", "later-row"])
+def test_csv_value_longer_than_arrows_block_is_read(tmp_path, first):
+    """A 3 MB value (a long document) stopped file mode with Arrow's "straddling object straddles two block
+    boundaries (try to increase block size?)"."""
+    big = "y" * 3_000_000
+    rows = [("0042", big), ("0043", "short")] if first else [("0042", "short"), ("0043", big)]
+    src = tmp_path / "big.csv"
+    src.write_text("id,text\n" + "".join(f"{i},{t}\n" for i, t in rows))
+    assert [tuple(r.values()) for r in read_table(src).to_pylist()] == rows
+
+
+@pytest.mark.parametrize("body,kind", [('[{"text": "a"}, 5]', "number"), ('[{"text": "a"}, "x"]', "string"),
+                                       ('[{"text": "a"}, null]', "null"), ('[{"text": "a"}, [1]]', "array"),
+                                       ('[{"text": "a"}, true]', "boolean")])
+def test_a_record_that_is_not_an_object_is_named_with_jsons_type(tmp_path, body, kind):
+    """The same words as ingest's quarantine reason ("record is a JSON string, not an object"); it said "a JSON int",
+    "a JSON str", "a JSON NoneType"."""
+    src = tmp_path / "a.json"
+    src.write_text(body)
+    with pytest.raises(CurateError) as info:
+        read_table(src)
+    assert str(info.value) == f"{src}: record 2 is a JSON {kind}, not an object"

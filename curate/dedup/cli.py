@@ -52,7 +52,9 @@ def dedup_run(src, dst, text_field, threshold, keep, shingle, ngram, num_perm, a
 
     from curate.dedup.config import DedupTableConfig
     from curate.dedup.core import dedup_parquet, dedup_table
-    from curate.filemode import check_output, format_of, read_table, stage_input, write_table
+    from curate.filemode import check_output, format_of, read_table, source_text_field, stage_input, write_table
+
+    text_field = source_text_field(src, text_field)
 
     params = {"text_field": text_field, "keep": keep, "shingle": shingle, "threshold": threshold, "ngram": ngram,
               "num_perm": num_perm}

@@ -288,7 +288,9 @@ WITH base AS (
       WHEN error IS NOT NULL THEN error
       WHEN nbytes > {maxb} THEN 'oversize record: ' || nbytes || ' bytes > limit {maxb}'
       WHEN NOT valid THEN 'malformed JSON'
-      WHEN jt <> 'OBJECT' THEN 'schema violation: record is a JSON ' || lower(jt) || ', not an object'
+      WHEN jt <> 'OBJECT' THEN 'schema violation: record is a JSON ' || CASE jt WHEN 'VARCHAR' THEN 'string'
+        WHEN 'ARRAY' THEN 'array' WHEN 'BOOLEAN' THEN 'boolean' WHEN 'NULL' THEN 'null' ELSE 'number' END
+        || ', not an object'
       WHEN dupkey THEN 'schema violation: a key appears twice in the record (which value is meant is ambiguous)'
       WHEN shape IS NULL AND text_t = 'NULL' THEN 'missing text: field ''{tf}'' is null'
       WHEN shape IS NULL THEN 'missing text field ''{tf}''{'' if explicit else ' (and no instruction/output, messages, conversations or prompt/completion)'}'

@@ -86,8 +86,15 @@ def detect_encoding(sample: bytes, partial: bool | None = None) -> str:
             return "utf-8"
     from charset_normalizer import from_bytes
 
-    best = from_bytes(sample).best()
+    results = from_bytes(sample)
+    best = results.best()
     guess = best.encoding if best else "utf-8"
+    if best is not None and guess != "cp1252" and any(
+            "cp1252" in m.could_be_from_charset and (m.chaos, m.coherence) == (best.chaos, best.coherence)
+            for m in results):
+        # A tie (same chaos and coherence): Windows-1252, the code page of Excel's "CSV" on Western Windows, rather
+        # than the first of its equals (cp1250 read "Crème brûlée" as "Crčme brűlée").
+        guess = "cp1252"
     if guess.replace("-", "_").startswith(("utf_16", "utf_32")) and b"\x00" not in sample:
         # A guess on a few bytes: BOM-less UTF-16/32 text always holds NUL bytes (ASCII, line ends), so without
         # any it would glue lines together ("#\n#\x01\xf9" became one row): read bytes one by one instead.
@@ -188,6 +195,17 @@ def open_binary(path: Path):
     with open(path, "rb") as fh:
         magic = fh.read(2)
     return gzip.open(path, "rb") if magic == b"\x1f\x8b" else open(path, "rb")
+
+
+def arrow_input(path: Path) -> pa.NativeFile:
+    """The file as an Arrow stream, gzip undone by Arrow (by magic bytes, as :func:`open_binary`).
+
+    Arrow's readers may drop their input on one of Arrow's threads; a Python file object then needs the GIL to be
+    freed, and at interpreter exit that aborts the process ("terminate called without an active exception", exit 134
+    instead of a one-line error's 2). A native stream holds no Python object."""
+    with open(path, "rb") as fh:
+        gz = fh.read(2) == b"\x1f\x8b"
+    return pa.input_stream(str(path), compression="gzip" if gz else None)
 
 
 def check_source(path: Path, missing_ok: bool = False) -> None:
@@ -560,7 +578,10 @@ def read_delimited(path: Path, delimiter: str, fast: bool = True) -> Iterator[pa
 
     kind = "TSV" if delimiter == "\t" else "CSV"
     with open_binary(path) as fh:
-        encoding = detect_encoding(fh.read(1 << 16))
+        head = fh.read(1 << 16)
+    encoding = detect_encoding(head)
+    if not head.removeprefix(codecs.BOM_UTF8).strip():
+        return  # an empty file holds no rows, as an empty JSONL file (Arrow: "Empty CSV file")
     arrow_encoding = encoding.replace("utf-8-sig", "utf8")
     bad: list[tuple[str, str]] = []
 
@@ -571,7 +592,7 @@ def read_delimited(path: Path, delimiter: str, fast: bool = True) -> Iterator[pa
 
     def open_reader(column_types=None):
         return pacsv.open_csv(
-            open_binary(path),
+            arrow_input(path),
             read_options=pacsv.ReadOptions(encoding=arrow_encoding, block_size=8 << 20),
             parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True,
                                              invalid_row_handler=on_invalid),
@@ -594,19 +615,43 @@ def read_delimited(path: Path, delimiter: str, fast: bool = True) -> Iterator[pa
         if fast_chunks is not None:
             yield from fast_chunks
             return
+    # A UTF-8 file is read as bytes and checked per value: one record with invalid bytes is quarantined
+    # ("undecodable bytes", as in JSONL), where Arrow's string conversion refused the whole file.
+    utf8 = arrow_encoding in ("utf-8", "utf8")
     try:
-        reader = open_reader({n: pa.string() for n in names})
+        reader = open_reader({n: pa.binary() if utf8 else pa.string() for n in names})
     except (pa.ArrowInvalid, UnicodeDecodeError, OSError) as exc:
         raise CurateError(f"{path}: cannot read as {kind}: {reader_error(exc)}") from None
     schema = pa.schema([(n, pa.string()) for n in names])
     last: list[pa.RecordBatch] = []
+    undecodable: dict[int, str] = {}  # record number -> reason
+    converted = 0
+
+    def as_text(batch: pa.RecordBatch) -> pa.RecordBatch:
+        nonlocal converted
+        cols = []
+        for name, col in zip(names, batch.columns):
+            try:
+                cols.append(col.cast(pa.string()))
+            except pa.ArrowInvalid:  # rare: find the values that are not UTF-8
+                values = []
+                for i, v in enumerate(col.to_pylist()):
+                    try:
+                        values.append(v.decode("utf-8"))
+                    except UnicodeDecodeError:
+                        values.append(_escaped(v))
+                        undecodable.setdefault(converted + i + 1,
+                                               f"undecodable bytes: not valid UTF-8 in column {name!r}")
+                cols.append(pa.array(values, pa.string()))
+        converted += batch.num_rows
+        return pa.RecordBatch.from_arrays(cols, schema=schema)
 
     def batches() -> Iterator[pa.RecordBatch]:
         try:
             for batch in reader:
                 if last:
                     yield last.pop()
-                last.append(pa.RecordBatch.from_arrays([b.cast(pa.string()) for b in batch.columns], schema=schema))
+                last.append(as_text(batch))
         except (pa.ArrowInvalid, UnicodeDecodeError, OSError) as exc:
             raise CurateError(f"{path}: cannot read as {kind}: {reader_error(exc)}") from None
         if last:
@@ -618,6 +663,10 @@ def read_delimited(path: Path, delimiter: str, fast: bool = True) -> Iterator[pa
     rows = 0
     for chunk in _arrow_batches_to_chunks(batches()):
         rows += chunk.num_rows
+        if undecodable:
+            errs = [undecodable.pop(r, None) for r in chunk["source_row"].to_pylist()]
+            if any(errs):
+                chunk = chunk.set_column(2, "error", pa.array(errs, pa.string()))
         yield chunk
     if bad:
         yield _bad_csv_rows(path, encoding, bad, names, delimiter, kind)

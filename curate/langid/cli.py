@@ -8,7 +8,7 @@ import click
 import pyarrow as pa
 
 from curate.cli.output import console, emit, json_option, progress_bar
-from curate.filemode import run_stage_on_file
+from curate.filemode import run_stage_on_file, source_text_field
 from curate.stage import get_stage
 
 
@@ -57,7 +57,7 @@ def _render(data: dict) -> None:
 def langid_cmd(src, dst, text_field, min_chars, min_score, as_json):
     """Identify language, script, romanization and code-mixing of every row of SRC."""
     stage = get_stage("langid")
-    params = {"text_field": text_field}
+    params = {"text_field": source_text_field(src, text_field)}
     if min_chars is not None:
         params["min_chars"] = min_chars
     if min_score is not None:

@@ -18,7 +18,7 @@ import pyarrow as pa
 from curate.cli.output import console, emit, json_option, progress_bar
 from curate.engines.pool import process_pool, stop_pool
 from curate.errors import CurateError
-from curate.filemode import _json_rows, check_output, json_text_column, read_table, write_table
+from curate.filemode import _json_rows, check_output, json_text_column, read_table, source_text_field, write_table
 from curate.pii.stage import PiiConfig, pii_secrets, policy_of, run_rows
 from curate.stage import SecretSources
 
@@ -125,6 +125,7 @@ def select_columns(table: pa.Table, policy) -> tuple[list[str], list[str], dict[
 def _process_file(src: str, text_field: str | None, policy: str | None, nlp: str, workers: int,
                   key_file: str | None = None):
     table = read_table(src)
+    text_field = source_text_field(src, text_field)
     if text_field is not None and text_field not in table.column_names:
         raise CurateError(f"{src}: no column '{text_field}' (columns: {', '.join(table.column_names)}); use --text-field")
     cfg = PiiConfig(text_field=text_field or "text", policy_file=str(Path(policy).resolve()) if policy else None, nlp=nlp)

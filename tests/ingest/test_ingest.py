@@ -249,6 +249,12 @@ _SHAPE_CASES = [
     ('{"messages": [{"role": "user"}]}', _BAD_CHAT),
     ('{"messages": "nope"}', _BAD_CHAT),
     ('[1, 2]', "schema violation: record is a JSON array, not an object"),
+    # JSON's own type names, not DuckDB's ("a JSON varchar", "a JSON ubigint").
+    ('"just a string"', "schema violation: record is a JSON string, not an object"),
+    ('42', "schema violation: record is a JSON number, not an object"),
+    ('-4.5', "schema violation: record is a JSON number, not an object"),
+    ('true', "schema violation: record is a JSON boolean, not an object"),
+    ('null', "schema violation: record is a JSON null, not an object"),
     ('{"other": 1}', "missing text field 'text' (and no instruction/output, messages, conversations or "
                      "prompt/completion)"),
     ('{"text": "\\u00a0 \\u200b"}', "empty text"),

@@ -99,6 +99,23 @@ def test_malformed_csv_rows_carry_their_physical_line(ws, tmp_path):
     assert _quarantine(ws) == {5: "malformed CSV row: expected 2 columns, got 3"}
 
 
+@pytest.mark.parametrize("gz", [False, True], ids=["plain", "gzip"])
+def test_invalid_utf8_in_one_csv_row_quarantines_that_row_only(ws, tmp_path, gz):
+    """Issue 13: invalid UTF-8 becomes quarantined rows with a reason. One row of a UTF-8 CSV with stray bytes refused
+    the whole file ("In CSV column #1: CSV conversion error to string", nothing ingested)."""
+    body = (b"id,text\r\n0042,good one\r\n0043,bad \xff\xfe bytes\r\n0044,\"multi\nline\"\r\n"
+            + b"".join(b"%04d,row %d\r\n" % (i, i) for i in range(100)))
+    path = tmp_path / ("u.csv.gz" if gz else "u.csv")
+    path.write_bytes(gzip.compress(body) if gz else body)
+    res = _accounted(ingest_file(ws, path, IngestOptions()))
+    assert (res.rows_read, res.ingested, res.quarantined) == (103, 102, 1)
+    bad = ws.con.execute("SELECT source_row, reason, raw FROM lake.quarantine").fetchall()
+    assert [(r, why) for r, why, _ in bad] == [(2, "undecodable bytes: not valid UTF-8 in column 'text'")]
+    assert json.loads(bad[0][2]) == {"id": "0043", "text": "bad \\xff\\xfe bytes"}
+    docs = ws.con.execute("SELECT source_row, text, meta FROM lake.documents ORDER BY source_row LIMIT 2").fetchall()
+    assert docs == [(1, "good one", '{"id":"0042"}'), (3, "multi\nline", '{"id":"0044"}')]
+
+
 def test_csv_values_stay_as_written(ws, tmp_path):
     path = tmp_path / "ids.csv"
     path.write_text("text,id,pin,amount,flag\nhello,0042,011001,1.50,TRUE\nbye,7,110001,2,false\n")
@@ -396,3 +413,56 @@ def test_csv_errors_and_quarantine_reasons_quote_no_values(ws, tmp_path):
     reason, raw = ws.con.execute("SELECT reason, raw FROM lake.quarantine").fetchone()
     assert reason == "malformed CSV row: expected 3 columns, got 4"
     assert "ABCPK1234F" in raw  # the quarantine keeps the row itself; only the message must not quote it
+
+
+@pytest.mark.parametrize("gz", [False, True], ids=["plain", "gzip"])
+def test_arrow_csv_reader_gets_a_native_stream(ws, tmp_path, monkeypatch, gz):
+    """The Arrow CSV reader (a file with a malformed row leaves DuckDB's fast path) holds no Python file object: Arrow
+    may free its input on a worker thread, which then needs the GIL, and at interpreter exit that aborted file mode's
+    CSV reading (exit 134; see tests/test_filemode.py)."""
+    import pyarrow.csv as pacsv
+
+    seen = []
+    real = pacsv.open_csv
+
+    def spy(source, *args, **kwargs):
+        seen.append(source)
+        return real(source, *args, **kwargs)
+
+    monkeypatch.setattr(pacsv, "open_csv", spy)
+    body = b"id,text\n0042,hello\n0043,a,b\n0044,bye\n"
+    path = tmp_path / ("m.csv.gz" if gz else "m.csv")
+    path.write_bytes(gzip.compress(body) if gz else body)
+    res = _accounted(ingest_file(ws, path, IngestOptions()))
+    assert (res.ingested, res.quarantined) == (2, 1)
+    assert seen and all(isinstance(s, pa.NativeFile) and not isinstance(s, pa.PythonFile) for s in seen), seen
+
+
+@pytest.mark.parametrize("body", [b"", b"\xef\xbb\xbf", b"\r\n\r\n"], ids=["empty", "bom-only", "blank-lines"])
+def test_an_empty_csv_holds_no_rows_like_an_empty_jsonl(ws, tmp_path, body):
+    """An empty CSV was a read error ("cannot read as CSV: Empty CSV file", exit 2, and an ``interrupted`` ingest
+    left in ``curate status``) where an empty JSONL file reads 0 rows."""
+    for name in ("e.csv", "e.jsonl"):
+        path = tmp_path / name
+        path.write_bytes(body)
+        res = _accounted(ingest_file(ws, path, IngestOptions()))
+        assert res.rows_read == 0, name
+    states = [r[0] for r in ws.con.execute("SELECT state FROM lake.ingests").fetchall()]
+    assert states == ["done", "done"]
+
+
+def test_an_excel_cp1252_csv_keeps_its_accents(ws, tmp_path):
+    """A Windows-1252 CSV ("CSV" from Excel on Western Windows) tied with cp1250 in charset detection and was read as
+    cp1250: "Crème brûlée" was stored as "Crčme brűlée". A real cp1250 file stays cp1250."""
+    from curate.ingest.readers import detect_encoding
+
+    path = tmp_path / "excel.csv"
+    path.write_bytes('Customer ID,Name,text\r\n0042,José Müller,"The café charged €5 for the coffee, and the receipt '
+                     'said naïve prices"\r\n0043,Zoë,Crème brûlée was très bon\r\n'.encode("cp1252"))
+    _accounted(ingest_file(ws, path, IngestOptions()))
+    assert ws.con.execute("SELECT text, meta FROM lake.documents ORDER BY source_row").fetchall() == [
+        ("The café charged €5 for the coffee, and the receipt said naïve prices",
+         '{"Customer ID":"0042","Name":"José Müller"}'),
+        ("Crème brûlée was très bon", '{"Customer ID":"0043","Name":"Zoë"}')]
+    czech = "id,text\n1,Příliš žluťoučký kůň úpěl ďábelské ódy\n2,Zażółć gęślą jaźń, šťastný kůň\n".encode("cp1250")
+    assert detect_encoding(czech) == "cp1250"
