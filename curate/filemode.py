@@ -136,7 +136,7 @@ def _loads_once(line: str) -> Any:
 
 
 def _read_csv(path: Path, delimiter: str) -> pa.Table:
-    from curate.ingest.readers import _line_numbers, csv_header
+    from curate.ingest.readers import _line_numbers, csv_header, header_columns
 
     data, encoding = _arrow_owned_utf8(path)
     bad: list = []
@@ -166,11 +166,9 @@ def _read_csv(path: Path, delimiter: str) -> pa.Table:
         pa.BufferReader(data), read_options=opts,
         parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True,
                                          invalid_row_handler=lambda row: "skip"))))
-    dups = sorted({n for n in names if names.count(n) > 1})
-    if dups:
-        raise CurateError(f"{path}: the header names column(s) {', '.join(repr(d) for d in dups)} more than once")
+    columns = header_columns(path, names)   # an empty name is column_<position>; a name given twice is refused
     # No type sniffing: identifiers such as "0042" or PIN "011001" keep their leading zeros.
-    table = read({n: pa.string() for n in names})
+    table = read({n: pa.string() for n in names}).rename_columns(columns)
     if bad:
         # File mode writes every row back, so a malformed row stops it (ingest quarantines it instead).
         # The message names the line and the counts, never the row's values.

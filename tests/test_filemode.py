@@ -117,9 +117,18 @@ def test_gzipped_jsonl_is_read(tmp_path):
     assert read_table(src).column("text").to_pylist() == ["zipped"]
 
 
+def test_excel_trailing_empty_columns_are_read_in_file_mode(tmp_path):
+    src = tmp_path / "crm.csv"
+    src.write_bytes(b"id,text,,\r\n0042,hello there friend,,\r\n7,another note,,call back\r\n")
+    rows = read_table(src).to_pylist()
+    assert rows == [
+        {"id": "0042", "text": "hello there friend", "column_3": "", "column_4": ""},
+        {"id": "7", "text": "another note", "column_3": "", "column_4": "call back"}]
+
+
 @pytest.mark.parametrize("name,content,message", [
     ("bad.jsonl", b'{"text": "a"}\n{"text": [1,\n', "bad.jsonl:2: malformed JSON"),
-    ("scalar.jsonl", b'{"text": "a"}\n42\n', "record 2 is a JSON int"),
+    ("scalar.jsonl", b'{"text": "a"}\n42\n', "record 2 is a JSON number"),
     ("dupkey.jsonl", b'{"text": "a"}\n{"text": "b", "text": "c"}\n', "dupkey.jsonl:2: a key appears twice"),
     ("deep.json", b"[" * 5000 + b"]" * 5000, "nested too deeply"),
     ("dup.csv", b"text,text\na,b\n", "more than once"),

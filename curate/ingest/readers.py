@@ -602,15 +602,12 @@ def read_delimited(path: Path, delimiter: str, fast: bool = True) -> Iterator[pa
 
     try:
         names = csv_header(open_reader)
-        dups = sorted({n for n in names if names.count(n) > 1})
-        if dups:
-            raise CurateError(f"{path}: the header names column(s) {', '.join(repr(d) for d in dups)} more than "
-                              f"once; rename them so each column has its own name")
+        columns = header_columns(path, names)
         bad.clear()
         # Every column read as text: a CSV has no types, and type sniffing would turn "0042" into 42.
     except (pa.ArrowInvalid, UnicodeDecodeError, OSError) as exc:
         raise CurateError(f"{path}: cannot read as {kind}: {reader_error(exc)}") from None
-    if fast and encoding in ("utf-8", "utf-8-sig") and path.stat().st_size <= CSV_FAST_MAX_BYTES:
+    if fast and columns == names and encoding in ("utf-8", "utf-8-sig") and path.stat().st_size <= CSV_FAST_MAX_BYTES:
         fast_chunks = _duckdb_delimited_chunks(path, delimiter, names)
         if fast_chunks is not None:
             yield from fast_chunks
@@ -622,7 +619,7 @@ def read_delimited(path: Path, delimiter: str, fast: bool = True) -> Iterator[pa
         reader = open_reader({n: pa.binary() if utf8 else pa.string() for n in names})
     except (pa.ArrowInvalid, UnicodeDecodeError, OSError) as exc:
         raise CurateError(f"{path}: cannot read as {kind}: {reader_error(exc)}") from None
-    schema = pa.schema([(n, pa.string()) for n in names])
+    schema = pa.schema([(n, pa.string()) for n in columns])
     last: list[pa.RecordBatch] = []
     undecodable: dict[int, str] = {}  # record number -> reason
     converted = 0
@@ -630,7 +627,7 @@ def read_delimited(path: Path, delimiter: str, fast: bool = True) -> Iterator[pa
     def as_text(batch: pa.RecordBatch) -> pa.RecordBatch:
         nonlocal converted
         cols = []
-        for name, col in zip(names, batch.columns):
+        for name, col in zip(columns, batch.columns):
             try:
                 cols.append(col.cast(pa.string()))
             except pa.ArrowInvalid:  # rare: find the values that are not UTF-8
@@ -669,7 +666,20 @@ def read_delimited(path: Path, delimiter: str, fast: bool = True) -> Iterator[pa
                 chunk = chunk.set_column(2, "error", pa.array(errs, pa.string()))
         yield chunk
     if bad:
-        yield _bad_csv_rows(path, encoding, bad, names, delimiter, kind)
+        yield _bad_csv_rows(path, encoding, bad, columns, delimiter, kind)
+
+
+def header_columns(path: Path, names: list[str]) -> list[str]:
+    """A CSV header's column names as the rows will carry them: an empty name becomes ``column_<position>``
+    (1-based), as Excel writes trailing empty columns ("id,text,,"), so the file is read and nothing is lost.
+
+    Raises :class:`CurateError` when a name is given twice (the values could not be told apart)."""
+    columns = [n if n.strip() else f"column_{i}" for i, n in enumerate(names, 1)]
+    dups = sorted({n for n in columns if columns.count(n) > 1})
+    if dups:
+        raise CurateError(f"{path}: the header names column(s) {', '.join(repr(d) for d in dups)} more than "
+                          f"once; rename them so each column has its own name")
+    return columns
 
 
 def csv_header(open_reader) -> list[str]:

@@ -133,6 +133,29 @@ def test_csv_with_duplicate_header_names_is_a_one_line_error(ws, tmp_path):
     assert ws.count("documents") == 0
 
 
+@pytest.mark.parametrize("crlf", [False, True])
+def test_excel_trailing_empty_columns_are_read_not_refused(ws, tmp_path, crlf):
+    # Excel writes columns it once held as empty header cells ("id,text,,"): the file is read, the empty names
+    # are column_<position>, and a value under one is kept; a malformed row is still quarantined with its line.
+    nl = "\r\n" if crlf else "\n"
+    path = tmp_path / "crm.csv"
+    path.write_bytes(nl.join(["id,text,,", "0042,first customer note,,", "7,second note,,call back",
+                              "8,too,many,fields,here,x", ""]).encode())
+    res = _accounted(ingest_file(ws, path, IngestOptions()))
+    assert (res.rows_read, res.ingested, res.quarantined) == (3, 2, 1)
+    metas = [json.loads(r[0]) for r in ws.con.execute("SELECT meta FROM lake.documents ORDER BY source_row").fetchall()]
+    assert metas == [{"id": "0042", "column_3": "", "column_4": ""}, {"id": "7", "column_3": "", "column_4": "call back"}]
+    assert [r[0] for r in ws.con.execute("SELECT reason FROM lake.quarantine").fetchall()] == [
+        "malformed CSV row: expected 4 columns, got 6"]
+
+
+def test_a_header_name_given_twice_after_renaming_is_still_refused(ws, tmp_path):
+    path = tmp_path / "dup2.csv"
+    path.write_text("column_3,text,\n1,a,b\n")   # the empty third name would be column_3 too
+    with pytest.raises(CurateError, match="'column_3' more than once"):
+        ingest_file(ws, path, IngestOptions())
+
+
 @pytest.mark.parametrize("damage", ["truncated", "corrupt"])
 def test_damaged_parquet_is_a_one_line_error(ws, tmp_path, damage):
     good = tmp_path / "good.parquet"
