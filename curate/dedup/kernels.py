@@ -1070,11 +1070,7 @@ def fact_sets(data, tok_hash, tok_digit, tok_seg, tok_lo, tok_hi, doc_tok, boile
     for d in range(n):
         start = pos
         lo, hi = doc_tok[d], doc_tok[d + 1]
-        content = False
-        for i in range(lo, hi):
-            if not boiler[tok_seg[i]]:
-                content = True
-                break
+        content = _has_content(lo, hi, tok_seg, boiler)
         i = lo
         while i < hi:
             if content and boiler[tok_seg[i]]:
@@ -1316,15 +1312,20 @@ def _spelled(data, tok_hash, tok_digit, tok_lo, tok_hi, i, ylo, yhi, other):
 
 
 @nb.njit(**_JIT)
+def _has_content(lo, hi, tok_seg, boiler):
+    """Whether any token ``lo..hi`` lies outside boilerplate segments."""
+    for i in range(lo, hi):
+        if not boiler[tok_seg[i]]:
+            return True
+    return False
+
+
+@nb.njit(**_JIT)
 def _names_missing(x, y, data, tok_hash, tok_digit, tok_seg, tok_lo, tok_hi, doc_tok, boiler, kind_keys):
     """Whether document ``x`` names something (:func:`_named`, outside boilerplate unless ``x`` is all
     boilerplate) that no token of document ``y`` spells, even with a typo (:func:`_spelled`)."""
     lo, hi = doc_tok[x], doc_tok[x + 1]
-    content = False
-    for i in range(lo, hi):
-        if not boiler[tok_seg[i]]:
-            content = True
-            break
+    content = _has_content(lo, hi, tok_seg, boiler)
     other = np.sort(tok_hash[doc_tok[y]:doc_tok[y + 1]])
     for i in range(lo, hi):
         if content and boiler[tok_seg[i]]:
