@@ -60,7 +60,7 @@ def read_table(path: str | Path) -> pa.Table:
 
 
 def _read_any(path: str | Path) -> pa.Table:
-    from curate.ingest.readers import check_source, detect_encoding, open_binary
+    from curate.ingest.readers import check_source, detect_encoding, is_json_document, json_document_records, open_binary
 
     path = Path(path)
     if not path.exists():
@@ -78,10 +78,20 @@ def _read_any(path: str | Path) -> pa.Table:
             data = fh.read()
         text = data.decode(detect_encoding(data[: 1 << 16], partial=False))
         text = text.lstrip("\ufeff")
-        if fmt == "json" and text.lstrip().startswith("["):
-            rows = json.loads(text, parse_constant=_not_json)
-            if not isinstance(rows, list):
+        body = text.lstrip()
+        document = None
+        if fmt == "json" and (body.startswith("[") or (body.startswith("{") and is_json_document(body[:4096].encode()))):
+            # an array, an export wrapper {"data": [...]} or a pretty-printed object (as ingest reads them); an
+            # object that does not parse as one document is read as JSON Lines below, naming its bad line
+            try:
+                document = json_document_records(json.loads(text, parse_constant=_not_json))
+            except json.JSONDecodeError:
+                if body.startswith("["):
+                    raise
+            if document is None and body.startswith("["):
                 raise CurateError(f"{path}: a .json file must hold an array of objects")
+        if document is not None:
+            rows = document
         else:
             rows = []
             # Only \n, \r\n and \r end a record, as in ingest: str.splitlines() also cuts at U+2028, U+2029,

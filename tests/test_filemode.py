@@ -117,6 +117,18 @@ def test_gzipped_jsonl_is_read(tmp_path):
     assert read_table(src).column("text").to_pylist() == ["zipped"]
 
 
+def test_json_documents_that_are_not_arrays_in_file_mode(tmp_path):
+    pretty = tmp_path / "pretty.json"
+    pretty.write_text(json.dumps({"text": "one pretty printed ticket", "id": "0042"}, indent=2))
+    wrap = tmp_path / "wrap.json"
+    wrap.write_text(json.dumps({"version": 2, "data": [{"text": "a"}, {"text": "b", "id": "007"}]}, indent=1))
+    two = tmp_path / "two.json"   # two arrays of objects: which one is meant is not clear, so the object is a record
+    two.write_text(json.dumps({"train": [{"text": "a"}], "test": [{"text": "b"}]}, indent=1))
+    assert read_table(pretty).to_pylist() == [{"text": "one pretty printed ticket", "id": "0042"}]
+    assert read_table(wrap).to_pylist() == [{"text": "a", "id": None}, {"text": "b", "id": "007"}]
+    assert read_table(two).num_rows == 1
+
+
 def test_excel_trailing_empty_columns_are_read_in_file_mode(tmp_path):
     src = tmp_path / "crm.csv"
     src.write_bytes(b"id,text,,\r\n0042,hello there friend,,\r\n7,another note,,call back\r\n")

@@ -20,7 +20,7 @@ import re
 import stat
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+from typing import Any, Iterator
 
 import duckdb
 import numpy as np
@@ -55,11 +55,37 @@ def detect_format(path: Path, fmt: str | None = None) -> str:
     if suffix not in mapping:
         raise CurateError(f"{path}: cannot tell the format from '{suffix}'; pass --format")
     if suffix == ".json":
-        # A .json file may still be JSON Lines: look at the first non-space character.
+        # A .json file may still be JSON Lines: look at the first non-space character, and for an object at its
+        # first line (a pretty-printed object or an export wrapper {"data": [...]} is one document).
         with open_binary(path) as fh:
             head = fh.read(4096).lstrip(codecs.BOM_UTF8).lstrip()
-        return "json" if head[:1] == b"[" else "jsonl"
+        return "json" if head[:1] == b"[" or (head[:1] == b"{" and is_json_document(head)) else "jsonl"
     return mapping[suffix]
+
+
+def is_json_document(head: bytes) -> bool:
+    """Whether text starting with "{" is one JSON document over several lines rather than JSON Lines: its first
+    line is not a whole JSON value. A first line longer than ``head`` is read as JSON Lines (a long record)."""
+    first, newline, _ = head.partition(b"\n")
+    if not newline:
+        return False
+    try:
+        json.loads(first.decode("utf-8", "replace"))
+    except ValueError:
+        return True
+    return False
+
+
+def json_document_records(doc: Any) -> list | None:
+    """The records of a whole JSON document: an array's items; for an object holding exactly one array of
+    objects (an export wrapper: ``{"data": [...]}``, ``{"version": 2, "rows": [...]}``) that array's items; any
+    other object is one record. None for a scalar."""
+    if isinstance(doc, list):
+        return doc
+    if isinstance(doc, dict):
+        arrays = [v for v in doc.values() if isinstance(v, list) and v and all(isinstance(x, dict) for x in v)]
+        return arrays[0] if len(arrays) == 1 else [doc]
+    return None
 
 
 def detect_encoding(sample: bytes, partial: bool | None = None) -> str:
@@ -503,18 +529,23 @@ def _read_jsonl_text(path: Path, encoding: str) -> Iterator[pa.Table]:
         yield last
 
 
-def read_json_array(path: Path) -> Iterator[pa.Table]:
-    """A JSON array is parsed whole (use JSON Lines for data that does not fit in memory)."""
+def read_json_array(path: Path, max_bytes: int = 1_000_000) -> Iterator[pa.Table]:
+    """A JSON document is parsed whole (use JSON Lines for data that does not fit in memory): an array of
+    records, an export wrapper holding one, or one object (:func:`json_document_records`). A document starting
+    with "{" that does not parse is read as JSON Lines, so a bad first record is quarantined, not the file."""
     with open_binary(path) as fh:
         data = fh.read()
     encoding = detect_encoding(data[: 1 << 16])
     try:
-        items = json.loads(data.decode(encoding))
+        items = json_document_records(json.loads(data.decode(encoding)))
     except RecursionError:
         raise CurateError(f"{path}: JSON nested too deeply to read; use JSON Lines to isolate such records") from None
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        if data.lstrip(codecs.BOM_UTF8).lstrip()[:1] == b"{":
+            yield from read_jsonl(path, max_bytes)
+            return
         raise CurateError(f"{path}: not a valid JSON array ({exc}); use JSON Lines to isolate bad records") from None
-    if not isinstance(items, list):
+    if items is None:
         raise CurateError(f"{path}: expected a JSON array of records")
     for start in range(0, len(items), CHUNK_RECORDS):
         part = items[start:start + CHUNK_RECORDS]
@@ -936,7 +967,7 @@ def read_source(path: Path, fmt: str, max_bytes: int) -> Iterator[pa.Table]:
     if fmt == "jsonl":
         return read_jsonl(path, max_bytes)
     if fmt == "json":
-        return read_json_array(path)
+        return read_json_array(path, max_bytes)
     if fmt in ("csv", "tsv"):
         return read_delimited(path, sniff_delimiter(path, fmt))
     if fmt == "parquet":

@@ -179,3 +179,23 @@ def test_a_key_written_twice_is_quarantined_not_read_one_way(ws, tmp_path):
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     check_cases(ws, path, [(lines[0], reason), (lines[1], reason), (lines[2], reason),
                       (lines[3], ("fine", None, None, None, None, "{}"))])
+
+
+def test_json_documents_that_are_not_arrays(ws, tmp_path):
+    """A .json file as people save them: one pretty-printed object (one record), an export wrapper holding one
+    array of records ({"version": 2, "data": [...]}), and JSON Lines under a .json name whose first line is
+    broken (that line quarantined, the rest read). Expected counts written by hand from the files."""
+    (tmp_path / "pretty.json").write_text(json.dumps({"text": "one pretty printed ticket", "id": "0042"}, indent=2))
+    (tmp_path / "wrap.json").write_text(json.dumps(
+        {"version": 2, "data": [{"text": "first wrapped row"}, {"text": "second wrapped row", "id": "007"}]}, indent=1))
+    (tmp_path / "lines.json").write_text('{"text": "broken first line"\n'
+                                         '{"text": "good second"}\n{"text": "good third"}\n')
+    names = ("pretty.json", "wrap.json", "lines.json")
+    got = {name: ingest_file(ws, tmp_path / name, IngestOptions()) for name in names}
+    assert {k: (r.rows_read, r.ingested, r.quarantined) for k, r in got.items()} == {
+        "pretty.json": (1, 1, 0), "wrap.json": (2, 2, 0), "lines.json": (3, 2, 1)}
+    texts = sorted(r[0] for r in ws.con.execute("SELECT text FROM lake.documents").fetchall())
+    assert texts == ["first wrapped row", "good second", "good third", "one pretty printed ticket",
+                     "second wrapped row"]
+    metas = {r[0]: json.loads(r[1]) for r in ws.con.execute("SELECT text, meta FROM lake.documents").fetchall()}
+    assert metas["one pretty printed ticket"] == {"id": "0042"} and metas["second wrapped row"] == {"id": "007"}
