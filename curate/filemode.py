@@ -88,8 +88,6 @@ def _read_any(path: str | Path) -> pa.Table:
             except json.JSONDecodeError:
                 if body.startswith("["):
                     raise
-            if document is None and body.startswith("["):
-                raise CurateError(f"{path}: a .json file must hold an array of objects")
         if document is not None:
             rows = document
         else:

@@ -340,10 +340,10 @@ class LanguageIdentifier:
         self._runs: dict[str, tuple] = {}
         latn = self.model.groups.get("Latn")
         fws = latn.function_words if latn is not None else {}
-        # Urdu-only function words (kyunke, bohat, shukriya …): Urdu's romanized lexicon minus Hindi's
-        self._urdu_markers = fws.get("ur", frozenset()) - fws.get("hi", frozenset())
-        # romanized languages a text is only with one of these words of their own (see _marked_best)
-        self._needs_marker = ({lang: m for lang, m in (("ur", self._urdu_markers), ("pa", self._punjabi_markers(latn)))
+        # romanized languages a text is only with one of these words of their own (see _marked_best): Urdu-only
+        # function words (kyunke, bohat, shukriya …: Urdu's romanized lexicon minus Hindi's), Punjabi grammar words
+        urdu = fws.get("ur", frozenset()) - fws.get("hi", frozenset())
+        self._needs_marker = ({lang: m for lang, m in (("ur", urdu), ("pa", self._punjabi_markers(latn)))
                                if lang in latn.lang_index} if latn is not None and "hi" in latn.lang_index else {})
         self._marked_columns = np.array([latn.lang_index[x] for x in self._needs_marker], dtype=np.int64)
         self._fw_of = {sc: g.function_words for sc, g in self.model.groups.items()}  # script -> lang -> words
@@ -476,12 +476,8 @@ class LanguageIdentifier:
         append = tokens.append
         text = strip_acronyms(text)
         caps = capitalised_words(text)
-        numbered: set[int] = set()
-        prev = ""
+        numbered: set[int] = set()  # last tokens of clauses that end in a number
         for piece in clauses(strip_links(normalize(text))):
-            if tokens and len(tokens) != (starts[-1] if starts else -1) and _ends_in_number(prev):
-                numbered.add(len(tokens) - 1)
-            prev = piece
             starts.append(len(tokens))
             for run in letter_runs(piece):
                 e = runs.get(run)
@@ -499,8 +495,8 @@ class LanguageIdentifier:
                         append(pair)
                         sc = pair[1]
                         letters[sc] = letters.get(sc, 0) + len(pair[0])
-        if tokens and starts and len(tokens) != starts[-1] and _ends_in_number(prev):
-            numbered.add(len(tokens) - 1)
+            if len(tokens) > starts[-1] and _ends_in_number(piece):
+                numbered.add(len(tokens) - 1)
         total = sum(letters.values())
         if total == 0:
             return _und("Zyyy", {})
@@ -759,7 +755,6 @@ class LanguageIdentifier:
         # Confidence: which language within its script x how much of the frame is matrix x length.
         length_factor = min(1.0, total / cfg.length_norm_chars) ** 0.5
         score = round(float(within * matrix_weight_share ** 0.5 * length_factor), 4)
-
         # Romanized: Latin letters carry the Indic language; an English row with a Tamil-script sentence is not.
         romanized = script == "Latn" and (matrix in INDIC_LANGS or (codemixed and embedded in INDIC_LANGS and any(
             t == embedded and sc == "Latn" for (_, sc), t in zip(tokens, tags))))
